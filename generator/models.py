@@ -1,0 +1,92 @@
+"""Spec -> JSON Schema of the tool's inputs -> pydantic source, via datamodel-code-generator."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from typing import Any
+
+from generator.errors import GeneratorError, Location
+from generator.spec import Input, Spec
+
+_JSON_TYPES = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}
+
+
+def input_json_schema(spec: Spec) -> dict[str, Any]:
+    """The wire-level JSON Schema of a Run body: property names are wire names."""
+    properties = {item.wire_name: _property_schema(item) for item in spec.inputs}
+    schema: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": spec.package.model_class,
+        "description": f"Inputs of the Wiro tool {spec.key}.",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": properties,
+    }
+    required = [item.wire_name for item in spec.inputs if item.required]
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def _property_schema(item: Input) -> dict[str, Any]:
+    schema: dict[str, Any] = {"title": item.label}
+    if item.help:
+        schema["description"] = item.help
+    if item.python_type == "literal":
+        schema["type"] = "string"
+        schema["enum"] = list(item.choices)
+    elif item.python_type == "list[str]":
+        schema["type"] = "array"
+        schema["items"] = {"type": "string"}
+    else:
+        schema["type"] = _JSON_TYPES[item.python_type]
+    if item.default is not None:
+        schema["default"] = item.default
+    return schema
+
+
+def render_input_model(spec: Spec, header: str) -> str:
+    """Pydantic v2 source of the input model, unformatted (black runs later, with the rest)."""
+    from datamodel_code_generator import (
+        DataModelType,
+        InputFileType,
+        LiteralType,
+        generate,
+    )
+
+    aliases = {item.wire_name: item.python_name for item in spec.inputs}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            source = generate(
+                json.dumps(input_json_schema(spec)),
+                input_file_type=InputFileType.JsonSchema,
+                output_model_type=DataModelType.PydanticV2BaseModel,
+                enum_field_as_literal=LiteralType.All,
+                disable_timestamp=True,
+                formatters=[],
+                use_annotated=True,
+                field_constraints=True,
+                use_standard_collections=True,
+                use_union_operator=True,
+                target_python_version="3.11",
+                strict_nullable=True,
+                aliases=aliases,
+                use_field_description=False,
+                use_schema_description=False,
+                custom_file_header=header,
+                class_name=spec.package.model_class,
+            )
+    except Exception as exc:  # datamodel-code-generator raises many types; report them as ours
+        raise GeneratorError(
+            f"datamodel-code-generator could not build the input model: {exc}",
+            location=Location(file=f"spec {spec.key}"),
+            hint="check the spec's inputs (types, options, defaults) for values the schema rejects",
+        ) from None
+    if not isinstance(source, str):
+        raise GeneratorError(
+            "datamodel-code-generator returned several modules for one input model",
+            location=Location(file=f"spec {spec.key}"),
+        )
+    return source

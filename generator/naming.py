@@ -1,0 +1,150 @@
+"""Wire names to Python identifiers, CLI flags and package names: valid, unique and stable."""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import unicodedata
+from collections.abc import Iterable
+
+#: Keyword arguments the generated `run`/`submit` methods take besides the tool's inputs.
+RESERVED_PARAMETERS = frozenset(
+    {
+        "self",
+        "cls",
+        "timeout",
+        "wait_timeout",
+        "poll_interval",
+        "callback_url",
+        "on_timeout",
+        "output_dir",
+        "inputs",
+        "client",
+        "task",
+        "task_id",
+        "token",
+    }
+)
+#: CLI options the generated `run` subcommand has besides the tool's inputs.
+RESERVED_FLAGS = frozenset(
+    {
+        "--help",
+        "--api-key",
+        "--api-secret",
+        "--base-url",
+        "--json",
+        "--dry-run",
+        "--output-dir",
+        "--timeout",
+        "--wait-timeout",
+        "--poll-interval",
+        "--callback-url",
+        "--on-timeout",
+        "--no-download",
+    }
+)
+
+#: Attribute names of the pydantic model base class that an input field must not shadow.
+MODEL_ATTRIBUTES = frozenset(
+    {
+        "construct",
+        "copy",
+        "dict",
+        "fields",
+        "from_orm",
+        "json",
+        "parse_file",
+        "parse_obj",
+        "parse_raw",
+        "schema",
+        "schema_json",
+        "update_forward_refs",
+        "validate",
+    }
+)
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_NON_WORD = re.compile(r"[^0-9a-zA-Z]+")
+
+
+def _ascii_words(text: str) -> list[str]:
+    """Split a name into lower-case ASCII words at case changes and separators."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    spaced = _CAMEL_BOUNDARY.sub(" ", folded)
+    return [word.lower() for word in _NON_WORD.split(spaced) if word]
+
+
+def snake_case(text: str) -> str:
+    """`selectedModel` -> `selected_model`; may be empty for names with no ASCII letters."""
+    return "_".join(_ascii_words(text))
+
+
+def python_identifier(text: str, *, fallback: str = "value") -> str:
+    """A valid, non-keyword, non-builtin, non-dunder identifier derived from `text`."""
+    name = snake_case(text) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}_{name}"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or hasattr(builtins, name):
+        name = f"{name}_"
+    return name
+
+
+def unique_parameter_names(wire_names: Iterable[str]) -> list[str]:
+    """Python names for a tool's inputs, unique and clear of the client's own parameters.
+
+    Clashes are settled in description order with numeric suffixes, so adding an input at the
+    end never renames an earlier one.
+    """
+    taken: set[str] = set(RESERVED_PARAMETERS)
+    names: list[str] = []
+    for wire_name in wire_names:
+        base = python_identifier(wire_name, fallback="input")
+        if base in RESERVED_PARAMETERS or base in MODEL_ATTRIBUTES or base.startswith("model_"):
+            base = f"{base}_input"
+        name, counter = base, 2
+        while name in taken:
+            name, counter = f"{base}_{counter}", counter + 1
+        taken.add(name)
+        names.append(name)
+    return names
+
+
+def cli_flag(python_name: str) -> str:
+    """`selected_model` -> `--selected-model`."""
+    return "--" + python_name.strip("_").replace("_", "-")
+
+
+def unique_cli_flags(python_names: Iterable[str]) -> list[str]:
+    """CLI flags for the inputs, unique and clear of the CLI's own options."""
+    taken: set[str] = set(RESERVED_FLAGS)
+    flags: list[str] = []
+    for python_name in python_names:
+        base = cli_flag(python_name)
+        if base in RESERVED_FLAGS:
+            base = f"{base}-input"
+        flag, counter = base, 2
+        while flag in taken:
+            flag, counter = f"{base}-{counter}", counter + 1
+        taken.add(flag)
+        flags.append(flag)
+    return flags
+
+
+def distribution_name(owner: str, slug: str) -> str:
+    """`wiro`, `image-inpainting-sd` -> `wiro-image-inpainting-sd`."""
+    return "-".join(_ascii_words(owner) + _ascii_words(slug)) or "wiro-tool"
+
+
+def module_name(owner: str, slug: str) -> str:
+    """The import name of a tool's package: `wiro_image_inpainting_sd`."""
+    return python_identifier(distribution_name(owner, slug), fallback="wiro_tool")
+
+
+def class_name(slug: str, suffix: str) -> str:
+    """`image-inpainting-sd`, `Input` -> `ImageInpaintingSdInput`."""
+    words = _ascii_words(slug)
+    base = "".join(word.capitalize() for word in words) or "Tool"
+    if base[0].isdigit():
+        base = f"Tool{base}"
+    return f"{base}{suffix}"

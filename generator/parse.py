@@ -1,0 +1,576 @@
+"""Wiro tool description (markdown, multiline or flattened onto one line) -> Spec.
+
+The format is a loose YAML-like listing, so the parser tokenizes on its field keywords and
+follows the field order the format defines: a keyword out of order is taken as text, which keeps
+help texts such as "type: a number" from splitting an input. In the multiline layout keywords
+count only at the start of a line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from generator import naming
+from generator.errors import GeneratorError, Location
+from generator.spec import (
+    Auth,
+    Default,
+    Endpoints,
+    Input,
+    Option,
+    Package,
+    Source,
+    Spec,
+    Statuses,
+    Tool,
+)
+from generator.typemap import is_known, rule_for
+
+DEFAULT_SUCCESS = ("task_postprocess_end",)
+DEFAULT_CANCEL = ("task_cancel",)
+DEFAULT_RUNNING = (
+    "task_queue",
+    "task_accept",
+    "task_assign",
+    "task_preprocess_start",
+    "task_preprocess_end",
+    "task_start",
+    "task_output",
+)
+FILE_TYPES = frozenset({"fileinput", "multifileinput", "combinefileinput"})
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    """Something the generator worked around; `--strict` would refuse it."""
+
+    message: str
+    location: Location
+
+    def __str__(self) -> str:
+        return f"{self.location}: warning: {self.message}"
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """The spec parsed from a description and the warnings met on the way."""
+
+    spec: Spec
+    warnings: tuple[ParseWarning, ...] = ()
+
+
+@dataclass
+class _Source:
+    """The description text with offset -> line/column lookups for error messages."""
+
+    text: str
+    filename: str
+    multiline: bool = field(init=False)
+    _line_starts: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        self.multiline = len(self._line_starts) > 3
+
+    def location(
+        self, offset: int, section: str | None = None, input_name: str | None = None
+    ) -> Location:
+        line_index = bisect.bisect_right(self._line_starts, offset) - 1
+        column = offset - self._line_starts[line_index] + 1
+        if self.multiline:
+            return Location(
+                file=self.filename,
+                line=line_index + 1,
+                column=column,
+                section=section,
+                input_name=input_name,
+            )
+        return Location(
+            file=self.filename, offset=offset, section=section, input_name=input_name
+        )
+
+
+@dataclass(frozen=True)
+class _Section:
+    title: str
+    start: int  # offset of the body
+    body: str
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+_FENCE_OR_HEADING = re.compile(r"```|(?:(?<=\s)|^)##(?=\s)")
+_KNOWN_TITLES = re.compile(
+    r"\s*(Basic tool info|(?:Tool|Model) Inputs:|(?:Tool|Model) Parameter Inspires:"
+    r"|Task Status Information|Integration Header Prepare"
+    r"|(?:Run Command|Get Task Detail|Kill Task|Cancel Task) - [^`\n]*?(?=\s*```|\n|$))"
+)
+
+
+def _split_sections(src: _Source) -> list[_Section]:
+    """Cut the text at `## ` headings that are outside code fences."""
+    text = src.text
+    starts: list[int] = []
+    in_fence = False
+    for match in _FENCE_OR_HEADING.finditer(text):
+        if match.group() == "```":
+            in_fence = not in_fence
+        elif not in_fence:
+            starts.append(match.start())
+    sections: list[_Section] = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        head = start + 2
+        title_match = _KNOWN_TITLES.match(text, head, end)
+        if title_match:
+            title = title_match.group(1).strip()
+            body_start = title_match.end()
+        else:
+            line_end = text.find("\n", head, end)
+            body_start = end if line_end < 0 else line_end
+            title = text[head:body_start].strip()[:80]
+        sections.append(_Section(title=title, start=body_start, body=text[body_start:end]))
+    return sections
+
+
+def _find_section(sections: list[_Section], pattern: str) -> _Section | None:
+    regex = re.compile(pattern)
+    return next((section for section in sections if regex.fullmatch(section.title)), None)
+
+
+# --- basic info -------------------------------------------------------------------------------
+
+_INFO_KEYS = re.compile(
+    r"(?:(?<=\s)|^)(?:(?P<family>Tool|Model) (?P<field>name|description|cover|categories|tags)"
+    r"|(?P<endpoint>Run Task Endpoint|Get Task Detail Endpoint) \(POST\)):"
+)
+
+
+def _basic_info(src: _Source, section: _Section) -> tuple[dict[str, tuple[str, int]], str]:
+    """Field -> (raw value, offset) and the family word ("Tool" or "Model")."""
+    matches = list(_INFO_KEYS.finditer(section.body))
+    fields: dict[str, tuple[str, int]] = {}
+    family = ""
+    for index, match in enumerate(matches):
+        key = match.group("field") or match.group("endpoint")
+        if key in fields:
+            continue
+        if match.group("family") and not family:
+            family = match.group("family")
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(section.body)
+        fields[key] = (section.body[match.end() : end].strip(), section.start + match.end())
+    return fields, family
+
+
+def _dash_list(raw: str) -> tuple[str, ...]:
+    """`- tool - sd - image-to-image` (flattened or one per line) -> items."""
+    items = re.split(r"(?:^|\s)-\s+", raw.strip())
+    return tuple(item.strip() for item in items if item.strip())
+
+
+# --- inputs -----------------------------------------------------------------------------------
+
+_INPUT_FIELDS = ("label", "help", "type", "default", "options")
+_OPTION_FIELDS = ("label", "description", "triggerwords", "generatesettings")
+_KEYWORD = (
+    r"(?P<kw>-[ \t]+name|-[ \t]+value|label|help|type|default|options"
+    r"|description|triggerwords|generatesettings):(?=\s|$)"
+)
+_KEYWORD_ANYWHERE = re.compile(r"(?:(?<=\s)|^)" + _KEYWORD)
+_KEYWORD_AT_LINE_START = re.compile(r"(?:(?<=\n)|^)[ \t]*" + _KEYWORD)
+
+
+@dataclass
+class _RawOption:
+    offset: int
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _RawInput:
+    offset: int
+    fields: dict[str, str] = field(default_factory=dict)
+    field_offsets: dict[str, int] = field(default_factory=dict)
+    options: list[_RawOption] = field(default_factory=list)
+    has_options_key: bool = False
+
+
+def _normalise_keyword(keyword: str) -> str:
+    return re.sub(r"^-[ \t]+", "- ", keyword)
+
+
+def _tokenize_inputs(src: _Source, section: _Section) -> list[_RawInput]:
+    """Walk the keywords of the inputs section, accepting only those the grammar allows next."""
+    regex = _KEYWORD_AT_LINE_START if src.multiline else _KEYWORD_ANYWHERE
+    inputs: list[_RawInput] = []
+    # state: (level, index of last field); level is "start", "input" or "option"
+    level, last = "start", -1
+    pending: tuple[str, int] | None = None  # (field, value start)
+    body = section.body
+
+    def close(end: int) -> None:
+        if pending is None:
+            return
+        name, value_start = pending
+        value = body[value_start:end].strip()
+        if name == "- name":
+            inputs[-1].fields["name"] = value
+        elif level == "option":
+            inputs[-1].options[-1].fields[name if name != "- value" else "value"] = value
+        else:
+            inputs[-1].fields[name] = value
+
+    for match in regex.finditer(body):
+        keyword = _normalise_keyword(match.group("kw"))
+        allowed = _allowed(level, last, keyword)
+        if not allowed:
+            continue
+        close(match.start("kw"))
+        absolute = section.start + match.start("kw")
+        if keyword == "- name":
+            inputs.append(_RawInput(offset=absolute))
+            inputs[-1].field_offsets["name"] = section.start + match.end()
+            level, last = "input", -1
+        elif keyword == "- value":
+            inputs[-1].options.append(_RawOption(offset=absolute))
+            level, last = "option", -1
+        elif level == "input":
+            inputs[-1].field_offsets[keyword] = section.start + match.end()
+            last = _INPUT_FIELDS.index(keyword)
+            if keyword == "options":
+                inputs[-1].has_options_key = True
+        else:
+            last = _OPTION_FIELDS.index(keyword)
+        pending = (keyword, match.end())
+    close(len(body))
+    if not inputs and body.strip():
+        raise GeneratorError(
+            "no '- name:' entry found in the inputs section",
+            location=src.location(section.start, section.title),
+            hint="each input starts with '- name: <wire name>' followed by label, help, type",
+        )
+    return inputs
+
+
+def _allowed(level: str, last: int, keyword: str) -> bool:
+    if keyword == "- name":
+        return True
+    if level == "start":
+        return False
+    if keyword == "- value":
+        return level == "option" or (level == "input" and last == _INPUT_FIELDS.index("options"))
+    if level == "input":
+        return keyword in _INPUT_FIELDS and _INPUT_FIELDS.index(keyword) > last
+    return keyword in _OPTION_FIELDS and _OPTION_FIELDS.index(keyword) > last
+
+
+def _scalar(raw: str) -> tuple[str | None, bool]:
+    """(value, was_quoted); an empty unquoted value is None."""
+    raw = raw.strip()
+    if len(raw) >= 2 and raw[0] == raw[-1] == '"':
+        try:
+            decoded = json.loads(raw)
+        except ValueError:
+            decoded = raw[1:-1]
+        if isinstance(decoded, str):
+            return decoded, True
+        return raw[1:-1], True
+    return (raw or None), False
+
+
+_INT = re.compile(r"[+-]?\d+")
+_FLOAT = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
+
+
+class _InputBuilder:
+    """Turns raw input fields into a typed Input, collecting warnings."""
+
+    def __init__(self, src: _Source, section: _Section, warnings: list[ParseWarning]) -> None:
+        self.src = src
+        self.section = section
+        self.warnings = warnings
+
+    def warn(self, message: str, offset: int, input_name: str | None) -> None:
+        self.warnings.append(
+            ParseWarning(message, self.src.location(offset, self.section.title, input_name))
+        )
+
+    def fail(self, message: str, offset: int, input_name: str | None, hint: str) -> GeneratorError:
+        return GeneratorError(
+            message, location=self.src.location(offset, self.section.title, input_name), hint=hint
+        )
+
+    def build(self, raw: _RawInput, python_name: str, cli_flag: str) -> Input:
+        wire_name = raw.fields.get("name", "").strip()
+        wiro_type = (raw.fields.get("type") or "").strip()
+        if not wiro_type:
+            raise self.fail(
+                f"input {wire_name!r} has no type",
+                raw.offset,
+                wire_name,
+                "add 'type: <text|select|number|...>' to the input",
+            )
+        if not is_known(wiro_type):
+            self.warn(
+                f"unknown input type {wiro_type!r}: passed through as a string",
+                raw.field_offsets.get("type", raw.offset),
+                wire_name,
+            )
+        options = tuple(self._option(option, wire_name) for option in raw.options)
+        rule = rule_for(wiro_type, has_options=bool(options))
+        default_raw, quoted = _scalar(raw.fields.get("default", ""))
+        python_type = rule.python_type
+        sample: str | None = None
+        default: Default = None
+        default_offset = raw.field_offsets.get("default", raw.offset)
+        if wiro_type in FILE_TYPES:
+            sample = default_raw or None
+        elif python_type == "list[str]":
+            sample = default_raw or None
+        elif python_type == "int":
+            default, python_type = self._number_default(default_raw, wire_name, default_offset)
+        elif python_type == "float":
+            number, _ = self._number_default(default_raw, wire_name, default_offset)
+            default = float(number) if isinstance(number, int | float) else None
+        elif python_type == "bool":
+            default = self._bool_default(default_raw, wire_name, default_offset)
+        elif default_raw is not None or quoted:
+            default = default_raw or ""
+        if python_type == "literal":
+            values = {option.value for option in options}
+            if isinstance(default, str) and default not in values:
+                self.warn(
+                    f"default {default!r} is not among the options: the input accepts any text",
+                    default_offset,
+                    wire_name,
+                )
+                python_type = "str"
+        return Input(
+            wire_name=wire_name,
+            python_name=python_name,
+            cli_flag=cli_flag,
+            label=raw.fields.get("label", "") or wire_name,
+            help=raw.fields.get("help", ""),
+            wiro_type=wiro_type,
+            python_type=python_type,
+            wire_type=rule.wire_type,
+            default=default,
+            required=False,
+            options=options,
+            sample=sample,
+        )
+
+    def _number_default(
+        self, raw: str | None, wire_name: str, offset: int
+    ) -> tuple[int | float | None, str]:
+        if raw is None or raw == "":
+            return None, "int"
+        if _INT.fullmatch(raw):
+            return int(raw), "int"
+        if _FLOAT.fullmatch(raw):
+            return float(raw), "float"
+        self.warn(f"default {raw!r} is not a number: the input has no default", offset, wire_name)
+        return None, "int"
+
+    def _bool_default(self, raw: str | None, wire_name: str, offset: int) -> bool | None:
+        if raw is None or raw == "":
+            return None
+        lowered = raw.lower()
+        if lowered in {"true", "1", "on", "yes"}:
+            return True
+        if lowered in {"false", "0", "off", "no"}:
+            return False
+        self.warn(f"default {raw!r} is not a boolean: the input has no default", offset, wire_name)
+        return None
+
+    def _option(self, raw: _RawOption, wire_name: str) -> Option:
+        value, _ = _scalar(raw.fields.get("value", ""))
+        label, _ = _scalar(raw.fields.get("label", ""))
+        description = raw.fields.get("description")
+        trigger_words: tuple[str, ...] = ()
+        trigger_raw = (raw.fields.get("triggerwords") or "").strip()
+        if trigger_raw:
+            try:
+                parsed = json.loads(trigger_raw)
+            except ValueError:
+                parsed = None
+            if isinstance(parsed, list) and all(isinstance(word, str) for word in parsed):
+                trigger_words = tuple(parsed)
+            else:
+                self.warn(
+                    f"triggerwords of option {value!r} are not a JSON list of strings: kept as one",
+                    raw.offset,
+                    wire_name,
+                )
+                trigger_words = (trigger_raw,)
+        settings = raw.fields.get("generatesettings")
+        return Option(
+            value=value or "",
+            label=label if label is not None else (value or ""),
+            description=description.strip() if description is not None else None,
+            trigger_words=trigger_words,
+            generate_settings=settings.strip() if settings is not None else None,
+        )
+
+
+# --- statuses ---------------------------------------------------------------------------------
+
+_STATUS_ITEM = re.compile(r"(?:(?<=\s)|^)-\s+(task_[A-Za-z0-9_]+)\s*:")
+_RUNNING_HEADING = re.compile(r"###\s*Running")
+
+
+def _statuses(section: _Section | None, src: _Source, warnings: list[ParseWarning]) -> Statuses:
+    if section is None:
+        warnings.append(
+            ParseWarning(
+                "no 'Task Status Information' section: using Wiro's documented statuses",
+                Location(file=src.filename),
+            )
+        )
+        return Statuses(DEFAULT_SUCCESS, DEFAULT_CANCEL, DEFAULT_RUNNING)
+    split = _RUNNING_HEADING.search(section.body)
+    completed_text = section.body[: split.start()] if split else section.body
+    running_text = section.body[split.start() :] if split else ""
+    completed = _STATUS_ITEM.findall(completed_text)
+    running = tuple(dict.fromkeys(_STATUS_ITEM.findall(running_text)))
+    success = tuple(dict.fromkeys(s for s in completed if "cancel" not in s))
+    cancel = tuple(dict.fromkeys(s for s in completed if "cancel" in s))
+    return Statuses(success or DEFAULT_SUCCESS, cancel or DEFAULT_CANCEL, running or DEFAULT_RUNNING)
+
+
+# --- endpoints --------------------------------------------------------------------------------
+
+
+def _endpoints(
+    src: _Source, fields: dict[str, tuple[str, int]]
+) -> tuple[Endpoints, str, str]:
+    """Endpoints plus the owner and slug taken from the Run URL."""
+    raw_run, offset = fields.get("Run Task Endpoint", ("", 0))
+    run_url = raw_run.split("```")[0].strip()
+    parts = urlsplit(run_url)
+    path = unquote(parts.path)
+    marker = path.find("/Run/")
+    segments = path[marker + len("/Run/") :].strip("/").split("/") if marker >= 0 else []
+    if parts.scheme not in ("http", "https") or not parts.netloc or len(segments) != 2:
+        raise GeneratorError(
+            f"the Run Task Endpoint {run_url!r} is not a URL of the form "
+            "https://<host>/v1/Run/<owner>/<slug>",
+            location=src.location(offset, "Basic tool info"),
+            hint="the line after 'Run Task Endpoint (POST):' must hold the tool's Run URL",
+        )
+    owner, slug = (segment.strip() for segment in segments)
+    if not owner or not slug:
+        raise GeneratorError(
+            f"the Run Task Endpoint {run_url!r} has an empty owner or slug",
+            location=src.location(offset, "Basic tool info"),
+            hint="the Run URL must end in /Run/<owner>/<slug>",
+        )
+    base_url = f"{parts.scheme}://{parts.netloc}{path[:marker]}"
+    detail_raw, _ = fields.get("Get Task Detail Endpoint", ("", 0))
+    detail_path = unquote(urlsplit(detail_raw.split("```")[0].strip()).path)
+    task_detail = "/Task/Detail"
+    if detail_path.startswith(path[:marker] + "/") and detail_path != path[:marker] + "/":
+        task_detail = detail_path[marker:]
+    endpoints = Endpoints(
+        base_url=base_url,
+        run=f"/Run/{owner}/{slug}",
+        task_detail=task_detail,
+        task_cancel="/Task/Cancel",
+        task_kill="/Task/Kill",
+    )
+    return endpoints, owner, slug
+
+
+# --- the whole description --------------------------------------------------------------------
+
+
+def parse_description(text: str, filename: str, *, description_file: str = "") -> ParseResult:
+    """Parse a tool description into a Spec; raises GeneratorError with a location."""
+    src = _Source(text=text, filename=filename)
+    warnings: list[ParseWarning] = []
+    sections = _split_sections(src)
+    info_section = _find_section(sections, "Basic tool info")
+    if info_section is None:
+        raise GeneratorError(
+            "no '## Basic tool info' section: this does not look like a Wiro tool description",
+            location=Location(file=filename),
+            hint="pass the llms.txt or llms-full.txt text of a tool page from wiro.ai",
+        )
+    fields, family = _basic_info(src, info_section)
+    for required in ("name", "Run Task Endpoint"):
+        if required not in fields:
+            label = f"{family or 'Tool'} name" if required == "name" else f"{required} (POST)"
+            raise GeneratorError(
+                f"'{label}:' is missing",
+                location=src.location(info_section.start, info_section.title),
+                hint=f"add the line '{label}: ...' to the Basic tool info section",
+            )
+    endpoints, owner, slug = _endpoints(src, fields)
+    cover = fields.get("cover", ("", 0))[0] or None
+    tool = Tool(
+        owner=owner,
+        slug=slug,
+        name=fields["name"][0],
+        family=family or "Tool",
+        description=fields.get("description", ("", 0))[0],
+        cover=cover,
+        categories=_dash_list(fields.get("categories", ("", 0))[0]),
+        tags=_dash_list(fields.get("tags", ("", 0))[0]),
+    )
+    inputs_section = _find_section(sections, r"(?:Tool|Model) Inputs:")
+    raw_inputs = _tokenize_inputs(src, inputs_section) if inputs_section else []
+    if inputs_section is None:
+        warnings.append(
+            ParseWarning("no inputs section: the tool takes no inputs", Location(file=filename))
+        )
+    inputs = _build_inputs(src, inputs_section, raw_inputs, warnings)
+    distribution = naming.distribution_name(owner, slug)
+    spec = Spec(
+        tool=tool,
+        package=Package(
+            distribution=distribution,
+            module=naming.module_name(owner, slug),
+            command=distribution,
+            model_class=naming.class_name(slug, "Input"),
+        ),
+        endpoints=endpoints,
+        statuses=_statuses(_find_section(sections, "Task Status Information"), src, warnings),
+        auth=Auth(),
+        source=Source(description_file=description_file or f"{slug}.md"),
+        inputs=inputs,
+    )
+    return ParseResult(spec=spec, warnings=tuple(warnings))
+
+
+def _build_inputs(
+    src: _Source, section: _Section | None, raw_inputs: list[_RawInput], warnings: list[ParseWarning]
+) -> tuple[Input, ...]:
+    if section is None:
+        return ()
+    builder = _InputBuilder(src, section, warnings)
+    seen: dict[str, _RawInput] = {}
+    unique: list[_RawInput] = []
+    for raw in raw_inputs:
+        wire_name = raw.fields.get("name", "").strip()
+        if not wire_name:
+            raise builder.fail(
+                "an input has an empty name",
+                raw.offset,
+                None,
+                "give the input its wire name after '- name:'",
+            )
+        if wire_name in seen:
+            builder.warn(f"input {wire_name!r} is listed twice: the first is kept", raw.offset, wire_name)
+            continue
+        seen[wire_name] = raw
+        unique.append(raw)
+    python_names = naming.unique_parameter_names(raw.fields["name"].strip() for raw in unique)
+    flags = naming.unique_cli_flags(python_names)
+    return tuple(
+        builder.build(raw, python_name, flag)
+        for raw, python_name, flag in zip(unique, python_names, flags, strict=True)
+    )

@@ -1,0 +1,456 @@
+"""The spec: a frozen, self-contained description of one tool that every template reads from.
+
+It is the contract between parsing and rendering, committed as YAML and reviewed like code, so
+loading validates everything a hand edit could break (identifiers, closed vocabularies).
+"""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import GeneratorError, Location
+
+SCHEMA_VERSION = 1
+
+#: Python types an input can have; templates turn each into an annotation.
+PYTHON_TYPES = ("str", "int", "float", "bool", "literal", "list[str]")
+#: How a value goes on the wire in a JSON body.
+WIRE_TYPES = ("string", "number", "boolean", "string_list")
+
+Default = str | int | float | bool | None
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice of a select input."""
+
+    value: str
+    label: str
+    description: str | None = None
+    trigger_words: tuple[str, ...] = ()
+    generate_settings: str | None = None
+
+
+@dataclass(frozen=True)
+class Input:
+    """One tool input, with its wire name and the Python name decided once, here."""
+
+    wire_name: str
+    python_name: str
+    cli_flag: str
+    label: str
+    help: str
+    wiro_type: str
+    python_type: str
+    wire_type: str
+    default: Default = None
+    required: bool = False
+    options: tuple[Option, ...] = ()
+    #: What the description shows as a default where it cannot be a value (sample file names).
+    sample: str | None = None
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """Distinct option values in description order."""
+        return tuple(dict.fromkeys(option.value for option in self.options))
+
+
+@dataclass(frozen=True)
+class Tool:
+    """Who the tool is and what it says about itself."""
+
+    owner: str
+    slug: str
+    name: str
+    family: str
+    description: str
+    cover: str | None
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Package:
+    """Names of the generated package."""
+
+    distribution: str
+    module: str
+    command: str
+    model_class: str
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where the tool's API lives; paths are unencoded, the runtime encodes each segment."""
+
+    base_url: str
+    run: str
+    task_detail: str
+    task_cancel: str
+    task_kill: str
+
+
+@dataclass(frozen=True)
+class Statuses:
+    """Task statuses as the description lists them."""
+
+    success: tuple[str, ...]
+    cancel: tuple[str, ...]
+    running: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Auth:
+    """Header names of Wiro's two auth modes."""
+
+    api_key_header: str = "x-api-key"
+    nonce_header: str = "x-nonce"
+    signature_header: str = "x-signature"
+    modes: tuple[str, ...] = ("signature", "api_key")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the spec came from: the description kept beside it."""
+
+    description_file: str
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Everything the templates need to emit one tool's package."""
+
+    tool: Tool
+    package: Package
+    endpoints: Endpoints
+    statuses: Statuses
+    auth: Auth
+    source: Source
+    inputs: tuple[Input, ...] = field(default_factory=tuple)
+    schema_version: int = SCHEMA_VERSION
+
+    @property
+    def key(self) -> str:
+        """`owner/slug`, the tool's identity."""
+        return f"{self.tool.owner}/{self.tool.slug}"
+
+
+# --- YAML -------------------------------------------------------------------------------------
+
+
+def spec_to_dict(spec: Spec) -> dict[str, Any]:
+    """Plain data in a reading order that makes a good review artefact."""
+    tool = spec.tool
+    return {
+        "schema_version": spec.schema_version,
+        "tool": {
+            "owner": tool.owner,
+            "slug": tool.slug,
+            "name": tool.name,
+            "family": tool.family,
+            "description": tool.description,
+            "cover": tool.cover,
+            "categories": list(tool.categories),
+            "tags": list(tool.tags),
+        },
+        "source": {"description_file": spec.source.description_file},
+        "package": {
+            "distribution": spec.package.distribution,
+            "module": spec.package.module,
+            "command": spec.package.command,
+            "model_class": spec.package.model_class,
+        },
+        "endpoints": {
+            "base_url": spec.endpoints.base_url,
+            "run": spec.endpoints.run,
+            "task_detail": spec.endpoints.task_detail,
+            "task_cancel": spec.endpoints.task_cancel,
+            "task_kill": spec.endpoints.task_kill,
+        },
+        "auth": {
+            "modes": list(spec.auth.modes),
+            "api_key_header": spec.auth.api_key_header,
+            "nonce_header": spec.auth.nonce_header,
+            "signature_header": spec.auth.signature_header,
+        },
+        "statuses": {
+            "success": list(spec.statuses.success),
+            "cancel": list(spec.statuses.cancel),
+            "running": list(spec.statuses.running),
+        },
+        "inputs": [_input_to_dict(item) for item in spec.inputs],
+    }
+
+
+def _input_to_dict(item: Input) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "wire_name": item.wire_name,
+        "python_name": item.python_name,
+        "cli_flag": item.cli_flag,
+        "label": item.label,
+        "help": item.help,
+        "wiro_type": item.wiro_type,
+        "python_type": item.python_type,
+        "wire_type": item.wire_type,
+        "default": item.default,
+        "required": item.required,
+    }
+    if item.sample is not None:
+        data["sample"] = item.sample
+    if item.options:
+        data["options"] = [_option_to_dict(option) for option in item.options]
+    return data
+
+
+def _option_to_dict(option: Option) -> dict[str, Any]:
+    data: dict[str, Any] = {"value": option.value, "label": option.label}
+    if option.description is not None:
+        data["description"] = option.description
+    if option.trigger_words:
+        data["trigger_words"] = list(option.trigger_words)
+    if option.generate_settings is not None:
+        data["generate_settings"] = option.generate_settings
+    return data
+
+
+class _SpecDumper(yaml.SafeDumper):
+    """Block style, multi-line strings as literal blocks; keeps diffs readable."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value and all(ch.isprintable() or ch == "\n" for ch in value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_SpecDumper.add_representer(str, _represent_str)
+
+
+def dump_spec(spec: Spec) -> str:
+    """The spec as YAML text, byte-for-byte the same for the same spec."""
+    text = yaml.dump(
+        spec_to_dict(spec),
+        Dumper=_SpecDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
+    )
+    return f"# Spec of the Wiro tool {spec.key}; generated packages are rendered from it.\n{text}"
+
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_spec(path: Path) -> Spec:
+    """Read and validate a spec file; every problem names the file and the key."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise GeneratorError(
+            f"cannot read spec: {exc.strerror}", location=Location(file=str(path))
+        ) from None
+    return parse_spec_text(text, str(path))
+
+
+def parse_spec_text(text: str, filename: str) -> Spec:
+    """Validate YAML text as a spec."""
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise GeneratorError(
+            f"spec is not valid YAML: {getattr(exc, 'problem', exc)}",
+            location=Location(file=filename, line=line),
+            hint="fix the YAML syntax, or re-create the spec with `python -m generator add`",
+        ) from None
+    return spec_from_dict(data, filename)
+
+
+class _Reader:
+    """Typed access to nested YAML data with errors that name the key path."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+
+    def fail(self, where: str, message: str) -> GeneratorError:
+        return GeneratorError(
+            f"{where}: {message}",
+            location=Location(file=self.filename),
+            hint="correct the spec by hand or re-create it with `python -m generator add`",
+        )
+
+    def mapping(self, value: object, where: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.fail(where, "expected a mapping")
+        return value
+
+    def get(self, data: Mapping[str, Any], key: str, where: str) -> Any:
+        if key not in data:
+            raise self.fail(f"{where}.{key}" if where else key, "missing")
+        return data[key]
+
+    def text(self, data: Mapping[str, Any], key: str, where: str) -> str:
+        value = self.get(data, key, where)
+        if not isinstance(value, str):
+            raise self.fail(f"{where}.{key}", f"expected a string, got {type(value).__name__}")
+        return value
+
+    def optional_text(self, data: Mapping[str, Any], key: str, where: str) -> str | None:
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            raise self.fail(f"{where}.{key}", f"expected a string, got {type(value).__name__}")
+        return value
+
+    def texts(self, data: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.fail(f"{where}.{key}", "expected a list of strings")
+        return tuple(value)
+
+    def identifier(self, data: Mapping[str, Any], key: str, where: str) -> str:
+        value = self.text(data, key, where)
+        if not value.isidentifier() or keyword.iskeyword(value) or not value.isascii():
+            raise self.fail(f"{where}.{key}", f"{value!r} is not a usable Python identifier")
+        return value
+
+    def choice(self, data: Mapping[str, Any], key: str, where: str, allowed: tuple[str, ...]) -> str:
+        value = self.text(data, key, where)
+        if value not in allowed:
+            raise self.fail(f"{where}.{key}", f"{value!r} is not one of {', '.join(allowed)}")
+        return value
+
+
+def spec_from_dict(data: object, filename: str) -> Spec:
+    """Build a Spec from loaded YAML, validating every field."""
+    r = _Reader(filename)
+    root = r.mapping(data, "spec")
+    version = r.get(root, "schema_version", "")
+    if version != SCHEMA_VERSION:
+        raise r.fail(
+            "schema_version",
+            f"this generator reads version {SCHEMA_VERSION}, the spec has {version!r}",
+        )
+    tool_data = r.mapping(r.get(root, "tool", ""), "tool")
+    tool = Tool(
+        owner=r.text(tool_data, "owner", "tool"),
+        slug=r.text(tool_data, "slug", "tool"),
+        name=r.text(tool_data, "name", "tool"),
+        family=r.choice(tool_data, "family", "tool", ("Tool", "Model")),
+        description=r.text(tool_data, "description", "tool"),
+        cover=r.optional_text(tool_data, "cover", "tool"),
+        categories=r.texts(tool_data, "categories", "tool"),
+        tags=r.texts(tool_data, "tags", "tool"),
+    )
+    source_data = r.mapping(r.get(root, "source", ""), "source")
+    package_data = r.mapping(r.get(root, "package", ""), "package")
+    module = r.identifier(package_data, "module", "package")
+    model_class = r.identifier(package_data, "model_class", "package")
+    distribution = r.text(package_data, "distribution", "package")
+    command = r.text(package_data, "command", "package")
+    for where, value in (("package.distribution", distribution), ("package.command", command)):
+        if not value or not all(ch.isascii() and (ch.isalnum() or ch in "-_.") for ch in value):
+            raise r.fail(where, f"{value!r} may hold only ASCII letters, digits, '-', '_' and '.'")
+    endpoints_data = r.mapping(r.get(root, "endpoints", ""), "endpoints")
+    auth_data = r.mapping(r.get(root, "auth", ""), "auth")
+    statuses_data = r.mapping(r.get(root, "statuses", ""), "statuses")
+    inputs_data = r.get(root, "inputs", "")
+    if not isinstance(inputs_data, list):
+        raise r.fail("inputs", "expected a list")
+    inputs = tuple(_input_from_dict(r, item, index) for index, item in enumerate(inputs_data))
+    _check_unique(r, inputs)
+    return Spec(
+        tool=tool,
+        package=Package(
+            distribution=distribution, module=module, command=command, model_class=model_class
+        ),
+        endpoints=Endpoints(
+            base_url=r.text(endpoints_data, "base_url", "endpoints"),
+            run=r.text(endpoints_data, "run", "endpoints"),
+            task_detail=r.text(endpoints_data, "task_detail", "endpoints"),
+            task_cancel=r.text(endpoints_data, "task_cancel", "endpoints"),
+            task_kill=r.text(endpoints_data, "task_kill", "endpoints"),
+        ),
+        statuses=Statuses(
+            success=r.texts(statuses_data, "success", "statuses"),
+            cancel=r.texts(statuses_data, "cancel", "statuses"),
+            running=r.texts(statuses_data, "running", "statuses"),
+        ),
+        auth=Auth(
+            api_key_header=r.text(auth_data, "api_key_header", "auth"),
+            nonce_header=r.text(auth_data, "nonce_header", "auth"),
+            signature_header=r.text(auth_data, "signature_header", "auth"),
+            modes=r.texts(auth_data, "modes", "auth"),
+        ),
+        source=Source(description_file=r.text(source_data, "description_file", "source")),
+        inputs=inputs,
+        schema_version=SCHEMA_VERSION,
+    )
+
+
+def _input_from_dict(r: _Reader, value: object, index: int) -> Input:
+    where = f"inputs[{index}]"
+    data = r.mapping(value, where)
+    default = data.get("default")
+    if default is not None and not isinstance(default, str | int | float | bool):
+        raise r.fail(f"{where}.default", "expected a string, number, boolean or null")
+    required = data.get("required", False)
+    if not isinstance(required, bool):
+        raise r.fail(f"{where}.required", "expected true or false")
+    options_data = data.get("options", [])
+    if not isinstance(options_data, list):
+        raise r.fail(f"{where}.options", "expected a list")
+    options = tuple(
+        _option_from_dict(r, option, f"{where}.options[{position}]")
+        for position, option in enumerate(options_data)
+    )
+    cli_flag = r.text(data, "cli_flag", where)
+    if not cli_flag.startswith("--") or not all(
+        ch.isascii() and (ch.isalnum() or ch == "-") for ch in cli_flag[2:]
+    ):
+        raise r.fail(f"{where}.cli_flag", f"{cli_flag!r} must look like --lower-case-words")
+    python_type = r.choice(data, "python_type", where, PYTHON_TYPES)
+    if python_type == "literal" and not options:
+        raise r.fail(f"{where}.python_type", "'literal' needs at least one option")
+    return Input(
+        wire_name=r.text(data, "wire_name", where),
+        python_name=r.identifier(data, "python_name", where),
+        cli_flag=cli_flag,
+        label=r.text(data, "label", where),
+        help=r.text(data, "help", where),
+        wiro_type=r.text(data, "wiro_type", where),
+        python_type=python_type,
+        wire_type=r.choice(data, "wire_type", where, WIRE_TYPES),
+        default=default,
+        required=required,
+        options=options,
+        sample=r.optional_text(data, "sample", where),
+    )
+
+
+def _option_from_dict(r: _Reader, value: object, where: str) -> Option:
+    data = r.mapping(value, where)
+    return Option(
+        value=r.text(data, "value", where),
+        label=r.text(data, "label", where),
+        description=r.optional_text(data, "description", where),
+        trigger_words=r.texts(data, "trigger_words", where),
+        generate_settings=r.optional_text(data, "generate_settings", where),
+    )
+
+
+def _check_unique(r: _Reader, inputs: tuple[Input, ...]) -> None:
+    for attribute in ("wire_name", "python_name", "cli_flag"):
+        seen: set[str] = set()
+        for item in inputs:
+            value = getattr(item, attribute)
+            if value in seen:
+                raise r.fail(f"inputs.{attribute}", f"{value!r} appears twice")
+            seen.add(value)

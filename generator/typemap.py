@@ -1,0 +1,46 @@
+"""One table: Wiro input type -> Python type and wire form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TypeRule:
+    """How one Wiro input type maps to Python and the wire."""
+
+    python_type: str
+    wire_type: str
+
+
+TYPE_RULES: dict[str, TypeRule] = {
+    "text": TypeRule("str", "string"),
+    "textarea": TypeRule("str", "string"),
+    "select": TypeRule("literal", "string"),
+    "selectwithcover": TypeRule("literal", "string"),
+    "multiselect": TypeRule("list[str]", "string_list"),
+    "number": TypeRule("int", "number"),
+    "float": TypeRule("float", "number"),
+    "range": TypeRule("float", "number"),
+    "checkbox": TypeRule("bool", "boolean"),
+    "colorpicker": TypeRule("str", "string"),
+    "fileinput": TypeRule("list[str]", "string_list"),
+    "multifileinput": TypeRule("list[str]", "string_list"),
+    "combinefileinput": TypeRule("list[str]", "string_list"),
+}
+
+#: Unknown types are passed through as strings, as Wiro's own SDKs do.
+FALLBACK_RULE = TypeRule("str", "string")
+
+
+def rule_for(wiro_type: str, *, has_options: bool) -> TypeRule:
+    """The rule for a Wiro type; a select with no options is free text."""
+    rule = TYPE_RULES.get(wiro_type, FALLBACK_RULE)
+    if rule.python_type == "literal" and not has_options:
+        return TypeRule("str", "string")
+    return rule
+
+
+def is_known(wiro_type: str) -> bool:
+    """Whether the type is one the table knows."""
+    return wiro_type in TYPE_RULES

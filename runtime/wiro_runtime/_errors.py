@@ -1,0 +1,122 @@
+"""Every error the runtime raises, so callers can catch one base class.
+
+    WiroError
+    ├── ConfigurationError        missing credentials or settings
+    ├── InputError (ValueError)   an input value the tool does not accept
+    ├── TransportError            the request did not get an answer (network, timeout)
+    ├── ProtocolError             the answer is not Wiro's envelope
+    ├── APIError                  Wiro answered `result: false` or an HTTP error
+    │   ├── AuthenticationError   bad key, secret, signature or nonce
+    │   ├── ValidationError       Wiro rejected a parameter
+    │   ├── NotFoundError         unknown tool or task
+    │   ├── RateLimitError        HTTP 429 or too many concurrent tasks (code 96)
+    │   └── InsufficientBalanceError  code 97
+    └── TaskError                 the task ran but did not succeed
+        ├── TaskFailedError       ended with pexit other than "0", or task_error
+        ├── TaskCancelledError    ended as task_cancel
+        └── WaitTimeoutError      did not end before the wait deadline
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wiro_runtime._task import Task
+
+
+class WiroError(Exception):
+    """Base class of every error raised by Wiro clients."""
+
+
+class ConfigurationError(WiroError):
+    """Credentials or settings are missing or malformed."""
+
+
+class InputError(WiroError, ValueError):
+    """An input value the tool does not accept; names the input."""
+
+    def __init__(self, message: str, *, input_name: str | None = None) -> None:
+        super().__init__(message)
+        self.input_name = input_name
+
+
+class TransportError(WiroError):
+    """The request got no answer: connection refused, reset or timed out."""
+
+
+class ProtocolError(WiroError):
+    """The answer was not the JSON envelope Wiro sends."""
+
+
+class APIError(WiroError):
+    """Wiro reported an error, with its code and messages."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        status_code: int | None = None,
+        messages: tuple[str, ...] = (),
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status_code = status_code
+        self.messages = messages or (message,)
+        self.retry_after = retry_after
+
+    def __str__(self) -> str:
+        details = []
+        if self.status_code is not None:
+            details.append(f"HTTP {self.status_code}")
+        if self.code is not None:
+            details.append(f"code {self.code}")
+        suffix = f" ({', '.join(details)})" if details else ""
+        return f"{self.message}{suffix}"
+
+
+class AuthenticationError(APIError):
+    """Wiro refused the credentials."""
+
+
+class ValidationError(APIError):
+    """Wiro rejected a request parameter."""
+
+
+class NotFoundError(APIError):
+    """The tool or task does not exist."""
+
+
+class RateLimitError(APIError):
+    """Too many requests, or too many concurrent tasks for the balance."""
+
+
+class InsufficientBalanceError(APIError):
+    """The account balance is too low to run the task."""
+
+
+class TaskError(WiroError):
+    """A task that did not succeed; carries the last known task."""
+
+    def __init__(self, message: str, task: Task) -> None:
+        super().__init__(message)
+        self.task = task
+
+
+class TaskFailedError(TaskError):
+    """The task ended with a non-zero exit code or a fatal error."""
+
+
+class TaskCancelledError(TaskError):
+    """The task was cancelled or killed."""
+
+
+class WaitTimeoutError(TaskError):
+    """The task did not end before the wait deadline; says what was done about it."""
+
+    def __init__(self, message: str, task: Task, *, action: str) -> None:
+        super().__init__(message, task)
+        self.action = action

@@ -1,0 +1,199 @@
+"""Tasks, their outputs and the state machine: only task_postprocess_end with pexit 0 succeeds."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class TaskState(str, Enum):
+    """Where a task stands, folded from Wiro's many statuses."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def terminal(self) -> bool:
+        """Whether the task can change no more."""
+        return self in (TaskState.SUCCEEDED, TaskState.FAILED, TaskState.CANCELLED)
+
+
+@dataclass(frozen=True)
+class StatusRules:
+    """Statuses from the tool description, completed with what Wiro's SDKs know."""
+
+    success: tuple[str, ...] = ("task_postprocess_end",)
+    cancel: tuple[str, ...] = ("task_cancel",)
+    running: tuple[str, ...] = ()
+    queued: tuple[str, ...] = ("task_queue",)
+    #: Task/Detail reports a fatal failure before the model ran with this status.
+    fatal: tuple[str, ...] = ("task_error",)
+
+    def state(self, status: str, pexit: str | None) -> TaskState:
+        """Fold a Task/Detail status and exit code into a state; unknown statuses run on."""
+        if status in self.success or status == "task_postprocess_end":
+            return TaskState.SUCCEEDED if pexit == "0" else TaskState.FAILED
+        if status in self.cancel or status == "task_cancel":
+            return TaskState.CANCELLED
+        if status in self.fatal:
+            return TaskState.FAILED
+        if status in self.queued:
+            return TaskState.QUEUED
+        return TaskState.RUNNING
+
+
+DEFAULT_RULES = StatusRules()
+
+
+def _text(value: object) -> str | None:
+    """Wiro sends numbers as strings, sometimes as numbers; normalise to text."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int | float | str):
+        return str(value)
+    return None
+
+
+def _number(value: object) -> float | None:
+    text = _text(value)
+    if text is None or text == "":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output of a finished task: a file (url, name, type, size) or an LLM answer."""
+
+    url: str | None
+    name: str | None
+    content_type: str | None
+    size: int | None
+    content: Any = None
+
+    @classmethod
+    def from_wire(cls, data: object) -> Output:
+        """Parse leniently; unexpected shapes become empty fields, never exceptions."""
+        if isinstance(data, str):
+            return cls(url=data, name=None, content_type=None, size=None)
+        if not isinstance(data, Mapping):
+            return cls(url=None, name=None, content_type=None, size=None, content=data)
+        size = _number(data.get("size"))
+        url = data.get("url")
+        name = data.get("name")
+        content_type = data.get("contenttype")
+        return cls(
+            url=url if isinstance(url, str) and url else None,
+            name=name if isinstance(name, str) and name else None,
+            content_type=content_type if isinstance(content_type, str) else None,
+            size=int(size) if size is not None else None,
+            content=data.get("content"),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
+        data: dict[str, Any] = {
+            "url": self.url,
+            "name": self.name,
+            "content_type": self.content_type,
+            "size": self.size,
+        }
+        if self.content is not None:
+            data["content"] = self.content
+        return data
+
+
+@dataclass(frozen=True)
+class Task:
+    """A task as Task/Detail (or Cancel/Kill) describes it."""
+
+    id: str
+    status: str
+    state: TaskState
+    pexit: str | None
+    outputs: tuple[Output, ...]
+    debug_output: str
+    debug_error: str
+    elapsed_seconds: float | None
+    total_cost: float | None
+    parameters: Mapping[str, Any]
+    socket_token: str | None = field(default=None, repr=False)
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def succeeded(self) -> bool:
+        """Only task_postprocess_end with pexit 0."""
+        return self.state is TaskState.SUCCEEDED
+
+    @property
+    def done(self) -> bool:
+        """Whether the task has reached a terminal state."""
+        return self.state.terminal
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any], rules: StatusRules = DEFAULT_RULES) -> Task:
+        """Parse one `tasklist` item leniently."""
+        status = _text(data.get("status")) or ""
+        pexit = _text(data.get("pexit"))
+        outputs_raw = data.get("outputs", data.get("output"))
+        outputs = (
+            tuple(Output.from_wire(item) for item in outputs_raw)
+            if isinstance(outputs_raw, list)
+            else ()
+        )
+        parameters = data.get("parameters")
+        if isinstance(parameters, str):
+            try:
+                parameters = json.loads(parameters)
+            except ValueError:
+                parameters = {}
+        token = data.get("socketaccesstoken")
+        return cls(
+            id=_text(data.get("id")) or "",
+            status=status,
+            state=rules.state(status, pexit),
+            pexit=pexit,
+            outputs=outputs,
+            debug_output=_text(data.get("debugoutput")) or "",
+            debug_error=_text(data.get("debugerror")) or "",
+            elapsed_seconds=_number(data.get("elapsedseconds")),
+            total_cost=_number(data.get("totalcost")),
+            parameters=parameters if isinstance(parameters, Mapping) else {},
+            socket_token=token if isinstance(token, str) and token else None,
+            raw=dict(data),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output; the socket token is left out, it is a credential."""
+        return {
+            "task_id": self.id,
+            "status": self.status,
+            "state": self.state.value,
+            "pexit": self.pexit,
+            "elapsed_seconds": self.elapsed_seconds,
+            "total_cost": self.total_cost,
+            "outputs": [output.to_dict() for output in self.outputs],
+            "debug_error": self.debug_error,
+        }
+
+
+@dataclass(frozen=True)
+class TaskHandle:
+    """What `/Run` returns: the ids needed to follow, cancel or kill a task."""
+
+    task_id: str
+    socket_token: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return f"TaskHandle(task_id={self.task_id!r}, socket_token='***')"

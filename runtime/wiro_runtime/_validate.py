@@ -1,0 +1,41 @@
+"""Input validation through the generated pydantic model, reported in the caller's names."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
+
+from wiro_runtime._errors import InputError
+from wiro_runtime._tool import ToolDefinition
+
+
+def validate_inputs(
+    model: type[BaseModel] | None, tool: ToolDefinition, values: Mapping[str, object]
+) -> dict[str, Any]:
+    """Validated values keyed by wire name, defaults filled in, unset inputs left out."""
+    known = {item.wire_name for item in tool.inputs}
+    unknown = sorted(name for name in values if name not in known)
+    if unknown:
+        raise InputError(
+            f"{tool.key} has no input named {', '.join(unknown)}; "
+            f"its inputs are {', '.join(item.wire_name for item in tool.inputs)}"
+        )
+    given = {name: value for name, value in values.items() if value is not None}
+    if model is None:
+        return given
+    try:
+        instance = model.model_validate(given)
+    except PydanticValidationError as exc:
+        problems = []
+        first_name: str | None = None
+        for error in exc.errors():
+            wire_name = str(error["loc"][0]) if error["loc"] else ""
+            item = tool.input_named(wire_name)
+            name = item.python_name if item else wire_name
+            first_name = first_name or name
+            problems.append(f"{name}: {error['msg']} (got {error.get('input')!r})")
+        raise InputError("; ".join(problems), input_name=first_name) from None
+    return instance.model_dump(by_alias=True, exclude_none=True)

@@ -1,0 +1,148 @@
+"""Request building, kept free of I/O so dry runs, docs and the clients share it exactly."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from wiro_runtime._errors import InputError
+from wiro_runtime._tool import InputDefinition, ToolDefinition
+
+JSON_CONTENT_TYPE = "application/json"
+
+
+def join_url(base_url: str, path: str) -> str:
+    """Base URL plus a path whose segments are each percent-encoded (keeping `-._~`)."""
+    segments = [quote(segment, safe="-._~") for segment in path.strip("/").split("/")]
+    return base_url.rstrip("/") + "/" + "/".join(segments)
+
+
+@dataclass(frozen=True)
+class PreparedRequest:
+    """A request before auth headers are added; what `--dry-run` prints."""
+
+    method: str
+    url: str
+    body: Mapping[str, Any]
+    encoding: str = "json"
+    headers: Mapping[str, str] = field(
+        default_factory=lambda: {"content-type": JSON_CONTENT_TYPE}
+    )
+
+    def content(self) -> bytes:
+        """The body bytes as sent."""
+        return json.dumps(self.body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    def describe(self, auth_headers: Mapping[str, str]) -> dict[str, Any]:
+        """The request as plain data: method, url, headers, encoding, body."""
+        return {
+            "method": self.method,
+            "url": self.url,
+            "headers": {**auth_headers, **self.headers},
+            "encoding": self.encoding,
+            "body": dict(self.body),
+        }
+
+
+def encode_value(item: InputDefinition, value: object) -> Any:
+    """One input value in its wire form: selects as strings, numbers as JSON numbers."""
+    wire_type = item.wire_type
+    if wire_type == "string":
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise InputError(
+                f"{item.python_name}: expected text, got {type(value).__name__}",
+                input_name=item.python_name,
+            )
+        return value if isinstance(value, str) else str(value)
+    if wire_type == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InputError(
+                f"{item.python_name}: expected a number, got {type(value).__name__}",
+                input_name=item.python_name,
+            )
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InputError(
+                f"{item.python_name}: {value} is not a finite number", input_name=item.python_name
+            )
+        return value
+    if wire_type == "boolean":
+        if not isinstance(value, bool):
+            raise InputError(
+                f"{item.python_name}: expected true or false, got {value!r}",
+                input_name=item.python_name,
+            )
+        return value
+    if wire_type == "string_list":
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
+            raise InputError(
+                f"{item.python_name}: expected a list of text values", input_name=item.python_name
+            )
+        return list(values)
+    raise InputError(f"{item.python_name}: unknown wire type {wire_type!r}")
+
+
+def encode_inputs(tool: ToolDefinition, values: Mapping[str, object]) -> dict[str, Any]:
+    """The Run body from validated values keyed by wire name.
+
+    Values that are None are left out (never sent as null); the caller fills defaults.
+    """
+    body: dict[str, Any] = {}
+    for item in tool.inputs:
+        value = values.get(item.wire_name)
+        if value is None:
+            if item.required:
+                raise InputError(f"{item.python_name} is required", input_name=item.python_name)
+            continue
+        if item.closed_choices and item.wire_type == "string":
+            allowed = {choice.value for choice in item.choices}
+            if str(value) not in allowed:
+                raise InputError(
+                    f"{item.python_name}: {value!r} is not one of {', '.join(sorted(allowed))}",
+                    input_name=item.python_name,
+                )
+        body[item.wire_name] = encode_value(item, value)
+    unknown = sorted(set(values) - {item.wire_name for item in tool.inputs})
+    if unknown:
+        raise InputError(f"unknown inputs: {', '.join(unknown)}")
+    return body
+
+
+def run_request(
+    tool: ToolDefinition, body: Mapping[str, Any], base_url: str, callback_url: str | None = None
+) -> PreparedRequest:
+    """The `/Run/{owner}/{slug}` request for an encoded body."""
+    payload = dict(body)
+    if callback_url:
+        payload["callbackUrl"] = callback_url
+    return PreparedRequest("POST", join_url(base_url, tool.run_path), payload)
+
+
+def task_reference(reference: str) -> tuple[str, str]:
+    """A task id (all digits) or a socket access token, as the key Task/Detail takes."""
+    reference = reference.strip()
+    if not reference:
+        raise InputError("a task id or socket access token is needed")
+    return ("taskid", reference) if reference.isdigit() else ("tasktoken", reference)
+
+
+def detail_request(tool: ToolDefinition, base_url: str, reference: str) -> PreparedRequest:
+    """`/Task/Detail` by `taskid` or `tasktoken`, never both."""
+    key, value = task_reference(reference)
+    return PreparedRequest("POST", join_url(base_url, tool.detail_path), {key: value})
+
+
+def cancel_request(tool: ToolDefinition, base_url: str, task_id: str) -> PreparedRequest:
+    """`/Task/Cancel` takes the task id only."""
+    return PreparedRequest("POST", join_url(base_url, tool.cancel_path), {"taskid": task_id})
+
+
+def kill_request(tool: ToolDefinition, base_url: str, reference: str) -> PreparedRequest:
+    """`/Task/Kill` by `taskid` or `socketaccesstoken`."""
+    key, value = task_reference(reference)
+    wire_key = "taskid" if key == "taskid" else "socketaccesstoken"
+    return PreparedRequest("POST", join_url(base_url, tool.kill_path), {wire_key: value})

@@ -1,0 +1,368 @@
+"""The command line every generated tool package exposes, built from its wire table.
+
+Exit codes (also in each generated README):
+    0   success
+    1   unexpected internal error (a bug: please report it)
+    2   usage error: unknown flag, bad value, missing credentials
+    3   API error: Wiro refused the request, or it could not be reached
+    4   authentication error: bad API key, secret or signature
+    5   the task failed (pexit not "0", or task_error)
+    6   the task was cancelled or killed
+    7   the wait deadline passed before the task ended
+    130 interrupted (Ctrl-C)
+
+Heavy modules (httpx, pydantic, the generated client) load only when a command needs them, so
+`--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from wiro_runtime._tool import InputDefinition, ToolDefinition
+
+if TYPE_CHECKING:
+    from wiro_runtime._client import SyncClient
+    from wiro_runtime._task import Task
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_USAGE = 2
+EXIT_API = 3
+EXIT_AUTH = 4
+EXIT_TASK_FAILED = 5
+EXIT_TASK_CANCELLED = 6
+EXIT_WAIT_TIMEOUT = 7
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES_HELP = """exit codes:
+  0    success
+  2    usage error (bad flag or value, missing credentials)
+  3    API error (Wiro refused the request or could not be reached)
+  4    authentication error
+  5    task failed (pexit not "0")
+  6    task cancelled or killed
+  7    wait deadline passed
+  130  interrupted"""
+
+
+class _UsageError(Exception):
+    """Raised instead of argparse's own exit so that `main` owns every exit."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(f"{self.prog}: {message}")
+
+
+def _escape(text: str) -> str:
+    """argparse %-formats help strings; untrusted text must not be read as a format."""
+    return text.replace("%", "%%")
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("true", "1", "yes", "on"):
+        return True
+    if lowered in ("false", "0", "no", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected true or false, got {value!r}")
+
+
+def _number(kind: Callable[[str], Any], name: str) -> Callable[[str], Any]:
+    def convert(value: str) -> Any:
+        try:
+            return kind(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {name}, got {value!r}") from None
+
+    convert.__name__ = name
+    return convert
+
+
+def _input_help(item: InputDefinition) -> str:
+    parts = [item.help or item.label or item.wire_name]
+    if item.choices:
+        described = [
+            c.value if c.label in ("", c.value) else f"{c.value} ({c.label})" for c in item.choices
+        ]
+        prefix = "choices" if item.closed_choices else "suggested"
+        parts.append(f"{prefix}: {', '.join(described)}")
+    if item.default is not None and item.default != "":
+        default = json.dumps(item.default) if isinstance(item.default, bool) else item.default
+        parts.append(f"default: {default}")
+    elif item.default == "":
+        parts.append('default: ""')
+    if item.required:
+        parts.append("required")
+    parts.append(f"sent as {item.wire_name}")
+    return _escape("; ".join(str(part) for part in parts))
+
+
+def _add_input(parser: argparse.ArgumentParser, item: InputDefinition) -> None:
+    kwargs: dict[str, Any] = {"dest": f"input:{item.wire_name}", "default": None}
+    metavar = item.python_name.strip("_").upper()
+    if item.python_type == "int":
+        kwargs["type"] = _number(int, "an integer")
+    elif item.python_type == "float":
+        kwargs["type"] = _number(float, "a number")
+    elif item.python_type == "bool":
+        kwargs["type"] = _bool
+        metavar = "true|false"
+    elif item.python_type == "list[str]":
+        kwargs["action"] = "append"
+    if item.closed_choices:
+        kwargs["choices"] = list(dict.fromkeys(choice.value for choice in item.choices))
+    parser.add_argument(item.cli_flag, metavar=metavar, help=_input_help(item), **kwargs)
+
+
+def _add_connection(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("connection")
+    group.add_argument("--api-key", help="Wiro API key (default: $WIRO_API_KEY)")
+    group.add_argument(
+        "--api-secret", help="API secret of a signature project (default: $WIRO_API_SECRET)"
+    )
+    group.add_argument("--base-url", help="API base URL (default: $WIRO_BASE_URL or Wiro's)")
+    group.add_argument(
+        "--timeout", type=_number(float, "seconds"), default=30.0, help="HTTP timeout in seconds"
+    )
+    group.add_argument(
+        "--poll-interval",
+        type=_number(float, "seconds"),
+        default=1.0,
+        help="first polling interval in seconds; it grows to 5 s",
+    )
+
+
+def _add_output(parser: argparse.ArgumentParser, *, waits: bool) -> None:
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    if not waits:
+        return
+    parser.add_argument("-q", "--quiet", action="store_true", help="no status lines on stderr")
+    parser.add_argument(
+        "-o",
+        "--output-dir",
+        help="where to save output files (default: ./wiro-output/<task id>)",
+    )
+    parser.add_argument(
+        "--no-download", action="store_true", help="print output URLs instead of saving files"
+    )
+    parser.add_argument(
+        "--wait-timeout",
+        type=_number(float, "seconds"),
+        default=600.0,
+        help="give up waiting after this many seconds (default: 600)",
+    )
+    parser.add_argument(
+        "--on-timeout",
+        choices=["cancel", "leave"],
+        default="cancel",
+        help="at the deadline, cancel (or kill) the task, or leave it running (default: cancel)",
+    )
+
+
+def build_parser(tool: ToolDefinition) -> argparse.ArgumentParser:
+    """The parser: `run` with one option per input, and `detail`, `wait`, `cancel`, `kill`."""
+    parser = _Parser(
+        prog=tool.command,
+        description=_escape(f"{tool.name}: {tool.description}"),
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+    run = commands.add_parser(
+        "run",
+        help="run the tool, wait for it and save its outputs",
+        description=_escape(f"Run {tool.key}: submit, wait, save the outputs."),
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    inputs = run.add_argument_group("tool inputs")
+    for item in tool.inputs:
+        _add_input(inputs, item)
+    run.add_argument("--callback-url", help="URL Wiro POSTs to when the task ends")
+    run.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the request as JSON (secrets as placeholders) and send nothing",
+    )
+    _add_output(run, waits=True)
+    _add_connection(run)
+    for name, summary, waits in (
+        ("detail", "show a task", False),
+        ("wait", "wait for a task and save its outputs", True),
+        ("cancel", "cancel a queued task", False),
+        ("kill", "kill a running task", False),
+    ):
+        sub = commands.add_parser(
+            name, help=f"{summary} by task id or socket access token", epilog=EXIT_CODES_HELP,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sub.add_argument("task", metavar="TASK", help="task id (digits) or socket access token")
+        _add_output(sub, waits=waits)
+        _add_connection(sub)
+    return parser
+
+
+# --- running commands -------------------------------------------------------------------------
+
+
+def _client(client_path: str, args: argparse.Namespace) -> SyncClient:
+    module_name, _, class_name = client_path.partition(":")
+    client_class = getattr(importlib.import_module(module_name), class_name)
+    client: SyncClient = client_class(
+        api_key=args.api_key,
+        api_secret=args.api_secret,
+        base_url=args.base_url,
+        timeout=args.timeout,
+        poll_interval=args.poll_interval,
+    )
+    return client
+
+
+def _status_printer(args: argparse.Namespace) -> Callable[[Task], None] | None:
+    if getattr(args, "quiet", False):
+        return None
+
+    def show(task: Task) -> None:
+        print(f"task {task.id}: {task.status}", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _finish(client: SyncClient, task: Task, args: argparse.Namespace) -> int:
+    """Save (or list) the outputs of a finished task and print them."""
+    paths: list[Path] = []
+    if not args.no_download:
+        directory = Path(args.output_dir or Path("wiro-output") / task.id)
+        paths = client.download(task, directory)
+    if args.json:
+        data = task.to_dict()
+        data["files"] = [str(path) for path in paths]
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    elif args.no_download:
+        for output in task.outputs:
+            if output.url:
+                print(output.url)
+    else:
+        for path in paths:
+            print(path)
+    text_outputs = [o for o in task.outputs if not o.url and o.content is not None]
+    if text_outputs and not args.json:
+        for output in text_outputs:
+            print(json.dumps(output.content, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _print_task(task: Task, args: argparse.Namespace) -> None:
+    if args.json:
+        print(json.dumps(task.to_dict(), indent=2, ensure_ascii=False))
+        return
+    print(f"task {task.id}: {task.status} ({task.state.value})")
+    for output in task.outputs:
+        if output.url:
+            print(f"  {output.url}")
+
+
+def _command_run(tool: ToolDefinition, client_path: str, args: argparse.Namespace) -> int:
+    values = {
+        key.removeprefix("input:"): value
+        for key, value in vars(args).items()
+        if key.startswith("input:") and value is not None
+    }
+    client = _client(client_path, args)
+    try:
+        if args.dry_run:
+            request = client.describe_run(values, callback_url=args.callback_url)
+            print(json.dumps(request, indent=2, ensure_ascii=False))
+            return EXIT_OK
+        handle = client.submit_values(values, callback_url=args.callback_url)
+        if not args.quiet:
+            print(
+                f"submitted task {handle.task_id}; to follow it elsewhere: "
+                f"{tool.command} wait {handle.task_id}",
+                file=sys.stderr,
+                flush=True,
+            )
+        task = client.wait(
+            handle.task_id,
+            timeout=args.wait_timeout,
+            on_timeout=args.on_timeout,
+            on_status=_status_printer(args),
+        )
+        return _finish(client, task, args)
+    finally:
+        client.close()
+
+
+def _command_task(client_path: str, args: argparse.Namespace) -> int:
+    client = _client(client_path, args)
+    try:
+        if args.command == "wait":
+            task = client.wait(
+                args.task,
+                timeout=args.wait_timeout,
+                on_timeout=args.on_timeout,
+                on_status=_status_printer(args),
+            )
+            return _finish(client, task, args)
+        operation = {"detail": client.detail, "cancel": client.cancel, "kill": client.kill}
+        _print_task(operation[args.command](args.task), args)
+        return EXIT_OK
+    finally:
+        client.close()
+
+
+def _exit_code(exc: BaseException) -> tuple[int, str]:
+    """Map an exception to an exit code and the message to print."""
+    from wiro_runtime import _errors as errors
+
+    hint = ""
+    if isinstance(exc, errors.ConfigurationError | errors.InputError):
+        return EXIT_USAGE, str(exc)
+    if isinstance(exc, errors.AuthenticationError):
+        hint = "\n  check WIRO_API_KEY and WIRO_API_SECRET (or --api-key/--api-secret)"
+        return EXIT_AUTH, f"authentication failed: {exc}{hint}"
+    if isinstance(exc, errors.WaitTimeoutError):
+        hint = "" if exc.action != "left" else f"\n  resume with: wait {exc.task.id}"
+        return EXIT_WAIT_TIMEOUT, f"{exc}{hint}"
+    if isinstance(exc, errors.TaskCancelledError):
+        return EXIT_TASK_CANCELLED, str(exc)
+    if isinstance(exc, errors.TaskFailedError):
+        return EXIT_TASK_FAILED, str(exc)
+    if isinstance(exc, errors.APIError | errors.TransportError | errors.ProtocolError):
+        return EXIT_API, f"{type(exc).__name__}: {exc}"
+    return EXIT_INTERNAL, f"internal error ({type(exc).__name__}: {exc}); please report it"
+
+
+def main(tool: ToolDefinition, client_path: str, argv: Sequence[str] | None = None) -> int:
+    """Parse arguments, run one command, return its exit code; never a traceback."""
+    parser = build_parser(tool)
+    try:
+        args = parser.parse_args(argv)
+    except _UsageError as exc:
+        print(f"{exc}\n  see: {tool.command} --help", file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help and --version exit through argparse
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    try:
+        if args.command == "run":
+            return _command_run(tool, client_path, args)
+        return _command_task(client_path, args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        code, message = _exit_code(exc)
+        print(f"error: {message}", file=sys.stderr)
+        if os.environ.get("WIRO_DEBUG"):
+            raise
+        return code
