@@ -148,3 +148,27 @@ def class_name(slug: str, suffix: str) -> str:
     if base[0].isdigit():
         base = f"Tool{base}"
     return f"{base}{suffix}"
+
+
+_UNSAFE_PATH_CHARS = re.compile(r"[^A-Za-z0-9._ -]+")
+
+
+def path_component(text: str) -> str:
+    """A file or folder name from untrusted text: no separators, no leading dots, never empty."""
+    cleaned = _UNSAFE_PATH_CHARS.sub("_", text).strip(" ").lstrip(".")
+    return cleaned[:120] or "_"
+
+
+def spec_path(owner: str, slug: str) -> str:
+    """Where a tool's spec lives inside the specs directory: `owner/slug.yaml`."""
+    return f"{path_component(owner)}/{path_component(slug)}.yaml"
+
+
+def type_alias_name(python_name: str, taken: set[str]) -> str:
+    """A CamelCase alias for an input's Literal type, e.g. `SelectedModel`."""
+    base = class_name(python_name, "")
+    name, counter = base, 2
+    while name in taken:
+        name, counter = f"{base}Choice{'' if counter == 2 else counter}", counter + 1
+    taken.add(name)
+    return name

@@ -1,0 +1,83 @@
+"""`python -m generator add | generate | check`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from generator.errors import GeneratorError
+
+EXIT_OK, EXIT_DRIFT, EXIT_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m generator",
+        description="Generate typed Python clients, CLIs and docs for Wiro tools.",
+        epilog="exit codes: 0 done, 1 `check` found stale files, 2 bad input",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+    add = commands.add_parser("add", help="add or update tools from description files")
+    add.add_argument("descriptions", nargs="+", type=Path, metavar="DESCRIPTION.md")
+    add.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    commands.add_parser("generate", help="regenerate every package from the specs")
+    commands.add_parser("check", help="exit 1 with a diff when generated files are stale")
+    for sub in commands.choices.values():
+        sub.add_argument("--specs", type=Path, default=Path("specs"), help="spec directory")
+        sub.add_argument("--out", type=Path, default=Path("generated"), help="output directory")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; errors are reported without tracebacks."""
+    from generator import pipeline
+
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "add":
+            outcome = pipeline.add(args.descriptions, args.specs, args.out, strict=args.strict)
+            for warning in outcome.warnings:
+                print(warning, file=sys.stderr)
+            for key in outcome.written:
+                print(f"added {key}")
+            for failure in outcome.failures:
+                print(f"error: {failure}", file=sys.stderr)
+            return EXIT_INPUT if outcome.failures else EXIT_OK
+        if args.command == "generate":
+            outcome = pipeline.generate(args.specs, args.out)
+            for package in outcome.written:
+                print(f"wrote {args.out / package}")
+            for package in outcome.removed:
+                print(f"removed {args.out / package} (its spec is gone)")
+            print(f"{len(outcome.written)} written, {len(outcome.unchanged)} unchanged")
+            return EXIT_OK
+        result = pipeline.check(args.specs, args.out)
+        if result.clean:
+            print(f"{args.out} is up to date with {args.specs}")
+            return EXIT_OK
+        for difference in result.differences:
+            sys.stdout.write(difference.diff or f"{difference.kind}: {difference.path}\n")
+        summary = ", ".join(f"{d.kind} {d.path}" for d in result.differences)
+        print(
+            f"\n{args.out} is stale ({summary}).\n"
+            f"fix: python -m generator generate --specs {args.specs} --out {args.out}",
+            file=sys.stderr,
+        )
+        return EXIT_DRIFT
+    except GeneratorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

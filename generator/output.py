@@ -1,0 +1,163 @@
+"""Write rendered files (atomically, package by package) or compare them with disk."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import GeneratorError, Location
+
+#: Build and tool caches that appear inside generated packages and are not ours to check.
+IGNORED_NAMES = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist"})
+IGNORED_SUFFIXES = (".pyc", ".egg-info")
+MARKER = "DO NOT EDIT: generated from spec"
+
+
+def _ignored(path: Path) -> bool:
+    return any(part in IGNORED_NAMES or part.endswith(IGNORED_SUFFIXES) for part in path.parts)
+
+
+def files_on_disk(directory: Path) -> dict[str, str]:
+    """Every checked file below `directory`, keyed by relative POSIX path."""
+    found: dict[str, str] = {}
+    if not directory.is_dir():
+        return found
+    for path in sorted(directory.rglob("*")):
+        relative = path.relative_to(directory)
+        if path.is_dir() or _ignored(relative):
+            continue
+        try:
+            found[relative.as_posix()] = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            found[relative.as_posix()] = "<unreadable or binary file>\n"
+    return found
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One file that differs between the render and the disk."""
+
+    path: str
+    kind: str  # "changed", "missing" or "extra"
+    diff: str
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What `check` found; empty when everything is current."""
+
+    differences: tuple[Difference, ...] = field(default_factory=tuple)
+
+    @property
+    def clean(self) -> bool:
+        return not self.differences
+
+
+def diff_files(expected: Mapping[str, str], directory: Path) -> CheckResult:
+    """Compare a render with the files below `directory`."""
+    actual = files_on_disk(directory)
+    differences: list[Difference] = []
+    for path in sorted(set(expected) | set(actual)):
+        want, have = expected.get(path), actual.get(path)
+        if want == have:
+            continue
+        kind = "missing" if have is None else "extra" if want is None else "changed"
+        diff = "".join(
+            difflib.unified_diff(
+                (have or "").splitlines(keepends=True),
+                (want or "").splitlines(keepends=True),
+                fromfile=f"a/{path}" if have is not None else "/dev/null",
+                tofile=f"b/{path}" if want is not None else "/dev/null",
+            )
+        )
+        differences.append(Difference(path=path, kind=kind, diff=diff))
+    return CheckResult(tuple(differences))
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write a file through a temporary sibling so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def is_generated_package(directory: Path) -> bool:
+    """Whether a folder is a package this generator wrote (its pyproject carries the marker)."""
+    manifest = directory / "pyproject.toml"
+    try:
+        return MARKER in manifest.read_text(encoding="utf-8").split("\n", 1)[0]
+    except OSError:
+        return False
+
+
+def replace_package(out: Path, package: str, files: Mapping[str, str]) -> bool:
+    """Swap in one package directory whole; returns whether anything changed.
+
+    Files are written to a staging folder first, so a failure leaves the old package as it was.
+    Build caches inside the old package (`__pycache__` ...) are carried over.
+    """
+    target = out / package
+    prefix = f"{package}/"
+    wanted = {path[len(prefix) :]: text for path, text in files.items() if path.startswith(prefix)}
+    current = {
+        path[len(prefix) :]: text
+        for path, text in files_on_disk(out).items()
+        if path.startswith(prefix)
+    }
+    if wanted == current:
+        return False
+    if target.exists() and not is_generated_package(target):
+        raise GeneratorError(
+            f"{target} exists and was not written by this generator",
+            location=Location(file=str(target)),
+            hint="move it away, or choose another --out directory",
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{package}.", dir=out))
+    try:
+        for relative, text in wanted.items():
+            write_text_atomic(staging / relative, text)
+        if target.exists():
+            _carry_caches(target, staging)
+            backup = Path(tempfile.mkdtemp(prefix=f".{package}.old.", dir=out))
+            backup.rmdir()
+            os.replace(target, backup)
+            os.replace(staging, target)
+            shutil.rmtree(backup, ignore_errors=True)
+        else:
+            os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return True
+
+
+def _carry_caches(old: Path, new: Path) -> None:
+    for path in old.rglob("*"):
+        relative = path.relative_to(old)
+        if path.is_dir() and _ignored(relative) and not _ignored(relative.parent):
+            destination = new / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(path, destination, dirs_exist_ok=True)
+
+
+def remove_packages(out: Path, packages: Iterable[str]) -> list[str]:
+    """Delete generated packages whose spec is gone; other folders are never touched."""
+    removed: list[str] = []
+    for package in packages:
+        directory = out / package
+        if is_generated_package(directory):
+            shutil.rmtree(directory)
+            removed.append(package)
+    return removed

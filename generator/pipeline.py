@@ -1,0 +1,159 @@
+"""The three operations, `add`, `generate` and `check`, as functions returning results.
+
+Everything is rendered and formatted in memory before anything is written, so a failure
+leaves `specs/` and the output directory as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from generator import naming
+from generator.errors import GeneratorError, Location
+from generator.format import format_files
+from generator.output import (
+    CheckResult,
+    diff_files,
+    is_generated_package,
+    remove_packages,
+    replace_package,
+    write_text_atomic,
+)
+from generator.parse import parse_description
+from generator.render import render_package
+from generator.spec import Source, Spec, dump_spec, load_spec
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an operation did."""
+
+    written: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    failures: tuple[str, ...] = ()
+    check: CheckResult = field(default_factory=CheckResult)
+
+
+def find_specs(specs_dir: Path) -> list[Path]:
+    """Every spec file below the specs directory, in a stable order."""
+    if not specs_dir.is_dir():
+        raise GeneratorError(
+            f"specs directory {specs_dir} does not exist",
+            hint="pass --specs DIR, or add a tool first with `python -m generator add <description.md>`",
+        )
+    return sorted(specs_dir.rglob("*.yaml"))
+
+
+def load_specs(specs_dir: Path) -> list[Spec]:
+    """Load every spec and make sure no two claim the same package."""
+    specs = [load_spec(path) for path in find_specs(specs_dir)]
+    _check_distinct(specs)
+    return specs
+
+
+def _check_distinct(specs: Iterable[Spec]) -> None:
+    owners: dict[str, str] = {}
+    for spec in specs:
+        for name in (spec.package.distribution, spec.package.module):
+            other = owners.setdefault(name.lower(), spec.key)
+            if other != spec.key:
+                raise GeneratorError(
+                    f"tools {other} and {spec.key} both want the package name {name!r}",
+                    hint="edit package.distribution and package.module in one of the two specs",
+                )
+
+
+def render_specs(specs: Iterable[Spec]) -> dict[str, str]:
+    """Rendered and formatted files of every spec, keyed by path relative to the output dir."""
+    files: dict[str, str] = {}
+    for spec in specs:
+        files.update(format_files(render_package(spec)))
+    return files
+
+
+def generate(specs_dir: Path, out_dir: Path) -> Outcome:
+    """Regenerate every package from the specs; stale generated packages are removed."""
+    specs = load_specs(specs_dir)
+    files = render_specs(specs)
+    written: list[str] = []
+    unchanged: list[str] = []
+    for spec in specs:
+        package = spec.package.distribution
+        (written if replace_package(out_dir, package, files) else unchanged).append(package)
+    wanted = {spec.package.distribution for spec in specs}
+    stale = [
+        entry.name
+        for entry in sorted(out_dir.iterdir())
+        if entry.is_dir() and entry.name not in wanted and is_generated_package(entry)
+    ] if out_dir.is_dir() else []
+    removed = remove_packages(out_dir, stale)
+    return Outcome(written=tuple(written), unchanged=tuple(unchanged), removed=tuple(removed))
+
+
+def check(specs_dir: Path, out_dir: Path) -> CheckResult:
+    """Compare what the specs render to with the output directory."""
+    return diff_files(render_specs(load_specs(specs_dir)), out_dir)
+
+
+def add(
+    descriptions: Sequence[Path], specs_dir: Path, out_dir: Path, *, strict: bool = False
+) -> Outcome:
+    """Parse descriptions into specs, keep each description beside its spec, render packages.
+
+    A tool that exists already is updated. One bad file does not stop the others; its error
+    is reported in `failures`.
+    """
+    written: list[str] = []
+    warnings: list[str] = []
+    failures: list[str] = []
+    existing = load_specs(specs_dir) if specs_dir.is_dir() else []
+    for description in descriptions:
+        try:
+            spec, text, found = _parse_file(description, strict)
+            warnings.extend(found)
+            others = [item for item in existing if item.key != spec.key]
+            _check_distinct([*others, spec])
+            files = format_files(render_package(spec))
+            spec_file = specs_dir / naming.spec_path(spec.tool.owner, spec.tool.slug)
+            write_text_atomic(spec_file.with_name(spec.source.description_file), text)
+            write_text_atomic(spec_file, dump_spec(spec))
+            replace_package(out_dir, spec.package.distribution, files)
+            existing = [*others, spec]
+            written.append(spec.key)
+        except GeneratorError as exc:
+            failures.append(str(exc))
+    return Outcome(written=tuple(written), warnings=tuple(warnings), failures=tuple(failures))
+
+
+def _parse_file(path: Path, strict: bool) -> tuple[Spec, str, list[str]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise GeneratorError(
+            f"cannot read the description: {exc.strerror}", location=Location(file=str(path))
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GeneratorError(
+            f"the description is not UTF-8 (byte {exc.start} cannot be decoded)",
+            location=Location(file=str(path), offset=exc.start),
+            hint="save the description as UTF-8",
+        ) from None
+    result = parse_description(text, str(path))
+    spec = result.spec
+    spec = replace(
+        spec, source=Source(description_file=f"{naming.path_component(spec.tool.slug)}.md")
+    )
+    found = [str(warning) for warning in result.warnings]
+    if strict and found:
+        raise GeneratorError(
+            f"{len(found)} warning(s) with --strict:\n  " + "\n  ".join(found),
+            location=Location(file=str(path)),
+            hint="fix the description, or run without --strict to accept the workarounds",
+        )
+    return spec, text, found

@@ -1,0 +1,248 @@
+"""Spec -> {relative path: text} for one tool package; never touches disk.
+
+Every string that came from a description reaches the output through one of the filters
+below (`py`, `doc`, `md`, `toml`, shell-free JSON), never raw.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator import naming
+from generator.errors import GeneratorError, Location
+from generator.models import render_input_model
+from generator.spec import Input, Option, Spec
+
+RUNTIME_REQUIREMENT = "wiro-runtime>=0.1,<0.2"
+PYDANTIC_REQUIREMENT = "pydantic>=2.6,<3"
+
+
+def _templates_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "templates", here / "_templates"):
+        if candidate.is_dir():
+            return candidate
+    raise GeneratorError("the templates directory is missing from this installation")
+
+
+# --- escaping filters -------------------------------------------------------------------------
+
+
+def py_literal(value: object) -> str:
+    """A Python literal that evaluates to `value`; the only way data enters generated code."""
+    if value is None or isinstance(value, bool | int | str):
+        return repr(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise GeneratorError(f"{value!r} cannot be written as a Python literal")
+        return repr(value)
+    if isinstance(value, list | tuple):
+        items = ", ".join(py_literal(item) for item in value)
+        if isinstance(value, list):
+            return f"[{items}]"
+        return f"({items},)" if len(value) == 1 else f"({items})"
+    raise GeneratorError(f"cannot write a {type(value).__name__} as a Python literal")
+
+
+def doc_text(value: object) -> str:
+    """Text safe inside a triple-quoted docstring: one line, escapes only where needed."""
+    text = " ".join(str(value).split())
+    out: list[str] = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif not char.isprintable():
+            code = ord(char)
+            if code < 0x100:
+                out.append(f"\\x{code:02x}")
+            elif code < 0x10000:
+                out.append(f"\\u{code:04x}")
+            else:
+                out.append(f"\\U{code:08x}")
+        else:
+            out.append(char)
+    escaped = "".join(out).replace('"""', '""\\"')
+    if escaped.endswith('"'):
+        escaped = escaped[:-1] + '\\"'
+    return escaped
+
+
+def md_code(value: object) -> str:
+    """An inline code span that holds any text."""
+    text = " ".join(str(value).split())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * (longest + 1)
+    padding = " " if text.startswith("`") or text.endswith("`") or longest else ""
+    return f"{ticks}{padding}{text}{padding}{ticks}"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#!~])")
+
+
+def md_text(value: object) -> str:
+    """Text safe in a markdown paragraph or table cell: specials escaped, one line."""
+    text = " ".join(str(value).split())
+    text = "".join(char if char.isprintable() else " " for char in text)
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def toml_string(value: object) -> str:
+    """A TOML basic string."""
+    text = json.dumps(str(value), ensure_ascii=True)
+    return text.replace("\x7f", "\\u007f")
+
+
+def md_fence(content: str) -> str:
+    """A code fence longer than any backtick run inside the block."""
+    longest = max((len(run) for run in re.findall(r"`+", content)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+# --- precomputed view -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InputView:
+    """An input with the strings its templates need, computed once."""
+
+    item: Input
+    annotation: str
+    default_code: str
+    alias: str | None
+    choices_code: str
+    choices: tuple[Option, ...]
+
+
+def _annotation(item: Input, alias: str | None) -> str:
+    base = {
+        "str": "str",
+        "int": "int",
+        "float": "float",
+        "bool": "bool",
+        "list[str]": "list[str]",
+        "literal": alias or "str",
+    }[item.python_type]
+    return base if item.default is not None else f"{base} | None"
+
+
+def _views(spec: Spec) -> list[InputView]:
+    taken = {"Client", "AsyncClient", "Task", "TaskHandle", "Literal", "TOOL", spec.package.model_class}
+    views: list[InputView] = []
+    for item in spec.inputs:
+        alias = naming.type_alias_name(item.python_name, taken) if item.python_type == "literal" else None
+        choices_code = ", ".join(py_literal(choice) for choice in item.choices)
+        views.append(
+            InputView(
+                item=item,
+                annotation=_annotation(item, alias),
+                default_code=py_literal(item.default),
+                alias=alias,
+                choices_code=choices_code,
+                choices=tuple({option.value: option for option in reversed(item.options)}[value] for value in item.choices),
+            )
+        )
+    return views
+
+
+def example_body(spec: Spec) -> dict[str, Any]:
+    """The Run body the tool gets with every default: what `run --dry-run` prints."""
+    return {item.wire_name: item.default for item in spec.inputs if item.default is not None}
+
+
+def _docs_default(item: Input) -> str:
+    if item.default is None:
+        return f"sample: {item.sample}" if item.sample else "(none)"
+    return json.dumps(item.default, ensure_ascii=False)
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters.update(
+        {
+            "py": py_literal,
+            "doc": doc_text,
+            "md": md_text,
+            "code": md_code,
+            "toml": toml_string,
+            "json": lambda value: json.dumps(value, ensure_ascii=False, indent=2),
+            "docs_default": _docs_default,
+        }
+    )
+    return env
+
+
+def header_line(spec: Spec) -> str:
+    """The DO NOT EDIT notice, naming the spec; no versions, no timestamps."""
+    return (
+        f"DO NOT EDIT: generated from spec {naming.spec_path(spec.tool.owner, spec.tool.slug)} "
+        "by `python -m generator generate`"
+    )
+
+
+_PACKAGE_FILES = {
+    "__init__.py": "__init__.py.jinja",
+    "__main__.py": "__main__.py.jinja",
+    "_tool.py": "_tool.py.jinja",
+    "_client.py": "_client.py.jinja",
+    "_cli.py": "_cli.py.jinja",
+}
+
+
+def render_package(spec: Spec) -> dict[str, str]:
+    """Every file of one tool's package, keyed by path relative to the output directory."""
+    env = _environment()
+    header = header_line(spec)
+    views = _views(spec)
+    body = example_body(spec)
+    from urllib.parse import quote
+
+    run_url = spec.endpoints.base_url + "/".join(
+        quote(part, safe="-._~") for part in spec.endpoints.run.split("/")
+    )
+    context = {
+        "spec": spec,
+        "inputs": views,
+        "header": header,
+        "example_body": body,
+        "run_url": run_url,
+        "body_fence": md_fence(json.dumps(body, ensure_ascii=False, indent=2)),
+        "runtime_requirement": RUNTIME_REQUIREMENT,
+        "pydantic_requirement": PYDANTIC_REQUIREMENT,
+    }
+    root = spec.package.distribution
+    module = spec.package.module
+    files: dict[str, str] = {}
+    for name, template in _PACKAGE_FILES.items():
+        files[f"{root}/{module}/{name}"] = _render(env, template, context, spec)
+    files[f"{root}/{module}/_models.py"] = render_input_model(spec, f"# {header}")
+    files[f"{root}/{module}/py.typed"] = ""
+    files[f"{root}/pyproject.toml"] = _render(env, "pyproject.toml.jinja", context, spec)
+    files[f"{root}/README.md"] = _render(env, "README.md.jinja", context, spec)
+    return files
+
+
+def _render(env: jinja2.Environment, template: str, context: dict[str, Any], spec: Spec) -> str:
+    try:
+        return env.get_template(template).render(context)
+    except jinja2.TemplateError as exc:
+        raise GeneratorError(
+            f"template {template} failed for {spec.key}: {exc}",
+            location=Location(file=f"templates/{template}"),
+            hint="this is a bug in the template or the spec it was given",
+        ) from None

@@ -1,0 +1,65 @@
+"""`python -m wiro_emulator` / `wiro-emulator`: serve the local Wiro API until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator.errors import GeneratorError
+from wiro_emulator.server import Emulator
+from wiro_emulator.tasks import OUTCOMES, Plan
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wiro-emulator",
+        description="A local Wiro API on 127.0.0.1 for every tool in a specs directory.",
+    )
+    parser.add_argument("--specs", type=Path, default=Path("specs"), help="spec directory")
+    parser.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
+    parser.add_argument("--api-key", default="emulator-key", help="the API key it accepts")
+    parser.add_argument(
+        "--api-secret",
+        default="emulator-secret",
+        help="the secret of a signature project; empty for a key-only project",
+    )
+    parser.add_argument("--queue-seconds", type=float, default=0.5, help="time in task_queue")
+    parser.add_argument("--run-seconds", type=float, default=3.0, help="time from accept to end")
+    parser.add_argument("--outcome", choices=OUTCOMES, default="success", help="how tasks end")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        emulator = Emulator(
+            args.specs,
+            api_key=args.api_key,
+            api_secret=args.api_secret or None,
+            plan=Plan(args.queue_seconds, args.run_seconds, args.outcome),
+            port=args.port,
+        ).start()
+    except (GeneratorError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    tools = ", ".join(sorted(f"{spec.key}" for spec in emulator.state.specs.values()))
+    print(f"Wiro emulator on {emulator.base_url} serving {tools or 'no tools'}", flush=True)
+    print(
+        f"  export WIRO_BASE_URL={emulator.base_url} WIRO_API_KEY={args.api_key}"
+        + (f" WIRO_API_SECRET={args.api_secret}" if args.api_secret else ""),
+        flush=True,
+    )
+    print(f"  sample inputs: {emulator.origin}/samples/photo.png and mask.png", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        emulator.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

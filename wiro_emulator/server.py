@@ -1,0 +1,381 @@
+"""A local Wiro API: Run, Task/Detail, Cancel and Kill over real HTTP on 127.0.0.1.
+
+Serves every tool in a specs directory, checks both auth modes, validates inputs against the
+spec with Wiro's error shapes, walks each task through the real status sequence, and serves
+the output files it makes. Runs from the command line or in a thread inside tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import itertools
+import json
+import threading
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from generator.spec import Spec, load_spec
+from wiro_emulator.images import inpaint_png, placeholder_png, sample_photo_and_mask
+from wiro_emulator.tasks import EmulatedTask, Plan
+from wiro_emulator.validate import validate_body
+from wiro_runtime import sign
+
+SIGNATURE_REQUIRED = (
+    "Project requires signature authentication. x-signature and x-nonce headers are required."
+)
+NOT_VALID = "Project authorization is not valid."
+
+
+@dataclass
+class ReceivedRequest:
+    """One request as the emulator saw it, for tests to inspect."""
+
+    path: str
+    headers: dict[str, str]
+    body: Any
+
+
+@dataclass
+class EmulatorState:
+    """Everything the emulator knows; shared between the server thread and tests."""
+
+    specs: dict[tuple[str, str], Spec]
+    api_key: str
+    api_secret: str | None
+    default_plan: Plan = field(default_factory=Plan)
+    plans: deque[Plan] = field(default_factory=deque)
+    tasks: dict[str, EmulatedTask] = field(default_factory=dict)
+    files: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    received: list[ReceivedRequest] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(2221))
+
+    def next_plan(self) -> Plan:
+        with self.lock:
+            return self.plans.popleft() if self.plans else self.default_plan
+
+
+def load_specs_dir(specs_dir: Path) -> dict[tuple[str, str], Spec]:
+    """Specs keyed by lower-case (owner, slug), as Wiro's endpoint matching is case-blind."""
+    specs: dict[tuple[str, str], Spec] = {}
+    for path in sorted(specs_dir.rglob("*.yaml")):
+        spec = load_spec(path)
+        specs[(spec.tool.owner.lower(), spec.tool.slug.lower())] = spec
+    return specs
+
+
+def _error(message: str, *, status: int = 200, code: int = 0) -> web.Response:
+    body = {"result": False, "errors": [{"code": code, "message": message}]}
+    return web.json_response(body, status=status)
+
+
+def _ok(**payload: Any) -> web.Response:
+    return web.json_response({"result": True, "errors": [], **payload})
+
+
+class EmulatorApp:
+    """The aiohttp application and its handlers."""
+
+    def __init__(self, state: EmulatorState) -> None:
+        self.state = state
+        self.samples = dict(zip(("photo.png", "mask.png"), sample_photo_and_mask(), strict=True))
+        app = web.Application(middlewares=[self._record], client_max_size=110 * 1024 * 1024)
+        app.router.add_post("/v1/Run/{owner}/{slug}", self.run)
+        app.router.add_post("/v1/Task/Detail", self.detail)
+        app.router.add_post("/v1/Task/Cancel", self.cancel)
+        app.router.add_post("/v1/Task/Kill", self.kill)
+        app.router.add_get("/files/{key}/{name}", self.file)
+        app.router.add_get("/samples/{name}", self.sample)
+        self.app = app
+
+    @web.middleware
+    async def _record(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.method == "POST":
+            body: Any = "<multipart form>"
+            if not request.content_type.startswith("multipart/"):
+                raw = await request.read()  # cached by aiohttp, so handlers can read it again
+                try:
+                    body = json.loads(raw) if raw else None
+                except ValueError:
+                    body = raw.decode("utf-8", "replace")
+            with self.state.lock:
+                self.state.received.append(
+                    ReceivedRequest(request.path, dict(request.headers), body)
+                )
+        response: web.StreamResponse = await handler(request)
+        return response
+
+    def _auth_problem(self, request: web.Request) -> web.Response | None:
+        key = request.headers.get("x-api-key", "")
+        if not hmac.compare_digest(key.encode(), self.state.api_key.encode()):
+            return _error("Project authorization is not founded.", status=401)
+        if self.state.api_secret is None:
+            return None
+        nonce = request.headers.get("x-nonce")
+        signature = request.headers.get("x-signature")
+        if not nonce or not signature:
+            return _error(SIGNATURE_REQUIRED, status=401)
+        expected = sign(self.state.api_key, self.state.api_secret, nonce)
+        if not hmac.compare_digest(signature.encode(), expected.encode()):
+            return _error(NOT_VALID, status=401)
+        return None
+
+    async def _body(self, request: web.Request) -> dict[str, Any] | None:
+        if request.content_type.startswith("multipart/"):
+            form = await request.post()
+            return {name: value for name, value in form.items() if isinstance(value, str)}
+        try:
+            data = await request.json()
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) else None
+
+    async def run(self, request: web.Request) -> web.Response:
+        problem = self._auth_problem(request)
+        if problem:
+            return problem
+        owner, slug = request.match_info["owner"], request.match_info["slug"]
+        spec = self.state.specs.get((owner.lower(), slug.lower()))
+        if spec is None:
+            return _error("slug-owner-project-not-exist", code=1)
+        body = await self._body(request)
+        if body is None:
+            return _error("Request parameters are invalid.")
+        problems = validate_body(spec, body)
+        if problems:
+            return web.json_response(
+                {"result": False, "errors": [{"code": 0, "message": text} for text in problems]}
+            )
+        parameters = {key: value for key, value in body.items() if key != "callbackUrl"}
+        task = EmulatedTask(
+            id=str(next(self.state.ids)),
+            owner=spec.tool.owner,
+            slug=spec.tool.slug,
+            parameters=parameters,
+            plan=self.state.next_plan(),
+        )
+        with self.state.lock:
+            self.state.tasks[task.id] = task
+        return _ok(taskid=task.id, socketaccesstoken=task.token)
+
+    def _find(self, body: Mapping[str, Any], *keys: str) -> EmulatedTask | None:
+        for key in keys:
+            value = body.get(key)
+            if value is None:
+                continue
+            with self.state.lock:
+                if key == "taskid":
+                    return self.state.tasks.get(str(value))
+                return next((t for t in self.state.tasks.values() if t.token == value), None)
+        return None
+
+    async def _task_request(
+        self, request: web.Request, keys: tuple[str, ...]
+    ) -> EmulatedTask | web.Response:
+        problem = self._auth_problem(request)
+        if problem:
+            return problem
+        body = await self._body(request)
+        if body is None or not any(key in body for key in keys):
+            return _error(f"{' or '.join(keys)} is required")
+        task = self._find(body, *keys)
+        if task is None:
+            return _error("task-not-exist", code=1)
+        return task
+
+    async def detail(self, request: web.Request) -> web.Response:
+        task = await self._task_request(request, ("taskid", "tasktoken", "socketaccesstoken"))
+        if isinstance(task, web.Response):
+            return task
+        if task.status() == "task_postprocess_end" and task.outputs is None:
+            await asyncio.get_running_loop().run_in_executor(
+                None, self._make_outputs, task, self._origin(request)
+            )
+        return _ok(total="1", tasklist=[task.to_wire()])
+
+    async def cancel(self, request: web.Request) -> web.Response:
+        task = await self._task_request(request, ("taskid",))
+        if isinstance(task, web.Response):
+            return task
+        if task.status() != "task_queue":
+            return _error("Task is not in a cancellable state.")
+        task.stop()
+        return _ok(tasklist=[task.to_wire()])
+
+    async def kill(self, request: web.Request) -> web.Response:
+        task = await self._task_request(request, ("taskid", "socketaccesstoken"))
+        if isinstance(task, web.Response):
+            return task
+        status = task.status()
+        if status == "task_queue":
+            return _error("Task could not be killed: it is still queued, cancel it instead")
+        if task.terminal():
+            return _error(f"Task could not be killed: it has already ended ({status})")
+        task.stop()
+        return _ok(tasklist=[task.to_wire()])
+
+    async def file(self, request: web.Request) -> web.Response:
+        key = f"{request.match_info['key']}/{request.match_info['name']}"
+        found = self.state.files.get(key)
+        if found is None:
+            raise web.HTTPNotFound()
+        content, content_type = found
+        return web.Response(body=content, content_type=content_type)
+
+    async def sample(self, request: web.Request) -> web.Response:
+        content = self.samples.get(request.match_info["name"])
+        if content is None:
+            raise web.HTTPNotFound()
+        return web.Response(body=content, content_type="image/png")
+
+    @staticmethod
+    def _origin(request: web.Request) -> str:
+        return f"{request.scheme}://{request.host}"
+
+    def _resolve(self, url: object, origin: str) -> bytes | None:
+        """Bytes behind a URL that this emulator serves itself; other URLs are not fetched."""
+        if isinstance(url, list):
+            url = url[0] if url else None
+        if not isinstance(url, str) or not url.startswith(origin + "/"):
+            return None
+        path = urlsplit(url).path
+        if path.startswith("/samples/"):
+            return self.samples.get(path.removeprefix("/samples/"))
+        if path.startswith("/files/"):
+            found = self.state.files.get(path.removeprefix("/files/"))
+            return found[0] if found else None
+        return None
+
+    def _make_outputs(self, task: EmulatedTask, origin: str) -> None:
+        """Produce the task's output files once, when it first reports success."""
+        if task.plan.outcome != "success":
+            task.outputs = []
+            return
+        image = self._resolve(task.parameters.get("inputImageUrl"), origin)
+        mask = self._resolve(task.parameters.get("inputImageMaskUrl"), origin)
+        try:
+            count = max(1, min(4, int(str(task.parameters.get("samples", 1)))))
+        except ValueError:
+            count = 1
+        outputs = []
+        for index in range(count):
+            if image is not None and mask is not None:
+                content = inpaint_png(image, mask)
+            else:
+                content = placeholder_png(f"{task.owner}/{task.slug}/{task.id}/{index}")
+            name = f"{index}.png"
+            key = f"{task.uuid}/{name}"
+            with self.state.lock:
+                self.state.files[key] = (content, "image/png")
+            outputs.append(
+                {
+                    "id": f"{task.uuid}-{index}",
+                    "name": name,
+                    "contenttype": "image/png",
+                    "uuid": task.uuid,
+                    "size": str(len(content)),
+                    "url": f"{origin}/files/{key}",
+                }
+            )
+        task.outputs = outputs
+
+
+class Emulator:
+    """The emulator in a background thread, for tests and the demo.
+
+    with Emulator(specs_dir, api_key="k", api_secret="s") as emulator:
+        emulator.base_url  # http://127.0.0.1:<port>/v1
+    """
+
+    def __init__(
+        self,
+        specs_dir: Path,
+        *,
+        api_key: str = "emulator-key",
+        api_secret: str | None = "emulator-secret",
+        plan: Plan | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.state = EmulatorState(
+            specs=load_specs_dir(specs_dir),
+            api_key=api_key,
+            api_secret=api_secret,
+            default_plan=plan or Plan(),
+        )
+        self.host = host
+        self.port = port
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._runner: web.AppRunner | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+
+    @property
+    def origin(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.origin}/v1"
+
+    def plan_next(self, *plans: Plan) -> None:
+        """Queue plans for the next tasks, in order; later tasks use the default plan."""
+        with self.state.lock:
+            self.state.plans.extend(plans)
+
+    def runs_received(self) -> int:
+        """How many Run requests arrived (accepted or not)."""
+        with self.state.lock:
+            return sum(1 for item in self.state.received if item.path.startswith("/v1/Run/"))
+
+    def start(self) -> Emulator:
+        self._thread = threading.Thread(target=self._serve, name="wiro-emulator", daemon=True)
+        self._thread.start()
+        self._ready.wait(timeout=30)
+        if self._error is not None:
+            raise RuntimeError(f"the emulator did not start: {self._error}") from self._error
+        return self
+
+    def _serve(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        try:
+            loop.run_until_complete(self._start_site())
+        except BaseException as exc:  # reported to the starting thread
+            self._error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        loop.run_forever()
+        if self._runner is not None:
+            loop.run_until_complete(self._runner.cleanup())
+        loop.close()
+
+    async def _start_site(self) -> None:
+        self._runner = web.AppRunner(EmulatorApp(self.state).app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        server = site._server
+        if server is not None and getattr(server, "sockets", None):
+            self.port = server.sockets[0].getsockname()[1]
+
+    def stop(self) -> None:
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

@@ -1,0 +1,119 @@
+"""Emulated tasks: each one walks Wiro's real status sequence on a clock, computed when read."""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Wiro's lifecycle after the queue, in order (docs: tasks.md).
+RUN_SEQUENCE = (
+    "task_accept",
+    "task_preprocess_start",
+    "task_preprocess_end",
+    "task_assign",
+    "task_start",
+    "task_output",
+    "task_end",
+    "task_postprocess_start",
+    "task_postprocess_end",
+)
+OUTCOMES = ("success", "fail", "error")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How the next task behaves: time in the queue, time running, and how it ends."""
+
+    queue_seconds: float = 0.2
+    run_seconds: float = 1.0
+    outcome: str = "success"
+
+    def __post_init__(self) -> None:
+        if self.outcome not in OUTCOMES:
+            raise ValueError(f"outcome must be one of {OUTCOMES}")
+
+
+@dataclass
+class EmulatedTask:
+    """One task and everything Task/Detail reports about it."""
+
+    id: str
+    owner: str
+    slug: str
+    parameters: dict[str, Any]
+    plan: Plan
+    created: float = field(default_factory=time.time)
+    uuid: str = field(default_factory=lambda: str(uuid.uuid4()))
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(22)[:30])
+    stopped_at: float | None = None
+    stop_status: str | None = None
+    outputs: list[dict[str, Any]] | None = None
+
+    def status(self, now: float | None = None) -> str:
+        """The status at `now`, from the plan's clock."""
+        if self.stop_status is not None:
+            return self.stop_status
+        elapsed = (now if now is not None else time.time()) - self.created
+        if elapsed < self.plan.queue_seconds:
+            return "task_queue"
+        if self.plan.outcome == "error":
+            return "task_error"
+        running = elapsed - self.plan.queue_seconds
+        if running >= self.plan.run_seconds:
+            return RUN_SEQUENCE[-1]
+        step = int(running / self.plan.run_seconds * (len(RUN_SEQUENCE) - 1))
+        return RUN_SEQUENCE[min(step, len(RUN_SEQUENCE) - 2)]
+
+    def terminal(self) -> bool:
+        return self.status() in ("task_postprocess_end", "task_cancel", "task_error")
+
+    def pexit(self) -> str | None:
+        status = self.status()
+        if status == "task_postprocess_end":
+            return "0" if self.plan.outcome == "success" else "1"
+        if status == "task_cancel":
+            return "-1"
+        if status == "task_error":
+            return "1"
+        return None
+
+    def stop(self) -> None:
+        """Cancel or kill: the task ends as task_cancel."""
+        self.stopped_at = time.time()
+        self.stop_status = "task_cancel"
+
+    def to_wire(self) -> dict[str, Any]:
+        """The task as Task/Detail's `tasklist` item: every number as a string."""
+        status = self.status()
+        created = int(self.created)
+        ended = status in ("task_postprocess_end", "task_cancel", "task_error")
+        elapsed = (self.stopped_at or time.time()) - self.created
+        outputs = self.outputs if status == "task_postprocess_end" and self.outputs else []
+        debug_error = ""
+        if status == "task_error":
+            debug_error = "RuntimeError: the model could not be loaded (emulated fatal error)"
+        elif status == "task_postprocess_end" and self.plan.outcome == "fail":
+            debug_error = "Traceback (most recent call last):\nValueError: emulated model failure"
+        return {
+            "id": self.id,
+            "uuid": self.uuid,
+            "socketaccesstoken": self.token,
+            "parameters": self.parameters,
+            "debugoutput": "",
+            "debugerror": debug_error,
+            "starttime": str(created),
+            "endtime": str(int(self.created + elapsed)) if ended else "0",
+            "elapsedseconds": f"{elapsed:.4f}",
+            "status": status,
+            "pexit": self.pexit() or "",
+            "createtime": str(created),
+            "canceltime": str(int(self.stopped_at)) if self.stopped_at else "0",
+            "outputs": outputs,
+            "size": str(sum(int(item.get("size", 0)) for item in outputs)),
+            "totalcost": "0.0035" if status == "task_postprocess_end" and self.pexit() == "0" else "0",
+            "modelslugowner": self.owner,
+            "modelslugproject": self.slug,
+        }

@@ -1,0 +1,60 @@
+"""Run-body validation against a spec, with the messages Wiro sends."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from generator.spec import Input, Spec
+
+COMMON_PARAMETERS = frozenset({"callbackUrl", "projectid"})
+
+
+def _is_number(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+def _problem(item: Input, value: object) -> str | None:
+    name = item.wire_name
+    if item.wire_type == "number" and not _is_number(value):
+        return f"Request parameter [{name}] must be integer or float"
+    if item.python_type == "literal":
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            return f"Request parameter [{name}] is invalid"
+        if str(value) not in item.choices:
+            return f"Request parameter [{name}] must be one of the options"
+    if item.wire_type == "boolean" and not (
+        isinstance(value, bool) or str(value).lower() in ("true", "false")
+    ):
+        return f"Request parameter [{name}] must be boolean"
+    if item.wire_type == "string_list" and not (
+        isinstance(value, str)
+        or (isinstance(value, list) and all(isinstance(entry, str) for entry in value))
+    ):
+        return f"Request parameter [{name}] is invalid"
+    if item.wire_type == "string" and isinstance(value, dict | list):
+        return f"Request parameter [{name}] is invalid"
+    return None
+
+
+def validate_body(spec: Spec, body: Mapping[str, object]) -> list[str]:
+    """Messages for every problem; empty when Wiro would accept the body."""
+    problems: list[str] = []
+    for item in spec.inputs:
+        if item.wire_name not in body:
+            if item.required:
+                problems.append(f"Request parameter [{item.wire_name}] required")
+            continue
+        problem = _problem(item, body[item.wire_name])
+        if problem:
+            problems.append(problem)
+    return problems
