@@ -10,15 +10,17 @@ def format_source(path: str, source: str) -> str:
     if not path.endswith(".py"):
         return source
     import black
+    from black.mode import TargetVersion
+    from black.parsing import InvalidInput
 
     mode = black.Mode(
-        target_versions={black.TargetVersion.PY311},
+        target_versions={TargetVersion.PY311},
         line_length=100,
         magic_trailing_comma=True,
     )
     try:
         return black.format_str(source, mode=mode)
-    except black.InvalidInput as exc:
+    except InvalidInput as exc:
         numbered = "\n".join(
             f"{number:5} | {line}" for number, line in enumerate(source.splitlines(), 1)
         )

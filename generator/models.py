@@ -48,12 +48,9 @@ def _property_schema(item: Input) -> dict[str, Any]:
 
 def render_input_model(spec: Spec, header: str) -> str:
     """Pydantic v2 source of the input model, unformatted (black runs later, with the rest)."""
-    from datamodel_code_generator import (
-        DataModelType,
-        InputFileType,
-        LiteralType,
-        generate,
-    )
+    from datamodel_code_generator import InputFileType, LiteralType, generate
+    from datamodel_code_generator.enums import DataModelType
+    from datamodel_code_generator.format import PythonVersion
 
     aliases = {item.wire_name: item.python_name for item in spec.inputs}
     try:
@@ -70,7 +67,7 @@ def render_input_model(spec: Spec, header: str) -> str:
                 field_constraints=True,
                 use_standard_collections=True,
                 use_union_operator=True,
-                target_python_version="3.11",
+                target_python_version=PythonVersion.PY_311,
                 strict_nullable=True,
                 aliases=aliases,
                 use_field_description=False,

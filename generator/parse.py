@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 from generator import naming
 from generator.errors import GeneratorError, Location
 from generator.spec import (
+    BASE_URL_PATTERN,
     Auth,
     Default,
     Endpoints,
@@ -180,6 +181,7 @@ _KEYWORD = (
     r"(?P<kw>-[ \t]+name|-[ \t]+value|label|help|type|default|options"
     r"|description|triggerwords|generatesettings):(?=\s|$)"
 )
+_TYPE_VALUE = re.compile(r"[ \t]*[A-Za-z0-9_-]*\s+(?:default:|options:|-\s+name:|$)|[ \t]*[A-Za-z0-9_-]*$")
 _KEYWORD_ANYWHERE = re.compile(r"(?:(?<=\s)|^)" + _KEYWORD)
 _KEYWORD_AT_LINE_START = re.compile(r"(?:(?<=\n)|^)[ \t]*" + _KEYWORD)
 
@@ -229,6 +231,8 @@ def _tokenize_inputs(src: _Source, section: _Section) -> list[_RawInput]:
         allowed = _allowed(level, last, keyword)
         if not allowed:
             continue
+        if keyword == "type" and not _TYPE_VALUE.match(body, match.end()):
+            continue  # "type:" inside a help text: a real type is one word before the next field
         close(match.start("kw"))
         absolute = section.start + match.start("kw")
         if keyword == "- name":
@@ -470,6 +474,12 @@ def _endpoints(
             hint="the Run URL must end in /Run/<owner>/<slug>",
         )
     base_url = f"{parts.scheme}://{parts.netloc}{path[:marker]}"
+    if not BASE_URL_PATTERN.fullmatch(base_url):
+        raise GeneratorError(
+            f"the Run Task Endpoint's base URL {base_url!r} has characters a URL should not have",
+            location=src.location(offset, "Basic tool info"),
+            hint="the Run URL must look like https://api.wiro.ai/v1/Run/<owner>/<slug>",
+        )
     detail_raw, _ = fields.get("Get Task Detail Endpoint", ("", 0))
     detail_path = unquote(urlsplit(detail_raw.split("```")[0].strip()).path)
     task_detail = "/Task/Detail"
@@ -511,6 +521,8 @@ def parse_description(text: str, filename: str, *, description_file: str = "") -
             )
     endpoints, owner, slug = _endpoints(src, fields)
     cover = fields.get("cover", ("", 0))[0] or None
+    if cover is not None and cover.strip().lower() == "no cover":
+        cover = None
     tool = Tool(
         owner=owner,
         slug=slug,

@@ -7,6 +7,8 @@ loading validates everything a hand edit could break (identifiers, closed vocabu
 from __future__ import annotations
 
 import keyword
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +26,9 @@ PYTHON_TYPES = ("str", "int", "float", "bool", "literal", "list[str]")
 WIRE_TYPES = ("string", "number", "boolean", "string_list")
 
 Default = str | int | float | bool | None
+
+#: Base URLs end up inside generated shell and Python code, so only plain URL characters pass.
+BASE_URL_PATTERN = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~-]+)*/?")
 
 
 @dataclass(frozen=True)
@@ -359,6 +364,12 @@ def spec_from_dict(data: object, filename: str) -> Spec:
         if not value or not all(ch.isascii() and (ch.isalnum() or ch in "-_.") for ch in value):
             raise r.fail(where, f"{value!r} may hold only ASCII letters, digits, '-', '_' and '.'")
     endpoints_data = r.mapping(r.get(root, "endpoints", ""), "endpoints")
+    base_url = r.text(endpoints_data, "base_url", "endpoints")
+    if not BASE_URL_PATTERN.fullmatch(base_url):
+        raise r.fail(
+            "endpoints.base_url",
+            f"{base_url!r} must be an http(s) URL of letters, digits and -._~/: only",
+        )
     auth_data = r.mapping(r.get(root, "auth", ""), "auth")
     statuses_data = r.mapping(r.get(root, "statuses", ""), "statuses")
     inputs_data = r.get(root, "inputs", "")
@@ -372,7 +383,7 @@ def spec_from_dict(data: object, filename: str) -> Spec:
             distribution=distribution, module=module, command=command, model_class=model_class
         ),
         endpoints=Endpoints(
-            base_url=r.text(endpoints_data, "base_url", "endpoints"),
+            base_url=base_url,
             run=r.text(endpoints_data, "run", "endpoints"),
             task_detail=r.text(endpoints_data, "task_detail", "endpoints"),
             task_cancel=r.text(endpoints_data, "task_cancel", "endpoints"),
@@ -401,6 +412,8 @@ def _input_from_dict(r: _Reader, value: object, index: int) -> Input:
     default = data.get("default")
     if default is not None and not isinstance(default, str | int | float | bool):
         raise r.fail(f"{where}.default", "expected a string, number, boolean or null")
+    if isinstance(default, float) and not math.isfinite(default):
+        raise r.fail(f"{where}.default", "must be a finite number")
     required = data.get("required", False)
     if not isinstance(required, bool):
         raise r.fail(f"{where}.required", "expected true or false")

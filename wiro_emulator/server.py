@@ -364,9 +364,9 @@ class Emulator:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
-        server = site._server
-        if server is not None and getattr(server, "sockets", None):
-            self.port = server.sockets[0].getsockname()[1]
+        for address in self._runner.addresses:
+            self.port = int(address[1])
+            break
 
     def stop(self) -> None:
         if self._loop is not None:

@@ -106,7 +106,7 @@ def _input_help(item: InputDefinition) -> str:
     return _escape("; ".join(str(part) for part in parts))
 
 
-def _add_input(parser: argparse.ArgumentParser, item: InputDefinition) -> None:
+def _add_input(parser: argparse._ActionsContainer, item: InputDefinition) -> None:
     kwargs: dict[str, Any] = {"dest": f"input:{item.wire_name}", "default": None}
     metavar = item.python_name.strip("_").upper()
     if item.python_type == "int":

@@ -1,0 +1,362 @@
+# DO NOT EDIT: generated from spec wiro/image-inpainting-sd.yaml by `python -m generator generate`
+"""Typed sync and async clients of the Wiro tool wiro/image-inpainting-sd."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from wiro_runtime import AsyncClient as _AsyncBase
+from wiro_runtime import SyncClient as _SyncBase
+from wiro_runtime import Task, TaskHandle
+from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, StatusCallback
+
+from ._models import ImageInpaintingSdInput
+from ._tool import TOOL
+
+__all__ = [
+    "AsyncClient",
+    "Client",
+    "SelectedModel",
+    "Scheduler",
+]
+
+SelectedModel = Literal[
+    "632",
+    "482",
+    "481",
+    "466",
+    "56",
+    "54",
+    "53",
+    "52",
+    "51",
+    "50",
+    "49",
+    "45",
+    "44",
+    "43",
+    "7",
+    "6",
+    "5",
+    "4",
+    "3",
+    "2",
+    "1",
+]
+"""Values of `selected_model`: select-model."""
+
+Scheduler = Literal[
+    "EulerDiscreteScheduler",
+    "DDIMScheduler",
+    "LMSDiscreteScheduler",
+    "DPMSolverMultistepScheduler",
+    "PNDMScheduler",
+    "DDPMScheduler",
+    "EulerAncestralDiscreteScheduler",
+]
+"""Values of `scheduler`: scheduler."""
+
+
+class Client(_SyncBase):
+    """Blocking client of wiro/image-inpainting-sd: Transform your image editing experience with our AI generative model-based image inpainting solution
+
+    Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
+    """
+
+    tool = TOOL
+    input_model = ImageInpaintingSdInput
+
+    def run(
+        self,
+        *,
+        selected_model: SelectedModel = "1",
+        selected_model_private: str = "",
+        input_image_url: str | None = None,
+        input_image_mask_url: str | None = None,
+        prompt: str = "handsome man with sunglasses, realistic, highly detailed",
+        negative_prompt: str = "painted illustration",
+        samples: int = 1,
+        steps: int = 30,
+        scale: float = 7.5,
+        strength: float = 0.85,
+        seed: str = "123456",
+        scheduler: Scheduler = "EulerDiscreteScheduler",
+        width: int = 512,
+        height: int = 512,
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_status: StatusCallback | None = None,
+    ) -> Task:
+        """Submit a task, wait for it and return it finished, with its outputs.
+
+        Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+
+        Args:
+            selected_model: selct-model-help (one of `SelectedModel`; default "1\")
+            selected_model_private: select-model-private-help (default "\")
+            input_image_url: input-image-url-help (not sent unless given)
+            input_image_mask_url: input-image-mask-url-help (not sent unless given)
+            prompt: prompt-help (default "handsome man with sunglasses, realistic, highly detailed\")
+            negative_prompt: negativeprompt-help (default "painted illustration\")
+            samples: numberofoutputs-help (default 1)
+            steps: inferencesteps-help (default 30)
+            scale: guidancescale-help (default 7.5)
+            strength: strength-help (default 0.85)
+            seed: seed-help (default "123456\")
+            scheduler: scheduler-help (one of `Scheduler`; default "EulerDiscreteScheduler\")
+            width: width-help (default 512)
+            height: height-help (default 512)
+        """
+        handle = self.submit_values(
+            {
+                "selectedModel": selected_model,
+                "selectedModelPrivate": selected_model_private,
+                "inputImageUrl": input_image_url,
+                "inputImageMaskUrl": input_image_mask_url,
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "samples": samples,
+                "steps": steps,
+                "scale": scale,
+                "strength": strength,
+                "seed": seed,
+                "scheduler": scheduler,
+                "width": width,
+                "height": height,
+            },
+            callback_url=callback_url,
+        )
+        return self.wait(
+            handle.task_id, timeout=wait_timeout, on_timeout=on_timeout, on_status=on_status
+        )
+
+    def submit(
+        self,
+        *,
+        selected_model: SelectedModel = "1",
+        selected_model_private: str = "",
+        input_image_url: str | None = None,
+        input_image_mask_url: str | None = None,
+        prompt: str = "handsome man with sunglasses, realistic, highly detailed",
+        negative_prompt: str = "painted illustration",
+        samples: int = 1,
+        steps: int = 30,
+        scale: float = 7.5,
+        strength: float = 0.85,
+        seed: str = "123456",
+        scheduler: Scheduler = "EulerDiscreteScheduler",
+        width: int = 512,
+        height: int = 512,
+        callback_url: str | None = None,
+    ) -> TaskHandle:
+        """Start a task and return at once with its id and socket token (see `run` for inputs)."""
+        return self.submit_values(
+            {
+                "selectedModel": selected_model,
+                "selectedModelPrivate": selected_model_private,
+                "inputImageUrl": input_image_url,
+                "inputImageMaskUrl": input_image_mask_url,
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "samples": samples,
+                "steps": steps,
+                "scale": scale,
+                "strength": strength,
+                "seed": seed,
+                "scheduler": scheduler,
+                "width": width,
+                "height": height,
+            },
+            callback_url=callback_url,
+        )
+
+    def prepare(
+        self,
+        *,
+        selected_model: SelectedModel = "1",
+        selected_model_private: str = "",
+        input_image_url: str | None = None,
+        input_image_mask_url: str | None = None,
+        prompt: str = "handsome man with sunglasses, realistic, highly detailed",
+        negative_prompt: str = "painted illustration",
+        samples: int = 1,
+        steps: int = 30,
+        scale: float = 7.5,
+        strength: float = 0.85,
+        seed: str = "123456",
+        scheduler: Scheduler = "EulerDiscreteScheduler",
+        width: int = 512,
+        height: int = 512,
+        callback_url: str | None = None,
+    ) -> dict[str, Any]:
+        """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
+        return self.describe_run(
+            {
+                "selectedModel": selected_model,
+                "selectedModelPrivate": selected_model_private,
+                "inputImageUrl": input_image_url,
+                "inputImageMaskUrl": input_image_mask_url,
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "samples": samples,
+                "steps": steps,
+                "scale": scale,
+                "strength": strength,
+                "seed": seed,
+                "scheduler": scheduler,
+                "width": width,
+                "height": height,
+            },
+            callback_url=callback_url,
+        )
+
+
+class AsyncClient(_AsyncBase):
+    """Asyncio client of wiro/image-inpainting-sd; the same methods as `Client`, awaitable."""
+
+    tool = TOOL
+    input_model = ImageInpaintingSdInput
+
+    async def run(
+        self,
+        *,
+        selected_model: SelectedModel = "1",
+        selected_model_private: str = "",
+        input_image_url: str | None = None,
+        input_image_mask_url: str | None = None,
+        prompt: str = "handsome man with sunglasses, realistic, highly detailed",
+        negative_prompt: str = "painted illustration",
+        samples: int = 1,
+        steps: int = 30,
+        scale: float = 7.5,
+        strength: float = 0.85,
+        seed: str = "123456",
+        scheduler: Scheduler = "EulerDiscreteScheduler",
+        width: int = 512,
+        height: int = 512,
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_status: StatusCallback | None = None,
+    ) -> Task:
+        """Submit a task, wait for it and return it finished, with its outputs.
+
+        Args:
+            selected_model: selct-model-help (one of `SelectedModel`; default "1\")
+            selected_model_private: select-model-private-help (default "\")
+            input_image_url: input-image-url-help (not sent unless given)
+            input_image_mask_url: input-image-mask-url-help (not sent unless given)
+            prompt: prompt-help (default "handsome man with sunglasses, realistic, highly detailed\")
+            negative_prompt: negativeprompt-help (default "painted illustration\")
+            samples: numberofoutputs-help (default 1)
+            steps: inferencesteps-help (default 30)
+            scale: guidancescale-help (default 7.5)
+            strength: strength-help (default 0.85)
+            seed: seed-help (default "123456\")
+            scheduler: scheduler-help (one of `Scheduler`; default "EulerDiscreteScheduler\")
+            width: width-help (default 512)
+            height: height-help (default 512)
+        """
+        handle = await self.submit_values(
+            {
+                "selectedModel": selected_model,
+                "selectedModelPrivate": selected_model_private,
+                "inputImageUrl": input_image_url,
+                "inputImageMaskUrl": input_image_mask_url,
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "samples": samples,
+                "steps": steps,
+                "scale": scale,
+                "strength": strength,
+                "seed": seed,
+                "scheduler": scheduler,
+                "width": width,
+                "height": height,
+            },
+            callback_url=callback_url,
+        )
+        return await self.wait(
+            handle.task_id, timeout=wait_timeout, on_timeout=on_timeout, on_status=on_status
+        )
+
+    async def submit(
+        self,
+        *,
+        selected_model: SelectedModel = "1",
+        selected_model_private: str = "",
+        input_image_url: str | None = None,
+        input_image_mask_url: str | None = None,
+        prompt: str = "handsome man with sunglasses, realistic, highly detailed",
+        negative_prompt: str = "painted illustration",
+        samples: int = 1,
+        steps: int = 30,
+        scale: float = 7.5,
+        strength: float = 0.85,
+        seed: str = "123456",
+        scheduler: Scheduler = "EulerDiscreteScheduler",
+        width: int = 512,
+        height: int = 512,
+        callback_url: str | None = None,
+    ) -> TaskHandle:
+        """Start a task and return at once with its id and socket token (see `run` for inputs)."""
+        return await self.submit_values(
+            {
+                "selectedModel": selected_model,
+                "selectedModelPrivate": selected_model_private,
+                "inputImageUrl": input_image_url,
+                "inputImageMaskUrl": input_image_mask_url,
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "samples": samples,
+                "steps": steps,
+                "scale": scale,
+                "strength": strength,
+                "seed": seed,
+                "scheduler": scheduler,
+                "width": width,
+                "height": height,
+            },
+            callback_url=callback_url,
+        )
+
+    def prepare(
+        self,
+        *,
+        selected_model: SelectedModel = "1",
+        selected_model_private: str = "",
+        input_image_url: str | None = None,
+        input_image_mask_url: str | None = None,
+        prompt: str = "handsome man with sunglasses, realistic, highly detailed",
+        negative_prompt: str = "painted illustration",
+        samples: int = 1,
+        steps: int = 30,
+        scale: float = 7.5,
+        strength: float = 0.85,
+        seed: str = "123456",
+        scheduler: Scheduler = "EulerDiscreteScheduler",
+        width: int = 512,
+        height: int = 512,
+        callback_url: str | None = None,
+    ) -> dict[str, Any]:
+        """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
+        return self.describe_run(
+            {
+                "selectedModel": selected_model,
+                "selectedModelPrivate": selected_model_private,
+                "inputImageUrl": input_image_url,
+                "inputImageMaskUrl": input_image_mask_url,
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "samples": samples,
+                "steps": steps,
+                "scale": scale,
+                "strength": strength,
+                "seed": seed,
+                "scheduler": scheduler,
+                "width": width,
+                "height": height,
+            },
+            callback_url=callback_url,
+        )

@@ -1,0 +1,39 @@
+# DO NOT EDIT: generated from spec acme/sample-tool-v2.0.yaml by `python -m generator generate`
+"""Typed client and CLI of the Wiro tool acme/sample-tool-v2.0.
+
+A “sample” tool with every input type — rÃ©sumÃ©s and {{ braces }} kept as they are.
+
+Names load on first use, so the CLI starts without importing httpx or pydantic.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._client import AsyncClient, Client
+    from ._models import SampleToolV20Input
+    from ._tool import TOOL
+
+__all__ = ["TOOL", "AsyncClient", "Client", "SampleToolV20Input"]
+
+_LOCATIONS = {
+    "AsyncClient": "._client",
+    "Client": "._client",
+    "SampleToolV20Input": "._models",
+    "TOOL": "._tool",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LOCATIONS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,272 @@
+# DO NOT EDIT: generated from spec acme/sample-tool-v2.0.yaml by `python -m generator generate`
+"""Typed sync and async clients of the Wiro tool acme/sample-tool-v2.0."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from wiro_runtime import AsyncClient as _AsyncBase
+from wiro_runtime import SyncClient as _SyncBase
+from wiro_runtime import Task, TaskHandle
+from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, StatusCallback
+
+from ._models import SampleToolV20Input
+from ._tool import TOOL
+
+__all__ = [
+    "AsyncClient",
+    "Client",
+    "Duration",
+]
+
+Duration = Literal["5", "10"]
+"""Values of `duration`: Duration."""
+
+
+class Client(_SyncBase):
+    """Blocking client of acme/sample-tool-v2.0: A “sample” tool with every input type — rÃ©sumÃ©s and {{ braces }} kept as they are.
+
+    Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
+    """
+
+    tool = TOOL
+    input_model = SampleToolV20Input
+
+    def run(
+        self,
+        *,
+        prompt: str = 'a "quoted" cat \\ with a backslash',
+        duration: Duration = "5",
+        effect: str = "zoom",
+        class_: str | None = None,
+        timeout_input: int = 60,
+        guidance: float = 3.0,
+        watermark: bool = False,
+        styles: list[str] | None = None,
+        input_image: list[str] | None = None,
+        strength: str = "0.5",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_status: StatusCallback | None = None,
+    ) -> Task:
+        """Submit a task, wait for it and return it finished, with its outputs.
+
+        Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+
+        Args:
+            prompt: Describe the picture; label: and type: inside help stay text. (default "a \\"quoted\\" cat \\\\ with a backslash\")
+            duration: Duration (one of `Duration`; default "5\")
+            effect: Effect (default "zoom\")
+            class_: A Python keyword as a wire name. (not sent unless given)
+            timeout_input: Clashes with a client parameter. (default 60)
+            guidance: guidance-help (default 3.0)
+            watermark: Watermark (default false)
+            styles: Styles (not sent unless given)
+            input_image: Provide an image file or an image URL. (not sent unless given)
+            strength: An unknown type. (default "0.5\")
+        """
+        handle = self.submit_values(
+            {
+                "prompt": prompt,
+                "duration": duration,
+                "effect": effect,
+                "class": class_,
+                "timeout": timeout_input,
+                "guidance": guidance,
+                "watermark": watermark,
+                "styles": styles,
+                "inputImage": input_image,
+                "strength": strength,
+            },
+            callback_url=callback_url,
+        )
+        return self.wait(
+            handle.task_id, timeout=wait_timeout, on_timeout=on_timeout, on_status=on_status
+        )
+
+    def submit(
+        self,
+        *,
+        prompt: str = 'a "quoted" cat \\ with a backslash',
+        duration: Duration = "5",
+        effect: str = "zoom",
+        class_: str | None = None,
+        timeout_input: int = 60,
+        guidance: float = 3.0,
+        watermark: bool = False,
+        styles: list[str] | None = None,
+        input_image: list[str] | None = None,
+        strength: str = "0.5",
+        callback_url: str | None = None,
+    ) -> TaskHandle:
+        """Start a task and return at once with its id and socket token (see `run` for inputs)."""
+        return self.submit_values(
+            {
+                "prompt": prompt,
+                "duration": duration,
+                "effect": effect,
+                "class": class_,
+                "timeout": timeout_input,
+                "guidance": guidance,
+                "watermark": watermark,
+                "styles": styles,
+                "inputImage": input_image,
+                "strength": strength,
+            },
+            callback_url=callback_url,
+        )
+
+    def prepare(
+        self,
+        *,
+        prompt: str = 'a "quoted" cat \\ with a backslash',
+        duration: Duration = "5",
+        effect: str = "zoom",
+        class_: str | None = None,
+        timeout_input: int = 60,
+        guidance: float = 3.0,
+        watermark: bool = False,
+        styles: list[str] | None = None,
+        input_image: list[str] | None = None,
+        strength: str = "0.5",
+        callback_url: str | None = None,
+    ) -> dict[str, Any]:
+        """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
+        return self.describe_run(
+            {
+                "prompt": prompt,
+                "duration": duration,
+                "effect": effect,
+                "class": class_,
+                "timeout": timeout_input,
+                "guidance": guidance,
+                "watermark": watermark,
+                "styles": styles,
+                "inputImage": input_image,
+                "strength": strength,
+            },
+            callback_url=callback_url,
+        )
+
+
+class AsyncClient(_AsyncBase):
+    """Asyncio client of acme/sample-tool-v2.0; the same methods as `Client`, awaitable."""
+
+    tool = TOOL
+    input_model = SampleToolV20Input
+
+    async def run(
+        self,
+        *,
+        prompt: str = 'a "quoted" cat \\ with a backslash',
+        duration: Duration = "5",
+        effect: str = "zoom",
+        class_: str | None = None,
+        timeout_input: int = 60,
+        guidance: float = 3.0,
+        watermark: bool = False,
+        styles: list[str] | None = None,
+        input_image: list[str] | None = None,
+        strength: str = "0.5",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_status: StatusCallback | None = None,
+    ) -> Task:
+        """Submit a task, wait for it and return it finished, with its outputs.
+
+        Args:
+            prompt: Describe the picture; label: and type: inside help stay text. (default "a \\"quoted\\" cat \\\\ with a backslash\")
+            duration: Duration (one of `Duration`; default "5\")
+            effect: Effect (default "zoom\")
+            class_: A Python keyword as a wire name. (not sent unless given)
+            timeout_input: Clashes with a client parameter. (default 60)
+            guidance: guidance-help (default 3.0)
+            watermark: Watermark (default false)
+            styles: Styles (not sent unless given)
+            input_image: Provide an image file or an image URL. (not sent unless given)
+            strength: An unknown type. (default "0.5\")
+        """
+        handle = await self.submit_values(
+            {
+                "prompt": prompt,
+                "duration": duration,
+                "effect": effect,
+                "class": class_,
+                "timeout": timeout_input,
+                "guidance": guidance,
+                "watermark": watermark,
+                "styles": styles,
+                "inputImage": input_image,
+                "strength": strength,
+            },
+            callback_url=callback_url,
+        )
+        return await self.wait(
+            handle.task_id, timeout=wait_timeout, on_timeout=on_timeout, on_status=on_status
+        )
+
+    async def submit(
+        self,
+        *,
+        prompt: str = 'a "quoted" cat \\ with a backslash',
+        duration: Duration = "5",
+        effect: str = "zoom",
+        class_: str | None = None,
+        timeout_input: int = 60,
+        guidance: float = 3.0,
+        watermark: bool = False,
+        styles: list[str] | None = None,
+        input_image: list[str] | None = None,
+        strength: str = "0.5",
+        callback_url: str | None = None,
+    ) -> TaskHandle:
+        """Start a task and return at once with its id and socket token (see `run` for inputs)."""
+        return await self.submit_values(
+            {
+                "prompt": prompt,
+                "duration": duration,
+                "effect": effect,
+                "class": class_,
+                "timeout": timeout_input,
+                "guidance": guidance,
+                "watermark": watermark,
+                "styles": styles,
+                "inputImage": input_image,
+                "strength": strength,
+            },
+            callback_url=callback_url,
+        )
+
+    def prepare(
+        self,
+        *,
+        prompt: str = 'a "quoted" cat \\ with a backslash',
+        duration: Duration = "5",
+        effect: str = "zoom",
+        class_: str | None = None,
+        timeout_input: int = 60,
+        guidance: float = 3.0,
+        watermark: bool = False,
+        styles: list[str] | None = None,
+        input_image: list[str] | None = None,
+        strength: str = "0.5",
+        callback_url: str | None = None,
+    ) -> dict[str, Any]:
+        """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
+        return self.describe_run(
+            {
+                "prompt": prompt,
+                "duration": duration,
+                "effect": effect,
+                "class": class_,
+                "timeout": timeout_input,
+                "guidance": guidance,
+                "watermark": watermark,
+                "styles": styles,
+                "inputImage": input_image,
+                "strength": strength,
+            },
+            callback_url=callback_url,
+        )

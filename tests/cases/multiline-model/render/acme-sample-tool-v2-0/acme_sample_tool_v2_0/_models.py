@@ -1,0 +1,45 @@
+# DO NOT EDIT: generated from spec acme/sample-tool-v2.0.yaml by `python -m generator generate`
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SampleToolV20Input(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    prompt: Annotated[
+        str,
+        Field(
+            alias="prompt",
+            description="Describe the picture; label: and type: inside help stay text.",
+            title="prompt",
+        ),
+    ] = 'a "quoted" cat \\ with a backslash'
+    duration: Annotated[Literal["5", "10"], Field(alias="duration", title="Duration")] = "5"
+    effect: Annotated[str, Field(alias="effect", title="Effect")] = "zoom"
+    class_: Annotated[
+        str | None,
+        Field(alias="class", description="A Python keyword as a wire name.", title="class"),
+    ] = None
+    timeout_input: Annotated[
+        int, Field(alias="timeout", description="Clashes with a client parameter.", title="timeout")
+    ] = 60
+    guidance: Annotated[
+        float, Field(alias="guidance", description="guidance-help", title="guidance")
+    ] = 3.0
+    watermark: Annotated[bool, Field(alias="watermark", title="Watermark")] = False
+    styles: Annotated[list[str] | None, Field(alias="styles", title="Styles")] = None
+    input_image: Annotated[
+        list[str] | None,
+        Field(
+            alias="inputImage",
+            description="Provide an image file or an image URL.",
+            title="Input Image",
+        ),
+    ] = None
+    strength: Annotated[
+        str, Field(alias="strength", description="An unknown type.", title="strength")
+    ] = "0.5"

@@ -1,0 +1,80 @@
+"""Shared fixtures: repository paths, a live emulator per test, clients pointed at it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from wiro_emulator import Emulator, Plan
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT / "specs"
+GENERATED = ROOT / "generated"
+SHARED_DOCS = ROOT.parent / "shared" / "wiro-docs"
+INPAINTING_DESCRIPTION = ROOT / "tests" / "cases" / "inpainting" / "description.md"
+API_KEY = "test-api-key"
+API_SECRET = "test-secret"
+COMMAND = "wiro-image-inpainting-sd"
+FAST = Plan(queue_seconds=0.05, run_seconds=0.25)
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    with Emulator(SPECS, api_key=API_KEY, api_secret=API_SECRET, plan=FAST) as running:
+        yield running
+
+
+@pytest.fixture
+def key_only_emulator() -> Iterator[Emulator]:
+    with Emulator(SPECS, api_key=API_KEY, api_secret=None, plan=FAST) as running:
+        yield running
+
+
+def client_kwargs(emulator: Emulator) -> dict[str, object]:
+    return {
+        "api_key": API_KEY,
+        "api_secret": API_SECRET,
+        "base_url": emulator.base_url,
+        "poll_interval": 0.02,
+        "max_poll_interval": 0.1,
+    }
+
+
+def cli_env(emulator: Emulator | None = None, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIRO_")}
+    if emulator is not None:
+        env.update(
+            WIRO_BASE_URL=emulator.base_url, WIRO_API_KEY=API_KEY, WIRO_API_SECRET=API_SECRET
+        )
+    env.update(extra)
+    return env
+
+
+def command_path(name: str) -> str:
+    """A console script of this environment, found beside the running interpreter."""
+    found = Path(sys.executable).with_name(name)
+    if found.exists():
+        return str(found)
+    located = shutil.which(name)
+    assert located, f"console script {name} is not installed; run ./dev setup"
+    return located
+
+
+def run_cli(
+    *args: str, env: dict[str, str], cwd: Path | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [command_path(COMMAND), *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

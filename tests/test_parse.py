@@ -1,0 +1,141 @@
+"""The description parser: both layouts, the quirks, and errors that say where."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.errors import GeneratorError
+from generator.parse import parse_description
+from tests.conftest import INPAINTING_DESCRIPTION, SHARED_DOCS
+from tests.golden import CASES
+
+MULTILINE = (CASES / "multiline-model" / "description.md").read_text(encoding="utf-8")
+FLAT = INPAINTING_DESCRIPTION.read_text(encoding="utf-8")
+
+
+def _flatten(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_inpainting_identity_and_endpoints() -> None:
+    spec = parse_description(FLAT, "d.md").spec
+    assert (spec.tool.owner, spec.tool.slug, spec.tool.family) == ("wiro", "image-inpainting-sd", "Tool")
+    assert spec.tool.categories == ("tool", "sd", "image-to-image", "inpainting")
+    assert spec.endpoints.base_url == "https://api.wiro.ai/v1"
+    assert spec.endpoints.run == "/Run/wiro/image-inpainting-sd"
+    assert spec.statuses.success == ("task_postprocess_end",)
+    assert spec.statuses.cancel == ("task_cancel",)
+    assert "task_queue" in spec.statuses.running
+
+
+def test_inpainting_inputs_are_typed() -> None:
+    inputs = {item.wire_name: item for item in parse_description(FLAT, "d.md").spec.inputs}
+    assert len(inputs) == 14
+    model = inputs["selectedModel"]
+    assert model.python_type == "literal" and model.default == "1" and len(model.options) == 21
+    assert model.options[0].value == "632"
+    assert model.options[0].trigger_words == ("gtav style",)
+    assert inputs["selectedModelPrivate"].python_type == "str"  # a select with no options
+    assert inputs["selectedModelPrivate"].default == ""
+    assert inputs["inputImageUrl"].default is None
+    assert (inputs["samples"].python_type, inputs["samples"].default) == ("int", 1)
+    assert (inputs["scale"].python_type, inputs["scale"].default) == ("float", 7.5)
+    assert (inputs["seed"].python_type, inputs["seed"].default) == ("str", "123456")
+    assert inputs["scheduler"].choices.count("EulerDiscreteScheduler") == 1
+    assert all(not item.required for item in inputs.values())
+
+
+def test_flattened_and_multiline_layouts_give_the_same_spec() -> None:
+    multiline = parse_description(MULTILINE, "m.md").spec
+    flattened = parse_description(_flatten(MULTILINE), "f.md").spec
+    assert flattened.inputs == multiline.inputs
+    assert flattened.tool == multiline.tool
+
+
+def test_help_text_with_keywords_stays_text() -> None:
+    prompt = parse_description(MULTILINE, "m.md").spec.inputs[0]
+    assert prompt.help == "Describe the picture; label: and type: inside help stay text."
+    assert prompt.default == 'a "quoted" cat \\ with a backslash'
+
+
+def test_quirks_of_the_multiline_case() -> None:
+    spec = parse_description(MULTILINE, "m.md").spec
+    assert spec.tool.name == "acme/Sample Tool v2.0"
+    assert spec.tool.slug == "sample-tool-v2.0"
+    assert spec.tool.cover is None
+    assert "rÃ©sumÃ©s" in spec.tool.description and "“sample”" in spec.tool.description
+    names = {item.wire_name: item for item in spec.inputs}
+    assert names["class"].python_name == "class_"
+    assert names["timeout"].python_name == "timeout_input"
+    assert names["duration"].choices == ("5", "10")
+    assert names["effect"].python_type == "str"  # selectwithcover without options
+    assert names["inputImage"].default is None and names["inputImage"].sample == "input-man-3.jpg"
+    assert names["watermark"].default is False
+    assert names["guidance"].default == 3.0
+
+
+def test_warnings_for_unknown_type_and_default_outside_options() -> None:
+    result = parse_description(MULTILINE, "m.md")
+    messages = [str(warning) for warning in result.warnings]
+    assert any("unknown input type 'slider'" in message for message in messages)
+    text = MULTILINE.replace("default: 5\n", 'default: "7"\n')
+    messages = [str(w) for w in parse_description(text, "m.md").warnings]
+    assert any("'7' is not among the options" in message for message in messages)
+
+
+def test_wrapper_and_no_inputs_section() -> None:
+    text = "## Basic tool info Tool name: a/b Run Task Endpoint (POST): https://h.example/v1/Run/a/b"
+    result = parse_description(text, "x.md")
+    assert result.spec.inputs == ()
+    assert any("no inputs section" in str(w) for w in result.warnings)
+
+
+def test_slug_with_spaces_comes_from_the_run_url() -> None:
+    text = (SHARED_DOCS / "Ostris__Skin-Tone-Slider-v1.0.md").read_text(encoding="utf-8")
+    spec = parse_description(text, "o.md").spec
+    assert spec.tool.slug == "Skin Tone Slider v1.0"
+    assert spec.package.distribution == "ostris-skin-tone-slider-v1-0"
+
+
+@pytest.mark.parametrize("path", sorted(SHARED_DOCS.glob("*__*.md")), ids=lambda p: p.name)
+def test_every_shared_description_parses(path: object) -> None:
+    from pathlib import Path
+
+    assert isinstance(path, Path)
+    spec = parse_description(path.read_text(encoding="utf-8"), path.name).spec
+    assert spec.inputs and spec.tool.owner and spec.tool.slug
+
+
+def test_missing_type_names_file_line_and_input() -> None:
+    text = MULTILINE.replace("    type: number\n", "")
+    with pytest.raises(GeneratorError) as caught:
+        parse_description(text, "broken.md")
+    error = caught.value
+    assert error.location.file == "broken.md"
+    assert error.location.input_name == "timeout"
+    assert error.location.section == "Model Inputs:"
+    line = text.splitlines()[error.location.line - 1] if error.location.line else ""
+    assert "- name: timeout" in line
+    assert "add 'type:" in str(error)
+
+
+def test_flattened_errors_give_a_character_offset() -> None:
+    text = _flatten(MULTILINE.replace("    type: number\n", ""))
+    with pytest.raises(GeneratorError) as caught:
+        parse_description(text, "flat.md")
+    offset = caught.value.location.offset
+    assert offset is not None and text[offset:].startswith("- name: timeout")
+
+
+def test_not_a_description() -> None:
+    with pytest.raises(GeneratorError, match="Basic tool info"):
+        parse_description("# Hello\nsome text", "readme.md")
+
+
+def test_bad_run_url() -> None:
+    text = re.sub(r"https://api\.wiro\.ai/v1/Run/\S+", "not-a-url", MULTILINE, count=1)
+    with pytest.raises(GeneratorError, match="Run Task Endpoint") as caught:
+        parse_description(text, "bad.md")
+    assert caught.value.location.line is not None

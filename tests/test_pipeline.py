@@ -1,0 +1,188 @@
+"""`python -m generator add | generate | check` on real directories, as users run them."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import pipeline
+from generator.output import files_on_disk
+from tests.conftest import GENERATED, INPAINTING_DESCRIPTION, ROOT, SPECS
+from tests.golden import CASES
+
+PACKAGE = "wiro-image-inpainting-sd"
+
+
+def generator(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    result = generator("add", str(INPAINTING_DESCRIPTION), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return tmp_path
+
+
+def test_add_writes_spec_description_and_package(workspace: Path) -> None:
+    assert (workspace / "specs/wiro/image-inpainting-sd.yaml").is_file()
+    kept = (workspace / "specs/wiro/image-inpainting-sd.md").read_bytes()
+    assert kept == INPAINTING_DESCRIPTION.read_bytes()
+    package = workspace / "generated" / PACKAGE
+    assert (package / "wiro_image_inpainting_sd" / "py.typed").is_file()
+    assert (package / "pyproject.toml").is_file()
+
+
+def test_output_matches_the_committed_package(workspace: Path) -> None:
+    made = files_on_disk(workspace / "generated")
+    committed = files_on_disk(GENERATED)
+    assert {k: v for k, v in committed.items() if k.startswith(PACKAGE)} == made
+
+
+def test_generate_twice_gives_identical_bytes(workspace: Path) -> None:
+    first = files_on_disk(workspace / "generated")
+    result = generator("generate", cwd=workspace)
+    assert result.returncode == 0 and "0 written, 1 unchanged" in result.stdout
+    shutil.rmtree(workspace / "generated")
+    assert generator("generate", cwd=workspace).returncode == 0
+    assert files_on_disk(workspace / "generated") == first
+
+
+def test_check_is_clean_then_catches_a_hand_edit(workspace: Path) -> None:
+    clean = generator("check", cwd=workspace)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    client = workspace / "generated" / PACKAGE / "wiro_image_inpainting_sd" / "_client.py"
+    client.write_text(client.read_text().replace("def run(", "def run_edited(", 1))
+    stale = generator("check", cwd=workspace)
+    assert stale.returncode == 1
+    assert "-    def run_edited(" in stale.stdout and "+    def run(" in stale.stdout
+    assert "python -m generator generate" in stale.stderr
+
+
+def test_check_catches_missing_and_extra_files(workspace: Path) -> None:
+    package = workspace / "generated" / PACKAGE
+    (package / "README.md").unlink()
+    (package / "notes.txt").write_text("mine")
+    stale = generator("check", cwd=workspace)
+    assert stale.returncode == 1
+    assert f"missing {PACKAGE}/README.md" in stale.stderr
+    assert f"extra {PACKAGE}/notes.txt" in stale.stderr
+
+
+def test_caches_are_not_drift(workspace: Path) -> None:
+    cache = workspace / "generated" / PACKAGE / "wiro_image_inpainting_sd" / "__pycache__"
+    cache.mkdir()
+    (cache / "x.cpython-311.pyc").write_bytes(b"\0")
+    assert generator("check", cwd=workspace).returncode == 0
+
+
+def test_generate_removes_packages_whose_spec_is_gone(workspace: Path) -> None:
+    (workspace / "specs/wiro/image-inpainting-sd.yaml").unlink()
+    (workspace / "generated" / "someone-elses").mkdir()
+    result = generator("generate", cwd=workspace)
+    assert result.returncode == 0
+    assert not (workspace / "generated" / PACKAGE).exists()
+    assert (workspace / "generated" / "someone-elses").exists()
+
+
+def test_specs_and_out_flags_work_anywhere(tmp_path: Path) -> None:
+    specs, out = tmp_path / "a" / "specs", tmp_path / "b" / "out"
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    description = str(CASES / "multiline-model" / "description.md")
+    added = generator("add", description, "--specs", str(specs), "--out", str(out), cwd=other)
+    assert added.returncode == 0, added.stderr
+    assert "unknown input type 'slider'" in added.stderr
+    assert (out / "acme-sample-tool-v2-0" / "acme_sample_tool_v2_0" / "_client.py").is_file()
+    assert generator("check", "--specs", str(specs), "--out", str(out), cwd=other).returncode == 0
+    assert not list(other.iterdir())
+
+
+def test_strict_refuses_warnings_and_writes_nothing(tmp_path: Path) -> None:
+    description = str(CASES / "multiline-model" / "description.md")
+    result = generator("add", "--strict", description, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--strict" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "specs").exists() and not (tmp_path / "generated").exists()
+
+
+def test_a_bad_description_leaves_everything_as_it_was(workspace: Path) -> None:
+    before = files_on_disk(workspace)
+    broken = workspace.parent / "broken.md"
+    broken.write_text(
+        INPAINTING_DESCRIPTION.read_text().replace("type: number default: 1", "default: 1", 1)
+    )
+    result = generator("add", str(broken), str(workspace / "missing.md"), cwd=workspace)
+    assert result.returncode == 2
+    assert "input 'samples'" in result.stderr and "has no type" in result.stderr
+    assert "missing.md" in result.stderr and "cannot read" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert files_on_disk(workspace) == before
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.md"
+    broken.write_text("not a description")
+    result = generator("add", str(broken), str(INPAINTING_DESCRIPTION), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "added wiro/image-inpainting-sd" in result.stdout
+    assert "broken.md" in result.stderr
+
+
+def test_usage_errors_exit_2_without_traceback(tmp_path: Path) -> None:
+    for args in (["frobnicate"], ["check", "--bogus"], []):
+        result = generator(*args, cwd=tmp_path)
+        assert result.returncode == 2
+        assert "Traceback" not in result.stderr and "usage:" in result.stderr
+    missing = generator("generate", "--specs", "nowhere", cwd=tmp_path)
+    assert missing.returncode == 2 and "nowhere does not exist" in missing.stderr
+
+
+def test_a_broken_spec_names_its_file(workspace: Path) -> None:
+    spec = workspace / "specs/wiro/image-inpainting-sd.yaml"
+    spec.write_text(spec.read_text().replace("python_name: selected_model", "python_name: 1x"))
+    result = generator("check", cwd=workspace)
+    assert result.returncode == 2
+    assert "image-inpainting-sd.yaml" in result.stderr and "inputs[0].python_name" in result.stderr
+
+
+def test_the_repository_is_up_to_date() -> None:
+    result = pipeline.check(SPECS, GENERATED)
+    assert result.clean, "\n".join(d.diff for d in result.differences)
+
+
+def _generator_imports(source: str) -> set[str]:
+    imported: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module == "generator":
+                imported |= {alias.name for alias in node.names}
+            elif node.module.startswith("generator."):
+                imported.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            imported |= {a.name.split(".")[1] for a in node.names if a.name.startswith("generator.")}
+    return imported
+
+
+def test_pipeline_stages_import_in_one_direction() -> None:
+    order = [
+        "errors", "naming", "typemap", "spec", "parse", "models", "render", "format", "output",
+        "pipeline",
+    ]
+    for position, stage in enumerate(order):
+        imported = _generator_imports((ROOT / "generator" / f"{stage}.py").read_text())
+        later = imported & set(order[position:])
+        assert not later, f"generator/{stage}.py imports itself or a later stage: {later}"

@@ -1,0 +1,152 @@
+"""Rendering: deterministic bytes, headers, and untrusted text that never becomes code."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from generator.format import format_files
+from generator.parse import parse_description
+from generator.render import doc_text, md_code, py_literal, render_package
+from generator.spec import Input, Option, Spec
+from tests.golden import CASES
+
+HOSTILE = [
+    '"""; import os; os.system("echo pwned") #',
+    "'''\\",
+    "{{ 7*7 }} {% raw %} {# c #}",
+    "line\u2028separator\u2029para",
+    "bidi \u202e\u2066 controls \u200b",
+    "back\\slash\\",
+    'ends with a quote"',
+    "`code` | pipe <b>html</b> $(rm -rf /) %(prog)s %",
+    "\x00\x1b[31m control",
+    "x" * 5000,
+    "",
+]
+
+
+def _base_spec() -> Spec:
+    text = (CASES / "multiline-model" / "description.md").read_text(encoding="utf-8")
+    return parse_description(text, "m.md").spec
+
+
+def _hostile_spec() -> Spec:
+    spec = _base_spec()
+    inputs: list[Input] = []
+    for index, text in enumerate(HOSTILE):
+        options = (
+            Option(value=text, label=text, description=text, trigger_words=(text,)),
+            Option(value=f"v{index}", label=text),
+        )
+        inputs.append(
+            Input(
+                wire_name=text or f"empty{index}",
+                python_name=f"field_{index}",
+                cli_flag=f"--field-{index}",
+                label=text,
+                help=text,
+                wiro_type="select",
+                python_type="literal",
+                wire_type="string",
+                default=text,
+                options=options,
+            )
+        )
+    tool = replace(spec.tool, description=" ".join(HOSTILE[:8]), name=HOSTILE[0])
+    package = replace(spec.package, module="hostile_pkg", distribution="hostile-pkg")
+    return replace(spec, tool=tool, package=package, inputs=tuple(inputs))
+
+
+def test_render_is_deterministic() -> None:
+    spec = _base_spec()
+    first = format_files(render_package(spec))
+    second = format_files(render_package(spec))
+    assert first == second
+    joined = "".join(first.values())
+    assert "DO NOT EDIT" in joined
+    for banned in ("2026", "black", "datamodel-code-generator ", "timestamp"):
+        assert banned not in joined.lower().replace("datamodel-code-generator.", ""), banned
+
+
+def test_every_file_names_its_spec() -> None:
+    files = render_package(_base_spec())
+    for path, text in files.items():
+        if path.endswith("py.typed"):
+            continue
+        assert "DO NOT EDIT: generated from spec acme/sample-tool-v2.0.yaml" in text.split("\n")[0]
+
+
+def test_escaping_filters_round_trip() -> None:
+    for text in HOSTILE:
+        assert ast.literal_eval(py_literal(text)) == text
+        docstring = ast.literal_eval('"""' + doc_text(text) + '"""')
+        assert docstring == " ".join(text.split())
+        assert "\n" not in md_code(text)
+
+
+def test_hostile_text_stays_data(tmp_path: Path) -> None:
+    spec = _hostile_spec()
+    files = format_files(render_package(spec))
+    for path, text in files.items():
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        if path.endswith(".py"):
+            compile(text, path, "exec")
+    package_root = tmp_path / "hostile-pkg"
+    check = f"""
+import json, sys
+sys.path.insert(0, {str(package_root)!r})
+import hostile_pkg
+from hostile_pkg import TOOL, Client
+from wiro_runtime.cli import build_parser
+print(json.dumps({{
+    "description": TOOL.description,
+    "name": TOOL.name,
+    "inputs": [[i.wire_name, i.label, i.help, i.default, [[c.value, c.label] for c in i.choices]]
+               for i in TOOL.inputs],
+    "body": Client(base_url="http://127.0.0.1:9").prepare()["body"],
+    "help": build_parser(TOOL)._subparsers._group_actions[0].choices["run"].format_help(),
+}}))
+"""
+    completed = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+    loaded = json.loads(completed.stdout)
+    assert loaded["name"] == HOSTILE[0]
+    assert loaded["description"] == spec.tool.description
+    assert "%(prog)s" in loaded["help"]  # argparse printed it as text, not as a format
+    for item, (wire, label, help_text, default, choices) in zip(
+        spec.inputs, loaded["inputs"], strict=True
+    ):
+        assert (wire, label, help_text, default) == (
+            item.wire_name,
+            item.label,
+            item.help,
+            item.default,
+        )
+        assert choices[0] == [item.options[0].value, item.options[0].label]
+        assert loaded["body"][item.wire_name] == item.default
+
+
+def test_hostile_package_passes_mypy_strict(tmp_path: Path) -> None:
+    files = format_files(render_package(_hostile_spec()))
+    for path, text in files.items():
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    completed = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "hostile_pkg"],
+        cwd=tmp_path / "hostile-pkg",
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
