@@ -13,7 +13,9 @@ from pathlib import Path
 from generator.errors import GeneratorError, Location
 
 #: Build and tool caches that appear inside generated packages and are not ours to check.
-IGNORED_NAMES = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist"})
+IGNORED_NAMES = frozenset(
+    {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist"}
+)
 IGNORED_SUFFIXES = (".pyc", ".egg-info")
 MARKER = "DO NOT EDIT: generated from spec"
 

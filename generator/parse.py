@@ -90,9 +90,7 @@ class _Source:
                 section=section,
                 input_name=input_name,
             )
-        return Location(
-            file=self.filename, offset=offset, section=section, input_name=input_name
-        )
+        return Location(file=self.filename, offset=offset, section=section, input_name=input_name)
 
 
 @dataclass(frozen=True)
@@ -181,7 +179,9 @@ _KEYWORD = (
     r"(?P<kw>-[ \t]+name|-[ \t]+value|label|help|type|default|options"
     r"|description|triggerwords|generatesettings):(?=\s|$)"
 )
-_TYPE_VALUE = re.compile(r"[ \t]*[A-Za-z0-9_-]*\s+(?:default:|options:|-\s+name:|$)|[ \t]*[A-Za-z0-9_-]*$")
+_TYPE_VALUE = re.compile(
+    r"[ \t]*[A-Za-z0-9_-]*\s+(?:default:|options:|-\s+name:|$)|[ \t]*[A-Za-z0-9_-]*$"
+)
 _KEYWORD_ANYWHERE = re.compile(r"(?:(?<=\s)|^)" + _KEYWORD)
 _KEYWORD_AT_LINE_START = re.compile(r"(?:(?<=\n)|^)[ \t]*" + _KEYWORD)
 
@@ -331,9 +331,7 @@ class _InputBuilder:
         sample: str | None = None
         default: Default = None
         default_offset = raw.field_offsets.get("default", raw.offset)
-        if wiro_type in FILE_TYPES:
-            sample = default_raw or None
-        elif python_type == "list[str]":
+        if wiro_type in FILE_TYPES or python_type == "list[str]":
             sample = default_raw or None
         elif python_type == "int":
             default, python_type = self._number_default(default_raw, wire_name, default_offset)
@@ -443,15 +441,15 @@ def _statuses(section: _Section | None, src: _Source, warnings: list[ParseWarnin
     running = tuple(dict.fromkeys(_STATUS_ITEM.findall(running_text)))
     success = tuple(dict.fromkeys(s for s in completed if "cancel" not in s))
     cancel = tuple(dict.fromkeys(s for s in completed if "cancel" in s))
-    return Statuses(success or DEFAULT_SUCCESS, cancel or DEFAULT_CANCEL, running or DEFAULT_RUNNING)
+    return Statuses(
+        success or DEFAULT_SUCCESS, cancel or DEFAULT_CANCEL, running or DEFAULT_RUNNING
+    )
 
 
 # --- endpoints --------------------------------------------------------------------------------
 
 
-def _endpoints(
-    src: _Source, fields: dict[str, tuple[str, int]]
-) -> tuple[Endpoints, str, str]:
+def _endpoints(src: _Source, fields: dict[str, tuple[str, int]]) -> tuple[Endpoints, str, str]:
     """Endpoints plus the owner and slug taken from the Run URL."""
     raw_run, offset = fields.get("Run Task Endpoint", ("", 0))
     run_url = raw_run.split("```")[0].strip()
@@ -559,7 +557,10 @@ def parse_description(text: str, filename: str, *, description_file: str = "") -
 
 
 def _build_inputs(
-    src: _Source, section: _Section | None, raw_inputs: list[_RawInput], warnings: list[ParseWarning]
+    src: _Source,
+    section: _Section | None,
+    raw_inputs: list[_RawInput],
+    warnings: list[ParseWarning],
 ) -> tuple[Input, ...]:
     if section is None:
         return ()
@@ -576,7 +577,9 @@ def _build_inputs(
                 "give the input its wire name after '- name:'",
             )
         if wire_name in seen:
-            builder.warn(f"input {wire_name!r} is listed twice: the first is kept", raw.offset, wire_name)
+            builder.warn(
+                f"input {wire_name!r} is listed twice: the first is kept", raw.offset, wire_name
+            )
             continue
         seen[wire_name] = raw
         unique.append(raw)

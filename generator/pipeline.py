@@ -43,7 +43,7 @@ def find_specs(specs_dir: Path) -> list[Path]:
     if not specs_dir.is_dir():
         raise GeneratorError(
             f"specs directory {specs_dir} does not exist",
-            hint="pass --specs DIR, or add a tool first with `python -m generator add <description.md>`",
+            hint="pass --specs DIR, or add a tool with `python -m generator add <description.md>`",
         )
     return sorted(specs_dir.rglob("*.yaml"))
 
@@ -85,11 +85,15 @@ def generate(specs_dir: Path, out_dir: Path) -> Outcome:
         package = spec.package.distribution
         (written if replace_package(out_dir, package, files) else unchanged).append(package)
     wanted = {spec.package.distribution for spec in specs}
-    stale = [
-        entry.name
-        for entry in sorted(out_dir.iterdir())
-        if entry.is_dir() and entry.name not in wanted and is_generated_package(entry)
-    ] if out_dir.is_dir() else []
+    stale = (
+        [
+            entry.name
+            for entry in sorted(out_dir.iterdir())
+            if entry.is_dir() and entry.name not in wanted and is_generated_package(entry)
+        ]
+        if out_dir.is_dir()
+        else []
+    )
     removed = remove_packages(out_dir, stale)
     return Outcome(written=tuple(written), unchanged=tuple(unchanged), removed=tuple(removed))
 

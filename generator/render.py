@@ -134,10 +134,22 @@ def _annotation(item: Input, alias: str | None) -> str:
 
 
 def _views(spec: Spec) -> list[InputView]:
-    taken = {"Client", "AsyncClient", "Task", "TaskHandle", "Literal", "TOOL", spec.package.model_class}
+    taken = {
+        "Client",
+        "AsyncClient",
+        "Task",
+        "TaskHandle",
+        "Literal",
+        "TOOL",
+        spec.package.model_class,
+    }
     views: list[InputView] = []
     for item in spec.inputs:
-        alias = naming.type_alias_name(item.python_name, taken) if item.python_type == "literal" else None
+        alias = (
+            naming.type_alias_name(item.python_name, taken)
+            if item.python_type == "literal"
+            else None
+        )
         choices_code = ", ".join(py_literal(choice) for choice in item.choices)
         views.append(
             InputView(
@@ -146,7 +158,10 @@ def _views(spec: Spec) -> list[InputView]:
                 default_code=py_literal(item.default),
                 alias=alias,
                 choices_code=choices_code,
-                choices=tuple({option.value: option for option in reversed(item.options)}[value] for value in item.choices),
+                choices=tuple(
+                    {option.value: option for option in reversed(item.options)}[value]
+                    for value in item.choices
+                ),
             )
         )
     return views

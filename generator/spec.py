@@ -267,7 +267,7 @@ def load_spec(path: Path) -> Spec:
 def parse_spec_text(text: str, filename: str) -> Spec:
     """Validate YAML text as a spec."""
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -326,7 +326,9 @@ class _Reader:
             raise self.fail(f"{where}.{key}", f"{value!r} is not a usable Python identifier")
         return value
 
-    def choice(self, data: Mapping[str, Any], key: str, where: str, allowed: tuple[str, ...]) -> str:
+    def choice(
+        self, data: Mapping[str, Any], key: str, where: str, allowed: tuple[str, ...]
+    ) -> str:
         value = self.text(data, key, where)
         if value not in allowed:
             raise self.fail(f"{where}.{key}", f"{value!r} is not one of {', '.join(allowed)}")

@@ -27,9 +27,9 @@ def test_parse_matches_golden_spec(name: str) -> None:
 def test_render_matches_golden_files(name: str) -> None:
     _, files = golden.parse_case(name)
     _, expected_files = golden.expected(name)
-    assert sorted(files) == sorted(expected_files), (
-        f"file lists differ\nTo update the golden files, run: {golden.UPDATE_COMMAND}"
-    )
+    assert sorted(files) == sorted(
+        expected_files
+    ), f"file lists differ\nTo update the golden files, run: {golden.UPDATE_COMMAND}"
     for path, text in files.items():
         assert text == expected_files[path], _diff(expected_files[path], text, path)
 

@@ -21,7 +21,11 @@ def _flatten(text: str) -> str:
 
 def test_inpainting_identity_and_endpoints() -> None:
     spec = parse_description(FLAT, "d.md").spec
-    assert (spec.tool.owner, spec.tool.slug, spec.tool.family) == ("wiro", "image-inpainting-sd", "Tool")
+    assert (spec.tool.owner, spec.tool.slug, spec.tool.family) == (
+        "wiro",
+        "image-inpainting-sd",
+        "Tool",
+    )
     assert spec.tool.categories == ("tool", "sd", "image-to-image", "inpainting")
     assert spec.endpoints.base_url == "https://api.wiro.ai/v1"
     assert spec.endpoints.run == "/Run/wiro/image-inpainting-sd"
@@ -86,7 +90,9 @@ def test_warnings_for_unknown_type_and_default_outside_options() -> None:
 
 
 def test_wrapper_and_no_inputs_section() -> None:
-    text = "## Basic tool info Tool name: a/b Run Task Endpoint (POST): https://h.example/v1/Run/a/b"
+    text = (
+        "## Basic tool info Tool name: a/b Run Task Endpoint (POST): https://h.example/v1/Run/a/b"
+    )
     result = parse_description(text, "x.md")
     assert result.spec.inputs == ()
     assert any("no inputs section" in str(w) for w in result.warnings)

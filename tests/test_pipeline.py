@@ -173,13 +173,23 @@ def _generator_imports(source: str) -> set[str]:
             elif node.module.startswith("generator."):
                 imported.add(node.module.split(".")[1])
         elif isinstance(node, ast.Import):
-            imported |= {a.name.split(".")[1] for a in node.names if a.name.startswith("generator.")}
+            imported |= {
+                a.name.split(".")[1] for a in node.names if a.name.startswith("generator.")
+            }
     return imported
 
 
 def test_pipeline_stages_import_in_one_direction() -> None:
     order = [
-        "errors", "naming", "typemap", "spec", "parse", "models", "render", "format", "output",
+        "errors",
+        "naming",
+        "typemap",
+        "spec",
+        "parse",
+        "models",
+        "render",
+        "format",
+        "output",
         "pipeline",
     ]
     for position, stage in enumerate(order):

@@ -40,15 +40,22 @@ def main() -> int:
         command = [
             str(Path(sys.executable).with_name(COMMAND)),
             "run",
-            "--input-image-url", f"{emulator.origin}/samples/photo.png",
-            "--input-image-mask-url", f"{emulator.origin}/samples/mask.png",
-            "--poll-interval", "0.25",
-            "--output-dir", str(output_dir),
+            "--input-image-url",
+            f"{emulator.origin}/samples/photo.png",
+            "--input-image-mask-url",
+            f"{emulator.origin}/samples/mask.png",
+            "--poll-interval",
+            "0.25",
+            "--output-dir",
+            str(output_dir),
         ]
         print("$ " + " ".join([COMMAND, *command[1:]]), file=sys.stderr, flush=True)
         completed = subprocess.run(command, env=env, check=False)
     if completed.returncode == 0:
-        print(f"the inpainted image is the input photo with the masked pole filled in", file=sys.stderr)
+        print(
+            "the inpainted image is the input photo with the masked pole filled in",
+            file=sys.stderr,
+        )
     return completed.returncode
 
 

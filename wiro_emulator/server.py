@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from generator.errors import GeneratorError
 from generator.spec import Spec, load_spec
 from wiro_emulator.images import inpaint_png, placeholder_png, sample_photo_and_mask
 from wiro_emulator.tasks import EmulatedTask, Plan
@@ -64,6 +65,11 @@ class EmulatorState:
 
 def load_specs_dir(specs_dir: Path) -> dict[tuple[str, str], Spec]:
     """Specs keyed by lower-case (owner, slug), as Wiro's endpoint matching is case-blind."""
+    if not specs_dir.is_dir():
+        raise GeneratorError(
+            f"specs directory {specs_dir} does not exist",
+            hint="pass --specs DIR with the specs of the tools to serve",
+        )
     specs: dict[tuple[str, str], Spec] = {}
     for path in sorted(specs_dir.rglob("*.yaml")):
         spec = load_spec(path)

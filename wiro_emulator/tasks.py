@@ -113,7 +113,9 @@ class EmulatedTask:
             "canceltime": str(int(self.stopped_at)) if self.stopped_at else "0",
             "outputs": outputs,
             "size": str(sum(int(item.get("size", 0)) for item in outputs)),
-            "totalcost": "0.0035" if status == "task_postprocess_end" and self.pexit() == "0" else "0",
+            "totalcost": (
+                "0.0035" if status == "task_postprocess_end" and self.pexit() == "0" else "0"
+            ),
             "modelslugowner": self.owner,
             "modelslugproject": self.slug,
         }

@@ -71,7 +71,9 @@ class _ClientCore:
         self._credentials: Credentials | None = None
         self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or self.tool.base_url).rstrip("/")
         if not self.base_url.startswith(("http://", "https://")):
-            raise ConfigurationError(f"base URL {self.base_url!r} must start with http:// or https://")
+            raise ConfigurationError(
+                f"base URL {self.base_url!r} must start with http:// or https://"
+            )
         self.timeout = timeout
         self.poll_interval = poll_interval
         self.max_poll_interval = max_poll_interval
@@ -91,7 +93,9 @@ class _ClientCore:
     ) -> PreparedRequest:
         """The exact `/Run` request for input values keyed by wire name, defaults filled in."""
         checked = validate_inputs(self.input_model, self.tool, values)
-        return run_request(self.tool, encode_inputs(self.tool, checked), self.base_url, callback_url)
+        return run_request(
+            self.tool, encode_inputs(self.tool, checked), self.base_url, callback_url
+        )
 
     def describe_run(
         self, values: Mapping[str, object], *, callback_url: str | None = None
@@ -195,7 +199,10 @@ class SyncClient(_ClientCore):
     def _send(self, request: PreparedRequest) -> dict[str, Any]:
         try:
             response = self._http.request(
-                request.method, request.url, content=request.content(), headers=self._headers(request)
+                request.method,
+                request.url,
+                content=request.content(),
+                headers=self._headers(request),
             )
         except httpx.HTTPError as exc:
             raise self._transport_error(request, exc) from exc
@@ -320,7 +327,10 @@ class AsyncClient(_ClientCore):
     async def _send(self, request: PreparedRequest) -> dict[str, Any]:
         try:
             response = await self._http.request(
-                request.method, request.url, content=request.content(), headers=self._headers(request)
+                request.method,
+                request.url,
+                content=request.content(),
+                headers=self._headers(request),
             )
         except httpx.HTTPError as exc:
             raise self._transport_error(request, exc) from exc

@@ -1,4 +1,4 @@
-"""Output downloads: streamed to a temporary file, renamed when complete, never outside the target."""
+"""Output downloads: streamed to a temporary file, renamed when complete, kept inside the target."""
 
 from __future__ import annotations
 
@@ -50,7 +50,9 @@ class PartialFile:
     def __init__(self, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         self.target = target
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        handle, name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".part", dir=target.parent
+        )
         self.path = Path(name)
         self.file = os.fdopen(handle, "wb")
 

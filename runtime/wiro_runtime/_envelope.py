@@ -32,7 +32,11 @@ def _messages(errors: object) -> list[tuple[str | None, str]]:
             message = item.get("message")
             pairs.append(
                 (
-                    str(code) if isinstance(code, int | str) and not isinstance(code, bool) else None,
+                    (
+                        str(code)
+                        if isinstance(code, int | str) and not isinstance(code, bool)
+                        else None
+                    ),
                     str(message) if message is not None else "unknown error",
                 )
             )
@@ -64,10 +68,10 @@ def error_class(status_code: int, code: str | None, message: str) -> type[APIErr
         return ValidationError
     if "parameters are invalid" in lowered:
         return ValidationError
-    if status_code == 404 or code == "1" or any(hint in lowered for hint in _NOT_FOUND_HINTS):
-        return NotFoundError
     if "project" in lowered and any(hint in lowered for hint in _AUTH_HINTS):
         return AuthenticationError
+    if status_code == 404 or code == "1" or any(hint in lowered for hint in _NOT_FOUND_HINTS):
+        return NotFoundError
     return APIError
 
 

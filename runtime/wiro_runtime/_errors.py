@@ -1,20 +1,20 @@
 """Every error the runtime raises, so callers can catch one base class.
 
-    WiroError
-    ├── ConfigurationError        missing credentials or settings
-    ├── InputError (ValueError)   an input value the tool does not accept
-    ├── TransportError            the request did not get an answer (network, timeout)
-    ├── ProtocolError             the answer is not Wiro's envelope
-    ├── APIError                  Wiro answered `result: false` or an HTTP error
-    │   ├── AuthenticationError   bad key, secret, signature or nonce
-    │   ├── ValidationError       Wiro rejected a parameter
-    │   ├── NotFoundError         unknown tool or task
-    │   ├── RateLimitError        HTTP 429 or too many concurrent tasks (code 96)
-    │   └── InsufficientBalanceError  code 97
-    └── TaskError                 the task ran but did not succeed
-        ├── TaskFailedError       ended with pexit other than "0", or task_error
-        ├── TaskCancelledError    ended as task_cancel
-        └── WaitTimeoutError      did not end before the wait deadline
+WiroError
+├── ConfigurationError        missing credentials or settings
+├── InputError (ValueError)   an input value the tool does not accept
+├── TransportError            the request did not get an answer (network, timeout)
+├── ProtocolError             the answer is not Wiro's envelope
+├── APIError                  Wiro answered `result: false` or an HTTP error
+│   ├── AuthenticationError   bad key, secret, signature or nonce
+│   ├── ValidationError       Wiro rejected a parameter
+│   ├── NotFoundError         unknown tool or task
+│   ├── RateLimitError        HTTP 429 or too many concurrent tasks (code 96)
+│   └── InsufficientBalanceError  code 97
+└── TaskError                 the task ran but did not succeed
+    ├── TaskFailedError       ended with pexit other than "0", or task_error
+    ├── TaskCancelledError    ended as task_cancel
+    └── WaitTimeoutError      did not end before the wait deadline
 """
 
 from __future__ import annotations

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class TaskState(str, Enum):
+class TaskState(StrEnum):
     """Where a task stands, folded from Wiro's many statuses."""
 
     QUEUED = "queued"

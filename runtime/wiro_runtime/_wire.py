@@ -29,9 +29,7 @@ class PreparedRequest:
     url: str
     body: Mapping[str, Any]
     encoding: str = "json"
-    headers: Mapping[str, str] = field(
-        default_factory=lambda: {"content-type": JSON_CONTENT_TYPE}
-    )
+    headers: Mapping[str, str] = field(default_factory=lambda: {"content-type": JSON_CONTENT_TYPE})
 
     def content(self) -> bytes:
         """The body bytes as sent."""

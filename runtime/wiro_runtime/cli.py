@@ -203,7 +203,9 @@ def build_parser(tool: ToolDefinition) -> argparse.ArgumentParser:
         ("kill", "kill a running task", False),
     ):
         sub = commands.add_parser(
-            name, help=f"{summary} by task id or socket access token", epilog=EXIT_CODES_HELP,
+            name,
+            help=f"{summary} by task id or socket access token",
+            epilog=EXIT_CODES_HELP,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         sub.add_argument("task", metavar="TASK", help="task id (digits) or socket access token")

@@ -1,0 +1,234 @@
+"""The generated command line, run as users run it, against the emulator."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import API_KEY, API_SECRET, cli_env, command_path, run_cli
+from wiro_emulator import Emulator, Plan
+from wiro_runtime import cli as runtime_cli
+
+FAST_POLL = ("--poll-interval", "0.02")
+
+
+def test_run_saves_outputs_and_prints_their_paths(emulator: Emulator, tmp_path: Path) -> None:
+    result = run_cli(
+        "run",
+        "--input-image-url",
+        f"{emulator.origin}/samples/photo.png",
+        "--input-image-mask-url",
+        f"{emulator.origin}/samples/mask.png",
+        "-o",
+        str(tmp_path / "out"),
+        *FAST_POLL,
+        env=cli_env(emulator),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [str(tmp_path / "out" / "0.png")]
+    assert (tmp_path / "out" / "0.png").stat().st_size > 1000
+    assert (
+        "submitted task 2221" in result.stderr
+        and "task 2221: task_postprocess_end" in result.stderr
+    )
+
+
+def test_default_output_dir_is_per_task(emulator: Emulator, tmp_path: Path) -> None:
+    result = run_cli("run", "--quiet", *FAST_POLL, env=cli_env(emulator), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(Path("wiro-output") / "2221" / "0.png")
+    assert result.stderr == ""
+
+
+def test_json_output(emulator: Emulator, tmp_path: Path) -> None:
+    result = run_cli(
+        "run",
+        "--json",
+        "--no-download",
+        "--samples",
+        "2",
+        *FAST_POLL,
+        env=cli_env(emulator),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["state"] == "succeeded" and data["pexit"] == "0" and data["files"] == []
+    assert [o["name"] for o in data["outputs"]] == ["0.png", "1.png"]
+    assert not (tmp_path / "wiro-output").exists()
+
+
+def test_dry_run_prints_the_exact_request_and_sends_nothing(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    result = run_cli(
+        "run",
+        "--dry-run",
+        "--prompt",
+        "a cat",
+        "--selected-model",
+        "54",
+        env=cli_env(emulator),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    request = json.loads(result.stdout)
+    assert set(request) == {"method", "url", "headers", "encoding", "body"}
+    assert request["url"] == f"{emulator.base_url}/Run/wiro/image-inpainting-sd"
+    assert request["encoding"] == "json"
+    assert request["body"] == {
+        "selectedModel": "54",
+        "selectedModelPrivate": "",
+        "prompt": "a cat",
+        "negativePrompt": "painted illustration",
+        "samples": 1,
+        "steps": 30,
+        "scale": 7.5,
+        "strength": 0.85,
+        "seed": "123456",
+        "scheduler": "EulerDiscreteScheduler",
+        "width": 512,
+        "height": 512,
+    }
+    assert API_KEY not in result.stdout and API_SECRET not in result.stdout
+    assert request["headers"]["x-api-key"] == "<WIRO_API_KEY>"
+    assert emulator.runs_received() == 0 and list(tmp_path.iterdir()) == []
+
+
+def test_dry_run_needs_no_credentials(tmp_path: Path) -> None:
+    result = run_cli("run", "--dry-run", env=cli_env(), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["url"] == "https://api.wiro.ai/v1/Run/wiro/image-inpainting-sd"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "--bogus"], "unrecognized arguments: --bogus"),
+        (["run", "--scheduler", "Nope"], "invalid choice: 'Nope'"),
+        (["run", "--steps", "ten"], "expected an integer, got 'ten'"),
+        (["run", "--scale", "x"], "expected a number, got 'x'"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        ([], "required: COMMAND"),
+        (["detail"], "required: TASK"),
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], message: str) -> None:
+    result = run_cli(*args, env=cli_env())
+    assert result.returncode == runtime_cli.EXIT_USAGE
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert "--help" in result.stderr
+
+
+def test_missing_credentials_is_a_usage_error() -> None:
+    result = run_cli("run", env=cli_env(WIRO_BASE_URL="http://127.0.0.1:9/v1"))
+    assert result.returncode == runtime_cli.EXIT_USAGE
+    assert "WIRO_API_KEY" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_auth_error_exit_code(emulator: Emulator) -> None:
+    result = run_cli("run", env=cli_env(emulator, WIRO_API_SECRET="wrong"))
+    assert result.returncode == runtime_cli.EXIT_AUTH
+    assert "authentication failed" in result.stderr and "wrong" not in result.stderr
+
+
+def test_unreachable_server_is_an_api_error() -> None:
+    result = run_cli(
+        "detail", "1", env=cli_env(WIRO_API_KEY="k", WIRO_BASE_URL="http://127.0.0.1:9/v1")
+    )
+    assert result.returncode == runtime_cli.EXIT_API
+    assert "TransportError" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_failed_task_exit_code(emulator: Emulator) -> None:
+    emulator.plan_next(Plan(0.02, 0.1, "fail"))
+    result = run_cli("run", *FAST_POLL, env=cli_env(emulator))
+    assert result.returncode == runtime_cli.EXIT_TASK_FAILED
+    assert "task 2221 failed" in result.stderr and "emulated model failure" in result.stderr
+
+
+def test_cancel_then_wait_exit_codes(emulator: Emulator) -> None:
+    emulator.plan_next(Plan(queue_seconds=30))
+    env = cli_env(emulator)
+    submitted = run_cli(
+        "run", "--wait-timeout", "0.1", "--on-timeout", "leave", *FAST_POLL, env=env
+    )
+    assert submitted.returncode == runtime_cli.EXIT_WAIT_TIMEOUT
+    assert "wait 2221" in submitted.stderr
+    detail = run_cli("detail", "2221", "--json", env=env)
+    assert json.loads(detail.stdout)["status"] == "task_queue"
+    cancelled = run_cli("cancel", "2221", env=env)
+    assert cancelled.returncode == 0 and "task_cancel" in cancelled.stdout
+    waited = run_cli("wait", "2221", env=env)
+    assert waited.returncode == runtime_cli.EXIT_TASK_CANCELLED
+
+
+def test_kill_by_token(emulator: Emulator) -> None:
+    emulator.plan_next(Plan(queue_seconds=0.0, run_seconds=30))
+    env = cli_env(emulator)
+    run_cli("run", "--wait-timeout", "0.05", "--on-timeout", "leave", *FAST_POLL, env=env)
+    token = emulator.state.tasks["2221"].token
+    killed = run_cli("kill", token, "--json", env=env)
+    assert killed.returncode == 0, killed.stderr
+    assert json.loads(killed.stdout)["status"] == "task_cancel"
+    assert token not in killed.stdout
+
+
+def test_wait_timeout_kills_by_default(emulator: Emulator) -> None:
+    emulator.plan_next(Plan(queue_seconds=0.0, run_seconds=30))
+    result = run_cli("run", "--wait-timeout", "0.2", *FAST_POLL, env=cli_env(emulator))
+    assert result.returncode == runtime_cli.EXIT_WAIT_TIMEOUT
+    assert "it was killed" in result.stderr
+    assert emulator.state.tasks["2221"].status() == "task_cancel"
+
+
+def test_wait_downloads_a_finished_task(emulator: Emulator, tmp_path: Path) -> None:
+    env = cli_env(emulator)
+    run_cli("run", "--no-download", *FAST_POLL, env=env)
+    result = run_cli("wait", "2221", "-o", str(tmp_path), env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(tmp_path / "0.png")
+
+
+def test_help_shows_choices_defaults_and_exit_codes() -> None:
+    result = run_cli("run", "--help", env=cli_env())
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert "--selected-model SELECTED_MODEL" in text
+    assert "632 (ItsJayQz/GTA5_Artwork_Diffusion)" in text
+    assert "default: EulerDiscreteScheduler" in text and "default: 7.5" in text
+    assert "exit codes:" in text and "7 wait deadline passed" in text
+
+
+def test_python_dash_m_is_the_same_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "wiro_image_inpainting_sd", "run", "--dry-run"],
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["method"] == "POST"
+
+
+def test_help_does_not_import_httpx_or_pydantic() -> None:
+    probe = (
+        "import sys\n"
+        "from wiro_image_inpainting_sd._cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('httpx', 'pydantic') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_console_script_is_installed() -> None:
+    assert Path(command_path("wiro-image-inpainting-sd")).exists()

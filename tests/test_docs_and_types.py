@@ -1,0 +1,82 @@
+"""Generated docs that work when pasted, and generated code that passes `mypy --strict`."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+from tests.conftest import API_KEY, API_SECRET, GENERATED, ROOT
+from wiro_emulator import Emulator
+
+README = GENERATED / "wiro-image-inpainting-sd" / "README.md"
+
+
+def _curl_block() -> str:
+    text = README.read_text(encoding="utf-8")
+    match = re.search(r"^(`{3,})bash\n(NONCE=.*?)^\1$", text, re.MULTILINE | re.DOTALL)
+    assert match, "the README has no curl example"
+    return match.group(2)
+
+
+def test_readme_curl_example_runs_against_the_emulator(emulator: Emulator) -> None:
+    completed = subprocess.run(
+        ["bash", "-c", _curl_block()],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "WIRO_API_KEY": API_KEY,
+            "WIRO_API_SECRET": API_SECRET,
+            "WIRO_BASE_URL": emulator.base_url,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    answer = json.loads(completed.stdout)
+    assert answer["result"] is True and answer["taskid"], answer
+    received = emulator.state.received[-1]
+    cli_dry_run = subprocess.run(
+        [sys.executable, "-m", "wiro_image_inpainting_sd", "run", "--dry-run"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert received.body == json.loads(cli_dry_run.stdout)["body"]
+
+
+def test_readme_has_a_parameter_table_and_examples() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert "| name | CLI flag | wire name | type | default | choices | help |" in text
+    assert "| `scheduler` | `--scheduler` | scheduler |" in text
+    assert "from wiro_image_inpainting_sd import Client" in text
+    assert "wiro-image-inpainting-sd run" in text
+    assert "awk '{print $NF}'" in text
+
+
+def test_generated_packages_and_runtime_pass_mypy_strict() -> None:
+    packages = sorted(str(path.parent) for path in GENERATED.glob("*/*/py.typed"))
+    assert packages
+    completed = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", *packages, "runtime/wiro_runtime"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_generator_and_emulator_pass_mypy_strict() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "generator", "wiro_emulator"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
