@@ -204,7 +204,7 @@ def build_parser(tool: ToolDefinition) -> argparse.ArgumentParser:
     ):
         sub = commands.add_parser(
             name,
-            help=f"{summary} by task id or socket access token",
+            help=f"{summary} (TASK: id or socket access token)",
             epilog=EXIT_CODES_HELP,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
