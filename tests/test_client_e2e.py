@@ -35,7 +35,7 @@ def test_run_inpaints_and_downloads(emulator: Emulator, tmp_path: Path) -> None:
         task = client.run(
             input_image_url=f"{emulator.origin}/samples/photo.png",
             input_image_mask_url=f"{emulator.origin}/samples/mask.png",
-            on_status=lambda t: seen.append(t.status),
+            on_status=seen.append,
         )
         paths = client.download(task, tmp_path / "out")
     assert task.state is TaskState.SUCCEEDED and task.pexit == "0"

@@ -8,6 +8,7 @@ the output files it makes. Runs from the command line or in a thread inside test
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import itertools
 import json
@@ -44,6 +45,23 @@ class ReceivedRequest:
 
 
 @dataclass
+class Fault:
+    """A misbehaviour for the next requests to a path: fault injection for tests."""
+
+    path: str
+    status: int | None = None
+    body: bytes | None = None
+    delay: float = 0.0
+    reset: bool = False
+    after: bool = False  # misbehave after handling, so the request takes effect first
+    retry_after: float | None = None
+    times: int = 1
+
+
+SOCKET_FAULTS = ("refuse", "drop")
+
+
+@dataclass
 class EmulatorState:
     """Everything the emulator knows; shared between the server thread and tests."""
 
@@ -55,8 +73,19 @@ class EmulatorState:
     tasks: dict[str, EmulatedTask] = field(default_factory=dict)
     files: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     received: list[ReceivedRequest] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
+    socket_fault: str | None = None
+    sockets_opened: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(2221))
+
+    def take_fault(self, path: str) -> Fault | None:
+        with self.lock:
+            for fault in self.faults:
+                if fault.times > 0 and path.startswith(fault.path):
+                    fault.times -= 1
+                    return fault
+        return None
 
     def next_plan(self) -> Plan:
         with self.lock:
@@ -97,6 +126,7 @@ class EmulatorApp:
         app.router.add_post("/v1/Task/Detail", self.detail)
         app.router.add_post("/v1/Task/Cancel", self.cancel)
         app.router.add_post("/v1/Task/Kill", self.kill)
+        app.router.add_get("/v1/socket", self.socket)
         app.router.add_get("/files/{key}/{name}", self.file)
         app.router.add_get("/samples/{name}", self.sample)
         self.app = app
@@ -115,7 +145,27 @@ class EmulatorApp:
                 self.state.received.append(
                     ReceivedRequest(request.path, dict(request.headers), body)
                 )
-        response: web.StreamResponse = await handler(request)
+        fault = self.state.take_fault(request.path)
+        if fault is None:
+            response: web.StreamResponse = await handler(request)
+            return response
+        if fault.delay:
+            await asyncio.sleep(fault.delay)
+        if fault.after:
+            await handler(request)
+        if fault.reset:
+            if request.transport is not None:
+                request.transport.abort()
+            raise ConnectionResetError("emulated connection reset")
+        if fault.status is not None or fault.body is not None:
+            headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
+            return web.Response(
+                status=fault.status or 200,
+                body=fault.body if fault.body is not None else b"",
+                headers=headers,
+                content_type="application/json",
+            )
+        response = await handler(request)
         return response
 
     def _auth_problem(self, request: web.Request) -> web.Response | None:
@@ -227,6 +277,99 @@ class EmulatorApp:
         task.stop()
         return _ok(tasklist=[task.to_wire()])
 
+    async def socket(self, request: web.Request) -> web.StreamResponse:
+        """Wiro's task socket: subscribe with task_info, receive status, progress, outputs."""
+        with self.state.lock:
+            self.state.sockets_opened += 1
+            fault = self.state.socket_fault
+        if fault == "refuse":
+            return web.Response(status=503, text="socket unavailable (emulated)")
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        try:
+            message = await socket.receive(timeout=10)
+            data = json.loads(message.data) if isinstance(message.data, str) else {}
+        except (TimeoutError, ValueError):
+            await socket.close()
+            return socket
+        token = data.get("tasktoken") if isinstance(data, dict) else None
+        task = (
+            self._find({"tasktoken": token}, "tasktoken")
+            if data.get("type") == "task_info"
+            else None
+        )
+        if task is None:
+            await socket.close()
+            return socket
+        reader = asyncio.ensure_future(self._drain(socket))
+        try:
+            await self._stream_task(socket, task, self._origin(request), drop=fault == "drop")
+        finally:
+            reader.cancel()
+        await socket.close()
+        return socket
+
+    @staticmethod
+    async def _drain(socket: web.WebSocketResponse) -> None:
+        """Read (and ignore) client frames so a client's close is answered at once."""
+        async for _ in socket:
+            pass
+
+    async def _stream_task(
+        self, socket: web.WebSocketResponse, task: EmulatedTask, origin: str, *, drop: bool
+    ) -> None:
+        def frame(status: str, message: object) -> dict[str, object]:
+            return {
+                "type": status,
+                "id": task.id,
+                "tasktoken": task.token,
+                "message": message,
+                "result": True,
+            }
+
+        last, sent, progress_count = "", 0, 0
+        while not socket.closed:
+            status = task.status()
+            if status != last:
+                message: object = None
+                if status == "task_postprocess_end":
+                    if task.outputs is None:
+                        await asyncio.get_running_loop().run_in_executor(
+                            None, self._make_outputs, task, origin
+                        )
+                    message = task.outputs
+                await socket.send_json(frame(status, message))
+                if status == "task_start":
+                    await socket.send_json(frame("task_output", "loading model weights"))
+                    await socket.send_json(frame("task_error", "UserWarning: emulated stderr line"))
+                last, sent = status, sent + 1
+                if drop and sent >= 2:
+                    return  # the socket closes mid-task
+                if status in ("task_postprocess_end", "task_cancel", "task_error"):
+                    return
+            if status in ("task_start", "task_output"):
+                progress_count += 1
+                await socket.send_json(frame("task_output", self._progress(task, progress_count)))
+            await asyncio.sleep(0.03)
+
+    @staticmethod
+    def _progress(task: EmulatedTask, count: int) -> object:
+        """A progressGenerate message, every other one JSON-encoded as a string, as Wiro does."""
+        done = max(0.0, min(1.0, task.run_fraction()))
+        total = 30
+        payload = {
+            "type": "progressGenerate",
+            "task": "Generating",
+            "percentage": str(int(done * 100)),
+            "stepCurrent": str(int(done * total)),
+            "stepTotal": str(total),
+            "speed": "12.5",
+            "speedType": "it/s",
+            "elapsedTime": "00:01",
+            "remainingTime": f"00:{int((1 - done) * task.plan.run_seconds):02d}",
+        }
+        return json.dumps(payload) if count % 2 else payload
+
     async def file(self, request: web.Request) -> web.Response:
         key = f"{request.match_info['key']}/{request.match_info['name']}"
         found = self.state.files.get(key)
@@ -337,6 +480,30 @@ class Emulator:
         with self.state.lock:
             self.state.plans.extend(plans)
 
+    def inject(
+        self,
+        path: str,
+        *,
+        status: int | None = None,
+        body: bytes | None = None,
+        delay: float = 0.0,
+        reset: bool = False,
+        after: bool = False,
+        retry_after: float | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next `times` requests to paths starting with `path` misbehave."""
+        fault = Fault(path, status, body, delay, reset, after, retry_after, times)
+        with self.state.lock:
+            self.state.faults.append(fault)
+
+    def break_socket(self, fault: str | None) -> None:
+        """`refuse` the websocket, `drop` it after two frames, or None to heal it."""
+        if fault is not None and fault not in SOCKET_FAULTS:
+            raise ValueError(f"socket fault must be one of {SOCKET_FAULTS}")
+        with self.state.lock:
+            self.state.socket_fault = fault
+
     def runs_received(self) -> int:
         """How many Run requests arrived (accepted or not)."""
         with self.state.lock:
@@ -361,12 +528,12 @@ class Emulator:
             return
         self._ready.set()
         loop.run_forever()
-        if self._runner is not None:
-            loop.run_until_complete(self._runner.cleanup())
         loop.close()
 
     async def _start_site(self) -> None:
-        self._runner = web.AppRunner(EmulatorApp(self.state).app, access_log=None)
+        self._runner = web.AppRunner(
+            EmulatorApp(self.state).app, access_log=None, shutdown_timeout=0.5
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
@@ -375,7 +542,12 @@ class Emulator:
             break
 
     def stop(self) -> None:
-        if self._loop is not None:
+        """Close every connection (pending slow handlers included) and end the thread."""
+        if self._loop is not None and self._runner is not None and self._loop.is_running():
+            cleanup = asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop)
+            with contextlib.suppress(Exception):
+                cleanup.result(timeout=5)
+        if self._loop is not None and self._loop.is_running():
             self._loop.call_soon_threadsafe(self._loop.stop)
         if self._thread is not None:
             self._thread.join(timeout=10)

@@ -67,6 +67,11 @@ class EmulatedTask:
         step = int(running / self.plan.run_seconds * (len(RUN_SEQUENCE) - 1))
         return RUN_SEQUENCE[min(step, len(RUN_SEQUENCE) - 2)]
 
+    def run_fraction(self, now: float | None = None) -> float:
+        """How much of the running time has passed, 0 to 1."""
+        elapsed = (now if now is not None else time.time()) - self.created - self.plan.queue_seconds
+        return elapsed / self.plan.run_seconds if self.plan.run_seconds > 0 else 1.0
+
     def terminal(self) -> bool:
         return self.status() in ("task_postprocess_end", "task_cancel", "task_error")
 

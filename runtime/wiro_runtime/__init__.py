@@ -28,6 +28,8 @@ if TYPE_CHECKING:
         WaitTimeoutError,
         WiroError,
     )
+    from wiro_runtime._events import Progress
+    from wiro_runtime._retry import RetryPolicy
     from wiro_runtime._task import Output, StatusRules, Task, TaskHandle, TaskState
     from wiro_runtime._tool import Choice, InputDefinition, ToolDefinition
     from wiro_runtime._wire import PreparedRequest
@@ -45,6 +47,8 @@ _LOCATIONS = {
     "NotFoundError": "wiro_runtime._errors",
     "Output": "wiro_runtime._task",
     "PreparedRequest": "wiro_runtime._wire",
+    "Progress": "wiro_runtime._events",
+    "RetryPolicy": "wiro_runtime._retry",
     "ProtocolError": "wiro_runtime._errors",
     "RateLimitError": "wiro_runtime._errors",
     "StatusRules": "wiro_runtime._task",
@@ -76,8 +80,10 @@ __all__ = [
     "NotFoundError",
     "Output",
     "PreparedRequest",
+    "Progress",
     "ProtocolError",
     "RateLimitError",
+    "RetryPolicy",
     "StatusRules",
     "SyncClient",
     "Task",

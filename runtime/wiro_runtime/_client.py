@@ -1,17 +1,19 @@
 """Sync and async clients of one tool; generated packages subclass them with typed `run` methods.
 
-What both share (settings, request building, answer parsing, the state machine) lives in
-`_ClientCore`; each subclass only does I/O.
+What both share (settings, request building, answer parsing, retry decisions, frame handling)
+lives in `_ClientCore`; `SyncClient` and `AsyncClient` only do I/O, line for line alike.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import httpx
 from pydantic import BaseModel
@@ -20,15 +22,30 @@ from wiro_runtime._auth import PLACEHOLDER_HEADERS, Credentials
 from wiro_runtime._download import PartialFile, target_paths
 from wiro_runtime._envelope import first_task, parse_envelope
 from wiro_runtime._errors import (
+    APIError,
     ConfigurationError,
     InputError,
     ProtocolError,
+    RateLimitError,
     TaskCancelledError,
     TaskFailedError,
     TransportError,
     WaitTimeoutError,
+    WiroError,
 )
+from wiro_runtime._events import (
+    LOG_FRAMES,
+    TERMINAL_FRAMES,
+    Frame,
+    LogCallback,
+    ProgressCallback,
+    StatusCallback,
+    parse_frame,
+    socket_request,
+)
+from wiro_runtime._log import configure_from_environment, log_exchange
 from wiro_runtime._polling import ON_TIMEOUT_ACTIONS, PollSchedule
+from wiro_runtime._retry import RETRY_STATUSES, RetryPolicy
 from wiro_runtime._task import Task, TaskHandle, TaskState
 from wiro_runtime._tool import ToolDefinition
 from wiro_runtime._validate import validate_inputs
@@ -43,10 +60,46 @@ from wiro_runtime._wire import (
 )
 
 BASE_URL_ENV = "WIRO_BASE_URL"
+SOCKET_URL_ENV = "WIRO_SOCKET_URL"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_WAIT_TIMEOUT = 600.0
+#: How long a stop (cancel or kill) waits for the task to report task_cancel.
+STOP_CONFIRM_SECONDS = 5.0
+#: Errors that prove a request never reached the server, so even a Run may be sent again.
+_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout)
 
-StatusCallback = Callable[[Task], None]
+SubmitCallback = Callable[[TaskHandle], None]
+
+
+class _Events:
+    """Callbacks of one wait, with repeated statuses filtered out."""
+
+    def __init__(
+        self,
+        on_status: StatusCallback | None,
+        on_progress: ProgressCallback | None,
+        on_log: LogCallback | None,
+    ) -> None:
+        self.on_status = on_status
+        self.on_progress = on_progress
+        self.on_log = on_log
+        self.last_status = ""
+
+    def status(self, status: str) -> None:
+        if status and status != self.last_status:
+            self.last_status = status
+            if self.on_status is not None:
+                self.on_status(status)
+
+    def frame(self, frame: Frame) -> bool:
+        """Report one websocket frame; True when it ends the task."""
+        if frame.status not in LOG_FRAMES:
+            self.status(frame.status)
+        if frame.progress is not None and self.on_progress is not None:
+            self.on_progress(frame.progress)
+        if frame.log is not None and self.on_log is not None:
+            self.on_log(frame.log)
+        return frame.status in TERMINAL_FRAMES
 
 
 class _ClientCore:
@@ -62,10 +115,14 @@ class _ClientCore:
         api_key: str | None = None,
         api_secret: str | None = None,
         base_url: str | None = None,
+        socket_url: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         poll_interval: float = 1.0,
         max_poll_interval: float = 5.0,
+        retry: RetryPolicy | None = None,
+        use_socket: bool = True,
     ) -> None:
+        configure_from_environment()
         self._api_key = api_key
         self._api_secret = api_secret
         self._credentials: Credentials | None = None
@@ -74,9 +131,20 @@ class _ClientCore:
             raise ConfigurationError(
                 f"base URL {self.base_url!r} must start with http:// or https://"
             )
+        self.socket_url = socket_url or os.environ.get(SOCKET_URL_ENV) or self._default_socket_url()
         self.timeout = timeout
         self.poll_interval = poll_interval
         self.max_poll_interval = max_poll_interval
+        self.retry = retry or RetryPolicy()
+        self.use_socket = use_socket
+
+    def _default_socket_url(self) -> str:
+        """Wiro's socket host for Wiro's API; `<base>/socket` on any other server."""
+        if self.base_url == self.tool.base_url.rstrip("/"):
+            return self.tool.socket_url
+        parts = urlsplit(self.base_url)
+        scheme = "wss" if parts.scheme == "https" else "ws"
+        return f"{scheme}://{parts.netloc}{parts.path}/socket"
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(tool={self.tool.key!r}, base_url={self.base_url!r})"
@@ -104,6 +172,7 @@ class _ClientCore:
         return self.prepare_run(values, callback_url=callback_url).describe(PLACEHOLDER_HEADERS)
 
     def _headers(self, request: PreparedRequest) -> dict[str, str]:
+        """Fresh nonce and signature: called once per attempt."""
         return {**self.credentials.headers(), **request.headers, "accept": "application/json"}
 
     def _schedule(self, timeout: float | None) -> PollSchedule:
@@ -148,6 +217,7 @@ class _ClientCore:
             "cancelled": "it was cancelled",
             "killed": "it was killed",
             "left": "it was left running",
+            "ended": "it ended meanwhile",
         }[action]
         return WaitTimeoutError(
             f"task {task.id} did not finish within {timeout} s (last status {task.status}); {done}",
@@ -155,9 +225,38 @@ class _ClientCore:
             action=action,
         )
 
+    def _retry_read(self, attempt: int, exc: Exception | None, status: int | None) -> bool:
+        """Whether a read (or Cancel/Kill) that failed this way gets another attempt."""
+        if attempt >= self.retry.max_retries:
+            return False
+        if status is not None:
+            return status in RETRY_STATUSES
+        return isinstance(exc, httpx.TransportError | ProtocolError)
+
     @staticmethod
-    def _transport_error(request: PreparedRequest, exc: Exception) -> TransportError:
-        return TransportError(f"{request.method} {request.url} failed: {type(exc).__name__}: {exc}")
+    def _transport_error(
+        request: PreparedRequest, exc: Exception, billable: bool
+    ) -> TransportError:
+        message = f"{request.method} {request.url} failed: {type(exc).__name__}: {exc}"
+        if billable and not isinstance(exc, _NEVER_SENT):
+            message += (
+                "; the task may have been created and was not submitted again, to avoid paying "
+                "twice: look for it in your Wiro dashboard before retrying"
+            )
+        return TransportError(message)
+
+    @staticmethod
+    def _retry_after(response: httpx.Response) -> float | None:
+        value = response.headers.get("retry-after")
+        try:
+            return float(value) if value is not None else None
+        except ValueError:
+            return None
+
+    @staticmethod
+    def _socket_token(reference: str) -> str | None:
+        key, value = task_reference(reference)
+        return value if key == "tasktoken" else None
 
 
 class SyncClient(_ClientCore):
@@ -169,18 +268,24 @@ class SyncClient(_ClientCore):
         api_key: str | None = None,
         api_secret: str | None = None,
         base_url: str | None = None,
+        socket_url: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         poll_interval: float = 1.0,
         max_poll_interval: float = 5.0,
+        retry: RetryPolicy | None = None,
+        use_socket: bool = True,
         http_client: httpx.Client | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key,
             api_secret=api_secret,
             base_url=base_url,
+            socket_url=socket_url,
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            retry=retry,
+            use_socket=use_socket,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(timeout=timeout, follow_redirects=True)
@@ -196,23 +301,59 @@ class SyncClient(_ClientCore):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _send(self, request: PreparedRequest) -> dict[str, Any]:
-        try:
-            response = self._http.request(
+    def _send(self, request: PreparedRequest, *, billable: bool = False) -> dict[str, Any]:
+        attempt = 0
+        while True:
+            headers = self._headers(request)
+            try:
+                response = self._http.request(
+                    request.method, request.url, content=request.content(), headers=headers
+                )
+            except httpx.HTTPError as exc:
+                retry = isinstance(exc, _NEVER_SENT) if billable else True
+                if retry and self._retry_read(attempt, exc, None):
+                    time.sleep(self.retry.delay(attempt))
+                    attempt += 1
+                    continue
+                raise self._transport_error(request, exc, billable) from exc
+            log_exchange(
                 request.method,
                 request.url,
-                content=request.content(),
-                headers=self._headers(request),
+                headers,
+                request.body,
+                response.status_code,
+                response.content,
             )
-        except httpx.HTTPError as exc:
-            raise self._transport_error(request, exc) from exc
-        return parse_envelope(response.status_code, response.content, response.headers)
+            if not billable and self._retry_read(attempt, None, response.status_code):
+                time.sleep(self.retry.delay(attempt, self._retry_after(response)))
+                attempt += 1
+                continue
+            try:
+                return parse_envelope(response.status_code, response.content, response.headers)
+            except ProtocolError as exc:
+                if not billable and self._retry_read(attempt, exc, None):
+                    time.sleep(self.retry.delay(attempt))
+                    attempt += 1
+                    continue
+                raise
 
     def submit_values(
         self, values: Mapping[str, object], *, callback_url: str | None = None
     ) -> TaskHandle:
-        """Start a task from values keyed by wire name; never retried, a Run is billed."""
-        return self._handle(self._send(self.prepare_run(values, callback_url=callback_url)))
+        """Start a task from values keyed by wire name.
+
+        A Run is billed, so it is sent again only when it provably never left (connection
+        refused) or Wiro refused it for too many concurrent tasks (code 96).
+        """
+        request = self.prepare_run(values, callback_url=callback_url)
+        for attempt in range(self.retry.concurrency_retries + 1):
+            try:
+                return self._handle(self._send(request, billable=True))
+            except RateLimitError as exc:
+                if exc.code != "96" or attempt >= self.retry.concurrency_retries:
+                    raise
+                time.sleep(self.retry.delay(attempt, exc.retry_after))
+        raise AssertionError("unreachable")
 
     def detail(self, reference: str) -> Task:
         """The task with this id (digits) or socket access token."""
@@ -228,6 +369,18 @@ class SyncClient(_ClientCore):
         """Kill a running task by id or socket access token."""
         return self._task(self._send(kill_request(self.tool, self.base_url, reference)))
 
+    def stop(self, reference: str, *, confirm_seconds: float = STOP_CONFIRM_SECONDS) -> Task:
+        """Cancel a queued task or kill a running one, then wait briefly for task_cancel."""
+        task = self.detail(reference)
+        if task.done:
+            return task
+        task = self.cancel(task.id) if task.state is TaskState.QUEUED else self.kill(task.id)
+        deadline = time.monotonic() + confirm_seconds
+        while not task.done and time.monotonic() < deadline:
+            time.sleep(min(0.2, self.poll_interval))
+            task = self.detail(task.id)
+        return task
+
     def wait(
         self,
         reference: str,
@@ -235,34 +388,105 @@ class SyncClient(_ClientCore):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: str = "cancel",
         on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
     ) -> Task:
-        """Poll until the task ends; return it on success, raise TaskError otherwise.
+        """Follow a task until it ends; return it on success, raise TaskError otherwise.
 
-        `timeout` is the overall wait deadline, separate from the HTTP timeout. When it passes,
-        `on_timeout="cancel"` cancels a queued task or kills a running one; "leave" does nothing.
+        Live over Wiro's websocket when it can, polling Task/Detail when the socket fails or
+        closes early; the end is always confirmed with Task/Detail. `timeout` is the overall
+        deadline, separate from the HTTP timeout; when it passes, `on_timeout="cancel"` cancels
+        a queued task or kills a running one, and "leave" leaves it.
         """
         self._check_action(on_timeout)
         schedule = self._schedule(timeout)
-        last_status = ""
+        events = _Events(on_status, on_progress, on_log)
+        token = self._socket_token(reference)
+        task: Task | None = None
+        if self.use_socket:
+            if token is None:
+                task = self.detail(reference)
+                events.status(task.status)
+                token = task.socket_token
+            if token is not None and (task is None or not task.done):
+                self._follow_socket(token, schedule, events)
         while True:
-            task = self.detail(reference)
-            if on_status is not None and task.status != last_status:
-                on_status(task)
-            last_status = task.status
+            task = self.detail(reference if task is None else task.id)
+            events.status(task.status)
             if task.done:
                 return self._finish(task)
             if schedule.expired():
-                raise self._timeout_error(task, timeout, self._stop(task, on_timeout))
+                return self._on_deadline(task, timeout, on_timeout)
             time.sleep(schedule.next_delay())
 
-    def _stop(self, task: Task, on_timeout: str) -> str:
+    def _follow_socket(self, token: str, schedule: PollSchedule, events: _Events) -> None:
+        """Relay frames until a terminal one, the deadline, or a socket failure."""
+        from websockets.exceptions import WebSocketException
+        from websockets.sync.client import connect
+
+        try:
+            with connect(
+                self.socket_url,
+                open_timeout=min(self.timeout, 10.0),
+                proxy=None,
+                max_size=8 * 1024 * 1024,
+                close_timeout=1.0,
+            ) as socket:
+                socket.send(socket_request(token))
+                while True:
+                    remaining = schedule.remaining()
+                    if remaining is not None and remaining <= 0:
+                        return
+                    frame = parse_frame(socket.recv(timeout=remaining))
+                    if frame is not None and events.frame(frame):
+                        return
+        except (OSError, TimeoutError, WebSocketException):
+            return  # polling takes over; the Run is never sent again
+
+    def _on_deadline(self, task: Task, timeout: float | None, on_timeout: str) -> Task:
         if on_timeout == "leave":
-            return "left"
-        if task.state is TaskState.QUEUED:
-            self.cancel(task.id)
-            return "cancelled"
-        self.kill(task.id)
-        return "killed"
+            raise self._timeout_error(task, timeout, "left")
+        queued = task.state is TaskState.QUEUED
+        try:
+            self.cancel(task.id) if queued else self.kill(task.id)
+        except APIError:
+            latest = self.detail(task.id)  # it may have ended between the poll and the stop
+            if latest.done and latest.state is not TaskState.CANCELLED:
+                return self._finish(latest)
+            raise
+        raise self._timeout_error(task, timeout, "cancelled" if queued else "killed")
+
+    def run_values(
+        self,
+        values: Mapping[str, object],
+        *,
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: str = "cancel",
+        on_submit: SubmitCallback | None = None,
+        on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
+    ) -> Task:
+        """Submit, then wait; on Ctrl-C the task is cancelled or killed before re-raising."""
+        handle = self.submit_values(values, callback_url=callback_url)
+        if on_submit is not None:
+            on_submit(handle)
+        try:
+            return self.wait(
+                handle.task_id,
+                timeout=wait_timeout,
+                on_timeout=on_timeout,
+                on_status=on_status,
+                on_progress=on_progress,
+                on_log=on_log,
+            )
+        except KeyboardInterrupt:
+            if cancel_on_interrupt:
+                with contextlib.suppress(WiroError):
+                    self.stop(handle.task_id)
+            raise
 
     def download(self, task: Task, directory: str | os.PathLike[str]) -> list[Path]:
         """Save every output file into `directory`; returns the paths in output order."""
@@ -297,18 +521,24 @@ class AsyncClient(_ClientCore):
         api_key: str | None = None,
         api_secret: str | None = None,
         base_url: str | None = None,
+        socket_url: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         poll_interval: float = 1.0,
         max_poll_interval: float = 5.0,
+        retry: RetryPolicy | None = None,
+        use_socket: bool = True,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key,
             api_secret=api_secret,
             base_url=base_url,
+            socket_url=socket_url,
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            retry=retry,
+            use_socket=use_socket,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(timeout=timeout, follow_redirects=True)
@@ -324,23 +554,55 @@ class AsyncClient(_ClientCore):
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
-    async def _send(self, request: PreparedRequest) -> dict[str, Any]:
-        try:
-            response = await self._http.request(
+    async def _send(self, request: PreparedRequest, *, billable: bool = False) -> dict[str, Any]:
+        attempt = 0
+        while True:
+            headers = self._headers(request)
+            try:
+                response = await self._http.request(
+                    request.method, request.url, content=request.content(), headers=headers
+                )
+            except httpx.HTTPError as exc:
+                retry = isinstance(exc, _NEVER_SENT) if billable else True
+                if retry and self._retry_read(attempt, exc, None):
+                    await asyncio.sleep(self.retry.delay(attempt))
+                    attempt += 1
+                    continue
+                raise self._transport_error(request, exc, billable) from exc
+            log_exchange(
                 request.method,
                 request.url,
-                content=request.content(),
-                headers=self._headers(request),
+                headers,
+                request.body,
+                response.status_code,
+                response.content,
             )
-        except httpx.HTTPError as exc:
-            raise self._transport_error(request, exc) from exc
-        return parse_envelope(response.status_code, response.content, response.headers)
+            if not billable and self._retry_read(attempt, None, response.status_code):
+                await asyncio.sleep(self.retry.delay(attempt, self._retry_after(response)))
+                attempt += 1
+                continue
+            try:
+                return parse_envelope(response.status_code, response.content, response.headers)
+            except ProtocolError as exc:
+                if not billable and self._retry_read(attempt, exc, None):
+                    await asyncio.sleep(self.retry.delay(attempt))
+                    attempt += 1
+                    continue
+                raise
 
     async def submit_values(
         self, values: Mapping[str, object], *, callback_url: str | None = None
     ) -> TaskHandle:
-        """Start a task from values keyed by wire name; never retried, a Run is billed."""
-        return self._handle(await self._send(self.prepare_run(values, callback_url=callback_url)))
+        """Start a task from values keyed by wire name (see `SyncClient.submit_values`)."""
+        request = self.prepare_run(values, callback_url=callback_url)
+        for attempt in range(self.retry.concurrency_retries + 1):
+            try:
+                return self._handle(await self._send(request, billable=True))
+            except RateLimitError as exc:
+                if exc.code != "96" or attempt >= self.retry.concurrency_retries:
+                    raise
+                await asyncio.sleep(self.retry.delay(attempt, exc.retry_after))
+        raise AssertionError("unreachable")
 
     async def detail(self, reference: str) -> Task:
         """The task with this id (digits) or socket access token."""
@@ -356,6 +618,21 @@ class AsyncClient(_ClientCore):
         """Kill a running task by id or socket access token."""
         return self._task(await self._send(kill_request(self.tool, self.base_url, reference)))
 
+    async def stop(self, reference: str, *, confirm_seconds: float = STOP_CONFIRM_SECONDS) -> Task:
+        """Cancel a queued task or kill a running one, then wait briefly for task_cancel."""
+        task = await self.detail(reference)
+        if task.done:
+            return task
+        if task.state is TaskState.QUEUED:
+            task = await self.cancel(task.id)
+        else:
+            task = await self.kill(task.id)
+        deadline = time.monotonic() + confirm_seconds
+        while not task.done and time.monotonic() < deadline:
+            await asyncio.sleep(min(0.2, self.poll_interval))
+            task = await self.detail(task.id)
+        return task
+
     async def wait(
         self,
         reference: str,
@@ -363,30 +640,100 @@ class AsyncClient(_ClientCore):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: str = "cancel",
         on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
     ) -> Task:
-        """Poll until the task ends; return it on success, raise TaskError otherwise."""
+        """Follow a task until it ends (see `SyncClient.wait`)."""
         self._check_action(on_timeout)
         schedule = self._schedule(timeout)
-        last_status = ""
+        events = _Events(on_status, on_progress, on_log)
+        token = self._socket_token(reference)
+        task: Task | None = None
+        if self.use_socket:
+            if token is None:
+                task = await self.detail(reference)
+                events.status(task.status)
+                token = task.socket_token
+            if token is not None and (task is None or not task.done):
+                await self._follow_socket(token, schedule, events)
         while True:
-            task = await self.detail(reference)
-            if on_status is not None and task.status != last_status:
-                on_status(task)
-            last_status = task.status
+            task = await self.detail(reference if task is None else task.id)
+            events.status(task.status)
             if task.done:
                 return self._finish(task)
             if schedule.expired():
-                raise self._timeout_error(task, timeout, await self._stop(task, on_timeout))
+                return await self._on_deadline(task, timeout, on_timeout)
             await asyncio.sleep(schedule.next_delay())
 
-    async def _stop(self, task: Task, on_timeout: str) -> str:
+    async def _follow_socket(self, token: str, schedule: PollSchedule, events: _Events) -> None:
+        """Relay frames until a terminal one, the deadline, or a socket failure."""
+        from websockets.asyncio.client import connect
+        from websockets.exceptions import WebSocketException
+
+        try:
+            async with connect(
+                self.socket_url,
+                open_timeout=min(self.timeout, 10.0),
+                proxy=None,
+                max_size=8 * 1024 * 1024,
+                close_timeout=1.0,
+            ) as socket:
+                await socket.send(socket_request(token))
+                while True:
+                    remaining = schedule.remaining()
+                    if remaining is not None and remaining <= 0:
+                        return
+                    message = await asyncio.wait_for(socket.recv(), remaining)
+                    frame = parse_frame(message)
+                    if frame is not None and events.frame(frame):
+                        return
+        except (OSError, TimeoutError, WebSocketException):
+            return  # polling takes over; the Run is never sent again
+
+    async def _on_deadline(self, task: Task, timeout: float | None, on_timeout: str) -> Task:
         if on_timeout == "leave":
-            return "left"
-        if task.state is TaskState.QUEUED:
-            await self.cancel(task.id)
-            return "cancelled"
-        await self.kill(task.id)
-        return "killed"
+            raise self._timeout_error(task, timeout, "left")
+        queued = task.state is TaskState.QUEUED
+        try:
+            await (self.cancel(task.id) if queued else self.kill(task.id))
+        except APIError:
+            latest = await self.detail(task.id)
+            if latest.done and latest.state is not TaskState.CANCELLED:
+                return self._finish(latest)
+            raise
+        raise self._timeout_error(task, timeout, "cancelled" if queued else "killed")
+
+    async def run_values(
+        self,
+        values: Mapping[str, object],
+        *,
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: str = "cancel",
+        on_submit: SubmitCallback | None = None,
+        on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
+    ) -> Task:
+        """Submit, then wait; when the awaiting coroutine is cancelled the task is stopped too."""
+        handle = await self.submit_values(values, callback_url=callback_url)
+        if on_submit is not None:
+            on_submit(handle)
+        try:
+            return await self.wait(
+                handle.task_id,
+                timeout=wait_timeout,
+                on_timeout=on_timeout,
+                on_status=on_status,
+                on_progress=on_progress,
+                on_log=on_log,
+            )
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            if cancel_on_interrupt:
+                with contextlib.suppress(WiroError):
+                    await asyncio.shield(self.stop(handle.task_id))
+            raise
 
     async def download(self, task: Task, directory: str | os.PathLike[str]) -> list[Path]:
         """Save every output file into `directory`; returns the paths in output order."""

@@ -26,6 +26,11 @@ class PollSchedule:
     def deadline(self) -> float | None:
         return None if self.timeout is None else self.started + self.timeout
 
+    def remaining(self) -> float | None:
+        """Seconds left before the deadline (None without one)."""
+        deadline = self.deadline
+        return None if deadline is None else deadline - time.monotonic()
+
     def expired(self) -> bool:
         deadline = self.deadline
         return deadline is not None and time.monotonic() >= deadline

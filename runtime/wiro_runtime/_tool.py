@@ -50,6 +50,7 @@ class ToolDefinition:
     detail_path: str = "/Task/Detail"
     cancel_path: str = "/Task/Cancel"
     kill_path: str = "/Task/Kill"
+    socket_url: str = "wss://socket.wiro.ai/v1"
     inputs: tuple[InputDefinition, ...] = ()
     statuses: StatusRules = field(default_factory=StatusRules)
 

@@ -26,6 +26,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from wiro_runtime._curl import curl_script
+from wiro_runtime._progress import Reporter, choose_mode
 from wiro_runtime._tool import InputDefinition, ToolDefinition
 
 if TYPE_CHECKING:
@@ -145,7 +147,9 @@ def _add_output(parser: argparse.ArgumentParser, *, waits: bool) -> None:
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     if not waits:
         return
-    parser.add_argument("-q", "--quiet", action="store_true", help="no status lines on stderr")
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress or status lines on stderr"
+    )
     parser.add_argument(
         "-o",
         "--output-dir",
@@ -194,11 +198,24 @@ def build_parser(tool: ToolDefinition) -> argparse.ArgumentParser:
         action="store_true",
         help="print the request as JSON (secrets as placeholders) and send nothing",
     )
+    run.add_argument(
+        "--print-curl",
+        action="store_true",
+        help="print a runnable curl command for the request (signed from $WIRO_API_KEY and "
+        "$WIRO_API_SECRET) and send nothing",
+    )
+    run.add_argument(
+        "--detach",
+        action="store_true",
+        help="submit, print the task id and exit without waiting",
+    )
     _add_output(run, waits=True)
     _add_connection(run)
     for name, summary, waits in (
         ("detail", "show a task", False),
+        ("status", "show a task (the same as detail)", False),
         ("wait", "wait for a task and save its outputs", True),
+        ("download", "save the outputs of a finished task", True),
         ("cancel", "cancel a queued task", False),
         ("kill", "kill a running task", False),
     ):
@@ -230,14 +247,24 @@ def _client(client_path: str, args: argparse.Namespace) -> SyncClient:
     return client
 
 
-def _status_printer(args: argparse.Namespace) -> Callable[[Task], None] | None:
-    if getattr(args, "quiet", False):
-        return None
+def _reporter(args: argparse.Namespace, label: str) -> Reporter:
+    return Reporter(choose_mode(getattr(args, "quiet", False)), label)
 
-    def show(task: Task) -> None:
-        print(f"task {task.id}: {task.status}", file=sys.stderr, flush=True)
 
-    return show
+def _follow(
+    client: SyncClient, reference: str, args: argparse.Namespace, reporter: Reporter
+) -> Task:
+    try:
+        return client.wait(
+            reference,
+            timeout=args.wait_timeout,
+            on_timeout=args.on_timeout,
+            on_status=reporter.status,
+            on_progress=reporter.progress,
+            on_log=reporter.log,
+        )
+    finally:
+        reporter.close()
 
 
 def _finish(client: SyncClient, task: Task, args: argparse.Namespace) -> int:
@@ -274,49 +301,106 @@ def _print_task(task: Task, args: argparse.Namespace) -> None:
             print(f"  {output.url}")
 
 
-def _command_run(tool: ToolDefinition, client_path: str, args: argparse.Namespace) -> int:
-    values = {
+def _interrupted(client: SyncClient, tool: ToolDefinition, task_id: str) -> int:
+    """First Ctrl-C: stop the task and wait briefly; a second one leaves at once."""
+    print(
+        f"\ninterrupted: stopping task {task_id} (Ctrl-C again to leave it running)",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        task = client.stop(task_id)
+    except KeyboardInterrupt:
+        print(
+            f"left task {task_id} as it was; stop it with: {tool.command} kill {task_id}",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        _, message = _exit_code(exc)
+        print(f"could not stop task {task_id}: {message}", file=sys.stderr)
+        print(f"stop it with: {tool.command} kill {task_id}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    print(f"task {task_id}: {task.status}", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+def _input_values(args: argparse.Namespace) -> dict[str, Any]:
+    return {
         key.removeprefix("input:"): value
         for key, value in vars(args).items()
         if key.startswith("input:") and value is not None
     }
+
+
+def _command_run(tool: ToolDefinition, client_path: str, args: argparse.Namespace) -> int:
     client = _client(client_path, args)
     try:
+        values = _input_values(args)
         if args.dry_run:
             request = client.describe_run(values, callback_url=args.callback_url)
             print(json.dumps(request, indent=2, ensure_ascii=False))
             return EXIT_OK
-        handle = client.submit_values(values, callback_url=args.callback_url)
-        if not args.quiet:
+        if args.print_curl:
+            print(curl_script(client.prepare_run(values, callback_url=args.callback_url)), end="")
+            return EXIT_OK
+        try:
+            handle = client.submit_values(values, callback_url=args.callback_url)
+        except KeyboardInterrupt:
             print(
-                f"submitted task {handle.task_id}; to follow it elsewhere: "
-                f"{tool.command} wait {handle.task_id}",
+                "\ninterrupted while submitting: the task may or may not exist; "
+                "check your Wiro dashboard before running again",
                 file=sys.stderr,
-                flush=True,
             )
-        task = client.wait(
-            handle.task_id,
-            timeout=args.wait_timeout,
-            on_timeout=args.on_timeout,
-            on_status=_status_printer(args),
+            return EXIT_INTERRUPTED
+        reporter = _reporter(args, f"task {handle.task_id}")
+        if args.detach:
+            print(handle.task_id)
+            reporter.say(f"follow it with: {tool.command} wait {handle.task_id}")
+            return EXIT_OK
+        reporter.say(
+            f"submitted task {handle.task_id}; to follow it elsewhere: "
+            f"{tool.command} wait {handle.task_id}"
         )
+        try:
+            task = _follow(client, handle.task_id, args, reporter)
+        except KeyboardInterrupt:
+            return _interrupted(client, tool, handle.task_id)
         return _finish(client, task, args)
     finally:
         client.close()
 
 
-def _command_task(client_path: str, args: argparse.Namespace) -> int:
+def _command_task(tool: ToolDefinition, client_path: str, args: argparse.Namespace) -> int:
     client = _client(client_path, args)
     try:
         if args.command == "wait":
-            task = client.wait(
-                args.task,
-                timeout=args.wait_timeout,
-                on_timeout=args.on_timeout,
-                on_status=_status_printer(args),
-            )
+            reporter = _reporter(args, f"task {args.task}")
+            try:
+                task = _follow(client, args.task, args, reporter)
+            except KeyboardInterrupt:
+                print(
+                    f"\nstopped waiting; the task goes on: {tool.command} wait {args.task}",
+                    file=sys.stderr,
+                )
+                return EXIT_INTERRUPTED
             return _finish(client, task, args)
-        operation = {"detail": client.detail, "cancel": client.cancel, "kill": client.kill}
+        if args.command == "download":
+            task = client.detail(args.task)
+            if not task.done:
+                print(
+                    f"task {task.id} is still {task.status}: wait for it with "
+                    f"{tool.command} wait {args.task}",
+                    file=sys.stderr,
+                )
+                return EXIT_API
+            return _finish(client, client._finish(task), args)
+        operation = {
+            "detail": client.detail,
+            "status": client.detail,
+            "cancel": client.cancel,
+            "kill": client.kill,
+        }
         _print_task(operation[args.command](args.task), args)
         return EXIT_OK
     finally:
@@ -358,7 +442,7 @@ def main(tool: ToolDefinition, client_path: str, argv: Sequence[str] | None = No
     try:
         if args.command == "run":
             return _command_run(tool, client_path, args)
-        return _command_task(client_path, args)
+        return _command_task(tool, client_path, args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -8,7 +8,8 @@ from typing import Any, Literal
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import SyncClient as _SyncBase
 from wiro_runtime import Task, TaskHandle
-from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, StatusCallback
+from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
+from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
 
 from ._models import ImageInpaintingSdInput
 from ._tool import TOOL
@@ -86,11 +87,18 @@ class Client(_SyncBase):
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_submit: SubmitCallback | None = None,
         on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
     ) -> Task:
-        """Submit a task, wait for it and return it finished, with its outputs.
+        """Submit a task, follow it live and return it finished, with its outputs.
 
         Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+        `on_submit` gets the task handle as soon as it exists (store it to resume later);
+        `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
+        cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
             selected_model: selct-model-help (one of `SelectedModel`; default "1\")
@@ -108,7 +116,7 @@ class Client(_SyncBase):
             width: width-help (default 512)
             height: height-help (default 512)
         """
-        handle = self.submit_values(
+        return self.run_values(
             {
                 "selectedModel": selected_model,
                 "selectedModelPrivate": selected_model_private,
@@ -126,9 +134,13 @@ class Client(_SyncBase):
                 "height": height,
             },
             callback_url=callback_url,
-        )
-        return self.wait(
-            handle.task_id, timeout=wait_timeout, on_timeout=on_timeout, on_status=on_status
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            on_submit=on_submit,
+            on_status=on_status,
+            on_progress=on_progress,
+            on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
         )
 
     def submit(
@@ -238,9 +250,13 @@ class AsyncClient(_AsyncBase):
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_submit: SubmitCallback | None = None,
         on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
     ) -> Task:
-        """Submit a task, wait for it and return it finished, with its outputs.
+        """Submit a task, follow it live and return it finished (see `Client.run`).
 
         Args:
             selected_model: selct-model-help (one of `SelectedModel`; default "1\")
@@ -258,7 +274,7 @@ class AsyncClient(_AsyncBase):
             width: width-help (default 512)
             height: height-help (default 512)
         """
-        handle = await self.submit_values(
+        return await self.run_values(
             {
                 "selectedModel": selected_model,
                 "selectedModelPrivate": selected_model_private,
@@ -276,9 +292,13 @@ class AsyncClient(_AsyncBase):
                 "height": height,
             },
             callback_url=callback_url,
-        )
-        return await self.wait(
-            handle.task_id, timeout=wait_timeout, on_timeout=on_timeout, on_status=on_status
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            on_submit=on_submit,
+            on_status=on_status,
+            on_progress=on_progress,
+            on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
         )
 
     async def submit(

@@ -8,7 +8,8 @@ from typing import Any, Literal
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import SyncClient as _SyncBase
 from wiro_runtime import Task, TaskHandle
-from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, StatusCallback
+from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
+from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
 
 from ._models import SampleToolV20Input
 from ._tool import TOOL
@@ -48,11 +49,18 @@ class Client(_SyncBase):
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_submit: SubmitCallback | None = None,
         on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
     ) -> Task:
-        """Submit a task, wait for it and return it finished, with its outputs.
+        """Submit a task, follow it live and return it finished, with its outputs.
 
         Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+        `on_submit` gets the task handle as soon as it exists (store it to resume later);
+        `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
+        cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
             prompt: Describe the picture; label: and type: inside help stay text. (default "a \\"quoted\\" cat \\\\ with a backslash\")
@@ -66,7 +74,7 @@ class Client(_SyncBase):
             input_image: Provide an image file or an image URL. (not sent unless given)
             strength: An unknown type. (default "0.5\")
         """
-        handle = self.submit_values(
+        return self.run_values(
             {
                 "prompt": prompt,
                 "duration": duration,
@@ -80,9 +88,13 @@ class Client(_SyncBase):
                 "strength": strength,
             },
             callback_url=callback_url,
-        )
-        return self.wait(
-            handle.task_id, timeout=wait_timeout, on_timeout=on_timeout, on_status=on_status
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            on_submit=on_submit,
+            on_status=on_status,
+            on_progress=on_progress,
+            on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
         )
 
     def submit(
@@ -172,9 +184,13 @@ class AsyncClient(_AsyncBase):
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_submit: SubmitCallback | None = None,
         on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
     ) -> Task:
-        """Submit a task, wait for it and return it finished, with its outputs.
+        """Submit a task, follow it live and return it finished (see `Client.run`).
 
         Args:
             prompt: Describe the picture; label: and type: inside help stay text. (default "a \\"quoted\\" cat \\\\ with a backslash\")
@@ -188,7 +204,7 @@ class AsyncClient(_AsyncBase):
             input_image: Provide an image file or an image URL. (not sent unless given)
             strength: An unknown type. (default "0.5\")
         """
-        handle = await self.submit_values(
+        return await self.run_values(
             {
                 "prompt": prompt,
                 "duration": duration,
@@ -202,9 +218,13 @@ class AsyncClient(_AsyncBase):
                 "strength": strength,
             },
             callback_url=callback_url,
-        )
-        return await self.wait(
-            handle.task_id, timeout=wait_timeout, on_timeout=on_timeout, on_status=on_status
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            on_submit=on_submit,
+            on_status=on_status,
+            on_progress=on_progress,
+            on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
         )
 
     async def submit(

@@ -1,0 +1,106 @@
+"""What a CLI shows on stderr while a task runs: a rich progress bar, plain lines, or nothing.
+
+stdout is never touched, so it stays clean for paths and JSON.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from wiro_runtime._events import Progress
+
+PROGRESS_ENV = "WIRO_PROGRESS"
+MODES = ("bar", "lines", "none")
+
+
+def choose_mode(quiet: bool) -> str:
+    """`none` when quiet; else WIRO_PROGRESS, else a bar on a terminal and lines elsewhere."""
+    if quiet:
+        return "none"
+    wanted = os.environ.get(PROGRESS_ENV, "").strip().lower()
+    if wanted in MODES:
+        return wanted
+    return "bar" if sys.stderr.isatty() else "lines"
+
+
+class Reporter:
+    """Receives a task's events and renders them in one of the modes."""
+
+    def __init__(self, mode: str, label: str = "task") -> None:
+        self.mode = mode
+        self.label = label
+        self._bar: Any = None
+        self._bar_task: Any = None
+        self._last_percent = -100.0
+        self._status = ""
+
+    def say(self, text: str) -> None:
+        """A line for the user, above the bar if there is one."""
+        if self.mode == "none":
+            return
+        if self._bar is not None:
+            self._bar.console.print(text, markup=False, highlight=False)
+        else:
+            print(text, file=sys.stderr, flush=True)
+
+    def _ensure_bar(self) -> None:
+        if self._bar is not None:
+            return
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            SpinnerColumn,
+            TaskProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+        from rich.progress import Progress as Bar
+
+        console = Console(stderr=True, force_terminal=True if self.mode == "bar" else None)
+        self._bar = Bar(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        )
+        self._bar.start()
+        self._bar_task = self._bar.add_task(self.label, total=100.0)
+
+    def status(self, status: str) -> None:
+        self._status = status
+        if self.mode == "lines":
+            self.say(f"{self.label}: {status}")
+        elif self.mode == "bar":
+            self._ensure_bar()
+            self._bar.update(self._bar_task, description=f"{self.label}: {status}")
+            if status == "task_postprocess_end":
+                self._bar.update(self._bar_task, completed=100.0)
+
+    def progress(self, progress: Progress) -> None:
+        if progress.percent is None:
+            return
+        if self.mode == "lines" and progress.percent - self._last_percent >= 10:
+            self._last_percent = progress.percent
+            steps = f" ({progress.step}/{progress.total})" if progress.total else ""
+            self.say(f"{self.label}: {progress.percent:.0f}%{steps}")
+        elif self.mode == "bar":
+            self._ensure_bar()
+            self._bar.update(self._bar_task, completed=progress.percent)
+
+    def log(self, line: str) -> None:
+        if self.mode == "none":
+            return
+        for text in line.splitlines()[-5:]:
+            self.say(f"{self.label} log: {text}")
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None

@@ -1,0 +1,335 @@
+"""Live waiting over the websocket, the polling fallback, retries and fault tolerance."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import API_KEY, API_SECRET, cli_env, client_kwargs, command_path
+from wiro_emulator import Emulator, Plan
+from wiro_image_inpainting_sd import AsyncClient, Client
+from wiro_runtime import Progress, RetryPolicy, TransportError
+from wiro_runtime._events import parse_frame
+
+QUICK_RETRY = RetryPolicy(max_retries=3, initial_delay=0.01, max_delay=0.05)
+SLOW = Plan(queue_seconds=0.05, run_seconds=0.6)
+
+
+def _client(emulator: Emulator, **extra: object) -> Client:
+    return Client(**{**client_kwargs(emulator), "retry": QUICK_RETRY, **extra})  # type: ignore[arg-type]
+
+
+def _paths(emulator: Emulator, path: str) -> int:
+    return sum(1 for item in emulator.state.received if item.path == path)
+
+
+def test_live_events_over_the_websocket(emulator: Emulator) -> None:
+    emulator.plan_next(SLOW)
+    statuses: list[str] = []
+    progress: list[Progress] = []
+    logs: list[str] = []
+    with _client(emulator, poll_interval=5.0, max_poll_interval=5.0) as client:
+        task = client.run(
+            on_status=statuses.append, on_progress=progress.append, on_log=logs.append
+        )
+    assert task.succeeded and task.outputs
+    assert statuses[-1] == "task_postprocess_end" and "task_start" in statuses
+    assert "task_error" not in statuses  # a websocket task_error is a log line
+    assert "loading model weights" in logs and any("UserWarning" in line for line in logs)
+    percents = [p.percent for p in progress if p.percent is not None]
+    assert percents and percents == sorted(percents) and progress[-1].total == 30
+    assert emulator.state.sockets_opened == 1
+    # one Detail to learn the token, one to confirm the end: no polling at a 5 s interval
+    assert _paths(emulator, "/v1/Task/Detail") == 2
+
+
+@pytest.mark.parametrize("fault", ["refuse", "drop"])
+def test_socket_failures_fall_back_to_polling(emulator: Emulator, fault: str) -> None:
+    emulator.plan_next(SLOW)
+    emulator.break_socket(fault)
+    statuses: list[str] = []
+    with _client(emulator) as client:
+        task = client.run(on_status=statuses.append)
+    assert task.succeeded and statuses[-1] == "task_postprocess_end"
+    assert emulator.state.sockets_opened == 1
+    assert _paths(emulator, "/v1/Task/Detail") > 2
+    assert emulator.runs_received() == 1
+
+
+def test_frames_json_encoded_twice_are_decoded() -> None:
+    inner = json.dumps(
+        {
+            "type": "progressGenerate",
+            "percentage": "60",
+            "stepCurrent": "18",
+            "stepTotal": "30",
+            "remainingTime": "00:04",
+        }
+    )
+    frame = parse_frame(json.dumps({"type": "task_output", "message": inner}))
+    assert frame is not None and frame.progress == Progress(60.0, 18, 30, 4.0, None)
+    ended = parse_frame(
+        json.dumps({"type": "task_postprocess_end", "message": json.dumps([{"url": "u"}])})
+    )
+    assert ended is not None and ended.outputs == [{"url": "u"}]
+    assert parse_frame("not json") is None
+    log = parse_frame(json.dumps({"type": "task_output", "message": "{not json"}))
+    assert log is not None and log.log == "{not json"
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"status": 503, "times": 2},
+        {"status": 429, "retry_after": 0.05, "times": 1},
+        {"status": 200, "body": b"{not json", "times": 1},
+        {"reset": True, "times": 1},
+    ],
+    ids=["5xx", "429", "malformed", "reset"],
+)
+def test_reads_are_retried(emulator: Emulator, fault: dict[str, object]) -> None:
+    emulator.break_socket("refuse")
+    with _client(emulator) as client:
+        handle = client.submit()
+        emulator.inject("/v1/Task/Detail", **fault)  # type: ignore[arg-type]
+        task = client.wait(handle.task_id)
+    assert task.succeeded
+    details = [r for r in emulator.state.received if r.path == "/v1/Task/Detail"]
+    assert len({r.headers["x-signature"] for r in details}) == len(details)  # fresh signatures
+
+
+def test_slow_reads_time_out_and_are_retried(emulator: Emulator) -> None:
+    emulator.break_socket("refuse")
+    with _client(emulator, timeout=0.3) as client:
+        handle = client.submit()
+        emulator.inject("/v1/Task/Detail", delay=1.0)
+        assert client.wait(handle.task_id).succeeded
+
+
+def test_run_is_not_sent_again_after_a_reset(emulator: Emulator) -> None:
+    emulator.inject("/v1/Run/", reset=True, after=True)
+    with _client(emulator) as client, pytest.raises(TransportError) as caught:
+        client.submit()
+    assert "not submitted again" in str(caught.value)
+    assert emulator.runs_received() == 1 and len(emulator.state.tasks) == 1
+
+
+def test_run_is_not_sent_again_after_a_5xx(emulator: Emulator) -> None:
+    emulator.inject("/v1/Run/", status=502)
+    with _client(emulator) as client, pytest.raises(Exception, match="502"):
+        client.submit()
+    assert emulator.runs_received() == 1
+
+
+def test_run_refused_for_concurrency_waits_and_resubmits(emulator: Emulator) -> None:
+    body = json.dumps({"result": False, "errors": [{"code": 96, "message": "limit 1"}]}).encode()
+    emulator.inject("/v1/Run/", status=200, body=body, times=2)
+    with _client(emulator) as client:
+        assert client.run().succeeded
+    assert emulator.runs_received() == 3 and len(emulator.state.tasks) == 1
+
+
+def test_run_retries_when_the_server_is_not_there_yet(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = Client(api_key="k", base_url=f"http://127.0.0.1:{port}/v1", retry=QUICK_RETRY)
+    with pytest.raises(TransportError) as caught:
+        client.submit()
+    assert "ConnectError" in str(caught.value) and "not submitted again" not in str(caught.value)
+
+
+def test_interrupt_in_the_library_stops_the_task(emulator: Emulator) -> None:
+    emulator.plan_next(Plan(queue_seconds=0.0, run_seconds=30))
+
+    def interrupt(status: str) -> None:
+        if status == "task_accept":
+            raise KeyboardInterrupt
+
+    with _client(emulator) as client, pytest.raises(KeyboardInterrupt):
+        client.run(on_status=interrupt)
+    assert emulator.state.tasks["2221"].status() == "task_cancel"
+
+
+def test_cancelling_the_coroutine_stops_the_task(emulator: Emulator) -> None:
+    emulator.plan_next(Plan(queue_seconds=30))
+
+    async def main() -> None:
+        async with AsyncClient(**client_kwargs(emulator)) as client:  # type: ignore[arg-type]
+            running = asyncio.ensure_future(client.run())
+            while not emulator.state.tasks:
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.1)
+            running.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await running
+
+    asyncio.run(main())
+    assert emulator.state.tasks["2221"].status() == "task_cancel"
+
+
+def test_async_live_events(emulator: Emulator) -> None:
+    emulator.plan_next(SLOW)
+    progress: list[Progress] = []
+
+    async def main() -> bool:
+        async with AsyncClient(**client_kwargs(emulator)) as client:  # type: ignore[arg-type]
+            return (await client.run(on_progress=progress.append)).succeeded
+
+    assert asyncio.run(main()) and progress
+
+
+def _start_cli(emulator: Emulator, *args: str, **env: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [command_path("wiro-image-inpainting-sd"), *args],
+        env=cli_env(emulator, **env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_for_task(emulator: Emulator, status: str | None = None) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        tasks = list(emulator.state.tasks.values())
+        if tasks and (status is None or tasks[0].status() == status):
+            return
+        time.sleep(0.02)
+    raise AssertionError("the CLI never submitted its task")
+
+
+def test_ctrl_c_cancels_the_task_and_exits_130(emulator: Emulator) -> None:
+    emulator.plan_next(Plan(queue_seconds=30))
+    process = _start_cli(emulator, "run", "--poll-interval", "0.05")
+    _wait_for_task(emulator)
+    time.sleep(0.3)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert "stopping task 2221" in err and "task 2221: task_cancel" in err
+    assert emulator.state.tasks["2221"].status() == "task_cancel"
+    assert out == ""
+
+
+def test_second_ctrl_c_leaves_at_once_with_the_kill_command(emulator: Emulator) -> None:
+    emulator.plan_next(Plan(queue_seconds=0.0, run_seconds=30))
+    emulator.inject("/v1/Task/Detail", delay=20, times=100)
+    process = _start_cli(emulator, "run", "--poll-interval", "0.05")
+    _wait_for_task(emulator)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert "wiro-image-inpainting-sd kill 2221" in err
+
+
+def test_progress_bar_and_lines_keep_stdout_clean(emulator: Emulator, tmp_path: Path) -> None:
+    for mode in ("bar", "lines"):
+        emulator.plan_next(SLOW)
+        process = _start_cli(
+            emulator,
+            "run",
+            "--poll-interval",
+            "0.05",
+            "-o",
+            str(tmp_path / mode),
+            WIRO_PROGRESS=mode,
+        )
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == 0, err
+        assert out.strip().endswith("0.png") and len(out.strip().splitlines()) == 1
+        assert "%" in err and "task_postprocess_end" in err
+        if mode == "lines":
+            assert "log: loading model weights" in err
+
+
+def test_detach_status_and_download(emulator: Emulator, tmp_path: Path) -> None:
+    env = cli_env(emulator)
+    submitted = subprocess.run(
+        [command_path("wiro-image-inpainting-sd"), "run", "--detach"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert submitted.returncode == 0 and submitted.stdout.strip() == "2221"
+    early = subprocess.run(
+        [command_path("wiro-image-inpainting-sd"), "download", "2221"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert early.returncode == 3 and "still" in early.stderr
+    _wait_for_task(emulator, "task_postprocess_end")
+    status = subprocess.run(
+        [command_path("wiro-image-inpainting-sd"), "status", "2221"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "task_postprocess_end (succeeded)" in status.stdout
+    saved = subprocess.run(
+        [command_path("wiro-image-inpainting-sd"), "download", "2221", "-o", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert saved.returncode == 0 and saved.stdout.strip() == str(tmp_path / "0.png")
+
+
+def test_print_curl_runs(emulator: Emulator) -> None:
+    printed = subprocess.run(
+        [
+            command_path("wiro-image-inpainting-sd"),
+            "run",
+            "--print-curl",
+            "--prompt",
+            'it\'s a "cat"',
+        ],
+        env=cli_env(emulator),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert API_SECRET not in printed.stdout and emulator.runs_received() == 0
+    sent = subprocess.run(
+        ["bash", "-c", printed.stdout],
+        env={"PATH": "/usr/bin:/bin", "WIRO_API_KEY": API_KEY, "WIRO_API_SECRET": API_SECRET},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(sent.stdout)["result"] is True
+    assert emulator.state.received[-1].body["prompt"] == 'it\'s a "cat"'
+
+
+def test_debug_log_redacts_secrets(emulator: Emulator) -> None:
+    process = _start_cli(
+        emulator, "run", "--poll-interval", "0.05", "--no-download", WIRO_LOG="debug"
+    )
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert "wiro DEBUG POST" in err and "/Task/Detail" in err
+    token = emulator.state.tasks["2221"].token
+    for secret in (API_KEY, API_SECRET, token):
+        assert secret not in err
+    signatures = [
+        r.headers["x-signature"] for r in emulator.state.received if "x-signature" in r.headers
+    ]
+    assert signatures and not any(sig in err for sig in signatures)
+    assert os.environ.get("WIRO_LOG") is None
