@@ -36,7 +36,9 @@ def _property_schema(item: Input) -> dict[str, Any]:
     if item.python_type == "literal":
         schema["type"] = "string"
         schema["enum"] = list(item.choices)
-    elif item.python_type == "list[str]":
+    elif item.python_type in ("list[str]", "file", "files"):
+        # files are validated here in their JSON wire form: a list of URLs; local files are
+        # split off by the runtime and sent as multipart parts
         schema["type"] = "array"
         schema["items"] = {"type": "string"}
     else:

@@ -129,6 +129,8 @@ def _annotation(item: Input, alias: str | None) -> str:
         "bool": "bool",
         "list[str]": "list[str]",
         "literal": alias or "str",
+        "file": "FileInput",
+        "files": "FileInput | Sequence[FileInput]",
     }[item.python_type]
     return base if item.default is not None else f"{base} | None"
 

@@ -21,9 +21,9 @@ from generator.errors import GeneratorError, Location
 SCHEMA_VERSION = 1
 
 #: Python types an input can have; templates turn each into an annotation.
-PYTHON_TYPES = ("str", "int", "float", "bool", "literal", "list[str]")
-#: How a value goes on the wire in a JSON body.
-WIRE_TYPES = ("string", "number", "boolean", "string_list")
+PYTHON_TYPES = ("str", "int", "float", "bool", "literal", "list[str]", "file", "files")
+#: How a value goes on the wire: in a JSON body, and as multipart parts for `files`.
+WIRE_TYPES = ("string", "number", "boolean", "string_list", "files")
 
 Default = str | int | float | bool | None
 

@@ -24,9 +24,9 @@ TYPE_RULES: dict[str, TypeRule] = {
     "range": TypeRule("float", "number"),
     "checkbox": TypeRule("bool", "boolean"),
     "colorpicker": TypeRule("str", "string"),
-    "fileinput": TypeRule("list[str]", "string_list"),
-    "multifileinput": TypeRule("list[str]", "string_list"),
-    "combinefileinput": TypeRule("list[str]", "string_list"),
+    "fileinput": TypeRule("file", "files"),
+    "multifileinput": TypeRule("files", "files"),
+    "combinefileinput": TypeRule("files", "files"),
 }
 
 #: Unknown types are passed through as strings, as Wiro's own SDKs do.

@@ -256,40 +256,28 @@ def test_progress_bar_and_lines_keep_stdout_clean(emulator: Emulator, tmp_path: 
 
 
 def test_detach_status_and_download(emulator: Emulator, tmp_path: Path) -> None:
+    emulator.plan_next(Plan(queue_seconds=2.0, run_seconds=0.2))
     env = cli_env(emulator)
-    submitted = subprocess.run(
-        [command_path("wiro-image-inpainting-sd"), "run", "--detach"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [command_path("wiro-image-inpainting-sd"), *args],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    submitted = cli("run", "--detach")
     assert submitted.returncode == 0 and submitted.stdout.strip() == "2221"
-    early = subprocess.run(
-        [command_path("wiro-image-inpainting-sd"), "download", "2221"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert early.returncode == 3 and "still" in early.stderr
+    early = cli("download", "2221")
+    assert early.returncode == 3 and "still task_queue" in early.stderr
     _wait_for_task(emulator, "task_postprocess_end")
-    status = subprocess.run(
-        [command_path("wiro-image-inpainting-sd"), "status", "2221"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert "task_postprocess_end (succeeded)" in status.stdout
-    saved = subprocess.run(
-        [command_path("wiro-image-inpainting-sd"), "download", "2221", "-o", str(tmp_path)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert saved.returncode == 0 and saved.stdout.strip() == str(tmp_path / "0.png")
+    assert "task_postprocess_end (succeeded)" in cli("status", "2221").stdout
+    saved = cli("download", "2221", "-o", "out")
+    assert saved.returncode == 0 and saved.stdout.strip() == str(Path("out") / "0.png")
+    assert (tmp_path / "out" / "0.png").is_file()
 
 
 def test_print_curl_runs(emulator: Emulator) -> None:

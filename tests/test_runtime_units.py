@@ -282,6 +282,7 @@ def test_public_names_are_pinned() -> None:
             "Choice",
             "ConfigurationError",
             "Credentials",
+            "FileInput",
             "InputDefinition",
             "InputError",
             "InsufficientBalanceError",

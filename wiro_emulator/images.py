@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import tempfile
+import wave
 
 import cv2
 import numpy as np
@@ -24,13 +27,64 @@ def inpaint_png(image_bytes: bytes, mask_bytes: bytes) -> bytes:
 
 def placeholder_png(seed: str, width: int = 256, height: int = 256) -> bytes:
     """A deterministic gradient image derived from `seed`."""
+    return _png(_gradient(seed, width, height))
+
+
+def _gradient(seed: str, width: int, height: int) -> np.ndarray:
     digest = hashlib.sha256(seed.encode("utf-8")).digest()
     start = np.array(list(digest[:3]), dtype=np.float32)
     end = np.array(list(digest[3:6]), dtype=np.float32)
     ramp = np.linspace(0.0, 1.0, width, dtype=np.float32)[None, :, None]
     row = start + (end - start) * ramp
-    image = np.repeat(row, height, axis=0).astype(np.uint8)
-    return _png(image)
+    return np.repeat(row, height, axis=0).astype(np.uint8)
+
+
+def output_kind(labels: tuple[str, ...]) -> str:
+    """What a tool makes, judged from its categories and tags: image, video, audio or text."""
+    text = " ".join(labels).lower()
+    if "video" in text:
+        return "video"
+    if any(word in text for word in ("speech", "audio", "music", "tts", "voice")):
+        return "audio"
+    if any(word in text for word in ("llm", "chat", "text-generation")):
+        return "text"
+    return "image"
+
+
+def placeholder(kind: str, seed: str) -> tuple[bytes, str, str]:
+    """Deterministic (content, suffix, content type) of the right kind."""
+    if kind == "video":
+        return placeholder_mp4(seed), "mp4", "video/mp4"
+    if kind == "audio":
+        return placeholder_wav(seed), "wav", "audio/wav"
+    return placeholder_png(seed), "png", "image/png"
+
+
+def placeholder_wav(seed: str, seconds: float = 0.5, rate: int = 16000) -> bytes:
+    """A short sine tone whose pitch comes from `seed`."""
+    pitch = 220 + hashlib.sha256(seed.encode("utf-8")).digest()[0] * 2
+    samples = np.sin(2 * np.pi * pitch * np.arange(int(seconds * rate)) / rate)
+    pcm = (samples * 12000).astype("<i2").tobytes()
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as file:
+        file.setnchannels(1)
+        file.setsampwidth(2)
+        file.setframerate(rate)
+        file.writeframes(pcm)
+    return buffer.getvalue()
+
+
+def placeholder_mp4(seed: str, frames: int = 8) -> bytes:
+    """A tiny MP4 of gradient frames derived from `seed`."""
+    image = _gradient(seed, 64, 64)
+    with tempfile.TemporaryDirectory() as directory:
+        path = f"{directory}/out.mp4"
+        writer = cv2.VideoWriter(path, cv2.VideoWriter.fourcc(*"mp4v"), 8, (64, 64))
+        for index in range(frames):
+            writer.write(np.roll(image, index * 8, axis=1))
+        writer.release()
+        with open(path, "rb") as file:
+            return file.read()
 
 
 def sample_photo_and_mask(size: int = 384) -> tuple[bytes, bytes]:

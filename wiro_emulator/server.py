@@ -12,6 +12,9 @@ import contextlib
 import hmac
 import itertools
 import json
+import secrets
+import shutil
+import tempfile
 import threading
 from collections import deque
 from collections.abc import Mapping
@@ -20,11 +23,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from generator.errors import GeneratorError
 from generator.spec import Spec, load_spec
-from wiro_emulator.images import inpaint_png, placeholder_png, sample_photo_and_mask
+from wiro_emulator.images import inpaint_png, output_kind, placeholder, sample_photo_and_mask
 from wiro_emulator.tasks import EmulatedTask, Plan
 from wiro_emulator.validate import validate_body
 from wiro_runtime import sign
@@ -71,7 +74,10 @@ class EmulatorState:
     default_plan: Plan = field(default_factory=Plan)
     plans: deque[Plan] = field(default_factory=deque)
     tasks: dict[str, EmulatedTask] = field(default_factory=dict)
-    files: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    files: dict[str, tuple[bytes | Path, str]] = field(default_factory=dict)
+    upload_dir: Path = field(
+        default_factory=lambda: Path(tempfile.mkdtemp(prefix="wiro-emulator-"))
+    )
     received: list[ReceivedRequest] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     socket_fault: str | None = None
@@ -127,7 +133,7 @@ class EmulatorApp:
         app.router.add_post("/v1/Task/Cancel", self.cancel)
         app.router.add_post("/v1/Task/Kill", self.kill)
         app.router.add_get("/v1/socket", self.socket)
-        app.router.add_get("/files/{key}/{name}", self.file)
+        app.router.add_get("/files/{key:.+}/{name}", self.file)
         app.router.add_get("/samples/{name}", self.sample)
         self.app = app
 
@@ -185,8 +191,7 @@ class EmulatorApp:
 
     async def _body(self, request: web.Request) -> dict[str, Any] | None:
         if request.content_type.startswith("multipart/"):
-            form = await request.post()
-            return {name: value for name, value in form.items() if isinstance(value, str)}
+            return await self._multipart(request)
         try:
             data = await request.json()
         except ValueError:
@@ -220,6 +225,39 @@ class EmulatorApp:
         with self.state.lock:
             self.state.tasks[task.id] = task
         return _ok(taskid=task.id, socketaccesstoken=task.token)
+
+    async def _multipart(self, request: web.Request) -> dict[str, Any] | None:
+        """Form fields (repeated names become lists); files are streamed to disk, given URLs."""
+        fields: dict[str, Any] = {}
+        reader = await request.multipart()
+        origin = self._origin(request)
+        async for part in reader:
+            if not isinstance(part, BodyPartReader) or not part.name:
+                continue
+            if part.filename:
+                value: str = await self._store_upload(part, origin)
+            else:
+                value = await part.text()
+            if part.name in fields:
+                existing = fields[part.name]
+                fields[part.name] = (
+                    [*existing, value] if isinstance(existing, list) else [existing, value]
+                )
+            else:
+                fields[part.name] = value
+        return fields
+
+    async def _store_upload(self, part: BodyPartReader, origin: str) -> str:
+        name = Path(part.filename or "upload").name.lstrip(".") or "upload"
+        key = f"uploads/{secrets.token_hex(8)}/{name}"
+        target = self.state.upload_dir / key.replace("/", "_")
+        with target.open("wb") as file:
+            while chunk := await part.read_chunk(1024 * 1024):
+                file.write(chunk)
+        content_type = part.headers.get("Content-Type", "application/octet-stream")
+        with self.state.lock:
+            self.state.files[key] = (target, content_type)
+        return f"{origin}/files/{key}"
 
     def _find(self, body: Mapping[str, Any], *keys: str) -> EmulatedTask | None:
         for key in keys:
@@ -370,12 +408,14 @@ class EmulatorApp:
         }
         return json.dumps(payload) if count % 2 else payload
 
-    async def file(self, request: web.Request) -> web.Response:
+    async def file(self, request: web.Request) -> web.StreamResponse:
         key = f"{request.match_info['key']}/{request.match_info['name']}"
         found = self.state.files.get(key)
         if found is None:
             raise web.HTTPNotFound()
         content, content_type = found
+        if isinstance(content, Path):
+            return web.FileResponse(content, headers={"Content-Type": content_type})
         return web.Response(body=content, content_type=content_type)
 
     async def sample(self, request: web.Request) -> web.Response:
@@ -399,7 +439,10 @@ class EmulatorApp:
             return self.samples.get(path.removeprefix("/samples/"))
         if path.startswith("/files/"):
             found = self.state.files.get(path.removeprefix("/files/"))
-            return found[0] if found else None
+            if found is None:
+                return None
+            content = found[0]
+            return content.read_bytes() if isinstance(content, Path) else content
         return None
 
     def _make_outputs(self, task: EmulatedTask, origin: str) -> None:
@@ -413,21 +456,39 @@ class EmulatorApp:
             count = max(1, min(4, int(str(task.parameters.get("samples", 1)))))
         except ValueError:
             count = 1
+        spec = self.state.specs.get((task.owner.lower(), task.slug.lower()))
+        kind = output_kind(spec.tool.categories + spec.tool.tags if spec else ())
+        if kind == "text":
+            prompt = str(task.parameters.get("prompt", ""))
+            answer = f"(emulated answer to: {prompt[:200]})"
+            task.outputs = [
+                {
+                    "contenttype": "raw",
+                    "content": {
+                        "prompt": prompt,
+                        "raw": answer,
+                        "thinking": [],
+                        "answer": [answer],
+                    },
+                }
+            ]
+            return
         outputs = []
         for index in range(count):
+            seed = f"{task.owner}/{task.slug}/{task.id}/{index}"
             if image is not None and mask is not None:
-                content = inpaint_png(image, mask)
+                content, suffix, content_type = inpaint_png(image, mask), "png", "image/png"
             else:
-                content = placeholder_png(f"{task.owner}/{task.slug}/{task.id}/{index}")
-            name = f"{index}.png"
+                content, suffix, content_type = placeholder(kind, seed)
+            name = f"{index}.{suffix}"
             key = f"{task.uuid}/{name}"
             with self.state.lock:
-                self.state.files[key] = (content, "image/png")
+                self.state.files[key] = (content, content_type)
             outputs.append(
                 {
                     "id": f"{task.uuid}-{index}",
                     "name": name,
-                    "contenttype": "image/png",
+                    "contenttype": content_type,
                     "uuid": task.uuid,
                     "size": str(len(content)),
                     "url": f"{origin}/files/{key}",
@@ -551,6 +612,7 @@ class Emulator:
             self._loop.call_soon_threadsafe(self._loop.stop)
         if self._thread is not None:
             self._thread.join(timeout=10)
+        shutil.rmtree(self.state.upload_dir, ignore_errors=True)
 
     def __enter__(self) -> Emulator:
         return self.start()

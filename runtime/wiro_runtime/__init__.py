@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         WiroError,
     )
     from wiro_runtime._events import Progress
+    from wiro_runtime._files import FileInput
     from wiro_runtime._retry import RetryPolicy
     from wiro_runtime._task import Output, StatusRules, Task, TaskHandle, TaskState
     from wiro_runtime._tool import Choice, InputDefinition, ToolDefinition
@@ -41,6 +42,7 @@ _LOCATIONS = {
     "Choice": "wiro_runtime._tool",
     "ConfigurationError": "wiro_runtime._errors",
     "Credentials": "wiro_runtime._auth",
+    "FileInput": "wiro_runtime._files",
     "InputDefinition": "wiro_runtime._tool",
     "InputError": "wiro_runtime._errors",
     "InsufficientBalanceError": "wiro_runtime._errors",
@@ -74,6 +76,7 @@ __all__ = [
     "Choice",
     "ConfigurationError",
     "Credentials",
+    "FileInput",
     "InputDefinition",
     "InputError",
     "InsufficientBalanceError",

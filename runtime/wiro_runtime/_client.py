@@ -43,6 +43,7 @@ from wiro_runtime._events import (
     parse_frame,
     socket_request,
 )
+from wiro_runtime._files import opened_parts, split_files
 from wiro_runtime._log import configure_from_environment, log_exchange
 from wiro_runtime._polling import ON_TIMEOUT_ACTIONS, PollSchedule
 from wiro_runtime._retry import RETRY_STATUSES, RetryPolicy
@@ -160,10 +161,10 @@ class _ClientCore:
         self, values: Mapping[str, object], *, callback_url: str | None = None
     ) -> PreparedRequest:
         """The exact `/Run` request for input values keyed by wire name, defaults filled in."""
-        checked = validate_inputs(self.input_model, self.tool, values)
-        return run_request(
-            self.tool, encode_inputs(self.tool, checked), self.base_url, callback_url
-        )
+        plain, files = split_files(self.tool, values)
+        checked = validate_inputs(self.input_model, self.tool, plain)
+        body = encode_inputs(self.tool, checked)
+        return run_request(self.tool, body, self.base_url, callback_url, files)
 
     def describe_run(
         self, values: Mapping[str, object], *, callback_url: str | None = None
@@ -301,14 +302,20 @@ class SyncClient(_ClientCore):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def _request(self, request: PreparedRequest, headers: dict[str, str]) -> httpx.Response:
+        if request.encoding != "multipart":
+            return self._http.request(
+                request.method, request.url, content=request.content(), headers=headers
+            )
+        with opened_parts(request.parts) as files:  # streamed from disk, reopened per attempt
+            return self._http.request(request.method, request.url, files=files, headers=headers)
+
     def _send(self, request: PreparedRequest, *, billable: bool = False) -> dict[str, Any]:
         attempt = 0
         while True:
             headers = self._headers(request)
             try:
-                response = self._http.request(
-                    request.method, request.url, content=request.content(), headers=headers
-                )
+                response = self._request(request, headers)
             except httpx.HTTPError as exc:
                 retry = isinstance(exc, _NEVER_SENT) if billable else True
                 if retry and self._retry_read(attempt, exc, None):
@@ -554,14 +561,22 @@ class AsyncClient(_ClientCore):
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
+    async def _request(self, request: PreparedRequest, headers: dict[str, str]) -> httpx.Response:
+        if request.encoding != "multipart":
+            return await self._http.request(
+                request.method, request.url, content=request.content(), headers=headers
+            )
+        with opened_parts(request.parts) as files:
+            return await self._http.request(
+                request.method, request.url, files=files, headers=headers
+            )
+
     async def _send(self, request: PreparedRequest, *, billable: bool = False) -> dict[str, Any]:
         attempt = 0
         while True:
             headers = self._headers(request)
             try:
-                response = await self._http.request(
-                    request.method, request.url, content=request.content(), headers=headers
-                )
+                response = await self._request(request, headers)
             except httpx.HTTPError as exc:
                 retry = isinstance(exc, _NEVER_SENT) if billable else True
                 if retry and self._retry_read(attempt, exc, None):

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import quote
 
 from wiro_runtime._errors import InputError
+from wiro_runtime._files import LocalFile, Part, multipart_parts
 from wiro_runtime._tool import InputDefinition, ToolDefinition
 
 JSON_CONTENT_TYPE = "application/json"
@@ -23,13 +24,17 @@ def join_url(base_url: str, path: str) -> str:
 
 @dataclass(frozen=True)
 class PreparedRequest:
-    """A request before auth headers are added; what `--dry-run` prints."""
+    """A request before auth headers are added; what `--dry-run` prints.
+
+    `encoding` is "json", or "multipart" when local files go along as `parts`.
+    """
 
     method: str
     url: str
     body: Mapping[str, Any]
     encoding: str = "json"
     headers: Mapping[str, str] = field(default_factory=lambda: {"content-type": JSON_CONTENT_TYPE})
+    parts: tuple[Part, ...] = ()
 
     def content(self) -> bytes:
         """The body bytes as sent."""
@@ -37,6 +42,14 @@ class PreparedRequest:
 
     def describe(self, auth_headers: Mapping[str, str]) -> dict[str, Any]:
         """The request as plain data: method, url, headers, encoding, body."""
+        if self.encoding == "multipart":
+            return {
+                "method": self.method,
+                "url": self.url,
+                "headers": {**auth_headers, "content-type": "multipart/form-data; boundary=..."},
+                "encoding": self.encoding,
+                "body": [part.describe() for part in self.parts],
+            }
         return {
             "method": self.method,
             "url": self.url,
@@ -74,7 +87,7 @@ def encode_value(item: InputDefinition, value: object) -> Any:
                 input_name=item.python_name,
             )
         return value
-    if wire_type == "string_list":
+    if wire_type in ("string_list", "files"):
         values = [value] if isinstance(value, str) else value
         if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
             raise InputError(
@@ -111,13 +124,21 @@ def encode_inputs(tool: ToolDefinition, values: Mapping[str, object]) -> dict[st
 
 
 def run_request(
-    tool: ToolDefinition, body: Mapping[str, Any], base_url: str, callback_url: str | None = None
+    tool: ToolDefinition,
+    body: Mapping[str, Any],
+    base_url: str,
+    callback_url: str | None = None,
+    files: Mapping[str, list[LocalFile]] | None = None,
 ) -> PreparedRequest:
-    """The `/Run/{owner}/{slug}` request for an encoded body."""
+    """The `/Run/{owner}/{slug}` request: JSON, or multipart when local files go along."""
     payload = dict(body)
     if callback_url:
         payload["callbackUrl"] = callback_url
-    return PreparedRequest("POST", join_url(base_url, tool.run_path), payload)
+    url = join_url(base_url, tool.run_path)
+    if files:
+        parts = tuple(multipart_parts(tool, payload, files))
+        return PreparedRequest("POST", url, payload, "multipart", {}, parts)
+    return PreparedRequest("POST", url, payload)
 
 
 def task_reference(reference: str) -> tuple[str, str]:

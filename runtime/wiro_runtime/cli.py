@@ -120,6 +120,11 @@ def _add_input(parser: argparse._ActionsContainer, item: InputDefinition) -> Non
         metavar = "true|false"
     elif item.python_type == "list[str]":
         kwargs["action"] = "append"
+    elif item.python_type == "file":
+        metavar = "PATH_OR_URL"
+    elif item.python_type == "files":
+        kwargs["action"] = "append"
+        metavar = "PATH_OR_URL"
     if item.closed_choices:
         kwargs["choices"] = list(dict.fromkeys(choice.value for choice in item.choices))
     parser.add_argument(item.cli_flag, metavar=metavar, help=_input_help(item), **kwargs)

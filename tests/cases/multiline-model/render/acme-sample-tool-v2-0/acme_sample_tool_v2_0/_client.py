@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import SyncClient as _SyncBase
-from wiro_runtime import Task, TaskHandle
+from wiro_runtime import FileInput, Task, TaskHandle
 from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
 from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
 
@@ -44,7 +45,7 @@ class Client(_SyncBase):
         guidance: float = 3.0,
         watermark: bool = False,
         styles: list[str] | None = None,
-        input_image: list[str] | None = None,
+        input_image: FileInput | Sequence[FileInput] | None = None,
         strength: str = "0.5",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
@@ -108,7 +109,7 @@ class Client(_SyncBase):
         guidance: float = 3.0,
         watermark: bool = False,
         styles: list[str] | None = None,
-        input_image: list[str] | None = None,
+        input_image: FileInput | Sequence[FileInput] | None = None,
         strength: str = "0.5",
         callback_url: str | None = None,
     ) -> TaskHandle:
@@ -140,7 +141,7 @@ class Client(_SyncBase):
         guidance: float = 3.0,
         watermark: bool = False,
         styles: list[str] | None = None,
-        input_image: list[str] | None = None,
+        input_image: FileInput | Sequence[FileInput] | None = None,
         strength: str = "0.5",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
@@ -179,7 +180,7 @@ class AsyncClient(_AsyncBase):
         guidance: float = 3.0,
         watermark: bool = False,
         styles: list[str] | None = None,
-        input_image: list[str] | None = None,
+        input_image: FileInput | Sequence[FileInput] | None = None,
         strength: str = "0.5",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
@@ -238,7 +239,7 @@ class AsyncClient(_AsyncBase):
         guidance: float = 3.0,
         watermark: bool = False,
         styles: list[str] | None = None,
-        input_image: list[str] | None = None,
+        input_image: FileInput | Sequence[FileInput] | None = None,
         strength: str = "0.5",
         callback_url: str | None = None,
     ) -> TaskHandle:
@@ -270,7 +271,7 @@ class AsyncClient(_AsyncBase):
         guidance: float = 3.0,
         watermark: bool = False,
         styles: list[str] | None = None,
-        input_image: list[str] | None = None,
+        input_image: FileInput | Sequence[FileInput] | None = None,
         strength: str = "0.5",
         callback_url: str | None = None,
     ) -> dict[str, Any]:

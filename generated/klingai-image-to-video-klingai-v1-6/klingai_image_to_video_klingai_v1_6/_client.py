@@ -1,0 +1,241 @@
+# DO NOT EDIT: generated from spec klingai/image-to-video-klingai-v1.6.yaml by `python -m generator generate`
+"""Typed sync and async clients of the Wiro tool klingai/image-to-video-klingai-v1.6."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from wiro_runtime import AsyncClient as _AsyncBase
+from wiro_runtime import SyncClient as _SyncBase
+from wiro_runtime import FileInput, Task, TaskHandle
+from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
+from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
+
+from ._models import ImageToVideoKlingaiV16Input
+from ._tool import TOOL
+
+__all__ = [
+    "AsyncClient",
+    "Client",
+    "VideoSeconds",
+    "VideoMode",
+]
+
+VideoSeconds = Literal["5", "10"]
+"""Values of `video_seconds`: Video Seconds."""
+
+VideoMode = Literal["pro", "std"]
+"""Values of `video_mode`: Video Mode."""
+
+
+class Client(_SyncBase):
+    """Blocking client of klingai/image-to-video-klingai-v1.6: KlingAI v1.6 image to video generation tool. Generate 5s and 10s videos in 720p resolution at 30fps.
+
+    Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
+    """
+
+    tool = TOOL
+    input_model = ImageToVideoKlingaiV16Input
+
+    def run(
+        self,
+        *,
+        input_image_first_url: str | None = None,
+        input_image_last_url: str | None = None,
+        prompt: str = "a portrait photo of a woman underwater with flowing hair",
+        negative_prompt: str | None = None,
+        video_seconds: VideoSeconds = "5",
+        video_mode: VideoMode = "std",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_submit: SubmitCallback | None = None,
+        on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
+    ) -> Task:
+        """Submit a task, follow it live and return it finished, with its outputs.
+
+        Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+        `on_submit` gets the task handle as soon as it exists (store it to resume later);
+        `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
+        cancellation of the awaiting coroutine) the task is cancelled or killed first.
+
+        Args:
+            input_image_first_url: First frame of the video (not sent unless given)
+            input_image_last_url: Last frame of the video (not sent unless given)
+            prompt: The prompt to generate the video. (default "a portrait photo of a woman underwater with flowing hair\")
+            negative_prompt: Things you do not want to see in the video. (not sent unless given)
+            video_seconds: Total duration of the generated video (in seconds) (one of `VideoSeconds`; default "5\")
+            video_mode: The quality of the generated video (one of `VideoMode`; default "std\")
+        """
+        return self.run_values(
+            {
+                "inputImageFirstUrl": input_image_first_url,
+                "inputImageLastUrl": input_image_last_url,
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "videoSeconds": video_seconds,
+                "videoMode": video_mode,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            on_submit=on_submit,
+            on_status=on_status,
+            on_progress=on_progress,
+            on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    def submit(
+        self,
+        *,
+        input_image_first_url: str | None = None,
+        input_image_last_url: str | None = None,
+        prompt: str = "a portrait photo of a woman underwater with flowing hair",
+        negative_prompt: str | None = None,
+        video_seconds: VideoSeconds = "5",
+        video_mode: VideoMode = "std",
+        callback_url: str | None = None,
+    ) -> TaskHandle:
+        """Start a task and return at once with its id and socket token (see `run` for inputs)."""
+        return self.submit_values(
+            {
+                "inputImageFirstUrl": input_image_first_url,
+                "inputImageLastUrl": input_image_last_url,
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "videoSeconds": video_seconds,
+                "videoMode": video_mode,
+            },
+            callback_url=callback_url,
+        )
+
+    def prepare(
+        self,
+        *,
+        input_image_first_url: str | None = None,
+        input_image_last_url: str | None = None,
+        prompt: str = "a portrait photo of a woman underwater with flowing hair",
+        negative_prompt: str | None = None,
+        video_seconds: VideoSeconds = "5",
+        video_mode: VideoMode = "std",
+        callback_url: str | None = None,
+    ) -> dict[str, Any]:
+        """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
+        return self.describe_run(
+            {
+                "inputImageFirstUrl": input_image_first_url,
+                "inputImageLastUrl": input_image_last_url,
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "videoSeconds": video_seconds,
+                "videoMode": video_mode,
+            },
+            callback_url=callback_url,
+        )
+
+
+class AsyncClient(_AsyncBase):
+    """Asyncio client of klingai/image-to-video-klingai-v1.6; the same methods as `Client`, awaitable."""
+
+    tool = TOOL
+    input_model = ImageToVideoKlingaiV16Input
+
+    async def run(
+        self,
+        *,
+        input_image_first_url: str | None = None,
+        input_image_last_url: str | None = None,
+        prompt: str = "a portrait photo of a woman underwater with flowing hair",
+        negative_prompt: str | None = None,
+        video_seconds: VideoSeconds = "5",
+        video_mode: VideoMode = "std",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_submit: SubmitCallback | None = None,
+        on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
+    ) -> Task:
+        """Submit a task, follow it live and return it finished (see `Client.run`).
+
+        Args:
+            input_image_first_url: First frame of the video (not sent unless given)
+            input_image_last_url: Last frame of the video (not sent unless given)
+            prompt: The prompt to generate the video. (default "a portrait photo of a woman underwater with flowing hair\")
+            negative_prompt: Things you do not want to see in the video. (not sent unless given)
+            video_seconds: Total duration of the generated video (in seconds) (one of `VideoSeconds`; default "5\")
+            video_mode: The quality of the generated video (one of `VideoMode`; default "std\")
+        """
+        return await self.run_values(
+            {
+                "inputImageFirstUrl": input_image_first_url,
+                "inputImageLastUrl": input_image_last_url,
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "videoSeconds": video_seconds,
+                "videoMode": video_mode,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            on_submit=on_submit,
+            on_status=on_status,
+            on_progress=on_progress,
+            on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    async def submit(
+        self,
+        *,
+        input_image_first_url: str | None = None,
+        input_image_last_url: str | None = None,
+        prompt: str = "a portrait photo of a woman underwater with flowing hair",
+        negative_prompt: str | None = None,
+        video_seconds: VideoSeconds = "5",
+        video_mode: VideoMode = "std",
+        callback_url: str | None = None,
+    ) -> TaskHandle:
+        """Start a task and return at once with its id and socket token (see `run` for inputs)."""
+        return await self.submit_values(
+            {
+                "inputImageFirstUrl": input_image_first_url,
+                "inputImageLastUrl": input_image_last_url,
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "videoSeconds": video_seconds,
+                "videoMode": video_mode,
+            },
+            callback_url=callback_url,
+        )
+
+    def prepare(
+        self,
+        *,
+        input_image_first_url: str | None = None,
+        input_image_last_url: str | None = None,
+        prompt: str = "a portrait photo of a woman underwater with flowing hair",
+        negative_prompt: str | None = None,
+        video_seconds: VideoSeconds = "5",
+        video_mode: VideoMode = "std",
+        callback_url: str | None = None,
+    ) -> dict[str, Any]:
+        """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
+        return self.describe_run(
+            {
+                "inputImageFirstUrl": input_image_first_url,
+                "inputImageLastUrl": input_image_last_url,
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "videoSeconds": video_seconds,
+                "videoMode": video_mode,
+            },
+            callback_url=callback_url,
+        )

@@ -1,0 +1,261 @@
+# DO NOT EDIT: generated from spec Ostris/Skin Tone Slider v1.0.yaml by `python -m generator generate`
+"""Typed sync and async clients of the Wiro tool Ostris/Skin Tone Slider v1.0."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from wiro_runtime import AsyncClient as _AsyncBase
+from wiro_runtime import SyncClient as _SyncBase
+from wiro_runtime import FileInput, Task, TaskHandle
+from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
+from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
+
+from ._models import SkinToneSliderV10Input
+from ._tool import TOOL
+
+__all__ = [
+    "AsyncClient",
+    "Client",
+]
+
+
+class Client(_SyncBase):
+    """Blocking client of Ostris/Skin Tone Slider v1.0: Simple LoRA to help with adjusting a character's skin tone.
+
+    Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
+    """
+
+    tool = TOOL
+    input_model = SkinToneSliderV10Input
+
+    def run(
+        self,
+        *,
+        prompt: str = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
+        negative_prompt: str = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
+        samples: int = 4,
+        steps: int = 20,
+        scale: float = 7.0,
+        seed: str = "123456",
+        width: int = 512,
+        height: int = 512,
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_submit: SubmitCallback | None = None,
+        on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
+    ) -> Task:
+        """Submit a task, follow it live and return it finished, with its outputs.
+
+        Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+        `on_submit` gets the task handle as soon as it exists (store it to resume later);
+        `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
+        cancellation of the awaiting coroutine) the task is cancelled or killed first.
+
+        Args:
+            prompt: prompt-help (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling\")
+            negative_prompt: negativeprompt-help (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution\")
+            samples: numberofoutputs-help (default 4)
+            steps: inferencesteps-help (default 20)
+            scale: guidancescale-help (default 7.0)
+            seed: seed-help (default "123456\")
+            width: width-help (default 512)
+            height: height-help (default 512)
+        """
+        return self.run_values(
+            {
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "samples": samples,
+                "steps": steps,
+                "scale": scale,
+                "seed": seed,
+                "width": width,
+                "height": height,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            on_submit=on_submit,
+            on_status=on_status,
+            on_progress=on_progress,
+            on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    def submit(
+        self,
+        *,
+        prompt: str = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
+        negative_prompt: str = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
+        samples: int = 4,
+        steps: int = 20,
+        scale: float = 7.0,
+        seed: str = "123456",
+        width: int = 512,
+        height: int = 512,
+        callback_url: str | None = None,
+    ) -> TaskHandle:
+        """Start a task and return at once with its id and socket token (see `run` for inputs)."""
+        return self.submit_values(
+            {
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "samples": samples,
+                "steps": steps,
+                "scale": scale,
+                "seed": seed,
+                "width": width,
+                "height": height,
+            },
+            callback_url=callback_url,
+        )
+
+    def prepare(
+        self,
+        *,
+        prompt: str = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
+        negative_prompt: str = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
+        samples: int = 4,
+        steps: int = 20,
+        scale: float = 7.0,
+        seed: str = "123456",
+        width: int = 512,
+        height: int = 512,
+        callback_url: str | None = None,
+    ) -> dict[str, Any]:
+        """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
+        return self.describe_run(
+            {
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "samples": samples,
+                "steps": steps,
+                "scale": scale,
+                "seed": seed,
+                "width": width,
+                "height": height,
+            },
+            callback_url=callback_url,
+        )
+
+
+class AsyncClient(_AsyncBase):
+    """Asyncio client of Ostris/Skin Tone Slider v1.0; the same methods as `Client`, awaitable."""
+
+    tool = TOOL
+    input_model = SkinToneSliderV10Input
+
+    async def run(
+        self,
+        *,
+        prompt: str = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
+        negative_prompt: str = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
+        samples: int = 4,
+        steps: int = 20,
+        scale: float = 7.0,
+        seed: str = "123456",
+        width: int = 512,
+        height: int = 512,
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_submit: SubmitCallback | None = None,
+        on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
+    ) -> Task:
+        """Submit a task, follow it live and return it finished (see `Client.run`).
+
+        Args:
+            prompt: prompt-help (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling\")
+            negative_prompt: negativeprompt-help (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution\")
+            samples: numberofoutputs-help (default 4)
+            steps: inferencesteps-help (default 20)
+            scale: guidancescale-help (default 7.0)
+            seed: seed-help (default "123456\")
+            width: width-help (default 512)
+            height: height-help (default 512)
+        """
+        return await self.run_values(
+            {
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "samples": samples,
+                "steps": steps,
+                "scale": scale,
+                "seed": seed,
+                "width": width,
+                "height": height,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            on_submit=on_submit,
+            on_status=on_status,
+            on_progress=on_progress,
+            on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    async def submit(
+        self,
+        *,
+        prompt: str = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
+        negative_prompt: str = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
+        samples: int = 4,
+        steps: int = 20,
+        scale: float = 7.0,
+        seed: str = "123456",
+        width: int = 512,
+        height: int = 512,
+        callback_url: str | None = None,
+    ) -> TaskHandle:
+        """Start a task and return at once with its id and socket token (see `run` for inputs)."""
+        return await self.submit_values(
+            {
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "samples": samples,
+                "steps": steps,
+                "scale": scale,
+                "seed": seed,
+                "width": width,
+                "height": height,
+            },
+            callback_url=callback_url,
+        )
+
+    def prepare(
+        self,
+        *,
+        prompt: str = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
+        negative_prompt: str = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
+        samples: int = 4,
+        steps: int = 20,
+        scale: float = 7.0,
+        seed: str = "123456",
+        width: int = 512,
+        height: int = 512,
+        callback_url: str | None = None,
+    ) -> dict[str, Any]:
+        """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
+        return self.describe_run(
+            {
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "samples": samples,
+                "steps": steps,
+                "scale": scale,
+                "seed": seed,
+                "width": width,
+                "height": height,
+            },
+            callback_url=callback_url,
+        )

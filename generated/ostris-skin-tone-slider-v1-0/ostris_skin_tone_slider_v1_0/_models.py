@@ -1,0 +1,31 @@
+# DO NOT EDIT: generated from spec Ostris/Skin Tone Slider v1.0.yaml by `python -m generator generate`
+
+from __future__ import annotations
+
+from typing import Annotated
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SkinToneSliderV10Input(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    prompt: Annotated[str, Field(alias="prompt", description="prompt-help", title="prompt")] = (
+        ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling"
+    )
+    negative_prompt: Annotated[
+        str,
+        Field(alias="negativePrompt", description="negativeprompt-help", title="negativeprompt"),
+    ] = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution"
+    samples: Annotated[
+        int, Field(alias="samples", description="numberofoutputs-help", title="numberofoutputs")
+    ] = 4
+    steps: Annotated[
+        int, Field(alias="steps", description="inferencesteps-help", title="inferencesteps")
+    ] = 20
+    scale: Annotated[
+        float, Field(alias="scale", description="guidancescale-help", title="guidancescale")
+    ] = 7.0
+    seed: Annotated[str, Field(alias="seed", description="seed-help", title="seed")] = "123456"
+    width: Annotated[int, Field(alias="width", description="width-help", title="width")] = 512
+    height: Annotated[int, Field(alias="height", description="height-help", title="height")] = 512

@@ -1,0 +1,6 @@
+# DO NOT EDIT: generated from spec Qwen/Qwen-Image-Fast.yaml by `python -m generator generate`
+"""`python -m qwen_qwen_image_fast`: the same as the `qwen-qwen-image-fast` command."""
+
+from ._cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,195 @@
+# DO NOT EDIT: generated from spec Qwen/Qwen-Image-Fast.yaml by `python -m generator generate`
+"""Typed sync and async clients of the Wiro tool Qwen/Qwen-Image-Fast."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from wiro_runtime import AsyncClient as _AsyncBase
+from wiro_runtime import SyncClient as _SyncBase
+from wiro_runtime import FileInput, Task, TaskHandle
+from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
+from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
+
+from ._models import QwenImageFastInput
+from ._tool import TOOL
+
+__all__ = [
+    "AsyncClient",
+    "Client",
+    "AspectRatio",
+]
+
+AspectRatio = Literal["16:9", "9:16", "1:1", "4:3", "3:4", "2:3", "3:2"]
+"""Values of `aspect_ratio`: Aspect Ratio."""
+
+
+class Client(_SyncBase):
+    """Blocking client of Qwen/Qwen-Image-Fast: Qwen-Image-Fast
+
+    Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
+    """
+
+    tool = TOOL
+    input_model = QwenImageFastInput
+
+    def run(
+        self,
+        *,
+        prompt: str = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
+        scale: float = 4.5,
+        aspect_ratio: AspectRatio = "16:9",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_submit: SubmitCallback | None = None,
+        on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
+    ) -> Task:
+        """Submit a task, follow it live and return it finished, with its outputs.
+
+        Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+        `on_submit` gets the task handle as soon as it exists (store it to resume later);
+        `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
+        cancellation of the awaiting coroutine) the task is cancelled or killed first.
+
+        Args:
+            prompt: prompt-help (default "A mystical dragon hovering above a sparkling waterfall under a starry sky.\")
+            scale: guidancescale-help (default 4.5)
+            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9\")
+        """
+        return self.run_values(
+            {
+                "prompt": prompt,
+                "scale": scale,
+                "aspectRatio": aspect_ratio,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            on_submit=on_submit,
+            on_status=on_status,
+            on_progress=on_progress,
+            on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    def submit(
+        self,
+        *,
+        prompt: str = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
+        scale: float = 4.5,
+        aspect_ratio: AspectRatio = "16:9",
+        callback_url: str | None = None,
+    ) -> TaskHandle:
+        """Start a task and return at once with its id and socket token (see `run` for inputs)."""
+        return self.submit_values(
+            {
+                "prompt": prompt,
+                "scale": scale,
+                "aspectRatio": aspect_ratio,
+            },
+            callback_url=callback_url,
+        )
+
+    def prepare(
+        self,
+        *,
+        prompt: str = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
+        scale: float = 4.5,
+        aspect_ratio: AspectRatio = "16:9",
+        callback_url: str | None = None,
+    ) -> dict[str, Any]:
+        """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
+        return self.describe_run(
+            {
+                "prompt": prompt,
+                "scale": scale,
+                "aspectRatio": aspect_ratio,
+            },
+            callback_url=callback_url,
+        )
+
+
+class AsyncClient(_AsyncBase):
+    """Asyncio client of Qwen/Qwen-Image-Fast; the same methods as `Client`, awaitable."""
+
+    tool = TOOL
+    input_model = QwenImageFastInput
+
+    async def run(
+        self,
+        *,
+        prompt: str = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
+        scale: float = 4.5,
+        aspect_ratio: AspectRatio = "16:9",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_submit: SubmitCallback | None = None,
+        on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
+    ) -> Task:
+        """Submit a task, follow it live and return it finished (see `Client.run`).
+
+        Args:
+            prompt: prompt-help (default "A mystical dragon hovering above a sparkling waterfall under a starry sky.\")
+            scale: guidancescale-help (default 4.5)
+            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9\")
+        """
+        return await self.run_values(
+            {
+                "prompt": prompt,
+                "scale": scale,
+                "aspectRatio": aspect_ratio,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            on_submit=on_submit,
+            on_status=on_status,
+            on_progress=on_progress,
+            on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    async def submit(
+        self,
+        *,
+        prompt: str = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
+        scale: float = 4.5,
+        aspect_ratio: AspectRatio = "16:9",
+        callback_url: str | None = None,
+    ) -> TaskHandle:
+        """Start a task and return at once with its id and socket token (see `run` for inputs)."""
+        return await self.submit_values(
+            {
+                "prompt": prompt,
+                "scale": scale,
+                "aspectRatio": aspect_ratio,
+            },
+            callback_url=callback_url,
+        )
+
+    def prepare(
+        self,
+        *,
+        prompt: str = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
+        scale: float = 4.5,
+        aspect_ratio: AspectRatio = "16:9",
+        callback_url: str | None = None,
+    ) -> dict[str, Any]:
+        """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
+        return self.describe_run(
+            {
+                "prompt": prompt,
+                "scale": scale,
+                "aspectRatio": aspect_ratio,
+            },
+            callback_url=callback_url,
+        )

@@ -1,0 +1,22 @@
+# DO NOT EDIT: generated from spec Qwen/Qwen-Image-Fast.yaml by `python -m generator generate`
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class QwenImageFastInput(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    prompt: Annotated[str, Field(alias="prompt", description="prompt-help", title="prompt")] = (
+        "A mystical dragon hovering above a sparkling waterfall under a starry sky."
+    )
+    scale: Annotated[
+        float, Field(alias="scale", description="guidancescale-help", title="guidancescale")
+    ] = 4.5
+    aspect_ratio: Annotated[
+        Literal["16:9", "9:16", "1:1", "4:3", "3:4", "2:3", "3:2"],
+        Field(alias="aspectRatio", description="Aspect Ratio.", title="Aspect Ratio"),
+    ] = "16:9"

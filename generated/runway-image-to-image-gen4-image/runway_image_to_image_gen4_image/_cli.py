@@ -1,0 +1,15 @@
+# DO NOT EDIT: generated from spec Runway/image-to-image-gen4-image.yaml by `python -m generator generate`
+"""Command line of the Wiro tool Runway/image-to-image-gen4-image; `runway-image-to-image-gen4-image --help` lists it all."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from wiro_runtime.cli import main as _main
+
+from ._tool import TOOL
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code."""
+    return _main(TOOL, "runway_image_to_image_gen4_image._client:Client", argv)

@@ -1,0 +1,258 @@
+# DO NOT EDIT: generated from spec Runway/image-to-image-gen4-image.yaml by `python -m generator generate`
+"""Typed sync and async clients of the Wiro tool Runway/image-to-image-gen4-image."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from wiro_runtime import AsyncClient as _AsyncBase
+from wiro_runtime import SyncClient as _SyncBase
+from wiro_runtime import FileInput, Task, TaskHandle
+from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
+from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
+
+from ._models import ImageToImageGen4ImageInput
+from ._tool import TOOL
+
+__all__ = [
+    "AsyncClient",
+    "Client",
+    "Ratio",
+    "ContentModeration",
+]
+
+Ratio = Literal[
+    "1920:1080",
+    "1080:1920",
+    "1024:1024",
+    "1360:768",
+    "1080:1080",
+    "1168:880",
+    "1440:1080",
+    "1080:1440",
+    "1808:768",
+    "2112:912",
+    "1280:720",
+    "720:1280",
+    "720:720",
+    "960:720",
+    "720:960",
+    "1680:720",
+]
+"""Values of `ratio`: Ratio."""
+
+ContentModeration = Literal["auto", "low"]
+"""Values of `content_moderation`: Public Figure Threshold."""
+
+
+class Client(_SyncBase):
+    """Blocking client of Runway/image-to-image-gen4-image: Runway gen4-image model for image-to-image generation.
+
+    Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
+    """
+
+    tool = TOOL
+    input_model = ImageToImageGen4ImageInput
+
+    def run(
+        self,
+        *,
+        input_image_url: str | None = None,
+        input_image2_url: str | None = None,
+        input_image3_url: str | None = None,
+        prompt: str = "@image2 and @image3 sitting on the hood of @image1",
+        ratio: Ratio = "1280:720",
+        content_moderation: ContentModeration = "auto",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_submit: SubmitCallback | None = None,
+        on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
+    ) -> Task:
+        """Submit a task, follow it live and return it finished, with its outputs.
+
+        Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+        `on_submit` gets the task handle as soon as it exists (store it to resume later);
+        `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
+        cancellation of the awaiting coroutine) the task is cancelled or killed first.
+
+        Args:
+            input_image_url: Reference image @image1 (not sent unless given)
+            input_image2_url: Reference image @image2 (not sent unless given)
+            input_image3_url: Reference image @image3 (not sent unless given)
+            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default "@image2 and @image3 sitting on the hood of @image1\")
+            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720\")
+            content_moderation: When set to low, the content moderation system will be less strict about preventing generations that include recognizable public figures. (one of `ContentModeration`; default "auto\")
+        """
+        return self.run_values(
+            {
+                "inputImageUrl": input_image_url,
+                "inputImage2Url": input_image2_url,
+                "inputImage3Url": input_image3_url,
+                "prompt": prompt,
+                "ratio": ratio,
+                "contentModeration": content_moderation,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            on_submit=on_submit,
+            on_status=on_status,
+            on_progress=on_progress,
+            on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    def submit(
+        self,
+        *,
+        input_image_url: str | None = None,
+        input_image2_url: str | None = None,
+        input_image3_url: str | None = None,
+        prompt: str = "@image2 and @image3 sitting on the hood of @image1",
+        ratio: Ratio = "1280:720",
+        content_moderation: ContentModeration = "auto",
+        callback_url: str | None = None,
+    ) -> TaskHandle:
+        """Start a task and return at once with its id and socket token (see `run` for inputs)."""
+        return self.submit_values(
+            {
+                "inputImageUrl": input_image_url,
+                "inputImage2Url": input_image2_url,
+                "inputImage3Url": input_image3_url,
+                "prompt": prompt,
+                "ratio": ratio,
+                "contentModeration": content_moderation,
+            },
+            callback_url=callback_url,
+        )
+
+    def prepare(
+        self,
+        *,
+        input_image_url: str | None = None,
+        input_image2_url: str | None = None,
+        input_image3_url: str | None = None,
+        prompt: str = "@image2 and @image3 sitting on the hood of @image1",
+        ratio: Ratio = "1280:720",
+        content_moderation: ContentModeration = "auto",
+        callback_url: str | None = None,
+    ) -> dict[str, Any]:
+        """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
+        return self.describe_run(
+            {
+                "inputImageUrl": input_image_url,
+                "inputImage2Url": input_image2_url,
+                "inputImage3Url": input_image3_url,
+                "prompt": prompt,
+                "ratio": ratio,
+                "contentModeration": content_moderation,
+            },
+            callback_url=callback_url,
+        )
+
+
+class AsyncClient(_AsyncBase):
+    """Asyncio client of Runway/image-to-image-gen4-image; the same methods as `Client`, awaitable."""
+
+    tool = TOOL
+    input_model = ImageToImageGen4ImageInput
+
+    async def run(
+        self,
+        *,
+        input_image_url: str | None = None,
+        input_image2_url: str | None = None,
+        input_image3_url: str | None = None,
+        prompt: str = "@image2 and @image3 sitting on the hood of @image1",
+        ratio: Ratio = "1280:720",
+        content_moderation: ContentModeration = "auto",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_submit: SubmitCallback | None = None,
+        on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
+    ) -> Task:
+        """Submit a task, follow it live and return it finished (see `Client.run`).
+
+        Args:
+            input_image_url: Reference image @image1 (not sent unless given)
+            input_image2_url: Reference image @image2 (not sent unless given)
+            input_image3_url: Reference image @image3 (not sent unless given)
+            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default "@image2 and @image3 sitting on the hood of @image1\")
+            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720\")
+            content_moderation: When set to low, the content moderation system will be less strict about preventing generations that include recognizable public figures. (one of `ContentModeration`; default "auto\")
+        """
+        return await self.run_values(
+            {
+                "inputImageUrl": input_image_url,
+                "inputImage2Url": input_image2_url,
+                "inputImage3Url": input_image3_url,
+                "prompt": prompt,
+                "ratio": ratio,
+                "contentModeration": content_moderation,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            on_submit=on_submit,
+            on_status=on_status,
+            on_progress=on_progress,
+            on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    async def submit(
+        self,
+        *,
+        input_image_url: str | None = None,
+        input_image2_url: str | None = None,
+        input_image3_url: str | None = None,
+        prompt: str = "@image2 and @image3 sitting on the hood of @image1",
+        ratio: Ratio = "1280:720",
+        content_moderation: ContentModeration = "auto",
+        callback_url: str | None = None,
+    ) -> TaskHandle:
+        """Start a task and return at once with its id and socket token (see `run` for inputs)."""
+        return await self.submit_values(
+            {
+                "inputImageUrl": input_image_url,
+                "inputImage2Url": input_image2_url,
+                "inputImage3Url": input_image3_url,
+                "prompt": prompt,
+                "ratio": ratio,
+                "contentModeration": content_moderation,
+            },
+            callback_url=callback_url,
+        )
+
+    def prepare(
+        self,
+        *,
+        input_image_url: str | None = None,
+        input_image2_url: str | None = None,
+        input_image3_url: str | None = None,
+        prompt: str = "@image2 and @image3 sitting on the hood of @image1",
+        ratio: Ratio = "1280:720",
+        content_moderation: ContentModeration = "auto",
+        callback_url: str | None = None,
+    ) -> dict[str, Any]:
+        """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
+        return self.describe_run(
+            {
+                "inputImageUrl": input_image_url,
+                "inputImage2Url": input_image2_url,
+                "inputImage3Url": input_image3_url,
+                "prompt": prompt,
+                "ratio": ratio,
+                "contentModeration": content_moderation,
+            },
+            callback_url=callback_url,
+        )

@@ -1,0 +1,26 @@
+# DO NOT EDIT: generated from spec wiro/animate-diff.yaml by `python -m generator generate`
+
+from __future__ import annotations
+
+from typing import Annotated
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class AnimateDiffInput(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    selected_model: Annotated[
+        str, Field(alias="selectedModel", description="select-model-help", title="dreambooth-model")
+    ] = "60"
+    selected_model_private: Annotated[
+        str,
+        Field(
+            alias="selectedModelPrivate",
+            description="select-model-private-help",
+            title="dreambooth-model-private",
+        ),
+    ] = ""
+    prompt: Annotated[str, Field(alias="prompt", description="prompt-help", title="prompt")] = (
+        "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy"
+    )

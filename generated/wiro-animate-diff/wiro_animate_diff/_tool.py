@@ -1,0 +1,78 @@
+# DO NOT EDIT: generated from spec wiro/animate-diff.yaml by `python -m generator generate`
+"""Wire table of the Wiro tool wiro/animate-diff: endpoints, inputs, statuses."""
+
+from wiro_runtime import Choice, InputDefinition, StatusRules, ToolDefinition
+
+TOOL = ToolDefinition(
+    owner="wiro",
+    slug="animate-diff",
+    name="wiro/animate-diff",
+    description="It generates a video from the given prompt.",
+    command="wiro-animate-diff",
+    base_url="https://api.wiro.ai/v1",
+    run_path="/Run/wiro/animate-diff",
+    detail_path="/Task/Detail",
+    cancel_path="/Task/Cancel",
+    kill_path="/Task/Kill",
+    statuses=StatusRules(
+        success=("task_postprocess_end",),
+        cancel=("task_cancel",),
+        running=(
+            "task_queue",
+            "task_accept",
+            "task_assign",
+            "task_preprocess_start",
+            "task_preprocess_end",
+            "task_start",
+            "task_output",
+        ),
+    ),
+    inputs=(
+        InputDefinition(
+            wire_name="selectedModel",
+            python_name="selected_model",
+            cli_flag="--selected-model",
+            python_type="str",
+            wire_type="string",
+            wiro_type="select",
+            label="dreambooth-model",
+            help="select-model-help",
+            default="60",
+            required=False,
+            choices=(
+                Choice("969", "StableDiffusionVN/SDVN4-3DCuteVN"),
+                Choice("959", "StableDiffusionVN/SDVN5-3DCuteWave"),
+                Choice("814", "aji1/helloYoung25d"),
+                Choice("485", "SG161222/Realistic Vision v5.1 VAE"),
+                Choice("965", "DarkAgent/M4RV3LS-DUNGEONS"),
+            ),
+            closed_choices=False,
+        ),
+        InputDefinition(
+            wire_name="selectedModelPrivate",
+            python_name="selected_model_private",
+            cli_flag="--selected-model-private",
+            python_type="str",
+            wire_type="string",
+            wiro_type="select",
+            label="dreambooth-model-private",
+            help="select-model-private-help",
+            default="",
+            required=False,
+            closed_choices=False,
+        ),
+        InputDefinition(
+            wire_name="prompt",
+            python_name="prompt",
+            cli_flag="--prompt",
+            python_type="str",
+            wire_type="string",
+            wiro_type="textarea",
+            label="prompt",
+            help="prompt-help",
+            default="Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy",
+            required=False,
+            closed_choices=False,
+        ),
+    ),
+)

@@ -1,0 +1,25 @@
+# DO NOT EDIT: generated from spec wiro/avatarmotion.yaml by `python -m generator generate`
+
+from __future__ import annotations
+
+from typing import Annotated
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class AvatarmotionInput(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    input_image: Annotated[
+        list[str] | None,
+        Field(
+            alias="inputImage",
+            description="Provide an image file or an image URL.",
+            title="Input Image",
+        ),
+    ] = None
+    effect_type: Annotated[str, Field(alias="effectType", title="Effect Type")] = (
+        "3d_figure_smashing"
+    )
+    output_type: Annotated[str, Field(alias="outputType", title="Output Type")] = "both"
+    seed: Annotated[str, Field(alias="seed", description="seed-help", title="seed")] = "42"

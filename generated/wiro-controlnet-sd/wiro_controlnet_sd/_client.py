@@ -1,0 +1,181 @@
+# DO NOT EDIT: generated from spec wiro/controlnet-sd.yaml by `python -m generator generate`
+"""Typed sync and async clients of the Wiro tool wiro/controlnet-sd."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from wiro_runtime import AsyncClient as _AsyncBase
+from wiro_runtime import SyncClient as _SyncBase
+from wiro_runtime import FileInput, Task, TaskHandle
+from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
+from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
+
+from ._models import ControlnetSdInput
+from ._tool import TOOL
+
+__all__ = [
+    "AsyncClient",
+    "Client",
+    "SelectedModel",
+]
+
+SelectedModel = Literal["822", "1083", "3", "816", "485"]
+"""Values of `selected_model`: select-model."""
+
+
+class Client(_SyncBase):
+    """Blocking client of wiro/controlnet-sd: ControlNet is a neural network structure to control diffusion models by adding extra conditions.
+
+    Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
+    """
+
+    tool = TOOL
+    input_model = ControlnetSdInput
+
+    def run(
+        self,
+        *,
+        selected_model: SelectedModel | None = None,
+        selected_model_private: str | None = None,
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_submit: SubmitCallback | None = None,
+        on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
+    ) -> Task:
+        """Submit a task, follow it live and return it finished, with its outputs.
+
+        Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+        `on_submit` gets the task handle as soon as it exists (store it to resume later);
+        `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
+        cancellation of the awaiting coroutine) the task is cancelled or killed first.
+
+        Args:
+            selected_model: select-model-help (one of `SelectedModel`; not sent unless given)
+            selected_model_private: select-model-private-help (not sent unless given)
+        """
+        return self.run_values(
+            {
+                "selectedModel": selected_model,
+                "selectedModelPrivate": selected_model_private,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            on_submit=on_submit,
+            on_status=on_status,
+            on_progress=on_progress,
+            on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    def submit(
+        self,
+        *,
+        selected_model: SelectedModel | None = None,
+        selected_model_private: str | None = None,
+        callback_url: str | None = None,
+    ) -> TaskHandle:
+        """Start a task and return at once with its id and socket token (see `run` for inputs)."""
+        return self.submit_values(
+            {
+                "selectedModel": selected_model,
+                "selectedModelPrivate": selected_model_private,
+            },
+            callback_url=callback_url,
+        )
+
+    def prepare(
+        self,
+        *,
+        selected_model: SelectedModel | None = None,
+        selected_model_private: str | None = None,
+        callback_url: str | None = None,
+    ) -> dict[str, Any]:
+        """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
+        return self.describe_run(
+            {
+                "selectedModel": selected_model,
+                "selectedModelPrivate": selected_model_private,
+            },
+            callback_url=callback_url,
+        )
+
+
+class AsyncClient(_AsyncBase):
+    """Asyncio client of wiro/controlnet-sd; the same methods as `Client`, awaitable."""
+
+    tool = TOOL
+    input_model = ControlnetSdInput
+
+    async def run(
+        self,
+        *,
+        selected_model: SelectedModel | None = None,
+        selected_model_private: str | None = None,
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_submit: SubmitCallback | None = None,
+        on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
+    ) -> Task:
+        """Submit a task, follow it live and return it finished (see `Client.run`).
+
+        Args:
+            selected_model: select-model-help (one of `SelectedModel`; not sent unless given)
+            selected_model_private: select-model-private-help (not sent unless given)
+        """
+        return await self.run_values(
+            {
+                "selectedModel": selected_model,
+                "selectedModelPrivate": selected_model_private,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            on_submit=on_submit,
+            on_status=on_status,
+            on_progress=on_progress,
+            on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    async def submit(
+        self,
+        *,
+        selected_model: SelectedModel | None = None,
+        selected_model_private: str | None = None,
+        callback_url: str | None = None,
+    ) -> TaskHandle:
+        """Start a task and return at once with its id and socket token (see `run` for inputs)."""
+        return await self.submit_values(
+            {
+                "selectedModel": selected_model,
+                "selectedModelPrivate": selected_model_private,
+            },
+            callback_url=callback_url,
+        )
+
+    def prepare(
+        self,
+        *,
+        selected_model: SelectedModel | None = None,
+        selected_model_private: str | None = None,
+        callback_url: str | None = None,
+    ) -> dict[str, Any]:
+        """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
+        return self.describe_run(
+            {
+                "selectedModel": selected_model,
+                "selectedModelPrivate": selected_model_private,
+            },
+            callback_url=callback_url,
+        )

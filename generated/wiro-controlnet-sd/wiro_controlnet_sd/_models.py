@@ -1,0 +1,24 @@
+# DO NOT EDIT: generated from spec wiro/controlnet-sd.yaml by `python -m generator generate`
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ControlnetSdInput(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    selected_model: Annotated[
+        Literal["822", "1083", "3", "816", "485"] | None,
+        Field(alias="selectedModel", description="select-model-help", title="select-model"),
+    ] = None
+    selected_model_private: Annotated[
+        str | None,
+        Field(
+            alias="selectedModelPrivate",
+            description="select-model-private-help",
+            title="select-model-private",
+        ),
+    ] = None

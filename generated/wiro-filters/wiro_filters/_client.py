@@ -1,0 +1,264 @@
+# DO NOT EDIT: generated from spec wiro/filters.yaml by `python -m generator generate`
+"""Typed sync and async clients of the Wiro tool wiro/filters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from wiro_runtime import AsyncClient as _AsyncBase
+from wiro_runtime import SyncClient as _SyncBase
+from wiro_runtime import FileInput, Task, TaskHandle
+from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
+from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
+
+from ._models import FiltersInput
+from ._tool import TOOL
+
+__all__ = [
+    "AsyncClient",
+    "Client",
+    "Filter",
+    "SafetyTolerance",
+    "AspectRatio",
+    "OutputFormat",
+]
+
+Filter = Literal["Vivid", "Black and White", "Sepia", "Grayscale", "Warm", "Cool"]
+"""Values of `filter_`: Filter."""
+
+SafetyTolerance = Literal["2"]
+"""Values of `safety_tolerance`: Safety Tolerance."""
+
+AspectRatio = Literal[
+    "",
+    "1:1",
+    "16:9",
+    "9:16",
+    "4:3",
+    "3:4",
+    "3:2",
+    "2:3",
+    "4:5",
+    "5:4",
+    "21:9",
+    "9:21",
+    "2:1",
+    "1:2",
+]
+"""Values of `aspect_ratio`: Aspect Ratio."""
+
+OutputFormat = Literal["jpeg", "png"]
+"""Values of `output_format`: Output Format."""
+
+
+class Client(_SyncBase):
+    """Blocking client of wiro/filters: An image-to-image AI model designed to apply unique filters to your images, giving them a fresh, new look.
+
+    Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
+    """
+
+    tool = TOOL
+    input_model = FiltersInput
+
+    def run(
+        self,
+        *,
+        input_image_url: str | None = None,
+        filter_: Filter | None = None,
+        safety_tolerance: SafetyTolerance = "2",
+        aspect_ratio: AspectRatio | None = None,
+        seed: str = "42",
+        output_format: OutputFormat = "jpeg",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_submit: SubmitCallback | None = None,
+        on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
+    ) -> Task:
+        """Submit a task, follow it live and return it finished, with its outputs.
+
+        Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+        `on_submit` gets the task handle as soon as it exists (store it to resume later);
+        `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
+        cancellation of the awaiting coroutine) the task is cancelled or killed first.
+
+        Args:
+            input_image_url: Image to use as reference. Must be jpeg, png (not sent unless given)
+            filter_: Filter (one of `Filter`; not sent unless given)
+            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2\")
+            aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
+            seed: seed-help (default "42\")
+            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg\")
+        """
+        return self.run_values(
+            {
+                "inputImageUrl": input_image_url,
+                "filter": filter_,
+                "safetyTolerance": safety_tolerance,
+                "aspectRatio": aspect_ratio,
+                "seed": seed,
+                "outputFormat": output_format,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            on_submit=on_submit,
+            on_status=on_status,
+            on_progress=on_progress,
+            on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    def submit(
+        self,
+        *,
+        input_image_url: str | None = None,
+        filter_: Filter | None = None,
+        safety_tolerance: SafetyTolerance = "2",
+        aspect_ratio: AspectRatio | None = None,
+        seed: str = "42",
+        output_format: OutputFormat = "jpeg",
+        callback_url: str | None = None,
+    ) -> TaskHandle:
+        """Start a task and return at once with its id and socket token (see `run` for inputs)."""
+        return self.submit_values(
+            {
+                "inputImageUrl": input_image_url,
+                "filter": filter_,
+                "safetyTolerance": safety_tolerance,
+                "aspectRatio": aspect_ratio,
+                "seed": seed,
+                "outputFormat": output_format,
+            },
+            callback_url=callback_url,
+        )
+
+    def prepare(
+        self,
+        *,
+        input_image_url: str | None = None,
+        filter_: Filter | None = None,
+        safety_tolerance: SafetyTolerance = "2",
+        aspect_ratio: AspectRatio | None = None,
+        seed: str = "42",
+        output_format: OutputFormat = "jpeg",
+        callback_url: str | None = None,
+    ) -> dict[str, Any]:
+        """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
+        return self.describe_run(
+            {
+                "inputImageUrl": input_image_url,
+                "filter": filter_,
+                "safetyTolerance": safety_tolerance,
+                "aspectRatio": aspect_ratio,
+                "seed": seed,
+                "outputFormat": output_format,
+            },
+            callback_url=callback_url,
+        )
+
+
+class AsyncClient(_AsyncBase):
+    """Asyncio client of wiro/filters; the same methods as `Client`, awaitable."""
+
+    tool = TOOL
+    input_model = FiltersInput
+
+    async def run(
+        self,
+        *,
+        input_image_url: str | None = None,
+        filter_: Filter | None = None,
+        safety_tolerance: SafetyTolerance = "2",
+        aspect_ratio: AspectRatio | None = None,
+        seed: str = "42",
+        output_format: OutputFormat = "jpeg",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_submit: SubmitCallback | None = None,
+        on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
+    ) -> Task:
+        """Submit a task, follow it live and return it finished (see `Client.run`).
+
+        Args:
+            input_image_url: Image to use as reference. Must be jpeg, png (not sent unless given)
+            filter_: Filter (one of `Filter`; not sent unless given)
+            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2\")
+            aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
+            seed: seed-help (default "42\")
+            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg\")
+        """
+        return await self.run_values(
+            {
+                "inputImageUrl": input_image_url,
+                "filter": filter_,
+                "safetyTolerance": safety_tolerance,
+                "aspectRatio": aspect_ratio,
+                "seed": seed,
+                "outputFormat": output_format,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            on_submit=on_submit,
+            on_status=on_status,
+            on_progress=on_progress,
+            on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    async def submit(
+        self,
+        *,
+        input_image_url: str | None = None,
+        filter_: Filter | None = None,
+        safety_tolerance: SafetyTolerance = "2",
+        aspect_ratio: AspectRatio | None = None,
+        seed: str = "42",
+        output_format: OutputFormat = "jpeg",
+        callback_url: str | None = None,
+    ) -> TaskHandle:
+        """Start a task and return at once with its id and socket token (see `run` for inputs)."""
+        return await self.submit_values(
+            {
+                "inputImageUrl": input_image_url,
+                "filter": filter_,
+                "safetyTolerance": safety_tolerance,
+                "aspectRatio": aspect_ratio,
+                "seed": seed,
+                "outputFormat": output_format,
+            },
+            callback_url=callback_url,
+        )
+
+    def prepare(
+        self,
+        *,
+        input_image_url: str | None = None,
+        filter_: Filter | None = None,
+        safety_tolerance: SafetyTolerance = "2",
+        aspect_ratio: AspectRatio | None = None,
+        seed: str = "42",
+        output_format: OutputFormat = "jpeg",
+        callback_url: str | None = None,
+    ) -> dict[str, Any]:
+        """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
+        return self.describe_run(
+            {
+                "inputImageUrl": input_image_url,
+                "filter": filter_,
+                "safetyTolerance": safety_tolerance,
+                "aspectRatio": aspect_ratio,
+                "seed": seed,
+                "outputFormat": output_format,
+            },
+            callback_url=callback_url,
+        )

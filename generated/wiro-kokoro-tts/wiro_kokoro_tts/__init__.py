@@ -1,0 +1,39 @@
+# DO NOT EDIT: generated from spec wiro/kokoro_tts.yaml by `python -m generator generate`
+"""Typed client and CLI of the Wiro tool wiro/kokoro_tts.
+
+Kokoro is a high-speed text-to-speech model that delivers clean, accurate, and natural-sounding audio.
+
+Names load on first use, so the CLI starts without importing httpx or pydantic.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._client import AsyncClient, Client
+    from ._models import KokoroTtsInput
+    from ._tool import TOOL
+
+__all__ = ["TOOL", "AsyncClient", "Client", "KokoroTtsInput"]
+
+_LOCATIONS = {
+    "AsyncClient": "._client",
+    "Client": "._client",
+    "KokoroTtsInput": "._models",
+    "TOOL": "._tool",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LOCATIONS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

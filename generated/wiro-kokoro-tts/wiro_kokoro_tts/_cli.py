@@ -1,0 +1,15 @@
+# DO NOT EDIT: generated from spec wiro/kokoro_tts.yaml by `python -m generator generate`
+"""Command line of the Wiro tool wiro/kokoro_tts; `wiro-kokoro-tts --help` lists it all."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from wiro_runtime.cli import main as _main
+
+from ._tool import TOOL
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code."""
+    return _main(TOOL, "wiro_kokoro_tts._client:Client", argv)

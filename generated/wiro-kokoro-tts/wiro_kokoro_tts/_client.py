@@ -1,0 +1,163 @@
+# DO NOT EDIT: generated from spec wiro/kokoro_tts.yaml by `python -m generator generate`
+"""Typed sync and async clients of the Wiro tool wiro/kokoro_tts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from wiro_runtime import AsyncClient as _AsyncBase
+from wiro_runtime import SyncClient as _SyncBase
+from wiro_runtime import FileInput, Task, TaskHandle
+from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
+from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
+
+from ._models import KokoroTtsInput
+from ._tool import TOOL
+
+__all__ = [
+    "AsyncClient",
+    "Client",
+]
+
+
+class Client(_SyncBase):
+    """Blocking client of wiro/kokoro_tts: Kokoro is a high-speed text-to-speech model that delivers clean, accurate, and natural-sounding audio.
+
+    Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
+    """
+
+    tool = TOOL
+    input_model = KokoroTtsInput
+
+    def run(
+        self,
+        *,
+        prompt: str = "And, when you want something, all the universe conspires in helping you to achieve it.",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_submit: SubmitCallback | None = None,
+        on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
+    ) -> Task:
+        """Submit a task, follow it live and return it finished, with its outputs.
+
+        Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+        `on_submit` gets the task handle as soon as it exists (store it to resume later);
+        `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
+        cancellation of the awaiting coroutine) the task is cancelled or killed first.
+
+        Args:
+            prompt: The prompt to generate audio from. (default "And, when you want something, all the universe conspires in helping you to achieve it.\")
+        """
+        return self.run_values(
+            {
+                "prompt": prompt,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            on_submit=on_submit,
+            on_status=on_status,
+            on_progress=on_progress,
+            on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    def submit(
+        self,
+        *,
+        prompt: str = "And, when you want something, all the universe conspires in helping you to achieve it.",
+        callback_url: str | None = None,
+    ) -> TaskHandle:
+        """Start a task and return at once with its id and socket token (see `run` for inputs)."""
+        return self.submit_values(
+            {
+                "prompt": prompt,
+            },
+            callback_url=callback_url,
+        )
+
+    def prepare(
+        self,
+        *,
+        prompt: str = "And, when you want something, all the universe conspires in helping you to achieve it.",
+        callback_url: str | None = None,
+    ) -> dict[str, Any]:
+        """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
+        return self.describe_run(
+            {
+                "prompt": prompt,
+            },
+            callback_url=callback_url,
+        )
+
+
+class AsyncClient(_AsyncBase):
+    """Asyncio client of wiro/kokoro_tts; the same methods as `Client`, awaitable."""
+
+    tool = TOOL
+    input_model = KokoroTtsInput
+
+    async def run(
+        self,
+        *,
+        prompt: str = "And, when you want something, all the universe conspires in helping you to achieve it.",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_submit: SubmitCallback | None = None,
+        on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
+    ) -> Task:
+        """Submit a task, follow it live and return it finished (see `Client.run`).
+
+        Args:
+            prompt: The prompt to generate audio from. (default "And, when you want something, all the universe conspires in helping you to achieve it.\")
+        """
+        return await self.run_values(
+            {
+                "prompt": prompt,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            on_submit=on_submit,
+            on_status=on_status,
+            on_progress=on_progress,
+            on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    async def submit(
+        self,
+        *,
+        prompt: str = "And, when you want something, all the universe conspires in helping you to achieve it.",
+        callback_url: str | None = None,
+    ) -> TaskHandle:
+        """Start a task and return at once with its id and socket token (see `run` for inputs)."""
+        return await self.submit_values(
+            {
+                "prompt": prompt,
+            },
+            callback_url=callback_url,
+        )
+
+    def prepare(
+        self,
+        *,
+        prompt: str = "And, when you want something, all the universe conspires in helping you to achieve it.",
+        callback_url: str | None = None,
+    ) -> dict[str, Any]:
+        """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
+        return self.describe_run(
+            {
+                "prompt": prompt,
+            },
+            callback_url=callback_url,
+        )

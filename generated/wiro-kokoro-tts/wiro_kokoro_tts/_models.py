@@ -1,0 +1,15 @@
+# DO NOT EDIT: generated from spec wiro/kokoro_tts.yaml by `python -m generator generate`
+
+from __future__ import annotations
+
+from typing import Annotated
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class KokoroTtsInput(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    prompt: Annotated[
+        str, Field(alias="prompt", description="The prompt to generate audio from.", title="prompt")
+    ] = "And, when you want something, all the universe conspires in helping you to achieve it."

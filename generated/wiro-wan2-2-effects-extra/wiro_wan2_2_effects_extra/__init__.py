@@ -1,0 +1,39 @@
+# DO NOT EDIT: generated from spec wiro/wan2-2-effects-extra.yaml by `python -m generator generate`
+"""Typed client and CLI of the Wiro tool wiro/wan2-2-effects-extra.
+
+Generate avatars from photos and animate them into engaging videos in one seamless pipeline.
+
+Names load on first use, so the CLI starts without importing httpx or pydantic.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._client import AsyncClient, Client
+    from ._models import Wan22EffectsExtraInput
+    from ._tool import TOOL
+
+__all__ = ["TOOL", "AsyncClient", "Client", "Wan22EffectsExtraInput"]
+
+_LOCATIONS = {
+    "AsyncClient": "._client",
+    "Client": "._client",
+    "Wan22EffectsExtraInput": "._models",
+    "TOOL": "._tool",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LOCATIONS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

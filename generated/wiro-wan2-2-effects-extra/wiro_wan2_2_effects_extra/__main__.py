@@ -1,0 +1,6 @@
+# DO NOT EDIT: generated from spec wiro/wan2-2-effects-extra.yaml by `python -m generator generate`
+"""`python -m wiro_wan2_2_effects_extra`: the same as the `wiro-wan2-2-effects-extra` command."""
+
+from ._cli import main
+
+raise SystemExit(main())

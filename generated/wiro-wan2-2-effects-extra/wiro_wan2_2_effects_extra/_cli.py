@@ -1,0 +1,15 @@
+# DO NOT EDIT: generated from spec wiro/wan2-2-effects-extra.yaml by `python -m generator generate`
+"""Command line of the Wiro tool wiro/wan2-2-effects-extra; `wiro-wan2-2-effects-extra --help` lists it all."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from wiro_runtime.cli import main as _main
+
+from ._tool import TOOL
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code."""
+    return _main(TOOL, "wiro_wan2_2_effects_extra._client:Client", argv)

@@ -1,0 +1,245 @@
+"""File inputs: URLs stay URLs; paths, bytes and file objects become streamed multipart parts.
+
+Wiro's multipart rules differ by input type (docs, model-parameters):
+    fileinput         the file as part `{id}`, or the URL as `{id}Url` (both fields always sent)
+    multifileinput    repeated `{id}` file parts, URLs comma-joined in `{id}Url`
+    combinefileinput  repeated `{id}` fields, each a file part or a URL
+"""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, BinaryIO, Union
+
+from wiro_runtime._errors import InputError
+from wiro_runtime._tool import InputDefinition, ToolDefinition
+
+#: What a file input accepts: a URL, a path, raw bytes or an open binary file.
+FileInput = Union[str, "os.PathLike[str]", bytes, BinaryIO]
+MAX_FILE_BYTES = 100 * 1024 * 1024
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"GIF8", "image/gif", ".gif"),
+    (b"RIFF", "audio/wav", ".wav"),
+    (b"%PDF", "application/pdf", ".pdf"),
+    (b"ID3", "audio/mpeg", ".mp3"),
+)
+
+
+def is_url(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """Local data for one multipart part: where it comes from, its name, type and size."""
+
+    name: str
+    content_type: str
+    size: int
+    path: Path | None = None
+    data: bytes | None = None
+    stream: IO[bytes] | None = None
+
+    def open(self) -> io.BufferedIOBase:
+        """A fresh readable stream (rewound), never the whole file in memory."""
+        if self.path is not None:
+            return self.path.open("rb")
+        if self.data is not None:
+            return io.BytesIO(self.data)
+        assert self.stream is not None
+        self.stream.seek(0)
+        return _Unclosable(self.stream)
+
+    def describe(self) -> dict[str, Any]:
+        return {"filename": self.name, "content_type": self.content_type, "size": self.size}
+
+
+class _Unclosable(io.BufferedIOBase):
+    """Lends a caller's file object to httpx without closing it."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._raw.read(-1 if size is None else size)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
+    def close(self) -> None:
+        pass
+
+
+def _sniff(head: bytes, name: str) -> tuple[str, str]:
+    for magic, content_type, suffix in _SIGNATURES:
+        if head.startswith(magic):
+            return content_type, suffix
+    guessed = mimetypes.guess_type(name)[0]
+    return guessed or "application/octet-stream", ""
+
+
+def _check_size(item: InputDefinition, name: str, size: int) -> None:
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            f"{item.python_name}: {name} is {size / 1024 / 1024:.1f} MB; Wiro accepts files up "
+            f"to {MAX_FILE_BYTES // 1024 // 1024} MB: pass a URL to larger files instead",
+            input_name=item.python_name,
+        )
+
+
+def local_file(item: InputDefinition, value: object, index: int) -> LocalFile:
+    """Describe one local value (path, bytes or file object), checking it before any upload."""
+    if isinstance(value, str | os.PathLike):
+        path = Path(value).expanduser()
+        if not path.is_file():
+            raise InputError(
+                f"{item.python_name}: {str(value)!r} is neither an http(s) URL nor a file that "
+                "exists",
+                input_name=item.python_name,
+            )
+        size = path.stat().st_size
+        _check_size(item, path.name, size)
+        with path.open("rb") as handle:
+            content_type, _ = _sniff(handle.read(16), path.name)
+        return LocalFile(path.name, content_type, size, path=path)
+    if isinstance(value, bytes | bytearray | memoryview):
+        data = bytes(value)
+        _check_size(item, "the bytes given", len(data))
+        content_type, suffix = _sniff(data[:16], "")
+        return LocalFile(f"{item.wire_name}-{index}{suffix}", content_type, len(data), data=data)
+    if hasattr(value, "read") and hasattr(value, "seek"):
+        stream: IO[bytes] = value  # type: ignore[assignment]
+        start = stream.tell()
+        stream.seek(0, os.SEEK_END)
+        size = stream.tell() - start
+        stream.seek(start)
+        head = stream.read(16)
+        stream.seek(start)
+        if isinstance(head, str):
+            raise InputError(
+                f"{item.python_name}: open the file in binary mode ('rb')",
+                input_name=item.python_name,
+            )
+        raw_name = getattr(stream, "name", "")
+        name = Path(raw_name).name if isinstance(raw_name, str) and raw_name else ""
+        content_type, suffix = _sniff(head, name)
+        _check_size(item, name or "the file given", size)
+        return LocalFile(
+            name or f"{item.wire_name}-{index}{suffix}", content_type, size, stream=stream
+        )
+    raise InputError(
+        f"{item.python_name}: expected a URL, a path, bytes or a binary file, "
+        f"got {type(value).__name__}",
+        input_name=item.python_name,
+    )
+
+
+def split_files(
+    tool: ToolDefinition, values: Mapping[str, object]
+) -> tuple[dict[str, object], dict[str, list[LocalFile]]]:
+    """Values with file inputs reduced to their URLs, and the local files set apart."""
+    plain: dict[str, object] = dict(values)
+    local: dict[str, list[LocalFile]] = {}
+    for item in tool.inputs:
+        if item.wire_type != "files" or values.get(item.wire_name) is None:
+            continue
+        value = values[item.wire_name]
+        entries: Sequence[object] = list(value) if isinstance(value, list | tuple) else [value]
+        if item.python_type == "file" and len(entries) > 1:
+            raise InputError(
+                f"{item.python_name} takes one file or URL, got {len(entries)}",
+                input_name=item.python_name,
+            )
+        urls = [entry for entry in entries if is_url(entry)]
+        files = [
+            local_file(item, entry, index)
+            for index, entry in enumerate(entries)
+            if not is_url(entry)
+        ]
+        plain[item.wire_name] = urls
+        if files:
+            local[item.wire_name] = files
+    return plain, local
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One multipart part: a text field or a file."""
+
+    name: str
+    value: str | None = None
+    file: LocalFile | None = None
+
+    def describe(self) -> dict[str, Any]:
+        if self.file is not None:
+            return {"name": self.name, **self.file.describe()}
+        return {"name": self.name, "value": self.value}
+
+
+def multipart_parts(
+    tool: ToolDefinition, body: Mapping[str, Any], files: Mapping[str, list[LocalFile]]
+) -> list[Part]:
+    """Every part of a multipart Run, following Wiro's per-type rules."""
+    parts: list[Part] = []
+    by_name = {item.wire_name: item for item in tool.inputs}
+    for name, value in body.items():
+        item = by_name.get(name)
+        if item is not None and item.wire_type == "files":
+            parts.extend(_file_parts(item, list(value), files.get(name, [])))
+        elif isinstance(value, list):
+            parts.extend(Part(name, _text(entry)) for entry in value)
+        else:
+            parts.append(Part(name, _text(value)))
+    for name, local in files.items():
+        if name not in body:
+            parts.extend(_file_parts(by_name[name], [], local))
+    return parts
+
+
+def _file_parts(item: InputDefinition, urls: list[str], local: list[LocalFile]) -> list[Part]:
+    name = item.wire_name
+    if item.wiro_type == "combinefileinput":
+        return [Part(name, file=f) for f in local] + [Part(name, url) for url in urls]
+    if item.wiro_type == "multifileinput":
+        return [Part(name, file=f) for f in local] + [Part(f"{name}Url", ",".join(urls))]
+    parts = [Part(name, file=f) for f in local] or [Part(name, "")]
+    return [*parts, Part(f"{name}Url", ",".join(urls))]
+
+
+@contextmanager
+def opened_parts(
+    parts: Sequence[Part],
+) -> Iterator[list[tuple[str, tuple[str | None, Any, str | None]]]]:
+    """The parts as httpx `files=` entries, with every file opened for this one attempt."""
+    with ExitStack() as stack:
+        entries: list[tuple[str, tuple[str | None, Any, str | None]]] = []
+        for part in parts:
+            if part.file is not None:
+                stream = stack.enter_context(part.file.open())
+                entries.append((part.name, (part.file.name, stream, part.file.content_type)))
+            else:
+                entries.append((part.name, (None, part.value or "", None)))
+        yield entries
