@@ -279,6 +279,7 @@ def test_public_names_are_pinned() -> None:
             "APIError",
             "AsyncClient",
             "AuthenticationError",
+            "BatchResult",
             "Choice",
             "ConfigurationError",
             "Credentials",

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from aiohttp import BodyPartReader, web
+from aiohttp import BodyPartReader, ClientError, ClientSession, web
 
 from generator.errors import GeneratorError
 from generator.spec import Spec, load_spec
@@ -73,6 +73,7 @@ class EmulatorState:
     api_secret: str | None
     default_plan: Plan = field(default_factory=Plan)
     plans: deque[Plan] = field(default_factory=deque)
+    rules: list[tuple[dict[str, Any], Plan]] = field(default_factory=list)
     tasks: dict[str, EmulatedTask] = field(default_factory=dict)
     files: dict[str, tuple[bytes | Path, str]] = field(default_factory=dict)
     upload_dir: Path = field(
@@ -93,8 +94,11 @@ class EmulatorState:
                     return fault
         return None
 
-    def next_plan(self) -> Plan:
+    def next_plan(self, parameters: Mapping[str, Any]) -> Plan:
         with self.lock:
+            for wanted, plan in self.rules:
+                if all(parameters.get(key) == value for key, value in wanted.items()):
+                    return plan
             return self.plans.popleft() if self.plans else self.default_plan
 
 
@@ -126,6 +130,7 @@ class EmulatorApp:
 
     def __init__(self, state: EmulatorState) -> None:
         self.state = state
+        self._callbacks: set[asyncio.Future[None]] = set()
         self.samples = dict(zip(("photo.png", "mask.png"), sample_photo_and_mask(), strict=True))
         app = web.Application(middlewares=[self._record], client_max_size=110 * 1024 * 1024)
         app.router.add_post("/v1/Run/{owner}/{slug}", self.run)
@@ -220,11 +225,36 @@ class EmulatorApp:
             owner=spec.tool.owner,
             slug=spec.tool.slug,
             parameters=parameters,
-            plan=self.state.next_plan(),
+            plan=self.state.next_plan(parameters),
         )
         with self.state.lock:
             self.state.tasks[task.id] = task
+        callback = body.get("callbackUrl")
+        if isinstance(callback, str) and callback:
+            delivery = asyncio.ensure_future(
+                self._deliver_callback(task, callback, self._origin(request))
+            )
+            self._callbacks.add(delivery)
+            delivery.add_done_callback(self._callbacks.discard)
         return _ok(taskid=task.id, socketaccesstoken=task.token)
+
+    async def _deliver_callback(self, task: EmulatedTask, url: str, origin: str) -> None:
+        """POST the ended task to its callback URL, three tries, loopback hosts only."""
+        if urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
+            return  # the emulator never calls out of this machine
+        while not task.terminal():
+            await asyncio.sleep(0.05)
+        if task.status() == "task_postprocess_end" and task.outputs is None:
+            await asyncio.get_running_loop().run_in_executor(None, self._make_outputs, task, origin)
+        async with ClientSession() as session:
+            for _ in range(3):
+                try:
+                    async with session.post(url, json=task.to_wire()) as response:
+                        if response.status == 200:
+                            return
+                except (OSError, ClientError):
+                    pass
+                await asyncio.sleep(0.2)
 
     async def _multipart(self, request: web.Request) -> dict[str, Any] | None:
         """Form fields (repeated names become lists); files are streamed to disk, given URLs."""
@@ -540,6 +570,11 @@ class Emulator:
         """Queue plans for the next tasks, in order; later tasks use the default plan."""
         with self.state.lock:
             self.state.plans.extend(plans)
+
+    def plan_when(self, parameters: Mapping[str, Any], plan: Plan) -> None:
+        """Give tasks whose inputs include all of `parameters` this plan."""
+        with self.state.lock:
+            self.state.rules.append((dict(parameters), plan))
 
     def inject(
         self,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from wiro_runtime._auth import Credentials, sign
+    from wiro_runtime._batch import BatchResult
     from wiro_runtime._client import AsyncClient, SyncClient
     from wiro_runtime._errors import (
         APIError,
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 _LOCATIONS = {
     "APIError": "wiro_runtime._errors",
     "AsyncClient": "wiro_runtime._client",
+    "BatchResult": "wiro_runtime._batch",
     "AuthenticationError": "wiro_runtime._errors",
     "Choice": "wiro_runtime._tool",
     "ConfigurationError": "wiro_runtime._errors",
@@ -73,6 +75,7 @@ __all__ = [
     "APIError",
     "AsyncClient",
     "AuthenticationError",
+    "BatchResult",
     "Choice",
     "ConfigurationError",
     "Credentials",

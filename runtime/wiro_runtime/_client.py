@@ -10,7 +10,8 @@ import asyncio
 import contextlib
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -19,7 +20,8 @@ import httpx
 from pydantic import BaseModel
 
 from wiro_runtime._auth import PLACEHOLDER_HEADERS, Credentials
-from wiro_runtime._download import PartialFile, target_paths
+from wiro_runtime._batch import BatchResult, ResultCallback, failed, wire_values
+from wiro_runtime._download import afetch_to, fetch_to, target_paths
 from wiro_runtime._envelope import first_task, parse_envelope
 from wiro_runtime._errors import (
     APIError,
@@ -495,28 +497,50 @@ class SyncClient(_ClientCore):
                     self.stop(handle.task_id)
             raise
 
+    def batch(
+        self,
+        inputs: Iterable[Mapping[str, object]],
+        *,
+        concurrency: int = 4,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: str = "cancel",
+        on_result: ResultCallback | None = None,
+    ) -> list[BatchResult]:
+        """Run many inputs (keyed by Python or wire names), at most `concurrency` at a time.
+
+        Results come back in input order, each with its task or its error; `on_result` sees
+        each one as it finishes. A Run refused for too many concurrent tasks (code 96) waits
+        and is sent again.
+        """
+        items = list(inputs)
+        results: list[BatchResult | None] = [None] * len(items)
+
+        def one(index: int, values: Mapping[str, object]) -> BatchResult:
+            task_id: str | None = None
+            try:
+                handle = self.submit_values(wire_values(self.tool, values))
+                task_id = handle.task_id
+                task = self.wait(task_id, timeout=wait_timeout, on_timeout=on_timeout)
+                return BatchResult(index, values, task, task_id)
+            except WiroError as exc:
+                return failed(index, values, task_id, exc)
+
+        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+            futures = [pool.submit(one, index, values) for index, values in enumerate(items)]
+            for future in as_completed(futures):
+                result = future.result()
+                results[result.index] = result
+                if on_result is not None:
+                    on_result(result)
+        return [result for result in results if result is not None]
+
     def download(self, task: Task, directory: str | os.PathLike[str]) -> list[Path]:
         """Save every output file into `directory`; returns the paths in output order."""
-        paths: list[Path] = []
-        for output, target in target_paths(task.outputs, Path(directory)):
-            assert output.url is not None
-            partial = PartialFile(target)
-            try:
-                with self._http.stream("GET", output.url) as response:
-                    if response.status_code >= 400:
-                        raise TransportError(
-                            f"downloading {output.url} failed with HTTP {response.status_code}"
-                        )
-                    for chunk in response.iter_bytes():
-                        partial.write(chunk)
-            except httpx.HTTPError as exc:
-                partial.discard()
-                raise TransportError(f"downloading {output.url} failed: {exc}") from exc
-            except BaseException:
-                partial.discard()
-                raise
-            paths.append(partial.commit())
-        return paths
+        return [
+            fetch_to(self._http, output.url, target)
+            for output, target in target_paths(task.outputs, Path(directory))
+            if output.url is not None
+        ]
 
 
 class AsyncClient(_ClientCore):
@@ -750,25 +774,39 @@ class AsyncClient(_ClientCore):
                     await asyncio.shield(self.stop(handle.task_id))
             raise
 
+    async def batch(
+        self,
+        inputs: Iterable[Mapping[str, object]],
+        *,
+        concurrency: int = 4,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: str = "cancel",
+        on_result: ResultCallback | None = None,
+    ) -> list[BatchResult]:
+        """Run many inputs, at most `concurrency` at a time (see `SyncClient.batch`)."""
+        items = list(inputs)
+        gate = asyncio.Semaphore(max(1, concurrency))
+
+        async def one(index: int, values: Mapping[str, object]) -> BatchResult:
+            task_id: str | None = None
+            async with gate:
+                try:
+                    handle = await self.submit_values(wire_values(self.tool, values))
+                    task_id = handle.task_id
+                    task = await self.wait(task_id, timeout=wait_timeout, on_timeout=on_timeout)
+                    result = BatchResult(index, values, task, task_id)
+                except WiroError as exc:
+                    result = failed(index, values, task_id, exc)
+            if on_result is not None:
+                on_result(result)
+            return result
+
+        return list(await asyncio.gather(*(one(i, v) for i, v in enumerate(items))))
+
     async def download(self, task: Task, directory: str | os.PathLike[str]) -> list[Path]:
         """Save every output file into `directory`; returns the paths in output order."""
-        paths: list[Path] = []
-        for output, target in target_paths(task.outputs, Path(directory)):
-            assert output.url is not None
-            partial = PartialFile(target)
-            try:
-                async with self._http.stream("GET", output.url) as response:
-                    if response.status_code >= 400:
-                        raise TransportError(
-                            f"downloading {output.url} failed with HTTP {response.status_code}"
-                        )
-                    async for chunk in response.aiter_bytes():
-                        partial.write(chunk)
-            except httpx.HTTPError as exc:
-                partial.discard()
-                raise TransportError(f"downloading {output.url} failed: {exc}") from exc
-            except BaseException:
-                partial.discard()
-                raise
-            paths.append(partial.commit())
-        return paths
+        return [
+            await afetch_to(self._http, output.url, target)
+            for output, target in target_paths(task.outputs, Path(directory))
+            if output.url is not None
+        ]

@@ -7,9 +7,14 @@ import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from wiro_runtime._errors import TransportError
 from wiro_runtime._task import Output
+
+if TYPE_CHECKING:
+    import httpx
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -67,3 +72,51 @@ class PartialFile:
     def discard(self) -> None:
         self.file.close()
         self.path.unlink(missing_ok=True)
+
+
+def target_for(output: Output, target: str | os.PathLike[str]) -> Path:
+    """A directory (existing, or written with a trailing slash) gets the output's safe name."""
+    path = Path(target)
+    if path.is_dir() or str(target).endswith(("/", os.sep)):
+        return path / safe_filename(output, 0)
+    return path
+
+
+def fetch_to(http: httpx.Client, url: str, target: Path) -> Path:
+    """Stream `url` into `target` through a partial file; nothing half-written is left."""
+    import httpx
+
+    partial = PartialFile(target)
+    try:
+        with http.stream("GET", url) as response:
+            if response.status_code >= 400:
+                raise TransportError(f"downloading {url} failed with HTTP {response.status_code}")
+            for chunk in response.iter_bytes():
+                partial.write(chunk)
+    except httpx.HTTPError as exc:
+        partial.discard()
+        raise TransportError(f"downloading {url} failed: {exc}") from exc
+    except BaseException:
+        partial.discard()
+        raise
+    return partial.commit()
+
+
+async def afetch_to(http: httpx.AsyncClient, url: str, target: Path) -> Path:
+    """The async twin of `fetch_to`."""
+    import httpx
+
+    partial = PartialFile(target)
+    try:
+        async with http.stream("GET", url) as response:
+            if response.status_code >= 400:
+                raise TransportError(f"downloading {url} failed with HTTP {response.status_code}")
+            async for chunk in response.aiter_bytes():
+                partial.write(chunk)
+    except httpx.HTTPError as exc:
+        partial.discard()
+        raise TransportError(f"downloading {url} failed: {exc}") from exc
+    except BaseException:
+        partial.discard()
+        raise
+    return partial.commit()

@@ -35,6 +35,7 @@ class Reporter:
         self._bar_task: Any = None
         self._last_percent = -100.0
         self._status = ""
+        self._total = self._done = self._failed = 0
 
     def say(self, text: str) -> None:
         """A line for the user, above the bar if there is one."""
@@ -99,6 +100,24 @@ class Reporter:
             return
         for text in line.splitlines()[-5:]:
             self.say(f"{self.label} log: {text}")
+
+    def start_batch(self, total: int) -> None:
+        self._total, self._done, self._failed = total, 0, 0
+        if self.mode == "bar":
+            self._ensure_bar()
+            self._bar.update(self._bar_task, total=float(total), completed=0.0)
+
+    def advance(self, ok: bool) -> None:
+        """One more item of the batch has ended."""
+        self._done += 1
+        self._failed += 0 if ok else 1
+        summary = f"{self.label}: {self._done}/{self._total} done"
+        if self._failed:
+            summary += f", {self._failed} failed"
+        if self.mode == "lines":
+            self.say(summary)
+        elif self.mode == "bar":
+            self._bar.update(self._bar_task, completed=float(self._done), description=summary)
 
     def close(self) -> None:
         if self._bar is not None:

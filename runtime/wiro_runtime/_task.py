@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 
@@ -100,6 +102,46 @@ class Output:
             size=int(size) if size is not None else None,
             content=data.get("content"),
         )
+
+    def _url(self) -> str:
+        if not self.url:
+            raise ValueError("this output has no file URL (an LLM output carries `content`)")
+        return self.url
+
+    def read(self, *, timeout: float = 60.0) -> bytes:
+        """The file's bytes (Wiro keeps outputs for a limited time: save what you need)."""
+        import httpx
+
+        response = httpx.get(self._url(), timeout=timeout, follow_redirects=True)
+        response.raise_for_status()
+        return response.content
+
+    def save(self, target: str | os.PathLike[str] = ".", *, timeout: float = 60.0) -> Path:
+        """Stream the file to a path, or into a directory under its sanitised name."""
+        import httpx
+
+        from wiro_runtime._download import fetch_to, target_for
+
+        with httpx.Client(timeout=timeout, follow_redirects=True) as http:
+            return fetch_to(http, self._url(), target_for(self, target))
+
+    async def aread(self, *, timeout: float = 60.0) -> bytes:
+        """The async twin of `read`."""
+        import httpx
+
+        async with httpx.AsyncClient(timeout=timeout, follow_redirects=True) as http:
+            response = await http.get(self._url())
+            response.raise_for_status()
+            return response.content
+
+    async def asave(self, target: str | os.PathLike[str] = ".", *, timeout: float = 60.0) -> Path:
+        """The async twin of `save`."""
+        import httpx
+
+        from wiro_runtime._download import afetch_to, target_for
+
+        async with httpx.AsyncClient(timeout=timeout, follow_redirects=True) as http:
+            return await afetch_to(http, self._url(), target_for(self, target))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""

@@ -27,10 +27,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from wiro_runtime._curl import curl_script
+from wiro_runtime._errors import ConfigurationError
 from wiro_runtime._progress import Reporter, choose_mode
 from wiro_runtime._tool import InputDefinition, ToolDefinition
 
 if TYPE_CHECKING:
+    from wiro_runtime._batch import BatchResult
     from wiro_runtime._client import SyncClient
     from wiro_runtime._task import Task
 
@@ -65,8 +67,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _escape(text: str) -> str:
-    """argparse %-formats help strings; untrusted text must not be read as a format."""
-    return text.replace("%", "%%")
+    """Untrusted text for help: no terminal control characters, no %-formats for argparse."""
+    shown = "".join(char if char.isprintable() or char == "\n" else " " for char in text)
+    return shown.replace("%", "%%")
 
 
 def _bool(value: str) -> bool:
@@ -210,6 +213,18 @@ def build_parser(tool: ToolDefinition) -> argparse.ArgumentParser:
         "$WIRO_API_SECRET) and send nothing",
     )
     run.add_argument(
+        "--batch",
+        metavar="FILE",
+        help="run one task per line of a JSON-lines file ('-' for stdin); flags given here are "
+        "defaults for every line; one JSON line per task is printed as each finishes",
+    )
+    run.add_argument(
+        "--concurrency",
+        type=_number(int, "an integer"),
+        default=4,
+        help="tasks at once with --batch (default: 4)",
+    )
+    run.add_argument(
         "--detach",
         action="store_true",
         help="submit, print the task id and exit without waiting",
@@ -349,6 +364,8 @@ def _command_run(tool: ToolDefinition, client_path: str, args: argparse.Namespac
         if args.print_curl:
             print(curl_script(client.prepare_run(values, callback_url=args.callback_url)), end="")
             return EXIT_OK
+        if args.batch:
+            return _command_batch(client, values, args)
         try:
             handle = client.submit_values(values, callback_url=args.callback_url)
         except KeyboardInterrupt:
@@ -374,6 +391,67 @@ def _command_run(tool: ToolDefinition, client_path: str, args: argparse.Namespac
         return _finish(client, task, args)
     finally:
         client.close()
+
+
+def _read_batch(source: str) -> list[tuple[int, dict[str, Any] | str]]:
+    """Each non-empty line as an object, or as the reason it is not one."""
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read --batch file {source}: {exc.strerror}") from None
+    entries: list[tuple[int, dict[str, Any] | str]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except ValueError as exc:
+            entries.append((number, f"line {number} is not JSON: {exc}"))
+            continue
+        if isinstance(data, dict):
+            entries.append((number, data))
+        else:
+            entries.append((number, f"line {number} is not a JSON object"))
+    return entries
+
+
+def _command_batch(client: SyncClient, defaults: dict[str, Any], args: argparse.Namespace) -> int:
+    """`run --batch`: one JSON line per task on stdout as each finishes, one progress bar."""
+    entries = _read_batch(args.batch)
+    good = [(index, data) for index, (_, data) in enumerate(entries) if isinstance(data, dict)]
+    reporter = _reporter(args, "batch")
+    reporter.start_batch(len(entries))
+    all_ok = True
+    for index, (_, problem) in enumerate(entries):
+        if isinstance(problem, str):
+            print(json.dumps({"index": index, "task_id": None, "error": problem}), flush=True)
+            reporter.advance(False)
+            all_ok = False
+
+    def on_result(result: BatchResult) -> None:
+        nonlocal all_ok
+        data = result.to_dict()
+        data["index"] = good[result.index][0]
+        files: list[str] = []
+        if result.ok and result.task is not None and not args.no_download:
+            directory = Path(args.output_dir or "wiro-output") / (result.task_id or "task")
+            files = [str(path) for path in client.download(result.task, directory)]
+        data["files"] = files
+        print(json.dumps(data, ensure_ascii=False), flush=True)
+        reporter.advance(result.ok)
+        all_ok = all_ok and result.ok
+
+    try:
+        client.batch(
+            [{**defaults, **data} for _, data in good],
+            concurrency=args.concurrency,
+            wait_timeout=args.wait_timeout,
+            on_timeout=args.on_timeout,
+            on_result=on_result,
+        )
+    finally:
+        reporter.close()
+    return EXIT_OK if all_ok else EXIT_TASK_FAILED
 
 
 def _command_task(tool: ToolDefinition, client_path: str, args: argparse.Namespace) -> int:
