@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import shlex
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -174,6 +175,24 @@ def example_body(spec: Spec) -> dict[str, Any]:
     return {item.wire_name: item.default for item in spec.inputs if item.default is not None}
 
 
+def multipart_lines(spec: Spec) -> list[str]:
+    """`curl -F` options for a Run with local files, following Wiro's per-type rules."""
+    if not any(item.python_type in ("file", "files") for item in spec.inputs):
+        return []
+    lines: list[str] = []
+    for item in spec.inputs:
+        name = item.wire_name
+        if item.python_type in ("file", "files"):
+            lines.append(f"-F {shlex.quote(f'{name}=@./photo.png')}")
+            if item.wiro_type != "combinefileinput":
+                lines.append(f"--form-string {shlex.quote(f'{name}Url=')}")
+        elif item.default is not None:
+            value = item.default
+            text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+            lines.append(f"--form-string {shlex.quote(f'{name}={text}')}")
+    return lines
+
+
 def _docs_default(item: Input) -> str:
     if item.default is None:
         return f"sample: {item.sample}" if item.sample else "(none)"
@@ -239,6 +258,8 @@ def render_package(spec: Spec) -> dict[str, str]:
         "example_body": body,
         "run_url": run_url,
         "body_fence": md_fence(json.dumps(body, ensure_ascii=False, indent=2)),
+        "multipart_lines": multipart_lines(spec),
+        "multipart_fence": md_fence("\n".join(multipart_lines(spec))),
         "runtime_requirement": RUNTIME_REQUIREMENT,
         "pydantic_requirement": PYDANTIC_REQUIREMENT,
     }

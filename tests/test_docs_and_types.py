@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import API_KEY, API_SECRET, GENERATED, ROOT
 from wiro_emulator import Emulator
@@ -80,3 +81,32 @@ def test_generator_and_emulator_pass_mypy_strict() -> None:
         check=False,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_multipart_curl_example_runs(emulator: Emulator, tmp_path: Path) -> None:
+    from wiro_emulator.images import sample_photo_and_mask
+
+    text = (GENERATED / "wiro-avatarmotion" / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^(`{3,})bash\n(NONCE=.*?)^\1$", text, re.MULTILINE | re.DOTALL)
+    multipart = [block for _, block in blocks if " -F " in block]
+    assert len(multipart) == 1
+    (tmp_path / "photo.png").write_bytes(sample_photo_and_mask()[0])
+    completed = subprocess.run(
+        ["bash", "-c", multipart[0]],
+        cwd=tmp_path,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "WIRO_API_KEY": API_KEY,
+            "WIRO_API_SECRET": API_SECRET,
+            "WIRO_BASE_URL": emulator.base_url,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["result"] is True
+    task = next(iter(emulator.state.tasks.values()))
+    assert task.parameters["inputImage"].endswith("/photo.png")
+    assert task.parameters["effectType"] == "3d_figure_smashing"

@@ -166,3 +166,67 @@ def test_audio_outputs(emulator: Emulator, tmp_path: Path) -> None:
         paths = client.download(task, tmp_path)
     assert task.outputs[0].content_type == "audio/wav"
     assert paths[0].read_bytes()[:4] == b"RIFF"
+
+
+STREAM_PROBE = """
+import json, sys, tracemalloc
+from pathlib import Path
+from wiro_avatarmotion import Client
+
+path, base_url = Path(sys.argv[1]), sys.argv[2]
+client = Client(api_key="test-api-key", api_secret="test-secret", base_url=base_url)
+client.max_upload_bytes = 300 * 1024 * 1024
+client.prepare_run({"inputImage": path})  # warm imports before measuring
+tracemalloc.start()
+handle = client.submit(input_image=path)
+current, peak = tracemalloc.get_traced_memory()
+print(json.dumps({"task_id": handle.task_id, "peak": peak}))
+"""
+
+
+def test_a_200_mb_file_is_streamed_not_read_into_memory(tmp_path: Path) -> None:
+    """The client's Python allocations stay far below the file's size while it uploads."""
+    import sys
+
+    from tests.conftest import SPECS
+
+    big = tmp_path / "big.bin"
+    with big.open("wb") as file:
+        file.write(PHOTO)
+        file.truncate(200 * 1024 * 1024)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "wiro_emulator",
+            "--specs",
+            str(SPECS),
+            "--port",
+            "0",
+            "--api-key",
+            API_KEY,
+            "--api-secret",
+            API_SECRET,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        first = server.stdout.readline()
+        base_url = first.split(" on ", 1)[1].split()[0]
+        probe = subprocess.run(
+            [sys.executable, "-c", STREAM_PROBE, str(big), base_url],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert probe.returncode == 0, probe.stderr
+        result = json.loads(probe.stdout)
+        assert result["task_id"]
+        assert result["peak"] < 32 * 1024 * 1024, f"peak Python allocation {result['peak']}"
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)

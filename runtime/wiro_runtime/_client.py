@@ -45,7 +45,7 @@ from wiro_runtime._events import (
     parse_frame,
     socket_request,
 )
-from wiro_runtime._files import opened_parts, split_files
+from wiro_runtime._files import MAX_FILE_BYTES, opened_parts, split_files
 from wiro_runtime._log import configure_from_environment, log_exchange
 from wiro_runtime._polling import ON_TIMEOUT_ACTIONS, PollSchedule
 from wiro_runtime._retry import RETRY_STATUSES, RetryPolicy
@@ -140,6 +140,8 @@ class _ClientCore:
         self.max_poll_interval = max_poll_interval
         self.retry = retry or RetryPolicy()
         self.use_socket = use_socket
+        #: Wiro's documented limit per file; raise it only for servers that accept more.
+        self.max_upload_bytes = MAX_FILE_BYTES
 
     def _default_socket_url(self) -> str:
         """Wiro's socket host for Wiro's API; `<base>/socket` on any other server."""
@@ -163,7 +165,7 @@ class _ClientCore:
         self, values: Mapping[str, object], *, callback_url: str | None = None
     ) -> PreparedRequest:
         """The exact `/Run` request for input values keyed by wire name, defaults filled in."""
-        plain, files = split_files(self.tool, values)
+        plain, files = split_files(self.tool, values, self.max_upload_bytes)
         checked = validate_inputs(self.input_model, self.tool, plain)
         body = encode_inputs(self.tool, checked)
         return run_request(self.tool, body, self.base_url, callback_url, files)

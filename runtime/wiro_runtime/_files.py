@@ -95,16 +95,18 @@ def _sniff(head: bytes, name: str) -> tuple[str, str]:
     return guessed or "application/octet-stream", ""
 
 
-def _check_size(item: InputDefinition, name: str, size: int) -> None:
-    if size > MAX_FILE_BYTES:
+def _check_size(item: InputDefinition, name: str, size: int, limit: int) -> None:
+    if size > limit:
         raise InputError(
             f"{item.python_name}: {name} is {size / 1024 / 1024:.1f} MB; Wiro accepts files up "
-            f"to {MAX_FILE_BYTES // 1024 // 1024} MB: pass a URL to larger files instead",
+            f"to {limit / 1024 / 1024:.0f} MB: pass a URL to larger files instead",
             input_name=item.python_name,
         )
 
 
-def local_file(item: InputDefinition, value: object, index: int) -> LocalFile:
+def local_file(
+    item: InputDefinition, value: object, index: int, limit: int = MAX_FILE_BYTES
+) -> LocalFile:
     """Describe one local value (path, bytes or file object), checking it before any upload."""
     if isinstance(value, str | os.PathLike):
         path = Path(value).expanduser()
@@ -115,13 +117,13 @@ def local_file(item: InputDefinition, value: object, index: int) -> LocalFile:
                 input_name=item.python_name,
             )
         size = path.stat().st_size
-        _check_size(item, path.name, size)
+        _check_size(item, path.name, size, limit)
         with path.open("rb") as handle:
             content_type, _ = _sniff(handle.read(16), path.name)
         return LocalFile(path.name, content_type, size, path=path)
     if isinstance(value, bytes | bytearray | memoryview):
         data = bytes(value)
-        _check_size(item, "the bytes given", len(data))
+        _check_size(item, "the bytes given", len(data), limit)
         content_type, suffix = _sniff(data[:16], "")
         return LocalFile(f"{item.wire_name}-{index}{suffix}", content_type, len(data), data=data)
     if hasattr(value, "read") and hasattr(value, "seek"):
@@ -140,7 +142,7 @@ def local_file(item: InputDefinition, value: object, index: int) -> LocalFile:
         raw_name = getattr(stream, "name", "")
         name = Path(raw_name).name if isinstance(raw_name, str) and raw_name else ""
         content_type, suffix = _sniff(head, name)
-        _check_size(item, name or "the file given", size)
+        _check_size(item, name or "the file given", size, limit)
         return LocalFile(
             name or f"{item.wire_name}-{index}{suffix}", content_type, size, stream=stream
         )
@@ -152,7 +154,7 @@ def local_file(item: InputDefinition, value: object, index: int) -> LocalFile:
 
 
 def split_files(
-    tool: ToolDefinition, values: Mapping[str, object]
+    tool: ToolDefinition, values: Mapping[str, object], limit: int = MAX_FILE_BYTES
 ) -> tuple[dict[str, object], dict[str, list[LocalFile]]]:
     """Values with file inputs reduced to their URLs, and the local files set apart."""
     plain: dict[str, object] = dict(values)
@@ -169,7 +171,7 @@ def split_files(
             )
         urls = [entry for entry in entries if is_url(entry)]
         files = [
-            local_file(item, entry, index)
+            local_file(item, entry, index, limit)
             for index, entry in enumerate(entries)
             if not is_url(entry)
         ]
