@@ -28,7 +28,7 @@ from aiohttp import BodyPartReader, ClientError, ClientSession, web
 from generator.errors import GeneratorError
 from generator.spec import Spec, load_spec
 from wiro_emulator.images import inpaint_png, output_kind, placeholder, sample_photo_and_mask
-from wiro_emulator.tasks import EmulatedTask, Plan
+from wiro_emulator.tasks import RUN_SEQUENCE, EmulatedTask, Plan
 from wiro_emulator.validate import validate_body
 from wiro_runtime import sign
 
@@ -423,7 +423,10 @@ class EmulatorApp:
     @staticmethod
     def _progress(task: EmulatedTask, count: int) -> object:
         """A progressGenerate message, every other one JSON-encoded as a string, as Wiro does."""
-        done = max(0.0, min(1.0, task.run_fraction()))
+        # task_start and task_output span the middle of the run (see RUN_SEQUENCE)
+        start = RUN_SEQUENCE.index("task_start") / (len(RUN_SEQUENCE) - 1)
+        end = RUN_SEQUENCE.index("task_end") / (len(RUN_SEQUENCE) - 1)
+        done = max(0.0, min(1.0, (task.run_fraction() - start) / (end - start)))
         total = 30
         payload = {
             "type": "progressGenerate",
