@@ -9,6 +9,8 @@ from typing import Any
 from generator.errors import GeneratorError, Location
 from generator.spec import Input, Spec
 
+#: A hex colour, as Wiro's colour pickers send: #rgb, #rrggbb or #rrggbbaa.
+COLOR_PATTERN = "^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$"
 _JSON_TYPES = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}
 
 
@@ -41,8 +43,17 @@ def _property_schema(item: Input) -> dict[str, Any]:
         # split off by the runtime and sent as multipart parts
         schema["type"] = "array"
         schema["items"] = {"type": "string"}
+        if item.closed_choices:
+            schema["items"]["enum"] = list(item.choices)
     else:
         schema["type"] = _JSON_TYPES[item.python_type]
+    if item.wiro_type == "colorpicker" and item.python_type == "str":
+        schema["pattern"] = COLOR_PATTERN
+    if item.python_type in ("int", "float"):
+        if item.minimum is not None:
+            schema["minimum"] = item.minimum
+        if item.maximum is not None:
+            schema["maximum"] = item.maximum
     if item.default is not None:
         schema["default"] = item.default
     return schema

@@ -164,6 +164,24 @@ def spec_path(owner: str, slug: str) -> str:
     return f"{path_component(owner)}/{path_component(slug)}.yaml"
 
 
+def constant_names(labels: Iterable[str], values: Iterable[str]) -> list[str]:
+    """UPPER_CASE names for option labels, unique, valid, never starting with a digit."""
+    taken: set[str] = set()
+    names: list[str] = []
+    for label, value in zip(labels, values, strict=True):
+        base = snake_case(label).upper() or snake_case(value).upper() or "OPTION"
+        if base[0].isdigit():
+            base = f"OPTION_{base}"
+        if keyword.iskeyword(base.lower()) and base.lower() == base:
+            base = f"{base}_"
+        name, counter = base, 2
+        while name in taken:
+            name, counter = f"{base}_{counter}", counter + 1
+        taken.add(name)
+        names.append(name)
+    return names
+
+
 def type_alias_name(python_name: str, taken: set[str]) -> str:
     """A CamelCase alias for an input's Literal type, e.g. `SelectedModel`."""
     base = class_name(python_name, "")

@@ -21,6 +21,7 @@ from generator.spec import (
     Auth,
     Default,
     Endpoints,
+    Example,
     Input,
     Option,
     Package,
@@ -29,7 +30,7 @@ from generator.spec import (
     Statuses,
     Tool,
 )
-from generator.typemap import is_known, rule_for
+from generator.typemap import TypeRule, is_known, rule_for
 
 DEFAULT_SUCCESS = ("task_postprocess_end",)
 DEFAULT_CANCEL = ("task_cancel",)
@@ -286,6 +287,11 @@ def _scalar(raw: str) -> tuple[str | None, bool]:
     return (raw or None), False
 
 
+def _boolean_values(options: tuple[Option, ...]) -> bool:
+    values = {option.value.strip().lower() for option in options}
+    return values in ({"true", "false"}, {"on", "off"})
+
+
 _INT = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
 
@@ -326,6 +332,9 @@ class _InputBuilder:
             )
         options = tuple(self._option(option, wire_name) for option in raw.options)
         rule = rule_for(wiro_type, has_options=bool(options))
+        boolean_select = rule.python_type == "literal" and _boolean_values(options)
+        if boolean_select:
+            rule = TypeRule("bool", "string")  # sent as its option's own text, "true" or "on"
         default_raw, quoted = _scalar(raw.fields.get("default", ""))
         python_type = rule.python_type
         sample: str | None = None
@@ -417,6 +426,77 @@ class _InputBuilder:
             trigger_words=trigger_words,
             generate_settings=settings.strip() if settings is not None else None,
         )
+
+
+# --- examples ("Parameter Inspires") --------------------------------------------------------
+
+_FENCED = re.compile(r"```[a-zA-Z]*\s*(.*?)```", re.DOTALL)
+MAX_EXAMPLES = 20
+
+
+def _examples(
+    section: _Section | None, inputs: tuple[Input, ...], warnings: list[ParseWarning], src: _Source
+) -> tuple[Example, ...]:
+    """Example parameter sets, keyed by wire name; un-suffixed file ids map to `<id>Url`."""
+    if section is None or not inputs:
+        return ()
+    names = {item.wire_name for item in inputs}
+
+    def wire_name(key: str) -> str | None:
+        key = key.strip()
+        if key in names:
+            return key
+        return f"{key}Url" if f"{key}Url" in names else None
+
+    raw_sets: list[list[tuple[str, str]]] = []
+    fenced = _FENCED.search(section.body)
+    if fenced:
+        try:
+            data = json.loads(fenced.group(1))
+        except ValueError:
+            data = None
+        items = data if isinstance(data, list) else [data] if isinstance(data, dict) else []
+        for item in items:
+            if isinstance(item, dict):
+                raw_sets.append([(str(k), _example_text(v)) for k, v in item.items()])
+    else:
+        pattern = "|".join(
+            re.escape(name.removesuffix("Url")) + "(?:Url)?"
+            for name in sorted(names, key=len, reverse=True)
+        )
+        key_regex = re.compile(rf"(?:(?<=\s)|^)(?P<dash>-\s+)?(?P<key>{pattern}):(?=\s|$)")
+        matches = list(key_regex.finditer(section.body))
+        for index, match in enumerate(matches):
+            end = matches[index + 1].start() if index + 1 < len(matches) else len(section.body)
+            value, _ = _scalar(section.body[match.end() : end])
+            if match.group("dash") or not raw_sets:
+                raw_sets.append([])
+            raw_sets[-1].append((match.group("key"), value or ""))
+    examples: list[Example] = []
+    for raw in raw_sets[:MAX_EXAMPLES]:
+        values = tuple(
+            (name, value) for key, value in raw if value and (name := wire_name(key)) is not None
+        )
+        if values:
+            examples.append(Example(tuple(dict(values).items())))
+    if fenced and not examples and section.body.strip():
+        warnings.append(
+            ParseWarning(
+                "the Parameter Inspires section has no usable example",
+                src.location(section.start, section.title),
+            )
+        )
+    return tuple(examples)
+
+
+def _example_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return ""
 
 
 # --- statuses ---------------------------------------------------------------------------------
@@ -552,6 +632,9 @@ def parse_description(text: str, filename: str, *, description_file: str = "") -
         auth=Auth(),
         source=Source(description_file=description_file or f"{slug}.md"),
         inputs=inputs,
+        examples=_examples(
+            _find_section(sections, r"(?:Tool|Model) Parameter Inspires:"), inputs, warnings, src
+        ),
     )
     return ParseResult(spec=spec, warnings=tuple(warnings))
 

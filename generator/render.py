@@ -120,6 +120,9 @@ class InputView:
     alias: str | None
     choices_code: str
     choices: tuple[Option, ...]
+    #: (CONSTANT_NAME, value) for selects whose values are opaque ids with readable labels.
+    constants: tuple[tuple[str, str], ...]
+    constants_class: str | None
 
 
 def _annotation(item: Input, alias: str | None) -> str:
@@ -140,6 +143,10 @@ def _views(spec: Spec) -> list[InputView]:
     taken = {
         "Client",
         "AsyncClient",
+        "Any",
+        "Final",
+        "FileInput",
+        "Sequence",
         "Task",
         "TaskHandle",
         "Literal",
@@ -153,18 +160,27 @@ def _views(spec: Spec) -> list[InputView]:
             if item.python_type == "literal"
             else None
         )
-        choices_code = ", ".join(py_literal(choice) for choice in item.choices)
+        unique = tuple(
+            {option.value: option for option in reversed(item.options)}[value]
+            for value in item.choices
+        )
+        opaque = alias is not None and any(o.label and o.label != o.value for o in unique)
+        constants: tuple[tuple[str, str], ...] = ()
+        constants_class = None
+        if opaque:
+            names = naming.constant_names([o.label for o in unique], [o.value for o in unique])
+            constants = tuple(zip(names, (o.value for o in unique), strict=True))
+            constants_class = naming.type_alias_name(f"{item.python_name}_options", taken)
         views.append(
             InputView(
                 item=item,
                 annotation=_annotation(item, alias),
                 default_code=py_literal(item.default),
                 alias=alias,
-                choices_code=choices_code,
-                choices=tuple(
-                    {option.value: option for option in reversed(item.options)}[value]
-                    for value in item.choices
-                ),
+                choices_code=", ".join(py_literal(choice) for choice in item.choices),
+                choices=unique,
+                constants=constants,
+                constants_class=constants_class,
             )
         )
     return views
@@ -191,6 +207,21 @@ def multipart_lines(spec: Spec) -> list[str]:
             text = ("true" if value else "false") if isinstance(value, bool) else str(value)
             lines.append(f"--form-string {shlex.quote(f'{name}={text}')}")
     return lines
+
+
+def example_arguments(spec: Spec) -> list[tuple[str, ...]]:
+    """Each example as CLI arguments: flag, value, flag, value..."""
+    by_wire = {item.wire_name: item for item in spec.inputs}
+    result: list[tuple[str, ...]] = []
+    for example in spec.examples:
+        arguments: list[str] = []
+        for wire_name, value in example.values:
+            item = by_wire.get(wire_name)
+            if item is not None:
+                arguments += [item.cli_flag, value]
+        if arguments:
+            result.append(tuple(arguments))
+    return result
 
 
 def _docs_default(item: Input) -> str:
@@ -259,6 +290,14 @@ def render_package(spec: Spec) -> dict[str, str]:
         "run_url": run_url,
         "body_fence": md_fence(json.dumps(body, ensure_ascii=False, indent=2)),
         "multipart_lines": multipart_lines(spec),
+        "example_arguments": example_arguments(spec),
+        "examples": [
+            shlex.join([spec.package.command, "run", *arguments])
+            for arguments in example_arguments(spec)
+        ],
+        "examples_fence": md_fence(
+            "\n".join(shlex.join(arguments) for arguments in example_arguments(spec))
+        ),
         "multipart_fence": md_fence("\n".join(multipart_lines(spec))),
         "runtime_requirement": RUNTIME_REQUIREMENT,
         "pydantic_requirement": PYDANTIC_REQUIREMENT,

@@ -59,11 +59,22 @@ class Input:
     options: tuple[Option, ...] = ()
     #: What the description shows as a default where it cannot be a value (sample file names).
     sample: str | None = None
+    #: Bounds and step from /Tool/Detail; markdown descriptions carry none.
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    step: int | float | None = None
 
     @property
     def choices(self) -> tuple[str, ...]:
         """Distinct option values in description order."""
         return tuple(dict.fromkeys(option.value for option in self.options))
+
+    @property
+    def closed_choices(self) -> bool:
+        """Whether only the listed option values are accepted."""
+        return self.python_type == "literal" or (
+            self.python_type == "list[str]" and bool(self.options)
+        )
 
 
 @dataclass(frozen=True)
@@ -128,6 +139,13 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Example:
+    """One example parameter set from the description's "Inspires" section."""
+
+    values: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Spec:
     """Everything the templates need to emit one tool's package."""
 
@@ -138,6 +156,7 @@ class Spec:
     auth: Auth
     source: Source
     inputs: tuple[Input, ...] = field(default_factory=tuple)
+    examples: tuple[Example, ...] = ()
     schema_version: int = SCHEMA_VERSION
 
     @property
@@ -190,6 +209,7 @@ def spec_to_dict(spec: Spec) -> dict[str, Any]:
             "running": list(spec.statuses.running),
         },
         "inputs": [_input_to_dict(item) for item in spec.inputs],
+        "examples": [dict(example.values) for example in spec.examples],
     }
 
 
@@ -208,6 +228,9 @@ def _input_to_dict(item: Input) -> dict[str, Any]:
     }
     if item.sample is not None:
         data["sample"] = item.sample
+    for bound in ("minimum", "maximum", "step"):
+        if getattr(item, bound) is not None:
+            data[bound] = getattr(item, bound)
     if item.options:
         data["options"] = [_option_to_dict(option) for option in item.options]
     return data
@@ -379,6 +402,10 @@ def spec_from_dict(data: object, filename: str) -> Spec:
         raise r.fail("inputs", "expected a list")
     inputs = tuple(_input_from_dict(r, item, index) for index, item in enumerate(inputs_data))
     _check_unique(r, inputs)
+    examples_data = root.get("examples", [])
+    if not isinstance(examples_data, list):
+        raise r.fail("examples", "expected a list")
+    examples = tuple(_example_from_dict(r, item, index) for index, item in enumerate(examples_data))
     return Spec(
         tool=tool,
         package=Package(
@@ -404,8 +431,16 @@ def spec_from_dict(data: object, filename: str) -> Spec:
         ),
         source=Source(description_file=r.text(source_data, "description_file", "source")),
         inputs=inputs,
+        examples=examples,
         schema_version=SCHEMA_VERSION,
     )
+
+
+def _example_from_dict(r: _Reader, value: object, index: int) -> Example:
+    data = r.mapping(value, f"examples[{index}]")
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise r.fail(f"examples[{index}]", "expected a mapping of input names to text")
+    return Example(tuple(data.items()))
 
 
 def _input_from_dict(r: _Reader, value: object, index: int) -> Input:
@@ -447,7 +482,19 @@ def _input_from_dict(r: _Reader, value: object, index: int) -> Input:
         required=required,
         options=options,
         sample=r.optional_text(data, "sample", where),
+        minimum=_bound(r, data, "minimum", where),
+        maximum=_bound(r, data, "maximum", where),
+        step=_bound(r, data, "step", where),
     )
+
+
+def _bound(r: _Reader, data: Mapping[str, Any], key: str, where: str) -> int | float | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise r.fail(f"{where}.{key}", "expected a finite number")
+    return value
 
 
 def _option_from_dict(r: _Reader, value: object, where: str) -> Option:

@@ -21,7 +21,7 @@ TYPE_RULES: dict[str, TypeRule] = {
     "multiselect": TypeRule("list[str]", "string_list"),
     "number": TypeRule("int", "number"),
     "float": TypeRule("float", "number"),
-    "range": TypeRule("float", "number"),
+    "range": TypeRule("int", "number"),
     "checkbox": TypeRule("bool", "boolean"),
     "colorpicker": TypeRule("str", "string"),
     "fileinput": TypeRule("file", "files"),

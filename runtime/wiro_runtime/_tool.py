@@ -34,6 +34,9 @@ class InputDefinition:
     choices: tuple[Choice, ...] = ()
     #: Literal inputs only accept their choices; a select without options takes any text.
     closed_choices: bool = False
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    step: int | float | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ class ToolDefinition:
     socket_url: str = "wss://socket.wiro.ai/v1"
     inputs: tuple[InputDefinition, ...] = ()
     statuses: StatusRules = field(default_factory=StatusRules)
+    #: The tool's own example runs, as `run` arguments (flag, value, ...).
+    examples: tuple[tuple[str, ...], ...] = ()
 
     @property
     def key(self) -> str:

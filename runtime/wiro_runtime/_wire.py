@@ -62,6 +62,12 @@ class PreparedRequest:
 def encode_value(item: InputDefinition, value: object) -> Any:
     """One input value in its wire form: selects as strings, numbers as JSON numbers."""
     wire_type = item.wire_type
+    if wire_type == "string" and isinstance(value, bool):
+        # a select of true/false or on/off, typed as a boolean, sent as its own option text
+        options = {choice.value.lower() for choice in item.choices}
+        if "on" in options:
+            return "on" if value else "off"
+        return "true" if value else "false"
     if wire_type == "string":
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise InputError(
@@ -109,11 +115,13 @@ def encode_inputs(tool: ToolDefinition, values: Mapping[str, object]) -> dict[st
             if item.required:
                 raise InputError(f"{item.python_name} is required", input_name=item.python_name)
             continue
-        if item.closed_choices and item.wire_type == "string":
+        if item.closed_choices:
             allowed = {choice.value for choice in item.choices}
-            if str(value) not in allowed:
+            given = value if isinstance(value, list | tuple) else [value]
+            wrong = [entry for entry in given if str(entry) not in allowed]
+            if wrong:
                 raise InputError(
-                    f"{item.python_name}: {value!r} is not one of {', '.join(sorted(allowed))}",
+                    f"{item.python_name}: {wrong[0]!r} is not one of {', '.join(sorted(allowed))}",
                     input_name=item.python_name,
                 )
         body[item.wire_name] = encode_value(item, value)

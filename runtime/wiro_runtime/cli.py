@@ -21,6 +21,7 @@ import argparse
 import importlib
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -105,19 +106,56 @@ def _input_help(item: InputDefinition) -> str:
         parts.append(f"default: {default}")
     elif item.default == "":
         parts.append('default: ""')
+    if item.minimum is not None or item.maximum is not None:
+        parts.append(
+            f"range: {item.minimum if item.minimum is not None else ''}..{item.maximum if item.maximum is not None else ''}"
+        )
     if item.required:
         parts.append("required")
     parts.append(f"sent as {item.wire_name}")
     return _escape("; ".join(str(part) for part in parts))
 
 
+def _choice(item: InputDefinition) -> Callable[[str], str]:
+    """A value or, for opaque ids, its label; both become the wire value."""
+    by_value = {choice.value: choice.value for choice in item.choices}
+    by_label = {choice.label.casefold(): choice.value for choice in item.choices if choice.label}
+
+    def convert(text: str) -> str:
+        found = by_value.get(text) or by_label.get(text.casefold())
+        if found is None:
+            shown = ", ".join(list(by_value)[:20]) + (", ..." if len(by_value) > 20 else "")
+            raise argparse.ArgumentTypeError(f"invalid choice: {text!r} (choose from {shown})")
+        return found
+
+    convert.__name__ = "choice"
+    return convert
+
+
+def _bounded(convert: Callable[[str], Any], item: InputDefinition) -> Callable[[str], Any]:
+    """Enforce /Tool/Detail's min and max at the command line."""
+    if item.minimum is None and item.maximum is None:
+        return convert
+
+    def check(text: str) -> Any:
+        value = convert(text)
+        if item.minimum is not None and value < item.minimum:
+            raise argparse.ArgumentTypeError(f"{value} is below the minimum {item.minimum}")
+        if item.maximum is not None and value > item.maximum:
+            raise argparse.ArgumentTypeError(f"{value} is above the maximum {item.maximum}")
+        return value
+
+    check.__name__ = getattr(convert, "__name__", "value")
+    return check
+
+
 def _add_input(parser: argparse._ActionsContainer, item: InputDefinition) -> None:
     kwargs: dict[str, Any] = {"dest": f"input:{item.wire_name}", "default": None}
     metavar = item.python_name.strip("_").upper()
     if item.python_type == "int":
-        kwargs["type"] = _number(int, "an integer")
+        kwargs["type"] = _bounded(_number(int, "an integer"), item)
     elif item.python_type == "float":
-        kwargs["type"] = _number(float, "a number")
+        kwargs["type"] = _bounded(_number(float, "a number"), item)
     elif item.python_type == "bool":
         kwargs["type"] = _bool
         metavar = "true|false"
@@ -129,7 +167,7 @@ def _add_input(parser: argparse._ActionsContainer, item: InputDefinition) -> Non
         kwargs["action"] = "append"
         metavar = "PATH_OR_URL"
     if item.closed_choices:
-        kwargs["choices"] = list(dict.fromkeys(choice.value for choice in item.choices))
+        kwargs["type"] = _choice(item)
     parser.add_argument(item.cli_flag, metavar=metavar, help=_input_help(item), **kwargs)
 
 
@@ -190,11 +228,14 @@ def build_parser(tool: ToolDefinition) -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
+    examples = "".join(
+        f"\n  {shlex.join([tool.command, 'run', *arguments])}" for arguments in tool.examples[:5]
+    )
     run = commands.add_parser(
         "run",
         help="run the tool, wait for it and save its outputs",
         description=_escape(f"Run {tool.key}: submit, wait, save the outputs."),
-        epilog=EXIT_CODES_HELP,
+        epilog=(_escape(f"examples:{examples}") + "\n\n" if examples else "") + EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     inputs = run.add_argument_group("tool inputs")

@@ -12,15 +12,33 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient, Client
-    from ._models import ImageToVideoKlingaiV16Input
-    from ._tool import TOOL
+    from ._client import AsyncClient as AsyncClient
+    from ._client import Client as Client
+    from ._client import VideoSeconds as VideoSeconds
+    from ._client import VideoMode as VideoMode
+    from ._client import VideoSecondsOptions as VideoSecondsOptions
+    from ._client import VideoModeOptions as VideoModeOptions
+    from ._models import ImageToVideoKlingaiV16Input as ImageToVideoKlingaiV16Input
+    from ._tool import TOOL as TOOL
 
-__all__ = ["TOOL", "AsyncClient", "Client", "ImageToVideoKlingaiV16Input"]
+__all__ = [
+    "TOOL",
+    "AsyncClient",
+    "Client",
+    "ImageToVideoKlingaiV16Input",
+    "VideoSeconds",
+    "VideoMode",
+    "VideoSecondsOptions",
+    "VideoModeOptions",
+]
 
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "VideoSeconds": "._client",
+    "VideoMode": "._client",
+    "VideoSecondsOptions": "._client",
+    "VideoModeOptions": "._client",
     "ImageToVideoKlingaiV16Input": "._models",
     "TOOL": "._tool",
 }

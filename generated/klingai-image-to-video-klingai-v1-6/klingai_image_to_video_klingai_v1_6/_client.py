@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import SyncClient as _SyncBase
@@ -20,6 +20,8 @@ __all__ = [
     "Client",
     "VideoSeconds",
     "VideoMode",
+    "VideoSecondsOptions",
+    "VideoModeOptions",
 ]
 
 VideoSeconds = Literal["5", "10"]
@@ -27,6 +29,20 @@ VideoSeconds = Literal["5", "10"]
 
 VideoMode = Literal["pro", "std"]
 """Values of `video_mode`: Video Mode."""
+
+
+class VideoSecondsOptions:
+    """Readable names for the values of `video_seconds` (opaque ids)."""
+
+    OPTION_5S: Final = "5"
+    OPTION_10S: Final = "10"
+
+
+class VideoModeOptions:
+    """Readable names for the values of `video_mode` (opaque ids)."""
+
+    PROFESSIONAL: Final = "pro"
+    STANDART: Final = "std"
 
 
 class Client(_SyncBase):

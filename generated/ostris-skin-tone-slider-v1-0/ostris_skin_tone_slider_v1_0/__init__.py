@@ -12,11 +12,17 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient, Client
-    from ._models import SkinToneSliderV10Input
-    from ._tool import TOOL
+    from ._client import AsyncClient as AsyncClient
+    from ._client import Client as Client
+    from ._models import SkinToneSliderV10Input as SkinToneSliderV10Input
+    from ._tool import TOOL as TOOL
 
-__all__ = ["TOOL", "AsyncClient", "Client", "SkinToneSliderV10Input"]
+__all__ = [
+    "TOOL",
+    "AsyncClient",
+    "Client",
+    "SkinToneSliderV10Input",
+]
 
 _LOCATIONS = {
     "AsyncClient": "._client",

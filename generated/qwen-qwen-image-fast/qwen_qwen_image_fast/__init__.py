@@ -12,15 +12,24 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient, Client
-    from ._models import QwenImageFastInput
-    from ._tool import TOOL
+    from ._client import AsyncClient as AsyncClient
+    from ._client import Client as Client
+    from ._client import AspectRatio as AspectRatio
+    from ._models import QwenImageFastInput as QwenImageFastInput
+    from ._tool import TOOL as TOOL
 
-__all__ = ["TOOL", "AsyncClient", "Client", "QwenImageFastInput"]
+__all__ = [
+    "TOOL",
+    "AsyncClient",
+    "Client",
+    "QwenImageFastInput",
+    "AspectRatio",
+]
 
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "AspectRatio": "._client",
     "QwenImageFastInput": "._models",
     "TOOL": "._tool",
 }

@@ -12,15 +12,27 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient, Client
-    from ._models import ImageToImageGen4ImageInput
-    from ._tool import TOOL
+    from ._client import AsyncClient as AsyncClient
+    from ._client import Client as Client
+    from ._client import Ratio as Ratio
+    from ._client import ContentModeration as ContentModeration
+    from ._models import ImageToImageGen4ImageInput as ImageToImageGen4ImageInput
+    from ._tool import TOOL as TOOL
 
-__all__ = ["TOOL", "AsyncClient", "Client", "ImageToImageGen4ImageInput"]
+__all__ = [
+    "TOOL",
+    "AsyncClient",
+    "Client",
+    "ImageToImageGen4ImageInput",
+    "Ratio",
+    "ContentModeration",
+]
 
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "Ratio": "._client",
+    "ContentModeration": "._client",
     "ImageToImageGen4ImageInput": "._models",
     "TOOL": "._tool",
 }

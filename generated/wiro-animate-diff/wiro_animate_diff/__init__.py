@@ -12,11 +12,17 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient, Client
-    from ._models import AnimateDiffInput
-    from ._tool import TOOL
+    from ._client import AsyncClient as AsyncClient
+    from ._client import Client as Client
+    from ._models import AnimateDiffInput as AnimateDiffInput
+    from ._tool import TOOL as TOOL
 
-__all__ = ["TOOL", "AsyncClient", "Client", "AnimateDiffInput"]
+__all__ = [
+    "TOOL",
+    "AsyncClient",
+    "Client",
+    "AnimateDiffInput",
+]
 
 _LOCATIONS = {
     "AsyncClient": "._client",

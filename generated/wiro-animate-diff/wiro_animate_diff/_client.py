@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import SyncClient as _SyncBase

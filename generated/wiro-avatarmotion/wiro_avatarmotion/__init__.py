@@ -12,11 +12,17 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient, Client
-    from ._models import AvatarmotionInput
-    from ._tool import TOOL
+    from ._client import AsyncClient as AsyncClient
+    from ._client import Client as Client
+    from ._models import AvatarmotionInput as AvatarmotionInput
+    from ._tool import TOOL as TOOL
 
-__all__ = ["TOOL", "AsyncClient", "Client", "AvatarmotionInput"]
+__all__ = [
+    "TOOL",
+    "AsyncClient",
+    "Client",
+    "AvatarmotionInput",
+]
 
 _LOCATIONS = {
     "AsyncClient": "._client",

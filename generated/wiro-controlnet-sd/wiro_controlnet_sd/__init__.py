@@ -12,15 +12,27 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient, Client
-    from ._models import ControlnetSdInput
-    from ._tool import TOOL
+    from ._client import AsyncClient as AsyncClient
+    from ._client import Client as Client
+    from ._client import SelectedModel as SelectedModel
+    from ._client import SelectedModelOptions as SelectedModelOptions
+    from ._models import ControlnetSdInput as ControlnetSdInput
+    from ._tool import TOOL as TOOL
 
-__all__ = ["TOOL", "AsyncClient", "Client", "ControlnetSdInput"]
+__all__ = [
+    "TOOL",
+    "AsyncClient",
+    "Client",
+    "ControlnetSdInput",
+    "SelectedModel",
+    "SelectedModelOptions",
+]
 
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "SelectedModel": "._client",
+    "SelectedModelOptions": "._client",
     "ControlnetSdInput": "._models",
     "TOOL": "._tool",
 }

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import SyncClient as _SyncBase
@@ -19,10 +19,21 @@ __all__ = [
     "AsyncClient",
     "Client",
     "SelectedModel",
+    "SelectedModelOptions",
 ]
 
 SelectedModel = Literal["822", "1083", "3", "816", "485"]
 """Values of `selected_model`: select-model."""
+
+
+class SelectedModelOptions:
+    """Readable names for the values of `selected_model` (opaque ids)."""
+
+    AJI1_HELLOIMPASTO: Final = "822"
+    PROMPT_SHARING_SAMARITAN_DISNEY_PIXAR_CARTOON_TYPE_B: Final = "1083"
+    STABILITYAI_STABLE_DIFFUSION_2_1: Final = "3"
+    OOSAYAM_UNSTABLE_INK_DREAM: Final = "816"
+    SG161222_REALISTIC_VISION_V5_1_VAE: Final = "485"
 
 
 class Client(_SyncBase):

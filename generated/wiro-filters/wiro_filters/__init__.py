@@ -12,15 +12,36 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient, Client
-    from ._models import FiltersInput
-    from ._tool import TOOL
+    from ._client import AsyncClient as AsyncClient
+    from ._client import Client as Client
+    from ._client import Filter as Filter
+    from ._client import SafetyTolerance as SafetyTolerance
+    from ._client import AspectRatio as AspectRatio
+    from ._client import OutputFormat as OutputFormat
+    from ._client import AspectRatioOptions as AspectRatioOptions
+    from ._models import FiltersInput as FiltersInput
+    from ._tool import TOOL as TOOL
 
-__all__ = ["TOOL", "AsyncClient", "Client", "FiltersInput"]
+__all__ = [
+    "TOOL",
+    "AsyncClient",
+    "Client",
+    "FiltersInput",
+    "Filter",
+    "SafetyTolerance",
+    "AspectRatio",
+    "OutputFormat",
+    "AspectRatioOptions",
+]
 
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "Filter": "._client",
+    "SafetyTolerance": "._client",
+    "AspectRatio": "._client",
+    "OutputFormat": "._client",
+    "AspectRatioOptions": "._client",
     "FiltersInput": "._models",
     "TOOL": "._tool",
 }

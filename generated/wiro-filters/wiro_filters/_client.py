@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import SyncClient as _SyncBase
@@ -22,6 +22,7 @@ __all__ = [
     "SafetyTolerance",
     "AspectRatio",
     "OutputFormat",
+    "AspectRatioOptions",
 ]
 
 Filter = Literal["Vivid", "Black and White", "Sepia", "Grayscale", "Warm", "Cool"]
@@ -50,6 +51,25 @@ AspectRatio = Literal[
 
 OutputFormat = Literal["jpeg", "png"]
 """Values of `output_format`: Output Format."""
+
+
+class AspectRatioOptions:
+    """Readable names for the values of `aspect_ratio` (opaque ids)."""
+
+    MATCH_INPUT_IMAGE: Final = ""
+    OPTION_1_1: Final = "1:1"
+    OPTION_16_9: Final = "16:9"
+    OPTION_9_16: Final = "9:16"
+    OPTION_4_3: Final = "4:3"
+    OPTION_3_4: Final = "3:4"
+    OPTION_3_2: Final = "3:2"
+    OPTION_2_3: Final = "2:3"
+    OPTION_4_5: Final = "4:5"
+    OPTION_5_4: Final = "5:4"
+    OPTION_21_9: Final = "21:9"
+    OPTION_9_21: Final = "9:21"
+    OPTION_2_1: Final = "2:1"
+    OPTION_1_2: Final = "1:2"
 
 
 class Client(_SyncBase):

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import SyncClient as _SyncBase
@@ -20,6 +20,7 @@ __all__ = [
     "Client",
     "SelectedModel",
     "Scheduler",
+    "SelectedModelOptions",
 ]
 
 SelectedModel = Literal[
@@ -57,6 +58,32 @@ Scheduler = Literal[
     "EulerAncestralDiscreteScheduler",
 ]
 """Values of `scheduler`: scheduler."""
+
+
+class SelectedModelOptions:
+    """Readable names for the values of `selected_model` (opaque ids)."""
+
+    ITS_JAY_QZ_GTA5_ARTWORK_DIFFUSION: Final = "632"
+    SG161222_REALISTIC_VISION_V6_0_B1_NO_VAE: Final = "482"
+    SG161222_REALISTIC_VISION_V5_1_NO_VAE: Final = "481"
+    STABILITYAI_STABLE_VIDEO_DIFFUSION_IMG2VID_XT: Final = "466"
+    STABILITYAI_STABLE_DIFFUSION_2_DEPTH: Final = "56"
+    LYKON_DREAMSHAPER_8: Final = "54"
+    FALAH_FASHION_MODEL: Final = "53"
+    LYKON_NEVER_ENDING_DREAM: Final = "52"
+    OPTION_22H_VINTEDOIS_DIFFUSION_V0_2: Final = "51"
+    ENVVI_INKPUNK_DIFFUSION: Final = "50"
+    WAVYMULDER_MODELSHOOT: Final = "49"
+    SG161222_REALISTIC_VISION_V2_0: Final = "45"
+    RADAMES_STABLE_DIFFUSION_V1_5_IMG2IMG: Final = "44"
+    STABLE_DIFFUSION_V1_5_STABLE_DIFFUSION_INPAINTING: Final = "43"
+    DALLINMACKAY_VAN_GOGH_DIFFUSION: Final = "7"
+    WAVYMULDER_PORTRAITPLUS: Final = "6"
+    PROMPTHERO_OPENJOURNEY_V4: Final = "5"
+    PLASMO_VOX2: Final = "4"
+    STABILITYAI_STABLE_DIFFUSION_2_1: Final = "3"
+    STABLE_DIFFUSION_V1_5_STABLE_DIFFUSION_V1_5: Final = "2"
+    COMP_VIS_STABLE_DIFFUSION_V1_4: Final = "1"
 
 
 class Client(_SyncBase):

@@ -12,15 +12,36 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient, Client
-    from ._models import ProfessionalHeadshotInput
-    from ._tool import TOOL
+    from ._client import AsyncClient as AsyncClient
+    from ._client import Client as Client
+    from ._client import Background as Background
+    from ._client import SafetyTolerance as SafetyTolerance
+    from ._client import AspectRatio as AspectRatio
+    from ._client import OutputFormat as OutputFormat
+    from ._client import AspectRatioOptions as AspectRatioOptions
+    from ._models import ProfessionalHeadshotInput as ProfessionalHeadshotInput
+    from ._tool import TOOL as TOOL
 
-__all__ = ["TOOL", "AsyncClient", "Client", "ProfessionalHeadshotInput"]
+__all__ = [
+    "TOOL",
+    "AsyncClient",
+    "Client",
+    "ProfessionalHeadshotInput",
+    "Background",
+    "SafetyTolerance",
+    "AspectRatio",
+    "OutputFormat",
+    "AspectRatioOptions",
+]
 
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "Background": "._client",
+    "SafetyTolerance": "._client",
+    "AspectRatio": "._client",
+    "OutputFormat": "._client",
+    "AspectRatioOptions": "._client",
     "ProfessionalHeadshotInput": "._models",
     "TOOL": "._tool",
 }

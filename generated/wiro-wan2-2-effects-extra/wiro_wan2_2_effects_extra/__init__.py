@@ -12,15 +12,27 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient, Client
-    from ._models import Wan22EffectsExtraInput
-    from ._tool import TOOL
+    from ._client import AsyncClient as AsyncClient
+    from ._client import Client as Client
+    from ._client import EffectType as EffectType
+    from ._client import EffectTypeOptions as EffectTypeOptions
+    from ._models import Wan22EffectsExtraInput as Wan22EffectsExtraInput
+    from ._tool import TOOL as TOOL
 
-__all__ = ["TOOL", "AsyncClient", "Client", "Wan22EffectsExtraInput"]
+__all__ = [
+    "TOOL",
+    "AsyncClient",
+    "Client",
+    "Wan22EffectsExtraInput",
+    "EffectType",
+    "EffectTypeOptions",
+]
 
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "EffectType": "._client",
+    "EffectTypeOptions": "._client",
     "Wan22EffectsExtraInput": "._models",
     "TOOL": "._tool",
 }

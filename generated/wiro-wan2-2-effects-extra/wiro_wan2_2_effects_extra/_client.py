@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import SyncClient as _SyncBase
@@ -19,6 +19,7 @@ __all__ = [
     "AsyncClient",
     "Client",
     "EffectType",
+    "EffectTypeOptions",
 ]
 
 EffectType = Literal[
@@ -43,6 +44,30 @@ EffectType = Literal[
     "superman-transformation",
 ]
 """Values of `effect_type`: Effect Type."""
+
+
+class EffectTypeOptions:
+    """Readable names for the values of `effect_type` (opaque ids)."""
+
+    ASSASSIN: Final = "assassin"
+    JUNGLE: Final = "jungle"
+    GUN_SHOOTING: Final = "gun-shooting"
+    CRASH: Final = "crash"
+    MELTING_EFFECT: Final = "melting-effect"
+    CHEST_BOUNCING_DANCE: Final = "chest-bouncing-dance"
+    JOKER_EFFECT: Final = "joker-effect"
+    FLUFFY_HAIR: Final = "fluffy-hair"
+    EYE_CLOSE_UP: Final = "eye-close-up"
+    CAMERA_CONTROLS: Final = "camera-controls"
+    LAUGHING: Final = "laughing"
+    CRYING: Final = "crying"
+    ANGRY_FACE: Final = "angry-face"
+    HULK_TRANSFORMATION: Final = "hulk-transformation"
+    ELECTRIFY: Final = "electrify"
+    SPIDERMAN_TRANSFORMATION: Final = "spiderman-transformation"
+    BATMAN_TRANSFORMATION: Final = "batman-transformation"
+    IRON_MAN_TRANSFORMATION: Final = "ironman-transformation"
+    SUPERMAN_TRANSFORMATION: Final = "superman-transformation"
 
 
 class Client(_SyncBase):

@@ -12,15 +12,30 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient, Client
-    from ._models import ImageInpaintingSdInput
-    from ._tool import TOOL
+    from ._client import AsyncClient as AsyncClient
+    from ._client import Client as Client
+    from ._client import SelectedModel as SelectedModel
+    from ._client import Scheduler as Scheduler
+    from ._client import SelectedModelOptions as SelectedModelOptions
+    from ._models import ImageInpaintingSdInput as ImageInpaintingSdInput
+    from ._tool import TOOL as TOOL
 
-__all__ = ["TOOL", "AsyncClient", "Client", "ImageInpaintingSdInput"]
+__all__ = [
+    "TOOL",
+    "AsyncClient",
+    "Client",
+    "ImageInpaintingSdInput",
+    "SelectedModel",
+    "Scheduler",
+    "SelectedModelOptions",
+]
 
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "SelectedModel": "._client",
+    "Scheduler": "._client",
+    "SelectedModelOptions": "._client",
     "ImageInpaintingSdInput": "._models",
     "TOOL": "._tool",
 }

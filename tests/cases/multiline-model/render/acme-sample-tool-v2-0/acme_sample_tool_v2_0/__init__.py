@@ -12,15 +12,27 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient, Client
-    from ._models import SampleToolV20Input
-    from ._tool import TOOL
+    from ._client import AsyncClient as AsyncClient
+    from ._client import Client as Client
+    from ._client import Duration as Duration
+    from ._client import DurationOptions as DurationOptions
+    from ._models import SampleToolV20Input as SampleToolV20Input
+    from ._tool import TOOL as TOOL
 
-__all__ = ["TOOL", "AsyncClient", "Client", "SampleToolV20Input"]
+__all__ = [
+    "TOOL",
+    "AsyncClient",
+    "Client",
+    "SampleToolV20Input",
+    "Duration",
+    "DurationOptions",
+]
 
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "Duration": "._client",
+    "DurationOptions": "._client",
     "SampleToolV20Input": "._models",
     "TOOL": "._tool",
 }

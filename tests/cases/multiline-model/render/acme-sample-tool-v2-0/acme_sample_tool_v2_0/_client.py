@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import SyncClient as _SyncBase
@@ -19,10 +19,18 @@ __all__ = [
     "AsyncClient",
     "Client",
     "Duration",
+    "DurationOptions",
 ]
 
 Duration = Literal["5", "10"]
 """Values of `duration`: Duration."""
+
+
+class DurationOptions:
+    """Readable names for the values of `duration` (opaque ids)."""
+
+    OPTION_5_SECONDS: Final = "5"
+    OPTION_10_SECONDS: Final = "10"
 
 
 class Client(_SyncBase):

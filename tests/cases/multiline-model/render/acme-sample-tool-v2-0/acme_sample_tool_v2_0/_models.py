@@ -31,7 +31,9 @@ class SampleToolV20Input(BaseModel):
         float, Field(alias="guidance", description="guidance-help", title="guidance")
     ] = 3.0
     watermark: Annotated[bool, Field(alias="watermark", title="Watermark")] = False
-    styles: Annotated[list[str] | None, Field(alias="styles", title="Styles")] = None
+    styles: Annotated[
+        list[Literal["anime", "photo"]] | None, Field(alias="styles", title="Styles")
+    ] = None
     input_image: Annotated[
         list[str] | None,
         Field(

@@ -19,6 +19,7 @@ TOOL = ToolDefinition(
         cancel=("task_cancel",),
         running=("task_queue", "task_start"),
     ),
+    examples=(("--prompt", "a dog"),),
     inputs=(
         InputDefinition(
             wire_name="prompt",
@@ -130,7 +131,7 @@ TOOL = ToolDefinition(
                 Choice("anime", "Anime"),
                 Choice("photo", "Photo"),
             ),
-            closed_choices=False,
+            closed_choices=True,
         ),
         InputDefinition(
             wire_name="inputImage",
