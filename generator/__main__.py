@@ -27,9 +27,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
-    add = commands.add_parser("add", help="add or update tools from description files")
-    add.add_argument("descriptions", nargs="+", type=Path, metavar="DESCRIPTION.md")
+    add = commands.add_parser(
+        "add",
+        help="add or update tools from descriptions",
+        description="Add or update tools. A SOURCE is a description file, a directory of them, "
+        "'-' for standard input, or an https://wiro.ai/models/<owner>/<slug>/llms-full.txt URL.",
+    )
+    add.add_argument("sources", nargs="+", metavar="SOURCE")
     add.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    add.add_argument(
+        "--from-tool-detail",
+        action="store_true",
+        help="the sources are /Tool/Detail JSON answers (they bring required, min, max, step)",
+    )
     commands.add_parser("generate", help="regenerate every package from the specs")
     commands.add_parser("check", help="exit 1 with a diff when generated files are stale")
     for sub in commands.choices.values():
@@ -45,14 +55,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "add":
-            outcome = pipeline.add(args.descriptions, args.specs, args.out, strict=args.strict)
+            outcome = pipeline.add(
+                args.sources,
+                args.specs,
+                args.out,
+                strict=args.strict,
+                from_tool_detail=args.from_tool_detail,
+            )
             for warning in outcome.warnings:
                 print(warning, file=sys.stderr)
             for key in outcome.written:
                 print(f"added {key}")
             for failure in outcome.failures:
                 print(f"error: {failure}", file=sys.stderr)
-            return EXIT_INPUT if outcome.failures else EXIT_OK
+            if outcome.failures:
+                print(
+                    f"{len(outcome.written)} added, {len(outcome.failures)} failed",
+                    file=sys.stderr,
+                )
+                return EXIT_INPUT
+            return EXIT_OK
         if args.command == "generate":
             outcome = pipeline.generate(args.specs, args.out)
             for package in outcome.written:

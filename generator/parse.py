@@ -11,7 +11,8 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from generator import naming
@@ -630,7 +631,7 @@ def parse_description(text: str, filename: str, *, description_file: str = "") -
         endpoints=endpoints,
         statuses=_statuses(_find_section(sections, "Task Status Information"), src, warnings),
         auth=Auth(),
-        source=Source(description_file=description_file or f"{slug}.md"),
+        source=Source(description_file=description_file or f"{naming.path_component(slug)}.md"),
         inputs=inputs,
         examples=_examples(
             _find_section(sections, r"(?:Tool|Model) Parameter Inspires:"), inputs, warnings, src
@@ -672,3 +673,160 @@ def _build_inputs(
         builder.build(raw, python_name, flag)
         for raw, python_name, flag in zip(unique, python_names, flags, strict=True)
     )
+
+
+# --- /Tool/Detail JSON --------------------------------------------------------------------------
+
+
+def _json_scalar(value: object) -> str:
+    """A JSON value in the markdown's raw form, so one builder handles both formats."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return json.dumps(value)  # quoted: keeps "" apart from no default
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value)
+
+
+def _json_number(value: object) -> int | float | None:
+    if isinstance(value, bool) or value is None or value == "":
+        return None
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        return int(number) if number.is_integer() and "." not in value else number
+    return None
+
+
+def parse_tool_detail(
+    text: str, filename: str, *, base_url: str = "https://api.wiro.ai/v1"
+) -> ParseResult:
+    """A `/Tool/Detail` JSON answer -> Spec, with the `required`, `min`, `max` and `step` the
+    markdown lacks."""
+    src = _Source(text=text, filename=filename)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise GeneratorError(
+            f"not valid JSON: {exc.msg}",
+            location=Location(file=filename, line=exc.lineno, column=exc.colno),
+            hint="pass the JSON answer of POST /Tool/Detail as it came",
+        ) from None
+    tool = data
+    if isinstance(data, dict) and isinstance(data.get("tool"), list) and data["tool"]:
+        tool = data["tool"][0]
+    if not isinstance(tool, dict):
+        raise GeneratorError(
+            'no tool object found (expected {"tool": [{...}]})',
+            location=Location(file=filename),
+            hint="pass the JSON answer of POST /Tool/Detail as it came",
+        )
+    owner = str(tool.get("cleanslugowner") or tool.get("slugowner") or "").strip()
+    slug = str(tool.get("cleanslugproject") or tool.get("slugproject") or "").strip()
+    if not owner or not slug:
+        raise GeneratorError(
+            "the tool has no slugowner/slugproject",
+            location=Location(file=filename),
+            hint="a /Tool/Detail answer names its tool with slugowner and slugproject",
+        )
+    section = _Section(title="parameters", start=0, body="")
+    warnings: list[ParseWarning] = []
+    builder = _InputBuilder(src, section, warnings)
+    raw_items: list[dict[str, Any]] = []
+    for group in tool.get("parameters") or []:
+        if isinstance(group, dict):
+            raw_items += [item for item in group.get("items") or [] if isinstance(item, dict)]
+    raw_inputs: list[_RawInput] = []
+    extras: dict[str, dict[str, Any]] = {}
+    for item in raw_items:
+        wire_name = str(item.get("id") or "").strip()
+        raw = _RawInput(offset=0)
+        raw.fields.update(
+            name=wire_name,
+            label=str(item.get("label") or ""),
+            help=str(item.get("help") or item.get("note") or ""),
+            type=str(item.get("type") or ""),
+            default=_json_scalar(item.get("default")),
+        )
+        for option in item.get("options") or []:
+            entry = option if isinstance(option, dict) else {"value": option, "label": option}
+            raw_option = _RawOption(offset=0)
+            raw_option.fields.update(
+                value=_json_scalar(str(entry.get("value", ""))),
+                label=_json_scalar(str(entry.get("label", entry.get("value", "")))),
+            )
+            if entry.get("description") is not None:
+                raw_option.fields["description"] = str(entry["description"])
+            raw.options.append(raw_option)
+        raw_inputs.append(raw)
+        extras[wire_name] = item
+    inputs = _build_inputs(src, section, raw_inputs, warnings)
+    bounded: list[Input] = []
+    for built in inputs:
+        item = extras.get(built.wire_name, {})
+        numeric = built.python_type in ("int", "float")
+        bounded.append(
+            replace(
+                built,
+                required=bool(item.get("required")) is True,
+                minimum=_json_number(item.get("min")) if numeric else None,
+                maximum=_json_number(item.get("max")) if numeric else None,
+                step=_json_number(item.get("step")) if numeric else None,
+            )
+        )
+    distribution = naming.distribution_name(owner, slug)
+    examples = []
+    for example in (tool.get("inspire") or [])[:MAX_EXAMPLES]:
+        if isinstance(example, dict):
+            names = {item.wire_name for item in bounded}
+            values = tuple(
+                (key, _example_text(value))
+                for key, value in example.items()
+                if key in names and _example_text(value)
+            )
+            if values:
+                examples.append(Example(values))
+    categories = tool.get("categories") or []
+    if isinstance(categories, str):
+        try:
+            categories = json.loads(categories)
+        except ValueError:
+            categories = []
+    spec = Spec(
+        tool=Tool(
+            owner=owner,
+            slug=slug,
+            name=f"{tool.get('slugowner') or owner}/{tool.get('slugproject') or slug}",
+            family="Model",
+            description=str(tool.get("description") or ""),
+            cover=str(tool["image"]) if tool.get("image") else None,
+            categories=tuple(str(c) for c in categories if isinstance(c, str)),
+            tags=tuple(str(t) for t in tool.get("tags") or [] if isinstance(t, str)),
+        ),
+        package=Package(
+            distribution=distribution,
+            module=naming.module_name(owner, slug),
+            command=distribution,
+            model_class=naming.class_name(slug, "Input"),
+        ),
+        endpoints=Endpoints(
+            base_url=base_url,
+            run=f"/Run/{owner}/{slug}",
+            task_detail="/Task/Detail",
+            task_cancel="/Task/Cancel",
+            task_kill="/Task/Kill",
+        ),
+        statuses=Statuses(DEFAULT_SUCCESS, DEFAULT_CANCEL, DEFAULT_RUNNING),
+        auth=Auth(),
+        source=Source(description_file=f"{naming.path_component(slug)}.json", format="tool-detail"),
+        inputs=tuple(bounded),
+        examples=tuple(examples),
+    )
+    return ParseResult(spec=spec, warnings=tuple(warnings))

@@ -6,9 +6,11 @@ leaves `specs/` and the output directory as they were.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import IO
 
 from generator import naming
 from generator.errors import GeneratorError, Location
@@ -21,7 +23,7 @@ from generator.output import (
     replace_package,
     write_text_atomic,
 )
-from generator.parse import parse_description
+from generator.parse import parse_description, parse_tool_detail
 from generator.render import render_package
 from generator.spec import Source, Spec, dump_spec, load_spec
 
@@ -104,20 +106,28 @@ def check(specs_dir: Path, out_dir: Path) -> CheckResult:
 
 
 def add(
-    descriptions: Sequence[Path], specs_dir: Path, out_dir: Path, *, strict: bool = False
+    sources: Sequence[str | Path],
+    specs_dir: Path,
+    out_dir: Path,
+    *,
+    strict: bool = False,
+    from_tool_detail: bool = False,
+    stdin: IO[str] | None = None,
 ) -> Outcome:
     """Parse descriptions into specs, keep each description beside its spec, render packages.
 
-    A tool that exists already is updated. One bad file does not stop the others; its error
-    is reported in `failures`.
+    A source is a file, a directory of them, `-` for standard input, or an http(s) URL (an
+    `llms-full.txt` page, or a `/Tool/Detail` answer with `from_tool_detail`). A tool that
+    exists already is updated. One bad source does not stop the others; its error is reported
+    in `failures`.
     """
     written: list[str] = []
     warnings: list[str] = []
     failures: list[str] = []
     existing = load_specs(specs_dir) if specs_dir.is_dir() else []
-    for description in descriptions:
+    for source in _expand(sources, from_tool_detail, failures):
         try:
-            spec, text, found = _parse_file(description, strict)
+            spec, text, found = _parse_source(source, strict, from_tool_detail, stdin)
             warnings.extend(found)
             others = [item for item in existing if item.key != spec.key]
             _check_distinct([*others, spec])
@@ -133,31 +143,104 @@ def add(
     return Outcome(written=tuple(written), warnings=tuple(warnings), failures=tuple(failures))
 
 
-def _parse_file(path: Path, strict: bool) -> tuple[Spec, str, list[str]]:
+def _expand(sources: Sequence[str | Path], json_files: bool, failures: list[str]) -> list[str]:
+    """Directories become their description files, in name order."""
+    expanded: list[str] = []
+    for source in sources:
+        text = str(source)
+        path = Path(text)
+        if text != "-" and not _is_url(text) and path.is_dir():
+            pattern = "*.json" if json_files else "*.md"
+            found = sorted(str(item) for item in path.glob(pattern) if item.is_file())
+            if not found:
+                failures.append(f"{text}: no {pattern} files in this directory")
+            expanded += found
+        else:
+            expanded.append(text)
+    return expanded
+
+
+def _is_url(text: str) -> bool:
+    return text.startswith(("http://", "https://"))
+
+
+MAX_DESCRIPTION_BYTES = 20 * 1024 * 1024
+
+
+def _read_source(source: str, stdin: IO[str] | None) -> tuple[str, str | None]:
+    """(text, url) of a file, standard input or a URL."""
+    if source == "-":
+        return (stdin or sys.stdin).read(), None
+    if _is_url(source):
+        return _fetch(source), source
     try:
-        raw = path.read_bytes()
+        raw = Path(source).read_bytes()
     except OSError as exc:
         raise GeneratorError(
-            f"cannot read the description: {exc.strerror}", location=Location(file=str(path))
+            f"cannot read the description: {exc.strerror}", location=Location(file=source)
         ) from None
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         raise GeneratorError(
             f"the description is not UTF-8 (byte {exc.start} cannot be decoded)",
-            location=Location(file=str(path), offset=exc.start),
+            location=Location(file=source, offset=exc.start),
             hint="save the description as UTF-8",
         ) from None
-    result = parse_description(text, str(path))
-    spec = result.spec
-    spec = replace(
-        spec, source=Source(description_file=f"{naming.path_component(spec.tool.slug)}.md")
-    )
+
+
+def _fetch(url: str) -> str:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"User-Agent": "wiro-codegen"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - http(s) only
+            raw: bytes = response.read(MAX_DESCRIPTION_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        raise GeneratorError(
+            f"fetching the description failed with HTTP {exc.code}",
+            location=Location(file=url),
+            hint="check the URL: tool pages end in /llms.txt or /llms-full.txt",
+        ) from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise GeneratorError(
+            f"fetching the description failed: {reason}",
+            location=Location(file=url),
+            hint="check the URL and the network, or save the page and pass the file",
+        ) from None
+    if len(raw) > MAX_DESCRIPTION_BYTES:
+        raise GeneratorError("the description is larger than 20 MB", location=Location(file=url))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GeneratorError(
+            f"the description is not UTF-8 (byte {exc.start})", location=Location(file=url)
+        ) from None
+
+
+def _parse_source(
+    source: str, strict: bool, from_tool_detail: bool, stdin: IO[str] | None
+) -> tuple[Spec, str, list[str]]:
+    text, url = _read_source(source, stdin)
+    name = "<stdin>" if source == "-" else source
+    if from_tool_detail:
+        result = parse_tool_detail(text, name)
+        spec = replace(result.spec, source=replace(result.spec.source, url=url))
+    else:
+        result = parse_description(text, name)
+        spec = replace(
+            result.spec,
+            source=Source(
+                description_file=f"{naming.path_component(result.spec.tool.slug)}.md", url=url
+            ),
+        )
     found = [str(warning) for warning in result.warnings]
     if strict and found:
         raise GeneratorError(
             f"{len(found)} warning(s) with --strict:\n  " + "\n  ".join(found),
-            location=Location(file=str(path)),
+            location=Location(file=name),
             hint="fix the description, or run without --strict to accept the workarounds",
         )
     return spec, text, found

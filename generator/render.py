@@ -131,12 +131,12 @@ def _annotation(item: Input, alias: str | None) -> str:
         "int": "int",
         "float": "float",
         "bool": "bool",
-        "list[str]": "list[str]",
+        "list[str]": f"list[{alias}]" if alias else "list[str]",
         "literal": alias or "str",
         "file": "FileInput",
         "files": "FileInput | Sequence[FileInput]",
     }[item.python_type]
-    return base if item.default is not None else f"{base} | None"
+    return base if item.default is not None or item.required else f"{base} | None"
 
 
 def _views(spec: Spec) -> list[InputView]:
@@ -157,7 +157,7 @@ def _views(spec: Spec) -> list[InputView]:
     for item in spec.inputs:
         alias = (
             naming.type_alias_name(item.python_name, taken)
-            if item.python_type == "literal"
+            if item.closed_choices
             else None
         )
         unique = tuple(

@@ -22,6 +22,7 @@ SCHEMA_VERSION = 1
 
 #: Python types an input can have; templates turn each into an annotation.
 PYTHON_TYPES = ("str", "int", "float", "bool", "literal", "list[str]", "file", "files")
+SOURCE_FORMATS = ("markdown", "tool-detail")
 #: How a value goes on the wire: in a JSON body, and as multipart parts for `files`.
 WIRE_TYPES = ("string", "number", "boolean", "string_list", "files")
 
@@ -133,9 +134,11 @@ class Auth:
 
 @dataclass(frozen=True)
 class Source:
-    """Where the spec came from: the description kept beside it."""
+    """Where the spec came from: the description kept beside it, its format and URL if any."""
 
     description_file: str
+    format: str = "markdown"
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,7 @@ def spec_to_dict(spec: Spec) -> dict[str, Any]:
             "categories": list(tool.categories),
             "tags": list(tool.tags),
         },
-        "source": {"description_file": spec.source.description_file},
+        "source": _source_to_dict(spec),
         "package": {
             "distribution": spec.package.distribution,
             "module": spec.package.module,
@@ -211,6 +214,16 @@ def spec_to_dict(spec: Spec) -> dict[str, Any]:
         "inputs": [_input_to_dict(item) for item in spec.inputs],
         "examples": [dict(example.values) for example in spec.examples],
     }
+
+
+def _source_to_dict(spec: Spec) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "description_file": spec.source.description_file,
+        "format": spec.source.format,
+    }
+    if spec.source.url:
+        data["url"] = spec.source.url
+    return data
 
 
 def _input_to_dict(item: Input) -> dict[str, Any]:
@@ -429,7 +442,15 @@ def spec_from_dict(data: object, filename: str) -> Spec:
             signature_header=r.text(auth_data, "signature_header", "auth"),
             modes=r.texts(auth_data, "modes", "auth"),
         ),
-        source=Source(description_file=r.text(source_data, "description_file", "source")),
+        source=Source(
+            description_file=r.text(source_data, "description_file", "source"),
+            format=(
+                r.choice(source_data, "format", "source", SOURCE_FORMATS)
+                if "format" in source_data
+                else "markdown"
+            ),
+            url=r.optional_text(source_data, "url", "source"),
+        ),
         inputs=inputs,
         examples=examples,
         schema_version=SCHEMA_VERSION,

@@ -27,6 +27,16 @@ def _problem(item: Input, value: object) -> str | None:
     name = item.wire_name
     if item.wire_type == "number" and not _is_number(value):
         return f"Request parameter [{name}] must be integer or float"
+    if item.wire_type == "number" and (item.minimum is not None or item.maximum is not None):
+        number = float(str(value))
+        low = item.minimum if item.minimum is not None else float("-inf")
+        high = item.maximum if item.maximum is not None else float("inf")
+        if not low <= number <= high:
+            return f"Request parameter [{name}] must be between {item.minimum} and {item.maximum}"
+    if item.closed_choices and item.python_type == "list[str]":
+        entries = value if isinstance(value, list) else [value]
+        if any(str(entry) not in item.choices for entry in entries):
+            return f"Request parameter [{name}] must be one of the options"
     if item.python_type == "literal":
         if not isinstance(value, str | int | float) or isinstance(value, bool):
             return f"Request parameter [{name}] is invalid"

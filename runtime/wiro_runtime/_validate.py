@@ -36,6 +36,9 @@ def validate_inputs(
             item = tool.input_named(wire_name)
             name = item.python_name if item else wire_name
             first_name = first_name or name
-            problems.append(f"{name}: {error['msg']} (got {error.get('input')!r})")
+            if error["type"] == "missing":
+                problems.append(f"{name} is required")
+            else:
+                problems.append(f"{name}: {error['msg']} (got {error.get('input')!r})")
         raise InputError("; ".join(problems), input_name=first_name) from None
     return instance.model_dump(by_alias=True, exclude_none=True)

@@ -168,6 +168,8 @@ def _add_input(parser: argparse._ActionsContainer, item: InputDefinition) -> Non
         metavar = "PATH_OR_URL"
     if item.closed_choices:
         kwargs["type"] = _choice(item)
+    if item.required and item.default is None:
+        kwargs["required"] = True
     parser.add_argument(item.cli_flag, metavar=metavar, help=_input_help(item), **kwargs)
 
 

@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
     from ._client import Duration as Duration
+    from ._client import Styles as Styles
     from ._client import DurationOptions as DurationOptions
+    from ._client import StylesOptions as StylesOptions
     from ._models import SampleToolV20Input as SampleToolV20Input
     from ._tool import TOOL as TOOL
 
@@ -25,14 +27,18 @@ __all__ = [
     "Client",
     "SampleToolV20Input",
     "Duration",
+    "Styles",
     "DurationOptions",
+    "StylesOptions",
 ]
 
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
     "Duration": "._client",
+    "Styles": "._client",
     "DurationOptions": "._client",
+    "StylesOptions": "._client",
     "SampleToolV20Input": "._models",
     "TOOL": "._tool",
 }

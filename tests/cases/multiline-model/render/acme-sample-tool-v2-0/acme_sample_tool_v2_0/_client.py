@@ -19,11 +19,16 @@ __all__ = [
     "AsyncClient",
     "Client",
     "Duration",
+    "Styles",
     "DurationOptions",
+    "StylesOptions",
 ]
 
 Duration = Literal["5", "10"]
 """Values of `duration`: Duration."""
+
+Styles = Literal["anime", "photo"]
+"""Values of `styles`: Styles."""
 
 
 class DurationOptions:
@@ -31,6 +36,13 @@ class DurationOptions:
 
     OPTION_5_SECONDS: Final = "5"
     OPTION_10_SECONDS: Final = "10"
+
+
+class StylesOptions:
+    """Readable names for the values of `styles` (opaque ids)."""
+
+    ANIME: Final = "anime"
+    PHOTO: Final = "photo"
 
 
 class Client(_SyncBase):
@@ -52,7 +64,7 @@ class Client(_SyncBase):
         timeout_input: int = 60,
         guidance: float = 3.0,
         watermark: bool = False,
-        styles: list[str] | None = None,
+        styles: list[Styles] | None = None,
         input_image: FileInput | Sequence[FileInput] | None = None,
         strength: str = "0.5",
         callback_url: str | None = None,
@@ -79,7 +91,7 @@ class Client(_SyncBase):
             timeout_input: Clashes with a client parameter. (default 60)
             guidance: guidance-help (default 3.0)
             watermark: Watermark (default false)
-            styles: Styles (not sent unless given)
+            styles: Styles (one of `Styles`; not sent unless given)
             input_image: Provide an image file or an image URL. (not sent unless given)
             strength: An unknown type. (default "0.5\")
         """
@@ -116,7 +128,7 @@ class Client(_SyncBase):
         timeout_input: int = 60,
         guidance: float = 3.0,
         watermark: bool = False,
-        styles: list[str] | None = None,
+        styles: list[Styles] | None = None,
         input_image: FileInput | Sequence[FileInput] | None = None,
         strength: str = "0.5",
         callback_url: str | None = None,
@@ -148,7 +160,7 @@ class Client(_SyncBase):
         timeout_input: int = 60,
         guidance: float = 3.0,
         watermark: bool = False,
-        styles: list[str] | None = None,
+        styles: list[Styles] | None = None,
         input_image: FileInput | Sequence[FileInput] | None = None,
         strength: str = "0.5",
         callback_url: str | None = None,
@@ -187,7 +199,7 @@ class AsyncClient(_AsyncBase):
         timeout_input: int = 60,
         guidance: float = 3.0,
         watermark: bool = False,
-        styles: list[str] | None = None,
+        styles: list[Styles] | None = None,
         input_image: FileInput | Sequence[FileInput] | None = None,
         strength: str = "0.5",
         callback_url: str | None = None,
@@ -209,7 +221,7 @@ class AsyncClient(_AsyncBase):
             timeout_input: Clashes with a client parameter. (default 60)
             guidance: guidance-help (default 3.0)
             watermark: Watermark (default false)
-            styles: Styles (not sent unless given)
+            styles: Styles (one of `Styles`; not sent unless given)
             input_image: Provide an image file or an image URL. (not sent unless given)
             strength: An unknown type. (default "0.5\")
         """
@@ -246,7 +258,7 @@ class AsyncClient(_AsyncBase):
         timeout_input: int = 60,
         guidance: float = 3.0,
         watermark: bool = False,
-        styles: list[str] | None = None,
+        styles: list[Styles] | None = None,
         input_image: FileInput | Sequence[FileInput] | None = None,
         strength: str = "0.5",
         callback_url: str | None = None,
@@ -278,7 +290,7 @@ class AsyncClient(_AsyncBase):
         timeout_input: int = 60,
         guidance: float = 3.0,
         watermark: bool = False,
-        styles: list[str] | None = None,
+        styles: list[Styles] | None = None,
         input_image: FileInput | Sequence[FileInput] | None = None,
         strength: str = "0.5",
         callback_url: str | None = None,
