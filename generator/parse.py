@@ -738,7 +738,6 @@ def parse_tool_detail(
         )
     section = _Section(title="parameters", start=0, body="")
     warnings: list[ParseWarning] = []
-    builder = _InputBuilder(src, section, warnings)
     raw_items: list[dict[str, Any]] = []
     for group in tool.get("parameters") or []:
         if isinstance(group, dict):

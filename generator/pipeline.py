@@ -195,7 +195,9 @@ def _fetch(url: str) -> str:
 
     request = urllib.request.Request(url, headers={"User-Agent": "wiro-codegen"})
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - http(s) only
+        with urllib.request.urlopen(
+            request, timeout=30
+        ) as response:  # http(s) only: checked by the caller
             raw: bytes = response.read(MAX_DESCRIPTION_BYTES + 1)
     except urllib.error.HTTPError as exc:
         raise GeneratorError(

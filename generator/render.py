@@ -155,11 +155,7 @@ def _views(spec: Spec) -> list[InputView]:
     }
     views: list[InputView] = []
     for item in spec.inputs:
-        alias = (
-            naming.type_alias_name(item.python_name, taken)
-            if item.closed_choices
-            else None
-        )
+        alias = naming.type_alias_name(item.python_name, taken) if item.closed_choices else None
         unique = tuple(
             {option.value: option for option in reversed(item.options)}[value]
             for value in item.choices

@@ -107,9 +107,9 @@ def _input_help(item: InputDefinition) -> str:
     elif item.default == "":
         parts.append('default: ""')
     if item.minimum is not None or item.maximum is not None:
-        parts.append(
-            f"range: {item.minimum if item.minimum is not None else ''}..{item.maximum if item.maximum is not None else ''}"
-        )
+        low = "" if item.minimum is None else item.minimum
+        high = "" if item.maximum is None else item.maximum
+        parts.append(f"range: {low}..{high}")
     if item.required:
         parts.append("required")
     parts.append(f"sent as {item.wire_name}")
