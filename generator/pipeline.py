@@ -195,9 +195,8 @@ def _fetch(url: str) -> str:
 
     request = urllib.request.Request(url, headers={"User-Agent": "wiro-codegen"})
     try:
-        with urllib.request.urlopen(
-            request, timeout=30
-        ) as response:  # http(s) only: checked by the caller
+        # only http(s) URLs reach here (see _is_url)
+        with urllib.request.urlopen(request, timeout=30) as response:
             raw: bytes = response.read(MAX_DESCRIPTION_BYTES + 1)
     except urllib.error.HTTPError as exc:
         raise GeneratorError(
