@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from generator import naming
 from generator.errors import GeneratorError, Location
@@ -530,11 +530,22 @@ def _statuses(section: _Section | None, src: _Source, warnings: list[ParseWarnin
 # --- endpoints --------------------------------------------------------------------------------
 
 
+def _split_url(url: str, src: _Source, offset: int) -> SplitResult:
+    try:
+        return urlsplit(url)
+    except ValueError as exc:  # e.g. a bracketed host that is no IP address
+        raise GeneratorError(
+            f"the endpoint URL {url[:200]!r} is malformed: {exc}",
+            location=src.location(offset, "Basic tool info"),
+            hint="the line after 'Run Task Endpoint (POST):' must hold the tool's Run URL",
+        ) from None
+
+
 def _endpoints(src: _Source, fields: dict[str, tuple[str, int]]) -> tuple[Endpoints, str, str]:
     """Endpoints plus the owner and slug taken from the Run URL."""
     raw_run, offset = fields.get("Run Task Endpoint", ("", 0))
     run_url = raw_run.split("```")[0].strip()
-    parts = urlsplit(run_url)
+    parts = _split_url(run_url, src, offset)
     path = unquote(parts.path)
     marker = path.find("/Run/")
     segments = path[marker + len("/Run/") :].strip("/").split("/") if marker >= 0 else []
@@ -560,7 +571,7 @@ def _endpoints(src: _Source, fields: dict[str, tuple[str, int]]) -> tuple[Endpoi
             hint="the Run URL must look like https://api.wiro.ai/v1/Run/<owner>/<slug>",
         )
     detail_raw, _ = fields.get("Get Task Detail Endpoint", ("", 0))
-    detail_path = unquote(urlsplit(detail_raw.split("```")[0].strip()).path)
+    detail_path = unquote(_split_url(detail_raw.split("```")[0].strip(), src, offset).path)
     task_detail = "/Task/Detail"
     if detail_path.startswith(path[:marker] + "/") and detail_path != path[:marker] + "/":
         task_detail = detail_path[marker:]

@@ -145,3 +145,13 @@ def test_bad_run_url() -> None:
     with pytest.raises(GeneratorError, match="Run Task Endpoint") as caught:
         parse_description(text, "bad.md")
     assert caught.value.location.line is not None
+
+
+def test_a_bracketed_host_is_a_clean_error() -> None:
+    """Found by fuzzing: urlsplit raises ValueError on `https://[...]`."""
+    text = (
+        "## Basic tool info Tool name: a/b Run Task Endpoint (POST): "
+        'https://["oil painting"] Get Task Detail Endpoint (POST): https://h/v1/Task/Detail'
+    )
+    with pytest.raises(GeneratorError, match="malformed"):
+        parse_description(text, "x.md")

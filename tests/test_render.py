@@ -57,6 +57,35 @@ def _hostile_spec() -> Spec:
                 options=options,
             )
         )
+    many = tuple(Option(value=str(n), label=f'option {n} "{n}"') for n in range(3000))
+    inputs.append(
+        Input(
+            wire_name="huge",
+            python_name="huge",
+            cli_flag="--huge",
+            label="thousands of options",
+            help="",
+            wiro_type="select",
+            python_type="literal",
+            wire_type="string",
+            default="2999",
+            options=many,
+        )
+    )
+    for index in range(300 - len(inputs)):
+        inputs.append(
+            Input(
+                wire_name=f"extra{index}",
+                python_name=f"extra_{index}",
+                cli_flag=f"--extra-{index}",
+                label=f"extra {index}",
+                help="",
+                wiro_type="number",
+                python_type="int",
+                wire_type="number",
+                default=index,
+            )
+        )
     tool = replace(spec.tool, description=" ".join(HOSTILE[:8]), name=HOSTILE[0])
     package = replace(spec.package, module="hostile_pkg", distribution="hostile-pkg")
     return replace(spec, tool=tool, package=package, inputs=tuple(inputs))
@@ -122,8 +151,9 @@ print(json.dumps({{
     assert loaded["name"] == HOSTILE[0]
     assert loaded["description"] == spec.tool.description
     assert "%(prog)s" in loaded["help"]  # argparse printed it as text, not as a format
+    assert len(loaded["inputs"]) == 300
     for item, (wire, label, help_text, default, choices) in zip(
-        spec.inputs, loaded["inputs"], strict=True
+        spec.inputs[: len(HOSTILE)], loaded["inputs"], strict=False
     ):
         assert (wire, label, help_text, default) == (
             item.wire_name,
