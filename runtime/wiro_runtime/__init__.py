@@ -6,9 +6,11 @@ Names load on first use, so a generated CLI's `--help` does not pay for httpx or
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing itself is not imported: a generated CLI's --help must start fast
 if TYPE_CHECKING:
+    from typing import Any
+
     from wiro_runtime._auth import Credentials, sign
     from wiro_runtime._batch import BatchResult
     from wiro_runtime._client import AsyncClient, SyncClient
@@ -32,8 +34,8 @@ if TYPE_CHECKING:
     from wiro_runtime._events import Progress
     from wiro_runtime._files import FileInput
     from wiro_runtime._retry import RetryPolicy
-    from wiro_runtime._task import Output, StatusRules, Task, TaskHandle, TaskState
-    from wiro_runtime._tool import Choice, InputDefinition, ToolDefinition
+    from wiro_runtime._task import Output, Task, TaskHandle, TaskState
+    from wiro_runtime._tool import Choice, InputDefinition, StatusRules, ToolDefinition
     from wiro_runtime._wire import PreparedRequest
 
 _LOCATIONS = {
@@ -55,7 +57,7 @@ _LOCATIONS = {
     "RetryPolicy": "wiro_runtime._retry",
     "ProtocolError": "wiro_runtime._errors",
     "RateLimitError": "wiro_runtime._errors",
-    "StatusRules": "wiro_runtime._task",
+    "StatusRules": "wiro_runtime._tool",
     "SyncClient": "wiro_runtime._client",
     "Task": "wiro_runtime._task",
     "TaskCancelledError": "wiro_runtime._errors",

@@ -9,15 +9,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Any, ClassVar
 from urllib.parse import urlsplit
-
-import httpx
-from pydantic import BaseModel
 
 from wiro_runtime._auth import PLACEHOLDER_HEADERS, Credentials
 from wiro_runtime._batch import BatchResult, ResultCallback, failed, wire_values
@@ -68,8 +64,20 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_WAIT_TIMEOUT = 600.0
 #: How long a stop (cancel or kill) waits for the task to report task_cancel.
 STOP_CONFIRM_SECONDS = 5.0
-#: Errors that prove a request never reached the server, so even a Run may be sent again.
-_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout)
+TYPE_CHECKING = False  # httpx and pydantic load on first use: importing a client stays cheap
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
+
+    import httpx
+    from pydantic import BaseModel
+
+
+def _never_sent(exc: Exception) -> bool:
+    """Errors that prove a request never reached the server, so even a Run may be sent again."""
+    import httpx
+
+    return isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+
 
 SubmitCallback = Callable[[TaskHandle], None]
 
@@ -109,8 +117,9 @@ class _ClientCore:
     """Settings and the pure half of every operation."""
 
     tool: ClassVar[ToolDefinition]
-    #: The pydantic model generated for the tool's inputs; it validates and fills defaults.
-    input_model: ClassVar[type[BaseModel] | None] = None
+    #: "module:Class" of the pydantic model generated for the tool's inputs (loaded when first
+    #: needed); it validates and fills defaults.
+    input_model: ClassVar[type[BaseModel] | str | None] = None
 
     def __init__(
         self,
@@ -236,6 +245,8 @@ class _ClientCore:
             return False
         if status is not None:
             return status in RETRY_STATUSES
+        import httpx
+
         return isinstance(exc, httpx.TransportError | ProtocolError)
 
     @staticmethod
@@ -243,7 +254,7 @@ class _ClientCore:
         request: PreparedRequest, exc: Exception, billable: bool
     ) -> TransportError:
         message = f"{request.method} {request.url} failed: {type(exc).__name__}: {exc}"
-        if billable and not isinstance(exc, _NEVER_SENT):
+        if billable and not _never_sent(exc):
             message += (
                 "; the task may have been created and was not submitted again, to avoid paying "
                 "twice: look for it in your Wiro dashboard before retrying"
@@ -293,12 +304,24 @@ class SyncClient(_ClientCore):
             use_socket=use_socket,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(timeout=timeout, follow_redirects=True)
+        self._http_client = http_client
+        self._http_lock = threading.Lock()
+
+    @property
+    def _http(self) -> httpx.Client:
+        """The connection pool, opened on first use (once, even with batch threads)."""
+        if self._http_client is None:
+            with self._http_lock:
+                if self._http_client is None:
+                    import httpx
+
+                    self._http_client = httpx.Client(timeout=self.timeout, follow_redirects=True)
+        return self._http_client
 
     def close(self) -> None:
         """Close the connection pool if this client opened it."""
-        if self._owns_http:
-            self._http.close()
+        if self._owns_http and self._http_client is not None:
+            self._http_client.close()
 
     def __enter__(self) -> SyncClient:
         return self
@@ -315,13 +338,15 @@ class SyncClient(_ClientCore):
             return self._http.request(request.method, request.url, files=files, headers=headers)
 
     def _send(self, request: PreparedRequest, *, billable: bool = False) -> dict[str, Any]:
+        import httpx
+
         attempt = 0
         while True:
             headers = self._headers(request)
             try:
                 response = self._request(request, headers)
             except httpx.HTTPError as exc:
-                retry = isinstance(exc, _NEVER_SENT) if billable else True
+                retry = _never_sent(exc) if billable else True
                 if retry and self._retry_read(attempt, exc, None):
                     time.sleep(self.retry.delay(attempt))
                     attempt += 1
@@ -527,6 +552,8 @@ class SyncClient(_ClientCore):
             except WiroError as exc:
                 return failed(index, values, task_id, exc)
 
+        from concurrent.futures import ThreadPoolExecutor, as_completed
+
         with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
             futures = [pool.submit(one, index, values) for index, values in enumerate(items)]
             for future in as_completed(futures):
@@ -574,12 +601,21 @@ class AsyncClient(_ClientCore):
             use_socket=use_socket,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(timeout=timeout, follow_redirects=True)
+        self._http_client = http_client
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        """The connection pool, opened on first use."""
+        if self._http_client is None:
+            import httpx
+
+            self._http_client = httpx.AsyncClient(timeout=self.timeout, follow_redirects=True)
+        return self._http_client
 
     async def aclose(self) -> None:
         """Close the connection pool if this client opened it."""
-        if self._owns_http:
-            await self._http.aclose()
+        if self._owns_http and self._http_client is not None:
+            await self._http_client.aclose()
 
     async def __aenter__(self) -> AsyncClient:
         return self
@@ -598,13 +634,15 @@ class AsyncClient(_ClientCore):
             )
 
     async def _send(self, request: PreparedRequest, *, billable: bool = False) -> dict[str, Any]:
+        import httpx
+
         attempt = 0
         while True:
             headers = self._headers(request)
             try:
                 response = await self._request(request, headers)
             except httpx.HTTPError as exc:
-                retry = isinstance(exc, _NEVER_SENT) if billable else True
+                retry = _never_sent(exc) if billable else True
                 if retry and self._retry_read(attempt, exc, None):
                     await asyncio.sleep(self.retry.delay(attempt))
                     attempt += 1

@@ -19,8 +19,7 @@ WiroError
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from wiro_runtime._task import Task
 

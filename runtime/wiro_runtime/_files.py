@@ -13,11 +13,11 @@ import mimetypes
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Union
 
 from wiro_runtime._errors import InputError
+from wiro_runtime._record import Record
 from wiro_runtime._tool import InputDefinition, ToolDefinition
 
 #: What a file input accepts: a URL, a path, raw bytes or an open binary file.
@@ -37,16 +37,32 @@ def is_url(value: object) -> bool:
     return isinstance(value, str) and value.startswith(("http://", "https://"))
 
 
-@dataclass(frozen=True)
-class LocalFile:
+class LocalFile(Record):
     """Local data for one multipart part: where it comes from, its name, type and size."""
 
+    __slots__ = ("content_type", "data", "name", "path", "size", "stream")
     name: str
     content_type: str
     size: int
-    path: Path | None = None
-    data: bytes | None = None
-    stream: IO[bytes] | None = None
+    path: Path | None
+    data: bytes | None
+    stream: IO[bytes] | None
+
+    def __init__(
+        self,
+        name: str,
+        content_type: str,
+        size: int,
+        path: Path | None = None,
+        data: bytes | None = None,
+        stream: IO[bytes] | None = None,
+    ) -> None:
+        self.name = name
+        self.content_type = content_type
+        self.size = size
+        self.path = path
+        self.data = data
+        self.stream = stream
 
     def open(self) -> io.BufferedIOBase:
         """A fresh readable stream (rewound), never the whole file in memory."""
@@ -187,13 +203,18 @@ def _text(value: object) -> str:
     return str(value)
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(Record):
     """One multipart part: a text field or a file."""
 
+    __slots__ = ("file", "name", "value")
     name: str
-    value: str | None = None
-    file: LocalFile | None = None
+    value: str | None
+    file: LocalFile | None
+
+    def __init__(self, name: str, value: str | None = None, file: LocalFile | None = None) -> None:
+        self.name = name
+        self.value = value
+        self.file = file
 
     def describe(self) -> dict[str, Any]:
         if self.file is not None:

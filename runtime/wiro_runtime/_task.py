@@ -10,6 +10,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from wiro_runtime._tool import StatusRules
+
 
 class TaskState(StrEnum):
     """Where a task stands, folded from Wiro's many statuses."""
@@ -26,28 +28,17 @@ class TaskState(StrEnum):
         return self in (TaskState.SUCCEEDED, TaskState.FAILED, TaskState.CANCELLED)
 
 
-@dataclass(frozen=True)
-class StatusRules:
-    """Statuses from the tool description, completed with what Wiro's SDKs know."""
-
-    success: tuple[str, ...] = ("task_postprocess_end",)
-    cancel: tuple[str, ...] = ("task_cancel",)
-    running: tuple[str, ...] = ()
-    queued: tuple[str, ...] = ("task_queue",)
-    #: Task/Detail reports a fatal failure before the model ran with this status.
-    fatal: tuple[str, ...] = ("task_error",)
-
-    def state(self, status: str, pexit: str | None) -> TaskState:
-        """Fold a Task/Detail status and exit code into a state; unknown statuses run on."""
-        if status in self.success or status == "task_postprocess_end":
-            return TaskState.SUCCEEDED if pexit == "0" else TaskState.FAILED
-        if status in self.cancel or status == "task_cancel":
-            return TaskState.CANCELLED
-        if status in self.fatal:
-            return TaskState.FAILED
-        if status in self.queued:
-            return TaskState.QUEUED
-        return TaskState.RUNNING
+def fold_state(rules: StatusRules, status: str, pexit: str | None) -> TaskState:
+    """Fold a Task/Detail status and exit code into a state; unknown statuses run on."""
+    if status in rules.success or status == "task_postprocess_end":
+        return TaskState.SUCCEEDED if pexit == "0" else TaskState.FAILED
+    if status in rules.cancel or status == "task_cancel":
+        return TaskState.CANCELLED
+    if status in rules.fatal:
+        return TaskState.FAILED
+    if status in rules.queued:
+        return TaskState.QUEUED
+    return TaskState.RUNNING
 
 
 DEFAULT_RULES = StatusRules()
@@ -204,7 +195,7 @@ class Task:
         return cls(
             id=_text(data.get("id")) or "",
             status=status,
-            state=rules.state(status, pexit),
+            state=fold_state(rules, status, pexit),
             pexit=pexit,
             outputs=outputs,
             debug_output=_text(data.get("debugoutput")) or "",

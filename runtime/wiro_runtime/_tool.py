@@ -1,48 +1,143 @@
-"""The wire table a generated package hands to the runtime: one tool's endpoints and inputs."""
+"""The wire table a generated package hands to the runtime: one tool's endpoints and inputs.
+
+Plain slotted classes rather than dataclasses: a generated CLI loads this module to build
+`--help`, and the dataclasses import alone costs more than the whole help should.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from wiro_runtime._task import StatusRules
-
-Default = str | int | float | bool | None
+from wiro_runtime._record import Record as _Record
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(_Record):
     """One allowed value of a select input, with its label."""
 
+    __slots__ = ("label", "value")
     value: str
     label: str
 
+    def __init__(self, value: str, label: str) -> None:
+        self.value = value
+        self.label = label
 
-@dataclass(frozen=True)
-class InputDefinition:
+
+class StatusRules(_Record):
+    """Statuses from the tool description, completed with what Wiro's SDKs know."""
+
+    __slots__ = ("cancel", "fatal", "queued", "running", "success")
+    success: tuple[str, ...]
+    cancel: tuple[str, ...]
+    running: tuple[str, ...]
+    queued: tuple[str, ...]
+    #: Task/Detail reports a fatal failure before the model ran with this status.
+    fatal: tuple[str, ...]
+
+    def __init__(
+        self,
+        success: tuple[str, ...] = ("task_postprocess_end",),
+        cancel: tuple[str, ...] = ("task_cancel",),
+        running: tuple[str, ...] = (),
+        queued: tuple[str, ...] = ("task_queue",),
+        fatal: tuple[str, ...] = ("task_error",),
+    ) -> None:
+        self.success = success
+        self.cancel = cancel
+        self.running = running
+        self.queued = queued
+        self.fatal = fatal
+
+
+class InputDefinition(_Record):
     """One input: its wire name, Python name, CLI flag, types and default."""
 
+    __slots__ = (
+        "choices",
+        "cli_flag",
+        "closed_choices",
+        "default",
+        "help",
+        "label",
+        "maximum",
+        "minimum",
+        "python_name",
+        "python_type",
+        "required",
+        "step",
+        "wire_name",
+        "wire_type",
+        "wiro_type",
+    )
     wire_name: str
     python_name: str
     cli_flag: str
     python_type: str
     wire_type: str
     wiro_type: str
-    label: str = ""
-    help: str = ""
-    default: Default = None
-    required: bool = False
-    choices: tuple[Choice, ...] = ()
+    label: str
+    help: str
+    default: str | int | float | bool | None
+    required: bool
+    choices: tuple[Choice, ...]
     #: Literal inputs only accept their choices; a select without options takes any text.
-    closed_choices: bool = False
-    minimum: int | float | None = None
-    maximum: int | float | None = None
-    step: int | float | None = None
+    closed_choices: bool
+    minimum: int | float | None
+    maximum: int | float | None
+    step: int | float | None
+
+    def __init__(
+        self,
+        wire_name: str,
+        python_name: str,
+        cli_flag: str,
+        python_type: str,
+        wire_type: str,
+        wiro_type: str,
+        label: str = "",
+        help: str = "",
+        default: str | int | float | bool | None = None,
+        required: bool = False,
+        choices: tuple[Choice, ...] = (),
+        closed_choices: bool = False,
+        minimum: int | float | None = None,
+        maximum: int | float | None = None,
+        step: int | float | None = None,
+    ) -> None:
+        self.wire_name = wire_name
+        self.python_name = python_name
+        self.cli_flag = cli_flag
+        self.python_type = python_type
+        self.wire_type = wire_type
+        self.wiro_type = wiro_type
+        self.label = label
+        self.help = help
+        self.default = default
+        self.required = required
+        self.choices = choices
+        self.closed_choices = closed_choices
+        self.minimum = minimum
+        self.maximum = maximum
+        self.step = step
 
 
-@dataclass(frozen=True)
-class ToolDefinition:
+class ToolDefinition(_Record):
     """Everything the runtime needs to call one tool and build its CLI."""
 
+    __slots__ = (
+        "base_url",
+        "cancel_path",
+        "command",
+        "description",
+        "detail_path",
+        "examples",
+        "inputs",
+        "kill_path",
+        "name",
+        "owner",
+        "run_path",
+        "slug",
+        "socket_url",
+        "statuses",
+    )
     owner: str
     slug: str
     name: str
@@ -50,14 +145,46 @@ class ToolDefinition:
     command: str
     base_url: str
     run_path: str
-    detail_path: str = "/Task/Detail"
-    cancel_path: str = "/Task/Cancel"
-    kill_path: str = "/Task/Kill"
-    socket_url: str = "wss://socket.wiro.ai/v1"
-    inputs: tuple[InputDefinition, ...] = ()
-    statuses: StatusRules = field(default_factory=StatusRules)
+    detail_path: str
+    cancel_path: str
+    kill_path: str
+    socket_url: str
+    inputs: tuple[InputDefinition, ...]
+    statuses: StatusRules
     #: The tool's own example runs, as `run` arguments (flag, value, ...).
-    examples: tuple[tuple[str, ...], ...] = ()
+    examples: tuple[tuple[str, ...], ...]
+
+    def __init__(
+        self,
+        owner: str,
+        slug: str,
+        name: str,
+        description: str,
+        command: str,
+        base_url: str,
+        run_path: str,
+        detail_path: str = "/Task/Detail",
+        cancel_path: str = "/Task/Cancel",
+        kill_path: str = "/Task/Kill",
+        socket_url: str = "wss://socket.wiro.ai/v1",
+        inputs: tuple[InputDefinition, ...] = (),
+        statuses: StatusRules | None = None,
+        examples: tuple[tuple[str, ...], ...] = (),
+    ) -> None:
+        self.owner = owner
+        self.slug = slug
+        self.name = name
+        self.description = description
+        self.command = command
+        self.base_url = base_url
+        self.run_path = run_path
+        self.detail_path = detail_path
+        self.cancel_path = cancel_path
+        self.kill_path = kill_path
+        self.socket_url = socket_url
+        self.inputs = inputs
+        self.statuses = statuses if statuses is not None else StatusRules()
+        self.examples = examples
 
     @property
     def key(self) -> str:

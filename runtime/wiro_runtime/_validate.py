@@ -5,15 +5,30 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel
-from pydantic import ValidationError as PydanticValidationError
-
 from wiro_runtime._errors import InputError
 from wiro_runtime._tool import ToolDefinition
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+_loaded: dict[str, type[BaseModel]] = {}
+
+
+def load_model(reference: type[BaseModel] | str | None) -> type[BaseModel] | None:
+    """The model class a reference names, imported once."""
+    if reference is None or not isinstance(reference, str):
+        return reference
+    if reference not in _loaded:
+        import importlib
+
+        module, _, name = reference.partition(":")
+        _loaded[reference] = getattr(importlib.import_module(module), name)
+    return _loaded[reference]
+
 
 def validate_inputs(
-    model: type[BaseModel] | None, tool: ToolDefinition, values: Mapping[str, object]
+    reference: type[BaseModel] | str | None, tool: ToolDefinition, values: Mapping[str, object]
 ) -> dict[str, Any]:
     """Validated values keyed by wire name, defaults filled in, unset inputs left out."""
     known = {item.wire_name for item in tool.inputs}
@@ -24,8 +39,11 @@ def validate_inputs(
             f"its inputs are {', '.join(item.wire_name for item in tool.inputs)}"
         )
     given = {name: value for name, value in values.items() if value is not None}
+    model = load_model(reference)
     if model is None:
         return given
+    from pydantic import ValidationError as PydanticValidationError
+
     try:
         instance = model.model_validate(given)
     except PydanticValidationError as exc:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import quote
 
 from wiro_runtime._errors import InputError
-from wiro_runtime._files import LocalFile, Part, multipart_parts
+from wiro_runtime._files import MAX_FILE_BYTES, LocalFile, Part, multipart_parts, split_files
+from wiro_runtime._record import Record
 from wiro_runtime._tool import InputDefinition, ToolDefinition
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 JSON_CONTENT_TYPE = "application/json"
 
@@ -22,19 +25,38 @@ def join_url(base_url: str, path: str) -> str:
     return base_url.rstrip("/") + "/" + "/".join(segments)
 
 
-@dataclass(frozen=True)
-class PreparedRequest:
+class PreparedRequest(Record):
     """A request before auth headers are added; what `--dry-run` prints.
 
     `encoding` is "json", or "multipart" when local files go along as `parts`.
     """
 
+    __slots__ = ("body", "encoding", "headers", "method", "parts", "url")
     method: str
     url: str
     body: Mapping[str, Any]
-    encoding: str = "json"
-    headers: Mapping[str, str] = field(default_factory=lambda: {"content-type": JSON_CONTENT_TYPE})
-    parts: tuple[Part, ...] = ()
+    encoding: str
+    headers: Mapping[str, str]
+    parts: tuple[Part, ...]
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        body: Mapping[str, Any],
+        encoding: str = "json",
+        headers: Mapping[str, str] | None = None,
+        parts: tuple[Part, ...] = (),
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.body = body
+        self.encoding = encoding
+        self.headers = {"content-type": JSON_CONTENT_TYPE} if headers is None else headers
+        self.parts = parts
+
+    def __hash__(self) -> int:
+        return id(self)
 
     def content(self) -> bytes:
         """The body bytes as sent."""
@@ -103,6 +125,53 @@ def encode_value(item: InputDefinition, value: object) -> Any:
     raise InputError(f"{item.python_name}: unknown wire type {wire_type!r}")
 
 
+def _check_constraints(item: InputDefinition, value: object) -> None:
+    """Bounds from /Tool/Detail and the colour format: the checks the CLI does without pydantic."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if item.minimum is not None and value < item.minimum:
+            raise InputError(
+                f"{item.python_name}: {value} is below the minimum {item.minimum}",
+                input_name=item.python_name,
+            )
+        if item.maximum is not None and value > item.maximum:
+            raise InputError(
+                f"{item.python_name}: {value} is above the maximum {item.maximum}",
+                input_name=item.python_name,
+            )
+    if item.wiro_type == "colorpicker" and isinstance(value, str):
+        import re
+
+        if not re.fullmatch(r"#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})", value):
+            raise InputError(
+                f"{item.python_name}: {value!r} is not a colour like #ff8800",
+                input_name=item.python_name,
+            )
+
+
+def fill_defaults(tool: ToolDefinition, values: Mapping[str, object]) -> dict[str, object]:
+    """Values with each missing input's default, as the generated model would fill them."""
+    filled = dict(values)
+    for item in tool.inputs:
+        if filled.get(item.wire_name) is None and item.default is not None:
+            filled[item.wire_name] = item.default
+    return filled
+
+
+def prepare_offline(
+    tool: ToolDefinition,
+    values: Mapping[str, object],
+    *,
+    base_url: str,
+    callback_url: str | None = None,
+    limit: int = MAX_FILE_BYTES,
+) -> PreparedRequest:
+    """The Run request from the wire table alone, without pydantic or httpx: for fast dry runs."""
+    plain, files = split_files(tool, values, limit)
+    return run_request(
+        tool, encode_inputs(tool, fill_defaults(tool, plain)), base_url, callback_url, files
+    )
+
+
 def encode_inputs(tool: ToolDefinition, values: Mapping[str, object]) -> dict[str, Any]:
     """The Run body from validated values keyed by wire name.
 
@@ -124,6 +193,7 @@ def encode_inputs(tool: ToolDefinition, values: Mapping[str, object]) -> dict[st
                     f"{item.python_name}: {wrong[0]!r} is not one of {', '.join(sorted(allowed))}",
                     input_name=item.python_name,
                 )
+        _check_constraints(item, value)
         body[item.wire_name] = encode_value(item, value)
     unknown = sorted(set(values) - {item.wire_name for item in tool.inputs})
     if unknown:

@@ -24,17 +24,17 @@ import os
 import shlex
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
 
-from wiro_runtime._curl import curl_script
 from wiro_runtime._errors import ConfigurationError
-from wiro_runtime._progress import Reporter, choose_mode
 from wiro_runtime._tool import InputDefinition, ToolDefinition
 
+TYPE_CHECKING = False  # no typing import: `--help` must start fast
 if TYPE_CHECKING:
+    from typing import Any, NoReturn
+
     from wiro_runtime._batch import BatchResult
     from wiro_runtime._client import SyncClient
+    from wiro_runtime._progress import Reporter
     from wiro_runtime._task import Task
 
 EXIT_OK = 0
@@ -311,6 +311,8 @@ def _client(client_path: str, args: argparse.Namespace) -> SyncClient:
 
 
 def _reporter(args: argparse.Namespace, label: str) -> Reporter:
+    from wiro_runtime._progress import Reporter, choose_mode
+
     return Reporter(choose_mode(getattr(args, "quiet", False)), label)
 
 
@@ -332,6 +334,8 @@ def _follow(
 
 def _finish(client: SyncClient, task: Task, args: argparse.Namespace) -> int:
     """Save (or list) the outputs of a finished task and print them."""
+    from pathlib import Path
+
     paths: list[Path] = []
     if not args.no_download:
         directory = Path(args.output_dir or Path("wiro-output") / task.id)
@@ -396,17 +400,32 @@ def _input_values(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _offline(tool: ToolDefinition, args: argparse.Namespace) -> int:
+    """`--dry-run` and `--print-curl` from the wire table: no httpx, no pydantic, fast."""
+    from wiro_runtime._auth import PLACEHOLDER_HEADERS
+    from wiro_runtime._wire import prepare_offline
+
+    base_url = (args.base_url or os.environ.get("WIRO_BASE_URL") or tool.base_url).rstrip("/")
+    if not base_url.startswith(("http://", "https://")):
+        raise ConfigurationError(f"base URL {base_url!r} must start with http:// or https://")
+    request = prepare_offline(
+        tool, _input_values(args), base_url=base_url, callback_url=args.callback_url
+    )
+    if args.dry_run:
+        print(json.dumps(request.describe(PLACEHOLDER_HEADERS), indent=2, ensure_ascii=False))
+    else:
+        from wiro_runtime._curl import curl_script
+
+        print(curl_script(request), end="")
+    return EXIT_OK
+
+
 def _command_run(tool: ToolDefinition, client_path: str, args: argparse.Namespace) -> int:
+    if args.dry_run or args.print_curl:
+        return _offline(tool, args)
     client = _client(client_path, args)
     try:
         values = _input_values(args)
-        if args.dry_run:
-            request = client.describe_run(values, callback_url=args.callback_url)
-            print(json.dumps(request, indent=2, ensure_ascii=False))
-            return EXIT_OK
-        if args.print_curl:
-            print(curl_script(client.prepare_run(values, callback_url=args.callback_url)), end="")
-            return EXIT_OK
         if args.batch:
             return _command_batch(client, values, args)
         try:
@@ -438,6 +457,8 @@ def _command_run(tool: ToolDefinition, client_path: str, args: argparse.Namespac
 
 def _read_batch(source: str) -> list[tuple[int, dict[str, Any] | str]]:
     """Each non-empty line as an object, or as the reason it is not one."""
+    from pathlib import Path
+
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
     except OSError as exc:
@@ -460,6 +481,8 @@ def _read_batch(source: str) -> list[tuple[int, dict[str, Any] | str]]:
 
 def _command_batch(client: SyncClient, defaults: dict[str, Any], args: argparse.Namespace) -> int:
     """`run --batch`: one JSON line per task on stdout as each finishes, one progress bar."""
+    from pathlib import Path
+
     entries = _read_batch(args.batch)
     good = [(index, data) for index, (_, data) in enumerate(entries) if isinstance(data, dict)]
     reporter = _reporter(args, "batch")
@@ -498,6 +521,7 @@ def _command_batch(client: SyncClient, defaults: dict[str, Any], args: argparse.
 
 
 def _command_task(tool: ToolDefinition, client_path: str, args: argparse.Namespace) -> int:
+
     client = _client(client_path, args)
     try:
         if args.command == "wait":

@@ -12,7 +12,6 @@ from wiro_runtime import FileInput, Task, TaskHandle
 from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
 from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
 
-from ._models import ImageToVideoKlingaiV16Input
 from ._tool import TOOL
 
 __all__ = [
@@ -52,7 +51,7 @@ class Client(_SyncBase):
     """
 
     tool = TOOL
-    input_model = ImageToVideoKlingaiV16Input
+    input_model = "klingai_image_to_video_klingai_v1_6._models:ImageToVideoKlingaiV16Input"
 
     def run(
         self,
@@ -159,7 +158,7 @@ class AsyncClient(_AsyncBase):
     """Asyncio client of klingai/image-to-video-klingai-v1.6; the same methods as `Client`, awaitable."""
 
     tool = TOOL
-    input_model = ImageToVideoKlingaiV16Input
+    input_model = "klingai_image_to_video_klingai_v1_6._models:ImageToVideoKlingaiV16Input"
 
     async def run(
         self,

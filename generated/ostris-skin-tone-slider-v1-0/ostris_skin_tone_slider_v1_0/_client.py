@@ -12,7 +12,6 @@ from wiro_runtime import FileInput, Task, TaskHandle
 from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
 from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
 
-from ._models import SkinToneSliderV10Input
 from ._tool import TOOL
 
 __all__ = [
@@ -28,7 +27,7 @@ class Client(_SyncBase):
     """
 
     tool = TOOL
-    input_model = SkinToneSliderV10Input
+    input_model = "ostris_skin_tone_slider_v1_0._models:SkinToneSliderV10Input"
 
     def run(
         self,
@@ -149,7 +148,7 @@ class AsyncClient(_AsyncBase):
     """Asyncio client of Ostris/Skin Tone Slider v1.0; the same methods as `Client`, awaitable."""
 
     tool = TOOL
-    input_model = SkinToneSliderV10Input
+    input_model = "ostris_skin_tone_slider_v1_0._models:SkinToneSliderV10Input"
 
     async def run(
         self,

@@ -12,7 +12,6 @@ from wiro_runtime import FileInput, Task, TaskHandle
 from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
 from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
 
-from ._models import QwenImageFastInput
 from ._tool import TOOL
 
 __all__ = [
@@ -32,7 +31,7 @@ class Client(_SyncBase):
     """
 
     tool = TOOL
-    input_model = QwenImageFastInput
+    input_model = "qwen_qwen_image_fast._models:QwenImageFastInput"
 
     def run(
         self,
@@ -118,7 +117,7 @@ class AsyncClient(_AsyncBase):
     """Asyncio client of Qwen/Qwen-Image-Fast; the same methods as `Client`, awaitable."""
 
     tool = TOOL
-    input_model = QwenImageFastInput
+    input_model = "qwen_qwen_image_fast._models:QwenImageFastInput"
 
     async def run(
         self,

@@ -12,7 +12,6 @@ from wiro_runtime import FileInput, Task, TaskHandle
 from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
 from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
 
-from ._models import ImageToImageGen4ImageInput
 from ._tool import TOOL
 
 __all__ = [
@@ -53,7 +52,7 @@ class Client(_SyncBase):
     """
 
     tool = TOOL
-    input_model = ImageToImageGen4ImageInput
+    input_model = "runway_image_to_image_gen4_image._models:ImageToImageGen4ImageInput"
 
     def run(
         self,
@@ -160,7 +159,7 @@ class AsyncClient(_AsyncBase):
     """Asyncio client of Runway/image-to-image-gen4-image; the same methods as `Client`, awaitable."""
 
     tool = TOOL
-    input_model = ImageToImageGen4ImageInput
+    input_model = "runway_image_to_image_gen4_image._models:ImageToImageGen4ImageInput"
 
     async def run(
         self,

@@ -12,7 +12,6 @@ from wiro_runtime import FileInput, Task, TaskHandle
 from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
 from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
 
-from ._models import AnimateDiffInput
 from ._tool import TOOL
 
 __all__ = [
@@ -28,7 +27,7 @@ class Client(_SyncBase):
     """
 
     tool = TOOL
-    input_model = AnimateDiffInput
+    input_model = "wiro_animate_diff._models:AnimateDiffInput"
 
     def run(
         self,
@@ -114,7 +113,7 @@ class AsyncClient(_AsyncBase):
     """Asyncio client of wiro/animate-diff; the same methods as `Client`, awaitable."""
 
     tool = TOOL
-    input_model = AnimateDiffInput
+    input_model = "wiro_animate_diff._models:AnimateDiffInput"
 
     async def run(
         self,

@@ -12,7 +12,6 @@ from wiro_runtime import FileInput, Task, TaskHandle
 from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
 from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
 
-from ._models import AvatarmotionInput
 from ._tool import TOOL
 
 __all__ = [
@@ -28,7 +27,7 @@ class Client(_SyncBase):
     """
 
     tool = TOOL
-    input_model = AvatarmotionInput
+    input_model = "wiro_avatarmotion._models:AvatarmotionInput"
 
     def run(
         self,
@@ -121,7 +120,7 @@ class AsyncClient(_AsyncBase):
     """Asyncio client of wiro/avatarmotion; the same methods as `Client`, awaitable."""
 
     tool = TOOL
-    input_model = AvatarmotionInput
+    input_model = "wiro_avatarmotion._models:AvatarmotionInput"
 
     async def run(
         self,

@@ -12,7 +12,6 @@ from wiro_runtime import FileInput, Task, TaskHandle
 from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
 from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
 
-from ._models import ControlnetSdInput
 from ._tool import TOOL
 
 __all__ = [
@@ -43,7 +42,7 @@ class Client(_SyncBase):
     """
 
     tool = TOOL
-    input_model = ControlnetSdInput
+    input_model = "wiro_controlnet_sd._models:ControlnetSdInput"
 
     def run(
         self,
@@ -122,7 +121,7 @@ class AsyncClient(_AsyncBase):
     """Asyncio client of wiro/controlnet-sd; the same methods as `Client`, awaitable."""
 
     tool = TOOL
-    input_model = ControlnetSdInput
+    input_model = "wiro_controlnet_sd._models:ControlnetSdInput"
 
     async def run(
         self,

@@ -12,7 +12,6 @@ from wiro_runtime import FileInput, Task, TaskHandle
 from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
 from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
 
-from ._models import KokoroTtsInput
 from ._tool import TOOL
 
 __all__ = [
@@ -28,7 +27,7 @@ class Client(_SyncBase):
     """
 
     tool = TOOL
-    input_model = KokoroTtsInput
+    input_model = "wiro_kokoro_tts._models:KokoroTtsInput"
 
     def run(
         self,
@@ -100,7 +99,7 @@ class AsyncClient(_AsyncBase):
     """Asyncio client of wiro/kokoro_tts; the same methods as `Client`, awaitable."""
 
     tool = TOOL
-    input_model = KokoroTtsInput
+    input_model = "wiro_kokoro_tts._models:KokoroTtsInput"
 
     async def run(
         self,

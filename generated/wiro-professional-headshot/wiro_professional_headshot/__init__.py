@@ -9,9 +9,11 @@ Names load on first use, so the CLI starts without importing httpx or pydantic.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing itself is not imported, so the CLI starts fast
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
     from ._client import Background as Background

@@ -12,7 +12,6 @@ from wiro_runtime import FileInput, Task, TaskHandle
 from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
 from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
 
-from ._models import ProfessionalHeadshotInput
 from ._tool import TOOL
 
 __all__ = [
@@ -79,7 +78,7 @@ class Client(_SyncBase):
     """
 
     tool = TOOL
-    input_model = ProfessionalHeadshotInput
+    input_model = "wiro_professional_headshot._models:ProfessionalHeadshotInput"
 
     def run(
         self,
@@ -186,7 +185,7 @@ class AsyncClient(_AsyncBase):
     """Asyncio client of wiro/professional-headshot; the same methods as `Client`, awaitable."""
 
     tool = TOOL
-    input_model = ProfessionalHeadshotInput
+    input_model = "wiro_professional_headshot._models:ProfessionalHeadshotInput"
 
     async def run(
         self,

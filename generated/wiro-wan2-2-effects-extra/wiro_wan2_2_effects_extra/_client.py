@@ -12,7 +12,6 @@ from wiro_runtime import FileInput, Task, TaskHandle
 from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
 from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
 
-from ._models import Wan22EffectsExtraInput
 from ._tool import TOOL
 
 __all__ = [
@@ -77,7 +76,7 @@ class Client(_SyncBase):
     """
 
     tool = TOOL
-    input_model = Wan22EffectsExtraInput
+    input_model = "wiro_wan2_2_effects_extra._models:Wan22EffectsExtraInput"
 
     def run(
         self,
@@ -156,7 +155,7 @@ class AsyncClient(_AsyncBase):
     """Asyncio client of wiro/wan2-2-effects-extra; the same methods as `Client`, awaitable."""
 
     tool = TOOL
-    input_model = Wan22EffectsExtraInput
+    input_model = "wiro_wan2_2_effects_extra._models:Wan22EffectsExtraInput"
 
     async def run(
         self,

@@ -12,7 +12,6 @@ from wiro_runtime import FileInput, Task, TaskHandle
 from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
 from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
 
-from ._models import ImageInpaintingSdInput
 from ._tool import TOOL
 
 __all__ = [
@@ -93,7 +92,7 @@ class Client(_SyncBase):
     """
 
     tool = TOOL
-    input_model = ImageInpaintingSdInput
+    input_model = "wiro_image_inpainting_sd._models:ImageInpaintingSdInput"
 
     def run(
         self,
@@ -256,7 +255,7 @@ class AsyncClient(_AsyncBase):
     """Asyncio client of wiro/image-inpainting-sd; the same methods as `Client`, awaitable."""
 
     tool = TOOL
-    input_model = ImageInpaintingSdInput
+    input_model = "wiro_image_inpainting_sd._models:ImageInpaintingSdInput"
 
     async def run(
         self,

@@ -12,7 +12,6 @@ from wiro_runtime import FileInput, Task, TaskHandle
 from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
 from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
 
-from ._models import SampleToolV20Input
 from ._tool import TOOL
 
 __all__ = [
@@ -52,7 +51,7 @@ class Client(_SyncBase):
     """
 
     tool = TOOL
-    input_model = SampleToolV20Input
+    input_model = "acme_sample_tool_v2_0._models:SampleToolV20Input"
 
     def run(
         self,
@@ -187,7 +186,7 @@ class AsyncClient(_AsyncBase):
     """Asyncio client of acme/sample-tool-v2.0; the same methods as `Client`, awaitable."""
 
     tool = TOOL
-    input_model = SampleToolV20Input
+    input_model = "acme_sample_tool_v2_0._models:SampleToolV20Input"
 
     async def run(
         self,
