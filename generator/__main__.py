@@ -42,9 +42,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("generate", help="regenerate every package from the specs")
     commands.add_parser("check", help="exit 1 with a diff when generated files are stale")
-    for sub in commands.choices.values():
+    for name, sub in commands.choices.items():
         sub.add_argument("--specs", type=Path, default=Path("specs"), help="spec directory")
         sub.add_argument("--out", type=Path, default=Path("generated"), help="output directory")
+        if name != "add":
+            sub.add_argument(
+                "--cache",
+                type=Path,
+                help="cache of rendered packages (default: .wiro-cache beside --out); entries "
+                "are keyed by the spec and the generator's own code, so they are never stale",
+            )
+            sub.add_argument("--no-cache", action="store_true", help="render everything anew")
     return parser
 
 
@@ -75,15 +83,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
                 return EXIT_INPUT
             return EXIT_OK
+        cache = None
+        if args.command != "add" and not args.no_cache:
+            from generator.cache import RenderCache
+
+            cache = RenderCache(args.cache) if args.cache else pipeline.default_cache(args.out)
         if args.command == "generate":
-            outcome = pipeline.generate(args.specs, args.out)
+            outcome = pipeline.generate(args.specs, args.out, cache=cache)
             for package in outcome.written:
                 print(f"wrote {args.out / package}")
             for package in outcome.removed:
                 print(f"removed {args.out / package} (its spec is gone)")
             print(f"{len(outcome.written)} written, {len(outcome.unchanged)} unchanged")
             return EXIT_OK
-        result = pipeline.check(args.specs, args.out)
+        result = pipeline.check(args.specs, args.out, cache=cache)
         if result.clean:
             print(f"{args.out} is up to date with {args.specs}")
             return EXIT_OK

@@ -6,13 +6,16 @@ leaves `specs/` and the output directory as they were.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
 from generator import naming
+from generator.cache import RenderCache, cache_key
 from generator.errors import GeneratorError, Location
 from generator.format import format_files
 from generator.output import (
@@ -25,7 +28,7 @@ from generator.output import (
 )
 from generator.parse import parse_description, parse_tool_detail
 from generator.render import render_package
-from generator.spec import Source, Spec, dump_spec, load_spec
+from generator.spec import Source, Spec, dump_spec, load_spec, parse_spec_text
 
 
 @dataclass(frozen=True)
@@ -58,15 +61,91 @@ def load_specs(specs_dir: Path) -> list[Spec]:
 
 
 def _check_distinct(specs: Iterable[Spec]) -> None:
+    _check_names((spec.key, spec.package.distribution, spec.package.module) for spec in specs)
+
+
+def _check_names(entries: Iterable[tuple[str, str, str]]) -> None:
     owners: dict[str, str] = {}
-    for spec in specs:
-        for name in (spec.package.distribution, spec.package.module):
-            other = owners.setdefault(name.lower(), spec.key)
-            if other != spec.key:
+    for key, distribution, module in entries:
+        for name in (distribution, module):
+            other = owners.setdefault(name.lower(), key)
+            if other != key:
                 raise GeneratorError(
-                    f"tools {other} and {spec.key} both want the package name {name!r}",
+                    f"tools {other} and {key} both want the package name {name!r}",
                     hint="edit package.distribution and package.module in one of the two specs",
                 )
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One spec's package, rendered and formatted."""
+
+    key: str
+    distribution: str
+    module: str
+    files: dict[str, str]
+
+
+def _render_text(spec_text: str, filename: str) -> Rendered | str:
+    """Parse and render one spec; runs in worker processes, so errors come back as text."""
+    try:
+        spec = parse_spec_text(spec_text, filename)
+        files = format_files(render_package(spec))
+    except GeneratorError as exc:
+        return str(exc)
+    return Rendered(spec.key, spec.package.distribution, spec.package.module, files)
+
+
+def _package_of(files: dict[str, str]) -> tuple[str, str]:
+    """(distribution, module) from a cached render's paths."""
+    distribution = next(iter(files)).split("/", 1)[0]
+    module = next(path.split("/")[1] for path in files if path.endswith("/_tool.py"))
+    return distribution, module
+
+
+def render_spec_files(
+    paths: Sequence[Path], cache: RenderCache | None = None, workers: int | None = None
+) -> list[Rendered]:
+    """Render every spec file, from the cache where it can, in parallel where it must."""
+    texts: list[str] = []
+    for path in paths:
+        try:
+            texts.append(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise GeneratorError(
+                f"cannot read spec: {exc.strerror}", location=Location(file=str(path))
+            ) from None
+    results: list[Rendered | None] = [None] * len(paths)
+    missing: list[int] = []
+    for index, text in enumerate(texts):
+        files = cache.get(cache_key(text)) if cache is not None else None
+        if files:
+            distribution, module = _package_of(files)
+            results[index] = Rendered(str(paths[index]), distribution, module, files)
+        else:
+            missing.append(index)
+    workers = workers if workers is not None else min(os.cpu_count() or 1, len(missing))
+    if workers > 1 and len(missing) >= 4:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            done = list(
+                pool.map(
+                    _render_text,
+                    [texts[i] for i in missing],
+                    [str(paths[i]) for i in missing],
+                    chunksize=max(1, len(missing) // (workers * 4)),
+                )
+            )
+    else:
+        done = [_render_text(texts[i], str(paths[i])) for i in missing]
+    for index, outcome in zip(missing, done, strict=True):
+        if isinstance(outcome, str):
+            raise GeneratorError(outcome)
+        results[index] = outcome
+        if cache is not None:
+            cache.put(cache_key(texts[index]), outcome.files)
+    rendered = [result for result in results if result is not None]
+    _check_names((r.key, r.distribution, r.module) for r in rendered)
+    return rendered
 
 
 def render_specs(specs: Iterable[Spec]) -> dict[str, str]:
@@ -77,16 +156,20 @@ def render_specs(specs: Iterable[Spec]) -> dict[str, str]:
     return files
 
 
-def generate(specs_dir: Path, out_dir: Path) -> Outcome:
+def default_cache(out_dir: Path) -> RenderCache:
+    """`.wiro-cache` beside the output directory."""
+    return RenderCache(out_dir.resolve().parent / ".wiro-cache")
+
+
+def generate(specs_dir: Path, out_dir: Path, *, cache: RenderCache | None = None) -> Outcome:
     """Regenerate every package from the specs; stale generated packages are removed."""
-    specs = load_specs(specs_dir)
-    files = render_specs(specs)
+    rendered = render_spec_files(find_specs(specs_dir), cache)
     written: list[str] = []
     unchanged: list[str] = []
-    for spec in specs:
-        package = spec.package.distribution
-        (written if replace_package(out_dir, package, files) else unchanged).append(package)
-    wanted = {spec.package.distribution for spec in specs}
+    for item in rendered:
+        target = written if replace_package(out_dir, item.distribution, item.files) else unchanged
+        target.append(item.distribution)
+    wanted = {item.distribution for item in rendered}
     stale = (
         [
             entry.name
@@ -100,9 +183,12 @@ def generate(specs_dir: Path, out_dir: Path) -> Outcome:
     return Outcome(written=tuple(written), unchanged=tuple(unchanged), removed=tuple(removed))
 
 
-def check(specs_dir: Path, out_dir: Path) -> CheckResult:
+def check(specs_dir: Path, out_dir: Path, *, cache: RenderCache | None = None) -> CheckResult:
     """Compare what the specs render to with the output directory."""
-    return diff_files(render_specs(load_specs(specs_dir)), out_dir)
+    files: dict[str, str] = {}
+    for item in render_spec_files(find_specs(specs_dir), cache):
+        files.update(item.files)
+    return diff_files(files, out_dir)
 
 
 def add(

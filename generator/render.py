@@ -26,7 +26,7 @@ RUNTIME_REQUIREMENT = "wiro-runtime>=0.1,<0.2"
 PYDANTIC_REQUIREMENT = "pydantic>=2.6,<3"
 
 
-def _templates_dir() -> Path:
+def templates_dir() -> Path:
     here = Path(__file__).resolve().parent
     for candidate in (here.parent / "templates", here / "_templates"):
         if candidate.is_dir():
@@ -229,7 +229,7 @@ def _docs_default(item: Input) -> str:
 @cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(_templates_dir())),
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

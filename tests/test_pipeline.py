@@ -190,9 +190,27 @@ def test_pipeline_stages_import_in_one_direction() -> None:
         "render",
         "format",
         "output",
+        "cache",
         "pipeline",
     ]
     for position, stage in enumerate(order):
         imported = _generator_imports((ROOT / "generator" / f"{stage}.py").read_text())
         later = imported & set(order[position:])
         assert not later, f"generator/{stage}.py imports itself or a later stage: {later}"
+
+
+def test_the_render_cache_follows_the_spec(workspace: Path) -> None:
+    cache = workspace / ".wiro-cache"
+    entries = sorted(cache.rglob("*.json"))
+    assert len(entries) == 0  # `add` renders directly
+    assert generator("check", cwd=workspace).returncode == 0
+    entries = sorted(cache.rglob("*.json"))
+    assert len(entries) == 1
+    entries[0].write_text("{not json")  # a damaged entry is only a miss
+    assert generator("check", cwd=workspace).returncode == 0
+    spec = workspace / "specs/wiro/image-inpainting-sd.yaml"
+    spec.write_text(spec.read_text().replace("python_name: seed", "python_name: seed_value"))
+    stale = generator("check", cwd=workspace)
+    assert stale.returncode == 1 and "seed_value" in stale.stdout
+    assert generator("generate", "--no-cache", cwd=workspace).returncode == 0
+    assert len(sorted(cache.rglob("*.json"))) == 2

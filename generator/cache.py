@@ -1,0 +1,69 @@
+"""A content-addressed cache of rendered packages, so unchanged specs skip rendering and black.
+
+The key is a hash of the spec's text and of everything else that shapes the output: the
+generator's own source, the templates, and the versions of black and datamodel-code-generator.
+A stale entry can therefore never be served; the cache only ever saves time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from generator.output import write_text_atomic
+
+_GENERATOR_DIR = Path(__file__).resolve().parent
+
+
+@cache
+def fingerprint() -> str:
+    """A hash of the generator's code, its templates and the formatters it runs."""
+    from generator.render import templates_dir
+
+    digest = hashlib.sha256()
+    for directory in (_GENERATOR_DIR, templates_dir()):
+        for path in sorted(directory.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".jinja"):
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    for package in ("black", "datamodel-code-generator", "jinja2"):
+        try:
+            digest.update(f"{package}={version(package)}".encode())
+        except PackageNotFoundError:
+            digest.update(package.encode())
+    return digest.hexdigest()
+
+
+def cache_key(spec_text: str) -> str:
+    return hashlib.sha256((fingerprint() + "\0" + spec_text).encode("utf-8")).hexdigest()
+
+
+class RenderCache:
+    """Rendered files by key, one JSON file per entry, written atomically."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> dict[str, str] | None:
+        try:
+            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        files = data.get("files") if isinstance(data, dict) else None
+        if not isinstance(files, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in files.items()
+        ):
+            return None
+        return files
+
+    def put(self, key: str, files: dict[str, str]) -> None:
+        try:
+            write_text_atomic(self._path(key), json.dumps({"files": files}, ensure_ascii=False))
+        except OSError:
+            pass  # a cache that cannot be written only costs time
