@@ -7,6 +7,7 @@ A stale entry can therefore never be served; the cache only ever saves time.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from functools import cache
@@ -63,7 +64,5 @@ class RenderCache:
         return files
 
     def put(self, key: str, files: dict[str, str]) -> None:
-        try:
+        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
             write_text_atomic(self._path(key), json.dumps({"files": files}, ensure_ascii=False))
-        except OSError:
-            pass  # a cache that cannot be written only costs time

@@ -112,11 +112,7 @@ def replace_package(out: Path, package: str, files: Mapping[str, str]) -> bool:
     target = out / package
     prefix = f"{package}/"
     wanted = {path[len(prefix) :]: text for path, text in files.items() if path.startswith(prefix)}
-    current = {
-        path[len(prefix) :]: text
-        for path, text in files_on_disk(out).items()
-        if path.startswith(prefix)
-    }
+    current = files_on_disk(target)  # this package only: generate stays linear in tools
     if wanted == current:
         return False
     if target.exists() and not is_generated_package(target):

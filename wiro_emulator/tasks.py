@@ -67,6 +67,10 @@ class EmulatedTask:
         step = int(running / self.plan.run_seconds * (len(RUN_SEQUENCE) - 1))
         return RUN_SEQUENCE[min(step, len(RUN_SEQUENCE) - 2)]
 
+    def planned_end(self) -> float:
+        """When the plan makes the task end (unless it is stopped)."""
+        return self.created + self.plan.queue_seconds + self.plan.run_seconds
+
     def run_fraction(self, now: float | None = None) -> float:
         """How much of the running time has passed, 0 to 1."""
         elapsed = (now if now is not None else time.time()) - self.created - self.plan.queue_seconds
@@ -121,6 +125,8 @@ class EmulatedTask:
             "totalcost": (
                 "0.0035" if status == "task_postprocess_end" and self.pexit() == "0" else "0"
             ),
+            # not in Wiro's answers: the emulator's exact planned end, for latency benchmarks
+            "emulatorplannedend": f"{self.planned_end():.6f}",
             "modelslugowner": self.owner,
             "modelslugproject": self.slug,
         }

@@ -5,8 +5,6 @@ Names load on first use, so a generated CLI's `--help` does not pay for httpx or
 
 from __future__ import annotations
 
-import importlib
-
 TYPE_CHECKING = False  # typing itself is not imported: a generated CLI's --help must start fast
 if TYPE_CHECKING:
     from typing import Any
@@ -113,6 +111,8 @@ def __getattr__(name: str) -> Any:
     module = _LOCATIONS.get(name)
     if module is None:
         raise AttributeError(f"module 'wiro_runtime' has no attribute {name!r}")
+    import importlib
+
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value

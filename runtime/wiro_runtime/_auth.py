@@ -62,11 +62,3 @@ class Credentials:
                 f"(and {API_SECRET_ENV} for signature-based projects)"
             )
         return cls(api_key=key, api_secret=secret or None)
-
-
-#: What `--dry-run` and docs show instead of real secrets.
-PLACEHOLDER_HEADERS = {
-    "x-api-key": "<WIRO_API_KEY>",
-    "x-nonce": "<NONCE>",
-    "x-signature": "<HMAC-SHA256(key=WIRO_API_KEY, message=WIRO_API_SECRET + NONCE)>",
-}

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from wiro_runtime._auth import PLACEHOLDER_HEADERS, Credentials
+from wiro_runtime._auth import Credentials
 from wiro_runtime._batch import BatchResult, ResultCallback, failed, wire_values
 from wiro_runtime._download import afetch_to, fetch_to, target_paths
 from wiro_runtime._envelope import first_task, parse_envelope
@@ -49,6 +49,7 @@ from wiro_runtime._task import Task, TaskHandle, TaskState
 from wiro_runtime._tool import ToolDefinition
 from wiro_runtime._validate import validate_inputs
 from wiro_runtime._wire import (
+    PLACEHOLDER_HEADERS,
     PreparedRequest,
     cancel_request,
     detail_request,

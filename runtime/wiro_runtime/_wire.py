@@ -17,6 +17,12 @@ if TYPE_CHECKING:
     from typing import Any
 
 JSON_CONTENT_TYPE = "application/json"
+#: What `--dry-run` and docs show instead of real secrets.
+PLACEHOLDER_HEADERS = {
+    "x-api-key": "<WIRO_API_KEY>",
+    "x-nonce": "<NONCE>",
+    "x-signature": "<HMAC-SHA256(key=WIRO_API_KEY, message=WIRO_API_SECRET + NONCE)>",
+}
 
 
 def join_url(base_url: str, path: str) -> str:

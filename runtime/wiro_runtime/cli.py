@@ -18,18 +18,15 @@ Heavy modules (httpx, pydantic, the generated client) load only when a command n
 from __future__ import annotations
 
 import argparse
-import importlib
-import json
 import os
-import shlex
 import sys
-from collections.abc import Callable, Sequence
 
 from wiro_runtime._errors import ConfigurationError
 from wiro_runtime._tool import InputDefinition, ToolDefinition
 
 TYPE_CHECKING = False  # no typing import: `--help` must start fast
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
     from typing import Any, NoReturn
 
     from wiro_runtime._batch import BatchResult
@@ -102,7 +99,7 @@ def _input_help(item: InputDefinition) -> str:
         prefix = "choices" if item.closed_choices else "suggested"
         parts.append(f"{prefix}: {', '.join(described)}")
     if item.default is not None and item.default != "":
-        default = json.dumps(item.default) if isinstance(item.default, bool) else item.default
+        default = str(item.default).lower() if isinstance(item.default, bool) else item.default
         parts.append(f"default: {default}")
     elif item.default == "":
         parts.append('default: ""')
@@ -220,8 +217,23 @@ def _add_output(parser: argparse.ArgumentParser, *, waits: bool) -> None:
     )
 
 
-def build_parser(tool: ToolDefinition) -> argparse.ArgumentParser:
-    """The parser: `run` with one option per input, and `detail`, `wait`, `cancel`, `kill`."""
+TASK_COMMANDS = (
+    ("detail", "show a task", False),
+    ("status", "show a task (the same as detail)", False),
+    ("wait", "wait for a task and save its outputs", True),
+    ("download", "save the outputs of a finished task", True),
+    ("cancel", "cancel a queued task", False),
+    ("kill", "kill a running task", False),
+)
+COMMANDS = ("run", *(name for name, _, _ in TASK_COMMANDS))
+
+
+def build_parser(tool: ToolDefinition, only: str | None = None) -> argparse.ArgumentParser:
+    """The parser: `run` with one option per input, and the task commands.
+
+    With `only`, the other subcommands are listed but get no options: argparse is slow to
+    build, and one invocation runs one command.
+    """
     parser = _Parser(
         prog=tool.command,
         description=_escape(f"{tool.name}: {tool.description}"),
@@ -230,16 +242,41 @@ def build_parser(tool: ToolDefinition) -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
-    examples = "".join(
-        f"\n  {shlex.join([tool.command, 'run', *arguments])}" for arguments in tool.examples[:5]
-    )
     run = commands.add_parser(
         "run",
         help="run the tool, wait for it and save its outputs",
         description=_escape(f"Run {tool.key}: submit, wait, save the outputs."),
-        epilog=(_escape(f"examples:{examples}") + "\n\n" if examples else "") + EXIT_CODES_HELP,
+        epilog=_run_epilog(tool) if only in (None, "run") else None,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    if only in (None, "run"):
+        _add_run_options(run, tool)
+    for name, summary, waits in TASK_COMMANDS:
+        sub = commands.add_parser(
+            name,
+            help=f"{summary} (TASK: id or socket access token)",
+            epilog=EXIT_CODES_HELP,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        if only in (None, name):
+            sub.add_argument("task", metavar="TASK", help="task id (digits) or socket access token")
+            _add_output(sub, waits=waits)
+            _add_connection(sub)
+    return parser
+
+
+def _run_epilog(tool: ToolDefinition) -> str:
+    if not tool.examples:
+        return EXIT_CODES_HELP
+    import shlex
+
+    examples = "".join(
+        f"\n  {shlex.join([tool.command, 'run', *arguments])}" for arguments in tool.examples[:5]
+    )
+    return _escape(f"examples:{examples}") + "\n\n" + EXIT_CODES_HELP
+
+
+def _add_run_options(run: argparse.ArgumentParser, tool: ToolDefinition) -> None:
     inputs = run.add_argument_group("tool inputs")
     for item in tool.inputs:
         _add_input(inputs, item)
@@ -274,30 +311,14 @@ def build_parser(tool: ToolDefinition) -> argparse.ArgumentParser:
     )
     _add_output(run, waits=True)
     _add_connection(run)
-    for name, summary, waits in (
-        ("detail", "show a task", False),
-        ("status", "show a task (the same as detail)", False),
-        ("wait", "wait for a task and save its outputs", True),
-        ("download", "save the outputs of a finished task", True),
-        ("cancel", "cancel a queued task", False),
-        ("kill", "kill a running task", False),
-    ):
-        sub = commands.add_parser(
-            name,
-            help=f"{summary} (TASK: id or socket access token)",
-            epilog=EXIT_CODES_HELP,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-        sub.add_argument("task", metavar="TASK", help="task id (digits) or socket access token")
-        _add_output(sub, waits=waits)
-        _add_connection(sub)
-    return parser
 
 
 # --- running commands -------------------------------------------------------------------------
 
 
 def _client(client_path: str, args: argparse.Namespace) -> SyncClient:
+    import importlib
+
     module_name, _, class_name = client_path.partition(":")
     client_class = getattr(importlib.import_module(module_name), class_name)
     client: SyncClient = client_class(
@@ -334,6 +355,7 @@ def _follow(
 
 def _finish(client: SyncClient, task: Task, args: argparse.Namespace) -> int:
     """Save (or list) the outputs of a finished task and print them."""
+    import json
     from pathlib import Path
 
     paths: list[Path] = []
@@ -359,6 +381,8 @@ def _finish(client: SyncClient, task: Task, args: argparse.Namespace) -> int:
 
 
 def _print_task(task: Task, args: argparse.Namespace) -> None:
+    import json
+
     if args.json:
         print(json.dumps(task.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -402,8 +426,9 @@ def _input_values(args: argparse.Namespace) -> dict[str, Any]:
 
 def _offline(tool: ToolDefinition, args: argparse.Namespace) -> int:
     """`--dry-run` and `--print-curl` from the wire table: no httpx, no pydantic, fast."""
-    from wiro_runtime._auth import PLACEHOLDER_HEADERS
-    from wiro_runtime._wire import prepare_offline
+    import json
+
+    from wiro_runtime._wire import PLACEHOLDER_HEADERS, prepare_offline
 
     base_url = (args.base_url or os.environ.get("WIRO_BASE_URL") or tool.base_url).rstrip("/")
     if not base_url.startswith(("http://", "https://")):
@@ -457,6 +482,7 @@ def _command_run(tool: ToolDefinition, client_path: str, args: argparse.Namespac
 
 def _read_batch(source: str) -> list[tuple[int, dict[str, Any] | str]]:
     """Each non-empty line as an object, or as the reason it is not one."""
+    import json
     from pathlib import Path
 
     try:
@@ -481,6 +507,7 @@ def _read_batch(source: str) -> list[tuple[int, dict[str, Any] | str]]:
 
 def _command_batch(client: SyncClient, defaults: dict[str, Any], args: argparse.Namespace) -> int:
     """`run --batch`: one JSON line per task on stdout as each finishes, one progress bar."""
+    import json
     from pathlib import Path
 
     entries = _read_batch(args.batch)
@@ -581,9 +608,11 @@ def _exit_code(exc: BaseException) -> tuple[int, str]:
 
 def main(tool: ToolDefinition, client_path: str, argv: Sequence[str] | None = None) -> int:
     """Parse arguments, run one command, return its exit code; never a traceback."""
-    parser = build_parser(tool)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in arguments if not a.startswith("-")), "")
+    parser = build_parser(tool, only=command if command in COMMANDS else "")
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except _UsageError as exc:
         print(f"{exc}\n  see: {tool.command} --help", file=sys.stderr)
         return EXIT_USAGE

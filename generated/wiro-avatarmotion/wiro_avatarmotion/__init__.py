@@ -8,8 +8,6 @@ Names load on first use, so the CLI starts without importing httpx or pydantic.
 
 from __future__ import annotations
 
-import importlib
-
 TYPE_CHECKING = False  # typing itself is not imported, so the CLI starts fast
 if TYPE_CHECKING:
     from typing import Any
@@ -38,6 +36,8 @@ def __getattr__(name: str) -> Any:
     module = _LOCATIONS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
