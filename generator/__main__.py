@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -45,6 +46,18 @@ def build_parser() -> argparse.ArgumentParser:
     for name, sub in commands.choices.items():
         sub.add_argument("--specs", type=Path, default=Path("specs"), help="spec directory")
         sub.add_argument("--out", type=Path, default=Path("generated"), help="output directory")
+        sub.add_argument(
+            "--package-prefix",
+            metavar="PREFIX",
+            help="vendor each tool as a module under this package (e.g. myapp._wiro): "
+            "files go to --out/myapp/_wiro/<module>/, with no pyproject or README",
+        )
+        sub.add_argument(
+            "--emit",
+            choices=["both", "client", "cli"],
+            default="both",
+            help="generate the client, the CLI, or both (default)",
+        )
         if name != "add":
             sub.add_argument(
                 "--cache",
@@ -56,12 +69,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _generate_arguments(args: argparse.Namespace) -> list[str]:
+    """The options that make `generate` write what `check` compared against."""
+    parts = ["--specs", str(args.specs), "--out", str(args.out)]
+    if args.package_prefix:
+        parts += ["--package-prefix", args.package_prefix]
+    if args.emit != "both":
+        parts += ["--emit", args.emit]
+    return parts
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; errors are reported without tracebacks."""
     from generator import pipeline
 
     args = build_parser().parse_args(argv)
     try:
+        from generator.render import RenderOptions
+
+        options = RenderOptions(package_prefix=args.package_prefix, emit=args.emit)
         if args.command == "add":
             outcome = pipeline.add(
                 args.sources,
@@ -69,6 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.out,
                 strict=args.strict,
                 from_tool_detail=args.from_tool_detail,
+                options=options,
             )
             for warning in outcome.warnings:
                 print(warning, file=sys.stderr)
@@ -89,14 +116,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             cache = RenderCache(args.cache) if args.cache else pipeline.default_cache(args.out)
         if args.command == "generate":
-            outcome = pipeline.generate(args.specs, args.out, cache=cache)
+            outcome = pipeline.generate(args.specs, args.out, cache=cache, options=options)
             for package in outcome.written:
                 print(f"wrote {args.out / package}")
             for package in outcome.removed:
                 print(f"removed {args.out / package} (its spec is gone)")
             print(f"{len(outcome.written)} written, {len(outcome.unchanged)} unchanged")
             return EXIT_OK
-        result = pipeline.check(args.specs, args.out, cache=cache)
+        result = pipeline.check(args.specs, args.out, cache=cache, options=options)
         if result.clean:
             print(f"{args.out} is up to date with {args.specs}")
             return EXIT_OK
@@ -105,7 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         summary = ", ".join(f"{d.kind} {d.path}" for d in result.differences)
         print(
             f"\n{args.out} is stale ({summary}).\n"
-            f"fix: python -m generator generate --specs {args.specs} --out {args.out}",
+            "fix: python -m generator generate "
+            + " ".join(shlex.quote(part) for part in _generate_arguments(args)),
             file=sys.stderr,
         )
         return EXIT_DRIFT

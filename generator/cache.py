@@ -38,8 +38,10 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-def cache_key(spec_text: str) -> str:
-    return hashlib.sha256((fingerprint() + "\0" + spec_text).encode("utf-8")).hexdigest()
+def cache_key(spec_text: str, options: str = "") -> str:
+    """The entry for a spec's text rendered with these options (their repr)."""
+    material = f"{fingerprint()}\0{options}\0{spec_text}"
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
 class RenderCache:

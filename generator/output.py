@@ -60,9 +60,17 @@ class CheckResult:
         return not self.differences
 
 
-def diff_files(expected: Mapping[str, str], directory: Path) -> CheckResult:
-    """Compare a render with the files below `directory`."""
-    actual = files_on_disk(directory)
+def diff_files(
+    expected: Mapping[str, str], directory: Path, scope: Iterable[str] | None = None
+) -> CheckResult:
+    """Compare a render with the files below `directory` (or only below the `scope` folders)."""
+    if scope is None:
+        actual = files_on_disk(directory)
+    else:
+        actual = {}
+        for folder in scope:
+            for path, text in files_on_disk(directory / folder).items():
+                actual[f"{folder}/{path}"] = text
     differences: list[Difference] = []
     for path in sorted(set(expected) | set(actual)):
         want, have = expected.get(path), actual.get(path)
@@ -148,6 +156,21 @@ def _carry_caches(old: Path, new: Path) -> None:
             destination = new / relative
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copytree(path, destination, dirs_exist_ok=True)
+
+
+def write_vendored(out: Path, files: Mapping[str, str]) -> list[str]:
+    """Write the files of vendored modules (no package folder to swap); returns those changed."""
+    changed = []
+    for path, text in sorted(files.items()):
+        target = out / path
+        try:
+            current = target.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            current = None
+        if current != text:
+            write_text_atomic(target, text)
+            changed.append(path)
+    return changed
 
 
 def remove_packages(out: Path, packages: Iterable[str]) -> list[str]:

@@ -25,9 +25,10 @@ from generator.output import (
     remove_packages,
     replace_package,
     write_text_atomic,
+    write_vendored,
 )
 from generator.parse import parse_description, parse_tool_detail
-from generator.render import render_package
+from generator.render import DEFAULT_OPTIONS, RenderOptions, render_package
 from generator.spec import Source, Spec, dump_spec, load_spec, parse_spec_text
 
 
@@ -81,30 +82,36 @@ class Rendered:
     """One spec's package, rendered and formatted."""
 
     key: str
+    #: The top folder of its files: the distribution, or the first part of a vendored path.
     distribution: str
+    #: The folder of its module, relative to the output directory.
     module: str
     files: dict[str, str]
 
 
-def _render_text(spec_text: str, filename: str) -> Rendered | str:
+def _render_text(spec_text: str, filename: str, options: RenderOptions) -> Rendered | str:
     """Parse and render one spec; runs in worker processes, so errors come back as text."""
     try:
         spec = parse_spec_text(spec_text, filename)
-        files = format_files(render_package(spec))
+        files = format_files(render_package(spec, options))
     except GeneratorError as exc:
         return str(exc)
-    return Rendered(spec.key, spec.package.distribution, spec.package.module, files)
+    distribution, module_dir = _package_of(files)
+    return Rendered(spec.key, distribution, module_dir, files)
 
 
 def _package_of(files: dict[str, str]) -> tuple[str, str]:
-    """(distribution, module) from a cached render's paths."""
-    distribution = next(iter(files)).split("/", 1)[0]
-    module = next(path.split("/")[1] for path in files if path.endswith("/_tool.py"))
-    return distribution, module
+    """(distribution or vendored module folder, module folder) from a cached render's paths."""
+    tool_file = next(path for path in files if path.endswith("/_tool.py"))
+    module_dir = tool_file.rsplit("/", 1)[0]
+    return next(iter(files)).split("/", 1)[0], module_dir
 
 
 def render_spec_files(
-    paths: Sequence[Path], cache: RenderCache | None = None, workers: int | None = None
+    paths: Sequence[Path],
+    cache: RenderCache | None = None,
+    workers: int | None = None,
+    options: RenderOptions = DEFAULT_OPTIONS,
 ) -> list[Rendered]:
     """Render every spec file, from the cache where it can, in parallel where it must."""
     texts: list[str] = []
@@ -118,7 +125,7 @@ def render_spec_files(
     results: list[Rendered | None] = [None] * len(paths)
     missing: list[int] = []
     for index, text in enumerate(texts):
-        files = cache.get(cache_key(text)) if cache is not None else None
+        files = cache.get(cache_key(text, repr(options))) if cache is not None else None
         if files:
             distribution, module = _package_of(files)
             results[index] = Rendered(str(paths[index]), distribution, module, files)
@@ -132,19 +139,23 @@ def render_spec_files(
                     _render_text,
                     [texts[i] for i in missing],
                     [str(paths[i]) for i in missing],
+                    [options] * len(missing),
                     chunksize=max(1, len(missing) // (workers * 4)),
                 )
             )
     else:
-        done = [_render_text(texts[i], str(paths[i])) for i in missing]
+        done = [_render_text(texts[i], str(paths[i]), options) for i in missing]
     for index, outcome in zip(missing, done, strict=True):
         if isinstance(outcome, str):
             raise GeneratorError(outcome)
         results[index] = outcome
         if cache is not None:
-            cache.put(cache_key(texts[index]), outcome.files)
+            cache.put(cache_key(texts[index], repr(options)), outcome.files)
     rendered = [result for result in results if result is not None]
-    _check_names((r.key, r.distribution, r.module) for r in rendered)
+    # vendored modules share their top folder; only the module folders must differ
+    _check_names(
+        (r.key, r.module if options.vendored else r.distribution, r.module) for r in rendered
+    )
     return rendered
 
 
@@ -161,9 +172,21 @@ def default_cache(out_dir: Path) -> RenderCache:
     return RenderCache(out_dir.resolve().parent / ".wiro-cache")
 
 
-def generate(specs_dir: Path, out_dir: Path, *, cache: RenderCache | None = None) -> Outcome:
+def generate(
+    specs_dir: Path,
+    out_dir: Path,
+    *,
+    cache: RenderCache | None = None,
+    options: RenderOptions = DEFAULT_OPTIONS,
+) -> Outcome:
     """Regenerate every package from the specs; stale generated packages are removed."""
-    rendered = render_spec_files(find_specs(specs_dir), cache)
+    rendered = render_spec_files(find_specs(specs_dir), cache, options=options)
+    if options.vendored:
+        files = {path: text for item in rendered for path, text in item.files.items()}
+        changed = write_vendored(out_dir, files)
+        modules = {item.module: item for item in rendered}
+        touched = sorted({m for m in modules for path in changed if path.startswith(m + "/")})
+        return Outcome(written=tuple(touched), unchanged=tuple(sorted(set(modules) - set(touched))))
     written: list[str] = []
     unchanged: list[str] = []
     for item in rendered:
@@ -183,12 +206,18 @@ def generate(specs_dir: Path, out_dir: Path, *, cache: RenderCache | None = None
     return Outcome(written=tuple(written), unchanged=tuple(unchanged), removed=tuple(removed))
 
 
-def check(specs_dir: Path, out_dir: Path, *, cache: RenderCache | None = None) -> CheckResult:
+def check(
+    specs_dir: Path,
+    out_dir: Path,
+    *,
+    cache: RenderCache | None = None,
+    options: RenderOptions = DEFAULT_OPTIONS,
+) -> CheckResult:
     """Compare what the specs render to with the output directory."""
-    files: dict[str, str] = {}
-    for item in render_spec_files(find_specs(specs_dir), cache):
-        files.update(item.files)
-    return diff_files(files, out_dir)
+    rendered = render_spec_files(find_specs(specs_dir), cache, options=options)
+    files = {path: text for item in rendered for path, text in item.files.items()}
+    scope = [item.module for item in rendered] if options.vendored else None
+    return diff_files(files, out_dir, scope)
 
 
 def add(
@@ -199,6 +228,7 @@ def add(
     strict: bool = False,
     from_tool_detail: bool = False,
     stdin: IO[str] | None = None,
+    options: RenderOptions = DEFAULT_OPTIONS,
 ) -> Outcome:
     """Parse descriptions into specs, keep each description beside its spec, render packages.
 
@@ -217,11 +247,14 @@ def add(
             warnings.extend(found)
             others = [item for item in existing if item.key != spec.key]
             _check_distinct([*others, spec])
-            files = format_files(render_package(spec))
+            files = format_files(render_package(spec, options))
             spec_file = specs_dir / naming.spec_path(spec.tool.owner, spec.tool.slug)
             write_text_atomic(spec_file.with_name(spec.source.description_file), text)
             write_text_atomic(spec_file, dump_spec(spec))
-            replace_package(out_dir, spec.package.distribution, files)
+            if options.vendored:
+                write_vendored(out_dir, files)
+            else:
+                replace_package(out_dir, spec.package.distribution, files)
             existing = [*others, spec]
             written.append(spec.key)
         except GeneratorError as exc:

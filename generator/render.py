@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from dataclasses import dataclass
 
 from generator import naming
 from generator.errors import GeneratorError, Location
@@ -258,16 +259,58 @@ def header_line(spec: Spec) -> str:
     )
 
 
-_PACKAGE_FILES = {
-    "__init__.py": "__init__.py.jinja",
-    "__main__.py": "__main__.py.jinja",
-    "_tool.py": "_tool.py.jinja",
-    "_client.py": "_client.py.jinja",
-    "_cli.py": "_cli.py.jinja",
-}
+@dataclass(frozen=True)
+class RenderOptions:
+    """Where the package goes and what it holds.
+
+    By default each tool is an installable distribution (`<distribution>/` with its
+    pyproject and README). With `package_prefix` (`myapp._wiro`) it is vendored instead: only
+    the module, at `myapp/_wiro/<module>/`, importable as `myapp._wiro.<module>`.
+    `emit` chooses the client, the CLI, or both.
+    """
+
+    package_prefix: str | None = None
+    emit: str = "both"
+
+    def __post_init__(self) -> None:
+        if self.emit not in EMIT_CHOICES:
+            raise GeneratorError(f"emit must be one of {', '.join(EMIT_CHOICES)}")
+        if self.package_prefix is not None and not all(
+            part.isidentifier() and part.isascii() for part in self.package_prefix.split(".")
+        ):
+            raise GeneratorError(
+                f"package prefix {self.package_prefix!r} is not a dotted Python name",
+                hint="use something like myapp._wiro",
+            )
+
+    @property
+    def vendored(self) -> bool:
+        return self.package_prefix is not None
 
 
-def render_package(spec: Spec) -> dict[str, str]:
+EMIT_CHOICES = ("both", "client", "cli")
+DEFAULT_OPTIONS = RenderOptions()
+
+
+def import_path(spec: Spec, options: RenderOptions = DEFAULT_OPTIONS) -> str:
+    """The dotted name the tool's module is imported by."""
+    if options.package_prefix:
+        return f"{options.package_prefix}.{spec.package.module}"
+    return spec.package.module
+
+
+def package_files(options: RenderOptions) -> dict[str, str]:
+    """Module file -> template, for what `emit` asks for."""
+    files = {"__init__.py": "__init__.py.jinja", "_tool.py": "_tool.py.jinja"}
+    if options.emit in ("both", "client"):
+        files["_client.py"] = "_client.py.jinja"
+    if options.emit in ("both", "cli"):
+        files["_cli.py"] = "_cli.py.jinja"
+        files["__main__.py"] = "__main__.py.jinja"
+    return files
+
+
+def render_package(spec: Spec, options: RenderOptions = DEFAULT_OPTIONS) -> dict[str, str]:
     """Every file of one tool's package, keyed by path relative to the output directory."""
     env = _environment()
     header = header_line(spec)
@@ -297,16 +340,21 @@ def render_package(spec: Spec) -> dict[str, str]:
         "multipart_fence": md_fence("\n".join(multipart_lines(spec))),
         "runtime_requirement": RUNTIME_REQUIREMENT,
         "pydantic_requirement": PYDANTIC_REQUIREMENT,
+        "import_path": import_path(spec, options),
+        "emit_client": options.emit in ("both", "client"),
+        "emit_cli": options.emit in ("both", "cli"),
     }
-    root = spec.package.distribution
-    module = spec.package.module
+    module_dir = import_path(spec, options).replace(".", "/")
+    package_dir = module_dir if options.vendored else f"{spec.package.distribution}/{module_dir}"
     files: dict[str, str] = {}
-    for name, template in _PACKAGE_FILES.items():
-        files[f"{root}/{module}/{name}"] = _render(env, template, context, spec)
-    files[f"{root}/{module}/_models.py"] = render_input_model(spec, f"# {header}")
-    files[f"{root}/{module}/py.typed"] = ""
-    files[f"{root}/pyproject.toml"] = _render(env, "pyproject.toml.jinja", context, spec)
-    files[f"{root}/README.md"] = _render(env, "README.md.jinja", context, spec)
+    for name, template in package_files(options).items():
+        files[f"{package_dir}/{name}"] = _render(env, template, context, spec)
+    files[f"{package_dir}/_models.py"] = render_input_model(spec, f"# {header}")
+    files[f"{package_dir}/py.typed"] = ""
+    if not options.vendored:
+        root = spec.package.distribution
+        files[f"{root}/pyproject.toml"] = _render(env, "pyproject.toml.jinja", context, spec)
+        files[f"{root}/README.md"] = _render(env, "README.md.jinja", context, spec)
     return files
 
 

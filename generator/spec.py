@@ -100,6 +100,8 @@ class Package:
     module: str
     command: str
     model_class: str
+    #: Moves with the spec: major on a breaking change (see `python -m generator update`).
+    version: str = "0.1.0"
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,7 @@ def spec_to_dict(spec: Spec) -> dict[str, Any]:
             "module": spec.package.module,
             "command": spec.package.command,
             "model_class": spec.package.model_class,
+            "version": spec.package.version,
         },
         "endpoints": {
             "base_url": spec.endpoints.base_url,
@@ -422,7 +425,11 @@ def spec_from_dict(data: object, filename: str) -> Spec:
     return Spec(
         tool=tool,
         package=Package(
-            distribution=distribution, module=module, command=command, model_class=model_class
+            distribution=distribution,
+            module=module,
+            command=command,
+            model_class=model_class,
+            version=_version(r, package_data),
         ),
         endpoints=Endpoints(
             base_url=base_url,
@@ -455,6 +462,16 @@ def spec_from_dict(data: object, filename: str) -> Spec:
         examples=examples,
         schema_version=SCHEMA_VERSION,
     )
+
+
+_VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
+
+
+def _version(r: _Reader, data: Mapping[str, Any]) -> str:
+    version = data.get("version", "0.1.0")
+    if not isinstance(version, str) or not _VERSION.fullmatch(version):
+        raise r.fail("package.version", f"{version!r} is not a MAJOR.MINOR.PATCH version")
+    return version
 
 
 def _example_from_dict(r: _Reader, value: object, index: int) -> Example:

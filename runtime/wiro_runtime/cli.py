@@ -316,11 +316,23 @@ def _add_run_options(run: argparse.ArgumentParser, tool: ToolDefinition) -> None
 # --- running commands -------------------------------------------------------------------------
 
 
-def _client(client_path: str, args: argparse.Namespace) -> SyncClient:
+def _client_class(tool: ToolDefinition, client_path: str) -> type[SyncClient]:
+    """The generated client class, or, for a CLI generated without one, a plain runtime
+    client for this tool (`model=module:Class` names its input model)."""
     import importlib
 
+    if client_path.startswith("model="):
+        from wiro_runtime._client import SyncClient
+
+        attributes = {"tool": tool, "input_model": client_path.removeprefix("model=")}
+        return type("Client", (SyncClient,), attributes)
     module_name, _, class_name = client_path.partition(":")
-    client_class = getattr(importlib.import_module(module_name), class_name)
+    client_class: type[SyncClient] = getattr(importlib.import_module(module_name), class_name)
+    return client_class
+
+
+def _client(client_path: str, args: argparse.Namespace, tool: ToolDefinition) -> SyncClient:
+    client_class = _client_class(tool, client_path)
     client: SyncClient = client_class(
         api_key=args.api_key,
         api_secret=args.api_secret,
@@ -448,7 +460,7 @@ def _offline(tool: ToolDefinition, args: argparse.Namespace) -> int:
 def _command_run(tool: ToolDefinition, client_path: str, args: argparse.Namespace) -> int:
     if args.dry_run or args.print_curl:
         return _offline(tool, args)
-    client = _client(client_path, args)
+    client = _client(client_path, args, tool)
     try:
         values = _input_values(args)
         if args.batch:
@@ -549,7 +561,7 @@ def _command_batch(client: SyncClient, defaults: dict[str, Any], args: argparse.
 
 def _command_task(tool: ToolDefinition, client_path: str, args: argparse.Namespace) -> int:
 
-    client = _client(client_path, args)
+    client = _client(client_path, args, tool)
     try:
         if args.command == "wait":
             reporter = _reporter(args, f"task {args.task}")

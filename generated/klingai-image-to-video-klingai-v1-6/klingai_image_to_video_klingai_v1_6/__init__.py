@@ -21,11 +21,13 @@ if TYPE_CHECKING:
     from ._models import ImageToVideoKlingaiV16Input as ImageToVideoKlingaiV16Input
     from ._tool import TOOL as TOOL
 
+__version__ = "0.1.0"
+
 __all__ = [
     "TOOL",
+    "ImageToVideoKlingaiV16Input",
     "AsyncClient",
     "Client",
-    "ImageToVideoKlingaiV16Input",
     "VideoSeconds",
     "VideoMode",
     "VideoSecondsOptions",

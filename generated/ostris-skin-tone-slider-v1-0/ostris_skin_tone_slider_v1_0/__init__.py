@@ -17,11 +17,13 @@ if TYPE_CHECKING:
     from ._models import SkinToneSliderV10Input as SkinToneSliderV10Input
     from ._tool import TOOL as TOOL
 
+__version__ = "0.1.0"
+
 __all__ = [
     "TOOL",
+    "SkinToneSliderV10Input",
     "AsyncClient",
     "Client",
-    "SkinToneSliderV10Input",
 ]
 
 _LOCATIONS = {

@@ -18,11 +18,13 @@ if TYPE_CHECKING:
     from ._models import QwenImageFastInput as QwenImageFastInput
     from ._tool import TOOL as TOOL
 
+__version__ = "0.1.0"
+
 __all__ = [
     "TOOL",
+    "QwenImageFastInput",
     "AsyncClient",
     "Client",
-    "QwenImageFastInput",
     "AspectRatio",
 ]
 

@@ -19,11 +19,13 @@ if TYPE_CHECKING:
     from ._models import ImageToImageGen4ImageInput as ImageToImageGen4ImageInput
     from ._tool import TOOL as TOOL
 
+__version__ = "0.1.0"
+
 __all__ = [
     "TOOL",
+    "ImageToImageGen4ImageInput",
     "AsyncClient",
     "Client",
-    "ImageToImageGen4ImageInput",
     "Ratio",
     "ContentModeration",
 ]

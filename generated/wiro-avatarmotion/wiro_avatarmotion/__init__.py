@@ -17,11 +17,13 @@ if TYPE_CHECKING:
     from ._models import AvatarmotionInput as AvatarmotionInput
     from ._tool import TOOL as TOOL
 
+__version__ = "0.1.0"
+
 __all__ = [
     "TOOL",
+    "AvatarmotionInput",
     "AsyncClient",
     "Client",
-    "AvatarmotionInput",
 ]
 
 _LOCATIONS = {

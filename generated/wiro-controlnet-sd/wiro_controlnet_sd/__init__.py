@@ -19,11 +19,13 @@ if TYPE_CHECKING:
     from ._models import ControlnetSdInput as ControlnetSdInput
     from ._tool import TOOL as TOOL
 
+__version__ = "0.1.0"
+
 __all__ = [
     "TOOL",
+    "ControlnetSdInput",
     "AsyncClient",
     "Client",
-    "ControlnetSdInput",
     "SelectedModel",
     "SelectedModelOptions",
 ]

@@ -22,11 +22,13 @@ if TYPE_CHECKING:
     from ._models import FiltersInput as FiltersInput
     from ._tool import TOOL as TOOL
 
+__version__ = "0.1.0"
+
 __all__ = [
     "TOOL",
+    "FiltersInput",
     "AsyncClient",
     "Client",
-    "FiltersInput",
     "Filter",
     "SafetyTolerance",
     "AspectRatio",

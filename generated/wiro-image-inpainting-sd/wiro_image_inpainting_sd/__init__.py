@@ -20,11 +20,13 @@ if TYPE_CHECKING:
     from ._models import ImageInpaintingSdInput as ImageInpaintingSdInput
     from ._tool import TOOL as TOOL
 
+__version__ = "0.1.0"
+
 __all__ = [
     "TOOL",
+    "ImageInpaintingSdInput",
     "AsyncClient",
     "Client",
-    "ImageInpaintingSdInput",
     "SelectedModel",
     "Scheduler",
     "SelectedModelOptions",

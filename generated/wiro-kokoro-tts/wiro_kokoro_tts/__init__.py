@@ -17,11 +17,13 @@ if TYPE_CHECKING:
     from ._models import KokoroTtsInput as KokoroTtsInput
     from ._tool import TOOL as TOOL
 
+__version__ = "0.1.0"
+
 __all__ = [
     "TOOL",
+    "KokoroTtsInput",
     "AsyncClient",
     "Client",
-    "KokoroTtsInput",
 ]
 
 _LOCATIONS = {

@@ -22,11 +22,13 @@ if TYPE_CHECKING:
     from ._models import ProfessionalHeadshotInput as ProfessionalHeadshotInput
     from ._tool import TOOL as TOOL
 
+__version__ = "0.1.0"
+
 __all__ = [
     "TOOL",
+    "ProfessionalHeadshotInput",
     "AsyncClient",
     "Client",
-    "ProfessionalHeadshotInput",
     "Background",
     "SafetyTolerance",
     "AspectRatio",

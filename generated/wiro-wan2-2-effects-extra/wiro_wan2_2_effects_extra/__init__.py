@@ -19,11 +19,13 @@ if TYPE_CHECKING:
     from ._models import Wan22EffectsExtraInput as Wan22EffectsExtraInput
     from ._tool import TOOL as TOOL
 
+__version__ = "0.1.0"
+
 __all__ = [
     "TOOL",
+    "Wan22EffectsExtraInput",
     "AsyncClient",
     "Client",
-    "Wan22EffectsExtraInput",
     "EffectType",
     "EffectTypeOptions",
 ]

@@ -21,11 +21,13 @@ if TYPE_CHECKING:
     from ._models import SampleToolV20Input as SampleToolV20Input
     from ._tool import TOOL as TOOL
 
+__version__ = "0.1.0"
+
 __all__ = [
     "TOOL",
+    "SampleToolV20Input",
     "AsyncClient",
     "Client",
-    "SampleToolV20Input",
     "Duration",
     "Styles",
     "DurationOptions",
