@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from dataclasses import dataclass
 
 from generator import naming
 from generator.errors import GeneratorError, Location
