@@ -11,6 +11,10 @@ from typing import NoReturn
 
 from generator.errors import GeneratorError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from generator.render import RenderOptions
+
 EXIT_OK, EXIT_DRIFT, EXIT_INPUT = 0, 1, 2
 
 
@@ -42,6 +46,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="the sources are /Tool/Detail JSON answers (they bring required, min, max, step)",
     )
     commands.add_parser("generate", help="regenerate every package from the specs")
+    update = commands.add_parser(
+        "update",
+        help="re-read tools' sources, show what changed, regenerate",
+        description="Re-read each tool's source (the URL it was fetched from, or the description "
+        "kept beside its spec, or --from), show a semantic diff, and regenerate. Breaking changes "
+        "are refused (exit 1) unless --allow-breaking; package versions move with the change.",
+    )
+    update.add_argument("tools", nargs="*", metavar="OWNER/SLUG", help="default: every tool")
+    update.add_argument("--from", dest="source", metavar="SOURCE", help="a new source (one tool)")
+    update.add_argument(
+        "--from-tool-detail", action="store_true", default=None, help="SOURCE is /Tool/Detail JSON"
+    )
+    update.add_argument("--allow-breaking", action="store_true", help="write breaking changes")
     commands.add_parser("check", help="exit 1 with a diff when generated files are stale")
     for name, sub in commands.choices.items():
         sub.add_argument("--specs", type=Path, default=Path("specs"), help="spec directory")
@@ -58,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
             default="both",
             help="generate the client, the CLI, or both (default)",
         )
-        if name != "add":
+        if name not in ("add", "update"):
             sub.add_argument(
                 "--cache",
                 type=Path,
@@ -67,6 +84,40 @@ def build_parser() -> argparse.ArgumentParser:
             )
             sub.add_argument("--no-cache", action="store_true", help="render everything anew")
     return parser
+
+
+def _update(args: argparse.Namespace, options: RenderOptions) -> int:
+    from generator.api import update
+
+    outcome = update(
+        args.tools,
+        args.specs,
+        args.out,
+        source=args.source,
+        from_tool_detail=args.from_tool_detail,
+        allow_breaking=args.allow_breaking,
+        options=options,
+    )
+    for diff in outcome.diffs:
+        print(f"{diff.key}:")
+        for change in diff.changes or ():
+            print(f"  {change}")
+        if not diff.changes:
+            print("  no API change (description or docs only)")
+    for key in outcome.written:
+        print(f"updated {key}")
+    for key in outcome.unchanged:
+        print(f"{key} is up to date")
+    for failure in outcome.failures:
+        print(f"error: {failure}", file=sys.stderr)
+    if outcome.refused:
+        print(
+            f"refused breaking changes to {', '.join(outcome.refused)}; "
+            "rerun with --allow-breaking to write them (the major version goes up)",
+            file=sys.stderr,
+        )
+        return EXIT_DRIFT
+    return EXIT_INPUT if outcome.failures else EXIT_OK
 
 
 def _generate_arguments(args: argparse.Namespace) -> list[str]:
@@ -87,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from generator.render import RenderOptions
 
-        options = RenderOptions(package_prefix=args.package_prefix, emit=args.emit)
+        options: RenderOptions = RenderOptions(package_prefix=args.package_prefix, emit=args.emit)
         if args.command == "add":
             outcome = pipeline.add(
                 args.sources,
@@ -110,6 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
                 return EXIT_INPUT
             return EXIT_OK
+        if args.command == "update":
+            return _update(args, options)
         cache = None
         if args.command != "add" and not args.no_cache:
             from generator.cache import RenderCache

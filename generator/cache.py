@@ -13,6 +13,7 @@ import json
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 from generator.output import write_text_atomic
 
@@ -53,18 +54,24 @@ class RenderCache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> dict[str, str] | None:
+    def get(self, key: str) -> tuple[dict[str, str], dict[str, Any]] | None:
+        """(files, catalog entry) of a render, or None."""
         try:
             data = json.loads(self._path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
         files = data.get("files") if isinstance(data, dict) else None
-        if not isinstance(files, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in files.items()
+        entry = data.get("catalog") if isinstance(data, dict) else None
+        if (
+            not isinstance(files, dict)
+            or not files
+            or not isinstance(entry, dict)
+            or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
         ):
             return None
-        return files
+        return files, entry
 
-    def put(self, key: str, files: dict[str, str]) -> None:
+    def put(self, key: str, files: dict[str, str], entry: dict[str, Any]) -> None:
+        data = json.dumps({"files": files, "catalog": entry}, ensure_ascii=False)
         with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-            write_text_atomic(self._path(key), json.dumps({"files": files}, ensure_ascii=False))
+            write_text_atomic(self._path(key), data)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from generator import naming
 from generator.cache import RenderCache, cache_key
@@ -28,7 +28,14 @@ from generator.output import (
     write_vendored,
 )
 from generator.parse import parse_description, parse_tool_detail
-from generator.render import DEFAULT_OPTIONS, RenderOptions, render_package
+from generator.render import (
+    CATALOG_PATH,
+    DEFAULT_OPTIONS,
+    RenderOptions,
+    catalog_entry,
+    render_catalog,
+    render_package,
+)
 from generator.spec import Source, Spec, dump_spec, load_spec, parse_spec_text
 
 
@@ -87,6 +94,7 @@ class Rendered:
     #: The folder of its module, relative to the output directory.
     module: str
     files: dict[str, str]
+    catalog: dict[str, Any] = field(default_factory=dict)
 
 
 def _render_text(spec_text: str, filename: str, options: RenderOptions) -> Rendered | str:
@@ -97,7 +105,7 @@ def _render_text(spec_text: str, filename: str, options: RenderOptions) -> Rende
     except GeneratorError as exc:
         return str(exc)
     distribution, module_dir = _package_of(files)
-    return Rendered(spec.key, distribution, module_dir, files)
+    return Rendered(spec.key, distribution, module_dir, files, catalog_entry(spec))
 
 
 def _package_of(files: dict[str, str]) -> tuple[str, str]:
@@ -125,10 +133,11 @@ def render_spec_files(
     results: list[Rendered | None] = [None] * len(paths)
     missing: list[int] = []
     for index, text in enumerate(texts):
-        files = cache.get(cache_key(text, repr(options))) if cache is not None else None
-        if files:
+        hit = cache.get(cache_key(text, repr(options))) if cache is not None else None
+        if hit:
+            files, entry = hit
             distribution, module = _package_of(files)
-            results[index] = Rendered(str(paths[index]), distribution, module, files)
+            results[index] = Rendered(str(paths[index]), distribution, module, files, entry)
         else:
             missing.append(index)
     workers = workers if workers is not None else min(os.cpu_count() or 1, len(missing))
@@ -150,7 +159,7 @@ def render_spec_files(
             raise GeneratorError(outcome)
         results[index] = outcome
         if cache is not None:
-            cache.put(cache_key(texts[index], repr(options)), outcome.files)
+            cache.put(cache_key(texts[index], repr(options)), outcome.files, outcome.catalog)
     rendered = [result for result in results if result is not None]
     # vendored modules share their top folder; only the module folders must differ
     _check_names(
@@ -203,6 +212,10 @@ def generate(
         else []
     )
     removed = remove_packages(out_dir, stale)
+    catalog = out_dir / CATALOG_PATH
+    text = render_catalog([item.catalog for item in rendered])
+    if not catalog.exists() or catalog.read_text(encoding="utf-8") != text:
+        write_text_atomic(catalog, text)
     return Outcome(written=tuple(written), unchanged=tuple(unchanged), removed=tuple(removed))
 
 
@@ -217,6 +230,8 @@ def check(
     rendered = render_spec_files(find_specs(specs_dir), cache, options=options)
     files = {path: text for item in rendered for path, text in item.files.items()}
     scope = [item.module for item in rendered] if options.vendored else None
+    if not options.vendored:
+        files[CATALOG_PATH] = render_catalog([item.catalog for item in rendered])
     return diff_files(files, out_dir, scope)
 
 
@@ -243,7 +258,9 @@ def add(
     existing = load_specs(specs_dir) if specs_dir.is_dir() else []
     for source in _expand(sources, from_tool_detail, failures):
         try:
-            spec, text, found = _parse_source(source, strict, from_tool_detail, stdin)
+            spec, text, found = parse_source(
+                source, strict=strict, from_tool_detail=from_tool_detail, stdin=stdin
+            )
             warnings.extend(found)
             others = [item for item in existing if item.key != spec.key]
             _check_distinct([*others, spec])
@@ -259,6 +276,9 @@ def add(
             written.append(spec.key)
         except GeneratorError as exc:
             failures.append(str(exc))
+    if written and not options.vendored:
+        text = render_catalog([catalog_entry(spec) for spec in existing])
+        write_text_atomic(out_dir / CATALOG_PATH, text)
     return Outcome(written=tuple(written), warnings=tuple(warnings), failures=tuple(failures))
 
 
@@ -340,9 +360,14 @@ def _fetch(url: str) -> str:
         ) from None
 
 
-def _parse_source(
-    source: str, strict: bool, from_tool_detail: bool, stdin: IO[str] | None
+def parse_source(
+    source: str,
+    *,
+    strict: bool = False,
+    from_tool_detail: bool = False,
+    stdin: IO[str] | None = None,
 ) -> tuple[Spec, str, list[str]]:
+    """A source's spec, its text and its warnings."""
     text, url = _read_source(source, stdin)
     name = "<stdin>" if source == "-" else source
     if from_tool_detail:

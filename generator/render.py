@@ -357,6 +357,30 @@ def render_package(spec: Spec, options: RenderOptions = DEFAULT_OPTIONS) -> dict
     return files
 
 
+CATALOG_PATH = "README.md"
+
+
+def catalog_entry(spec: Spec) -> dict[str, Any]:
+    """What the catalog shows of one tool: plain data, so it can be cached with the render."""
+    return {
+        "key": spec.key,
+        "description": spec.tool.description,
+        "module": spec.package.module,
+        "command": spec.package.command,
+        "readme": f"{spec.package.distribution}/README.md",
+        "inputs": [item.python_name for item in spec.inputs],
+    }
+
+
+def render_catalog(entries: list[dict[str, Any]]) -> str:
+    """`generated/README.md`: every tool with its package, command and inputs at a glance."""
+    tools = sorted(entries, key=lambda entry: str(entry["key"]).lower())
+    try:
+        return _environment().get_template("catalog.md.jinja").render(tools=tools)
+    except jinja2.TemplateError as exc:
+        raise GeneratorError(f"template catalog.md.jinja failed: {exc}") from None
+
+
 def _render(env: jinja2.Environment, template: str, context: dict[str, Any], spec: Spec) -> str:
     try:
         return env.get_template(template).render(context)

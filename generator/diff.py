@@ -1,0 +1,134 @@
+"""What changed between two versions of a spec, and whether the generated API breaks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from generator.spec import Input, Spec
+
+#: Type changes that accept everything the old type accepted.
+_WIDENINGS = {("literal", "str"), ("int", "float"), ("file", "files")}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change, in words, with whether code written against the old API may break."""
+
+    input_name: str | None
+    description: str
+    breaking: bool
+
+    def __str__(self) -> str:
+        where = f"{self.input_name}: " if self.input_name else ""
+        kind = "BREAKING" if self.breaking else "compatible"
+        return f"[{kind}] {where}{self.description}"
+
+
+@dataclass(frozen=True)
+class SpecDiff:
+    """Every change from one spec to the next."""
+
+    key: str
+    changes: tuple[Change, ...]
+
+    @property
+    def breaking(self) -> bool:
+        return any(change.breaking for change in self.changes)
+
+    @property
+    def api_changed(self) -> bool:
+        return bool(self.changes)
+
+
+def _input_changes(old: Input, new: Input) -> list[Change]:
+    name = new.python_name
+    changes: list[Change] = []
+    if old.python_type != new.python_type:
+        widening = (old.python_type, new.python_type) in _WIDENINGS
+        changes.append(
+            Change(name, f"type {old.python_type} -> {new.python_type}", breaking=not widening)
+        )
+    elif old.python_type in ("literal", "list[str]") and old.closed_choices:
+        removed = [value for value in old.choices if value not in new.choices]
+        added = [value for value in new.choices if value not in old.choices]
+        if removed:
+            changes.append(Change(name, f"options removed: {', '.join(removed)}", breaking=True))
+        if added:
+            changes.append(Change(name, f"options added: {', '.join(added)}", breaking=False))
+    if old.default != new.default:
+        changes.append(Change(name, f"default {old.default!r} -> {new.default!r}", breaking=False))
+    if old.required != new.required:
+        changes.append(
+            Change(name, "now required" if new.required else "now optional", new.required)
+        )
+    if new.minimum is not None and (old.minimum is None or new.minimum > old.minimum):
+        changes.append(Change(name, f"minimum {old.minimum} -> {new.minimum}", breaking=True))
+    if new.maximum is not None and (old.maximum is None or new.maximum < old.maximum):
+        changes.append(Change(name, f"maximum {old.maximum} -> {new.maximum}", breaking=True))
+    if old.python_name != new.python_name:
+        changes.append(Change(old.python_name, f"Python name -> {new.python_name}", breaking=True))
+    return changes
+
+
+def diff_specs(old: Spec, new: Spec) -> SpecDiff:
+    """Inputs added or removed, type, default, option and requirement changes."""
+    changes: list[Change] = []
+    before = {item.wire_name: item for item in old.inputs}
+    after = {item.wire_name: item for item in new.inputs}
+    for wire_name, item in before.items():
+        if wire_name not in after:
+            changes.append(Change(item.python_name, "input removed", breaking=True))
+    for wire_name, item in after.items():
+        if wire_name not in before:
+            breaking = item.required and item.default is None
+            changes.append(
+                Change(
+                    item.python_name, "input added" + (" (required)" if breaking else ""), breaking
+                )
+            )
+        else:
+            changes.extend(_input_changes(before[wire_name], item))
+    if old.endpoints != new.endpoints:
+        changes.append(Change(None, "endpoints changed", breaking=False))
+    return SpecDiff(new.key, tuple(changes))
+
+
+def bump(version: str, diff: SpecDiff) -> str:
+    """Major on a breaking change, minor on any other API change, patch otherwise."""
+    major, minor, patch = (int(part) for part in version.split("."))
+    if diff.breaking:
+        return f"{major + 1}.0.0"
+    if diff.api_changed:
+        return f"{major}.{minor + 1}.0"
+    return f"{major}.{minor}.{patch + 1}"
+
+
+def keep_names(old: Spec, new: Spec) -> Spec:
+    """The new spec with the old package names and, for inputs that stay, the old Python names
+    and flags: an update never renames what users already call."""
+    from generator import naming
+
+    before = {item.wire_name: item for item in old.inputs}
+    taken_names = {item.python_name for item in old.inputs}
+    taken_flags = {item.cli_flag for item in old.inputs}
+    inputs = []
+    for item in new.inputs:
+        previous = before.get(item.wire_name)
+        if previous is not None:
+            inputs.append(
+                replace(item, python_name=previous.python_name, cli_flag=previous.cli_flag)
+            )
+            continue
+        name, flag, counter = item.python_name, item.cli_flag, 2
+        while name in taken_names or name in naming.RESERVED_PARAMETERS:
+            name, counter = f"{item.python_name}_{counter}", counter + 1
+        while flag in taken_flags or flag in naming.RESERVED_FLAGS:
+            flag, counter = f"{item.cli_flag}-{counter}", counter + 1
+        taken_names.add(name)
+        taken_flags.add(flag)
+        inputs.append(replace(item, python_name=name, cli_flag=flag))
+    return replace(new, package=old.package, inputs=tuple(inputs))
+
+
+def with_version(spec: Spec, version: str) -> Spec:
+    return replace(spec, package=replace(spec.package, version=version))
