@@ -444,8 +444,10 @@ class SyncClient(_ClientCore):
             if token is None:
                 task = self.detail(reference)
                 events.status(task.status)
+                if task.done:
+                    return self._finish(task)
                 token = task.socket_token
-            if token is not None and (task is None or not task.done):
+            if token is not None:
                 self._follow_socket(token, schedule, events)
         while True:
             task = self.detail(reference if task is None else task.id)
@@ -733,8 +735,10 @@ class AsyncClient(_ClientCore):
             if token is None:
                 task = await self.detail(reference)
                 events.status(task.status)
+                if task.done:
+                    return self._finish(task)
                 token = task.socket_token
-            if token is not None and (task is None or not task.done):
+            if token is not None:
                 await self._follow_socket(token, schedule, events)
         while True:
             task = await self.detail(reference if task is None else task.id)
