@@ -193,6 +193,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GeneratorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
+    except OSError as exc:  # a full disk, a read-only or vanished folder
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"error: cannot write{where}: {exc.strerror or exc}", file=sys.stderr)
+        print("  fix: check the --out and --specs folders are writable", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print(
+            "interrupted: files already written are complete; run again to finish", file=sys.stderr
+        )
+        return 130
 
 
 if __name__ == "__main__":

@@ -168,14 +168,6 @@ def render_spec_files(
     return rendered
 
 
-def render_specs(specs: Iterable[Spec]) -> dict[str, str]:
-    """Rendered and formatted files of every spec, keyed by path relative to the output dir."""
-    files: dict[str, str] = {}
-    for spec in specs:
-        files.update(format_files(render_package(spec)))
-    return files
-
-
 def default_cache(out_dir: Path) -> RenderCache:
     """`.wiro-cache` beside the output directory."""
     return RenderCache(out_dir.resolve().parent / ".wiro-cache")

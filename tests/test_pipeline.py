@@ -217,3 +217,11 @@ def test_the_render_cache_follows_the_spec(workspace: Path) -> None:
     assert stale.returncode == 1 and "seed_value" in stale.stdout
     assert generator("generate", "--no-cache", cwd=workspace).returncode == 0
     assert len(sorted(cache.rglob("*.json"))) == 2
+
+
+def test_an_unwritable_output_is_a_clear_error(workspace: Path) -> None:
+    blocker = workspace / "not-a-folder"
+    blocker.write_text("a file where the output folder should be")
+    result = generator("generate", "--out", str(blocker / "generated"), cwd=workspace)
+    assert result.returncode == 2
+    assert "cannot write" in result.stderr and "Traceback" not in result.stderr

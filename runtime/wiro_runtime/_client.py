@@ -232,7 +232,6 @@ class _ClientCore:
             "cancelled": "it was cancelled",
             "killed": "it was killed",
             "left": "it was left running",
-            "ended": "it ended meanwhile",
         }[action]
         return WaitTimeoutError(
             f"task {task.id} did not finish within {timeout} s (last status {task.status}); {done}",

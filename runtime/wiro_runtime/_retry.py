@@ -25,6 +25,3 @@ class RetryPolicy:
         base = min(self.max_delay, self.initial_delay * (2.0**attempt))
         delay = base * random.uniform(*self.jitter)
         return max(delay, retry_after or 0.0)
-
-
-NO_RETRIES = RetryPolicy(max_retries=0, concurrency_retries=0)
