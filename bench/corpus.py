@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from generator import naming
-from generator.spec import Spec, dump_spec, load_spec
+from wiro_codegen import naming
+from wiro_codegen.spec import Spec, dump_spec, load_spec
 
 
 def variant(spec: Spec, number: int) -> Spec:

@@ -55,8 +55,8 @@ def bench_codegen(size: int, work: Path) -> dict[str, Any]:
     from black.mode import TargetVersion
 
     from bench.corpus import build_corpus
-    from generator import pipeline
-    from generator.cache import RenderCache
+    from wiro_codegen import pipeline
+    from wiro_codegen.cache import RenderCache
 
     specs, out, cache_dir = work / "specs", work / "generated", work / "cache"
     paths = build_corpus(size, ROOT / "specs", specs)

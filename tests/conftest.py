@@ -16,7 +16,8 @@ from wiro_emulator import Emulator, Plan
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 GENERATED = ROOT / "generated"
-SHARED_DOCS = ROOT.parent / "shared" / "wiro-docs"
+#: Real tool descriptions as wiro.ai publishes them, named owner__slug.md.
+DESCRIPTIONS_DIR = ROOT / "tests" / "fixtures" / "descriptions"
 INPAINTING_DESCRIPTION = ROOT / "tests" / "cases" / "inpainting" / "description.md"
 API_KEY = "test-api-key"
 API_SECRET = "test-secret"

@@ -12,10 +12,10 @@ import sys
 import time
 from pathlib import Path
 
-from generator.errors import GeneratorError
-from generator.format import format_files
-from generator.parse import parse_description
-from generator.render import render_package
+from wiro_codegen.errors import GeneratorError
+from wiro_codegen.format import format_files
+from wiro_codegen.parse import parse_description
+from wiro_codegen.render import render_package
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "specs"
 KEYWORDS = [

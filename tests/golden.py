@@ -9,11 +9,11 @@ import shutil
 import sys
 from pathlib import Path
 
-from generator.format import format_files
-from generator.output import files_on_disk, write_text_atomic
-from generator.parse import parse_description
-from generator.render import render_package
-from generator.spec import dump_spec
+from wiro_codegen.format import format_files
+from wiro_codegen.output import files_on_disk, write_text_atomic
+from wiro_codegen.parse import parse_description
+from wiro_codegen.render import render_package
+from wiro_codegen.spec import dump_spec
 
 CASES = Path(__file__).resolve().parent / "cases"
 UPDATE_COMMAND = "./dev golden"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import generator
-from generator import RenderOptions, add, check, generate, update
+import wiro_codegen
 from tests.conftest import INPAINTING_DESCRIPTION
+from wiro_codegen import RenderOptions, add, check, generate, update
 
 
 def test_add_generate_check_update_from_python(tmp_path: Path) -> None:
@@ -37,4 +37,4 @@ def test_vendored_output_from_python(tmp_path: Path) -> None:
 
 
 def test_public_names() -> None:
-    assert set(generator.__all__) >= {"add", "check", "generate", "update", "RenderOptions"}
+    assert set(wiro_codegen.__all__) >= {"add", "check", "generate", "update", "RenderOptions"}

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from generator.parse import parse_description
-from generator.spec import load_spec
-from tests.conftest import GENERATED, ROOT, SHARED_DOCS, SPECS, cli_env, client_kwargs
+from tests.conftest import DESCRIPTIONS_DIR, GENERATED, ROOT, SPECS, cli_env, client_kwargs
+from wiro_codegen.parse import parse_description
+from wiro_codegen.spec import load_spec
+from wiro_codegen.wire import wire_table
 from wiro_emulator import Emulator
 from wiro_emulator.validate import validate_body
 
-DESCRIPTIONS = sorted(SHARED_DOCS.glob("*__*.md"))
+DESCRIPTIONS = sorted(DESCRIPTIONS_DIR.glob("*__*.md"))
 SPEC_FILES = sorted(SPECS.rglob("*.yaml"))
 
 
@@ -32,7 +33,7 @@ def _spec_for(description: Path) -> Path:
 def test_committed_spec_is_what_the_description_parses_to(description: Path) -> None:
     parsed = parse_description(description.read_text(encoding="utf-8"), description.name).spec
     committed = load_spec(_spec_for(description))
-    assert parsed == committed, "re-add it: python -m generator add " + description.name
+    assert parsed == committed, "re-add it: wiro-codegen add " + description.name
     kept = _spec_for(description).with_name(committed.source.description_file)
     assert kept.read_text(encoding="utf-8") == description.read_text(encoding="utf-8")
 
@@ -67,7 +68,7 @@ def test_every_package_imports_cleanly_and_dry_runs(spec_file: Path, tmp_path: P
     request = json.loads(dry.stdout)
     assert request["method"] == "POST" and request["encoding"] == "json"
     assert request["url"].endswith(spec.endpoints.run.replace(" ", "%20"))
-    assert validate_body(spec, request["body"]) == []
+    assert validate_body(wire_table(spec), request["body"]) == []
 
 
 def test_opaque_ids_have_readable_constants_and_cli_labels(emulator: Emulator) -> None:
@@ -104,7 +105,7 @@ def test_option_details_reach_the_docs() -> None:
 
 def _add(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator", "add", *args],
+        [sys.executable, "-m", "wiro_codegen", "add", *args],
         cwd=cwd,
         input=stdin,
         capture_output=True,
@@ -116,14 +117,14 @@ def _add(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.Complete
 
 
 def test_add_from_stdin_and_a_directory(tmp_path: Path) -> None:
-    text = (SHARED_DOCS / "wiro__kokoro_tts.md").read_text(encoding="utf-8")
+    text = (DESCRIPTIONS_DIR / "wiro__kokoro_tts.md").read_text(encoding="utf-8")
     from_stdin = _add("-", cwd=tmp_path, stdin=text)
     assert from_stdin.returncode == 0, from_stdin.stderr
     assert (tmp_path / "specs" / "wiro" / "kokoro_tts.md").read_text() == text
     folder = tmp_path / "docs"
     folder.mkdir()
     for name in ("wiro__animate-diff.md", "wiro__filters.models-llms-full.md"):
-        (folder / name).write_text((SHARED_DOCS / name).read_text(encoding="utf-8"))
+        (folder / name).write_text((DESCRIPTIONS_DIR / name).read_text(encoding="utf-8"))
     (folder / "broken.md").write_text("## Basic tool info Tool name: x")
     many = _add(str(folder), cwd=tmp_path)
     assert many.returncode == 2
@@ -134,7 +135,7 @@ def test_add_from_stdin_and_a_directory(tmp_path: Path) -> None:
 class _Pages(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path == "/models/wiro/kokoro_tts/llms-full.txt":
-            body = (SHARED_DOCS / "wiro__kokoro_tts.md").read_bytes()
+            body = (DESCRIPTIONS_DIR / "wiro__kokoro_tts.md").read_bytes()
             self.send_response(200)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -211,7 +212,7 @@ def test_add_from_tool_detail_enforces_bounds(tmp_path: Path) -> None:
         check=False,
     )
     assert cli.returncode == 2 and "above the maximum 50" in cli.stderr
-    assert validate_body(spec, {"prompt": "x", "steps": 99}) == [
+    assert validate_body(wire_table(spec), {"prompt": "x", "steps": 99}) == [
         "Request parameter [steps] must be between 1 and 50"
     ]
 

@@ -73,7 +73,7 @@ def test_generated_packages_and_runtime_pass_mypy_strict() -> None:
 
 def test_generator_and_emulator_pass_mypy_strict() -> None:
     completed = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "generator", "wiro_emulator"],
+        [sys.executable, "-m", "mypy", "--strict", "-p", "wiro_codegen", "-p", "wiro_emulator"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from generator.errors import GeneratorError
-from generator.parse import parse_description
-from tests.conftest import INPAINTING_DESCRIPTION, SHARED_DOCS
+from tests.conftest import DESCRIPTIONS_DIR, INPAINTING_DESCRIPTION
 from tests.golden import CASES
+from wiro_codegen.errors import GeneratorError
+from wiro_codegen.parse import parse_description
 
 MULTILINE = (CASES / "multiline-model" / "description.md").read_text(encoding="utf-8")
 FLAT = INPAINTING_DESCRIPTION.read_text(encoding="utf-8")
@@ -99,14 +99,14 @@ def test_wrapper_and_no_inputs_section() -> None:
 
 
 def test_slug_with_spaces_comes_from_the_run_url() -> None:
-    text = (SHARED_DOCS / "Ostris__Skin-Tone-Slider-v1.0.md").read_text(encoding="utf-8")
+    text = (DESCRIPTIONS_DIR / "Ostris__Skin-Tone-Slider-v1.0.md").read_text(encoding="utf-8")
     spec = parse_description(text, "o.md").spec
     assert spec.tool.slug == "Skin Tone Slider v1.0"
     assert spec.package.distribution == "ostris-skin-tone-slider-v1-0"
 
 
-@pytest.mark.parametrize("path", sorted(SHARED_DOCS.glob("*__*.md")), ids=lambda p: p.name)
-def test_every_shared_description_parses(path: object) -> None:
+@pytest.mark.parametrize("path", sorted(DESCRIPTIONS_DIR.glob("*__*.md")), ids=lambda p: p.name)
+def test_every_real_description_parses(path: object) -> None:
     from pathlib import Path
 
     assert isinstance(path, Path)

@@ -1,26 +1,25 @@
-"""`python -m generator add | generate | check` on real directories, as users run them."""
+"""`wiro-codegen add | generate | check` on real directories, as users run them."""
 
 from __future__ import annotations
 
 import ast
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from generator import pipeline
-from generator.output import files_on_disk
-from tests.conftest import GENERATED, INPAINTING_DESCRIPTION, ROOT, SPECS
+from tests.conftest import GENERATED, INPAINTING_DESCRIPTION, ROOT, SPECS, command_path
 from tests.golden import CASES
+from wiro_codegen import pipeline
+from wiro_codegen.output import files_on_disk
 
 PACKAGE = "wiro-image-inpainting-sd"
 
 
 def generator(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
+        [command_path("wiro-codegen"), *args],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -72,7 +71,7 @@ def test_check_is_clean_then_catches_a_hand_edit(workspace: Path) -> None:
     stale = generator("check", cwd=workspace)
     assert stale.returncode == 1
     assert "-    def run_edited(" in stale.stdout and "+    def run(" in stale.stdout
-    assert "python -m generator generate" in stale.stderr
+    assert "wiro-codegen generate" in stale.stderr
 
 
 def test_check_catches_missing_and_extra_files(workspace: Path) -> None:
@@ -171,13 +170,13 @@ def _generator_imports(source: str) -> set[str]:
     imported: set[str] = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom) and node.module:
-            if node.module == "generator":
+            if node.module == "wiro_codegen":
                 imported |= {alias.name for alias in node.names}
-            elif node.module.startswith("generator."):
+            elif node.module.startswith("wiro_codegen."):
                 imported.add(node.module.split(".")[1])
         elif isinstance(node, ast.Import):
             imported |= {
-                a.name.split(".")[1] for a in node.names if a.name.startswith("generator.")
+                a.name.split(".")[1] for a in node.names if a.name.startswith("wiro_codegen.")
             }
     return imported
 
@@ -190,6 +189,7 @@ def test_pipeline_stages_import_in_one_direction() -> None:
         "spec",
         "parse",
         "models",
+        "wire",
         "render",
         "format",
         "output",
@@ -197,9 +197,11 @@ def test_pipeline_stages_import_in_one_direction() -> None:
         "pipeline",
     ]
     for position, stage in enumerate(order):
-        imported = _generator_imports((ROOT / "generator" / f"{stage}.py").read_text())
+        imported = _generator_imports(
+            (ROOT / "generator" / "wiro_codegen" / f"{stage}.py").read_text()
+        )
         later = imported & set(order[position:])
-        assert not later, f"generator/{stage}.py imports itself or a later stage: {later}"
+        assert not later, f"wiro_codegen/{stage}.py imports itself or a later stage: {later}"
 
 
 def test_the_render_cache_follows_the_spec(workspace: Path) -> None:

@@ -11,11 +11,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from generator.format import format_files
-from generator.parse import parse_description
-from generator.render import doc_text, md_code, py_literal, render_package
-from generator.spec import Input, Option, Spec
 from tests.golden import CASES
+from wiro_codegen.format import format_files
+from wiro_codegen.parse import parse_description
+from wiro_codegen.render import doc_text, md_code, py_literal, render_package
+from wiro_codegen.spec import Input, Option, Spec
 
 HOSTILE = [
     '"""; import os; os.system("echo pwned") #',
@@ -95,9 +95,9 @@ def _hostile_spec() -> Spec:
 
 RENDER_PROBE = """
 import hashlib, json, sys
-from generator.format import format_files
-from generator.parse import parse_description
-from generator.render import render_package
+from wiro_codegen.format import format_files
+from wiro_codegen.parse import parse_description
+from wiro_codegen.render import render_package
 spec = parse_description(open(sys.argv[1], encoding="utf-8").read(), "m.md").spec
 files = format_files(render_package(spec))
 print(json.dumps({path: hashlib.sha256(text.encode()).hexdigest() for path, text in files.items()}))

@@ -308,6 +308,14 @@ def test_public_names_are_pinned() -> None:
             "WaitTimeoutError",
             "WiroError",
             "sign",
+            # what generated code imports, besides the classes above
+            "DEFAULT_WAIT_TIMEOUT",
+            "LogCallback",
+            "ProgressCallback",
+            "StatusCallback",
+            "SubmitCallback",
+            "__version__",
+            "require_runtime",
         ]
     )
     for name in wiro_runtime.__all__:

@@ -7,11 +7,11 @@ import keyword
 import pytest
 import yaml
 
-from generator import naming
-from generator.errors import GeneratorError
-from generator.parse import parse_description
-from generator.spec import dump_spec, parse_spec_text, spec_to_dict
 from tests.conftest import INPAINTING_DESCRIPTION, SPECS
+from wiro_codegen import naming
+from wiro_codegen.errors import GeneratorError
+from wiro_codegen.parse import parse_description
+from wiro_codegen.spec import dump_spec, parse_spec_text, spec_to_dict
 
 SPEC = parse_description(INPAINTING_DESCRIPTION.read_text(encoding="utf-8"), "d.md").spec
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.diff import bump, diff_specs, keep_names
-from generator.parse import parse_description
-from generator.spec import Input, Option, Spec, load_spec
 from tests.conftest import INPAINTING_DESCRIPTION, ROOT
+from wiro_codegen.diff import bump, diff_specs, keep_names
+from wiro_codegen.parse import parse_description
+from wiro_codegen.spec import Input, Option, Spec, load_spec
 
 OLD = parse_description(INPAINTING_DESCRIPTION.read_text(encoding="utf-8"), "d.md").spec
 

@@ -5,14 +5,17 @@ Names load on first use, so a generated CLI's `--help` does not pay for httpx or
 
 from __future__ import annotations
 
+from ._compat import VERSION as __version__
+from ._compat import require_runtime
+
 TYPE_CHECKING = False  # typing itself is not imported: a generated CLI's --help must start fast
 if TYPE_CHECKING:
     from typing import Any
 
-    from wiro_runtime._auth import Credentials, sign
-    from wiro_runtime._batch import BatchResult
-    from wiro_runtime._client import AsyncClient, SyncClient
-    from wiro_runtime._errors import (
+    from ._auth import Credentials, sign
+    from ._batch import BatchResult
+    from ._client import DEFAULT_WAIT_TIMEOUT, AsyncClient, SubmitCallback, SyncClient
+    from ._errors import (
         APIError,
         AuthenticationError,
         ConfigurationError,
@@ -29,49 +32,55 @@ if TYPE_CHECKING:
         WaitTimeoutError,
         WiroError,
     )
-    from wiro_runtime._events import Progress
-    from wiro_runtime._files import FileInput
-    from wiro_runtime._retry import RetryPolicy
-    from wiro_runtime._task import Output, Task, TaskHandle, TaskState
-    from wiro_runtime._tool import Choice, InputDefinition, StatusRules, ToolDefinition
-    from wiro_runtime._wire import PreparedRequest
+    from ._events import LogCallback, Progress, ProgressCallback, StatusCallback
+    from ._files import FileInput
+    from ._retry import RetryPolicy
+    from ._task import Output, Task, TaskHandle, TaskState
+    from ._tool import Choice, InputDefinition, StatusRules, ToolDefinition
+    from ._wire import PreparedRequest
 
 _LOCATIONS = {
-    "APIError": "wiro_runtime._errors",
-    "AsyncClient": "wiro_runtime._client",
-    "BatchResult": "wiro_runtime._batch",
-    "AuthenticationError": "wiro_runtime._errors",
-    "Choice": "wiro_runtime._tool",
-    "ConfigurationError": "wiro_runtime._errors",
-    "Credentials": "wiro_runtime._auth",
-    "FileInput": "wiro_runtime._files",
-    "InputDefinition": "wiro_runtime._tool",
-    "InputError": "wiro_runtime._errors",
-    "InsufficientBalanceError": "wiro_runtime._errors",
-    "NotFoundError": "wiro_runtime._errors",
-    "Output": "wiro_runtime._task",
-    "PreparedRequest": "wiro_runtime._wire",
-    "Progress": "wiro_runtime._events",
-    "RetryPolicy": "wiro_runtime._retry",
-    "ProtocolError": "wiro_runtime._errors",
-    "RateLimitError": "wiro_runtime._errors",
-    "StatusRules": "wiro_runtime._tool",
-    "SyncClient": "wiro_runtime._client",
-    "Task": "wiro_runtime._task",
-    "TaskCancelledError": "wiro_runtime._errors",
-    "TaskError": "wiro_runtime._errors",
-    "TaskFailedError": "wiro_runtime._errors",
-    "TaskHandle": "wiro_runtime._task",
-    "TaskState": "wiro_runtime._task",
-    "ToolDefinition": "wiro_runtime._tool",
-    "TransportError": "wiro_runtime._errors",
-    "ValidationError": "wiro_runtime._errors",
-    "WaitTimeoutError": "wiro_runtime._errors",
-    "WiroError": "wiro_runtime._errors",
-    "sign": "wiro_runtime._auth",
+    "DEFAULT_WAIT_TIMEOUT": "._client",
+    "LogCallback": "._events",
+    "ProgressCallback": "._events",
+    "StatusCallback": "._events",
+    "SubmitCallback": "._client",
+    "APIError": "._errors",
+    "AsyncClient": "._client",
+    "BatchResult": "._batch",
+    "AuthenticationError": "._errors",
+    "Choice": "._tool",
+    "ConfigurationError": "._errors",
+    "Credentials": "._auth",
+    "FileInput": "._files",
+    "InputDefinition": "._tool",
+    "InputError": "._errors",
+    "InsufficientBalanceError": "._errors",
+    "NotFoundError": "._errors",
+    "Output": "._task",
+    "PreparedRequest": "._wire",
+    "Progress": "._events",
+    "RetryPolicy": "._retry",
+    "ProtocolError": "._errors",
+    "RateLimitError": "._errors",
+    "StatusRules": "._tool",
+    "SyncClient": "._client",
+    "Task": "._task",
+    "TaskCancelledError": "._errors",
+    "TaskError": "._errors",
+    "TaskFailedError": "._errors",
+    "TaskHandle": "._task",
+    "TaskState": "._task",
+    "ToolDefinition": "._tool",
+    "TransportError": "._errors",
+    "ValidationError": "._errors",
+    "WaitTimeoutError": "._errors",
+    "WiroError": "._errors",
+    "sign": "._auth",
 }
 
 __all__ = [
+    "DEFAULT_WAIT_TIMEOUT",
     "APIError",
     "AsyncClient",
     "AuthenticationError",
@@ -83,14 +92,18 @@ __all__ = [
     "InputDefinition",
     "InputError",
     "InsufficientBalanceError",
+    "LogCallback",
     "NotFoundError",
     "Output",
     "PreparedRequest",
     "Progress",
+    "ProgressCallback",
     "ProtocolError",
     "RateLimitError",
     "RetryPolicy",
+    "StatusCallback",
     "StatusRules",
+    "SubmitCallback",
     "SyncClient",
     "Task",
     "TaskCancelledError",
@@ -103,6 +116,8 @@ __all__ = [
     "ValidationError",
     "WaitTimeoutError",
     "WiroError",
+    "__version__",
+    "require_runtime",
     "sign",
 ]
 
@@ -110,10 +125,10 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     module = _LOCATIONS.get(name)
     if module is None:
-        raise AttributeError(f"module 'wiro_runtime' has no attribute {name!r}")
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
 

@@ -8,7 +8,7 @@ import os
 import time
 from dataclasses import dataclass, field
 
-from wiro_runtime._errors import ConfigurationError
+from ._errors import ConfigurationError
 
 API_KEY_ENV = "WIRO_API_KEY"
 API_SECRET_ENV = "WIRO_API_SECRET"

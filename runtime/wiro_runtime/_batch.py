@@ -6,9 +6,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from wiro_runtime._errors import InputError, TaskError, WiroError
-from wiro_runtime._task import Task
-from wiro_runtime._tool import ToolDefinition
+from ._errors import InputError, TaskError, WiroError
+from ._task import Task
+from ._tool import ToolDefinition
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from wiro_runtime._auth import Credentials
-from wiro_runtime._batch import BatchResult, ResultCallback, failed, wire_values
-from wiro_runtime._download import afetch_to, fetch_to, target_paths
-from wiro_runtime._envelope import first_task, parse_envelope
-from wiro_runtime._errors import (
+from ._auth import Credentials
+from ._batch import BatchResult, ResultCallback, failed, wire_values
+from ._download import afetch_to, fetch_to, target_paths
+from ._envelope import first_task, parse_envelope
+from ._errors import (
     APIError,
     ConfigurationError,
     InputError,
@@ -31,7 +31,7 @@ from wiro_runtime._errors import (
     WaitTimeoutError,
     WiroError,
 )
-from wiro_runtime._events import (
+from ._events import (
     LOG_FRAMES,
     TERMINAL_FRAMES,
     Frame,
@@ -41,14 +41,14 @@ from wiro_runtime._events import (
     parse_frame,
     socket_request,
 )
-from wiro_runtime._files import MAX_FILE_BYTES, opened_parts, split_files
-from wiro_runtime._log import configure_from_environment, log_exchange
-from wiro_runtime._polling import ON_TIMEOUT_ACTIONS, PollSchedule
-from wiro_runtime._retry import RETRY_STATUSES, RetryPolicy
-from wiro_runtime._task import Task, TaskHandle, TaskState
-from wiro_runtime._tool import ToolDefinition
-from wiro_runtime._validate import validate_inputs
-from wiro_runtime._wire import (
+from ._files import MAX_FILE_BYTES, opened_parts, split_files
+from ._log import configure_from_environment, log_exchange
+from ._polling import ON_TIMEOUT_ACTIONS, PollSchedule
+from ._retry import RETRY_STATUSES, RetryPolicy
+from ._task import Task, TaskHandle, TaskState
+from ._tool import ToolDefinition
+from ._validate import validate_inputs
+from ._wire import (
     PLACEHOLDER_HEADERS,
     PreparedRequest,
     cancel_request,

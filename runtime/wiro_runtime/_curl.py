@@ -6,7 +6,7 @@ import json
 import shlex
 from pathlib import Path
 
-from wiro_runtime._wire import PreparedRequest
+from ._wire import PreparedRequest
 
 SIGNATURE_LINES = (
     'NONCE="$(date +%s)"\n'

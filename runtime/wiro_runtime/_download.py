@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from wiro_runtime._errors import TransportError
-from wiro_runtime._task import Output
+from ._errors import TransportError
+from ._task import Output
 
 if TYPE_CHECKING:
     import httpx

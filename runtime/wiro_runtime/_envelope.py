@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from wiro_runtime._errors import (
+from ._errors import (
     APIError,
     AuthenticationError,
     InsufficientBalanceError,

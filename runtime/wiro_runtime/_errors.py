@@ -21,7 +21,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from wiro_runtime._task import Task
+    from ._task import Task
 
 
 class WiroError(Exception):

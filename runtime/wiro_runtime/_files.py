@@ -16,9 +16,9 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Union
 
-from wiro_runtime._errors import InputError
-from wiro_runtime._record import Record
-from wiro_runtime._tool import InputDefinition, ToolDefinition
+from ._errors import InputError
+from ._record import Record
+from ._tool import InputDefinition, ToolDefinition
 
 #: What a file input accepts: a URL, a path, raw bytes or an open binary file.
 FileInput = Union[str, "os.PathLike[str]", bytes, BinaryIO]

@@ -9,7 +9,7 @@ import os
 import sys
 from typing import Any
 
-from wiro_runtime._events import Progress
+from ._events import Progress
 
 PROGRESS_ENV = "WIRO_PROGRESS"
 MODES = ("bar", "lines", "none")

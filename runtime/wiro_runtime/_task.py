@@ -10,7 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from wiro_runtime._tool import StatusRules
+from ._tool import StatusRules
 
 
 class TaskState(StrEnum):
@@ -111,7 +111,7 @@ class Output:
         """Stream the file to a path, or into a directory under its sanitised name."""
         import httpx
 
-        from wiro_runtime._download import fetch_to, target_for
+        from ._download import fetch_to, target_for
 
         with httpx.Client(timeout=timeout, follow_redirects=True) as http:
             return fetch_to(http, self._url(), target_for(self, target))
@@ -129,7 +129,7 @@ class Output:
         """The async twin of `save`."""
         import httpx
 
-        from wiro_runtime._download import afetch_to, target_for
+        from ._download import afetch_to, target_for
 
         async with httpx.AsyncClient(timeout=timeout, follow_redirects=True) as http:
             return await afetch_to(http, self._url(), target_for(self, target))

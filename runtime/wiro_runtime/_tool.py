@@ -6,7 +6,7 @@ Plain slotted classes rather than dataclasses: a generated CLI loads this module
 
 from __future__ import annotations
 
-from wiro_runtime._record import Record as _Record
+from ._record import Record as _Record
 
 
 class Choice(_Record):
@@ -132,6 +132,7 @@ class ToolDefinition(_Record):
         "inputs",
         "kill_path",
         "name",
+        "output_kind",
         "owner",
         "run_path",
         "slug",
@@ -153,6 +154,8 @@ class ToolDefinition(_Record):
     statuses: StatusRules
     #: The tool's own example runs, as `run` arguments (flag, value, ...).
     examples: tuple[tuple[str, ...], ...]
+    #: What the tool makes: "image", "video", "audio" or "text".
+    output_kind: str
 
     def __init__(
         self,
@@ -170,6 +173,7 @@ class ToolDefinition(_Record):
         inputs: tuple[InputDefinition, ...] = (),
         statuses: StatusRules | None = None,
         examples: tuple[tuple[str, ...], ...] = (),
+        output_kind: str = "image",
     ) -> None:
         self.owner = owner
         self.slug = slug
@@ -185,6 +189,7 @@ class ToolDefinition(_Record):
         self.inputs = inputs
         self.statuses = statuses if statuses is not None else StatusRules()
         self.examples = examples
+        self.output_kind = output_kind
 
     @property
     def key(self) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from wiro_runtime._errors import InputError
-from wiro_runtime._tool import ToolDefinition
+from ._errors import InputError
+from ._tool import ToolDefinition
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

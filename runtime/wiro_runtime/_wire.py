@@ -7,10 +7,10 @@ import math
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from wiro_runtime._errors import InputError
-from wiro_runtime._files import MAX_FILE_BYTES, LocalFile, Part, multipart_parts, split_files
-from wiro_runtime._record import Record
-from wiro_runtime._tool import InputDefinition, ToolDefinition
+from ._errors import InputError
+from ._files import MAX_FILE_BYTES, LocalFile, Part, multipart_parts, split_files
+from ._record import Record
+from ._tool import InputDefinition, ToolDefinition
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

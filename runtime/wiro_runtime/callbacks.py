@@ -15,11 +15,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from wiro_runtime._errors import ProtocolError
+from ._errors import ProtocolError
 
 if TYPE_CHECKING:
-    from wiro_runtime._client import AsyncClient, SyncClient
-    from wiro_runtime._task import Task
+    from ._client import AsyncClient, SyncClient
+    from ._task import Task
 
 TOKEN_PARAMETER = "wiro_token"
 

@@ -21,18 +21,18 @@ import argparse
 import os
 import sys
 
-from wiro_runtime._errors import ConfigurationError
-from wiro_runtime._tool import InputDefinition, ToolDefinition
+from ._errors import ConfigurationError
+from ._tool import InputDefinition, ToolDefinition
 
 TYPE_CHECKING = False  # no typing import: `--help` must start fast
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from typing import Any, NoReturn
 
-    from wiro_runtime._batch import BatchResult
-    from wiro_runtime._client import SyncClient
-    from wiro_runtime._progress import Reporter
-    from wiro_runtime._task import Task
+    from ._batch import BatchResult
+    from ._client import SyncClient
+    from ._progress import Reporter
+    from ._task import Task
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -322,7 +322,7 @@ def _client_class(tool: ToolDefinition, client_path: str) -> type[SyncClient]:
     import importlib
 
     if client_path.startswith("model="):
-        from wiro_runtime._client import SyncClient
+        from ._client import SyncClient
 
         attributes = {"tool": tool, "input_model": client_path.removeprefix("model=")}
         return type("Client", (SyncClient,), attributes)
@@ -344,7 +344,7 @@ def _client(client_path: str, args: argparse.Namespace, tool: ToolDefinition) ->
 
 
 def _reporter(args: argparse.Namespace, label: str) -> Reporter:
-    from wiro_runtime._progress import Reporter, choose_mode
+    from ._progress import Reporter, choose_mode
 
     return Reporter(choose_mode(getattr(args, "quiet", False)), label)
 
@@ -440,7 +440,7 @@ def _offline(tool: ToolDefinition, args: argparse.Namespace) -> int:
     """`--dry-run` and `--print-curl` from the wire table: no httpx, no pydantic, fast."""
     import json
 
-    from wiro_runtime._wire import PLACEHOLDER_HEADERS, prepare_offline
+    from ._wire import PLACEHOLDER_HEADERS, prepare_offline
 
     base_url = (args.base_url or os.environ.get("WIRO_BASE_URL") or tool.base_url).rstrip("/")
     if not base_url.startswith(("http://", "https://")):
@@ -451,7 +451,7 @@ def _offline(tool: ToolDefinition, args: argparse.Namespace) -> int:
     if args.dry_run:
         print(json.dumps(request.describe(PLACEHOLDER_HEADERS), indent=2, ensure_ascii=False))
     else:
-        from wiro_runtime._curl import curl_script
+        from ._curl import curl_script
 
         print(curl_script(request), end="")
     return EXIT_OK
@@ -598,7 +598,7 @@ def _command_task(tool: ToolDefinition, client_path: str, args: argparse.Namespa
 
 def _exit_code(exc: BaseException) -> tuple[int, str]:
     """Map an exception to an exit code and the message to print."""
-    from wiro_runtime import _errors as errors
+    from . import _errors as errors
 
     hint = ""
     if isinstance(exc, errors.ConfigurationError | errors.InputError):

@@ -12,10 +12,10 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import EntryPoint, entry_points
 
-from wiro_runtime._client import SyncClient
-from wiro_runtime._tool import ToolDefinition
-from wiro_runtime.cli import EXIT_OK, EXIT_USAGE
-from wiro_runtime.cli import main as tool_main
+from ._client import SyncClient
+from ._tool import ToolDefinition
+from .cli import EXIT_OK, EXIT_USAGE
+from .cli import main as tool_main
 
 ENTRY_POINT_GROUP = "wiro.tools"
 TASK_COMMANDS = ("detail", "status", "wait", "download", "cancel", "kill")
@@ -93,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"wiro task: expected one of {', '.join(TASK_COMMANDS)}\n{USAGE}", file=sys.stderr
             )
             return EXIT_USAGE
-        return tool_main(ANY_TASK, "wiro_runtime.umbrella:TaskClient", rest)
+        return tool_main(ANY_TASK, f"{__name__}:TaskClient", rest)
     print(f"wiro: unknown command {command!r}\n{USAGE}", file=sys.stderr)
     return EXIT_USAGE
 

@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec klingai/image-to-video-klingai-v1.6.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec klingai/image-to-video-klingai-v1.6.yaml by `wiro-codegen generate`
 """Typed client and CLI of the Wiro tool klingai/image-to-video-klingai-v1.6.
 
 KlingAI v1.6 image to video generation tool. Generate 5s and 10s videos in 720p resolution at 30fps.
@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from ._client import VideoModeOptions as VideoModeOptions
     from ._models import ImageToVideoKlingaiV16Input as ImageToVideoKlingaiV16Input
     from ._tool import TOOL as TOOL
+
+from wiro_runtime import require_runtime
+
+require_runtime("0.1.0", "klingai-image-to-video-klingai-v1-6")
 
 __version__ = "0.1.0"
 

@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec klingai/image-to-video-klingai-v1.6.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec klingai/image-to-video-klingai-v1.6.yaml by `wiro-codegen generate`
 
 from __future__ import annotations
 

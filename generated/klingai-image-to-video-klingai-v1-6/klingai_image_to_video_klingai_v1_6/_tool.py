@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec klingai/image-to-video-klingai-v1.6.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec klingai/image-to-video-klingai-v1.6.yaml by `wiro-codegen generate`
 """Wire table of the Wiro tool klingai/image-to-video-klingai-v1.6: endpoints, inputs, statuses."""
 
 from wiro_runtime import Choice, InputDefinition, StatusRules, ToolDefinition
@@ -27,6 +27,7 @@ TOOL = ToolDefinition(
             "task_output",
         ),
     ),
+    output_kind="video",
     inputs=(
         InputDefinition(
             wire_name="inputImageFirstUrl",

@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec Ostris/Skin Tone Slider v1.0.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec Ostris/Skin Tone Slider v1.0.yaml by `wiro-codegen generate`
 """Typed client and CLI of the Wiro tool Ostris/Skin Tone Slider v1.0.
 
 Simple LoRA to help with adjusting a character's skin tone.
@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from ._client import Client as Client
     from ._models import SkinToneSliderV10Input as SkinToneSliderV10Input
     from ._tool import TOOL as TOOL
+
+from wiro_runtime import require_runtime
+
+require_runtime("0.1.0", "ostris-skin-tone-slider-v1-0")
 
 __version__ = "0.1.0"
 

@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec Ostris/Skin Tone Slider v1.0.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec Ostris/Skin Tone Slider v1.0.yaml by `wiro-codegen generate`
 """Command line of the Wiro tool Ostris/Skin Tone Slider v1.0; `ostris-skin-tone-slider-v1-0 --help` lists it all."""
 
 from __future__ import annotations

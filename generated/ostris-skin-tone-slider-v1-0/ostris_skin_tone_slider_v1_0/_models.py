@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec Ostris/Skin Tone Slider v1.0.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec Ostris/Skin Tone Slider v1.0.yaml by `wiro-codegen generate`
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec Qwen/Qwen-Image-Fast.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec Qwen/Qwen-Image-Fast.yaml by `wiro-codegen generate`
 """Typed client and CLI of the Wiro tool Qwen/Qwen-Image-Fast.
 
 Qwen-Image-Fast
@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from ._client import AspectRatio as AspectRatio
     from ._models import QwenImageFastInput as QwenImageFastInput
     from ._tool import TOOL as TOOL
+
+from wiro_runtime import require_runtime
+
+require_runtime("0.1.0", "qwen-qwen-image-fast")
 
 __version__ = "0.1.0"
 

@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec Qwen/Qwen-Image-Fast.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec Qwen/Qwen-Image-Fast.yaml by `wiro-codegen generate`
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec Runway/image-to-image-gen4-image.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec Runway/image-to-image-gen4-image.yaml by `wiro-codegen generate`
 """Typed client and CLI of the Wiro tool Runway/image-to-image-gen4-image.
 
 Runway gen4-image model for image-to-image generation.
@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from ._client import ContentModeration as ContentModeration
     from ._models import ImageToImageGen4ImageInput as ImageToImageGen4ImageInput
     from ._tool import TOOL as TOOL
+
+from wiro_runtime import require_runtime
+
+require_runtime("0.1.0", "runway-image-to-image-gen4-image")
 
 __version__ = "0.1.0"
 

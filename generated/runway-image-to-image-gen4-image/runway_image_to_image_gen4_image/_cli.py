@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec Runway/image-to-image-gen4-image.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec Runway/image-to-image-gen4-image.yaml by `wiro-codegen generate`
 """Command line of the Wiro tool Runway/image-to-image-gen4-image; `runway-image-to-image-gen4-image --help` lists it all."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec Runway/image-to-image-gen4-image.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec Runway/image-to-image-gen4-image.yaml by `wiro-codegen generate`
 
 from __future__ import annotations
 

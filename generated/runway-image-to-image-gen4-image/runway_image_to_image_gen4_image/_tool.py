@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec Runway/image-to-image-gen4-image.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec Runway/image-to-image-gen4-image.yaml by `wiro-codegen generate`
 """Wire table of the Wiro tool Runway/image-to-image-gen4-image: endpoints, inputs, statuses."""
 
 from wiro_runtime import Choice, InputDefinition, StatusRules, ToolDefinition
@@ -27,6 +27,7 @@ TOOL = ToolDefinition(
             "task_output",
         ),
     ),
+    output_kind="video",
     inputs=(
         InputDefinition(
             wire_name="inputImageUrl",

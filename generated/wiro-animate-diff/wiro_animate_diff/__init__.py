@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec wiro/animate-diff.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec wiro/animate-diff.yaml by `wiro-codegen generate`
 """Typed client and CLI of the Wiro tool wiro/animate-diff.
 
 It generates a video from the given prompt.
@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from ._client import Client as Client
     from ._models import AnimateDiffInput as AnimateDiffInput
     from ._tool import TOOL as TOOL
+
+from wiro_runtime import require_runtime
+
+require_runtime("0.1.0", "wiro-animate-diff")
 
 __version__ = "0.1.0"
 

@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec wiro/animate-diff.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec wiro/animate-diff.yaml by `wiro-codegen generate`
 """Command line of the Wiro tool wiro/animate-diff; `wiro-animate-diff --help` lists it all."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec wiro/avatarmotion.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec wiro/avatarmotion.yaml by `wiro-codegen generate`
 """Typed client and CLI of the Wiro tool wiro/avatarmotion.
 
 Generate avatars from photos and animate them into engaging videos in one seamless pipeline.
@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from ._client import Client as Client
     from ._models import AvatarmotionInput as AvatarmotionInput
     from ._tool import TOOL as TOOL
+
+from wiro_runtime import require_runtime
+
+require_runtime("0.1.0", "wiro-avatarmotion")
 
 __version__ = "0.1.0"
 

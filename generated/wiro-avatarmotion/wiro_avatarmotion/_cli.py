@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec wiro/avatarmotion.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec wiro/avatarmotion.yaml by `wiro-codegen generate`
 """Command line of the Wiro tool wiro/avatarmotion; `wiro-avatarmotion --help` lists it all."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec wiro/controlnet-sd.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec wiro/controlnet-sd.yaml by `wiro-codegen generate`
 """Typed client and CLI of the Wiro tool wiro/controlnet-sd.
 
 ControlNet is a neural network structure to control diffusion models by adding extra conditions.
@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from ._client import SelectedModelOptions as SelectedModelOptions
     from ._models import ControlnetSdInput as ControlnetSdInput
     from ._tool import TOOL as TOOL
+
+from wiro_runtime import require_runtime
+
+require_runtime("0.1.0", "wiro-controlnet-sd")
 
 __version__ = "0.1.0"
 

@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec wiro/controlnet-sd.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec wiro/controlnet-sd.yaml by `wiro-codegen generate`
 
 from __future__ import annotations
 

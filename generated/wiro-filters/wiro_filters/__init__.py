@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec wiro/filters.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec wiro/filters.yaml by `wiro-codegen generate`
 """Typed client and CLI of the Wiro tool wiro/filters.
 
 An image-to-image AI model designed to apply unique filters to your images, giving them a fresh, new look.
@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from ._client import AspectRatioOptions as AspectRatioOptions
     from ._models import FiltersInput as FiltersInput
     from ._tool import TOOL as TOOL
+
+from wiro_runtime import require_runtime
+
+require_runtime("0.1.0", "wiro-filters")
 
 __version__ = "0.1.0"
 

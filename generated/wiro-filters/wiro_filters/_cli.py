@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec wiro/filters.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec wiro/filters.yaml by `wiro-codegen generate`
 """Command line of the Wiro tool wiro/filters; `wiro-filters --help` lists it all."""
 
 from __future__ import annotations

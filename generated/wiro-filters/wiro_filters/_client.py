@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec wiro/filters.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec wiro/filters.yaml by `wiro-codegen generate`
 """Typed sync and async clients of the Wiro tool wiro/filters."""
 
 from __future__ import annotations
@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final, Literal
 
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, FileInput, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
+from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import SyncClient as _SyncBase
-from wiro_runtime import FileInput, Task, TaskHandle
-from wiro_runtime._client import DEFAULT_WAIT_TIMEOUT, SubmitCallback
-from wiro_runtime._events import LogCallback, ProgressCallback, StatusCallback
 
 from ._tool import TOOL
 

@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec wiro/filters.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec wiro/filters.yaml by `wiro-codegen generate`
 
 from __future__ import annotations
 

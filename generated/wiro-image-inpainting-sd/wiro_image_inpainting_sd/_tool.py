@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec wiro/image-inpainting-sd.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec wiro/image-inpainting-sd.yaml by `wiro-codegen generate`
 """Wire table of the Wiro tool wiro/image-inpainting-sd: endpoints, inputs, statuses."""
 
 from wiro_runtime import Choice, InputDefinition, StatusRules, ToolDefinition
@@ -27,6 +27,7 @@ TOOL = ToolDefinition(
             "task_output",
         ),
     ),
+    output_kind="image",
     inputs=(
         InputDefinition(
             wire_name="selectedModel",

@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec wiro/kokoro_tts.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec wiro/kokoro_tts.yaml by `wiro-codegen generate`
 """Typed client and CLI of the Wiro tool wiro/kokoro_tts.
 
 Kokoro is a high-speed text-to-speech model that delivers clean, accurate, and natural-sounding audio.
@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from ._client import Client as Client
     from ._models import KokoroTtsInput as KokoroTtsInput
     from ._tool import TOOL as TOOL
+
+from wiro_runtime import require_runtime
+
+require_runtime("0.1.0", "wiro-kokoro-tts")
 
 __version__ = "0.1.0"
 

@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec wiro/kokoro_tts.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec wiro/kokoro_tts.yaml by `wiro-codegen generate`
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec wiro/professional-headshot.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec wiro/professional-headshot.yaml by `wiro-codegen generate`
 """Typed client and CLI of the Wiro tool wiro/professional-headshot.
 
 Create polished professional headshots instantly. Our image-to-image AI refines your photos into high-quality headshots, ensuring a crisp, professional, and confident look. Perfect for rÃ©sumÃ©s, LinkedIn, and corporate profiles.
@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from ._client import AspectRatioOptions as AspectRatioOptions
     from ._models import ProfessionalHeadshotInput as ProfessionalHeadshotInput
     from ._tool import TOOL as TOOL
+
+from wiro_runtime import require_runtime
+
+require_runtime("0.1.0", "wiro-professional-headshot")
 
 __version__ = "0.1.0"
 

@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec wiro/professional-headshot.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec wiro/professional-headshot.yaml by `wiro-codegen generate`
 """Command line of the Wiro tool wiro/professional-headshot; `wiro-professional-headshot --help` lists it all."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec wiro/wan2-2-effects-extra.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec wiro/wan2-2-effects-extra.yaml by `wiro-codegen generate`
 """Typed client and CLI of the Wiro tool wiro/wan2-2-effects-extra.
 
 Generate avatars from photos and animate them into engaging videos in one seamless pipeline.
@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from ._client import EffectTypeOptions as EffectTypeOptions
     from ._models import Wan22EffectsExtraInput as Wan22EffectsExtraInput
     from ._tool import TOOL as TOOL
+
+from wiro_runtime import require_runtime
+
+require_runtime("0.1.0", "wiro-wan2-2-effects-extra")
 
 __version__ = "0.1.0"
 

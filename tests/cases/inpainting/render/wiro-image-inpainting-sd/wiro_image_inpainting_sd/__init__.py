@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec wiro/image-inpainting-sd.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec wiro/image-inpainting-sd.yaml by `wiro-codegen generate`
 """Typed client and CLI of the Wiro tool wiro/image-inpainting-sd.
 
 Transform your image editing experience with our AI generative model-based image inpainting solution
@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from ._client import SelectedModelOptions as SelectedModelOptions
     from ._models import ImageInpaintingSdInput as ImageInpaintingSdInput
     from ._tool import TOOL as TOOL
+
+from wiro_runtime import require_runtime
+
+require_runtime("0.1.0", "wiro-image-inpainting-sd")
 
 __version__ = "0.1.0"
 

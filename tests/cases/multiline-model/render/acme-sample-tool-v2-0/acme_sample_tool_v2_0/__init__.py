@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec acme/sample-tool-v2.0.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec acme/sample-tool-v2.0.yaml by `wiro-codegen generate`
 """Typed client and CLI of the Wiro tool acme/sample-tool-v2.0.
 
 A “sample” tool with every input type — rÃ©sumÃ©s and {{ braces }} kept as they are.
@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from ._client import StylesOptions as StylesOptions
     from ._models import SampleToolV20Input as SampleToolV20Input
     from ._tool import TOOL as TOOL
+
+from wiro_runtime import require_runtime
+
+require_runtime("0.1.0", "acme-sample-tool-v2-0")
 
 __version__ = "0.1.0"
 

@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from spec acme/sample-tool-v2.0.yaml by `python -m generator generate`
+# DO NOT EDIT: generated from spec acme/sample-tool-v2.0.yaml by `wiro-codegen generate`
 """Wire table of the Wiro tool acme/sample-tool-v2.0: endpoints, inputs, statuses."""
 
 from wiro_runtime import Choice, InputDefinition, StatusRules, ToolDefinition
@@ -20,6 +20,7 @@ TOOL = ToolDefinition(
         running=("task_queue", "task_start"),
     ),
     examples=(("--prompt", "a dog"),),
+    output_kind="image",
     inputs=(
         InputDefinition(
             wire_name="prompt",

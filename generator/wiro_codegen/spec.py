@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from generator.errors import GeneratorError, Location
+from wiro_codegen.errors import GeneratorError, Location
 
 SCHEMA_VERSION = 1
 
@@ -100,7 +100,7 @@ class Package:
     module: str
     command: str
     model_class: str
-    #: Moves with the spec: major on a breaking change (see `python -m generator update`).
+    #: Moves with the spec: major on a breaking change (see `wiro-codegen update`).
     version: str = "0.1.0"
 
 
@@ -313,7 +313,7 @@ def parse_spec_text(text: str, filename: str) -> Spec:
         raise GeneratorError(
             f"spec is not valid YAML: {getattr(exc, 'problem', exc)}",
             location=Location(file=filename, line=line),
-            hint="fix the YAML syntax, or re-create the spec with `python -m generator add`",
+            hint="fix the YAML syntax, or re-create the spec with `wiro-codegen add`",
         ) from None
     return spec_from_dict(data, filename)
 
@@ -328,7 +328,7 @@ class _Reader:
         return GeneratorError(
             f"{where}: {message}",
             location=Location(file=self.filename),
-            hint="correct the spec by hand or re-create it with `python -m generator add`",
+            hint="correct the spec by hand or re-create it with `wiro-codegen add`",
         )
 
     def mapping(self, value: object, where: str) -> Mapping[str, Any]:

@@ -1,8 +1,9 @@
 """A local Wiro API: Run, Task/Detail, Cancel and Kill over real HTTP on 127.0.0.1.
 
-Serves every tool in a specs directory, checks both auth modes, validates inputs against the
-spec with Wiro's error shapes, walks each task through the real status sequence, and serves
-the output files it makes. Runs from the command line or in a thread inside tests.
+Serves the tools it is given (installed generated packages, or spec files), checks both auth
+modes, validates inputs against each tool's wire table with Wiro's error shapes, walks each
+task through the real status sequence, and serves the output files it makes. Runs from the
+command line or in a thread inside tests.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import shutil
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,12 +26,11 @@ from urllib.parse import urlsplit
 
 from aiohttp import BodyPartReader, ClientError, ClientSession, web
 
-from generator.errors import GeneratorError
-from generator.spec import Spec, load_spec
-from wiro_emulator.images import inpaint_png, output_kind, placeholder, sample_photo_and_mask
+from wiro_emulator.images import inpaint_or_placeholder, placeholder, sample_photo_and_mask
 from wiro_emulator.tasks import RUN_SEQUENCE, EmulatedTask, Plan
+from wiro_emulator.tools import index_tools, installed_tools, tools_from_specs
 from wiro_emulator.validate import validate_body
-from wiro_runtime import sign
+from wiro_runtime import ToolDefinition, sign
 
 SIGNATURE_REQUIRED = (
     "Project requires signature authentication. x-signature and x-nonce headers are required."
@@ -68,7 +68,7 @@ SOCKET_FAULTS = ("refuse", "drop")
 class EmulatorState:
     """Everything the emulator knows; shared between the server thread and tests."""
 
-    specs: dict[tuple[str, str], Spec]
+    tools: dict[tuple[str, str], ToolDefinition]
     api_key: str
     api_secret: str | None
     default_plan: Plan = field(default_factory=Plan)
@@ -100,20 +100,6 @@ class EmulatorState:
                 if all(parameters.get(key) == value for key, value in wanted.items()):
                     return plan
             return self.plans.popleft() if self.plans else self.default_plan
-
-
-def load_specs_dir(specs_dir: Path) -> dict[tuple[str, str], Spec]:
-    """Specs keyed by lower-case (owner, slug), as Wiro's endpoint matching is case-blind."""
-    if not specs_dir.is_dir():
-        raise GeneratorError(
-            f"specs directory {specs_dir} does not exist",
-            hint="pass --specs DIR with the specs of the tools to serve",
-        )
-    specs: dict[tuple[str, str], Spec] = {}
-    for path in sorted(specs_dir.rglob("*.yaml")):
-        spec = load_spec(path)
-        specs[(spec.tool.owner.lower(), spec.tool.slug.lower())] = spec
-    return specs
 
 
 def _error(message: str, *, status: int = 200, code: int = 0) -> web.Response:
@@ -208,13 +194,13 @@ class EmulatorApp:
         if problem:
             return problem
         owner, slug = request.match_info["owner"], request.match_info["slug"]
-        spec = self.state.specs.get((owner.lower(), slug.lower()))
-        if spec is None:
+        tool = self.state.tools.get((owner.lower(), slug.lower()))
+        if tool is None:
             return _error("slug-owner-project-not-exist", code=1)
         body = await self._body(request)
         if body is None:
             return _error("Request parameters are invalid.")
-        problems = validate_body(spec, body)
+        problems = validate_body(tool, body)
         if problems:
             return web.json_response(
                 {"result": False, "errors": [{"code": 0, "message": text} for text in problems]}
@@ -222,8 +208,8 @@ class EmulatorApp:
         parameters = {key: value for key, value in body.items() if key != "callbackUrl"}
         task = EmulatedTask(
             id=str(next(self.state.ids)),
-            owner=spec.tool.owner,
-            slug=spec.tool.slug,
+            owner=tool.owner,
+            slug=tool.slug,
             parameters=parameters,
             plan=self.state.next_plan(parameters),
         )
@@ -489,8 +475,8 @@ class EmulatorApp:
             count = max(1, min(4, int(str(task.parameters.get("samples", 1)))))
         except ValueError:
             count = 1
-        spec = self.state.specs.get((task.owner.lower(), task.slug.lower()))
-        kind = output_kind(spec.tool.categories + spec.tool.tags if spec else ())
+        tool = self.state.tools.get((task.owner.lower(), task.slug.lower()))
+        kind = tool.output_kind if tool is not None else "image"
         if kind == "text":
             prompt = str(task.parameters.get("prompt", ""))
             answer = f"(emulated answer to: {prompt[:200]})"
@@ -510,7 +496,8 @@ class EmulatorApp:
         for index in range(count):
             seed = f"{task.owner}/{task.slug}/{task.id}/{index}"
             if image is not None and mask is not None:
-                content, suffix, content_type = inpaint_png(image, mask), "png", "image/png"
+                content = inpaint_or_placeholder(image, mask, seed)
+                suffix, content_type = "png", "image/png"
             else:
                 content, suffix, content_type = placeholder(kind, seed)
             name = f"{index}.{suffix}"
@@ -533,22 +520,32 @@ class EmulatorApp:
 class Emulator:
     """The emulator in a background thread, for tests and the demo.
 
-    with Emulator(specs_dir, api_key="k", api_secret="s") as emulator:
+    with Emulator(api_key="k", api_secret="s") as emulator:
         emulator.base_url  # http://127.0.0.1:<port>/v1
+
+    It serves the tools of the generated packages installed here, or those of a folder of
+    spec files (`Emulator("specs")`, which needs wiro-codegen), or the wire tables given as
+    `tools`.
     """
 
     def __init__(
         self,
-        specs_dir: Path,
+        specs_dir: str | Path | None = None,
         *,
+        tools: Iterable[ToolDefinition] | None = None,
         api_key: str = "emulator-key",
         api_secret: str | None = "emulator-secret",
         plan: Plan | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
+        served = list(tools or ())
+        if specs_dir is not None:
+            served += tools_from_specs(specs_dir)
+        elif tools is None:
+            served = installed_tools()
         self.state = EmulatorState(
-            specs=load_specs_dir(specs_dir),
+            tools=index_tools(served),
             api_key=api_key,
             api_secret=api_secret,
             default_plan=plan or Plan(),
@@ -602,6 +599,17 @@ class Emulator:
             raise ValueError(f"socket fault must be one of {SOCKET_FAULTS}")
         with self.state.lock:
             self.state.socket_fault = fault
+
+    @property
+    def received(self) -> list[ReceivedRequest]:
+        """Every request received so far, oldest first (each with `.path` and parsed `.body`)."""
+        with self.state.lock:
+            return list(self.state.received)
+
+    @property
+    def tools(self) -> list[ToolDefinition]:
+        """The tools served, in `owner/slug` order."""
+        return sorted(self.state.tools.values(), key=lambda tool: tool.key.lower())
 
     def runs_received(self) -> int:
         """How many Run requests arrived (accepted or not)."""

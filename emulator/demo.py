@@ -1,4 +1,4 @@
-"""The README's main job: regenerate the inpainting package, serve it locally, run its CLI."""
+"""`./dev demo`: regenerate the inpainting package, serve it locally, run its CLI (not shipped)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator import pipeline
-from generator.errors import GeneratorError
+from wiro_codegen import pipeline
+from wiro_codegen.errors import GeneratorError
 from wiro_emulator.server import Emulator
 from wiro_emulator.tasks import Plan
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.errors import GeneratorError, Location
+from wiro_codegen.errors import GeneratorError, Location
 
 
 def format_source(path: str, source: str) -> str:

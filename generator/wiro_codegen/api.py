@@ -7,14 +7,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import pipeline
-from generator.cache import RenderCache
-from generator.diff import SpecDiff, bump, diff_specs, keep_names, with_version
-from generator.errors import GeneratorError
-from generator.format import format_files
-from generator.output import CheckResult, replace_package, write_text_atomic, write_vendored
-from generator.render import DEFAULT_OPTIONS, RenderOptions, render_package
-from generator.spec import Spec, dump_spec, load_spec
+from wiro_codegen import pipeline
+from wiro_codegen.cache import RenderCache
+from wiro_codegen.diff import SpecDiff, bump, diff_specs, keep_names, with_version
+from wiro_codegen.errors import GeneratorError
+from wiro_codegen.format import format_files
+from wiro_codegen.output import CheckResult, replace_package, write_text_atomic, write_vendored
+from wiro_codegen.render import (
+    DEFAULT_OPTIONS,
+    RenderOptions,
+    render_package,
+    vendored_runtime_files,
+)
+from wiro_codegen.spec import Spec, dump_spec, load_spec
 
 PathLike = str | os.PathLike[str]
 
@@ -107,7 +112,7 @@ def update(
         if missing:
             raise GeneratorError(
                 f"no spec for {', '.join(sorted(missing))}",
-                hint="name tools as owner/slug, as `python -m generator update` lists them",
+                hint="name tools as owner/slug, as `wiro-codegen update` lists them",
             )
     if source is not None and len(loaded) != 1:
         raise GeneratorError("a source can be given for exactly one tool")
@@ -151,6 +156,6 @@ def _write(path: Path, spec: Spec, text: str, out_dir: Path, options: RenderOpti
     write_text_atomic(path.with_name(spec.source.description_file), text)
     write_text_atomic(path, dump_spec(spec))
     if options.vendored:
-        write_vendored(out_dir, files)
+        write_vendored(out_dir, {**files, **vendored_runtime_files(options)})
     else:
         replace_package(out_dir, spec.package.distribution, files)

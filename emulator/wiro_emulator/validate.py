@@ -1,10 +1,10 @@
-"""Run-body validation against a spec, with the messages Wiro sends."""
+"""Run-body validation against a tool's wire table, with the messages Wiro sends."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from generator.spec import Input, Spec
+from wiro_runtime import InputDefinition, ToolDefinition
 
 COMMON_PARAMETERS = frozenset({"callbackUrl", "projectid"})
 
@@ -23,8 +23,9 @@ def _is_number(value: object) -> bool:
     return False
 
 
-def _problem(item: Input, value: object) -> str | None:
+def _problem(item: InputDefinition, value: object) -> str | None:
     name = item.wire_name
+    choices = {choice.value for choice in item.choices}
     if item.wire_type == "number" and not _is_number(value):
         return f"Request parameter [{name}] must be integer or float"
     if item.wire_type == "number" and (item.minimum is not None or item.maximum is not None):
@@ -35,12 +36,12 @@ def _problem(item: Input, value: object) -> str | None:
             return f"Request parameter [{name}] must be between {item.minimum} and {item.maximum}"
     if item.closed_choices and item.python_type == "list[str]":
         entries = value if isinstance(value, list) else [value]
-        if any(str(entry) not in item.choices for entry in entries):
+        if any(str(entry) not in choices for entry in entries):
             return f"Request parameter [{name}] must be one of the options"
     if item.python_type == "literal":
         if not isinstance(value, str | int | float) or isinstance(value, bool):
             return f"Request parameter [{name}] is invalid"
-        if str(value) not in item.choices:
+        if str(value) not in choices:
             return f"Request parameter [{name}] must be one of the options"
     if item.wire_type == "boolean" and not (
         isinstance(value, bool) or str(value).lower() in ("true", "false")
@@ -56,10 +57,10 @@ def _problem(item: Input, value: object) -> str | None:
     return None
 
 
-def validate_body(spec: Spec, body: Mapping[str, object]) -> list[str]:
+def validate_body(tool: ToolDefinition, body: Mapping[str, object]) -> list[str]:
     """Messages for every problem; empty when Wiro would accept the body."""
     problems: list[str] = []
-    for item in spec.inputs:
+    for item in tool.inputs:
         if item.wire_name not in body:
             if item.required:
                 problems.append(f"Request parameter [{item.wire_name}] required")

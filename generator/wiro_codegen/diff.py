@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from generator.spec import Input, Spec
+from wiro_codegen.spec import Input, Spec
 
 #: Type changes that accept everything the old type accepted.
 _WIDENINGS = {("literal", "str"), ("int", "float"), ("file", "files")}
@@ -106,7 +106,7 @@ def bump(version: str, diff: SpecDiff) -> str:
 def keep_names(old: Spec, new: Spec) -> Spec:
     """The new spec with the old package names and, for inputs that stay, the old Python names
     and flags: an update never renames what users already call."""
-    from generator import naming
+    from wiro_codegen import naming
 
     before = {item.wire_name: item for item in old.inputs}
     taken_names = {item.python_name for item in old.inputs}

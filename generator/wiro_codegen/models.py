@@ -6,8 +6,8 @@ import json
 import warnings
 from typing import Any
 
-from generator.errors import GeneratorError, Location
-from generator.spec import Input, Spec
+from wiro_codegen.errors import GeneratorError, Location
+from wiro_codegen.spec import Input, Spec
 
 #: A hex colour, as Wiro's colour pickers send: #rgb, #rrggbb or #rrggbbaa.
 COLOR_PATTERN = "^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$"

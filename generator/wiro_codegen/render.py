@@ -17,18 +17,24 @@ from typing import Any
 
 import jinja2
 
-from generator import naming
-from generator.errors import GeneratorError, Location
-from generator.models import render_input_model
-from generator.spec import Input, Option, Spec
+from wiro_codegen import naming
+from wiro_codegen.errors import GeneratorError, Location
+from wiro_codegen.models import render_input_model
+from wiro_codegen.spec import Input, Option, Spec
+from wiro_codegen.wire import example_arguments, wire_table
+from wiro_runtime import __version__ as RUNTIME_VERSION
+from wiro_runtime._compat import compatible_range
 
-RUNTIME_REQUIREMENT = "wiro-runtime>=0.1,<0.2"
+#: Generated packages need the runtime series they were generated against (this one).
+RUNTIME_REQUIREMENT = compatible_range(RUNTIME_VERSION)
 PYDANTIC_REQUIREMENT = "pydantic>=2.6,<3"
+#: The folder, beside the vendored tool modules, that holds the vendored runtime.
+VENDORED_RUNTIME = "_runtime"
 
 
 def templates_dir() -> Path:
     here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "templates", here / "_templates"):
+    for candidate in (here.parent.parent / "templates", here / "_templates"):
         if candidate.is_dir():
             return candidate
     raise GeneratorError("the templates directory is missing from this installation")
@@ -151,6 +157,11 @@ def _views(spec: Spec) -> list[InputView]:
         "TaskHandle",
         "Literal",
         "TOOL",
+        "DEFAULT_WAIT_TIMEOUT",
+        "LogCallback",
+        "ProgressCallback",
+        "StatusCallback",
+        "SubmitCallback",
         spec.package.model_class,
     }
     views: list[InputView] = []
@@ -205,21 +216,6 @@ def multipart_lines(spec: Spec) -> list[str]:
     return lines
 
 
-def example_arguments(spec: Spec) -> list[tuple[str, ...]]:
-    """Each example as CLI arguments: flag, value, flag, value..."""
-    by_wire = {item.wire_name: item for item in spec.inputs}
-    result: list[tuple[str, ...]] = []
-    for example in spec.examples:
-        arguments: list[str] = []
-        for wire_name, value in example.values:
-            item = by_wire.get(wire_name)
-            if item is not None:
-                arguments += [item.cli_flag, value]
-        if arguments:
-            result.append(tuple(arguments))
-    return result
-
-
 def _docs_default(item: Input) -> str:
     if item.default is None:
         return f"sample: {item.sample}" if item.sample else "(none)"
@@ -254,7 +250,7 @@ def header_line(spec: Spec) -> str:
     """The DO NOT EDIT notice, naming the spec; no versions, no timestamps."""
     return (
         f"DO NOT EDIT: generated from spec {naming.spec_path(spec.tool.owner, spec.tool.slug)} "
-        "by `python -m generator generate`"
+        "by `wiro-codegen generate`"
     )
 
 
@@ -270,10 +266,20 @@ class RenderOptions:
 
     package_prefix: str | None = None
     emit: str = "both"
+    #: "dependency": generated code imports the installed `wiro_runtime`; "vendored": one copy
+    #: of the runtime goes under the package prefix and the modules import it relatively.
+    runtime: str = "dependency"
 
     def __post_init__(self) -> None:
         if self.emit not in EMIT_CHOICES:
             raise GeneratorError(f"emit must be one of {', '.join(EMIT_CHOICES)}")
+        if self.runtime not in RUNTIME_CHOICES:
+            raise GeneratorError(f"runtime must be one of {', '.join(RUNTIME_CHOICES)}")
+        if self.runtime == "vendored" and self.package_prefix is None:
+            raise GeneratorError(
+                "a vendored runtime needs a package prefix to live under",
+                hint="add --package-prefix myapp._wiro (or drop --runtime vendored)",
+            )
         if self.package_prefix is not None and not all(
             part.isidentifier() and part.isascii() for part in self.package_prefix.split(".")
         ):
@@ -288,7 +294,36 @@ class RenderOptions:
 
 
 EMIT_CHOICES = ("both", "client", "cli")
+RUNTIME_CHOICES = ("dependency", "vendored")
 DEFAULT_OPTIONS = RenderOptions()
+
+
+def runtime_import(options: RenderOptions) -> str:
+    """What generated modules import the runtime as: `wiro_runtime`, or the vendored copy."""
+    return f"..{VENDORED_RUNTIME}" if options.runtime == "vendored" else "wiro_runtime"
+
+
+def vendored_runtime_files(options: RenderOptions) -> dict[str, str]:
+    """The installed runtime's modules, copied under the package prefix; empty unless vendored.
+
+    The copy comes from the one runtime release this generator is pinned to, so it is the
+    same on every machine, and `check` compares it like any other generated file.
+    """
+    if options.runtime != "vendored" or options.package_prefix is None:
+        return {}
+    import wiro_runtime
+
+    source = Path(wiro_runtime.__file__).parent
+    base = f"{options.package_prefix.replace('.', '/')}/{VENDORED_RUNTIME}"
+    header = (
+        f"# DO NOT EDIT: wiro-runtime {RUNTIME_VERSION}, vendored by "
+        "`wiro-codegen generate --runtime vendored`\n"
+    )
+    files = {f"{base}/py.typed": ""}
+    for path in sorted(source.glob("*.py")):
+        if path.name != "umbrella.py":  # the `wiro` command finds installed packages only
+            files[f"{base}/{path.name}"] = header + path.read_text(encoding="utf-8")
+    return files
 
 
 def import_path(spec: Spec, options: RenderOptions = DEFAULT_OPTIONS) -> str:
@@ -322,13 +357,15 @@ def render_package(spec: Spec, options: RenderOptions = DEFAULT_OPTIONS) -> dict
     )
     context = {
         "spec": spec,
+        "tool": wire_table(spec),
+        "runtime": runtime_import(options),
+        "runtime_version": RUNTIME_VERSION,
         "inputs": views,
         "header": header,
         "example_body": body,
         "run_url": run_url,
         "body_fence": md_fence(json.dumps(body, ensure_ascii=False, indent=2)),
         "multipart_lines": multipart_lines(spec),
-        "example_arguments": example_arguments(spec),
         "examples": [
             shlex.join([spec.package.command, "run", *arguments])
             for arguments in example_arguments(spec)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import GeneratorError, Location
+from wiro_codegen.errors import GeneratorError, Location
 
 #: Build and tool caches that appear inside generated packages and are not ours to check.
 IGNORED_NAMES = frozenset(

@@ -8,17 +8,23 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator.errors import GeneratorError
 from wiro_emulator.server import Emulator
 from wiro_emulator.tasks import OUTCOMES, Plan
+from wiro_emulator.tools import EmulatorError
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wiro-emulator",
-        description="A local Wiro API on 127.0.0.1 for every tool in a specs directory.",
+        description="A local Wiro API on 127.0.0.1 for the generated Wiro packages installed "
+        "in this environment, or for the tools of a specs directory.",
     )
-    parser.add_argument("--specs", type=Path, default=Path("specs"), help="spec directory")
+    parser.add_argument(
+        "--specs",
+        type=Path,
+        help="serve the tools of this spec directory (needs wiro-codegen) instead of the "
+        "installed generated packages",
+    )
     parser.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
     parser.add_argument("--api-key", default="emulator-key", help="the API key it accepts")
     parser.add_argument(
@@ -42,11 +48,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             plan=Plan(args.queue_seconds, args.run_seconds, args.outcome),
             port=args.port,
         ).start()
-    except (GeneratorError, RuntimeError) as exc:
+    except (EmulatorError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    tools = ", ".join(sorted(f"{spec.key}" for spec in emulator.state.specs.values()))
+    tools = ", ".join(tool.key for tool in emulator.tools)
     print(f"Wiro emulator on {emulator.base_url} serving {tools or 'no tools'}", flush=True)
+    if not tools:
+        print(
+            "  install generated Wiro packages here, or pass --specs DIR",
+            file=sys.stderr,
+            flush=True,
+        )
     print(
         f"  export WIRO_BASE_URL={emulator.base_url} WIRO_API_KEY={args.api_key}"
         + (f" WIRO_API_SECRET={args.api_secret}" if args.api_secret else ""),

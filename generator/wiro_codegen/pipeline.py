@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
-from generator import naming
-from generator.cache import RenderCache, cache_key
-from generator.errors import GeneratorError, Location
-from generator.format import format_files
-from generator.output import (
+from wiro_codegen import naming
+from wiro_codegen.cache import RenderCache, cache_key
+from wiro_codegen.errors import GeneratorError, Location
+from wiro_codegen.format import format_files
+from wiro_codegen.output import (
     CheckResult,
     diff_files,
     is_generated_package,
@@ -27,16 +27,17 @@ from generator.output import (
     write_text_atomic,
     write_vendored,
 )
-from generator.parse import parse_description, parse_tool_detail
-from generator.render import (
+from wiro_codegen.parse import parse_description, parse_tool_detail
+from wiro_codegen.render import (
     CATALOG_PATH,
     DEFAULT_OPTIONS,
     RenderOptions,
     catalog_entry,
     render_catalog,
     render_package,
+    vendored_runtime_files,
 )
-from generator.spec import Source, Spec, dump_spec, load_spec, parse_spec_text
+from wiro_codegen.spec import Source, Spec, dump_spec, load_spec, parse_spec_text
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def find_specs(specs_dir: Path) -> list[Path]:
     if not specs_dir.is_dir():
         raise GeneratorError(
             f"specs directory {specs_dir} does not exist",
-            hint="pass --specs DIR, or add a tool with `python -m generator add <description.md>`",
+            hint="pass --specs DIR, or add a tool with `wiro-codegen add <description.md>`",
         )
     return sorted(specs_dir.rglob("*.yaml"))
 
@@ -184,10 +185,13 @@ def generate(
     rendered = render_spec_files(find_specs(specs_dir), cache, options=options)
     if options.vendored:
         files = {path: text for item in rendered for path, text in item.files.items()}
-        changed = write_vendored(out_dir, files)
-        modules = {item.module: item for item in rendered}
-        touched = sorted({m for m in modules for path in changed if path.startswith(m + "/")})
-        return Outcome(written=tuple(touched), unchanged=tuple(sorted(set(modules) - set(touched))))
+        runtime = vendored_runtime_files(options)
+        changed = write_vendored(out_dir, {**files, **runtime})
+        folders = [item.module for item in rendered] + sorted(
+            {p.rsplit("/", 1)[0] for p in runtime}
+        )
+        touched = sorted({f for f in folders for path in changed if path.startswith(f + "/")})
+        return Outcome(written=tuple(touched), unchanged=tuple(sorted(set(folders) - set(touched))))
     written: list[str] = []
     unchanged: list[str] = []
     for item in rendered:
@@ -221,7 +225,11 @@ def check(
     """Compare what the specs render to with the output directory."""
     rendered = render_spec_files(find_specs(specs_dir), cache, options=options)
     files = {path: text for item in rendered for path, text in item.files.items()}
+    runtime = vendored_runtime_files(options)
+    files.update(runtime)
     scope = [item.module for item in rendered] if options.vendored else None
+    if scope is not None and runtime:
+        scope.append(next(iter(runtime)).rsplit("/", 1)[0])
     if not options.vendored:
         files[CATALOG_PATH] = render_catalog([item.catalog for item in rendered])
     return diff_files(files, out_dir, scope)
@@ -261,7 +269,7 @@ def add(
             write_text_atomic(spec_file.with_name(spec.source.description_file), text)
             write_text_atomic(spec_file, dump_spec(spec))
             if options.vendored:
-                write_vendored(out_dir, files)
+                write_vendored(out_dir, {**files, **vendored_runtime_files(options)})
             else:
                 replace_package(out_dir, spec.package.distribution, files)
             existing = [*others, spec]

@@ -15,18 +15,20 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from generator.output import write_text_atomic
+from wiro_codegen.output import write_text_atomic
 
 _GENERATOR_DIR = Path(__file__).resolve().parent
 
 
 @cache
 def fingerprint() -> str:
-    """A hash of the generator's code, its templates and the formatters it runs."""
-    from generator.render import templates_dir
+    """A hash of the generator's code, its templates, the runtime and the formatters it runs."""
+    import wiro_runtime
+    from wiro_codegen.render import templates_dir
 
+    runtime_dir = Path(wiro_runtime.__file__).resolve().parent  # the wire table and vendored copy
     digest = hashlib.sha256()
-    for directory in (_GENERATOR_DIR, templates_dir()):
+    for directory in (_GENERATOR_DIR, templates_dir(), runtime_dir):
         for path in sorted(directory.rglob("*")):
             if path.is_file() and path.suffix in (".py", ".jinja"):
                 digest.update(path.name.encode())

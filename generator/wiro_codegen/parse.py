@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import SplitResult, unquote, urlsplit
 
-from generator import naming
-from generator.errors import GeneratorError, Location
-from generator.spec import (
+from wiro_codegen import naming
+from wiro_codegen.errors import GeneratorError, Location
+from wiro_codegen.spec import (
     BASE_URL_PATTERN,
     Auth,
     Default,
@@ -31,7 +31,7 @@ from generator.spec import (
     Statuses,
     Tool,
 )
-from generator.typemap import TypeRule, is_known, rule_for
+from wiro_codegen.typemap import TypeRule, is_known, rule_for
 
 DEFAULT_SUCCESS = ("task_postprocess_end",)
 DEFAULT_CANCEL = ("task_cancel",)

@@ -1,0 +1,221 @@
+"""`wiro-codegen add | generate | check | update` (also `python -m wiro_codegen`)."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from wiro_codegen.errors import GeneratorError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from wiro_codegen.render import RenderOptions
+
+EXIT_OK, EXIT_DRIFT, EXIT_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="wiro-codegen",
+        description="Generate typed Python clients, CLIs and docs for Wiro tools.",
+        epilog="exit codes: 0 done, 1 `check` found stale files, 2 bad input",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+    add = commands.add_parser(
+        "add",
+        help="add or update tools from descriptions",
+        description="Add or update tools. A SOURCE is a description file, a directory of them, "
+        "'-' for standard input, or an https://wiro.ai/models/<owner>/<slug>/llms-full.txt URL.",
+    )
+    add.add_argument("sources", nargs="+", metavar="SOURCE")
+    add.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    add.add_argument(
+        "--from-tool-detail",
+        action="store_true",
+        help="the sources are /Tool/Detail JSON answers (they bring required, min, max, step)",
+    )
+    commands.add_parser("generate", help="regenerate every package from the specs")
+    update = commands.add_parser(
+        "update",
+        help="re-read tools' sources, show what changed, regenerate",
+        description="Re-read each tool's source (the URL it was fetched from, or the description "
+        "kept beside its spec, or --from), show a semantic diff, and regenerate. Breaking changes "
+        "are refused (exit 1) unless --allow-breaking; package versions move with the change.",
+    )
+    update.add_argument("tools", nargs="*", metavar="OWNER/SLUG", help="default: every tool")
+    update.add_argument("--from", dest="source", metavar="SOURCE", help="a new source (one tool)")
+    update.add_argument(
+        "--from-tool-detail", action="store_true", default=None, help="SOURCE is /Tool/Detail JSON"
+    )
+    update.add_argument("--allow-breaking", action="store_true", help="write breaking changes")
+    commands.add_parser("check", help="exit 1 with a diff when generated files are stale")
+    for name, sub in commands.choices.items():
+        sub.add_argument("--specs", type=Path, default=Path("specs"), help="spec directory")
+        sub.add_argument("--out", type=Path, default=Path("generated"), help="output directory")
+        sub.add_argument(
+            "--package-prefix",
+            metavar="PREFIX",
+            help="vendor each tool as a module under this package (e.g. myapp._wiro): "
+            "files go to --out/myapp/_wiro/<module>/, with no pyproject or README",
+        )
+        sub.add_argument(
+            "--runtime",
+            choices=["dependency", "vendored"],
+            default="dependency",
+            help="with --package-prefix: import the installed wiro-runtime (dependency, the "
+            "default) or write one copy of it under the prefix (vendored), so the output needs "
+            "only httpx, websockets, rich and pydantic",
+        )
+        sub.add_argument(
+            "--emit",
+            choices=["both", "client", "cli"],
+            default="both",
+            help="generate the client, the CLI, or both (default)",
+        )
+        if name not in ("add", "update"):
+            sub.add_argument(
+                "--cache",
+                type=Path,
+                help="cache of rendered packages (default: .wiro-cache beside --out); entries "
+                "are keyed by the spec and the generator's own code, so they are never stale",
+            )
+            sub.add_argument("--no-cache", action="store_true", help="render everything anew")
+    return parser
+
+
+def _update(args: argparse.Namespace, options: RenderOptions) -> int:
+    from wiro_codegen.api import update
+
+    outcome = update(
+        args.tools,
+        args.specs,
+        args.out,
+        source=args.source,
+        from_tool_detail=args.from_tool_detail,
+        allow_breaking=args.allow_breaking,
+        options=options,
+    )
+    for diff in outcome.diffs:
+        print(f"{diff.key}:")
+        for change in diff.changes or ():
+            print(f"  {change}")
+        if not diff.changes:
+            print("  no API change (description or docs only)")
+    for key in outcome.written:
+        print(f"updated {key}")
+    for key in outcome.unchanged:
+        print(f"{key} is up to date")
+    for failure in outcome.failures:
+        print(f"error: {failure}", file=sys.stderr)
+    if outcome.refused:
+        print(
+            f"refused breaking changes to {', '.join(outcome.refused)}; "
+            "rerun with --allow-breaking to write them (the major version goes up)",
+            file=sys.stderr,
+        )
+        return EXIT_DRIFT
+    return EXIT_INPUT if outcome.failures else EXIT_OK
+
+
+def _generate_arguments(args: argparse.Namespace) -> list[str]:
+    """The options that make `generate` write what `check` compared against."""
+    parts = ["--specs", str(args.specs), "--out", str(args.out)]
+    if args.package_prefix:
+        parts += ["--package-prefix", args.package_prefix]
+    if args.emit != "both":
+        parts += ["--emit", args.emit]
+    if args.runtime != "dependency":
+        parts += ["--runtime", args.runtime]
+    return parts
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; errors are reported without tracebacks."""
+    from wiro_codegen import pipeline
+
+    args = build_parser().parse_args(argv)
+    try:
+        from wiro_codegen.render import RenderOptions
+
+        options: RenderOptions = RenderOptions(
+            package_prefix=args.package_prefix, emit=args.emit, runtime=args.runtime
+        )
+        if args.command == "add":
+            outcome = pipeline.add(
+                args.sources,
+                args.specs,
+                args.out,
+                strict=args.strict,
+                from_tool_detail=args.from_tool_detail,
+                options=options,
+            )
+            for warning in outcome.warnings:
+                print(warning, file=sys.stderr)
+            for key in outcome.written:
+                print(f"added {key}")
+            for failure in outcome.failures:
+                print(f"error: {failure}", file=sys.stderr)
+            if outcome.failures:
+                print(
+                    f"{len(outcome.written)} added, {len(outcome.failures)} failed",
+                    file=sys.stderr,
+                )
+                return EXIT_INPUT
+            return EXIT_OK
+        if args.command == "update":
+            return _update(args, options)
+        cache = None
+        if args.command != "add" and not args.no_cache:
+            from wiro_codegen.cache import RenderCache
+
+            cache = RenderCache(args.cache) if args.cache else pipeline.default_cache(args.out)
+        if args.command == "generate":
+            outcome = pipeline.generate(args.specs, args.out, cache=cache, options=options)
+            for package in outcome.written:
+                print(f"wrote {args.out / package}")
+            for package in outcome.removed:
+                print(f"removed {args.out / package} (its spec is gone)")
+            print(f"{len(outcome.written)} written, {len(outcome.unchanged)} unchanged")
+            return EXIT_OK
+        result = pipeline.check(args.specs, args.out, cache=cache, options=options)
+        if result.clean:
+            print(f"{args.out} is up to date with {args.specs}")
+            return EXIT_OK
+        for difference in result.differences:
+            sys.stdout.write(difference.diff or f"{difference.kind}: {difference.path}\n")
+        summary = ", ".join(f"{d.kind} {d.path}" for d in result.differences)
+        print(
+            f"\n{args.out} is stale ({summary}).\n"
+            "fix: wiro-codegen generate "
+            + " ".join(shlex.quote(part) for part in _generate_arguments(args)),
+            file=sys.stderr,
+        )
+        return EXIT_DRIFT
+    except GeneratorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:  # a full disk, a read-only or vanished folder
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"error: cannot write{where}: {exc.strerror or exc}", file=sys.stderr)
+        print("  fix: check the --out and --specs folders are writable", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print(
+            "interrupted: files already written are complete; run again to finish", file=sys.stderr
+        )
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,91 @@
+"""Spec -> the runtime's wire table (`ToolDefinition`): the one mapping from one to the other.
+
+The `_tool.py` template writes this object out field by field, and the emulator builds the same
+object when it serves tools straight from spec files, so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+from wiro_codegen.spec import Input, Spec
+from wiro_runtime import Choice, InputDefinition, StatusRules, ToolDefinition
+
+#: Words in a tool's categories and tags that say what it makes, checked in this order.
+_OUTPUT_WORDS = (
+    ("video", ("video",)),
+    ("audio", ("speech", "audio", "music", "tts", "voice")),
+    ("text", ("llm", "chat", "text-generation")),
+)
+
+
+def output_kind(spec: Spec) -> str:
+    """What a tool makes, judged from its categories and tags: image, video, audio or text."""
+    text = " ".join(spec.tool.categories + spec.tool.tags).lower()
+    for kind, words in _OUTPUT_WORDS:
+        if any(word in text for word in words):
+            return kind
+    return "image"
+
+
+def unique_options(item: Input) -> tuple[Choice, ...]:
+    """One choice per distinct value, labelled by its last option (as the description lists)."""
+    last = {option.value: option for option in reversed(item.options)}
+    return tuple(Choice(value, last[value].label) for value in item.choices)
+
+
+def example_arguments(spec: Spec) -> tuple[tuple[str, ...], ...]:
+    """Each example of the description as CLI arguments: flag, value, flag, value..."""
+    by_wire = {item.wire_name: item for item in spec.inputs}
+    result: list[tuple[str, ...]] = []
+    for example in spec.examples:
+        arguments: list[str] = []
+        for wire_name, value in example.values:
+            item = by_wire.get(wire_name)
+            if item is not None:
+                arguments += [item.cli_flag, value]
+        if arguments:
+            result.append(tuple(arguments))
+    return tuple(result)
+
+
+def input_definition(item: Input) -> InputDefinition:
+    return InputDefinition(
+        wire_name=item.wire_name,
+        python_name=item.python_name,
+        cli_flag=item.cli_flag,
+        python_type=item.python_type,
+        wire_type=item.wire_type,
+        wiro_type=item.wiro_type,
+        label=item.label,
+        help=item.help,
+        default=item.default,
+        required=item.required,
+        choices=unique_options(item),
+        closed_choices=item.closed_choices,
+        minimum=item.minimum,
+        maximum=item.maximum,
+        step=item.step,
+    )
+
+
+def wire_table(spec: Spec) -> ToolDefinition:
+    """The wire table a generated package hands to the runtime."""
+    return ToolDefinition(
+        owner=spec.tool.owner,
+        slug=spec.tool.slug,
+        name=spec.tool.name,
+        description=spec.tool.description,
+        command=spec.package.command,
+        base_url=spec.endpoints.base_url,
+        run_path=spec.endpoints.run,
+        detail_path=spec.endpoints.task_detail,
+        cancel_path=spec.endpoints.task_cancel,
+        kill_path=spec.endpoints.task_kill,
+        statuses=StatusRules(
+            success=spec.statuses.success,
+            cancel=spec.statuses.cancel,
+            running=spec.statuses.running,
+        ),
+        examples=example_arguments(spec),
+        inputs=tuple(input_definition(item) for item in spec.inputs),
+        output_kind=output_kind(spec),
+    )
