@@ -23,6 +23,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.footprint import bench_footprint
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
@@ -112,7 +114,26 @@ def bench_codegen(size: int, work: Path) -> dict[str, Any]:
 # --- P2: start-up ---------------------------------------------------------------------------
 
 
-def bench_startup(repeat: int) -> dict[str, Any]:
+VENDORED_PREFIX = "benchapp._wiro"
+
+
+def vendored_tree(work: Path) -> Path:
+    """The inpainting client vendored with its own runtime copy, byte-compiled as pip would."""
+    import compileall
+
+    from wiro_codegen import pipeline
+    from wiro_codegen.render import RenderOptions
+
+    specs, tree = work / "vendored-specs" / "wiro", work / "vendored"
+    specs.mkdir(parents=True)
+    shutil.copy(ROOT / "specs" / "wiro" / "image-inpainting-sd.yaml", specs)
+    options = RenderOptions(package_prefix=VENDORED_PREFIX, runtime="vendored")
+    pipeline.generate(specs.parent, tree, options=options)
+    compileall.compile_dir(str(tree), quiet=1)
+    return tree
+
+
+def bench_startup(repeat: int, work: Path) -> dict[str, Any]:
     import compileall
 
     # installed packages are byte-compiled (pip does it); editable sources may not be yet
@@ -128,7 +149,32 @@ def bench_startup(repeat: int) -> dict[str, Any]:
         [PYTHON, "-c", "from wiro_image_inpainting_sd import Client"], repeat, env
     )
     package_ratio = (package - baseline) / (httpx_time - baseline)
+    vendored_env = {**env, "PYTHONPATH": str(vendored_tree(work))}
+    module = f"{VENDORED_PREFIX}.wiro_image_inpainting_sd"
+    vendored_help = command_time([PYTHON, "-m", module, "--help"], repeat, vendored_env)
+    vendored_import = command_time(
+        [PYTHON, "-c", f"from {module} import Client"], repeat, vendored_env
+    )
+    vendored_ratio = (vendored_import - baseline) / (httpx_time - baseline)
     return {
+        "P2d": {
+            "measure": "vendored CLI (--runtime vendored) python -m ... --help",
+            "value_s": vendored_help,
+            "floor": "python -c pass",
+            "floor_s": baseline,
+            "ratio": vendored_help / baseline,
+            "target": "<= 3x",
+            "met": vendored_help / baseline <= 3,
+        },
+        "P2e": {
+            "measure": f"from {module} import Client, vendored (import time only)",
+            "value_s": vendored_import - baseline,
+            "floor": "import httpx (import time only)",
+            "floor_s": httpx_time - baseline,
+            "ratio": vendored_ratio,
+            "target": "<= 1.3x",
+            "met": vendored_ratio <= 1.3,
+        },
         "P2a": {
             "measure": "generated CLI --help",
             "value_s": help_time,
@@ -407,8 +453,10 @@ def _cell(entry: dict[str, Any]) -> tuple[str, str, str]:
                 f"p99 {entry['polling_p99_ms']:.0f} ms"
             ),
         )
-    if "value_mb" in entry:
+    if "value_mb" in entry and "floor_mb" in entry:
         return f"+{entry['value_mb']:.1f} MB", f"{entry['floor_mb']:.0f} MB", ""
+    if "value_mb" in entry:
+        return f"{entry['value_mb']:.1f} MB", "", ""
     return f"{entry['value_s']:.3f} s", "", ""
 
 
@@ -460,10 +508,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         steps: list[tuple[str, Callable[[], dict[str, Any]]]] = [
             ("codegen", lambda: bench_codegen(sizes["tools"], work)),
-            ("startup", lambda: bench_startup(sizes["repeat"])),
+            ("startup", lambda: bench_startup(sizes["repeat"], work)),
             ("latency", lambda: bench_latency(sizes["tasks"])),
             ("batch", lambda: bench_batch(sizes["batch"])),
             ("upload", lambda: bench_upload(sizes["upload_mb"], work)),
+            ("footprint", lambda: bench_footprint(work)),
         ]
         for name, step in steps:
             print(f"bench: {name} ...", file=sys.stderr, flush=True)

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import subprocess
+import sys
 
 import pytest
 
@@ -320,3 +321,47 @@ def test_public_names_are_pinned() -> None:
     )
     for name in wiro_runtime.__all__:
         assert getattr(wiro_runtime, name) is not None
+
+
+@pytest.mark.parametrize(
+    ("runtime", "generated_for", "compatible"),
+    [
+        ("0.1.0", "0.1.0", True),
+        ("0.1.3", "0.1.0", True),  # a later patch serves older code
+        ("0.1.0", "0.1.2", False),  # code may use what a later patch added
+        ("0.2.0", "0.1.0", False),  # 0.x minors may break
+        ("1.4.0", "1.2.0", True),
+        ("2.0.0", "1.2.0", False),
+    ],
+)
+def test_generated_code_checks_the_runtime_it_was_made_for(
+    monkeypatch: pytest.MonkeyPatch, runtime: str, generated_for: str, compatible: bool
+) -> None:
+    from wiro_runtime import _compat
+
+    monkeypatch.setattr(_compat, "VERSION", runtime)
+    if compatible:
+        wiro_runtime.require_runtime(generated_for, "wiro-demo-tool")
+        return
+    with pytest.raises(ImportError) as raised:
+        wiro_runtime.require_runtime(generated_for, "wiro-demo-tool")
+    message = str(raised.value)
+    assert f"wiro-runtime {runtime} is installed" in message
+    assert f"generated for {_compat.compatible_range(generated_for)}" in message
+    assert "pip install" in message and "regenerate wiro-demo-tool" in message
+
+
+def test_a_generated_package_refuses_an_incompatible_runtime_at_import() -> None:
+    """The check runs on import of the package itself, before anything else can fail."""
+    script = (
+        "import wiro_runtime._compat as c; c.VERSION = '0.9.0'\n"
+        "try:\n"
+        "    import wiro_image_inpainting_sd\n"
+        "except ImportError as exc:\n"
+        "    print(exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert "wiro-image-inpainting-sd was generated for wiro-runtime>=0.1.0,<0.2" in done.stdout
+    assert "wiro-runtime 0.9.0 is installed" in done.stdout

@@ -20,6 +20,18 @@ IGNORED_SUFFIXES = (".pyc", ".egg-info")
 MARKER = "DO NOT EDIT: generated from spec"
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+#: tempfile makes private files and folders (0600, 0700); what we write is the user's to
+#: share, so it gets the modes any other file of theirs would (0644 and 0755 under umask 022).
+FILE_MODE = 0o666 & ~_umask()
+FOLDER_MODE = 0o777 & ~_umask()
+
+
 def _ignored(path: Path) -> bool:
     return any(part in IGNORED_NAMES or part.endswith(IGNORED_SUFFIXES) for part in path.parts)
 
@@ -96,6 +108,7 @@ def write_text_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
             file.write(text)
+            os.fchmod(file.fileno(), FILE_MODE)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -132,6 +145,7 @@ def replace_package(out: Path, package: str, files: Mapping[str, str]) -> bool:
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{package}.", dir=out))
     try:
+        staging.chmod(FOLDER_MODE)
         for relative, text in wanted.items():
             write_text_atomic(staging / relative, text)
         if target.exists():

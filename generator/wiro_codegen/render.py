@@ -34,7 +34,8 @@ VENDORED_RUNTIME = "_runtime"
 
 def templates_dir() -> Path:
     here = Path(__file__).resolve().parent
-    for candidate in (here.parent.parent / "templates", here / "_templates"):
+    # installed: packaged beside the code; in a clone of the repository: its templates/ folder
+    for candidate in (here / "_templates", here.parent.parent / "templates"):
         if candidate.is_dir():
             return candidate
     raise GeneratorError("the templates directory is missing from this installation")

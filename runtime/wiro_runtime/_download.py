@@ -19,6 +19,16 @@ if TYPE_CHECKING:
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+#: The mode of any file the user makes (0644 under umask 022), not mkstemp's private 0600.
+FILE_MODE = 0o666 & ~_umask()
+
+
 def safe_filename(output: Output, index: int) -> str:
     """A plain file name from the server's name or URL; no separators, no leading dots."""
     candidate = output.name or ""
@@ -60,6 +70,7 @@ class PartialFile:
         )
         self.path = Path(name)
         self.file = os.fdopen(handle, "wb")
+        os.fchmod(handle, FILE_MODE)  # mkstemp's 0600 is for secrets; a saved output is not
 
     def write(self, chunk: bytes) -> None:
         self.file.write(chunk)
