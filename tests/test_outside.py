@@ -324,34 +324,10 @@ def test_build_hook_editable_install(user: Venv, outside: Path) -> None:
     assert Path(located.stdout.strip()).parent == project / "sample_app"
 
 
-USER_TESTS = """
+#: Beside the README's own example: the emulator without pytest, as the README shows it too.
+MORE_USER_TESTS = """
 from wiro_emulator import Emulator
 from wiro_image_inpainting_sd import Client
-
-
-def test_with_the_fixture(wiro_emulator, tmp_path):
-    origin = wiro_emulator.origin
-    with Client() as client:  # WIRO_* point at the fixture's emulator
-        task = client.run(
-            prompt="a red door",
-            input_image_url=f"{origin}/samples/photo.png",
-            input_image_mask_url=f"{origin}/samples/mask.png",
-        )
-    assert task.succeeded
-    saved = task.outputs[0].save(tmp_path)
-    assert saved.read_bytes()[:4] == b"\\x89PNG"
-    runs = [r for r in wiro_emulator.received if r.path.endswith("/Run/wiro/image-inpainting-sd")]
-    assert runs[0].body["prompt"] == "a red door"
-
-
-def test_a_scripted_failure(wiro_emulator):
-    from wiro_emulator import Plan
-    from wiro_runtime import TaskFailedError
-    import pytest
-
-    wiro_emulator.plan_next(Plan(queue_seconds=0.01, run_seconds=0.05, outcome="fail"))
-    with pytest.raises(TaskFailedError):
-        Client().run(prompt="anything")
 
 
 def test_without_pytest_fixtures():
@@ -363,10 +339,20 @@ def test_without_pytest_fixtures():
 """
 
 
+def readme_block(marker: str) -> str:
+    """The fenced code block of the top README whose first line is `marker`."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    found = [block for block in blocks if block.startswith(marker)]
+    assert len(found) == 1, f"README.md has no single python block starting {marker!r}"
+    return found[0]
+
+
 def test_pytest_fixture_in_a_users_suite(user: Venv, outside: Path) -> None:
     """A user's own test suite, with the wiro_emulator fixture and no specs anywhere."""
     app = outside / "user-app"
     (app / "tests").mkdir(parents=True)
-    (app / "tests" / "test_app.py").write_text(USER_TESTS)
+    (app / "tests" / "test_doors.py").write_text(readme_block("# tests/test_doors.py"))
+    (app / "tests" / "test_more.py").write_text(MORE_USER_TESTS)
     done = _run(user.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=app, timeout=300)
     assert "3 passed" in done.stdout, done.stdout
