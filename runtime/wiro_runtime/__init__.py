@@ -24,18 +24,23 @@ if TYPE_CHECKING:
         NotFoundError,
         ProtocolError,
         RateLimitError,
-        TaskCancelledError,
-        TaskError,
-        TaskFailedError,
         TransportError,
         ValidationError,
-        WaitTimeoutError,
         WiroError,
     )
     from ._events import LogCallback, Progress, ProgressCallback, StatusCallback
     from ._files import FileInput
     from ._retry import RetryPolicy
-    from ._task import Output, Task, TaskHandle, TaskState
+    from ._task import (
+        Output,
+        Task,
+        TaskCancelledError,
+        TaskError,
+        TaskFailedError,
+        TaskHandle,
+        TaskState,
+        WaitTimeoutError,
+    )
     from ._tool import Choice, InputDefinition, StatusRules, ToolDefinition
     from ._wire import PreparedRequest
 
@@ -66,15 +71,15 @@ _LOCATIONS = {
     "StatusRules": "._tool",
     "SyncClient": "._client",
     "Task": "._task",
-    "TaskCancelledError": "._errors",
-    "TaskError": "._errors",
-    "TaskFailedError": "._errors",
+    "TaskCancelledError": "._task",
+    "TaskError": "._task",
+    "TaskFailedError": "._task",
     "TaskHandle": "._task",
     "TaskState": "._task",
     "ToolDefinition": "._tool",
     "TransportError": "._errors",
     "ValidationError": "._errors",
-    "WaitTimeoutError": "._errors",
+    "WaitTimeoutError": "._task",
     "WiroError": "._errors",
     "sign": "._auth",
 }

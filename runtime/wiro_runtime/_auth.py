@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -20,9 +21,17 @@ def sign(api_key: str, api_secret: str, nonce: str) -> str:
     return hmac.new(api_key.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
+_last_nonce = 0
+_nonce_lock = threading.Lock()
+
+
 def new_nonce() -> str:
-    """Milliseconds since the epoch, as Wiro's official SDKs send."""
-    return str(time.time_ns() // 1_000_000)
+    """Milliseconds since the epoch, as Wiro's official SDKs send, but never the same twice in
+    one process: two requests (batch threads, quick retries) in one millisecond differ."""
+    global _last_nonce
+    with _nonce_lock:
+        _last_nonce = max(time.time_ns() // 1_000_000, _last_nonce + 1)
+        return str(_last_nonce)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._errors import InputError, TaskError, WiroError
-from ._task import Task
+from ._errors import InputError, WiroError
+from ._task import Task, TaskError
 from ._tool import ToolDefinition
 
 

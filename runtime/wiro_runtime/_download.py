@@ -1,20 +1,34 @@
-"""Output downloads: streamed to a temporary file, renamed when complete, kept inside the target."""
+"""Output downloads: streamed to a temporary file, renamed when complete, kept inside the target.
+
+The download itself is a flow (see `_steps`), performed by the sync or the async driver.
+"""
 
 from __future__ import annotations
 
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from ._errors import TransportError
-from ._task import Output
+from ._retry import RETRY_STATUSES, RetryPolicy
+from ._steps import Fetch, Flow, Sleep, Unanswered
 
-if TYPE_CHECKING:
-    import httpx
+
+class Downloadable(Protocol):
+    """What naming a download needs of an output (a `Task` output)."""
+
+    @property
+    def url(self) -> str | None: ...
+
+    @property
+    def name(self) -> str | None: ...
+
+
+D = TypeVar("D", bound=Downloadable)
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -29,7 +43,7 @@ def _umask() -> int:
 FILE_MODE = 0o666 & ~_umask()
 
 
-def safe_filename(output: Output, index: int) -> str:
+def safe_filename(output: Downloadable, index: int) -> str:
     """A plain file name from the server's name or URL; no separators, no leading dots."""
     candidate = output.name or ""
     if not candidate and output.url:
@@ -39,9 +53,9 @@ def safe_filename(output: Output, index: int) -> str:
     return candidate or f"output-{index}"
 
 
-def target_paths(outputs: Iterable[Output], directory: Path) -> list[tuple[Output, Path]]:
+def target_paths(outputs: Iterable[D], directory: Path) -> list[tuple[D, Path]]:
     """Pair each downloadable output with a distinct path inside `directory`."""
-    pairs: list[tuple[Output, Path]] = []
+    pairs: list[tuple[D, Path]] = []
     used: set[str] = set()
     for index, output in enumerate(outputs):
         if not output.url:
@@ -85,7 +99,7 @@ class PartialFile:
         self.path.unlink(missing_ok=True)
 
 
-def target_for(output: Output, target: str | os.PathLike[str]) -> Path:
+def target_for(output: Downloadable, target: str | os.PathLike[str]) -> Path:
     """A directory (existing, or written with a trailing slash) gets the output's safe name."""
     path = Path(target)
     if path.is_dir() or str(target).endswith(("/", os.sep)):
@@ -93,41 +107,54 @@ def target_for(output: Output, target: str | os.PathLike[str]) -> Path:
     return path
 
 
-def fetch_to(http: httpx.Client, url: str, target: Path) -> Path:
-    """Stream `url` into `target` through a partial file; nothing half-written is left."""
-    import httpx
+class Buffer:
+    """Bytes in memory, for `Output.read`."""
 
-    partial = PartialFile(target)
-    try:
-        with http.stream("GET", url) as response:
-            if response.status_code >= 400:
-                raise TransportError(f"downloading {url} failed with HTTP {response.status_code}")
-            for chunk in response.iter_bytes():
-                partial.write(chunk)
-    except httpx.HTTPError as exc:
-        partial.discard()
-        raise TransportError(f"downloading {url} failed: {exc}") from exc
-    except BaseException:
-        partial.discard()
-        raise
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def write(self, chunk: bytes) -> None:
+        self.data += chunk
+
+    def discard(self) -> None:
+        self.data.clear()
+
+
+S = TypeVar("S", PartialFile, Buffer)
+
+
+def fetched(url: str, new_sink: Callable[[], S], retry: RetryPolicy) -> Flow[S]:
+    """GET `url` into a fresh sink per attempt, retried like a read -> the filled sink."""
+    attempt = 0
+    while True:
+        sink = new_sink()
+        try:
+            answer = yield Fetch(url, sink)
+        except BaseException:
+            sink.discard()
+            raise
+        if isinstance(answer, int) and answer < 400:
+            return sink
+        sink.discard()
+        if isinstance(answer, Unanswered):
+            error = TransportError(f"downloading {url} failed: {answer.error}")
+            retryable = True
+        else:
+            error = TransportError(f"downloading {url} failed with HTTP {answer}")
+            retryable = answer in RETRY_STATUSES
+        if not retryable or attempt >= retry.max_retries:
+            raise error
+        yield Sleep(retry.delay(attempt))
+        attempt += 1
+
+
+def download(url: str, target: Path, retry: RetryPolicy) -> Flow[Path]:
+    """Stream one file into `target`; nothing half-written is ever left there."""
+    partial = yield from fetched(url, lambda: PartialFile(target), retry)
     return partial.commit()
 
 
-async def afetch_to(http: httpx.AsyncClient, url: str, target: Path) -> Path:
-    """The async twin of `fetch_to`."""
-    import httpx
-
-    partial = PartialFile(target)
-    try:
-        async with http.stream("GET", url) as response:
-            if response.status_code >= 400:
-                raise TransportError(f"downloading {url} failed with HTTP {response.status_code}")
-            async for chunk in response.aiter_bytes():
-                partial.write(chunk)
-    except httpx.HTTPError as exc:
-        partial.discard()
-        raise TransportError(f"downloading {url} failed: {exc}") from exc
-    except BaseException:
-        partial.discard()
-        raise
-    return partial.commit()
+def read(url: str, retry: RetryPolicy) -> Flow[bytes]:
+    """One file's bytes."""
+    buffer = yield from fetched(url, Buffer, retry)
+    return bytes(buffer.data)

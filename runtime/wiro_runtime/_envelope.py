@@ -15,6 +15,7 @@ from ._errors import (
     RateLimitError,
     ValidationError,
 )
+from ._retry import parse_retry_after
 
 _AUTH_HINTS = ("authorization", "signature", "api key", "apikey", "x-api-key", "sign-in", "bearer")
 _VALIDATION_PREFIXES = ("request parameter", "request files")
@@ -46,13 +47,7 @@ def _messages(errors: object) -> list[tuple[str | None, str]]:
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
+    return parse_retry_after(headers.get("retry-after"))
 
 
 def error_class(status_code: int, code: str | None, message: str) -> type[APIError]:

@@ -15,13 +15,11 @@ WiroError
     ├── TaskFailedError       ended with pexit other than "0", or task_error
     ├── TaskCancelledError    ended as task_cancel
     └── WaitTimeoutError      did not end before the wait deadline
+
+TaskError and its subclasses live in `_task`, beside the Task they carry.
 """
 
 from __future__ import annotations
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from ._task import Task
 
 
 class WiroError(Exception):
@@ -95,27 +93,3 @@ class RateLimitError(APIError):
 
 class InsufficientBalanceError(APIError):
     """The account balance is too low to run the task."""
-
-
-class TaskError(WiroError):
-    """A task that did not succeed; carries the last known task."""
-
-    def __init__(self, message: str, task: Task) -> None:
-        super().__init__(message)
-        self.task = task
-
-
-class TaskFailedError(TaskError):
-    """The task ended with a non-zero exit code or a fatal error."""
-
-
-class TaskCancelledError(TaskError):
-    """The task was cancelled or killed."""
-
-
-class WaitTimeoutError(TaskError):
-    """The task did not end before the wait deadline; says what was done about it."""
-
-    def __init__(self, message: str, task: Task, *, action: str) -> None:
-        super().__init__(message, task)
-        self.action = action

@@ -10,6 +10,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from ._errors import WiroError
+from ._retry import RetryPolicy
 from ._tool import StatusRules
 
 
@@ -103,36 +105,42 @@ class Output:
         """The file's bytes (Wiro keeps outputs for a limited time: save what you need)."""
         import httpx
 
-        response = httpx.get(self._url(), timeout=timeout, follow_redirects=True)
-        response.raise_for_status()
-        return response.content
+        from ._download import read
+        from ._drivers import drive
+
+        with httpx.Client(timeout=timeout, follow_redirects=True) as http:
+            return drive(read(self._url(), RetryPolicy()), http)
 
     def save(self, target: str | os.PathLike[str] = ".", *, timeout: float = 60.0) -> Path:
         """Stream the file to a path, or into a directory under its sanitised name."""
         import httpx
 
-        from ._download import fetch_to, target_for
+        from ._download import download, target_for
+        from ._drivers import drive
 
         with httpx.Client(timeout=timeout, follow_redirects=True) as http:
-            return fetch_to(http, self._url(), target_for(self, target))
+            return drive(download(self._url(), target_for(self, target), RetryPolicy()), http)
 
     async def aread(self, *, timeout: float = 60.0) -> bytes:
         """The async twin of `read`."""
         import httpx
 
+        from ._download import read
+        from ._drivers import adrive
+
         async with httpx.AsyncClient(timeout=timeout, follow_redirects=True) as http:
-            response = await http.get(self._url())
-            response.raise_for_status()
-            return response.content
+            return await adrive(read(self._url(), RetryPolicy()), http)
 
     async def asave(self, target: str | os.PathLike[str] = ".", *, timeout: float = 60.0) -> Path:
         """The async twin of `save`."""
         import httpx
 
-        from ._download import afetch_to, target_for
+        from ._download import download, target_for
+        from ._drivers import adrive
 
         async with httpx.AsyncClient(timeout=timeout, follow_redirects=True) as http:
-            return await afetch_to(http, self._url(), target_for(self, target))
+            path = target_for(self, target)
+            return await adrive(download(self._url(), path, RetryPolicy()), http)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
@@ -230,3 +238,27 @@ class TaskHandle:
 
     def __repr__(self) -> str:
         return f"TaskHandle(task_id={self.task_id!r}, socket_token='***')"
+
+
+class TaskError(WiroError):
+    """A task that did not succeed; carries the last known task."""
+
+    def __init__(self, message: str, task: Task) -> None:
+        super().__init__(message)
+        self.task = task
+
+
+class TaskFailedError(TaskError):
+    """The task ended with a non-zero exit code or a fatal error."""
+
+
+class TaskCancelledError(TaskError):
+    """The task was cancelled or killed."""
+
+
+class WaitTimeoutError(TaskError):
+    """The task did not end before the wait deadline; says what was done about it."""
+
+    def __init__(self, message: str, task: Task, *, action: str) -> None:
+        super().__init__(message, task)
+        self.action = action

@@ -560,6 +560,7 @@ def _command_batch(client: SyncClient, defaults: dict[str, Any], args: argparse.
 
 
 def _command_task(tool: ToolDefinition, client_path: str, args: argparse.Namespace) -> int:
+    from ._flows import finish
 
     client = _client(client_path, args, tool)
     try:
@@ -583,7 +584,7 @@ def _command_task(tool: ToolDefinition, client_path: str, args: argparse.Namespa
                     file=sys.stderr,
                 )
                 return EXIT_API
-            return _finish(client, client._finish(task), args)
+            return _finish(client, finish(task), args)
         operation = {
             "detail": client.detail,
             "status": client.detail,
@@ -599,6 +600,7 @@ def _command_task(tool: ToolDefinition, client_path: str, args: argparse.Namespa
 def _exit_code(exc: BaseException) -> tuple[int, str]:
     """Map an exception to an exit code and the message to print."""
     from . import _errors as errors
+    from ._task import TaskCancelledError, TaskFailedError, WaitTimeoutError
 
     hint = ""
     if isinstance(exc, errors.ConfigurationError | errors.InputError):
@@ -606,12 +608,12 @@ def _exit_code(exc: BaseException) -> tuple[int, str]:
     if isinstance(exc, errors.AuthenticationError):
         hint = "\n  check WIRO_API_KEY and WIRO_API_SECRET (or --api-key/--api-secret)"
         return EXIT_AUTH, f"authentication failed: {exc}{hint}"
-    if isinstance(exc, errors.WaitTimeoutError):
+    if isinstance(exc, WaitTimeoutError):
         hint = "" if exc.action != "left" else f"\n  resume with: wait {exc.task.id}"
         return EXIT_WAIT_TIMEOUT, f"{exc}{hint}"
-    if isinstance(exc, errors.TaskCancelledError):
+    if isinstance(exc, TaskCancelledError):
         return EXIT_TASK_CANCELLED, str(exc)
-    if isinstance(exc, errors.TaskFailedError):
+    if isinstance(exc, TaskFailedError):
         return EXIT_TASK_FAILED, str(exc)
     if isinstance(exc, errors.APIError | errors.TransportError | errors.ProtocolError):
         return EXIT_API, f"{type(exc).__name__}: {exc}"

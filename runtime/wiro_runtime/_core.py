@@ -1,0 +1,206 @@
+"""A client's settings and the pure half of every operation, shared by both clients' flows."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping
+from urllib.parse import urlsplit
+
+from ._auth import Credentials
+from ._envelope import first_task
+from ._errors import ConfigurationError, InputError
+from ._events import (
+    LOG_FRAMES,
+    TERMINAL_FRAMES,
+    Frame,
+    LogCallback,
+    ProgressCallback,
+    StatusCallback,
+)
+from ._files import MAX_FILE_BYTES, split_files
+from ._log import configure_from_environment
+from ._polling import ON_TIMEOUT_ACTIONS, PollSchedule
+from ._retry import RetryPolicy
+from ._task import Task, TaskHandle
+from ._tool import ToolDefinition
+from ._validate import validate_inputs
+from ._wire import PLACEHOLDER_HEADERS, PreparedRequest, encode_inputs, run_request
+
+BASE_URL_ENV = "WIRO_BASE_URL"
+SOCKET_URL_ENV = "WIRO_SOCKET_URL"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_WAIT_TIMEOUT = 600.0
+TYPE_CHECKING = False  # httpx and pydantic load on first use: importing a client stays cheap
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, TypedDict
+
+    from pydantic import BaseModel
+
+    from ._batch import ResultCallback
+
+    # Keyword options shared by the sync and async methods: typed once, for both, by
+    # `**options: Unpack[...]` (checked by mypy, shown by IDEs, never built at run time).
+
+    class ClientSettings(TypedDict, total=False):
+        api_key: str | None
+        api_secret: str | None
+        base_url: str | None
+        socket_url: str | None
+        timeout: float
+        poll_interval: float
+        max_poll_interval: float
+        retry: RetryPolicy | None
+        use_socket: bool
+
+    class WaitOptions(TypedDict, total=False):
+        timeout: float | None
+        on_timeout: str
+        on_status: StatusCallback | None
+        on_progress: ProgressCallback | None
+        on_log: LogCallback | None
+
+    class RunOptions(TypedDict, total=False):
+        callback_url: str | None
+        wait_timeout: float | None
+        on_timeout: str
+        on_submit: SubmitCallback | None
+        on_status: StatusCallback | None
+        on_progress: ProgressCallback | None
+        on_log: LogCallback | None
+        cancel_on_interrupt: bool
+
+    class BatchOptions(TypedDict, total=False):
+        concurrency: int
+        wait_timeout: float | None
+        on_timeout: str
+        on_result: ResultCallback | None
+
+
+SubmitCallback = Callable[[TaskHandle], None]
+
+
+class Events:
+    """Callbacks of one wait, with repeated statuses filtered out."""
+
+    def __init__(
+        self,
+        on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+    ) -> None:
+        self.on_status = on_status
+        self.on_progress = on_progress
+        self.on_log = on_log
+        self.last_status = ""
+
+    def status(self, status: str) -> None:
+        if status and status != self.last_status:
+            self.last_status = status
+            if self.on_status is not None:
+                self.on_status(status)
+
+    def frame(self, frame: Frame) -> bool:
+        """Report one websocket frame; True when it ends the task."""
+        if frame.status not in LOG_FRAMES:
+            self.status(frame.status)
+        if frame.progress is not None and self.on_progress is not None:
+            self.on_progress(frame.progress)
+        if frame.log is not None and self.on_log is not None:
+            self.on_log(frame.log)
+        return frame.status in TERMINAL_FRAMES
+
+
+class ClientCore:
+    """What a client knows: the tool, where Wiro is, credentials, retry and wait settings."""
+
+    tool: ClassVar[ToolDefinition]
+    #: "module:Class" of the pydantic model generated for the tool's inputs (loaded when first
+    #: needed); it validates and fills defaults.
+    input_model: ClassVar[type[BaseModel] | str | None] = None
+    #: The clock deadlines are measured on; flows read it, so tests can replace it.
+    clock: Callable[[], float] = staticmethod(time.monotonic)
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        api_secret: str | None = None,
+        base_url: str | None = None,
+        socket_url: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 5.0,
+        retry: RetryPolicy | None = None,
+        use_socket: bool = True,
+    ) -> None:
+        configure_from_environment()
+        self._api_key = api_key
+        self._api_secret = api_secret
+        self._credentials: Credentials | None = None
+        self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or self.tool.base_url).rstrip("/")
+        if not self.base_url.startswith(("http://", "https://")):
+            raise ConfigurationError(
+                f"base URL {self.base_url!r} must start with http:// or https://"
+            )
+        self.socket_url = socket_url or os.environ.get(SOCKET_URL_ENV) or self._default_socket_url()
+        self.timeout = timeout
+        self.poll_interval = poll_interval
+        self.max_poll_interval = max_poll_interval
+        self.retry = retry or RetryPolicy()
+        self.use_socket = use_socket
+        #: Wiro's documented limit per file; raise it only for servers that accept more.
+        self.max_upload_bytes = MAX_FILE_BYTES
+
+    def _default_socket_url(self) -> str:
+        """Wiro's socket host for Wiro's API; `<base>/socket` on any other server."""
+        if self.base_url == self.tool.base_url.rstrip("/"):
+            return self.tool.socket_url
+        parts = urlsplit(self.base_url)
+        scheme = "wss" if parts.scheme == "https" else "ws"
+        return f"{scheme}://{parts.netloc}{parts.path}/socket"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(tool={self.tool.key!r}, base_url={self.base_url!r})"
+
+    @property
+    def credentials(self) -> Credentials:
+        """Resolved on first use, so dry runs need none."""
+        if self._credentials is None:
+            self._credentials = Credentials.resolve(self._api_key, self._api_secret)
+        return self._credentials
+
+    def prepare_run(
+        self, values: Mapping[str, object], *, callback_url: str | None = None
+    ) -> PreparedRequest:
+        """The exact `/Run` request for input values keyed by wire name, defaults filled in."""
+        plain, files = split_files(self.tool, values, self.max_upload_bytes)
+        checked = validate_inputs(self.input_model, self.tool, plain)
+        body = encode_inputs(self.tool, checked)
+        return run_request(self.tool, body, self.base_url, callback_url, files)
+
+    def describe_run(
+        self, values: Mapping[str, object], *, callback_url: str | None = None
+    ) -> dict[str, Any]:
+        """The `/Run` request as plain data, secrets replaced by placeholders."""
+        return self.prepare_run(values, callback_url=callback_url).describe(PLACEHOLDER_HEADERS)
+
+    def headers_for(self, request: PreparedRequest) -> dict[str, str]:
+        """Fresh nonce and signature: called once per attempt."""
+        return {**self.credentials.headers(), **request.headers, "accept": "application/json"}
+
+    def schedule(self, timeout: float | None) -> PollSchedule:
+        return PollSchedule(
+            initial=self.poll_interval,
+            maximum=self.max_poll_interval,
+            timeout=timeout,
+            clock=self.clock,
+        )
+
+    def task_from(self, payload: Mapping[str, Any]) -> Task:
+        return Task.from_wire(first_task(payload), self.tool.statuses)
+
+    @staticmethod
+    def check_action(on_timeout: str) -> None:
+        if on_timeout not in ON_TIMEOUT_ACTIONS:
+            raise InputError(f"on_timeout must be one of {', '.join(ON_TIMEOUT_ACTIONS)}")

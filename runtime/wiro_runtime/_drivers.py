@@ -1,0 +1,251 @@
+"""Drivers: perform a flow's steps, the blocking way (`drive`) or the asyncio way (`adrive`).
+
+This is the only I/O of the runtime's operations, and the only code written twice. A driver
+sends each step's result back into the flow, and throws into it whatever performing the step
+raised (Ctrl-C, cancellation, a bug), so the flow's own try/except decides what happens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+
+from ._files import opened_parts
+from ._steps import (
+    CLOSED,
+    TIMED_OUT,
+    Attempt,
+    CloseSocket,
+    Flow,
+    OpenSocket,
+    Receive,
+    Reply,
+    Sleep,
+    Step,
+    Unanswered,
+)
+
+TYPE_CHECKING = False  # httpx and websockets load on first use: importing a client stays cheap
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    import httpx
+    from websockets.asyncio.client import ClientConnection as AsyncSocket
+    from websockets.sync.client import ClientConnection as SyncSocket
+
+    T = TypeVar("T")
+
+#: Interrupts after which the steps that stop a task must survive a second one.
+INTERRUPTS = (KeyboardInterrupt, asyncio.CancelledError)
+_MAX_FRAME = 8 * 1024 * 1024
+
+
+def _unanswered(exc: Exception) -> Unanswered:
+    import httpx
+
+    return Unanswered(exc, never_sent=isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout))
+
+
+def _socket_errors() -> tuple[type[Exception], ...]:
+    from websockets.exceptions import WebSocketException
+
+    return (TimeoutError, OSError, WebSocketException)
+
+
+def _socket_failure(step: OpenSocket | Receive, exc: BaseException) -> object:
+    """What a failed socket step answers: polling takes over, the Run is never sent again."""
+    if isinstance(step, OpenSocket):
+        return False
+    return TIMED_OUT if isinstance(exc, TimeoutError) else CLOSED
+
+
+# --- blocking -------------------------------------------------------------------------------------
+
+
+def drive(flow: Flow[T], http: httpx.Client) -> T:
+    """Run `flow` to its end, performing its steps with `http` and the blocking websocket."""
+    socket = _SyncSocket()
+    result: object = None
+    error: BaseException | None = None
+    try:
+        while True:
+            try:
+                step = flow.send(result) if error is None else flow.throw(error)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+            result, error = None, None
+            try:
+                result = _perform(step, http, socket)
+            except BaseException as exc:
+                error = exc
+    finally:
+        flow.close()
+        socket.close()
+
+
+def _perform(step: Step, http: httpx.Client, socket: _SyncSocket) -> object:
+    import httpx
+
+    if isinstance(step, Sleep):
+        time.sleep(step.seconds)
+        return None
+    if isinstance(step, OpenSocket | Receive | CloseSocket):
+        return socket.perform(step)
+    try:
+        if isinstance(step, Attempt):
+            response = _request(http, step)
+            return Reply(response.status_code, response.content, response.headers)
+        with http.stream("GET", step.url) as response:
+            if response.status_code < 400:
+                for chunk in response.iter_bytes():
+                    step.sink.write(chunk)
+            return response.status_code
+    except httpx.HTTPError as exc:
+        return _unanswered(exc)
+
+
+def _request(http: httpx.Client, step: Attempt) -> httpx.Response:
+    request = step.request
+    if request.encoding != "multipart":
+        return http.request(
+            request.method, request.url, content=request.content(), headers=step.headers
+        )
+    with opened_parts(request.parts) as files:  # streamed from disk, reopened per attempt
+        return http.request(request.method, request.url, files=files, headers=step.headers)
+
+
+class _SyncSocket:
+    """The one websocket a flow may have open."""
+
+    def __init__(self) -> None:
+        self._stack = contextlib.ExitStack()
+        self._socket: SyncSocket | None = None
+
+    def perform(self, step: OpenSocket | Receive | CloseSocket) -> object:
+        from websockets.sync.client import connect
+
+        if isinstance(step, CloseSocket):
+            self.close()
+            return None
+        try:
+            if isinstance(step, Receive):
+                return CLOSED if self._socket is None else self._socket.recv(step.timeout)
+            self.close()
+            opened = connect(
+                step.url,
+                open_timeout=step.open_timeout,
+                proxy=None,
+                max_size=_MAX_FRAME,
+                close_timeout=1.0,
+            )
+            self._socket = self._stack.enter_context(opened)
+            self._socket.send(step.message)
+            return True
+        except _socket_errors() as exc:
+            return _socket_failure(step, exc)
+
+    def close(self) -> None:
+        self._socket = None
+        with contextlib.suppress(*_socket_errors()):
+            self._stack.close()
+
+
+# --- asyncio --------------------------------------------------------------------------------------
+
+
+async def adrive(flow: Flow[T], http: httpx.AsyncClient) -> T:
+    """Run `flow` to its end with `http` and the asyncio websocket.
+
+    Once an interrupt has been thrown into the flow, the steps it then takes (stopping the
+    task) are shielded, so a second cancellation cannot cut a Cancel or Kill in half.
+    """
+    socket = _AsyncSocket()
+    result: object = None
+    error: BaseException | None = None
+    interrupted = False
+    try:
+        while True:
+            try:
+                step = flow.send(result) if error is None else flow.throw(error)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+            result, error = None, None
+            try:
+                performing = _aperform(step, http, socket)
+                result = await (asyncio.shield(performing) if interrupted else performing)
+            except BaseException as exc:
+                interrupted = interrupted or isinstance(exc, INTERRUPTS)
+                error = exc
+    finally:
+        flow.close()
+        await socket.close()
+
+
+async def _aperform(step: Step, http: httpx.AsyncClient, socket: _AsyncSocket) -> object:
+    import httpx
+
+    if isinstance(step, Sleep):
+        await asyncio.sleep(step.seconds)
+        return None
+    if isinstance(step, OpenSocket | Receive | CloseSocket):
+        return await socket.perform(step)
+    try:
+        if isinstance(step, Attempt):
+            response = await _arequest(http, step)
+            return Reply(response.status_code, response.content, response.headers)
+        async with http.stream("GET", step.url) as response:
+            if response.status_code < 400:
+                async for chunk in response.aiter_bytes():
+                    step.sink.write(chunk)
+            return response.status_code
+    except httpx.HTTPError as exc:
+        return _unanswered(exc)
+
+
+async def _arequest(http: httpx.AsyncClient, step: Attempt) -> httpx.Response:
+    request = step.request
+    if request.encoding != "multipart":
+        return await http.request(
+            request.method, request.url, content=request.content(), headers=step.headers
+        )
+    with opened_parts(request.parts) as files:
+        return await http.request(request.method, request.url, files=files, headers=step.headers)
+
+
+class _AsyncSocket:
+    """The one websocket a flow may have open (asyncio)."""
+
+    def __init__(self) -> None:
+        self._stack = contextlib.AsyncExitStack()
+        self._socket: AsyncSocket | None = None
+
+    async def perform(self, step: OpenSocket | Receive | CloseSocket) -> object:
+        from websockets.asyncio.client import connect
+
+        if isinstance(step, CloseSocket):
+            await self.close()
+            return None
+        try:
+            if isinstance(step, Receive):
+                if self._socket is None:
+                    return CLOSED
+                return await asyncio.wait_for(self._socket.recv(), step.timeout)
+            await self.close()
+            opened = connect(
+                step.url,
+                open_timeout=step.open_timeout,
+                proxy=None,
+                max_size=_MAX_FRAME,
+                close_timeout=1.0,
+            )
+            self._socket = await self._stack.enter_async_context(opened)
+            await self._socket.send(step.message)
+            return True
+        except _socket_errors() as exc:
+            return _socket_failure(step, exc)
+
+    async def close(self) -> None:
+        self._socket = None
+        with contextlib.suppress(*_socket_errors()):
+            await self._stack.aclose()

@@ -1,0 +1,364 @@
+"""The policy of every multi-step operation, written once for the sync and the async client.
+
+A flow is a generator: it yields a *step* (one HTTP attempt, a sleep, a socket operation, one
+download attempt), and the client's driver performs it and sends back the result, or throws
+into the flow what the step raised (Ctrl-C, cancellation), as if the flow had made the call
+itself. Retries, the code-96 resend, waiting over the socket or by polling, deadlines and
+stopping a task on interrupt therefore exist once, and the tests drive flows with scripted
+answers and no server. httpx's `Auth.auth_flow`, shared by its sync and async clients, is the
+model; generating one client from the other (unasync) would still leave two copies to read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ._batch import BatchResult, ResultCallback, failed, wire_values
+from ._core import DEFAULT_WAIT_TIMEOUT, ClientCore, Events, SubmitCallback
+from ._drivers import INTERRUPTS
+from ._envelope import parse_envelope
+from ._errors import (
+    APIError,
+    ProtocolError,
+    RateLimitError,
+    TransportError,
+    WiroError,
+)
+from ._events import LogCallback, ProgressCallback, StatusCallback, parse_frame, socket_request
+from ._log import log_exchange
+from ._polling import PollSchedule
+from ._retry import RETRY_STATUSES, parse_retry_after
+from ._steps import (
+    CLOSED,
+    TIMED_OUT,
+    Attempt,
+    CloseSocket,
+    Flow,
+    OpenSocket,
+    Receive,
+    Sleep,
+    Unanswered,
+)
+from ._task import (
+    Task,
+    TaskCancelledError,
+    TaskFailedError,
+    TaskHandle,
+    TaskState,
+    WaitTimeoutError,
+)
+from ._wire import (
+    PreparedRequest,
+    cancel_request,
+    detail_request,
+    kill_request,
+    task_reference,
+)
+
+#: How long a stop (cancel or kill) waits for the task to report task_cancel.
+STOP_CONFIRM_SECONDS = 5.0
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+
+def _may_retry(core: ClientCore, attempt: int, schedule: PollSchedule | None) -> bool:
+    return attempt < core.retry.max_retries and not (schedule and schedule.expired())
+
+
+def _transport_error(
+    request: PreparedRequest, failure: Unanswered, billable: bool
+) -> TransportError:
+    exc = failure.error
+    message = f"{request.method} {request.url} failed: {type(exc).__name__}: {exc}"
+    if billable and not failure.never_sent:
+        message += (
+            "; the task may have been created and was not submitted again, to avoid paying "
+            "twice: look for it in your Wiro dashboard before retrying"
+        )
+    return TransportError(message)
+
+
+def send(
+    core: ClientCore,
+    request: PreparedRequest,
+    *,
+    billable: bool = False,
+    schedule: PollSchedule | None = None,
+) -> Flow[dict[str, Any]]:
+    """One request with its retries -> the envelope's payload.
+
+    Reads, Cancel and Kill are retried on network errors, retryable statuses and malformed
+    answers; a billable Run only when it provably never left. No sleep runs past `schedule`'s
+    deadline.
+    """
+    attempt = 0
+    while True:
+        headers = core.headers_for(request)
+        answer = yield Attempt(request, headers)
+        retry_after: float | None = None
+        if isinstance(answer, Unanswered):
+            retryable = answer.never_sent or not billable
+            if not (retryable and _may_retry(core, attempt, schedule)):
+                raise _transport_error(request, answer, billable) from answer.error
+        else:
+            log_exchange(
+                request.method, request.url, headers, request.body, answer.status, answer.content
+            )
+            retryable = not billable and answer.status in RETRY_STATUSES
+            if not (retryable and _may_retry(core, attempt, schedule)):
+                try:
+                    return parse_envelope(answer.status, answer.content, answer.headers)
+                except ProtocolError:
+                    if billable or not _may_retry(core, attempt, schedule):
+                        raise
+            retry_after = parse_retry_after(answer.headers.get("retry-after"))
+        delay = core.retry.delay(attempt, retry_after)
+        yield Sleep(schedule.cap(delay) if schedule else delay)
+        attempt += 1
+
+
+def _handle(payload: Mapping[str, Any]) -> TaskHandle:
+    task_id = payload.get("taskid")
+    token = payload.get("socketaccesstoken")
+    if isinstance(task_id, int) and not isinstance(task_id, bool):
+        task_id = str(task_id)
+    if not isinstance(task_id, str) or not task_id or not isinstance(token, str):
+        raise ProtocolError("Wiro accepted the run but sent no taskid and socketaccesstoken")
+    return TaskHandle(task_id=task_id, socket_token=token)
+
+
+def submit(core: ClientCore, request: PreparedRequest) -> Flow[TaskHandle]:
+    """Start a task. A Run is billed, so it is sent again only when it provably never left
+    (inside `send`) or Wiro refused it for too many concurrent tasks (code 96)."""
+    attempt = 0
+    while True:
+        try:
+            return _handle((yield from send(core, request, billable=True)))
+        except RateLimitError as exc:
+            if exc.code != "96" or attempt >= core.retry.concurrency_retries:
+                raise
+            yield Sleep(core.retry.delay(attempt, exc.retry_after))
+            attempt += 1
+
+
+def detail(core: ClientCore, reference: str, schedule: PollSchedule | None = None) -> Flow[Task]:
+    """The task with this id (digits) or socket access token."""
+    request = detail_request(core.tool, core.base_url, reference)
+    return core.task_from((yield from send(core, request, schedule=schedule)))
+
+
+def cancel(core: ClientCore, reference: str) -> Flow[Task]:
+    """Cancel a queued task; a token is first resolved to the id Cancel needs."""
+    key, value = task_reference(reference)
+    task_id = value if key == "taskid" else (yield from detail(core, value)).id
+    return core.task_from(
+        (yield from send(core, cancel_request(core.tool, core.base_url, task_id)))
+    )
+
+
+def kill(core: ClientCore, reference: str) -> Flow[Task]:
+    """Kill a running task by id or socket access token."""
+    return core.task_from(
+        (yield from send(core, kill_request(core.tool, core.base_url, reference)))
+    )
+
+
+def stop(
+    core: ClientCore, reference: str, confirm_seconds: float = STOP_CONFIRM_SECONDS
+) -> Flow[Task]:
+    """Cancel a queued task or kill a running one, then wait briefly for task_cancel."""
+    task = yield from detail(core, reference)
+    if task.done:
+        return task
+    if task.state is TaskState.QUEUED:
+        task = yield from cancel(core, task.id)
+    else:
+        task = yield from kill(core, task.id)
+    deadline = core.clock() + confirm_seconds
+    while not task.done and core.clock() < deadline:
+        yield Sleep(min(0.2, core.poll_interval))
+        task = yield from detail(core, task.id)
+    return task
+
+
+# --- waiting ----------------------------------------------------------------------------------
+
+
+def finish(task: Task) -> Task:
+    """Return a successful task; raise for failed or cancelled ones."""
+    if task.state is TaskState.SUCCEEDED:
+        return task
+    if task.state is TaskState.CANCELLED:
+        raise TaskCancelledError(f"task {task.id} was cancelled ({task.status})", task)
+    reason = task.debug_error.strip().splitlines()[-1] if task.debug_error.strip() else ""
+    detail_text = f": {reason}" if reason else ""
+    raise TaskFailedError(
+        f"task {task.id} failed with status {task.status} and pexit {task.pexit}{detail_text}", task
+    )
+
+
+def _timeout_error(task: Task, timeout: float | None, action: str) -> WaitTimeoutError:
+    done = {
+        "cancelled": "it was cancelled",
+        "killed": "it was killed",
+        "left": "it was left running",
+    }
+    return WaitTimeoutError(
+        f"task {task.id} did not finish within {timeout} s (last status {task.status}); "
+        f"{done[action]}",
+        task,
+        action=action,
+    )
+
+
+def follow_socket(
+    core: ClientCore, token: str, schedule: PollSchedule, events: Events
+) -> Flow[None]:
+    """Relay frames until a terminal one, the deadline, or a socket failure."""
+    opened = yield OpenSocket(core.socket_url, socket_request(token), min(core.timeout, 10.0))
+    if not opened:
+        return  # polling takes over; the Run is never sent again
+    while True:
+        remaining = schedule.remaining()
+        if remaining is not None and remaining <= 0:
+            break
+        message = yield Receive(remaining)
+        if message is TIMED_OUT or message is CLOSED:
+            break
+        frame = parse_frame(message)
+        if frame is not None and events.frame(frame):
+            break
+    yield CloseSocket()
+
+
+def _on_deadline(
+    core: ClientCore, task: Task, timeout: float | None, on_timeout: str
+) -> Flow[Task]:
+    if on_timeout == "leave":
+        raise _timeout_error(task, timeout, "left")
+    queued = task.state is TaskState.QUEUED
+    try:
+        yield from (cancel(core, task.id) if queued else kill(core, task.id))
+    except APIError:
+        latest = yield from detail(core, task.id)  # it may have ended between poll and stop
+        if latest.done and latest.state is not TaskState.CANCELLED:
+            return finish(latest)
+        raise
+    raise _timeout_error(task, timeout, "cancelled" if queued else "killed")
+
+
+def wait(
+    core: ClientCore,
+    reference: str,
+    *,
+    timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+    on_timeout: str = "cancel",
+    on_status: StatusCallback | None = None,
+    on_progress: ProgressCallback | None = None,
+    on_log: LogCallback | None = None,
+) -> Flow[Task]:
+    """Follow a task until it ends; return it on success, raise TaskError otherwise.
+
+    Live over Wiro's websocket when it can, polling Task/Detail when the socket fails or
+    closes early; the end is always confirmed with Task/Detail. At the deadline a queued task
+    is cancelled and a running one killed, unless `on_timeout` is "leave".
+    """
+    core.check_action(on_timeout)
+    events = Events(on_status, on_progress, on_log)
+    schedule = core.schedule(timeout)
+    key, value = task_reference(reference)
+    token = value if key == "tasktoken" else None
+    task: Task | None = None
+    if core.use_socket:
+        if token is None:
+            task = yield from detail(core, reference, schedule)
+            events.status(task.status)
+            if task.done:
+                return finish(task)
+            token = task.socket_token
+        if token is not None:
+            yield from follow_socket(core, token, schedule, events)
+    while True:
+        task = yield from detail(core, reference if task is None else task.id, schedule)
+        events.status(task.status)
+        if task.done:
+            return finish(task)
+        if schedule.expired():
+            return (yield from _on_deadline(core, task, timeout, on_timeout))
+        yield Sleep(schedule.next_delay())
+
+
+def run(
+    core: ClientCore,
+    values: Mapping[str, object],
+    *,
+    callback_url: str | None = None,
+    wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+    on_timeout: str = "cancel",
+    on_submit: SubmitCallback | None = None,
+    on_status: StatusCallback | None = None,
+    on_progress: ProgressCallback | None = None,
+    on_log: LogCallback | None = None,
+    cancel_on_interrupt: bool = True,
+) -> Flow[Task]:
+    """Submit, then wait; on Ctrl-C or cancellation the task is stopped before re-raising."""
+    handle = yield from submit(core, core.prepare_run(values, callback_url=callback_url))
+    if on_submit is not None:
+        on_submit(handle)
+    try:
+        return (
+            yield from wait(
+                core,
+                handle.task_id,
+                timeout=wait_timeout,
+                on_timeout=on_timeout,
+                on_status=on_status,
+                on_progress=on_progress,
+                on_log=on_log,
+            )
+        )
+    except INTERRUPTS:  # Ctrl-C, or the awaiting coroutine cancelled
+        if cancel_on_interrupt:
+            with contextlib.suppress(WiroError):
+                yield from stop(core, handle.task_id)
+        raise
+
+
+def batch_item(
+    core: ClientCore,
+    index: int,
+    values: Mapping[str, object],
+    *,
+    wait_timeout: float | None,
+    on_timeout: str,
+) -> Flow[BatchResult]:
+    """One input of a batch, run to its end -> its result, never an exception of Wiro's."""
+    task_id: str | None = None
+    try:
+        request = core.prepare_run(wire_values(core.tool, values))
+        handle = yield from submit(core, request)
+        task_id = handle.task_id
+        task = yield from wait(core, task_id, timeout=wait_timeout, on_timeout=on_timeout)
+        return BatchResult(index, values, task, task_id)
+    except WiroError as exc:
+        return failed(index, values, task_id, exc)
+
+
+def batch(
+    core: ClientCore,
+    inputs: Iterable[Mapping[str, object]],
+    *,
+    concurrency: int = 4,
+    wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+    on_timeout: str = "cancel",
+    on_result: ResultCallback | None = None,
+) -> tuple[list[Flow[BatchResult]], int, ResultCallback | None]:
+    """A batch as one flow per input, to be driven at most `concurrency` at a time."""
+    items = [
+        batch_item(core, index, values, wait_timeout=wait_timeout, on_timeout=on_timeout)
+        for index, values in enumerate(inputs)
+    ]
+    return items, max(1, concurrency), on_result

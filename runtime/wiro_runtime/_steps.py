@@ -1,0 +1,86 @@
+"""The steps a flow yields and a driver performs: the whole I/O vocabulary of the runtime.
+
+Flows (`_flows`, `_download`) decide; drivers (`_drivers`) do. A step's result is sent back
+into the flow; what performing it raised is thrown into the flow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from ._wire import PreparedRequest
+
+T = TypeVar("T")
+
+
+class Sink(Protocol):
+    """Where a download's bytes go (a partial file)."""
+
+    def write(self, chunk: bytes) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """Send `request` once with these headers -> `Reply` or `Unanswered`."""
+
+    request: PreparedRequest
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    status: int
+    content: bytes
+    headers: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Unanswered:
+    """A request that got no answer; `never_sent` when it provably never reached the server."""
+
+    error: Exception
+    never_sent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSocket:
+    """Connect and send `message` -> True, or False when the socket cannot be had."""
+
+    url: str
+    message: str
+    open_timeout: float
+
+
+@dataclass(frozen=True, slots=True)
+class Receive:
+    """The next socket message -> text or bytes, `TIMED_OUT`, or `CLOSED` (closed or broken)."""
+
+    timeout: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class CloseSocket:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Fetch:
+    """GET `url` once, its body streamed into `sink` only if the status is below 400 -> the
+    HTTP status, or `Unanswered`."""
+
+    url: str
+    sink: Sink
+
+
+TIMED_OUT = "timed out"
+CLOSED = "closed"
+
+Step = Attempt | Sleep | OpenSocket | Receive | CloseSocket | Fetch
+Flow = Generator[Step, Any, T]

@@ -1,0 +1,320 @@
+"""The runtime's flows, fed scripted answers with no server and a clock that only sleeps move.
+
+Each test plays the driver: it reads the step a flow yields, checks it, and sends back what
+Wiro (or the network, or the user's Ctrl-C) would answer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from typing import Any
+
+import pytest
+
+from wiro_image_inpainting_sd import Client
+from wiro_runtime import (
+    APIError,
+    RateLimitError,
+    TaskFailedError,
+    TransportError,
+    WaitTimeoutError,
+)
+from wiro_runtime import _flows as flows
+from wiro_runtime._download import Buffer, fetched
+from wiro_runtime._retry import MAX_RETRY_AFTER, RetryPolicy, parse_retry_after
+from wiro_runtime._steps import (
+    CLOSED,
+    TIMED_OUT,
+    Attempt,
+    CloseSocket,
+    Fetch,
+    Flow,
+    OpenSocket,
+    Receive,
+    Reply,
+    Sleep,
+    Step,
+    Unanswered,
+)
+
+Answer = Callable[[Step], object]
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def make_client(clock: FakeClock, **settings: Any) -> Client:
+    client = Client(api_key="k", api_secret="s", base_url="http://127.0.0.1:9/v1", **settings)
+    client.clock = clock
+    client.retry = RetryPolicy(jitter=(1.0, 1.0))
+    return client
+
+
+def play(flow: Flow[Any], answer: Answer, clock: FakeClock) -> tuple[object, list[Step]]:
+    """Drive `flow` with `answer`; sleeps advance the clock. Returns (result, steps seen)."""
+    steps: list[Step] = []
+    result: object = None
+    while True:
+        try:
+            step = flow.send(result)
+        except StopIteration as done:
+            return done.value, steps
+        steps.append(step)
+        if isinstance(step, Sleep):
+            clock.now += step.seconds
+            result = None
+        else:
+            result = answer(step)
+
+
+def reply(payload: dict[str, Any], status: int = 200, **headers: str) -> Reply:
+    return Reply(status, json.dumps(payload).encode(), headers)
+
+
+def task(status: str, pexit: str | None = None, task_id: str = "7") -> dict[str, Any]:
+    row = {"id": task_id, "status": status, "pexit": pexit, "socketaccesstoken": "tok7"}
+    return {"result": True, "errors": [], "tasklist": [row]}
+
+
+def endpoint(step: Step) -> str:
+    assert isinstance(step, Attempt)
+    return step.request.url.rsplit("/v1/", 1)[1]
+
+
+RUN_OK = {"result": True, "errors": [], "taskid": "7", "socketaccesstoken": "tok7"}
+
+
+def test_a_read_is_retried_with_fresh_signatures_and_backoff() -> None:
+    clock = FakeClock()
+    client = make_client(clock)
+    answers = iter([reply({}, 503), Unanswered(OSError("reset"), never_sent=False)])
+
+    def answer(step: Step) -> object:
+        return next(answers, reply(task("task_queue")))
+
+    found, steps = play(flows.detail(client, "7"), answer, clock)
+    assert found.status == "task_queue"
+    attempts = [step for step in steps if isinstance(step, Attempt)]
+    assert len(attempts) == 3
+    assert len({step.headers["x-nonce"] for step in attempts}) == 3
+    assert [step.seconds for step in steps if isinstance(step, Sleep)] == [0.5, 1.0]
+
+
+@pytest.mark.parametrize(
+    ("failure", "error"),
+    [(reply({}, 503), APIError), (Unanswered(OSError("reset"), never_sent=False), TransportError)],
+)
+def test_a_billable_run_is_not_resent_after_it_may_have_left(
+    failure: object, error: type[Exception]
+) -> None:
+    clock = FakeClock()
+    client = make_client(clock)
+    sent: list[Step] = []
+
+    def answer(step: Step) -> object:
+        sent.append(step)
+        return failure
+
+    with pytest.raises(error):
+        play(flows.submit(client, client.prepare_run({"prompt": "x"})), answer, clock)
+    assert len(sent) == 1
+
+
+def test_a_run_refused_before_it_left_is_sent_again() -> None:
+    clock = FakeClock()
+    client = make_client(clock)
+    answers = iter([Unanswered(ConnectionRefusedError(), never_sent=True), reply(RUN_OK)])
+    flow = flows.submit(client, client.prepare_run({"prompt": "x"}))
+    handle, steps = play(flow, lambda step: next(answers), clock)
+    assert handle.task_id == "7"
+    assert sum(isinstance(step, Attempt) for step in steps) == 2
+
+
+def test_a_run_refused_for_concurrency_waits_and_is_sent_again() -> None:
+    clock = FakeClock()
+    client = make_client(clock)
+    busy = reply({"result": False, "errors": [{"code": 96, "message": "too many"}]})
+    answers = iter([busy, busy, reply(RUN_OK)])
+    handle, steps = play(
+        flows.submit(client, client.prepare_run({})), lambda step: next(answers), clock
+    )
+    assert handle.task_id == "7"
+    assert [isinstance(step, Attempt) for step in steps].count(True) == 3
+    client.retry = RetryPolicy(concurrency_retries=1, jitter=(1.0, 1.0))
+    answers = iter([busy, busy, busy])
+    with pytest.raises(RateLimitError):
+        play(flows.submit(client, client.prepare_run({})), lambda step: next(answers), clock)
+
+
+def test_polling_backs_off_and_returns_the_confirmed_task() -> None:
+    clock = FakeClock()
+    client = make_client(clock, use_socket=False, poll_interval=1.0, max_poll_interval=2.0)
+    statuses = iter(["task_queue", "task_start", "task_output", "task_output"])
+
+    def answer(step: Step) -> object:
+        status = next(statuses, "task_postprocess_end")
+        return reply(task(status, "0" if status == "task_postprocess_end" else None))
+
+    seen: list[str] = []
+    done, steps = play(flows.wait(client, "7", on_status=seen.append), answer, clock)
+    assert done.succeeded
+    assert seen == ["task_queue", "task_start", "task_output", "task_postprocess_end"]
+    assert [step.seconds for step in steps if isinstance(step, Sleep)] == [1.0, 1.5, 2.0, 2.0]
+
+
+def test_a_failed_task_raises_with_its_reason() -> None:
+    clock = FakeClock()
+    client = make_client(clock, use_socket=False)
+    payload = task("task_postprocess_end", "1")
+    payload["tasklist"][0]["debugerror"] = "Traceback...\nRuntimeError: out of memory"
+    with pytest.raises(TaskFailedError, match="out of memory"):
+        play(flows.wait(client, "7"), lambda step: reply(payload), clock)
+
+
+def test_the_deadline_kills_a_running_task() -> None:
+    clock = FakeClock()
+    client = make_client(clock, use_socket=False)
+
+    def answer(step: Step) -> object:
+        if endpoint(step) == "Task/Kill":
+            return reply(task("task_cancel"))
+        return reply(task("task_start"))
+
+    with pytest.raises(WaitTimeoutError) as raised:
+        play(flows.wait(client, "7", timeout=10), answer, clock)
+    assert raised.value.action == "killed"
+    assert clock.now <= 1000.0 + 10 + 1e-9  # no sleep ran past the deadline
+
+
+def test_retry_after_never_sleeps_past_the_wait_deadline() -> None:
+    clock = FakeClock()
+    client = make_client(clock, use_socket=False)
+    answers = iter([reply({}, 503, **{"retry-after": "12"})])
+
+    def answer(step: Step) -> object:
+        if endpoint(step) == "Task/Cancel":
+            return reply(task("task_cancel"))
+        return next(answers, reply(task("task_queue")))
+
+    with pytest.raises(WaitTimeoutError):
+        play(flows.wait(client, "7", timeout=2), answer, clock)
+    assert clock.now <= 1002.0 + 1e-9
+
+
+def test_retry_after_in_both_forms_is_capped() -> None:
+    assert parse_retry_after("3") == 3.0
+    assert parse_retry_after("-4") == 0.0
+    assert parse_retry_after("86400") == MAX_RETRY_AFTER
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+    now = datetime(2026, 12, 1, 12, 0, 0, tzinfo=UTC)
+    later = format_datetime(now + timedelta(seconds=7), usegmt=True)
+    assert parse_retry_after(later, now=now.timestamp()) == pytest.approx(7.0)
+
+
+def test_live_frames_over_the_socket_then_a_confirming_detail() -> None:
+    clock = FakeClock()
+    client = make_client(clock)
+    frames = iter(
+        [
+            json.dumps({"type": "task_start", "message": ""}),
+            json.dumps({"type": "task_output", "message": "loading weights"}),
+            json.dumps({"type": "task_postprocess_end", "message": []}),
+        ]
+    )
+    details = iter([reply(task("task_queue")), reply(task("task_postprocess_end", "0"))])
+
+    def answer(step: Step) -> object:
+        if isinstance(step, OpenSocket):
+            assert "tok7" in step.message
+            return True
+        if isinstance(step, Receive):
+            return next(frames)
+        if isinstance(step, CloseSocket):
+            return None
+        return next(details)
+
+    seen: list[str] = []
+    done, steps = play(flows.wait(client, "7", on_status=seen.append), answer, clock)
+    assert done.succeeded
+    assert seen == ["task_queue", "task_start", "task_output", "task_postprocess_end"]
+    kinds = [type(step).__name__ for step in steps]
+    assert kinds == ["Attempt", "OpenSocket", "Receive", "Receive", "Receive", "CloseSocket",
+                     "Attempt"]  # fmt: skip
+
+
+@pytest.mark.parametrize("failure", [False, CLOSED, TIMED_OUT])
+def test_polling_takes_over_when_the_socket_fails(failure: object) -> None:
+    clock = FakeClock()
+    client = make_client(clock)
+    details = iter([reply(task("task_start")), reply(task("task_postprocess_end", "0"))])
+
+    def answer(step: Step) -> object:
+        if isinstance(step, OpenSocket):
+            return failure is not False
+        if isinstance(step, Receive):
+            return failure
+        if isinstance(step, CloseSocket):
+            return None
+        return next(details)
+
+    done, steps = play(flows.wait(client, "7"), answer, clock)
+    assert done.succeeded
+    assert sum(isinstance(step, Attempt) for step in steps) == 2
+
+
+def test_ctrl_c_while_waiting_stops_the_task_then_propagates() -> None:
+    clock = FakeClock()
+    client = make_client(clock, use_socket=False)
+    flow = flows.run(client, {"prompt": "x"})
+    step = flow.send(None)
+    assert endpoint(step) == "Run/wiro/image-inpainting-sd"
+    step = flow.send(reply(RUN_OK))
+    assert endpoint(step) == "Task/Detail"
+    step = flow.send(reply(task("task_start")))
+    assert isinstance(step, Sleep)
+    # the user presses Ctrl-C during the sleep: the driver throws it into the flow
+    step = flow.throw(KeyboardInterrupt())
+    assert endpoint(step) == "Task/Detail"  # stop: what state is it in?
+    step = flow.send(reply(task("task_start")))
+    assert endpoint(step) == "Task/Kill"
+    with pytest.raises(KeyboardInterrupt):  # killed: now the interrupt goes on up
+        flow.send(reply(task("task_cancel")))
+
+
+def test_a_batch_item_reports_errors_as_results() -> None:
+    clock = FakeClock()
+    client = make_client(clock, use_socket=False)
+    flow = flows.batch_item(client, 3, {"scheduler": "Nope"}, wait_timeout=5, on_timeout="cancel")
+    result, steps = play(flow, lambda step: None, clock)
+    assert result.index == 3 and result.task_id is None and not result.ok
+    assert steps == []  # refused before anything was sent
+
+
+def test_downloads_retry_into_a_fresh_sink_each_time() -> None:
+    clock = FakeClock()
+    statuses = iter([503, Unanswered(OSError("reset"), never_sent=False), 200])
+
+    def answer(step: Step) -> object:
+        assert isinstance(step, Fetch)
+        status = next(statuses)
+        if status == 200:
+            step.sink.write(b"image bytes")
+        else:
+            step.sink.write(b"half")  # whatever a failed attempt wrote is thrown away
+        return status
+
+    flow = fetched("http://127.0.0.1:9/out.png", Buffer, RetryPolicy(jitter=(1.0, 1.0)))
+    buffer, steps = play(flow, answer, clock)
+    assert bytes(buffer.data) == b"image bytes"
+    assert sum(isinstance(step, Fetch) for step in steps) == 3
+    flow = fetched("http://127.0.0.1:9/out.png", Buffer, RetryPolicy())
+    with pytest.raises(TransportError, match="HTTP 404"):
+        play(flow, lambda step: 404, clock)

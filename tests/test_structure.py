@@ -1,0 +1,98 @@
+"""The hand-written packages' shape: imports go one way, with no cycles, inside each package.
+
+Every import counts, at module level or inside a function, under `TYPE_CHECKING` or not: a
+cycle hidden in a function is still two modules that cannot be understood one at a time.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+PACKAGES = {
+    "wiro_codegen": ROOT / "generator" / "wiro_codegen",
+    "wiro_runtime": ROOT / "runtime" / "wiro_runtime",
+    "wiro_emulator": ROOT / "emulator" / "wiro_emulator",
+}
+
+
+def _module_name(package: str, path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join([package, *parts])
+
+
+def import_graph(package: str, root: Path) -> dict[str, set[str]]:
+    """module -> the modules of the same package it imports (the package itself excluded)."""
+    modules = {
+        _module_name(package, path, root): path
+        for path in root.rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        is_package = path.name == "__init__.py"
+        here = name if is_package else name.rpartition(".")[0]
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = here.rsplit(".", node.level - 1)[0] if node.level > 1 else here
+                    module = f"{base}.{node.module}" if node.module else base
+                else:
+                    module = node.module or ""
+                targets.add(module)
+                targets.update(f"{module}.{alias.name}" for alias in node.names)
+        graph[name] = {t for t in targets if t in modules and t != name and t != package}
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle, as the modules along it, or None."""
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for target in sorted(graph[node]):
+            if state.get(target) == 1:
+                return [*path[path.index(target) :], target]
+            if target not in state and (found := visit(target)):
+                return found
+        state[node] = 2
+        path.pop()
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_the_cycle_finder_finds_cycles() -> None:
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set(), "c": {"a", "b"}}) is None
+
+
+@pytest.mark.parametrize("package", sorted(PACKAGES))
+def test_no_import_cycles(package: str) -> None:
+    cycle = find_cycle(import_graph(package, PACKAGES[package]))
+    assert cycle is None, f"{package} has an import cycle: {' -> '.join(cycle or [])}"
+
+
+def test_the_runtime_layers() -> None:
+    """Flows decide and never do I/O; drivers do I/O and decide nothing; clients join them."""
+    graph = import_graph("wiro_runtime", PACKAGES["wiro_runtime"])
+    flows = graph["wiro_runtime._flows"] | graph["wiro_runtime._download"]
+    assert "wiro_runtime._client" not in flows
+    drivers = graph["wiro_runtime._drivers"]
+    assert drivers <= {"wiro_runtime._steps", "wiro_runtime._files"}, drivers
+    assert {"wiro_runtime._flows", "wiro_runtime._drivers"} <= graph["wiro_runtime._client"]
