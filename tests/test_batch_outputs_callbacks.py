@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import cli_env, client_kwargs, command_path
 from wiro_emulator import Emulator, Plan
 from wiro_image_inpainting_sd import AsyncClient, Client
-from wiro_runtime import BatchResult, InputError, TaskFailedError
+from wiro_runtime import BatchResult, InputError, RetryPolicy, TaskFailedError
 from wiro_runtime.callbacks import (
     callback_task_id,
     callback_url,
@@ -60,7 +60,12 @@ def test_batch_keeps_order_and_reports_errors_per_item(emulator: Emulator) -> No
     emulator.plan_when({"prompt": "slow"}, Plan(0.02, 0.5))
     emulator.plan_when({"prompt": "fails"}, Plan(0.02, 0.05, "fail"))
     seen: list[BatchResult] = []
-    inputs = [{"prompt": "slow"}, {"prompt": "fails"}, {"nope": 1}, {"seed": "7"}]
+    inputs: list[dict[str, object]] = [
+        {"prompt": "slow"},
+        {"prompt": "fails"},
+        {"nope": 1},
+        {"seed": "7"},
+    ]
     with _client(emulator) as client:
         results = client.batch(inputs, concurrency=3, on_result=seen.append)
     assert [r.index for r in results] == [0, 1, 2, 3]
@@ -80,9 +85,7 @@ def test_batch_waits_out_the_concurrency_limit(emulator: Emulator) -> None:
     assert len(emulator.state.tasks) == 4
 
 
-def _quick():  # type: ignore[no-untyped-def]
-    from wiro_runtime import RetryPolicy
-
+def _quick() -> RetryPolicy:
     return RetryPolicy(initial_delay=0.01, max_delay=0.05)
 
 

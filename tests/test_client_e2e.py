@@ -48,6 +48,7 @@ def test_run_inpaints_and_downloads(emulator: Emulator, tmp_path: Path) -> None:
     mask = cv2.imdecode(
         np.frombuffer(emulator_sample(emulator, "mask.png"), np.uint8), cv2.IMREAD_GRAYSCALE
     )
+    assert output is not None and photo is not None and mask is not None
     assert output.shape == photo.shape
     outside = mask == 0
     changed_inside = np.abs(output.astype(int) - photo.astype(int))[mask > 0].mean()

@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -58,7 +58,10 @@ def make_client(clock: FakeClock, **settings: Any) -> Client:
     return client
 
 
-def play(flow: Flow[Any], answer: Answer, clock: FakeClock) -> tuple[object, list[Step]]:
+R = TypeVar("R")
+
+
+def play(flow: Flow[R], answer: Answer, clock: FakeClock) -> tuple[R, list[Step]]:
     """Drive `flow` with `answer`; sleeps advance the clock. Returns (result, steps seen)."""
     steps: list[Step] = []
     result: object = None
@@ -66,7 +69,8 @@ def play(flow: Flow[Any], answer: Answer, clock: FakeClock) -> tuple[object, lis
         try:
             step = flow.send(result)
         except StopIteration as done:
-            return done.value, steps
+            value: R = done.value
+            return value, steps
         steps.append(step)
         if isinstance(step, Sleep):
             clock.now += step.seconds

@@ -342,7 +342,7 @@ def test_without_pytest_fixtures():
 def readme_block(marker: str) -> str:
     """The fenced code block of the top README whose first line is `marker`."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    blocks: list[str] = re.findall(r"```python\n(.*?)```", text, flags=re.S)
     found = [block for block in blocks if block.startswith(marker)]
     assert len(found) == 1, f"README.md has no single python block starting {marker!r}"
     return found[0]
