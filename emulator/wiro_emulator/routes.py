@@ -1,0 +1,310 @@
+"""The HTTP routes of the local Wiro API: Run, Task/Detail, Cancel, Kill, the task socket,
+files and samples; auth checks, Wiro's error shapes, and fault injection as middleware."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import BodyPartReader, ClientError, ClientSession, web
+
+from wiro_emulator.live import stream_task
+from wiro_emulator.outputs import SAMPLES, ensure_outputs
+from wiro_emulator.state import EmulatorState, ReceivedRequest
+from wiro_emulator.tasks import EmulatedTask
+from wiro_emulator.validate import validate_body
+from wiro_runtime import sign
+
+SIGNATURE_REQUIRED = (
+    "Project requires signature authentication. x-signature and x-nonce headers are required."
+)
+NOT_VALID = "Project authorization is not valid."
+
+
+def _error(message: str, *, status: int = 200, code: int = 0) -> web.Response:
+    body = {"result": False, "errors": [{"code": code, "message": message}]}
+    return web.json_response(body, status=status)
+
+
+def _ok(**payload: Any) -> web.Response:
+    return web.json_response({"result": True, "errors": [], **payload})
+
+
+class EmulatorApp:
+    """The aiohttp application and its handlers."""
+
+    def __init__(self, state: EmulatorState) -> None:
+        self.state = state
+        self._callbacks: set[asyncio.Future[None]] = set()
+        app = web.Application(middlewares=[self._record], client_max_size=110 * 1024 * 1024)
+        app.router.add_post("/v1/Run/{owner}/{slug}", self.run)
+        app.router.add_post("/v1/Task/Detail", self.detail)
+        app.router.add_post("/v1/Task/Cancel", self.cancel)
+        app.router.add_post("/v1/Task/Kill", self.kill)
+        app.router.add_get("/v1/socket", self.socket)
+        app.router.add_get("/files/{key:.+}/{name}", self.file)
+        app.router.add_get("/samples/{name}", self.sample)
+        self.app = app
+
+    @web.middleware
+    async def _record(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.method == "POST":
+            body: Any = "<multipart form>"
+            if not request.content_type.startswith("multipart/"):
+                raw = await request.read()  # cached by aiohttp, so handlers can read it again
+                try:
+                    body = json.loads(raw) if raw else None
+                except ValueError:
+                    body = raw.decode("utf-8", "replace")
+            with self.state.lock:
+                self.state.received.append(
+                    ReceivedRequest(request.path, dict(request.headers), body)
+                )
+        fault = self.state.take_fault(request.path)
+        if fault is None:
+            response: web.StreamResponse = await handler(request)
+            return response
+        if fault.delay:
+            await asyncio.sleep(fault.delay)
+        if fault.after:
+            await handler(request)
+        if fault.reset:
+            if request.transport is not None:
+                request.transport.abort()
+            raise ConnectionResetError("emulated connection reset")
+        if fault.status is not None or fault.body is not None:
+            headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
+            return web.Response(
+                status=fault.status or 200,
+                body=fault.body if fault.body is not None else b"",
+                headers=headers,
+                content_type="application/json",
+            )
+        response = await handler(request)
+        return response
+
+    def _auth_problem(self, request: web.Request) -> web.Response | None:
+        key = request.headers.get("x-api-key", "")
+        if not hmac.compare_digest(key.encode(), self.state.api_key.encode()):
+            return _error("Project authorization is not founded.", status=401)
+        if self.state.api_secret is None:
+            return None
+        nonce = request.headers.get("x-nonce")
+        signature = request.headers.get("x-signature")
+        if not nonce or not signature:
+            return _error(SIGNATURE_REQUIRED, status=401)
+        expected = sign(self.state.api_key, self.state.api_secret, nonce)
+        if not hmac.compare_digest(signature.encode(), expected.encode()):
+            return _error(NOT_VALID, status=401)
+        return None
+
+    async def _body(self, request: web.Request) -> dict[str, Any] | None:
+        if request.content_type.startswith("multipart/"):
+            return await self._multipart(request)
+        try:
+            data = await request.json()
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) else None
+
+    async def run(self, request: web.Request) -> web.Response:
+        problem = self._auth_problem(request)
+        if problem:
+            return problem
+        owner, slug = request.match_info["owner"], request.match_info["slug"]
+        tool = self.state.tools.get((owner.lower(), slug.lower()))
+        if tool is None:
+            return _error("slug-owner-project-not-exist", code=1)
+        body = await self._body(request)
+        if body is None:
+            return _error("Request parameters are invalid.")
+        problems = validate_body(tool, body)
+        if problems:
+            return web.json_response(
+                {"result": False, "errors": [{"code": 0, "message": text} for text in problems]}
+            )
+        parameters = {key: value for key, value in body.items() if key != "callbackUrl"}
+        task = EmulatedTask(
+            id=str(next(self.state.ids)),
+            owner=tool.owner,
+            slug=tool.slug,
+            parameters=parameters,
+            plan=self.state.next_plan(parameters),
+        )
+        with self.state.lock:
+            self.state.tasks[task.id] = task
+        callback = body.get("callbackUrl")
+        if isinstance(callback, str) and callback:
+            delivery = asyncio.ensure_future(
+                self._deliver_callback(task, callback, self._origin(request))
+            )
+            self._callbacks.add(delivery)
+            delivery.add_done_callback(self._callbacks.discard)
+        return _ok(taskid=task.id, socketaccesstoken=task.token)
+
+    async def _deliver_callback(self, task: EmulatedTask, url: str, origin: str) -> None:
+        """POST the ended task to its callback URL, three tries, loopback hosts only."""
+        if urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
+            return  # the emulator never calls out of this machine
+        while not task.terminal():
+            await asyncio.sleep(0.05)
+        await ensure_outputs(self.state, task, origin)
+        async with ClientSession() as session:
+            for _ in range(3):
+                try:
+                    async with session.post(url, json=task.to_wire()) as response:
+                        if response.status == 200:
+                            return
+                except (OSError, ClientError):
+                    pass
+                await asyncio.sleep(0.2)
+
+    async def _multipart(self, request: web.Request) -> dict[str, Any] | None:
+        """Form fields (repeated names become lists); files are streamed to disk, given URLs."""
+        fields: dict[str, Any] = {}
+        reader = await request.multipart()
+        origin = self._origin(request)
+        async for part in reader:
+            if not isinstance(part, BodyPartReader) or not part.name:
+                continue
+            if part.filename:
+                value: str = await self._store_upload(part, origin)
+            else:
+                value = await part.text()
+            if part.name in fields:
+                existing = fields[part.name]
+                fields[part.name] = (
+                    [*existing, value] if isinstance(existing, list) else [existing, value]
+                )
+            else:
+                fields[part.name] = value
+        return fields
+
+    async def _store_upload(self, part: BodyPartReader, origin: str) -> str:
+        name = Path(part.filename or "upload").name.lstrip(".") or "upload"
+        key = f"uploads/{secrets.token_hex(8)}/{name}"
+        target = self.state.upload_dir / key.replace("/", "_")
+        with target.open("wb") as file:
+            while chunk := await part.read_chunk(1024 * 1024):
+                file.write(chunk)
+        content_type = part.headers.get("Content-Type", "application/octet-stream")
+        with self.state.lock:
+            self.state.files[key] = (target, content_type)
+        return f"{origin}/files/{key}"
+
+    def _find(self, body: Mapping[str, Any], *keys: str) -> EmulatedTask | None:
+        for key in keys:
+            value = body.get(key)
+            if value is None:
+                continue
+            with self.state.lock:
+                if key == "taskid":
+                    return self.state.tasks.get(str(value))
+                return next((t for t in self.state.tasks.values() if t.token == value), None)
+        return None
+
+    async def _task_request(
+        self, request: web.Request, keys: tuple[str, ...]
+    ) -> EmulatedTask | web.Response:
+        problem = self._auth_problem(request)
+        if problem:
+            return problem
+        body = await self._body(request)
+        if body is None or not any(key in body for key in keys):
+            return _error(f"{' or '.join(keys)} is required")
+        task = self._find(body, *keys)
+        if task is None:
+            return _error("task-not-exist", code=1)
+        return task
+
+    async def detail(self, request: web.Request) -> web.Response:
+        task = await self._task_request(request, ("taskid", "tasktoken", "socketaccesstoken"))
+        if isinstance(task, web.Response):
+            return task
+        await ensure_outputs(self.state, task, self._origin(request))
+        return _ok(total="1", tasklist=[task.to_wire()])
+
+    async def cancel(self, request: web.Request) -> web.Response:
+        task = await self._task_request(request, ("taskid",))
+        if isinstance(task, web.Response):
+            return task
+        if task.status() != "task_queue":
+            return _error("Task is not in a cancellable state.")
+        task.stop()
+        return _ok(tasklist=[task.to_wire()])
+
+    async def kill(self, request: web.Request) -> web.Response:
+        task = await self._task_request(request, ("taskid", "socketaccesstoken"))
+        if isinstance(task, web.Response):
+            return task
+        status = task.status()
+        if status == "task_queue":
+            return _error("Task could not be killed: it is still queued, cancel it instead")
+        if task.terminal():
+            return _error(f"Task could not be killed: it has already ended ({status})")
+        task.stop()
+        return _ok(tasklist=[task.to_wire()])
+
+    async def socket(self, request: web.Request) -> web.StreamResponse:
+        """Wiro's task socket: subscribe with task_info, receive status, progress, outputs."""
+        with self.state.lock:
+            self.state.sockets_opened += 1
+            fault = self.state.socket_fault
+        if fault == "refuse":
+            return web.Response(status=503, text="socket unavailable (emulated)")
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        try:
+            message = await socket.receive(timeout=10)
+            data = json.loads(message.data) if isinstance(message.data, str) else {}
+        except (TimeoutError, ValueError):
+            await socket.close()
+            return socket
+        token = data.get("tasktoken") if isinstance(data, dict) else None
+        task = (
+            self._find({"tasktoken": token}, "tasktoken")
+            if data.get("type") == "task_info"
+            else None
+        )
+        if task is None:
+            await socket.close()
+            return socket
+        reader = asyncio.ensure_future(self._drain(socket))
+        try:
+            await stream_task(self.state, socket, task, self._origin(request), drop=fault == "drop")
+        finally:
+            reader.cancel()
+        await socket.close()
+        return socket
+
+    @staticmethod
+    async def _drain(socket: web.WebSocketResponse) -> None:
+        """Read (and ignore) client frames so a client's close is answered at once."""
+        async for _ in socket:
+            pass
+
+    async def file(self, request: web.Request) -> web.StreamResponse:
+        key = f"{request.match_info['key']}/{request.match_info['name']}"
+        found = self.state.files.get(key)
+        if found is None:
+            raise web.HTTPNotFound()
+        content, content_type = found
+        if isinstance(content, Path):
+            return web.FileResponse(content, headers={"Content-Type": content_type})
+        return web.Response(body=content, content_type=content_type)
+
+    async def sample(self, request: web.Request) -> web.Response:
+        content = SAMPLES.get(request.match_info["name"])
+        if content is None:
+            raise web.HTTPNotFound()
+        return web.Response(body=content, content_type="image/png")
+
+    @staticmethod
+    def _origin(request: web.Request) -> str:
+        return f"{request.scheme}://{request.host}"

@@ -1,0 +1,82 @@
+"""What the emulator knows: tools, tasks, files, requests received, plans and faults.
+
+Shared between the server thread and the tests that script it, always under `lock`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import tempfile
+import threading
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wiro_emulator.tasks import EmulatedTask, Plan
+from wiro_runtime import ToolDefinition
+
+
+@dataclass
+class ReceivedRequest:
+    """One request as the emulator saw it, for tests to inspect."""
+
+    path: str
+    headers: dict[str, str]
+    body: Any
+
+
+@dataclass
+class Fault:
+    """A misbehaviour for the next requests to a path: fault injection for tests."""
+
+    path: str
+    status: int | None = None
+    body: bytes | None = None
+    delay: float = 0.0
+    reset: bool = False
+    after: bool = False  # misbehave after handling, so the request takes effect first
+    retry_after: float | None = None
+    times: int = 1
+
+
+SOCKET_FAULTS = ("refuse", "drop")
+
+
+@dataclass
+class EmulatorState:
+    """Everything the emulator knows; shared between the server thread and tests."""
+
+    tools: dict[tuple[str, str], ToolDefinition]
+    api_key: str
+    api_secret: str | None
+    default_plan: Plan = field(default_factory=Plan)
+    plans: deque[Plan] = field(default_factory=deque)
+    rules: list[tuple[dict[str, Any], Plan]] = field(default_factory=list)
+    tasks: dict[str, EmulatedTask] = field(default_factory=dict)
+    files: dict[str, tuple[bytes | Path, str]] = field(default_factory=dict)
+    upload_dir: Path = field(
+        default_factory=lambda: Path(tempfile.mkdtemp(prefix="wiro-emulator-"))
+    )
+    received: list[ReceivedRequest] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
+    socket_fault: str | None = None
+    sockets_opened: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(2221))
+
+    def take_fault(self, path: str) -> Fault | None:
+        with self.lock:
+            for fault in self.faults:
+                if fault.times > 0 and path.startswith(fault.path):
+                    fault.times -= 1
+                    return fault
+        return None
+
+    def next_plan(self, parameters: Mapping[str, Any]) -> Plan:
+        with self.lock:
+            for wanted, plan in self.rules:
+                if all(parameters.get(key) == value for key, value in wanted.items()):
+                    return plan
+            return self.plans.popleft() if self.plans else self.default_plan

@@ -1,0 +1,302 @@
+"""Running the command line's commands: run (with --batch, --detach, --dry-run), wait, download,
+detail/status, cancel and kill. Heavy modules load only when a command needs them."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from ._cli_exit import EXIT_API, EXIT_INTERRUPTED, EXIT_OK, EXIT_TASK_FAILED, exit_code
+from ._errors import ConfigurationError
+from ._tool import ToolDefinition
+
+TYPE_CHECKING = False  # no typing import: `--help` must start fast
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ._batch import BatchResult
+    from ._client import SyncClient
+    from ._progress import Reporter
+    from ._task import Task
+
+
+def _client_class(tool: ToolDefinition, client_path: str) -> type[SyncClient]:
+    """The generated client class, or, for a CLI generated without one, a plain runtime
+    client for this tool (`model=module:Class` names its input model)."""
+    import importlib
+
+    if client_path.startswith("model="):
+        from ._client import SyncClient
+
+        attributes = {"tool": tool, "input_model": client_path.removeprefix("model=")}
+        return type("Client", (SyncClient,), attributes)
+    module_name, _, class_name = client_path.partition(":")
+    client_class: type[SyncClient] = getattr(importlib.import_module(module_name), class_name)
+    return client_class
+
+
+def _client(client_path: str, args: argparse.Namespace, tool: ToolDefinition) -> SyncClient:
+    client_class = _client_class(tool, client_path)
+    client: SyncClient = client_class(
+        api_key=args.api_key,
+        api_secret=args.api_secret,
+        base_url=args.base_url,
+        timeout=args.timeout,
+        poll_interval=args.poll_interval,
+    )
+    return client
+
+
+def _reporter(args: argparse.Namespace, label: str) -> Reporter:
+    from ._progress import Reporter, choose_mode
+
+    return Reporter(choose_mode(getattr(args, "quiet", False)), label)
+
+
+def _follow(
+    client: SyncClient, reference: str, args: argparse.Namespace, reporter: Reporter
+) -> Task:
+    try:
+        return client.wait(
+            reference,
+            timeout=args.wait_timeout,
+            on_timeout=args.on_timeout,
+            on_status=reporter.status,
+            on_progress=reporter.progress,
+            on_log=reporter.log,
+        )
+    finally:
+        reporter.close()
+
+
+def _finish(client: SyncClient, task: Task, args: argparse.Namespace) -> int:
+    """Save (or list) the outputs of a finished task and print them."""
+    import json
+    from pathlib import Path
+
+    paths: list[Path] = []
+    if not args.no_download:
+        directory = Path(args.output_dir or Path("wiro-output") / task.id)
+        paths = client.download(task, directory)
+    if args.json:
+        data = task.to_dict()
+        data["files"] = [str(path) for path in paths]
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    elif args.no_download:
+        for output in task.outputs:
+            if output.url:
+                print(output.url)
+    else:
+        for path in paths:
+            print(path)
+    text_outputs = [o for o in task.outputs if not o.url and o.content is not None]
+    if text_outputs and not args.json:
+        for output in text_outputs:
+            print(json.dumps(output.content, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _print_task(task: Task, args: argparse.Namespace) -> None:
+    import json
+
+    if args.json:
+        print(json.dumps(task.to_dict(), indent=2, ensure_ascii=False))
+        return
+    print(f"task {task.id}: {task.status} ({task.state.value})")
+    for output in task.outputs:
+        if output.url:
+            print(f"  {output.url}")
+
+
+def _interrupted(client: SyncClient, tool: ToolDefinition, task_id: str) -> int:
+    """First Ctrl-C: stop the task and wait briefly; a second one leaves at once."""
+    print(
+        f"\ninterrupted: stopping task {task_id} (Ctrl-C again to leave it running)",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        task = client.stop(task_id)
+    except KeyboardInterrupt:
+        print(
+            f"left task {task_id} as it was; stop it with: {tool.command} kill {task_id}",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        _, message = exit_code(exc)
+        print(f"could not stop task {task_id}: {message}", file=sys.stderr)
+        print(f"stop it with: {tool.command} kill {task_id}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    print(f"task {task_id}: {task.status}", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+def _input_values(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        key.removeprefix("input:"): value
+        for key, value in vars(args).items()
+        if key.startswith("input:") and value is not None
+    }
+
+
+def _offline(tool: ToolDefinition, args: argparse.Namespace) -> int:
+    """`--dry-run` and `--print-curl` from the wire table: no httpx, no pydantic, fast."""
+    import json
+
+    from ._wire import PLACEHOLDER_HEADERS, prepare_offline
+
+    base_url = (args.base_url or os.environ.get("WIRO_BASE_URL") or tool.base_url).rstrip("/")
+    if not base_url.startswith(("http://", "https://")):
+        raise ConfigurationError(f"base URL {base_url!r} must start with http:// or https://")
+    request = prepare_offline(
+        tool, _input_values(args), base_url=base_url, callback_url=args.callback_url
+    )
+    if args.dry_run:
+        print(json.dumps(request.describe(PLACEHOLDER_HEADERS), indent=2, ensure_ascii=False))
+    else:
+        from ._curl import curl_script
+
+        print(curl_script(request), end="")
+    return EXIT_OK
+
+
+def command_run(tool: ToolDefinition, client_path: str, args: argparse.Namespace) -> int:
+    if args.dry_run or args.print_curl:
+        return _offline(tool, args)
+    client = _client(client_path, args, tool)
+    try:
+        values = _input_values(args)
+        if args.batch:
+            return _command_batch(client, values, args)
+        try:
+            handle = client.submit_values(values, callback_url=args.callback_url)
+        except KeyboardInterrupt:
+            print(
+                "\ninterrupted while submitting: the task may or may not exist; "
+                "check your Wiro dashboard before running again",
+                file=sys.stderr,
+            )
+            return EXIT_INTERRUPTED
+        reporter = _reporter(args, f"task {handle.task_id}")
+        if args.detach:
+            print(handle.task_id)
+            reporter.say(f"follow it with: {tool.command} wait {handle.task_id}")
+            return EXIT_OK
+        reporter.say(
+            f"submitted task {handle.task_id}; to follow it elsewhere: "
+            f"{tool.command} wait {handle.task_id}"
+        )
+        try:
+            task = _follow(client, handle.task_id, args, reporter)
+        except KeyboardInterrupt:
+            return _interrupted(client, tool, handle.task_id)
+        return _finish(client, task, args)
+    finally:
+        client.close()
+
+
+def _read_batch(source: str) -> list[tuple[int, dict[str, Any] | str]]:
+    """Each non-empty line as an object, or as the reason it is not one."""
+    import json
+    from pathlib import Path
+
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read --batch file {source}: {exc.strerror}") from None
+    entries: list[tuple[int, dict[str, Any] | str]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except ValueError as exc:
+            entries.append((number, f"line {number} is not JSON: {exc}"))
+            continue
+        if isinstance(data, dict):
+            entries.append((number, data))
+        else:
+            entries.append((number, f"line {number} is not a JSON object"))
+    return entries
+
+
+def _command_batch(client: SyncClient, defaults: dict[str, Any], args: argparse.Namespace) -> int:
+    """`run --batch`: one JSON line per task on stdout as each finishes, one progress bar."""
+    import json
+    from pathlib import Path
+
+    entries = _read_batch(args.batch)
+    good = [(index, data) for index, (_, data) in enumerate(entries) if isinstance(data, dict)]
+    reporter = _reporter(args, "batch")
+    reporter.start_batch(len(entries))
+    all_ok = True
+    for index, (_, problem) in enumerate(entries):
+        if isinstance(problem, str):
+            print(json.dumps({"index": index, "task_id": None, "error": problem}), flush=True)
+            reporter.advance(False)
+            all_ok = False
+
+    def on_result(result: BatchResult) -> None:
+        nonlocal all_ok
+        data = result.to_dict()
+        data["index"] = good[result.index][0]
+        files: list[str] = []
+        if result.ok and result.task is not None and not args.no_download:
+            directory = Path(args.output_dir or "wiro-output") / (result.task_id or "task")
+            files = [str(path) for path in client.download(result.task, directory)]
+        data["files"] = files
+        print(json.dumps(data, ensure_ascii=False), flush=True)
+        reporter.advance(result.ok)
+        all_ok = all_ok and result.ok
+
+    try:
+        client.batch(
+            [{**defaults, **data} for _, data in good],
+            concurrency=args.concurrency,
+            wait_timeout=args.wait_timeout,
+            on_timeout=args.on_timeout,
+            on_result=on_result,
+        )
+    finally:
+        reporter.close()
+    return EXIT_OK if all_ok else EXIT_TASK_FAILED
+
+
+def command_task(tool: ToolDefinition, client_path: str, args: argparse.Namespace) -> int:
+    from ._flows import finish
+
+    client = _client(client_path, args, tool)
+    try:
+        if args.command == "wait":
+            reporter = _reporter(args, f"task {args.task}")
+            try:
+                task = _follow(client, args.task, args, reporter)
+            except KeyboardInterrupt:
+                print(
+                    f"\nstopped waiting; the task goes on: {tool.command} wait {args.task}",
+                    file=sys.stderr,
+                )
+                return EXIT_INTERRUPTED
+            return _finish(client, task, args)
+        if args.command == "download":
+            task = client.detail(args.task)
+            if not task.done:
+                print(
+                    f"task {task.id} is still {task.status}: wait for it with "
+                    f"{tool.command} wait {args.task}",
+                    file=sys.stderr,
+                )
+                return EXIT_API
+            return _finish(client, finish(task), args)
+        operation = {
+            "detail": client.detail,
+            "status": client.detail,
+            "cancel": client.cancel,
+            "kill": client.kill,
+        }
+        _print_task(operation[args.command](args.task), args)
+        return EXIT_OK
+    finally:
+        client.close()

@@ -1,0 +1,46 @@
+"""What each outcome of a command exits with, and the message it prints."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_USAGE = 2
+EXIT_API = 3
+EXIT_AUTH = 4
+EXIT_TASK_FAILED = 5
+EXIT_TASK_CANCELLED = 6
+EXIT_WAIT_TIMEOUT = 7
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES_HELP = """exit codes:
+  0    success
+  2    usage error (bad flag or value, missing credentials)
+  3    API error (Wiro refused the request or could not be reached)
+  4    authentication error
+  5    task failed (pexit not "0")
+  6    task cancelled or killed
+  7    wait deadline passed
+  130  interrupted"""
+
+
+def exit_code(exc: BaseException) -> tuple[int, str]:
+    """Map an exception to an exit code and the message to print."""
+    from . import _errors as errors
+    from ._task import TaskCancelledError, TaskFailedError, WaitTimeoutError
+
+    hint = ""
+    if isinstance(exc, errors.ConfigurationError | errors.InputError):
+        return EXIT_USAGE, str(exc)
+    if isinstance(exc, errors.AuthenticationError):
+        hint = "\n  check WIRO_API_KEY and WIRO_API_SECRET (or --api-key/--api-secret)"
+        return EXIT_AUTH, f"authentication failed: {exc}{hint}"
+    if isinstance(exc, WaitTimeoutError):
+        hint = "" if exc.action != "left" else f"\n  resume with: wait {exc.task.id}"
+        return EXIT_WAIT_TIMEOUT, f"{exc}{hint}"
+    if isinstance(exc, TaskCancelledError):
+        return EXIT_TASK_CANCELLED, str(exc)
+    if isinstance(exc, TaskFailedError):
+        return EXIT_TASK_FAILED, str(exc)
+    if isinstance(exc, errors.APIError | errors.TransportError | errors.ProtocolError):
+        return EXIT_API, f"{type(exc).__name__}: {exc}"
+    return EXIT_INTERNAL, f"internal error ({type(exc).__name__}: {exc}); please report it"

@@ -1,0 +1,275 @@
+"""The command line's parsers, built from a tool's wire table (and only the invoked command's).
+
+Converters check what argparse can check early (numbers, booleans, choices by value or label,
+bounds) so that a bad flag is a usage error before anything loads or is sent.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from ._cli_exit import EXIT_CODES_HELP
+from ._tool import InputDefinition, ToolDefinition
+
+TYPE_CHECKING = False  # no typing import: `--help` must start fast
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, NoReturn
+
+
+class UsageError(Exception):
+    """Raised instead of argparse's own exit so that `main` owns every exit."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _escape(text: str) -> str:
+    """Untrusted text for help: no terminal control characters, no %-formats for argparse."""
+    shown = "".join(char if char.isprintable() or char == "\n" else " " for char in text)
+    return shown.replace("%", "%%")
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("true", "1", "yes", "on"):
+        return True
+    if lowered in ("false", "0", "no", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected true or false, got {value!r}")
+
+
+def _number(kind: Callable[[str], Any], name: str) -> Callable[[str], Any]:
+    def convert(value: str) -> Any:
+        try:
+            return kind(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {name}, got {value!r}") from None
+
+    convert.__name__ = name
+    return convert
+
+
+def _input_help(item: InputDefinition) -> str:
+    parts = [item.help or item.label or item.wire_name]
+    if item.choices:
+        described = [
+            c.value if c.label in ("", c.value) else f"{c.value} ({c.label})" for c in item.choices
+        ]
+        prefix = "choices" if item.closed_choices else "suggested"
+        parts.append(f"{prefix}: {', '.join(described)}")
+    if item.default is not None and item.default != "":
+        default = str(item.default).lower() if isinstance(item.default, bool) else item.default
+        parts.append(f"default: {default}")
+    elif item.default == "":
+        parts.append('default: ""')
+    if item.minimum is not None or item.maximum is not None:
+        low = "" if item.minimum is None else item.minimum
+        high = "" if item.maximum is None else item.maximum
+        parts.append(f"range: {low}..{high}")
+    if item.required:
+        parts.append("required")
+    parts.append(f"sent as {item.wire_name}")
+    return _escape("; ".join(str(part) for part in parts))
+
+
+def _choice(item: InputDefinition) -> Callable[[str], str]:
+    """A value or, for opaque ids, its label; both become the wire value."""
+    by_value = {choice.value: choice.value for choice in item.choices}
+    by_label = {choice.label.casefold(): choice.value for choice in item.choices if choice.label}
+
+    def convert(text: str) -> str:
+        found = by_value.get(text) or by_label.get(text.casefold())
+        if found is None:
+            shown = ", ".join(list(by_value)[:20]) + (", ..." if len(by_value) > 20 else "")
+            raise argparse.ArgumentTypeError(f"invalid choice: {text!r} (choose from {shown})")
+        return found
+
+    convert.__name__ = "choice"
+    return convert
+
+
+def _bounded(convert: Callable[[str], Any], item: InputDefinition) -> Callable[[str], Any]:
+    """Enforce /Tool/Detail's min and max at the command line."""
+    if item.minimum is None and item.maximum is None:
+        return convert
+
+    def check(text: str) -> Any:
+        value = convert(text)
+        if item.minimum is not None and value < item.minimum:
+            raise argparse.ArgumentTypeError(f"{value} is below the minimum {item.minimum}")
+        if item.maximum is not None and value > item.maximum:
+            raise argparse.ArgumentTypeError(f"{value} is above the maximum {item.maximum}")
+        return value
+
+    check.__name__ = getattr(convert, "__name__", "value")
+    return check
+
+
+def _add_input(parser: argparse._ActionsContainer, item: InputDefinition) -> None:
+    kwargs: dict[str, Any] = {"dest": f"input:{item.wire_name}", "default": None}
+    metavar = item.python_name.strip("_").upper()
+    if item.python_type == "int":
+        kwargs["type"] = _bounded(_number(int, "an integer"), item)
+    elif item.python_type == "float":
+        kwargs["type"] = _bounded(_number(float, "a number"), item)
+    elif item.python_type == "bool":
+        kwargs["type"] = _bool
+        metavar = "true|false"
+    elif item.python_type == "list[str]":
+        kwargs["action"] = "append"
+    elif item.python_type == "file":
+        metavar = "PATH_OR_URL"
+    elif item.python_type == "files":
+        kwargs["action"] = "append"
+        metavar = "PATH_OR_URL"
+    if item.closed_choices:
+        kwargs["type"] = _choice(item)
+    if item.required and item.default is None:
+        kwargs["required"] = True
+    parser.add_argument(item.cli_flag, metavar=metavar, help=_input_help(item), **kwargs)
+
+
+def _add_connection(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("connection")
+    group.add_argument("--api-key", help="Wiro API key (default: $WIRO_API_KEY)")
+    group.add_argument(
+        "--api-secret", help="API secret of a signature project (default: $WIRO_API_SECRET)"
+    )
+    group.add_argument("--base-url", help="API base URL (default: $WIRO_BASE_URL or Wiro's)")
+    group.add_argument(
+        "--timeout", type=_number(float, "seconds"), default=30.0, help="HTTP timeout in seconds"
+    )
+    group.add_argument(
+        "--poll-interval",
+        type=_number(float, "seconds"),
+        default=1.0,
+        help="first polling interval in seconds; it grows to 5 s",
+    )
+
+
+def _add_output(parser: argparse.ArgumentParser, *, waits: bool) -> None:
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    if not waits:
+        return
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress or status lines on stderr"
+    )
+    parser.add_argument(
+        "-o",
+        "--output-dir",
+        help="where to save output files (default: ./wiro-output/<task id>)",
+    )
+    parser.add_argument(
+        "--no-download", action="store_true", help="print output URLs instead of saving files"
+    )
+    parser.add_argument(
+        "--wait-timeout",
+        type=_number(float, "seconds"),
+        default=600.0,
+        help="give up waiting after this many seconds (default: 600)",
+    )
+    parser.add_argument(
+        "--on-timeout",
+        choices=["cancel", "leave"],
+        default="cancel",
+        help="at the deadline, cancel (or kill) the task, or leave it running (default: cancel)",
+    )
+
+
+TASK_COMMANDS = (
+    ("detail", "show a task", False),
+    ("status", "show a task (the same as detail)", False),
+    ("wait", "wait for a task and save its outputs", True),
+    ("download", "save the outputs of a finished task", True),
+    ("cancel", "cancel a queued task", False),
+    ("kill", "kill a running task", False),
+)
+COMMANDS = ("run", *(name for name, _, _ in TASK_COMMANDS))
+
+
+def build_parser(tool: ToolDefinition, only: str | None = None) -> argparse.ArgumentParser:
+    """The parser: `run` with one option per input, and the task commands.
+
+    With `only`, the other subcommands are listed but get no options: argparse is slow to
+    build, and one invocation runs one command.
+    """
+    parser = _Parser(
+        prog=tool.command,
+        description=_escape(f"{tool.name}: {tool.description}"),
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+    run = commands.add_parser(
+        "run",
+        help="run the tool, wait for it and save its outputs",
+        description=_escape(f"Run {tool.key}: submit, wait, save the outputs."),
+        epilog=_run_epilog(tool) if only in (None, "run") else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    if only in (None, "run"):
+        _add_run_options(run, tool)
+    for name, summary, waits in TASK_COMMANDS:
+        sub = commands.add_parser(
+            name,
+            help=f"{summary} (TASK: id or socket access token)",
+            epilog=EXIT_CODES_HELP,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        if only in (None, name):
+            sub.add_argument("task", metavar="TASK", help="task id (digits) or socket access token")
+            _add_output(sub, waits=waits)
+            _add_connection(sub)
+    return parser
+
+
+def _run_epilog(tool: ToolDefinition) -> str:
+    if not tool.examples:
+        return EXIT_CODES_HELP
+    import shlex
+
+    examples = "".join(
+        f"\n  {shlex.join([tool.command, 'run', *arguments])}" for arguments in tool.examples[:5]
+    )
+    return _escape(f"examples:{examples}") + "\n\n" + EXIT_CODES_HELP
+
+
+def _add_run_options(run: argparse.ArgumentParser, tool: ToolDefinition) -> None:
+    inputs = run.add_argument_group("tool inputs")
+    for item in tool.inputs:
+        _add_input(inputs, item)
+    run.add_argument("--callback-url", help="URL Wiro POSTs to when the task ends")
+    run.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the request as JSON (secrets as placeholders) and send nothing",
+    )
+    run.add_argument(
+        "--print-curl",
+        action="store_true",
+        help="print a runnable curl command for the request (signed from $WIRO_API_KEY and "
+        "$WIRO_API_SECRET) and send nothing",
+    )
+    run.add_argument(
+        "--batch",
+        metavar="FILE",
+        help="run one task per line of a JSON-lines file ('-' for stdin); flags given here are "
+        "defaults for every line; one JSON line per task is printed as each finishes",
+    )
+    run.add_argument(
+        "--concurrency",
+        type=_number(int, "an integer"),
+        default=4,
+        help="tasks at once with --batch (default: 4)",
+    )
+    run.add_argument(
+        "--detach",
+        action="store_true",
+        help="submit, print the task id and exit without waiting",
+    )
+    _add_output(run, waits=True)
+    _add_connection(run)
