@@ -28,6 +28,7 @@ from ._steps import (
 
 TYPE_CHECKING = False  # httpx and websockets load on first use: importing a client stays cheap
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import TypeVar
 
     import httpx
@@ -35,10 +36,18 @@ if TYPE_CHECKING:
     from websockets.sync.client import ClientConnection as SyncSocket
 
     T = TypeVar("T")
+    C = TypeVar("C")
 
 #: Interrupts after which the steps that stop a task must survive a second one.
 INTERRUPTS = (KeyboardInterrupt, asyncio.CancelledError)
 _MAX_FRAME = 8 * 1024 * 1024
+
+
+def _connection(connect: Callable[..., C], step: OpenSocket) -> C:
+    """`connect` (blocking or asyncio) with the settings both clients use; no proxy."""
+    return connect(
+        step.url, open_timeout=step.open_timeout, proxy=None, max_size=_MAX_FRAME, close_timeout=1.0
+    )
 
 
 def _unanswered(exc: Exception) -> Unanswered:
@@ -63,22 +72,42 @@ def _socket_failure(step: OpenSocket | Receive, exc: BaseException) -> object:
 # --- blocking -------------------------------------------------------------------------------------
 
 
+class Stepper:
+    """A flow's position: the step to perform next, and what to send or throw into it."""
+
+    def __init__(self, flow: Flow[T]) -> None:
+        self.flow = flow
+        self.value: object = None
+        self._result: object = None
+        self._error: BaseException | None = None
+
+    def next(self) -> Step | None:
+        """The next step, or None once the flow has returned (its value in `value`)."""
+        result, error, self._result, self._error = self._result, self._error, None, None
+        try:
+            return self.flow.send(result) if error is None else self.flow.throw(error)
+        except StopIteration as done:
+            self.value = done.value
+            return None
+
+    def answer(self, result: object) -> None:
+        self._result = result
+
+    def fail(self, error: BaseException) -> None:
+        """What performing the step raised goes into the flow, which decides what it means."""
+        self._error = error
+
+
 def drive(flow: Flow[T], http: httpx.Client) -> T:
     """Run `flow` to its end, performing its steps with `http` and the blocking websocket."""
-    socket = _SyncSocket()
-    result: object = None
-    error: BaseException | None = None
+    stepper, socket = Stepper(flow), _SyncSocket()
     try:
-        while True:
+        while (step := stepper.next()) is not None:
             try:
-                step = flow.send(result) if error is None else flow.throw(error)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
-            result, error = None, None
-            try:
-                result = _perform(step, http, socket)
+                stepper.answer(_perform(step, http, socket))
             except BaseException as exc:
-                error = exc
+                stepper.fail(exc)
+        return stepper.value  # type: ignore[return-value]
     finally:
         flow.close()
         socket.close()
@@ -132,14 +161,7 @@ class _SyncSocket:
             if isinstance(step, Receive):
                 return CLOSED if self._socket is None else self._socket.recv(step.timeout)
             self.close()
-            opened = connect(
-                step.url,
-                open_timeout=step.open_timeout,
-                proxy=None,
-                max_size=_MAX_FRAME,
-                close_timeout=1.0,
-            )
-            self._socket = self._stack.enter_context(opened)
+            self._socket = self._stack.enter_context(_connection(connect, step))
             self._socket.send(step.message)
             return True
         except _socket_errors() as exc:
@@ -160,23 +182,16 @@ async def adrive(flow: Flow[T], http: httpx.AsyncClient) -> T:
     Once an interrupt has been thrown into the flow, the steps it then takes (stopping the
     task) are shielded, so a second cancellation cannot cut a Cancel or Kill in half.
     """
-    socket = _AsyncSocket()
-    result: object = None
-    error: BaseException | None = None
-    interrupted = False
+    stepper, socket, interrupted = Stepper(flow), _AsyncSocket(), False
     try:
-        while True:
+        while (step := stepper.next()) is not None:
+            performing = _aperform(step, http, socket)
             try:
-                step = flow.send(result) if error is None else flow.throw(error)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
-            result, error = None, None
-            try:
-                performing = _aperform(step, http, socket)
-                result = await (asyncio.shield(performing) if interrupted else performing)
+                stepper.answer(await (asyncio.shield(performing) if interrupted else performing))
             except BaseException as exc:
                 interrupted = interrupted or isinstance(exc, INTERRUPTS)
-                error = exc
+                stepper.fail(exc)
+        return stepper.value  # type: ignore[return-value]
     finally:
         flow.close()
         await socket.close()
@@ -232,14 +247,7 @@ class _AsyncSocket:
                     return CLOSED
                 return await asyncio.wait_for(self._socket.recv(), step.timeout)
             await self.close()
-            opened = connect(
-                step.url,
-                open_timeout=step.open_timeout,
-                proxy=None,
-                max_size=_MAX_FRAME,
-                close_timeout=1.0,
-            )
-            self._socket = await self._stack.enter_async_context(opened)
+            self._socket = await self._stack.enter_async_context(_connection(connect, step))
             await self._socket.send(step.message)
             return True
         except _socket_errors() as exc:
