@@ -17,9 +17,11 @@ import pytest
 from wiro_image_inpainting_sd import Client
 from wiro_runtime import (
     APIError,
+    InputError,
     RateLimitError,
     TaskFailedError,
     TransportError,
+    UncertainSubmitError,
     WaitTimeoutError,
 )
 from wiro_runtime import _flows as flows
@@ -113,12 +115,17 @@ def test_a_read_is_retried_with_fresh_signatures_and_backoff() -> None:
 
 
 @pytest.mark.parametrize(
-    ("failure", "error"),
-    [(reply({}, 503), APIError), (Unanswered(OSError("reset"), never_sent=False), TransportError)],
+    "failure",
+    [
+        reply({}, 503),
+        Unanswered(OSError("reset"), never_sent=False),
+        Reply(200, b"", {}),
+        Reply(200, b'{"result": true, "taskid": "7", "sock', {}),
+        reply({"result": True, "errors": []}),
+    ],
+    ids=["5xx", "reset-after-sending", "empty", "truncated", "no-task-id"],
 )
-def test_a_billable_run_is_not_resent_after_it_may_have_left(
-    failure: object, error: type[Exception]
-) -> None:
+def test_a_run_that_may_have_made_a_task_is_never_resent(failure: object) -> None:
     clock = FakeClock()
     client = make_client(clock)
     sent: list[Step] = []
@@ -127,9 +134,18 @@ def test_a_billable_run_is_not_resent_after_it_may_have_left(
         sent.append(step)
         return failure
 
-    with pytest.raises(error):
+    with pytest.raises(UncertainSubmitError, match="may have been created"):
         play(flows.submit(client, client.prepare_run({"prompt": "x"})), answer, clock)
     assert len(sent) == 1
+
+
+def test_a_refused_run_is_a_plain_api_error() -> None:
+    clock = FakeClock()
+    client = make_client(clock)
+    refused = reply({"result": False, "errors": [{"code": 0, "message": "bad prompt"}]}, 400)
+    with pytest.raises(APIError) as raised:
+        play(flows.submit(client, client.prepare_run({})), lambda step: refused, clock)
+    assert not isinstance(raised.value, UncertainSubmitError)
 
 
 def test_a_run_refused_before_it_left_is_sent_again() -> None:
@@ -322,3 +338,55 @@ def test_downloads_retry_into_a_fresh_sink_each_time() -> None:
     flow = fetched("http://127.0.0.1:9/out.png", Buffer, RetryPolicy())
     with pytest.raises(TransportError, match="HTTP 404"):
         play(flow, lambda step: 404, clock)
+
+
+def test_waiting_rides_out_task_detail_trouble_until_the_deadline() -> None:
+    clock = FakeClock()
+    client = make_client(clock, use_socket=False)
+    trouble = iter([reply({}, 503)] * 9 + [Unanswered(OSError("down"), never_sent=True)] * 6)
+
+    def answer(step: Step) -> object:
+        return next(trouble, reply(task("task_postprocess_end", "0")))
+
+    done, steps = play(flows.wait(client, "7", timeout=120), answer, clock)
+    assert done.succeeded  # 15 failed reads in a row did not end the wait
+    assert sum(isinstance(step, Attempt) for step in steps) == 16
+
+
+def test_trouble_past_the_deadline_raises_with_the_task_id() -> None:
+    clock = FakeClock()
+    client = make_client(clock, use_socket=False)
+    with pytest.raises(APIError) as raised:
+        play(flows.wait(client, "7", timeout=20), lambda step: reply({}, 503), clock)
+    assert raised.value.task_id == "7"
+    assert clock.now <= 1020.0 + 1e-9
+
+
+def test_a_silent_socket_is_checked_with_task_detail() -> None:
+    clock = FakeClock()
+    client = make_client(clock)
+    details = iter([reply(task("task_start")), reply(task("task_postprocess_end", "0"))])
+
+    def answer(step: Step) -> object:
+        if isinstance(step, OpenSocket):
+            return True
+        if isinstance(step, Receive):
+            assert step.timeout is not None and step.timeout <= client.socket_check_seconds
+            clock.now += step.timeout
+            return TIMED_OUT  # open, but nothing comes
+        if isinstance(step, CloseSocket):
+            return None
+        return next(details)
+
+    done, _ = play(flows.wait(client, "7", socket_token="tok7"), answer, clock)
+    assert done.succeeded
+    assert clock.now - 1000.0 <= 2 * client.socket_check_seconds + 1e-9
+
+
+@pytest.mark.parametrize("timeout", [0, -1.0])
+def test_a_wait_timeout_that_cannot_work_is_refused_before_submitting(timeout: float) -> None:
+    clock = FakeClock()
+    client = make_client(clock)
+    flow = flows.run(client, {"prompt": "x"}, wait_timeout=timeout)
+    with pytest.raises(InputError, match="more than 0 seconds"):
+        flow.send(None)  # nothing was yielded: no request left

@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import API_KEY, API_SECRET, cli_env, client_kwargs, command_path
 from wiro_emulator import Emulator, Plan
 from wiro_image_inpainting_sd import AsyncClient, Client
-from wiro_runtime import Progress, RetryPolicy, TransportError
+from wiro_runtime import Progress, RetryPolicy, TransportError, UncertainSubmitError
 from wiro_runtime._events import parse_frame
 
 QUICK_RETRY = RetryPolicy(max_retries=3, initial_delay=0.01, max_delay=0.05)
@@ -46,8 +46,8 @@ def test_live_events_over_the_websocket(emulator: Emulator) -> None:
     percents = [p.percent for p in progress if p.percent is not None]
     assert percents and percents == sorted(percents) and progress[-1].total == 30
     assert emulator.state.sockets_opened == 1
-    # one Detail to learn the token, one to confirm the end: no polling at a 5 s interval
-    assert _paths(emulator, "/v1/Task/Detail") == 2
+    # the Run's answer gave the socket token: one Detail, to confirm the end, and no polling
+    assert _paths(emulator, "/v1/Task/Detail") == 1
 
 
 @pytest.mark.parametrize("fault", ["refuse", "drop"])
@@ -61,6 +61,35 @@ def test_socket_failures_fall_back_to_polling(emulator: Emulator, fault: str) ->
     assert emulator.state.sockets_opened == 1
     assert _paths(emulator, "/v1/Task/Detail") > 2
     assert emulator.runs_received() == 1
+
+
+def test_a_silent_socket_does_not_hold_up_the_end(emulator: Emulator) -> None:
+    emulator.plan_next(Plan(queue_seconds=0.05, run_seconds=0.3))
+    emulator.break_socket("silent")
+    with _client(emulator) as client:
+        client.socket_check_seconds = 0.5
+        started = time.monotonic()
+        task = client.run(wait_timeout=30)
+    assert task.succeeded
+    assert time.monotonic() - started < 3  # not the 30 s deadline
+    assert emulator.state.sockets_opened == 1
+
+
+def test_waiting_rides_out_a_run_of_task_detail_failures(emulator: Emulator) -> None:
+    emulator.break_socket("refuse")
+    with _client(emulator, max_poll_interval=0.1) as client:
+        handle = client.submit()
+        emulator.inject("/v1/Task/Detail", status=503, times=12)  # 4 reads' worth of retries
+        task = client.wait(handle.task_id, timeout=30)
+    assert task.succeeded
+
+
+def test_a_5xx_after_the_run_made_its_task_is_reported_as_uncertain(emulator: Emulator) -> None:
+    emulator.inject("/v1/Run/", status=500, after=True)
+    with _client(emulator) as client, pytest.raises(UncertainSubmitError) as caught:
+        client.submit()
+    assert "may have been created" in str(caught.value) and "dashboard" in str(caught.value)
+    assert emulator.runs_received() == 1 and len(emulator.state.tasks) == 1
 
 
 def test_frames_json_encoded_twice_are_decoded() -> None:

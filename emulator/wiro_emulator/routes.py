@@ -275,6 +275,9 @@ class EmulatorApp:
         if task is None:
             await socket.close()
             return socket
+        if fault == "silent":  # open and subscribed, but not a frame until the client leaves
+            await self._drain(socket)
+            return socket
         reader = asyncio.ensure_future(self._drain(socket))
         try:
             await stream_task(self.state, socket, task, self._origin(request), drop=fault == "drop")

@@ -104,7 +104,8 @@ class Emulator:
             self.state.faults.append(fault)
 
     def break_socket(self, fault: str | None) -> None:
-        """`refuse` the websocket, `drop` it after two frames, or None to heal it."""
+        """`refuse` the websocket, `drop` it after two frames, keep it open but `silent`, or
+        None to heal it."""
         if fault is not None and fault not in SOCKET_FAULTS:
             raise ValueError(f"socket fault must be one of {SOCKET_FAULTS}")
         with self.state.lock:

@@ -41,7 +41,7 @@ class Fault:
     times: int = 1
 
 
-SOCKET_FAULTS = ("refuse", "drop")
+SOCKET_FAULTS = ("refuse", "drop", "silent")
 
 
 @dataclass

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         ProtocolError,
         RateLimitError,
         TransportError,
+        UncertainSubmitError,
         ValidationError,
         WiroError,
     )
@@ -78,6 +79,7 @@ _LOCATIONS = {
     "TaskState": "._task",
     "ToolDefinition": "._tool",
     "TransportError": "._errors",
+    "UncertainSubmitError": "._errors",
     "ValidationError": "._errors",
     "WaitTimeoutError": "._task",
     "WiroError": "._errors",
@@ -118,6 +120,7 @@ __all__ = [
     "TaskState",
     "ToolDefinition",
     "TransportError",
+    "UncertainSubmitError",
     "ValidationError",
     "WaitTimeoutError",
     "WiroError",

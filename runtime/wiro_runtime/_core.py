@@ -120,6 +120,8 @@ class ClientCore:
     input_model: ClassVar[type[BaseModel] | str | None] = None
     #: The clock deadlines are measured on; flows read it, so tests can replace it.
     clock: Callable[[], float] = staticmethod(time.monotonic)
+    #: A websocket silent for this long is checked with Task/Detail (it may be stuck).
+    socket_check_seconds: float = 5.0
 
     def __init__(
         self,
@@ -201,6 +203,12 @@ class ClientCore:
         return Task.from_wire(first_task(payload), self.tool.statuses)
 
     @staticmethod
-    def check_action(on_timeout: str) -> None:
+    def check_wait(timeout: float | None, on_timeout: str) -> None:
+        """Refuse wait settings that cannot work, before a task is submitted for them."""
         if on_timeout not in ON_TIMEOUT_ACTIONS:
             raise InputError(f"on_timeout must be one of {', '.join(ON_TIMEOUT_ACTIONS)}")
+        if timeout is not None and not timeout > 0:
+            raise InputError(
+                f"the wait timeout must be more than 0 seconds (got {timeout}); "
+                "pass None to wait without a deadline"
+            )

@@ -4,6 +4,7 @@ WiroError
 ├── ConfigurationError        missing credentials or settings
 ├── InputError (ValueError)   an input value the tool does not accept
 ├── TransportError            the request did not get an answer (network, timeout)
+│   └── UncertainSubmitError  a Run that may have created a (billed) task: look before retrying
 ├── ProtocolError             the answer is not Wiro's envelope
 ├── APIError                  Wiro answered `result: false` or an HTTP error
 │   ├── AuthenticationError   bad key, secret, signature or nonce
@@ -23,7 +24,13 @@ from __future__ import annotations
 
 
 class WiroError(Exception):
-    """Base class of every error raised by Wiro clients."""
+    """Base class of every error raised by Wiro clients.
+
+    `task_id` is set on every error raised once a task exists (while waiting, stopping or
+    downloading), so the task is never lost: follow it with `wait`, stop it with `stop`.
+    """
+
+    task_id: str | None = None
 
 
 class ConfigurationError(WiroError):
@@ -40,6 +47,12 @@ class InputError(WiroError, ValueError):
 
 class TransportError(WiroError):
     """The request got no answer: connection refused, reset or timed out."""
+
+
+class UncertainSubmitError(TransportError):
+    """The Run may have reached Wiro and created a task that is billed, but no usable answer
+    came back (a reset or timeout after sending, an HTTP 5xx, an empty or truncated body, no
+    task id). It is never sent again on its own."""
 
 
 class ProtocolError(WiroError):

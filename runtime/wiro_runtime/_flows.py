@@ -24,6 +24,7 @@ from ._errors import (
     ProtocolError,
     RateLimitError,
     TransportError,
+    UncertainSubmitError,
     WiroError,
 )
 from ._events import LogCallback, ProgressCallback, StatusCallback, parse_frame, socket_request
@@ -68,16 +69,20 @@ def _may_retry(core: ClientCore, attempt: int, schedule: PollSchedule | None) ->
     return attempt < core.retry.max_retries and not (schedule and schedule.expired())
 
 
+#: What an uncertain Run tells the user to do.
+MAY_EXIST = (
+    "; the task may have been created (and billed), so it was not submitted again: look for "
+    "it in your Wiro dashboard before running again"
+)
+
+
 def _transport_error(
     request: PreparedRequest, failure: Unanswered, billable: bool
 ) -> TransportError:
     exc = failure.error
     message = f"{request.method} {request.url} failed: {type(exc).__name__}: {exc}"
     if billable and not failure.never_sent:
-        message += (
-            "; the task may have been created and was not submitted again, to avoid paying "
-            "twice: look for it in your Wiro dashboard before retrying"
-        )
+        return UncertainSubmitError(message + MAY_EXIST)
     return TransportError(message)
 
 
@@ -132,7 +137,8 @@ def _handle(payload: Mapping[str, Any]) -> TaskHandle:
 
 def submit(core: ClientCore, request: PreparedRequest) -> Flow[TaskHandle]:
     """Start a task. A Run is billed, so it is sent again only when it provably never left
-    (inside `send`) or Wiro refused it for too many concurrent tasks (code 96)."""
+    (inside `send`) or Wiro refused it for too many concurrent tasks (code 96); an answer that
+    leaves it unknown whether a task exists is an `UncertainSubmitError`."""
     attempt = 0
     while True:
         try:
@@ -142,6 +148,12 @@ def submit(core: ClientCore, request: PreparedRequest) -> Flow[TaskHandle]:
                 raise
             yield Sleep(core.retry.delay(attempt, exc.retry_after))
             attempt += 1
+        except APIError as exc:
+            if exc.status_code is None or exc.status_code < 500:
+                raise  # Wiro refused the Run: no task was made
+            raise UncertainSubmitError(f"Wiro answered the Run with {exc}{MAY_EXIST}") from exc
+        except ProtocolError as exc:
+            raise UncertainSubmitError(f"{exc}{MAY_EXIST}") from exc
 
 
 def detail(core: ClientCore, reference: str, schedule: PollSchedule | None = None) -> Flow[Task]:
@@ -214,24 +226,54 @@ def _timeout_error(task: Task, timeout: float | None, action: str) -> WaitTimeou
     )
 
 
+def _troubled(exc: WiroError) -> bool:
+    """Trouble that passes (the network, a malformed answer, a 5xx or 429), not a refusal."""
+    if isinstance(exc, TransportError | ProtocolError):
+        return True
+    return isinstance(exc, APIError) and (exc.status_code or 0) in RETRY_STATUSES
+
+
+def poll(core: ClientCore, reference: str, schedule: PollSchedule) -> Flow[Task]:
+    """Task/Detail for a task that exists, through passing trouble, until the deadline."""
+    while True:
+        try:
+            return (yield from detail(core, reference, schedule))
+        except WiroError as exc:
+            if not _troubled(exc) or schedule.expired():
+                raise
+        yield Sleep(schedule.next_delay())
+
+
 def follow_socket(
-    core: ClientCore, token: str, schedule: PollSchedule, events: Events
-) -> Flow[None]:
-    """Relay frames until a terminal one, the deadline, or a socket failure."""
+    core: ClientCore, token: str, reference: str, schedule: PollSchedule, events: Events
+) -> Flow[Task | None]:
+    """Relay frames until a terminal one, the deadline, or a socket failure; a socket that
+    stays open but silent is checked with Task/Detail every few seconds. Returns the task
+    if such a check found it ended."""
     opened = yield OpenSocket(core.socket_url, socket_request(token), min(core.timeout, 10.0))
     if not opened:
-        return  # polling takes over; the Run is never sent again
+        return None  # polling takes over; the Run is never sent again
+    ended: Task | None = None
     while True:
         remaining = schedule.remaining()
         if remaining is not None and remaining <= 0:
             break
-        message = yield Receive(remaining)
-        if message is TIMED_OUT or message is CLOSED:
+        check = core.socket_check_seconds
+        message = yield Receive(check if remaining is None else min(check, remaining))
+        if message is CLOSED:
             break
+        if message is TIMED_OUT:
+            task = yield from poll(core, reference, schedule)
+            events.status(task.status)
+            if task.done:
+                ended = task
+                break
+            continue
         frame = parse_frame(message)
         if frame is not None and events.frame(frame):
             break
     yield CloseSocket()
+    return ended
 
 
 def _on_deadline(
@@ -259,36 +301,43 @@ def wait(
     on_status: StatusCallback | None = None,
     on_progress: ProgressCallback | None = None,
     on_log: LogCallback | None = None,
+    socket_token: str | None = None,
 ) -> Flow[Task]:
     """Follow a task until it ends; return it on success, raise TaskError otherwise.
 
     Live over Wiro's websocket when it can, polling Task/Detail when the socket fails or
-    closes early; the end is always confirmed with Task/Detail. At the deadline a queued task
-    is cancelled and a running one killed, unless `on_timeout` is "leave".
+    closes early; the end is always confirmed with Task/Detail. Passing trouble (network, 5xx)
+    is waited out until the deadline, where a queued task is cancelled and a running one
+    killed, unless `on_timeout` is "leave". Every error raised carries the task's id.
     """
-    core.check_action(on_timeout)
+    core.check_wait(timeout, on_timeout)
     events = Events(on_status, on_progress, on_log)
     schedule = core.schedule(timeout)
     key, value = task_reference(reference)
-    token = value if key == "tasktoken" else None
+    token = socket_token or (value if key == "tasktoken" else None)
     task: Task | None = None
-    if core.use_socket:
-        if token is None:
-            task = yield from detail(core, reference, schedule)
-            events.status(task.status)
+    try:
+        if core.use_socket:
+            if token is None:
+                task = yield from poll(core, reference, schedule)
+                events.status(task.status)
+                if task.done:
+                    return finish(task)
+                token = task.socket_token
+            if token is not None:
+                task = (yield from follow_socket(core, token, reference, schedule, events)) or task
+        while True:
+            if task is None or not task.done:  # the end is always confirmed by Task/Detail
+                task = yield from poll(core, reference if task is None else task.id, schedule)
+                events.status(task.status)
             if task.done:
                 return finish(task)
-            token = task.socket_token
-        if token is not None:
-            yield from follow_socket(core, token, schedule, events)
-    while True:
-        task = yield from detail(core, reference if task is None else task.id, schedule)
-        events.status(task.status)
-        if task.done:
-            return finish(task)
-        if schedule.expired():
-            return (yield from _on_deadline(core, task, timeout, on_timeout))
-        yield Sleep(schedule.next_delay())
+            if schedule.expired():
+                return (yield from _on_deadline(core, task, timeout, on_timeout))
+            yield Sleep(schedule.next_delay())
+    except WiroError as exc:
+        exc.task_id = exc.task_id or (task.id if task else value if key == "taskid" else None)
+        raise
 
 
 def run(
@@ -305,6 +354,7 @@ def run(
     cancel_on_interrupt: bool = True,
 ) -> Flow[Task]:
     """Submit, then wait; on Ctrl-C or cancellation the task is stopped before re-raising."""
+    core.check_wait(wait_timeout, on_timeout)  # before anything is sent (and billed)
     handle = yield from submit(core, core.prepare_run(values, callback_url=callback_url))
     if on_submit is not None:
         on_submit(handle)
@@ -318,6 +368,7 @@ def run(
                 on_status=on_status,
                 on_progress=on_progress,
                 on_log=on_log,
+                socket_token=handle.socket_token,
             )
         )
     except INTERRUPTS:  # Ctrl-C, or the awaiting coroutine cancelled
@@ -338,10 +389,17 @@ def batch_item(
     """One input of a batch, run to its end -> its result, never an exception of Wiro's."""
     task_id: str | None = None
     try:
+        core.check_wait(wait_timeout, on_timeout)
         request = core.prepare_run(wire_values(core.tool, values))
         handle = yield from submit(core, request)
         task_id = handle.task_id
-        task = yield from wait(core, task_id, timeout=wait_timeout, on_timeout=on_timeout)
+        task = yield from wait(
+            core,
+            task_id,
+            timeout=wait_timeout,
+            on_timeout=on_timeout,
+            socket_token=handle.socket_token,
+        )
         return BatchResult(index, values, task, task_id)
     except WiroError as exc:
         return failed(index, values, task_id, exc)
