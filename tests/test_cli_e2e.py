@@ -232,3 +232,13 @@ def test_help_does_not_import_httpx_or_pydantic() -> None:
 
 def test_console_script_is_installed() -> None:
     assert Path(command_path("wiro-image-inpainting-sd")).exists()
+
+
+@pytest.mark.parametrize("timeout", ["0", "-5"])
+def test_a_wait_timeout_that_cannot_work_is_refused_before_submitting(
+    emulator: Emulator, timeout: str
+) -> None:
+    result = run_cli("run", "--wait-timeout", timeout, env=cli_env(emulator))
+    assert result.returncode == runtime_cli.EXIT_USAGE
+    assert "more than 0 seconds" in result.stderr
+    assert emulator.runs_received() == 0

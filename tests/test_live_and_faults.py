@@ -264,6 +264,20 @@ def test_second_ctrl_c_leaves_at_once_with_the_kill_command(emulator: Emulator) 
     assert "wiro-image-inpainting-sd kill 2221" in err
 
 
+def test_second_ctrl_c_on_a_queued_task_suggests_cancel(emulator: Emulator) -> None:
+    emulator.plan_next(Plan(queue_seconds=30, run_seconds=30))
+    process = _start_cli(emulator, "run", "--poll-interval", "0.05", WIRO_PROGRESS="lines")
+    _wait_for_task(emulator)
+    time.sleep(0.5)
+    emulator.inject("/v1/Task/Detail", delay=20, times=100)  # stopping hangs
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert "stop it with: wiro-image-inpainting-sd cancel 2221\n" in err  # Wiro will not kill it
+
+
 def test_progress_bar_and_lines_keep_stdout_clean(emulator: Emulator, tmp_path: Path) -> None:
     for mode in ("bar", "lines"):
         emulator.plan_next(SLOW)
@@ -350,3 +364,100 @@ def test_debug_log_redacts_secrets(emulator: Emulator) -> None:
     ]
     assert signatures and not any(sig in err for sig in signatures)
     assert os.environ.get("WIRO_LOG") is None
+
+
+def _batch_file(tmp_path: Path, count: int) -> Path:
+    lines = [json.dumps({"prompt": f"door {n}"}) for n in range(count)]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _wait_for_tasks(emulator: Emulator, count: int) -> None:
+    deadline = time.monotonic() + 20
+    while len(emulator.state.tasks) < count:
+        assert time.monotonic() < deadline, "the batch never submitted its tasks"
+        time.sleep(0.02)
+
+
+def test_ctrl_c_in_a_batch_stops_submitting_and_stops_what_runs(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    # one ends at once (its place goes to the fourth), one runs, one stays queued, one runs
+    emulator.plan_next(Plan(0.0, 0.1), Plan(0.0, 30), Plan(30, 30), Plan(0.0, 30))
+    batch = _batch_file(tmp_path, 6)
+    process = _start_cli(
+        emulator, "run", "--batch", str(batch), "--concurrency", "3", "--no-download",
+        "--poll-interval", "0.05", WIRO_PROGRESS="lines",
+    )  # fmt: skip
+    _wait_for_tasks(emulator, 4)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    started = time.monotonic()
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert time.monotonic() - started < 10
+    assert len(emulator.state.tasks) == 4  # nothing submitted after the interrupt
+    tasks = emulator.state.tasks
+    assert tasks["2221"].status() == "task_postprocess_end"
+    assert tasks["2222"].status() == "task_cancel"  # killed while running
+    assert tasks["2223"].status() == "task_cancel"  # cancelled in the queue
+    assert tasks["2224"].status() == "task_cancel"
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert {line["task_id"] for line in lines} == set(tasks)  # every task reported
+    assert "interrupted" in err
+
+
+def test_a_second_ctrl_c_in_a_batch_leaves_at_once(emulator: Emulator, tmp_path: Path) -> None:
+    emulator.plan_next(Plan(0.0, 30), Plan(0.0, 30))
+    emulator.inject("/v1/Task/Kill", delay=20, times=10)  # stopping hangs
+    process = _start_cli(
+        emulator, "run", "--batch", str(_batch_file(tmp_path, 2)), "--no-download",
+        "--poll-interval", "0.05", WIRO_PROGRESS="lines",
+    )  # fmt: skip
+    _wait_for_tasks(emulator, 2)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    time.sleep(1.0)
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert time.monotonic() - started < 3
+    assert "leaving now" in err
+
+
+def test_cancelling_an_async_batch_stops_its_tasks(emulator: Emulator) -> None:
+    emulator.plan_next(Plan(0.0, 30), Plan(30, 30))
+
+    async def scenario() -> None:
+        async with AsyncClient(**client_kwargs(emulator)) as client:  # type: ignore[arg-type]
+            batch = asyncio.ensure_future(client.batch([{}, {}, {}], concurrency=2))
+            while len(emulator.state.tasks) < 2:
+                await asyncio.sleep(0.02)
+            await asyncio.sleep(0.3)
+            batch.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await batch
+
+    asyncio.run(scenario())
+    assert len(emulator.state.tasks) == 2  # the third was never submitted
+    assert all(task.status() == "task_cancel" for task in emulator.state.tasks.values())
+
+
+def test_one_failed_download_does_not_hide_a_batchs_results(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.inject("/files/", status=500, times=3)  # the first download fails, retries too
+    process = _start_cli(
+        emulator, "run", "--batch", str(_batch_file(tmp_path, 4)), "--concurrency", "1",
+        "-o", str(tmp_path / "out"), "--poll-interval", "0.05", WIRO_PROGRESS="lines",
+    )  # fmt: skip
+    out, err = process.communicate(timeout=60)
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert len(lines) == 4, err
+    failed = [line for line in lines if line["error"]]
+    assert len(failed) == 1 and "download failed" in failed[0]["error"]
+    assert failed[0]["task_id"] and failed[0]["files"] == []
+    assert sum(len(line["files"]) for line in lines) == 3
+    assert process.returncode == 5

@@ -6,9 +6,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 
 from ._cli_exit import EXIT_API, EXIT_INTERRUPTED, EXIT_OK, EXIT_TASK_FAILED, exit_code
-from ._errors import ConfigurationError
+from ._client import BATCH_THREADS
+from ._errors import ConfigurationError, WiroError
 from ._tool import ToolDefinition
 
 TYPE_CHECKING = False  # no typing import: `--help` must start fast
@@ -55,7 +57,11 @@ def _reporter(args: argparse.Namespace, label: str) -> Reporter:
 
 
 def _follow(
-    client: SyncClient, reference: str, args: argparse.Namespace, reporter: Reporter
+    client: SyncClient,
+    reference: str,
+    args: argparse.Namespace,
+    reporter: Reporter,
+    socket_token: str | None = None,
 ) -> Task:
     try:
         return client.wait(
@@ -65,6 +71,7 @@ def _follow(
             on_status=reporter.status,
             on_progress=reporter.progress,
             on_log=reporter.log,
+            socket_token=socket_token,
         )
     finally:
         reporter.close()
@@ -109,8 +116,18 @@ def _print_task(task: Task, args: argparse.Namespace) -> None:
             print(f"  {output.url}")
 
 
-def _interrupted(client: SyncClient, tool: ToolDefinition, task_id: str) -> int:
-    """First Ctrl-C: stop the task and wait briefly; a second one leaves at once."""
+def _interrupted(client: SyncClient, tool: ToolDefinition, task_id: str, status: str) -> int:
+    """First Ctrl-C: stop the task and wait briefly; a second one leaves at once, saying which
+    command stops it (Wiro cancels a queued task and kills a running one, never the reverse)."""
+    from ._task import TaskState, fold_state
+
+    cancel, kill = f"{tool.command} cancel {task_id}", f"{tool.command} kill {task_id}"
+    if not status:
+        stop_command = f"{cancel} (while it is queued) or {kill} (once it runs)"
+    elif fold_state(tool.statuses, status, None) is TaskState.QUEUED:
+        stop_command = cancel
+    else:
+        stop_command = kill
     print(
         f"\ninterrupted: stopping task {task_id} (Ctrl-C again to leave it running)",
         file=sys.stderr,
@@ -119,15 +136,12 @@ def _interrupted(client: SyncClient, tool: ToolDefinition, task_id: str) -> int:
     try:
         task = client.stop(task_id)
     except KeyboardInterrupt:
-        print(
-            f"left task {task_id} as it was; stop it with: {tool.command} kill {task_id}",
-            file=sys.stderr,
-        )
+        print(f"left task {task_id} as it was; stop it with: {stop_command}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:
         _, message = exit_code(exc)
         print(f"could not stop task {task_id}: {message}", file=sys.stderr)
-        print(f"stop it with: {tool.command} kill {task_id}", file=sys.stderr)
+        print(f"stop it with: {stop_command}", file=sys.stderr)
         return EXIT_INTERRUPTED
     print(f"task {task_id}: {task.status}", file=sys.stderr)
     return EXIT_INTERRUPTED
@@ -168,6 +182,8 @@ def command_run(tool: ToolDefinition, client_path: str, args: argparse.Namespace
     client = _client(client_path, args, tool)
     try:
         values = _input_values(args)
+        if not args.detach:
+            client.check_wait(args.wait_timeout, args.on_timeout)  # before anything is billed
         if args.batch:
             return _command_batch(client, values, args)
         try:
@@ -189,9 +205,9 @@ def command_run(tool: ToolDefinition, client_path: str, args: argparse.Namespace
             f"{tool.command} wait {handle.task_id}"
         )
         try:
-            task = _follow(client, handle.task_id, args, reporter)
+            task = _follow(client, handle.task_id, args, reporter, handle.socket_token)
         except KeyboardInterrupt:
-            return _interrupted(client, tool, handle.task_id)
+            return _interrupted(client, tool, handle.task_id, reporter.last_status)
         return _finish(client, task, args)
     finally:
         client.close()
@@ -238,18 +254,26 @@ def _command_batch(client: SyncClient, defaults: dict[str, Any], args: argparse.
             reporter.advance(False)
             all_ok = False
 
+    finished = 0
+
     def on_result(result: BatchResult) -> None:
-        nonlocal all_ok
+        nonlocal all_ok, finished
         data = result.to_dict()
         data["index"] = good[result.index][0]
         files: list[str] = []
-        if result.ok and result.task is not None and not args.no_download:
+        ok = result.ok
+        if ok and result.task is not None and not args.no_download:
             directory = Path(args.output_dir or "wiro-output") / (result.task_id or "task")
-            files = [str(path) for path in client.download(result.task, directory)]
+            try:
+                files = [str(path) for path in client.download(result.task, directory)]
+            except WiroError as exc:  # this item's files only: the others still get theirs
+                ok = False
+                data["error"] = f"download failed: {type(exc).__name__}: {exc}"
         data["files"] = files
         print(json.dumps(data, ensure_ascii=False), flush=True)
-        reporter.advance(result.ok)
-        all_ok = all_ok and result.ok
+        reporter.advance(ok)
+        finished += 1
+        all_ok = all_ok and ok
 
     try:
         client.batch(
@@ -259,6 +283,19 @@ def _command_batch(client: SyncClient, defaults: dict[str, Any], args: argparse.
             on_timeout=args.on_timeout,
             on_result=on_result,
         )
+    except KeyboardInterrupt:
+        reporter.close()
+        left = [t for t in threading.enumerate() if t.name.startswith(BATCH_THREADS)]
+        if left:  # a second Ctrl-C: the stops still under way are left to finish or not
+            print("\ninterrupted again: leaving now", file=sys.stderr, flush=True)
+            sys.stdout.flush()
+            os._exit(EXIT_INTERRUPTED)
+        print(
+            f"\ninterrupted: {finished} of {len(good)} tasks reported above; nothing more was "
+            "submitted and the tasks still running were stopped",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     finally:
         reporter.close()
     return EXIT_OK if all_ok else EXIT_TASK_FAILED

@@ -22,6 +22,9 @@ from ._task import Task, TaskHandle
 
 __all__ = ["DEFAULT_WAIT_TIMEOUT", "AsyncClient", "SubmitCallback", "SyncClient"]
 
+#: The name prefix of a sync batch's worker threads.
+BATCH_THREADS = "wiro-batch"
+
 TYPE_CHECKING = False  # httpx loads on first use: importing a client stays cheap
 if TYPE_CHECKING:
     from typing import Self, TypeVar, Unpack
@@ -123,12 +126,36 @@ class SyncClient(ClientCore):
 
         items, concurrency, on_result = flows.batch(self, inputs, **options)
         results: list[BatchResult | None] = [None] * len(items)
-        with ThreadPoolExecutor(max_workers=concurrency) as pool:
-            for future in as_completed([pool.submit(self._drive, item) for item in items]):
+        interrupt = threading.Event()
+        pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=BATCH_THREADS)
+        futures = [pool.submit(drive, item, self._http, interrupt) for item in items]
+        pending = set(futures)
+
+        def collect() -> None:
+            for future in as_completed(list(pending)):
+                pending.discard(future)
+                if future.cancelled() or isinstance(future.exception(), KeyboardInterrupt):
+                    continue  # never submitted: cancelled, or interrupted before it was
                 result = future.result()
                 results[result.index] = result
                 if on_result is not None:
                     on_result(result)
+
+        try:
+            collect()
+        except KeyboardInterrupt:
+            # stop at once: nothing more is submitted, and what runs is cancelled or killed
+            interrupt.set()
+            for future in futures:
+                future.cancel()
+            try:
+                collect()  # each running item stops its task and reports it
+            except KeyboardInterrupt:
+                pool.shutdown(wait=False, cancel_futures=True)  # a second Ctrl-C: leave now
+                raise
+            pool.shutdown()
+            raise
+        pool.shutdown()
         return [result for result in results if result is not None]
 
     def download(self, task: Task, directory: str | os.PathLike[str]) -> list[Path]:
@@ -223,7 +250,16 @@ class AsyncClient(ClientCore):
                 on_result(result)
             return result
 
-        return list(await asyncio.gather(*(one(item) for item in items)))
+        running = [asyncio.ensure_future(one(item)) for item in items]
+        try:
+            return list(await asyncio.gather(*running))
+        except asyncio.CancelledError:
+            # gather gives up at the first cancelled item; the others are still stopping
+            # their tasks, and the batch ends only when they have
+            for item in running:
+                item.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
+            raise
 
     async def download(self, task: Task, directory: str | os.PathLike[str]) -> list[Path]:
         """Save every output file into `directory`; returns the paths in output order."""

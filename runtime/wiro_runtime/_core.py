@@ -59,6 +59,7 @@ if TYPE_CHECKING:
         on_status: StatusCallback | None
         on_progress: ProgressCallback | None
         on_log: LogCallback | None
+        socket_token: str | None  # from the Run's answer: saves a Task/Detail
 
     class RunOptions(TypedDict, total=False):
         callback_url: str | None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
 
 from ._files import opened_parts
@@ -98,13 +99,22 @@ class Stepper:
         self._error = error
 
 
-def drive(flow: Flow[T], http: httpx.Client) -> T:
-    """Run `flow` to its end, performing its steps with `http` and the blocking websocket."""
-    stepper, socket = Stepper(flow), _SyncSocket()
+def drive(flow: Flow[T], http: httpx.Client, interrupt: threading.Event | None = None) -> T:
+    """Run `flow` to its end, performing its steps with `http` and the blocking websocket.
+
+    `interrupt` is how another thread (a batch's, where Ctrl-C lands) stops this flow: once it
+    is set, a KeyboardInterrupt is thrown into the flow at its next step, as Ctrl-C would be in
+    the main thread; sleeps and socket reads end early to notice it at once.
+    """
+    stepper, socket, thrown = Stepper(flow), _SyncSocket(), False
     try:
         while (step := stepper.next()) is not None:
+            if interrupt is not None and interrupt.is_set() and not thrown:
+                thrown = True
+                stepper.fail(KeyboardInterrupt())
+                continue
             try:
-                stepper.answer(_perform(step, http, socket))
+                stepper.answer(_perform(step, http, socket, interrupt))
             except BaseException as exc:
                 stepper.fail(exc)
         return stepper.value  # type: ignore[return-value]
@@ -113,12 +123,19 @@ def drive(flow: Flow[T], http: httpx.Client) -> T:
         socket.close()
 
 
-def _perform(step: Step, http: httpx.Client, socket: _SyncSocket) -> object:
+def _perform(
+    step: Step, http: httpx.Client, socket: _SyncSocket, interrupt: threading.Event | None
+) -> object:
     import httpx
 
     if isinstance(step, Sleep):
-        time.sleep(step.seconds)
+        if interrupt is None:
+            time.sleep(step.seconds)
+        else:
+            interrupt.wait(step.seconds)
         return None
+    if isinstance(step, Receive) and interrupt is not None:
+        return socket.receive_until(step, interrupt)
     if isinstance(step, OpenSocket | Receive | CloseSocket):
         return socket.perform(step)
     try:
@@ -166,6 +183,18 @@ class _SyncSocket:
             return True
         except _socket_errors() as exc:
             return _socket_failure(step, exc)
+
+    def receive_until(self, step: Receive, interrupt: threading.Event) -> object:
+        """`Receive`, in short slices, ending early (as a timeout) once `interrupt` is set."""
+        deadline = None if step.timeout is None else time.monotonic() + step.timeout
+        while not interrupt.is_set():
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return TIMED_OUT
+            message = self.perform(Receive(0.2 if left is None else min(0.2, left)))
+            if message is not TIMED_OUT:
+                return message
+        return TIMED_OUT
 
     def close(self) -> None:
         self._socket = None

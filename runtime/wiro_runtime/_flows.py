@@ -11,6 +11,7 @@ model; generating one client from the other (unasync) would still leave two copi
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -386,7 +387,11 @@ def batch_item(
     wait_timeout: float | None,
     on_timeout: str,
 ) -> Flow[BatchResult]:
-    """One input of a batch, run to its end -> its result, never an exception of Wiro's."""
+    """One input of a batch, run to its end -> its result, never an exception of Wiro's.
+
+    Interrupted (Ctrl-C, or the batch's interrupt), its task is stopped first; the result
+    says so, with the stopped task. A cancelled coroutine re-raises once the task is stopped.
+    """
     task_id: str | None = None
     try:
         core.check_wait(wait_timeout, on_timeout)
@@ -403,6 +408,20 @@ def batch_item(
         return BatchResult(index, values, task, task_id)
     except WiroError as exc:
         return failed(index, values, task_id, exc)
+    except INTERRUPTS as interrupt:
+        if task_id is None:
+            raise
+        try:
+            stopped = yield from stop(core, task_id)
+        except WiroError as exc:
+            exc.task_id = task_id
+            if isinstance(interrupt, asyncio.CancelledError):
+                raise
+            return failed(index, values, task_id, exc)
+        if isinstance(interrupt, asyncio.CancelledError):
+            raise
+        message = f"task {task_id} was stopped by an interrupt ({stopped.status})"
+        return failed(index, values, task_id, TaskCancelledError(message, stopped))
 
 
 def batch(

@@ -74,6 +74,11 @@ class Reporter:
         self._bar.start()
         self._bar_task = self._bar.add_task(self.label, total=100.0)
 
+    @property
+    def last_status(self) -> str:
+        """The last status reported ("" before the first)."""
+        return self._status
+
     def status(self, status: str) -> None:
         self._status = status
         if self.mode == "lines":
