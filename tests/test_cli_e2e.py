@@ -242,3 +242,23 @@ def test_a_wait_timeout_that_cannot_work_is_refused_before_submitting(
     assert result.returncode == runtime_cli.EXIT_USAGE
     assert "more than 0 seconds" in result.stderr
     assert emulator.runs_received() == 0
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["wiro-image-inpainting-sd", "run", "--dry-run"], ["wiro", "tools", "--json"]],
+    ids=["dry-run", "wiro-tools"],
+)
+def test_a_reader_that_goes_away_ends_the_command_quietly(command: list[str]) -> None:
+    process = subprocess.Popen(
+        [command_path(command[0]), *command[1:]],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=cli_env(),
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # `| head -0`: the reader is gone before the first line
+    with process.stderr:
+        err = process.stderr.read().decode()
+    assert process.wait(timeout=30) == 141
+    assert "Traceback" not in err and "internal error" not in err and "Broken" not in err

@@ -390,3 +390,47 @@ def test_a_wait_timeout_that_cannot_work_is_refused_before_submitting(timeout: f
     flow = flows.run(client, {"prompt": "x"}, wait_timeout=timeout)
     with pytest.raises(InputError, match="more than 0 seconds"):
         flow.send(None)  # nothing was yielded: no request left
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "shown"),
+    [(401, {"message": "denied"}, "denied"), (500, {"message": "boom"}, "boom")],
+)
+def test_an_error_body_with_only_a_message_shows_it(
+    status: int, body: dict[str, Any], shown: str
+) -> None:
+    clock = FakeClock()
+    client = make_client(clock, retry=RetryPolicy(max_retries=0))
+    client.retry = RetryPolicy(max_retries=0)
+    with pytest.raises(APIError) as raised:
+        play(flows.detail(client, "7"), lambda step: reply(body, status), clock)
+    assert shown in str(raised.value) and "request failed" not in str(raised.value)
+
+
+def test_a_kill_answered_without_a_task_asks_task_detail() -> None:
+    clock = FakeClock()
+    client = make_client(clock)
+    answers = iter([Reply(204, b"", {}), reply(task("task_cancel"))])
+    stopped, steps = play(flows.kill(client, "7"), lambda step: next(answers), clock)
+    assert stopped.status == "task_cancel"
+    assert [endpoint(step) for step in steps] == ["Task/Kill", "Task/Detail"]
+
+
+def test_a_socket_sending_junk_is_left_for_polling() -> None:
+    clock = FakeClock()
+    client = make_client(clock)
+    frames = iter([json.dumps({"type": "task_start"}), "<html>502 Bad Gateway</html>"])
+    details = iter([reply(task("task_postprocess_end", "0"))])
+
+    def answer(step: Step) -> object:
+        if isinstance(step, OpenSocket):
+            return True
+        if isinstance(step, Receive):
+            return next(frames)
+        if isinstance(step, CloseSocket):
+            return None
+        return next(details)
+
+    done, steps = play(flows.wait(client, "7", socket_token="tok7"), answer, clock)
+    assert done.succeeded
+    assert sum(isinstance(step, Receive) for step in steps) == 2  # no more reads after junk

@@ -16,7 +16,7 @@ from tests.conftest import API_KEY, API_SECRET, cli_env, client_kwargs, command_
 from wiro_emulator import Emulator, Plan
 from wiro_image_inpainting_sd import AsyncClient, Client
 from wiro_runtime import Progress, RetryPolicy, TransportError, UncertainSubmitError
-from wiro_runtime._events import parse_frame
+from wiro_runtime._events import MalformedFrame, parse_frame
 
 QUICK_RETRY = RetryPolicy(max_retries=3, initial_delay=0.01, max_delay=0.05)
 SLOW = Plan(queue_seconds=0.05, run_seconds=0.6)
@@ -108,9 +108,19 @@ def test_frames_json_encoded_twice_are_decoded() -> None:
         json.dumps({"type": "task_postprocess_end", "message": json.dumps([{"url": "u"}])})
     )
     assert ended is not None and ended.outputs == [{"url": "u"}]
-    assert parse_frame("not json") is None
+    for malformed in ("not json", "[1, 2]", '"a string"'):
+        with pytest.raises(MalformedFrame):
+            parse_frame(malformed)
+    assert parse_frame(json.dumps({"ping": 1})) is None  # an object, not a task event
     log = parse_frame(json.dumps({"type": "task_output", "message": "{not json"}))
     assert log is not None and log.log == "{not json"
+    sent = '{"note":  "spaced as sent"}'
+    passed = parse_frame(json.dumps({"type": "task_output", "message": sent}))
+    assert passed is not None and passed.log == sent  # passed through, not re-serialised
+    both = parse_frame(
+        json.dumps({"type": "task_output", "message": {"percentage": "50", "answer": "Hel"}})
+    )
+    assert both is not None and both.log == "Hel" and both.progress is not None
 
 
 @pytest.mark.parametrize(

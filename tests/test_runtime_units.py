@@ -305,6 +305,7 @@ def test_public_names_are_pinned() -> None:
             "TaskState",
             "ToolDefinition",
             "TransportError",
+            "UncertainSubmitError",
             "ValidationError",
             "WaitTimeoutError",
             "WiroError",

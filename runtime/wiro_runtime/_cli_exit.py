@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_USAGE = 2
@@ -11,6 +18,8 @@ EXIT_TASK_FAILED = 5
 EXIT_TASK_CANCELLED = 6
 EXIT_WAIT_TIMEOUT = 7
 EXIT_INTERRUPTED = 130
+#: What a Unix tool reports when the reader of its output went away (128 + SIGPIPE).
+EXIT_BROKEN_PIPE = 141
 
 EXIT_CODES_HELP = """exit codes:
   0    success
@@ -44,3 +53,16 @@ def exit_code(exc: BaseException) -> tuple[int, str]:
     if isinstance(exc, errors.APIError | errors.TransportError | errors.ProtocolError):
         return EXIT_API, f"{type(exc).__name__}: {exc}"
     return EXIT_INTERNAL, f"internal error ({type(exc).__name__}: {exc}); please report it"
+
+
+def quiet_on_broken_pipe(command: Callable[[], int]) -> int:
+    """Run a command; if its reader goes away (`| head`), stop quietly as Unix tools do."""
+    try:
+        code = command()
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # nothing more can be written, and Python's own flush at exit must not complain
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE

@@ -72,6 +72,8 @@ def error_class(status_code: int, code: str | None, message: str) -> type[APIErr
 
 def parse_envelope(status_code: int, content: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
     """The JSON object of a response, or the error it stands for."""
+    if status_code == 204:
+        return {}  # No Content: a success with nothing to say
     data: object = None
     if content.strip():
         try:
@@ -93,6 +95,8 @@ def parse_envelope(status_code: int, content: bytes, headers: Mapping[str, str])
     if not failed:
         return data
     pairs = _messages(data.get("errors"))
+    if not pairs and isinstance(data.get("message"), str) and data["message"].strip():
+        pairs = [(None, data["message"].strip())]  # a gateway's or framework's own error body
     code, message = pairs[0] if pairs else (None, f"request failed with HTTP {status_code}")
     cls = error_class(status_code, code, message)
     raise cls(

@@ -87,30 +87,43 @@ def parse_progress(data: dict[str, Any]) -> Progress:
     )
 
 
+class MalformedFrame(ValueError):
+    """A frame that is not a JSON object: the socket is not speaking Wiro's protocol."""
+
+
 def parse_frame(text: str | bytes) -> Frame | None:
-    """One frame, or None for frames that are not task events (pings, junk)."""
+    """One frame, or None for objects that are not task events (pings); MalformedFrame for
+    anything that is not a JSON object at all."""
     try:
         data = json.loads(text)
     except ValueError:
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        raise MalformedFrame(f"a websocket frame that is not JSON: {str(text)[:80]!r}") from None
+    if not isinstance(data, dict):
+        raise MalformedFrame(f"a websocket frame that is not an object: {str(text)[:80]!r}")
+    if not isinstance(data.get("type"), str):
         return None
     status: str = data["type"]
-    message = data.get("message")
-    if isinstance(message, str) and message[:1] in ("{", "["):
+    sent = data.get("message")
+    message = sent
+    if isinstance(sent, str) and sent[:1] in ("{", "["):
         with contextlib.suppress(ValueError):
-            message = json.loads(message)  # sometimes JSON-encoded once more
+            message = json.loads(sent)  # sometimes JSON-encoded once more
     if status == "task_postprocess_end":
         return Frame(status, outputs=message if isinstance(message, list) else [])
     if isinstance(message, dict):
+        progress = None
         if message.get("type") == "progressGenerate" or any(k in message for k in _PROGRESS_KEYS):
-            return Frame(status, progress=parse_progress(message))
+            progress = parse_progress(message)
         text_value = message.get("raw") or message.get("answer")
         if isinstance(text_value, str):
-            return Frame(status, log=text_value)
-        return Frame(status, log=json.dumps(message, ensure_ascii=False))
-    if isinstance(message, str) and message:
-        return Frame(status, log=message)
+            return Frame(status, progress=progress, log=text_value)
+        if progress is not None:
+            return Frame(status, progress=progress)
+        # other objects are passed on as they came: the text Wiro sent, or their JSON
+        shown = sent if isinstance(sent, str) else json.dumps(message, ensure_ascii=False)
+        return Frame(status, log=shown)
+    if isinstance(sent, str) and sent:
+        return Frame(status, log=sent)
     return Frame(status)
 
 

@@ -28,7 +28,14 @@ from ._errors import (
     UncertainSubmitError,
     WiroError,
 )
-from ._events import LogCallback, ProgressCallback, StatusCallback, parse_frame, socket_request
+from ._events import (
+    LogCallback,
+    MalformedFrame,
+    ProgressCallback,
+    StatusCallback,
+    parse_frame,
+    socket_request,
+)
 from ._log import log_exchange
 from ._polling import PollSchedule
 from ._retry import RETRY_STATUSES, parse_retry_after
@@ -163,20 +170,25 @@ def detail(core: ClientCore, reference: str, schedule: PollSchedule | None = Non
     return core.task_from((yield from send(core, request, schedule=schedule)))
 
 
+def _stopped(core: ClientCore, payload: Mapping[str, Any], reference: str) -> Flow[Task]:
+    """The task a Cancel or Kill answered with, or, when it sent none, as Task/Detail has it."""
+    if payload.get("tasklist"):
+        return core.task_from(payload)
+    return (yield from detail(core, reference))
+
+
 def cancel(core: ClientCore, reference: str) -> Flow[Task]:
     """Cancel a queued task; a token is first resolved to the id Cancel needs."""
     key, value = task_reference(reference)
     task_id = value if key == "taskid" else (yield from detail(core, value)).id
-    return core.task_from(
-        (yield from send(core, cancel_request(core.tool, core.base_url, task_id)))
-    )
+    payload = yield from send(core, cancel_request(core.tool, core.base_url, task_id))
+    return (yield from _stopped(core, payload, task_id))
 
 
 def kill(core: ClientCore, reference: str) -> Flow[Task]:
     """Kill a running task by id or socket access token."""
-    return core.task_from(
-        (yield from send(core, kill_request(core.tool, core.base_url, reference)))
-    )
+    payload = yield from send(core, kill_request(core.tool, core.base_url, reference))
+    return (yield from _stopped(core, payload, reference))
 
 
 def stop(
@@ -270,7 +282,10 @@ def follow_socket(
                 ended = task
                 break
             continue
-        frame = parse_frame(message)
+        try:
+            frame = parse_frame(message)
+        except MalformedFrame:
+            break  # not Wiro's protocol: polling is the safe way on
         if frame is not None and events.frame(frame):
             break
     yield CloseSocket()

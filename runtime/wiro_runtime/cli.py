@@ -32,6 +32,7 @@ from ._cli_exit import (
     EXIT_USAGE,
     EXIT_WAIT_TIMEOUT,
     exit_code,
+    quiet_on_broken_pipe,
 )
 from ._cli_parser import COMMANDS, UsageError, build_parser
 from ._tool import ToolDefinition
@@ -58,6 +59,10 @@ __all__ = [
 
 def main(tool: ToolDefinition, client_path: str, argv: Sequence[str] | None = None) -> int:
     """Parse arguments, run one command, return its exit code; never a traceback."""
+    return quiet_on_broken_pipe(lambda: _main(tool, client_path, argv))
+
+
+def _main(tool: ToolDefinition, client_path: str, argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in arguments if not a.startswith("-")), "")
     parser = build_parser(tool, only=command if command in COMMANDS else "")
@@ -77,6 +82,8 @@ def main(tool: ToolDefinition, client_path: str, argv: Sequence[str] | None = No
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        raise  # the reader went away: quiet_on_broken_pipe ends it
     except Exception as exc:
         code, message = exit_code(exc)
         print(f"error: {message}", file=sys.stderr)

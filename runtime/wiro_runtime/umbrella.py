@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import EntryPoint, entry_points
 
+from ._cli_exit import quiet_on_broken_pipe
 from ._client import SyncClient
 from ._tool import ToolDefinition
 from .cli import EXIT_OK, EXIT_USAGE
@@ -54,6 +55,11 @@ def _find(tools: dict[str, EntryPoint], key: str) -> EntryPoint | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """`wiro tools | run | task`; never a traceback, quiet when piped into `head`."""
+    return quiet_on_broken_pipe(lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help"):
         print(USAGE)
