@@ -434,3 +434,33 @@ def test_a_socket_sending_junk_is_left_for_polling() -> None:
     done, steps = play(flows.wait(client, "7", socket_token="tok7"), answer, clock)
     assert done.succeeded
     assert sum(isinstance(step, Receive) for step in steps) == 2  # no more reads after junk
+
+
+def test_a_reference_that_is_not_digits_is_tried_as_an_id_then_as_a_token() -> None:
+    clock = FakeClock()
+    client = make_client(clock)
+    unknown = reply({"result": False, "errors": [{"code": 1, "message": "task-not-exist"}]})
+    row = task("task_start", task_id="task-123")
+    row["tasklist"][0].pop("id")
+    row["tasklist"][0]["taskid"] = "task-123"  # some answers name it taskid
+
+    def by_id(step: Step) -> object:
+        assert isinstance(step, Attempt)
+        return reply(row) if "taskid" in step.request.body else unknown
+
+    found, steps = play(flows.detail(client, "task-123"), by_id, clock)
+    assert found.id == "task-123"
+    assert [step.request.body for step in steps if isinstance(step, Attempt)] == [
+        {"taskid": "task-123"}
+    ]
+
+    def by_token(step: Step) -> object:
+        assert isinstance(step, Attempt)
+        return reply(task("task_start")) if "tasktoken" in step.request.body else unknown
+
+    found, steps = play(flows.detail(client, "tokABC"), by_token, clock)
+    assert found.id == "7"
+    assert [step.request.body for step in steps if isinstance(step, Attempt)] == [
+        {"taskid": "tokABC"},
+        {"tasktoken": "tokABC"},
+    ]

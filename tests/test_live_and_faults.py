@@ -471,3 +471,16 @@ def test_one_failed_download_does_not_hide_a_batchs_results(
     assert failed[0]["task_id"] and failed[0]["files"] == []
     assert sum(len(line["files"]) for line in lines) == 3
     assert process.returncode == 5
+
+
+def test_waiting_by_token_never_prints_the_token(emulator: Emulator, tmp_path: Path) -> None:
+    emulator.plan_next(SLOW)
+    with _client(emulator) as client:
+        handle = client.submit()
+    process = _start_cli(
+        emulator, "wait", handle.socket_token, "-o", str(tmp_path), WIRO_PROGRESS="lines"
+    )
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert handle.socket_token not in out + err
+    assert f"task {handle.task_id}: task_postprocess_end" in err

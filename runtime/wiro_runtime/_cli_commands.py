@@ -307,12 +307,16 @@ def command_task(tool: ToolDefinition, client_path: str, args: argparse.Namespac
     client = _client(client_path, args, tool)
     try:
         if args.command == "wait":
-            reporter = _reporter(args, f"task {args.task}")
+            reference, token = args.task, None
+            if not reference.isdigit():  # a socket token is a credential: show the id instead
+                known = client.detail(reference)
+                reference, token = known.id, known.socket_token
+            reporter = _reporter(args, f"task {reference}")
             try:
-                task = _follow(client, args.task, args, reporter)
+                task = _follow(client, reference, args, reporter, token)
             except KeyboardInterrupt:
                 print(
-                    f"\nstopped waiting; the task goes on: {tool.command} wait {args.task}",
+                    f"\nstopped waiting; the task goes on: {tool.command} wait {reference}",
                     file=sys.stderr,
                 )
                 return EXIT_INTERRUPTED

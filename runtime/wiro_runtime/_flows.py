@@ -22,6 +22,7 @@ from ._drivers import INTERRUPTS
 from ._envelope import parse_envelope
 from ._errors import (
     APIError,
+    NotFoundError,
     ProtocolError,
     RateLimitError,
     TransportError,
@@ -165,8 +166,19 @@ def submit(core: ClientCore, request: PreparedRequest) -> Flow[TaskHandle]:
 
 
 def detail(core: ClientCore, reference: str, schedule: PollSchedule | None = None) -> Flow[Task]:
-    """The task with this id (digits) or socket access token."""
-    request = detail_request(core.tool, core.base_url, reference)
+    """The task with this id or socket access token.
+
+    All digits is an id. Anything else may be either (ids like `task-123` exist), so it is
+    tried as an id first and, if Wiro knows no such id, as a token.
+    """
+    key, value = task_reference(reference)
+    if key == "tasktoken":
+        try:
+            request = detail_request(core.tool, core.base_url, value, key="taskid")
+            return core.task_from((yield from send(core, request, schedule=schedule)))
+        except NotFoundError:
+            pass
+    request = detail_request(core.tool, core.base_url, value)
     return core.task_from((yield from send(core, request, schedule=schedule)))
 
 
@@ -186,9 +198,17 @@ def cancel(core: ClientCore, reference: str) -> Flow[Task]:
 
 
 def kill(core: ClientCore, reference: str) -> Flow[Task]:
-    """Kill a running task by id or socket access token."""
-    payload = yield from send(core, kill_request(core.tool, core.base_url, reference))
-    return (yield from _stopped(core, payload, reference))
+    """Kill a running task by id or socket access token (a reference that is not all digits
+    is tried as a token, then as an id)."""
+    key, value = task_reference(reference)
+    if key == "tasktoken":
+        try:
+            payload = yield from send(core, kill_request(core.tool, core.base_url, value))
+            return (yield from _stopped(core, payload, value))
+        except NotFoundError:
+            pass
+    payload = yield from send(core, kill_request(core.tool, core.base_url, value, "taskid"))
+    return (yield from _stopped(core, payload, value))
 
 
 def stop(
@@ -341,7 +361,8 @@ def wait(
                     return finish(task)
                 token = task.socket_token
             if token is not None:
-                task = (yield from follow_socket(core, token, reference, schedule, events)) or task
+                known = task.id if task else reference
+                task = (yield from follow_socket(core, token, known, schedule, events)) or task
         while True:
             if task is None or not task.done:  # the end is always confirmed by Task/Detail
                 task = yield from poll(core, reference if task is None else task.id, schedule)

@@ -201,7 +201,7 @@ class Task:
                 parameters = {}
         token = data.get("socketaccesstoken")
         return cls(
-            id=_text(data.get("id")) or "",
+            id=_text(data.get("id")) or _text(data.get("taskid")) or "",
             status=status,
             state=fold_state(rules, status, pexit),
             pexit=pexit,

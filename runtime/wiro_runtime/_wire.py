@@ -233,10 +233,13 @@ def task_reference(reference: str) -> tuple[str, str]:
     return ("taskid", reference) if reference.isdigit() else ("tasktoken", reference)
 
 
-def detail_request(tool: ToolDefinition, base_url: str, reference: str) -> PreparedRequest:
-    """`/Task/Detail` by `taskid` or `tasktoken`, never both."""
-    key, value = task_reference(reference)
-    return PreparedRequest("POST", join_url(base_url, tool.detail_path), {key: value})
+def detail_request(
+    tool: ToolDefinition, base_url: str, reference: str, key: str | None = None
+) -> PreparedRequest:
+    """`/Task/Detail` by `taskid` or `tasktoken` (as `key` says, or as the reference looks),
+    never both."""
+    guessed, value = task_reference(reference)
+    return PreparedRequest("POST", join_url(base_url, tool.detail_path), {key or guessed: value})
 
 
 def cancel_request(tool: ToolDefinition, base_url: str, task_id: str) -> PreparedRequest:
@@ -244,8 +247,10 @@ def cancel_request(tool: ToolDefinition, base_url: str, task_id: str) -> Prepare
     return PreparedRequest("POST", join_url(base_url, tool.cancel_path), {"taskid": task_id})
 
 
-def kill_request(tool: ToolDefinition, base_url: str, reference: str) -> PreparedRequest:
-    """`/Task/Kill` by `taskid` or `socketaccesstoken`."""
-    key, value = task_reference(reference)
-    wire_key = "taskid" if key == "taskid" else "socketaccesstoken"
+def kill_request(
+    tool: ToolDefinition, base_url: str, reference: str, key: str | None = None
+) -> PreparedRequest:
+    """`/Task/Kill` by `taskid` or `socketaccesstoken` (as `key` says, or as it looks)."""
+    guessed, value = task_reference(reference)
+    wire_key = "taskid" if (key or guessed) == "taskid" else "socketaccesstoken"
     return PreparedRequest("POST", join_url(base_url, tool.kill_path), {wire_key: value})
