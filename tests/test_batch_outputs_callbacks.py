@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import cli_env, client_kwargs, command_path
 from wiro_emulator import Emulator, Plan
 from wiro_image_inpainting_sd import AsyncClient, Client
-from wiro_runtime import BatchResult, InputError, RetryPolicy, TaskFailedError
+from wiro_runtime import BatchResult, InputError, Output, RetryPolicy, TaskFailedError
 from wiro_runtime.callbacks import (
     callback_task_id,
     callback_url,
@@ -232,3 +232,24 @@ def test_callback_bodies_are_read_leniently() -> None:
     assert callback_task_id(b'{"task": {"id": "9"}}') == "9"
     with pytest.raises(Exception, match="no task id"):
         callback_task_id({"id": "../etc"})
+
+
+def test_saving_never_loses_an_output(emulator: Emulator, tmp_path: Path) -> None:
+    url = f"{emulator.origin}/samples/photo.png"
+    same = [Output(url=url, name="result.png", content_type=None, size=None) for _ in range(5)]
+    saved = [output.save(tmp_path / "shared") for output in same]  # a folder that is not there
+    assert len({path.name for path in saved}) == 5
+    assert sorted(path.name for path in saved) == [
+        "result-1.png", "result-2.png", "result-3.png", "result-4.png", "result.png"
+    ]  # fmt: skip
+    assert all(path.read_bytes()[:4] == b"\x89PNG" for path in saved)
+    with _client(emulator) as client:  # a second download into the same folder adds, too
+        task = client.run()
+        first = client.download(task, tmp_path / "again")
+        second = client.download(task, tmp_path / "again")
+    assert {p.name for p in first}.isdisjoint(p.name for p in second)
+    long_name = "x" * 300 + ".png"
+    kept = Output(url=url, name=long_name, content_type=None, size=None).save(tmp_path / "long")
+    assert kept.suffix == ".png" and len(kept.name) <= 200
+    explicit = Output(url=url, name="a.png", content_type=None, size=None)
+    assert explicit.save(tmp_path / "chosen.png") == tmp_path / "chosen.png"  # a file path

@@ -43,34 +43,57 @@ def _umask() -> int:
 FILE_MODE = 0o666 & ~_umask()
 
 
+#: The longest file name written (most file systems allow 255 bytes).
+MAX_NAME = 200
+
+
 def safe_filename(output: Downloadable, index: int) -> str:
-    """A plain file name from the server's name or URL; no separators, no leading dots."""
+    """A plain file name from the server's name or URL; no separators, no leading dots, and
+    the extension kept when a long name is shortened."""
     candidate = output.name or ""
     if not candidate and output.url:
         candidate = unquote(urlsplit(output.url).path.rsplit("/", 1)[-1])
     candidate = candidate.replace("\\", "/").rsplit("/", 1)[-1]
-    candidate = _UNSAFE.sub("_", candidate).lstrip(".")[:200]
+    candidate = _UNSAFE.sub("_", candidate).lstrip(".")
+    if len(candidate) > MAX_NAME:
+        stem, dot, suffix = candidate.rpartition(".")
+        keep = f".{suffix}" if dot and stem and len(suffix) <= 16 else ""
+        candidate = candidate[: MAX_NAME - len(keep)] + keep
     return candidate or f"output-{index}"
 
 
+def _free_name(directory: Path, name: str, taken: set[str]) -> str:
+    """`name`, or `name-1`, `name-2`... (before the extension): one that neither this save
+    nor an earlier one has used, so no output ever overwrites another."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem:
+        stem, suffix = name, ""
+    candidate, counter = name, 1
+    while candidate.lower() in taken or (directory / candidate).exists():
+        candidate = f"{stem}-{counter}.{suffix}" if suffix else f"{stem}-{counter}"
+        counter += 1
+    taken.add(candidate.lower())
+    return candidate
+
+
 def target_paths(outputs: Iterable[D], directory: Path) -> list[tuple[D, Path]]:
-    """Pair each downloadable output with a distinct path inside `directory`."""
-    pairs: list[tuple[D, Path]] = []
-    used: set[str] = set()
-    for index, output in enumerate(outputs):
-        if not output.url:
-            continue
-        name = safe_filename(output, index)
-        stem, dot, suffix = name.rpartition(".")
-        if not dot:
-            stem, suffix = name, ""
-        counter = 1
-        while name.lower() in used:
-            name = f"{stem}-{counter}.{suffix}" if suffix else f"{stem}-{counter}"
-            counter += 1
-        used.add(name.lower())
-        pairs.append((output, directory / name))
-    return pairs
+    """Pair each downloadable output with a distinct, unused path inside `directory`."""
+    taken: set[str] = set()
+    return [
+        (output, directory / _free_name(directory, safe_filename(output, index), taken))
+        for index, output in enumerate(outputs)
+        if output.url
+    ]
+
+
+def is_folder_target(target: str | os.PathLike[str]) -> bool:
+    """Where `save(target)` puts a file: into a folder when the target is one, ends with a
+    separator, or does not exist and has no extension (`out`, `results/today`); at the path
+    itself otherwise (`out.png`, an existing file)."""
+    path = Path(target)
+    if path.is_dir() or str(target).endswith(("/", os.sep)):
+        return True
+    return not path.exists() and not path.suffix
 
 
 class PartialFile:
@@ -100,10 +123,11 @@ class PartialFile:
 
 
 def target_for(output: Downloadable, target: str | os.PathLike[str]) -> Path:
-    """A directory (existing, or written with a trailing slash) gets the output's safe name."""
+    """The file one output is saved to (see `is_folder_target`); never an existing file's
+    name inside a folder."""
     path = Path(target)
-    if path.is_dir() or str(target).endswith(("/", os.sep)):
-        return path / safe_filename(output, 0)
+    if is_folder_target(target):
+        return path / _free_name(path, safe_filename(output, 0), set())
     return path
 
 

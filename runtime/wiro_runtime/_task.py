@@ -112,7 +112,12 @@ class Output:
             return drive(read(self._url(), RetryPolicy()), http)
 
     def save(self, target: str | os.PathLike[str] = ".", *, timeout: float = 60.0) -> Path:
-        """Stream the file to a path, or into a directory under its sanitised name."""
+        """Stream the file to a path, or into a folder under its own (sanitised) name.
+
+        A folder is a target that is one, ends with a separator, or does not exist and has no
+        extension (`"out"`); inside it an existing name is never overwritten (`0-1.png`).
+        Anything else is the file's own path (`"out/door.png"`). Returns where it went.
+        """
         import httpx
 
         from ._download import download, target_for
