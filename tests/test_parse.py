@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import DESCRIPTIONS_DIR, INPAINTING_DESCRIPTION
+from tests.conftest import DESCRIPTIONS_DIR, INPAINTING_DESCRIPTION, ROOT
 from tests.golden import CASES
 from wiro_codegen.errors import GeneratorError
 from wiro_codegen.parse import parse_description
@@ -155,3 +155,44 @@ def test_a_bracketed_host_is_a_clean_error() -> None:
     )
     with pytest.raises(GeneratorError, match="malformed"):
         parse_description(text, "x.md")
+
+
+def test_a_slug_with_a_slash_is_refused_in_every_source() -> None:
+    """It would send the Run to other path segments (`/Run/acme/x/../y`)."""
+    import json as json_module
+
+    from wiro_codegen.parse import parse_tool_detail
+    from wiro_codegen.spec import dump_spec, parse_spec_text
+
+    detail = json_module.loads((ROOT / "tests" / "fixtures" / "tool-detail.json").read_text())
+    detail["tool"][0]["slugproject"] = "studio/../admin"
+    detail["tool"][0].pop("cleanslugproject", None)
+    with pytest.raises(GeneratorError, match="slash"):
+        parse_tool_detail(json_module.dumps(detail), "detail.json")
+    spec = parse_tool_detail(
+        (ROOT / "tests" / "fixtures" / "tool-detail.json").read_text(), "d"
+    ).spec
+    text = dump_spec(spec).replace(f"slug: {spec.tool.slug}", "slug: a/b", 1)
+    assert "slug: a/b" in text
+    with pytest.raises(GeneratorError, match="slash") as raised:
+        parse_spec_text(text, "specs/acme/x.yaml")
+    assert raised.value.location is not None and raised.value.location.file == "specs/acme/x.yaml"
+
+
+@pytest.mark.parametrize(
+    ("kind", "default"),
+    [("float", "1" * 400), ("number", "9" * 5000), ("float", "1e400"), ("number", "-" + "7" * 330)],
+    ids=["400-digit-float", "5000-digit-number", "overflowing-exponent", "beyond-a-float"],
+)
+def test_absurd_number_defaults_are_warned_about_not_fatal(kind: str, default: str) -> None:
+    text = (CASES / "multiline-model" / "description.md").read_text(encoding="utf-8")
+    entry = (
+        f"\n  - name: absurd\n    label: absurd\n    help: \n    type: {kind}\n"
+        f"    default: {default}\n"
+    )
+    marker = "## Model Inputs: \n"
+    assert marker in text
+    result = parse_description(text.replace(marker, marker + entry, 1), "absurd.md")
+    absurd = next(item for item in result.spec.inputs if item.wire_name == "absurd")
+    assert absurd.default is None
+    assert any("not a usable number" in str(warning) for warning in result.warnings)

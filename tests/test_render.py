@@ -205,3 +205,51 @@ def test_hostile_package_passes_mypy_strict(tmp_path: Path) -> None:
         check=False,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_inputs_named_like_the_clients_own_options_break_nothing(tmp_path: Path) -> None:
+    """Every reserved parameter and flag, as an input's wire name (camelCase, as Wiro spells
+    them): the client compiles, and `run --help` and `run --dry-run` work."""
+    from wiro_codegen.naming import RESERVED_FLAGS, RESERVED_PARAMETERS
+
+    wire_names = sorted(
+        {"".join(w if i == 0 else w.title() for i, w in enumerate(p.split("_")))
+         for p in RESERVED_PARAMETERS}
+        | {flag.removeprefix("--").replace("-", "_") for flag in RESERVED_FLAGS}
+    )  # fmt: skip
+    entries = "".join(
+        f"\n  - name: {name}\n    label: {name}\n    help: \n    type: text\n    default: x\n"
+        for name in wire_names
+    )
+    base = (CASES / "multiline-model" / "description.md").read_text(encoding="utf-8")
+    head, _, rest = base.partition("## Model Inputs: \n")
+    tail = rest[rest.index("\n## ") :] if "\n## " in rest else ""
+    spec = parse_description(head + "## Model Inputs: \n" + entries + tail, "r.md").spec
+    files = format_files(render_package(spec))
+    for path, text in files.items():
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    module = spec.package.module
+    probe = f"""
+import json, sys
+sys.path.insert(0, {str(tmp_path / spec.package.distribution)!r})
+from {module} import Client
+from {module}._cli import main
+main(["run", "--help"])
+"""
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert "Traceback" not in completed.stderr
+    for item in spec.inputs:
+        assert item.python_name not in RESERVED_PARAMETERS, item.python_name
+        assert item.cli_flag not in RESERVED_FLAGS, item.cli_flag
+        assert item.cli_flag in completed.stdout
+    dry = subprocess.run(
+        [sys.executable, "-c", probe.replace('["run", "--help"]', '["run", "--dry-run"]')],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    body = json.loads(dry.stdout)["body"]
+    assert set(wire_names) <= set(body)  # each sent under its own wire name

@@ -8,42 +8,41 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-#: Keyword arguments the generated `run`/`submit` methods take besides the tool's inputs.
-RESERVED_PARAMETERS = frozenset(
-    {
-        "self",
-        "cls",
-        "timeout",
-        "wait_timeout",
-        "poll_interval",
-        "callback_url",
-        "on_timeout",
-        "output_dir",
-        "inputs",
-        "client",
-        "task",
-        "task_id",
-        "token",
-    }
-)
-#: CLI options the generated `run` subcommand has besides the tool's inputs.
-RESERVED_FLAGS = frozenset(
-    {
-        "--help",
-        "--api-key",
-        "--api-secret",
-        "--base-url",
-        "--json",
-        "--dry-run",
-        "--output-dir",
-        "--timeout",
-        "--wait-timeout",
-        "--poll-interval",
-        "--callback-url",
-        "--on-timeout",
-        "--no-download",
-    }
-)
+
+def _run_options() -> frozenset[str]:
+    """The keyword options of the generated `run` (and `submit`/`prepare`), read from the
+    runtime flow they are passed to, so an option added there can never clash with an input."""
+    import inspect
+
+    from wiro_runtime import _flows
+
+    names: set[str] = set()
+    for flow in (_flows.run, _flows.wait):
+        names.update(inspect.signature(flow).parameters)
+    return frozenset(names - {"core", "values", "reference"})
+
+
+def _cli_flags() -> frozenset[str]:
+    """Every option of the generated CLI's commands, read from the runtime's own parser."""
+    from wiro_runtime import ToolDefinition
+    from wiro_runtime.cli import build_parser
+
+    bare = ToolDefinition("o", "s", "o/s", "", "cmd", "https://example.invalid/v1", "/Run/o/s")
+    parser = build_parser(bare)
+    flags = set(parser._option_string_actions)
+    for action in parser._subparsers._group_actions if parser._subparsers else ():
+        for sub in getattr(action, "choices", {}).values():
+            flags.update(sub._option_string_actions)
+    return frozenset(flag for flag in flags if flag.startswith("--"))
+
+
+#: Names the generated methods take besides the tool's inputs (and Python's own).
+RESERVED_PARAMETERS = _run_options() | {
+    *("self", "cls", "inputs", "client", "task", "task_id"),
+    *("poll_interval", "output_dir", "token"),  # reserved before; kept so no input is renamed
+}
+#: CLI options the generated commands have besides the tool's inputs.
+RESERVED_FLAGS = _cli_flags()
 
 #: Attribute names of the pydantic model base class that an input field must not shadow.
 MODEL_ATTRIBUTES = frozenset(
@@ -190,3 +189,15 @@ def type_alias_name(python_name: str, taken: set[str]) -> str:
         name, counter = f"{base}Choice{'' if counter == 2 else counter}", counter + 1
     taken.add(name)
     return name
+
+
+def path_segment_problem(kind: str, value: str) -> str | None:
+    """Why `value` cannot be one segment of a Run URL (`/Run/<owner>/<slug>`), or None.
+
+    A slash would send the Run to another path; control characters have no place in a URL.
+    """
+    if "/" in value or "\\" in value:
+        return f"the {kind} {value!r} contains a slash, which would add segments to the Run URL"
+    if any(not char.isprintable() for char in value):
+        return f"the {kind} {value!r} contains control characters"
+    return None

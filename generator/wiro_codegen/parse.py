@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import bisect
 import json
+import math
 import re
+import sys
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import SplitResult, unquote, urlsplit
@@ -347,7 +349,7 @@ class _InputBuilder:
             default, python_type = self._number_default(default_raw, wire_name, default_offset)
         elif python_type == "float":
             number, _ = self._number_default(default_raw, wire_name, default_offset)
-            default = float(number) if isinstance(number, int | float) else None
+            default = None if number is None else float(number)
         elif python_type == "bool":
             default = self._bool_default(default_raw, wire_name, default_offset)
         elif default_raw is not None or quoted:
@@ -381,11 +383,15 @@ class _InputBuilder:
     ) -> tuple[int | float | None, str]:
         if raw is None or raw == "":
             return None, "int"
-        if _INT.fullmatch(raw):
-            return int(raw), "int"
-        if _FLOAT.fullmatch(raw):
-            return float(raw), "float"
-        self.warn(f"default {raw!r} is not a number: the input has no default", offset, wire_name)
+        number = usable_number(raw)
+        if number is not None:
+            return number, "int" if isinstance(number, int) else "float"
+        shown = raw if len(raw) <= 40 else f"{raw[:40]}... ({len(raw)} characters)"
+        self.warn(
+            f"default {shown!r} is not a usable number: the input has no default",
+            offset,
+            wire_name,
+        )
         return None, "int"
 
     def _bool_default(self, raw: str | None, wire_name: str, offset: int) -> bool | None:
@@ -702,17 +708,34 @@ def _json_scalar(value: object) -> str:
     return json.dumps(value)
 
 
+#: Longer number texts are not defaults anyone means (and would not fit a float).
+MAX_NUMBER_TEXT = 60
+
+
+def usable_number(text: str) -> int | float | None:
+    """An int or finite float from a number's text, or None (not a number, too long to be a
+    real default, or beyond what a float holds)."""
+    text = text.strip()
+    if len(text) > MAX_NUMBER_TEXT:
+        return None
+    if _INT.fullmatch(text):
+        value = int(text)
+        return value if abs(value) <= sys.float_info.max else None
+    if _FLOAT.fullmatch(text):
+        number = float(text)
+        return number if math.isfinite(number) else None
+    return None
+
+
 def _json_number(value: object) -> int | float | None:
     if isinstance(value, bool) or value is None or value == "":
         return None
-    if isinstance(value, int | float):
-        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, int):
+        return value if abs(value) <= sys.float_info.max else None
     if isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError:
-            return None
-        return int(number) if number.is_integer() and "." not in value else number
+        return usable_number(value)
     return None
 
 
@@ -747,6 +770,13 @@ def parse_tool_detail(
             location=Location(file=filename),
             hint="a /Tool/Detail answer names its tool with slugowner and slugproject",
         )
+    for kind, value in (("owner", owner), ("slug", slug)):
+        if problem := naming.path_segment_problem(kind, value):
+            raise GeneratorError(
+                problem,
+                location=Location(file=filename),
+                hint="slugowner and slugproject must each be one URL path segment",
+            )
     section = _Section(title="parameters", start=0, body="")
     warnings: list[ParseWarning] = []
     raw_items: list[dict[str, Any]] = []

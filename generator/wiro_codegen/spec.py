@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from wiro_codegen import naming
 from wiro_codegen.errors import GeneratorError, Location
 
 SCHEMA_VERSION = 1
@@ -385,6 +386,9 @@ def spec_from_dict(data: object, filename: str) -> Spec:
             f"this generator reads version {SCHEMA_VERSION}, the spec has {version!r}",
         )
     tool_data = r.mapping(r.get(root, "tool", ""), "tool")
+    for kind in ("owner", "slug"):
+        if problem := naming.path_segment_problem(kind, r.text(tool_data, kind, "tool")):
+            raise r.fail(f"tool.{kind}", problem)
     tool = Tool(
         owner=r.text(tool_data, "owner", "tool"),
         slug=r.text(tool_data, "slug", "tool"),
