@@ -227,3 +227,20 @@ def test_an_unwritable_output_is_a_clear_error(workspace: Path) -> None:
     result = generator("generate", "--out", str(blocker / "generated"), cwd=workspace)
     assert result.returncode == 2
     assert "cannot write" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_add_writes_all_of_its_files_or_none(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where a folder should be")
+    no_out = generator(
+        "add", str(INPAINTING_DESCRIPTION), "--out", str(blocker / "g"), cwd=tmp_path
+    )
+    assert no_out.returncode == 2 and "Traceback" not in no_out.stderr
+    assert not (tmp_path / "specs").exists() or not list((tmp_path / "specs").rglob("*.*"))
+    no_specs = generator(
+        "add", str(INPAINTING_DESCRIPTION), "--specs", str(blocker / "s"), cwd=tmp_path
+    )
+    assert no_specs.returncode == 2 and "Traceback" not in no_specs.stderr
+    assert not (tmp_path / "generated" / PACKAGE).exists()
+    assert generator("add", str(INPAINTING_DESCRIPTION), cwd=tmp_path).returncode == 0
+    assert generator("check", cwd=tmp_path).returncode == 0  # nothing half-written lingered

@@ -103,16 +103,32 @@ def diff_files(
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write a file through a temporary sibling so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-            os.fchmod(file.fileno(), FILE_MODE)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    StagedFile(path, text).commit()
+
+
+class StagedFile:
+    """A file written beside its target and renamed into place on `commit`, so that several
+    files (a spec, its description, a package) can all be written or none."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+        self.path, self.temporary = path, Path(temporary)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+                file.write(text)
+                os.fchmod(file.fileno(), FILE_MODE)
+        except BaseException:
+            self.discard()
+            raise
+
+    def commit(self) -> None:
+        os.replace(self.temporary, self.path)
+
+    def discard(self) -> None:
+        self.temporary.unlink(missing_ok=True)
 
 
 def is_generated_package(directory: Path) -> bool:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -20,6 +21,7 @@ from wiro_codegen.errors import GeneratorError, Location
 from wiro_codegen.format import format_files
 from wiro_codegen.output import (
     CheckResult,
+    StagedFile,
     diff_files,
     is_generated_package,
     remove_packages,
@@ -266,12 +268,11 @@ def add(
             _check_distinct([*others, spec])
             files = format_files(render_package(spec, options))
             spec_file = specs_dir / naming.spec_path(spec.tool.owner, spec.tool.slug)
-            write_text_atomic(spec_file.with_name(spec.source.description_file), text)
-            write_text_atomic(spec_file, dump_spec(spec))
-            if options.vendored:
-                write_vendored(out_dir, {**files, **vendored_runtime_files(options)})
-            else:
-                replace_package(out_dir, spec.package.distribution, files)
+            description_file = spec_file.with_name(spec.source.description_file)
+            _write_all_or_nothing(
+                [(description_file, text), (spec_file, dump_spec(spec))],
+                partial(_write_package, out_dir, spec, files, options),
+            )
             existing = [*others, spec]
             written.append(spec.key)
         except GeneratorError as exc:
@@ -280,6 +281,33 @@ def add(
         text = render_catalog([catalog_entry(spec) for spec in existing])
         write_text_atomic(out_dir / CATALOG_PATH, text)
     return Outcome(written=tuple(written), warnings=tuple(warnings), failures=tuple(failures))
+
+
+def _write_package(
+    out_dir: Path, spec: Spec, files: dict[str, str], options: RenderOptions
+) -> None:
+    if options.vendored:
+        write_vendored(out_dir, {**files, **vendored_runtime_files(options)})
+    else:
+        replace_package(out_dir, spec.package.distribution, files)
+
+
+def _write_all_or_nothing(
+    spec_files: Sequence[tuple[Path, str]], write_package: Callable[[], None]
+) -> None:
+    """The spec and its description are staged first and renamed into place only once the
+    package is written: an unwritable --out or --specs leaves neither half behind."""
+    staged: list[StagedFile] = []
+    try:
+        for path, text in spec_files:
+            staged.append(StagedFile(path, text))
+        write_package()
+    except BaseException:
+        for item in staged:
+            item.discard()
+        raise
+    for item in staged:
+        item.commit()
 
 
 def _expand(sources: Sequence[str | Path], json_files: bool, failures: list[str]) -> list[str]:
