@@ -240,7 +240,7 @@ def test_a_wait_timeout_that_cannot_work_is_refused_before_submitting(
 ) -> None:
     result = run_cli("run", "--wait-timeout", timeout, env=cli_env(emulator))
     assert result.returncode == runtime_cli.EXIT_USAGE
-    assert "more than 0 seconds" in result.stderr
+    assert "expected seconds above 0" in result.stderr
     assert emulator.runs_received() == 0
 
 
@@ -262,3 +262,58 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(command: list[str]) ->
         err = process.stderr.read().decode()
     assert process.wait(timeout=30) == 141
     assert "Traceback" not in err and "internal error" not in err and "Broken" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--prompt", "\udcff"], "not valid UTF-8"),
+        (["--poll-interval", "-1"], "expected seconds above 0"),
+        (["--timeout", "-1"], "expected seconds above 0"),
+        (["--timeout", "0"], "expected seconds above 0"),
+        (["--base-url", "http://[::1"], "is not a URL"),
+        (["--api-key", "k\u00e9y"], "no HTTP header can carry"),
+        (["--api-key", "key\nx"], "no HTTP header can carry"),
+        (["-o", "a-file.png"], "that is a file"),
+    ],
+    ids=["non-utf8", "negative-poll", "negative-timeout", "zero-timeout", "bad-base-url",
+         "non-ascii-key", "newline-key", "output-is-a-file"],
+)  # fmt: skip
+def test_the_users_mistakes_are_usage_errors_before_anything_is_sent(
+    emulator: Emulator, tmp_path: Path, args: list[str], said: str
+) -> None:
+    (tmp_path / "a-file.png").write_bytes(b"not a folder")
+    result = subprocess.run(
+        [command_path("wiro-image-inpainting-sd"), "run", *args],
+        env=cli_env(emulator),
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    err = result.stderr.decode("utf-8", "replace")
+    assert result.returncode == runtime_cli.EXIT_USAGE, err
+    assert said in err and "internal error" not in err and "Traceback" not in err
+    assert emulator.runs_received() == 0
+
+
+@pytest.mark.parametrize("content", ["empty", "folder"])
+def test_file_inputs_that_cannot_be_sent_are_refused(
+    emulator: Emulator, tmp_path: Path, content: str
+) -> None:
+    target = tmp_path / "photo.png"
+    if content == "empty":
+        target.write_bytes(b"")
+    else:
+        target.mkdir()
+    result = subprocess.run(
+        [command_path("wiro-avatarmotion"), "run", "--input-image", str(target)],
+        env=cli_env(emulator),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == runtime_cli.EXIT_USAGE
+    assert "input_image" in result.stderr and "internal error" not in result.stderr
+    assert emulator.runs_received() == 0

@@ -25,6 +25,11 @@ _last_nonce = 0
 _nonce_lock = threading.Lock()
 
 
+def _header_safe(value: str) -> bool:
+    """Printable ASCII without spaces: what a key or secret is, and a header can carry."""
+    return value.isascii() and value.isprintable() and " " not in value
+
+
 def new_nonce() -> str:
     """Milliseconds since the epoch, as Wiro's official SDKs send, but never the same twice in
     one process: two requests (batch threads, quick retries) in one millisecond differ."""
@@ -70,4 +75,14 @@ class Credentials:
                 f"no Wiro API key: pass api_key=... or set {API_KEY_ENV} "
                 f"(and {API_SECRET_ENV} for signature-based projects)"
             )
+        for what, value, variable in (
+            ("API key", key, API_KEY_ENV),
+            ("API secret", secret, API_SECRET_ENV),
+        ):
+            if value and not _header_safe(value):
+                raise ConfigurationError(
+                    f"the {what} has characters no HTTP header can carry (spaces, line breaks "
+                    f"or non-ASCII); check {variable} (or the option you passed) for a stray "
+                    "character from copying it"
+                )
         return cls(api_key=key, api_secret=secret or None)

@@ -77,6 +77,20 @@ def _follow(
         reporter.close()
 
 
+def _check_output_dir(args: argparse.Namespace) -> None:
+    """`-o` must be a folder (or not exist yet): known before a billed task runs, not after."""
+    from pathlib import Path
+
+    target: str | None = getattr(args, "output_dir", None)
+    if getattr(args, "no_download", False) or not target:
+        return
+    if Path(target).exists() and not Path(target).is_dir():
+        raise ConfigurationError(
+            f"-o {target}: that is a file, and outputs are saved into a folder; "
+            "name a folder (it is created if needed)"
+        )
+
+
 def _finish(client: SyncClient, task: Task, args: argparse.Namespace) -> int:
     """Save (or list) the outputs of a finished task and print them."""
     import json
@@ -159,11 +173,9 @@ def _offline(tool: ToolDefinition, args: argparse.Namespace) -> int:
     """`--dry-run` and `--print-curl` from the wire table: no httpx, no pydantic, fast."""
     import json
 
-    from ._wire import PLACEHOLDER_HEADERS, prepare_offline
+    from ._wire import PLACEHOLDER_HEADERS, prepare_offline, resolve_base_url
 
-    base_url = (args.base_url or os.environ.get("WIRO_BASE_URL") or tool.base_url).rstrip("/")
-    if not base_url.startswith(("http://", "https://")):
-        raise ConfigurationError(f"base URL {base_url!r} must start with http:// or https://")
+    base_url = resolve_base_url(args.base_url, tool)
     request = prepare_offline(
         tool, _input_values(args), base_url=base_url, callback_url=args.callback_url
     )
@@ -182,8 +194,9 @@ def command_run(tool: ToolDefinition, client_path: str, args: argparse.Namespace
     client = _client(client_path, args, tool)
     try:
         values = _input_values(args)
-        if not args.detach:
-            client.check_wait(args.wait_timeout, args.on_timeout)  # before anything is billed
+        if not args.detach:  # settings that would fail once the task ran, refused before
+            client.check_wait(args.wait_timeout, args.on_timeout)
+            _check_output_dir(args)
         if args.batch:
             return _command_batch(client, values, args)
         try:
@@ -306,6 +319,8 @@ def command_task(tool: ToolDefinition, client_path: str, args: argparse.Namespac
 
     client = _client(client_path, args, tool)
     try:
+        if args.command in ("wait", "download"):
+            _check_output_dir(args)
         if args.command == "wait":
             reference, token = args.task, None
             if not reference.isdigit():  # a socket token is a credential: show the id instead

@@ -52,6 +52,17 @@ def _number(kind: Callable[[str], Any], name: str) -> Callable[[str], Any]:
     return convert
 
 
+def _seconds(value: str) -> float:
+    """A duration on the command line: a number of seconds above 0."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {value!r}") from None
+    if not seconds > 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected seconds above 0, got {value!r}")
+    return seconds
+
+
 def _input_help(item: InputDefinition) -> str:
     parts = [item.help or item.label or item.wire_name]
     if item.choices:
@@ -139,12 +150,10 @@ def _add_connection(parser: argparse.ArgumentParser) -> None:
         "--api-secret", help="API secret of a signature project (default: $WIRO_API_SECRET)"
     )
     group.add_argument("--base-url", help="API base URL (default: $WIRO_BASE_URL or Wiro's)")
-    group.add_argument(
-        "--timeout", type=_number(float, "seconds"), default=30.0, help="HTTP timeout in seconds"
-    )
+    group.add_argument("--timeout", type=_seconds, default=30.0, help="HTTP timeout in seconds")
     group.add_argument(
         "--poll-interval",
-        type=_number(float, "seconds"),
+        type=_seconds,
         default=1.0,
         help="first polling interval in seconds; it grows to 5 s",
     )
@@ -167,7 +176,7 @@ def _add_output(parser: argparse.ArgumentParser, *, waits: bool) -> None:
     )
     parser.add_argument(
         "--wait-timeout",
-        type=_number(float, "seconds"),
+        type=_seconds,
         default=600.0,
         help="give up waiting after this many seconds (default: 600)",
     )

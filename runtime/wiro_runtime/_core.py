@@ -25,9 +25,14 @@ from ._retry import RetryPolicy
 from ._task import Task, TaskHandle
 from ._tool import ToolDefinition
 from ._validate import validate_inputs
-from ._wire import PLACEHOLDER_HEADERS, PreparedRequest, encode_inputs, run_request
+from ._wire import (
+    PLACEHOLDER_HEADERS,
+    PreparedRequest,
+    encode_inputs,
+    resolve_base_url,
+    run_request,
+)
 
-BASE_URL_ENV = "WIRO_BASE_URL"
 SOCKET_URL_ENV = "WIRO_SOCKET_URL"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_WAIT_TIMEOUT = 600.0
@@ -141,10 +146,13 @@ class ClientCore:
         self._api_key = api_key
         self._api_secret = api_secret
         self._credentials: Credentials | None = None
-        self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or self.tool.base_url).rstrip("/")
-        if not self.base_url.startswith(("http://", "https://")):
+        self.base_url = resolve_base_url(base_url, self.tool)
+        for name, seconds in (("timeout", timeout), ("poll_interval", poll_interval)):
+            if not seconds > 0:
+                raise ConfigurationError(f"{name} must be more than 0 seconds, got {seconds}")
+        if max_poll_interval < poll_interval:
             raise ConfigurationError(
-                f"base URL {self.base_url!r} must start with http:// or https://"
+                f"max_poll_interval ({max_poll_interval}) is below poll_interval ({poll_interval})"
             )
         self.socket_url = socket_url or os.environ.get(SOCKET_URL_ENV) or self._default_socket_url()
         self.timeout = timeout

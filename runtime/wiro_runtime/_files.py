@@ -112,6 +112,11 @@ def _sniff(head: bytes, name: str) -> tuple[str, str]:
 
 
 def _check_size(item: InputDefinition, name: str, size: int, limit: int) -> None:
+    if size == 0:
+        raise InputError(
+            f"{item.python_name}: {name} is empty (0 bytes); pass the file you meant",
+            input_name=item.python_name,
+        )
     if size > limit:
         raise InputError(
             f"{item.python_name}: {name} is {size / 1024 / 1024:.1f} MB; Wiro accepts files up "
@@ -132,10 +137,16 @@ def local_file(
                 "exists",
                 input_name=item.python_name,
             )
-        size = path.stat().st_size
-        _check_size(item, path.name, size, limit)
-        with path.open("rb") as handle:
-            content_type, _ = _sniff(handle.read(16), path.name)
+        try:
+            size = path.stat().st_size
+            _check_size(item, path.name, size, limit)
+            with path.open("rb") as handle:
+                content_type, _ = _sniff(handle.read(16), path.name)
+        except OSError as exc:
+            raise InputError(
+                f"{item.python_name}: cannot read {str(value)!r}: {exc.strerror or exc}",
+                input_name=item.python_name,
+            ) from None
         return LocalFile(path.name, content_type, size, path=path)
     if isinstance(value, bytes | bytearray | memoryview):
         data = bytes(value)

@@ -39,6 +39,8 @@ def validate_inputs(
             f"its inputs are {', '.join(item.wire_name for item in tool.inputs)}"
         )
     given = {name: value for name, value in values.items() if value is not None}
+    for name, value in given.items():
+        _check_text(tool, name, value)
     model = load_model(reference)
     if model is None:
         return given
@@ -60,3 +62,20 @@ def validate_inputs(
                 problems.append(f"{name}: {error['msg']} (got {error.get('input')!r})")
         raise InputError("; ".join(problems), input_name=first_name) from None
     return instance.model_dump(by_alias=True, exclude_none=True)
+
+
+def _check_text(tool: ToolDefinition, name: str, value: object) -> None:
+    """Text Wiro can receive: UTF-8. A command-line argument in another encoding arrives as
+    lone surrogates, which no JSON body or form field can carry."""
+    texts = value if isinstance(value, list | tuple) else [value]
+    for text in texts:
+        if isinstance(text, str):
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                item = tool.input_named(name)
+                shown = item.python_name if item else name
+                raise InputError(
+                    f"{shown}: the text is not valid UTF-8 (was it typed in another encoding?)",
+                    input_name=shown,
+                ) from None

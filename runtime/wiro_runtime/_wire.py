@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from ._errors import InputError
+from ._errors import ConfigurationError, InputError
 from ._files import MAX_FILE_BYTES, LocalFile, Part, multipart_parts, split_files
 from ._record import Record
 from ._tool import InputDefinition, ToolDefinition
@@ -223,6 +223,32 @@ def run_request(
         parts = tuple(multipart_parts(tool, payload, files))
         return PreparedRequest("POST", url, payload, "multipart", {}, parts)
     return PreparedRequest("POST", url, payload)
+
+
+BASE_URL_ENV = "WIRO_BASE_URL"
+
+
+def resolve_base_url(given: str | None, tool: ToolDefinition) -> str:
+    """The API base URL: given, else $WIRO_BASE_URL, else the tool's; checked to be one."""
+    import os
+    from urllib.parse import urlsplit
+
+    base_url = (given or os.environ.get(BASE_URL_ENV) or tool.base_url).strip().rstrip("/")
+    problem = "" if base_url.startswith(("http://", "https://")) else "must start with http(s)://"
+    if not problem:
+        try:
+            parts = urlsplit(base_url)
+            parts.port  # noqa: B018 - parsing the port is what checks it
+        except ValueError as exc:
+            problem = f"is not a URL ({exc})"
+        else:
+            problem = "" if parts.hostname else "has no host"
+    if problem:
+        raise ConfigurationError(
+            f"base URL {base_url!r} {problem}; pass one like https://api.wiro.ai/v1 "
+            f"(--base-url or {BASE_URL_ENV})"
+        )
+    return base_url
 
 
 def task_reference(reference: str) -> tuple[str, str]:
