@@ -146,6 +146,11 @@ def _annotation(item: Input, alias: str | None) -> str:
     return base if item.default is not None or item.required else f"{base} | None"
 
 
+def inputs_class_name(spec: Spec) -> str:
+    """The TypedDict of a tool's inputs: its model's name in the plural."""
+    return f"{spec.package.model_class}s"
+
+
 def _views(spec: Spec) -> list[InputView]:
     taken = {
         "Client",
@@ -158,6 +163,14 @@ def _views(spec: Spec) -> list[InputView]:
         "TaskHandle",
         "Literal",
         "TOOL",
+        "TYPE_CHECKING",
+        "Iterable",
+        "Required",
+        "TypedDict",
+        "Unpack",
+        "BatchOptions",
+        "BatchResult",
+        inputs_class_name(spec),
         "DEFAULT_WAIT_TIMEOUT",
         "LogCallback",
         "ProgressCallback",
@@ -378,6 +391,7 @@ def render_package(spec: Spec, options: RenderOptions = DEFAULT_OPTIONS) -> dict
         "runtime_requirement": RUNTIME_REQUIREMENT,
         "pydantic_requirement": PYDANTIC_REQUIREMENT,
         "import_path": import_path(spec, options),
+        "inputs_class": inputs_class_name(spec),
         "emit_client": options.emit in ("both", "client"),
         "emit_cli": options.emit in ("both", "cli"),
     }

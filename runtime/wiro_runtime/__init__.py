@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ._auth import Credentials, sign
     from ._batch import BatchResult
     from ._client import DEFAULT_WAIT_TIMEOUT, AsyncClient, SubmitCallback, SyncClient
+    from ._core import BatchOptions as BatchOptions  # for type checkers: not a runtime name
     from ._errors import (
         APIError,
         AuthenticationError,

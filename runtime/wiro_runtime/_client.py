@@ -27,7 +27,7 @@ BATCH_THREADS = "wiro-batch"
 
 TYPE_CHECKING = False  # httpx loads on first use: importing a client stays cheap
 if TYPE_CHECKING:
-    from typing import Self, TypeVar, Unpack
+    from typing import Any, Self, TypeVar, Unpack
 
     import httpx
 
@@ -114,7 +114,7 @@ class SyncClient(ClientCore):
         return self._drive(flows.run(self, values, **options))
 
     def batch(
-        self, inputs: Iterable[Mapping[str, object]], **options: Unpack[BatchOptions]
+        self, inputs: Iterable[Any], **options: Unpack[BatchOptions]
     ) -> list[BatchResult]:
         """Run many inputs (keyed by Python or wire names), at most `concurrency` (4) at a time.
 
@@ -237,7 +237,7 @@ class AsyncClient(ClientCore):
         return await self._drive(flows.run(self, values, **options))
 
     async def batch(
-        self, inputs: Iterable[Mapping[str, object]], **options: Unpack[BatchOptions]
+        self, inputs: Iterable[Any], **options: Unpack[BatchOptions]
     ) -> list[BatchResult]:
         """Run many inputs, at most `concurrency` at a time (see `SyncClient.batch`)."""
         items, concurrency, on_result = flows.batch(self, inputs, **options)

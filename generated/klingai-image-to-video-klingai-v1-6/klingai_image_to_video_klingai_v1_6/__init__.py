@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
+    from ._client import ImageToVideoKlingaiV16Inputs as ImageToVideoKlingaiV16Inputs
     from ._client import VideoSeconds as VideoSeconds
     from ._client import VideoMode as VideoMode
     from ._client import VideoSecondsOptions as VideoSecondsOptions
@@ -32,6 +33,7 @@ __all__ = [
     "ImageToVideoKlingaiV16Input",
     "AsyncClient",
     "Client",
+    "ImageToVideoKlingaiV16Inputs",
     "VideoSeconds",
     "VideoMode",
     "VideoSecondsOptions",
@@ -41,6 +43,7 @@ __all__ = [
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "ImageToVideoKlingaiV16Inputs": "._client",
     "VideoSeconds": "._client",
     "VideoMode": "._client",
     "VideoSecondsOptions": "._client",

@@ -3,19 +3,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Final, Literal
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, FileInput, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import SyncClient as _SyncBase
 
 from ._tool import TOOL
 
+if TYPE_CHECKING:
+    from typing import Unpack
+
+    from wiro_runtime import BatchOptions
+
 __all__ = [
     "AsyncClient",
     "Client",
+    "ImageToVideoKlingaiV16Inputs",
     "VideoSeconds",
     "VideoMode",
     "VideoSecondsOptions",
@@ -41,6 +47,17 @@ class VideoModeOptions:
 
     PROFESSIONAL: Final = "pro"
     STANDART: Final = "std"
+
+
+class ImageToVideoKlingaiV16Inputs(TypedDict, total=False):
+    """The inputs of klingai/image-to-video-klingai-v1.6 as data, by Python name: one item of `batch`."""
+
+    input_image_first_url: str | None
+    input_image_last_url: str | None
+    prompt: str
+    negative_prompt: str | None
+    video_seconds: VideoSeconds
+    video_mode: VideoMode
 
 
 class Client(_SyncBase):
@@ -127,6 +144,16 @@ class Client(_SyncBase):
             },
             callback_url=callback_url,
         )
+
+    def batch(
+        self, inputs: Iterable[ImageToVideoKlingaiV16Inputs], **options: Unpack[BatchOptions]
+    ) -> list[BatchResult]:
+        """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
+
+        Results come in input order, each with its task or its error; `on_result` sees each
+        as it finishes. On Ctrl-C nothing more is submitted and running tasks are stopped.
+        """
+        return super().batch(inputs, **options)
 
     def prepare(
         self,
@@ -229,6 +256,12 @@ class AsyncClient(_AsyncBase):
             },
             callback_url=callback_url,
         )
+
+    async def batch(
+        self, inputs: Iterable[ImageToVideoKlingaiV16Inputs], **options: Unpack[BatchOptions]
+    ) -> list[BatchResult]:
+        """Run many inputs at once (see `Client.batch`); cancelling it stops their tasks."""
+        return await super().batch(inputs, **options)
 
     def prepare(
         self,

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
+    from ._client import SkinToneSliderV10Inputs as SkinToneSliderV10Inputs
     from ._models import SkinToneSliderV10Input as SkinToneSliderV10Input
     from ._tool import TOOL as TOOL
 
@@ -28,11 +29,13 @@ __all__ = [
     "SkinToneSliderV10Input",
     "AsyncClient",
     "Client",
+    "SkinToneSliderV10Inputs",
 ]
 
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "SkinToneSliderV10Inputs": "._client",
     "SkinToneSliderV10Input": "._models",
     "TOOL": "._tool",
 }

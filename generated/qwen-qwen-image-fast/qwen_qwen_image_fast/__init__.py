@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
+    from ._client import QwenImageFastInputs as QwenImageFastInputs
     from ._client import AspectRatio as AspectRatio
     from ._models import QwenImageFastInput as QwenImageFastInput
     from ._tool import TOOL as TOOL
@@ -29,12 +30,14 @@ __all__ = [
     "QwenImageFastInput",
     "AsyncClient",
     "Client",
+    "QwenImageFastInputs",
     "AspectRatio",
 ]
 
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "QwenImageFastInputs": "._client",
     "AspectRatio": "._client",
     "QwenImageFastInput": "._models",
     "TOOL": "._tool",

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
+    from ._client import ImageToImageGen4ImageInputs as ImageToImageGen4ImageInputs
     from ._client import Ratio as Ratio
     from ._client import ContentModeration as ContentModeration
     from ._models import ImageToImageGen4ImageInput as ImageToImageGen4ImageInput
@@ -30,6 +31,7 @@ __all__ = [
     "ImageToImageGen4ImageInput",
     "AsyncClient",
     "Client",
+    "ImageToImageGen4ImageInputs",
     "Ratio",
     "ContentModeration",
 ]
@@ -37,6 +39,7 @@ __all__ = [
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "ImageToImageGen4ImageInputs": "._client",
     "Ratio": "._client",
     "ContentModeration": "._client",
     "ImageToImageGen4ImageInput": "._models",

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
+    from ._client import AnimateDiffInputs as AnimateDiffInputs
     from ._models import AnimateDiffInput as AnimateDiffInput
     from ._tool import TOOL as TOOL
 
@@ -28,11 +29,13 @@ __all__ = [
     "AnimateDiffInput",
     "AsyncClient",
     "Client",
+    "AnimateDiffInputs",
 ]
 
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "AnimateDiffInputs": "._client",
     "AnimateDiffInput": "._models",
     "TOOL": "._tool",
 }

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
+    from ._client import AvatarmotionInputs as AvatarmotionInputs
     from ._models import AvatarmotionInput as AvatarmotionInput
     from ._tool import TOOL as TOOL
 
@@ -28,11 +29,13 @@ __all__ = [
     "AvatarmotionInput",
     "AsyncClient",
     "Client",
+    "AvatarmotionInputs",
 ]
 
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "AvatarmotionInputs": "._client",
     "AvatarmotionInput": "._models",
     "TOOL": "._tool",
 }

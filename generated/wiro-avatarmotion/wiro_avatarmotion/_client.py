@@ -3,20 +3,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Final, Literal
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, FileInput, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import SyncClient as _SyncBase
 
 from ._tool import TOOL
 
+if TYPE_CHECKING:
+    from typing import Unpack
+
+    from wiro_runtime import BatchOptions
+
 __all__ = [
     "AsyncClient",
     "Client",
+    "AvatarmotionInputs",
 ]
+
+
+class AvatarmotionInputs(TypedDict, total=False):
+    """The inputs of wiro/avatarmotion as data, by Python name: one item of `batch`."""
+
+    input_image: FileInput | Sequence[FileInput] | None
+    effect_type: str
+    output_type: str
+    seed: str
 
 
 class Client(_SyncBase):
@@ -93,6 +108,16 @@ class Client(_SyncBase):
             },
             callback_url=callback_url,
         )
+
+    def batch(
+        self, inputs: Iterable[AvatarmotionInputs], **options: Unpack[BatchOptions]
+    ) -> list[BatchResult]:
+        """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
+
+        Results come in input order, each with its task or its error; `on_result` sees each
+        as it finishes. On Ctrl-C nothing more is submitted and running tasks are stopped.
+        """
+        return super().batch(inputs, **options)
 
     def prepare(
         self,
@@ -181,6 +206,12 @@ class AsyncClient(_AsyncBase):
             },
             callback_url=callback_url,
         )
+
+    async def batch(
+        self, inputs: Iterable[AvatarmotionInputs], **options: Unpack[BatchOptions]
+    ) -> list[BatchResult]:
+        """Run many inputs at once (see `Client.batch`); cancelling it stops their tasks."""
+        return await super().batch(inputs, **options)
 
     def prepare(
         self,

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
+    from ._client import ControlnetSdInputs as ControlnetSdInputs
     from ._client import SelectedModel as SelectedModel
     from ._client import SelectedModelOptions as SelectedModelOptions
     from ._models import ControlnetSdInput as ControlnetSdInput
@@ -30,6 +31,7 @@ __all__ = [
     "ControlnetSdInput",
     "AsyncClient",
     "Client",
+    "ControlnetSdInputs",
     "SelectedModel",
     "SelectedModelOptions",
 ]
@@ -37,6 +39,7 @@ __all__ = [
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "ControlnetSdInputs": "._client",
     "SelectedModel": "._client",
     "SelectedModelOptions": "._client",
     "ControlnetSdInput": "._models",

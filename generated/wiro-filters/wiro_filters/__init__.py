@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
+    from ._client import FiltersInputs as FiltersInputs
     from ._client import Filter as Filter
     from ._client import SafetyTolerance as SafetyTolerance
     from ._client import AspectRatio as AspectRatio
@@ -33,6 +34,7 @@ __all__ = [
     "FiltersInput",
     "AsyncClient",
     "Client",
+    "FiltersInputs",
     "Filter",
     "SafetyTolerance",
     "AspectRatio",
@@ -43,6 +45,7 @@ __all__ = [
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "FiltersInputs": "._client",
     "Filter": "._client",
     "SafetyTolerance": "._client",
     "AspectRatio": "._client",

@@ -3,19 +3,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Final, Literal
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, FileInput, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import SyncClient as _SyncBase
 
 from ._tool import TOOL
 
+if TYPE_CHECKING:
+    from typing import Unpack
+
+    from wiro_runtime import BatchOptions
+
 __all__ = [
     "AsyncClient",
     "Client",
+    "ImageInpaintingSdInputs",
     "SelectedModel",
     "Scheduler",
     "SelectedModelOptions",
@@ -82,6 +88,25 @@ class SelectedModelOptions:
     STABILITYAI_STABLE_DIFFUSION_2_1: Final = "3"
     STABLE_DIFFUSION_V1_5_STABLE_DIFFUSION_V1_5: Final = "2"
     COMP_VIS_STABLE_DIFFUSION_V1_4: Final = "1"
+
+
+class ImageInpaintingSdInputs(TypedDict, total=False):
+    """The inputs of wiro/image-inpainting-sd as data, by Python name: one item of `batch`."""
+
+    selected_model: SelectedModel
+    selected_model_private: str
+    input_image_url: str | None
+    input_image_mask_url: str | None
+    prompt: str
+    negative_prompt: str
+    samples: int
+    steps: int
+    scale: float
+    strength: float
+    seed: str
+    scheduler: Scheduler
+    width: int
+    height: int
 
 
 class Client(_SyncBase):
@@ -208,6 +233,16 @@ class Client(_SyncBase):
             },
             callback_url=callback_url,
         )
+
+    def batch(
+        self, inputs: Iterable[ImageInpaintingSdInputs], **options: Unpack[BatchOptions]
+    ) -> list[BatchResult]:
+        """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
+
+        Results come in input order, each with its task or its error; `on_result` sees each
+        as it finishes. On Ctrl-C nothing more is submitted and running tasks are stopped.
+        """
+        return super().batch(inputs, **options)
 
     def prepare(
         self,
@@ -366,6 +401,12 @@ class AsyncClient(_AsyncBase):
             },
             callback_url=callback_url,
         )
+
+    async def batch(
+        self, inputs: Iterable[ImageInpaintingSdInputs], **options: Unpack[BatchOptions]
+    ) -> list[BatchResult]:
+        """Run many inputs at once (see `Client.batch`); cancelling it stops their tasks."""
+        return await super().batch(inputs, **options)
 
     def prepare(
         self,

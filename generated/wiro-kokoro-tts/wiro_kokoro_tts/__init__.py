@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
+    from ._client import KokoroTtsInputs as KokoroTtsInputs
     from ._models import KokoroTtsInput as KokoroTtsInput
     from ._tool import TOOL as TOOL
 
@@ -28,11 +29,13 @@ __all__ = [
     "KokoroTtsInput",
     "AsyncClient",
     "Client",
+    "KokoroTtsInputs",
 ]
 
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "KokoroTtsInputs": "._client",
     "KokoroTtsInput": "._models",
     "TOOL": "._tool",
 }

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
+    from ._client import ProfessionalHeadshotInputs as ProfessionalHeadshotInputs
     from ._client import Background as Background
     from ._client import SafetyTolerance as SafetyTolerance
     from ._client import AspectRatio as AspectRatio
@@ -33,6 +34,7 @@ __all__ = [
     "ProfessionalHeadshotInput",
     "AsyncClient",
     "Client",
+    "ProfessionalHeadshotInputs",
     "Background",
     "SafetyTolerance",
     "AspectRatio",
@@ -43,6 +45,7 @@ __all__ = [
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "ProfessionalHeadshotInputs": "._client",
     "Background": "._client",
     "SafetyTolerance": "._client",
     "AspectRatio": "._client",

@@ -3,19 +3,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Final, Literal
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, FileInput, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import SyncClient as _SyncBase
 
 from ._tool import TOOL
 
+if TYPE_CHECKING:
+    from typing import Unpack
+
+    from wiro_runtime import BatchOptions
+
 __all__ = [
     "AsyncClient",
     "Client",
+    "ProfessionalHeadshotInputs",
     "Background",
     "SafetyTolerance",
     "AspectRatio",
@@ -68,6 +74,17 @@ class AspectRatioOptions:
     OPTION_9_21: Final = "9:21"
     OPTION_2_1: Final = "2:1"
     OPTION_1_2: Final = "1:2"
+
+
+class ProfessionalHeadshotInputs(TypedDict, total=False):
+    """The inputs of wiro/professional-headshot as data, by Python name: one item of `batch`."""
+
+    input_image_url: str | None
+    background: Background
+    safety_tolerance: SafetyTolerance
+    aspect_ratio: AspectRatio | None
+    seed: str
+    output_format: OutputFormat
 
 
 class Client(_SyncBase):
@@ -154,6 +171,16 @@ class Client(_SyncBase):
             },
             callback_url=callback_url,
         )
+
+    def batch(
+        self, inputs: Iterable[ProfessionalHeadshotInputs], **options: Unpack[BatchOptions]
+    ) -> list[BatchResult]:
+        """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
+
+        Results come in input order, each with its task or its error; `on_result` sees each
+        as it finishes. On Ctrl-C nothing more is submitted and running tasks are stopped.
+        """
+        return super().batch(inputs, **options)
 
     def prepare(
         self,
@@ -256,6 +283,12 @@ class AsyncClient(_AsyncBase):
             },
             callback_url=callback_url,
         )
+
+    async def batch(
+        self, inputs: Iterable[ProfessionalHeadshotInputs], **options: Unpack[BatchOptions]
+    ) -> list[BatchResult]:
+        """Run many inputs at once (see `Client.batch`); cancelling it stops their tasks."""
+        return await super().batch(inputs, **options)
 
     def prepare(
         self,

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
+    from ._client import Wan22EffectsExtraInputs as Wan22EffectsExtraInputs
     from ._client import EffectType as EffectType
     from ._client import EffectTypeOptions as EffectTypeOptions
     from ._models import Wan22EffectsExtraInput as Wan22EffectsExtraInput
@@ -30,6 +31,7 @@ __all__ = [
     "Wan22EffectsExtraInput",
     "AsyncClient",
     "Client",
+    "Wan22EffectsExtraInputs",
     "EffectType",
     "EffectTypeOptions",
 ]
@@ -37,6 +39,7 @@ __all__ = [
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "Wan22EffectsExtraInputs": "._client",
     "EffectType": "._client",
     "EffectTypeOptions": "._client",
     "Wan22EffectsExtraInput": "._models",

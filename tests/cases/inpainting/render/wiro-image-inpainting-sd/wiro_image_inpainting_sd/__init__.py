@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
+    from ._client import ImageInpaintingSdInputs as ImageInpaintingSdInputs
     from ._client import SelectedModel as SelectedModel
     from ._client import Scheduler as Scheduler
     from ._client import SelectedModelOptions as SelectedModelOptions
@@ -31,6 +32,7 @@ __all__ = [
     "ImageInpaintingSdInput",
     "AsyncClient",
     "Client",
+    "ImageInpaintingSdInputs",
     "SelectedModel",
     "Scheduler",
     "SelectedModelOptions",
@@ -39,6 +41,7 @@ __all__ = [
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "ImageInpaintingSdInputs": "._client",
     "SelectedModel": "._client",
     "Scheduler": "._client",
     "SelectedModelOptions": "._client",

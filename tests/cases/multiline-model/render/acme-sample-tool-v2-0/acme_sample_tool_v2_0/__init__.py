@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
+    from ._client import SampleToolV20Inputs as SampleToolV20Inputs
     from ._client import Duration as Duration
     from ._client import Styles as Styles
     from ._client import DurationOptions as DurationOptions
@@ -32,6 +33,7 @@ __all__ = [
     "SampleToolV20Input",
     "AsyncClient",
     "Client",
+    "SampleToolV20Inputs",
     "Duration",
     "Styles",
     "DurationOptions",
@@ -41,6 +43,7 @@ __all__ = [
 _LOCATIONS = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "SampleToolV20Inputs": "._client",
     "Duration": "._client",
     "Styles": "._client",
     "DurationOptions": "._client",
