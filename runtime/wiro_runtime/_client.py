@@ -113,9 +113,7 @@ class SyncClient(ClientCore):
         its `timeout`); on Ctrl-C the task is cancelled or killed before re-raising."""
         return self._drive(flows.run(self, values, **options))
 
-    def batch(
-        self, inputs: Iterable[Any], **options: Unpack[BatchOptions]
-    ) -> list[BatchResult]:
+    def batch(self, inputs: Iterable[Any], **options: Unpack[BatchOptions]) -> list[BatchResult]:
         """Run many inputs (keyed by Python or wire names), at most `concurrency` (4) at a time.
 
         Results come back in input order, each with its task or its error; `on_result` sees
