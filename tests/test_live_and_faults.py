@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 from tests.conftest import API_KEY, API_SECRET, cli_env, client_kwargs, command_path
 from wiro_emulator import Emulator, Plan
 from wiro_image_inpainting_sd import AsyncClient, Client
-from wiro_runtime import Progress, RetryPolicy, TransportError, UncertainSubmitError
+from wiro_runtime import APIError, Progress, RetryPolicy, TransportError, UncertainSubmitError
 from wiro_runtime._events import MalformedFrame, parse_frame
 
 QUICK_RETRY = RetryPolicy(max_retries=3, initial_delay=0.01, max_delay=0.05)
@@ -484,3 +485,87 @@ def test_waiting_by_token_never_prints_the_token(emulator: Emulator, tmp_path: P
     assert process.returncode == 0, err
     assert handle.socket_token not in out + err
     assert f"task {handle.task_id}: task_postprocess_end" in err
+
+
+@pytest.mark.parametrize("form", ["seconds", "date"])
+def test_a_long_retry_after_never_outlasts_the_wait(emulator: Emulator, form: str) -> None:
+    emulator.plan_next(Plan(queue_seconds=30, run_seconds=30))
+    emulator.break_socket("refuse")
+    with _client(emulator) as client:
+        handle = client.submit()
+        if form == "seconds":
+            emulator.inject("/v1/Task/Detail", status=503, retry_after=12, times=50)
+        else:
+            emulator.inject("/v1/Task/Detail", status=503, retry_at=12, times=50)
+        started = time.monotonic()
+        with pytest.raises(APIError) as raised:  # the trouble outlived the deadline
+            client.wait(handle.task_id, timeout=2)
+        elapsed = time.monotonic() - started
+    assert elapsed < 5, f"waited {elapsed:.1f} s for a 2 s deadline"
+    assert raised.value.status_code == 503 and raised.value.task_id == handle.task_id
+
+
+TAKE_TERMINAL = (
+    "import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
+    "os.execvp(sys.argv[1], sys.argv[1:])"
+)
+
+
+class Terminal:
+    """A command on a real pseudo-terminal, as its controlling terminal: Ctrl-C typed there
+    reaches it as the line discipline delivers it, to the whole foreground process group."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        import pty
+        import threading
+
+        master, slave = pty.openpty()
+        # a new session (no preexec_fn: the emulator's threads are running) whose first step
+        # takes the terminal as its controlling one, then becomes the command
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", TAKE_TERMINAL, *argv],
+            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
+        )  # fmt: skip
+        os.close(slave)
+        self.master = master
+        self.output = bytearray()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 4096)
+            except OSError:  # EIO once the command has gone
+                return
+            if not chunk:
+                return
+            self.output += chunk
+
+    def type(self, keys: bytes) -> None:
+        os.write(self.master, keys)
+
+    def finish(self, timeout: float) -> tuple[int, str]:
+        code = self.process.wait(timeout=timeout)
+        self.reader.join(timeout=5)
+        os.close(self.master)
+        return code, self.output.decode("utf-8", "replace")
+
+
+def test_ctrl_c_typed_in_a_terminal_stops_a_batch(emulator: Emulator, tmp_path: Path) -> None:
+    emulator.plan_next(Plan(0.0, 30), Plan(30, 30))  # one runs, one waits in the queue
+    terminal = Terminal(
+        [command_path("wiro-image-inpainting-sd"), "run", "--batch",
+         str(_batch_file(tmp_path, 4)), "--concurrency", "2", "--no-download"],
+        cli_env(emulator),
+    )  # fmt: skip
+    _wait_for_tasks(emulator, 2)
+    time.sleep(0.5)
+    started = time.monotonic()
+    terminal.type(b"\x03")  # Ctrl-C
+    code, shown = terminal.finish(timeout=30)
+    assert code == 130, shown
+    assert time.monotonic() - started < 10
+    assert len(emulator.state.tasks) == 2  # the other two were never submitted
+    assert all(task.status() == "task_cancel" for task in emulator.state.tasks.values())
+    assert "interrupted" in shown and "Traceback" not in shown

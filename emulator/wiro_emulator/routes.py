@@ -7,7 +7,9 @@ import asyncio
 import hmac
 import json
 import secrets
+import time
 from collections.abc import Mapping
+from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -80,6 +82,8 @@ class EmulatorApp:
             raise ConnectionResetError("emulated connection reset")
         if fault.status is not None or fault.body is not None:
             headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
+            if fault.retry_at is not None:  # the other form Wiro's proxies may send: a date
+                headers = {"Retry-After": formatdate(time.time() + fault.retry_at, usegmt=True)}
             return web.Response(
                 status=fault.status or 200,
                 body=fault.body if fault.body is not None else b"",

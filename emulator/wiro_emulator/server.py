@@ -97,9 +97,11 @@ class Emulator:
         after: bool = False,
         retry_after: float | None = None,
         times: int = 1,
+        retry_at: float | None = None,
     ) -> None:
-        """Make the next `times` requests to paths starting with `path` misbehave."""
-        fault = Fault(path, status, body, delay, reset, after, retry_after, times)
+        """Make the next `times` requests to paths starting with `path` misbehave
+        (`retry_after` sends seconds, `retry_at` an HTTP date that many seconds ahead)."""
+        fault = Fault(path, status, body, delay, reset, after, retry_after, times, retry_at)
         with self.state.lock:
             self.state.faults.append(fault)
 

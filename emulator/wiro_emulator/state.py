@@ -39,6 +39,8 @@ class Fault:
     after: bool = False  # misbehave after handling, so the request takes effect first
     retry_after: float | None = None
     times: int = 1
+    #: Seconds from now for a `Retry-After` sent as an HTTP date rather than as seconds.
+    retry_at: float | None = None
 
 
 SOCKET_FAULTS = ("refuse", "drop", "silent")
