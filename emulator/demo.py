@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from wiro_codegen import pipeline
 from wiro_codegen.errors import GeneratorError
+from wiro_emulator.images import sample_photo_and_mask
 from wiro_emulator.server import Emulator
 from wiro_emulator.tasks import Plan
 
@@ -37,13 +39,20 @@ def main() -> int:
             "WIRO_API_SECRET": emulator.state.api_secret or "",
         }
         output_dir = ROOT / "wiro-output" / "demo"
+        shutil.rmtree(output_dir, ignore_errors=True)  # the demo's own folder: a fresh 0.png
+        # a photo and a mask on disk, as a user has them: the CLI uploads both first
+        inputs = ROOT / "wiro-output" / "demo-inputs"
+        inputs.mkdir(parents=True, exist_ok=True)
+        photo, mask = sample_photo_and_mask()
+        (inputs / "photo.png").write_bytes(photo)
+        (inputs / "mask.png").write_bytes(mask)
         command = [
             str(Path(sys.executable).with_name(COMMAND)),
             "run",
             "--input-image-url",
-            f"{emulator.origin}/samples/photo.png",
+            os.path.relpath(inputs / "photo.png"),
             "--input-image-mask-url",
-            f"{emulator.origin}/samples/mask.png",
+            os.path.relpath(inputs / "mask.png"),
             "--poll-interval",
             "0.25",
             "--output-dir",

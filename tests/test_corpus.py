@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
@@ -33,6 +34,8 @@ def _spec_for(description: Path) -> Path:
 def test_committed_spec_is_what_the_description_parses_to(description: Path) -> None:
     parsed = parse_description(description.read_text(encoding="utf-8"), description.name).spec
     committed = load_spec(_spec_for(description))
+    # the package version is not parsed: `update` moves it with each change of the spec
+    parsed = replace(parsed, package=replace(parsed.package, version=committed.package.version))
     assert parsed == committed, "re-add it: wiro-codegen add " + description.name
     kept = _spec_for(description).with_name(committed.source.description_file)
     assert kept.read_text(encoding="utf-8") == description.read_text(encoding="utf-8")

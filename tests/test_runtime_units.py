@@ -306,6 +306,8 @@ def test_public_names_are_pinned() -> None:
             "ToolDefinition",
             "TransportError",
             "UncertainSubmitError",
+            "UploadError",
+            "UploadedFile",
             "ValidationError",
             "WaitTimeoutError",
             "WiroError",

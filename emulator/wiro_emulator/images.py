@@ -33,6 +33,10 @@ def sample_photo_and_mask() -> tuple[bytes, bytes]:
     return _sample("photo.png"), _sample("mask.png")
 
 
+#: The sample inputs the emulator serves at /samples/<name>.
+SAMPLES = dict(zip(("photo.png", "mask.png"), sample_photo_and_mask(), strict=True))
+
+
 def inpaint_available() -> bool:
     try:
         import cv2  # noqa: F401

@@ -1,38 +1,15 @@
 """The files a finished task produces: real inpainting, placeholders of each kind, or an answer.
 
-Inputs are looked up among what this emulator serves itself (its samples and uploads).
+The inpainting is made from the image and mask fetched in preprocessing (`inputs`).
 """
 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
-from urllib.parse import urlsplit
 
-from wiro_emulator.images import inpaint_or_placeholder, placeholder, sample_photo_and_mask
+from wiro_emulator.images import inpaint_or_placeholder, placeholder
 from wiro_emulator.state import EmulatorState
 from wiro_emulator.tasks import EmulatedTask
-
-#: The sample inputs served at /samples/<name>.
-SAMPLES = dict(zip(("photo.png", "mask.png"), sample_photo_and_mask(), strict=True))
-
-
-def resolve(state: EmulatorState, url: object, origin: str) -> bytes | None:
-    """Bytes behind a URL that this emulator serves itself; other URLs are not fetched."""
-    if isinstance(url, list):
-        url = url[0] if url else None
-    if not isinstance(url, str) or not url.startswith(origin + "/"):
-        return None
-    path = urlsplit(url).path
-    if path.startswith("/samples/"):
-        return SAMPLES.get(path.removeprefix("/samples/"))
-    if path.startswith("/files/"):
-        found = state.files.get(path.removeprefix("/files/"))
-        if found is None:
-            return None
-        content = found[0]
-        return content.read_bytes() if isinstance(content, Path) else content
-    return None
 
 
 def make_outputs(state: EmulatorState, task: EmulatedTask, origin: str) -> None:
@@ -40,8 +17,8 @@ def make_outputs(state: EmulatorState, task: EmulatedTask, origin: str) -> None:
     if task.plan.outcome != "success":
         task.outputs = []
         return
-    image = resolve(state, task.parameters.get("inputImageUrl"), origin)
-    mask = resolve(state, task.parameters.get("inputImageMaskUrl"), origin)
+    image = task.inputs.get("inputImageUrl")
+    mask = task.inputs.get("inputImageMaskUrl")
     try:
         count = max(1, min(4, int(str(task.parameters.get("samples", 1)))))
     except ValueError:

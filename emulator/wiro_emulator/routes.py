@@ -16,8 +16,10 @@ from urllib.parse import urlsplit
 
 from aiohttp import BodyPartReader, ClientError, ClientSession, web
 
+from wiro_emulator.images import SAMPLES
+from wiro_emulator.inputs import fetch_inputs
 from wiro_emulator.live import stream_task
-from wiro_emulator.outputs import SAMPLES, ensure_outputs
+from wiro_emulator.outputs import ensure_outputs
 from wiro_emulator.state import EmulatorState, ReceivedRequest
 from wiro_emulator.tasks import EmulatedTask
 from wiro_emulator.validate import validate_body
@@ -49,6 +51,8 @@ class EmulatorApp:
         app.router.add_post("/v1/Task/Detail", self.detail)
         app.router.add_post("/v1/Task/Cancel", self.cancel)
         app.router.add_post("/v1/Task/Kill", self.kill)
+        app.router.add_post("/v1/File/Upload", self.upload)
+        app.router.add_post("/v1/File/FolderCreate", self.folder_create)
         app.router.add_get("/v1/socket", self.socket)
         app.router.add_get("/files/{key:.+}/{name}", self.file)
         app.router.add_get("/samples/{name}", self.sample)
@@ -141,6 +145,10 @@ class EmulatorApp:
             parameters=parameters,
             plan=self.state.next_plan(parameters),
         )
+        # preprocessing: Wiro downloads every input URL; one it cannot get fails the task
+        task.inputs, task.input_error = await fetch_inputs(
+            self.state, tool, parameters, self._origin(request)
+        )
         with self.state.lock:
             self.state.tasks[task.id] = task
         callback = body.get("callbackUrl")
@@ -201,6 +209,59 @@ class EmulatorApp:
         with self.state.lock:
             self.state.files[key] = (target, content_type)
         return f"{origin}/files/{key}"
+
+    async def upload(self, request: web.Request) -> web.Response:
+        """/File/Upload: one multipart part `file` (and `folderid`), answered as Wiro does."""
+        problem = self._auth_problem(request)
+        if problem:
+            return problem
+        if not request.content_type.startswith("multipart/"):
+            return _error("invalid-parameters")
+        reader = await request.multipart()
+        folder, stored = "", None
+        async for part in reader:
+            if not isinstance(part, BodyPartReader):
+                continue
+            if part.name in ("folderid", "folderId") and not part.filename:
+                folder = (await part.text()).strip()
+            elif part.name == "file" and part.filename and stored is None:
+                name = Path(part.filename).name.lstrip(".") or "upload"
+                with self.state.lock:
+                    taken = (folder, name) in self.state.upload_names
+                if taken:  # Wiro refuses a second file of the same name
+                    return _error("filesystem-already-exist")
+                stored = (name, await self._store_upload(part, self._origin(request)))
+        if stored is None:
+            return _error("invalid-parameters")
+        name, url = stored
+        key = url.split("/files/", 1)[1]
+        with self.state.lock:
+            self.state.upload_names.add((folder, name))
+            target, content_type = self.state.files[key]
+        size = target.stat().st_size if isinstance(target, Path) else len(target)
+        entry = {
+            "id": secrets.token_hex(8),
+            "name": name,
+            "contenttype": content_type,
+            "size": str(size),
+            "parentid": folder,
+            "url": url,
+            "addedtime": str(int(time.time())),
+            "accesskey": secrets.token_hex(8),
+        }
+        return _ok(list=[entry])
+
+    async def folder_create(self, request: web.Request) -> web.Response:
+        """/File/FolderCreate {name, parentid?} -> list[0], the new folder."""
+        problem = self._auth_problem(request)
+        if problem:
+            return problem
+        body = await self._body(request)
+        name = body.get("name") if body else None
+        if not isinstance(name, str) or not name.strip():
+            return _error("Request parameters are invalid.")
+        parent = str(body.get("parentid") or "") if body else ""
+        return _ok(list=[{"id": secrets.token_hex(8), "name": name.strip(), "parentid": parent}])
 
     def _find(self, body: Mapping[str, Any], *keys: str) -> EmulatedTask | None:
         for key in keys:

@@ -62,6 +62,8 @@ class EmulatorState:
         default_factory=lambda: Path(tempfile.mkdtemp(prefix="wiro-emulator-"))
     )
     received: list[ReceivedRequest] = field(default_factory=list)
+    #: (folder id, file name) of every /File/Upload, to refuse a second file of a name.
+    upload_names: set[tuple[str, str]] = field(default_factory=set)
     faults: list[Fault] = field(default_factory=list)
     socket_fault: str | None = None
     sockets_opened: int = 0

@@ -51,6 +51,10 @@ class EmulatedTask:
     stopped_at: float | None = None
     stop_status: str | None = None
     outputs: list[dict[str, Any]] | None = None
+    #: The input files as fetched in preprocessing, by wire name (the first of each).
+    inputs: dict[str, bytes] = field(default_factory=dict)
+    #: Why preprocessing failed (an input that could not be fetched): the task ends in error.
+    input_error: str | None = None
 
     def status(self, now: float | None = None) -> str:
         """The status at `now`, from the plan's clock."""
@@ -59,7 +63,7 @@ class EmulatedTask:
         elapsed = (now if now is not None else time.time()) - self.created
         if elapsed < self.plan.queue_seconds:
             return "task_queue"
-        if self.plan.outcome == "error":
+        if self.plan.outcome == "error" or self.input_error is not None:
             return "task_error"
         running = elapsed - self.plan.queue_seconds
         if running >= self.plan.run_seconds:
@@ -103,7 +107,10 @@ class EmulatedTask:
         outputs = self.outputs if status == "task_postprocess_end" and self.outputs else []
         debug_error = ""
         if status == "task_error":
-            debug_error = "RuntimeError: the model could not be loaded (emulated fatal error)"
+            debug_error = (
+                self.input_error
+                or "RuntimeError: the model could not be loaded (emulated fatal error)"
+            )
         elif status == "task_postprocess_end" and self.plan.outcome == "fail":
             debug_error = "Traceback (most recent call last):\nValueError: emulated model failure"
         return {

@@ -33,7 +33,7 @@ from wiro_codegen.spec import (
     Statuses,
     Tool,
 )
-from wiro_codegen.typemap import TypeRule, is_known, rule_for
+from wiro_codegen.typemap import TypeRule, is_known, rule_for, takes_file_url
 
 DEFAULT_SUCCESS = ("task_postprocess_end",)
 DEFAULT_CANCEL = ("task_cancel",)
@@ -376,6 +376,7 @@ class _InputBuilder:
             required=False,
             options=options,
             sample=sample,
+            file_url=takes_file_url(wiro_type, wire_name),
         )
 
     def _number_default(

@@ -143,6 +143,8 @@ def _annotation(item: Input, alias: str | None) -> str:
         "file": "FileInput",
         "files": "FileInput | Sequence[FileInput]",
     }[item.python_type]
+    if item.file_url:  # a URL, or local data the client uploads for it
+        base = "FileInput"
     return base if item.default is not None or item.required else f"{base} | None"
 
 

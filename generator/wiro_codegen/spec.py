@@ -65,6 +65,8 @@ class Input:
     minimum: int | float | None = None
     maximum: int | float | None = None
     step: int | float | None = None
+    #: A text input that takes the URL of a file (`inputImageUrl`): clients upload local data.
+    file_url: bool = False
 
     @property
     def choices(self) -> tuple[str, ...]:
@@ -245,6 +247,8 @@ def _input_to_dict(item: Input) -> dict[str, Any]:
     }
     if item.sample is not None:
         data["sample"] = item.sample
+    if item.file_url:
+        data["file_url"] = True
     for bound in ("minimum", "maximum", "step"):
         if getattr(item, bound) is not None:
             data[bound] = getattr(item, bound)
@@ -527,7 +531,15 @@ def _input_from_dict(r: _Reader, value: object, index: int) -> Input:
         minimum=_bound(r, data, "minimum", where),
         maximum=_bound(r, data, "maximum", where),
         step=_bound(r, data, "step", where),
+        file_url=_flag(r, data, "file_url", where),
     )
+
+
+def _flag(r: _Reader, data: Mapping[str, Any], key: str, where: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise r.fail(f"{where}.{key}", f"expected true or false, got {value!r}")
+    return value
 
 
 def _bound(r: _Reader, data: Mapping[str, Any], key: str, where: str) -> int | float | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -39,6 +40,16 @@ def rule_for(wiro_type: str, *, has_options: bool) -> TypeRule:
     if rule.python_type == "literal" and not has_options:
         return TypeRule("str", "string")
     return rule
+
+
+#: Old tools take files as text inputs holding a URL (`inputImageUrl`, `maskURL`, `image_url`).
+_URL_NAME = re.compile(r"(?:Url|URL|_url)$")
+
+
+def takes_file_url(wiro_type: str, wire_name: str) -> bool:
+    """Whether a text input takes the URL of a file, so local data can be uploaded for it.
+    Inferred from the name (the spec records it, so it can be corrected by hand)."""
+    return wiro_type in ("text", "textarea") and bool(_URL_NAME.search(wire_name))
 
 
 def is_known(wiro_type: str) -> bool:

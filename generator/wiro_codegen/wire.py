@@ -64,6 +64,7 @@ def input_definition(item: Input) -> InputDefinition:
         minimum=item.minimum,
         maximum=item.maximum,
         step=item.step,
+        file_url=item.file_url,
     )
 
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         RateLimitError,
         TransportError,
         UncertainSubmitError,
+        UploadError,
         ValidationError,
         WiroError,
     )
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
         TaskFailedError,
         TaskHandle,
         TaskState,
+        UploadedFile,
         WaitTimeoutError,
     )
     from ._tool import Choice, InputDefinition, StatusRules, ToolDefinition
@@ -81,6 +83,8 @@ _LOCATIONS = {
     "ToolDefinition": "._tool",
     "TransportError": "._errors",
     "UncertainSubmitError": "._errors",
+    "UploadError": "._errors",
+    "UploadedFile": "._task",
     "ValidationError": "._errors",
     "WaitTimeoutError": "._task",
     "WiroError": "._errors",
@@ -122,6 +126,8 @@ __all__ = [
     "ToolDefinition",
     "TransportError",
     "UncertainSubmitError",
+    "UploadError",
+    "UploadedFile",
     "ValidationError",
     "WaitTimeoutError",
     "WiroError",

@@ -77,6 +77,21 @@ def _follow(
         reporter.close()
 
 
+def _announce_uploads(
+    client: SyncClient, tool: ToolDefinition, values: dict[str, Any], args: argparse.Namespace
+) -> None:
+    """One line per local file about to be uploaded for a `...Url` input (uploads come
+    before the Run, and a large one takes a while)."""
+    if args.quiet:
+        return
+    for item in client.prepare_run(values).uploads:
+        definition = tool.input_named(item.wire_name)
+        flag = definition.cli_flag if definition else item.python_name
+        size = item.file.size
+        shown = f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+        print(f"uploading {item.file.name} ({shown}) for {flag}", file=sys.stderr, flush=True)
+
+
 def _check_output_dir(args: argparse.Namespace) -> None:
     """`-o` must be a folder (or not exist yet): known before a billed task runs, not after."""
     from pathlib import Path
@@ -199,6 +214,7 @@ def command_run(tool: ToolDefinition, client_path: str, args: argparse.Namespace
             _check_output_dir(args)
         if args.batch:
             return _command_batch(client, values, args)
+        _announce_uploads(client, tool, values, args)
         try:
             handle = client.submit_values(values, callback_url=args.callback_url)
         except KeyboardInterrupt:

@@ -131,7 +131,7 @@ def _add_input(parser: argparse._ActionsContainer, item: InputDefinition) -> Non
         metavar = "true|false"
     elif item.python_type == "list[str]":
         kwargs["action"] = "append"
-    elif item.python_type == "file":
+    elif item.python_type == "file" or item.file_url:
         metavar = "PATH_OR_URL"
     elif item.python_type == "files":
         kwargs["action"] = "append"

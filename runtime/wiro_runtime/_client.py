@@ -18,7 +18,8 @@ from ._batch import BatchResult
 from ._core import DEFAULT_WAIT_TIMEOUT, ClientCore, SubmitCallback
 from ._download import download, target_paths
 from ._drivers import adrive, drive
-from ._task import Task, TaskHandle
+from ._files import upload_of
+from ._task import Task, TaskHandle, UploadedFile
 
 __all__ = ["DEFAULT_WAIT_TIMEOUT", "AsyncClient", "SubmitCallback", "SyncClient"]
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     import httpx
 
     from ._core import BatchOptions, ClientSettings, RunOptions, WaitOptions
+    from ._files import FileInput
     from ._steps import Flow
 
     T = TypeVar("T")
@@ -80,6 +82,11 @@ class SyncClient(ClientCore):
     ) -> TaskHandle:
         """Start a task from values keyed by wire name; a Run is never sent twice by accident."""
         return self._drive(flows.submit(self, self.prepare_run(values, callback_url=callback_url)))
+
+    def upload(self, file: FileInput) -> UploadedFile:
+        """Upload a path, bytes or binary file with /File/Upload (streamed, 100 MB at most);
+        its `.url` can then be passed to any input that takes a file or a file's URL."""
+        return self._drive(flows.upload(self, upload_of(file, self.max_upload_bytes)))
 
     def detail(self, reference: str) -> Task:
         """The task with this id (digits) or socket access token."""
@@ -206,6 +213,10 @@ class AsyncClient(ClientCore):
         """Start a task from values keyed by wire name (see `SyncClient.submit_values`)."""
         request = self.prepare_run(values, callback_url=callback_url)
         return await self._drive(flows.submit(self, request))
+
+    async def upload(self, file: FileInput) -> UploadedFile:
+        """Upload a local file for reuse (see `SyncClient.upload`)."""
+        return await self._drive(flows.upload(self, upload_of(file, self.max_upload_bytes)))
 
     async def detail(self, reference: str) -> Task:
         """The task with this id (digits) or socket access token."""

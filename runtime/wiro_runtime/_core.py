@@ -18,7 +18,7 @@ from ._events import (
     ProgressCallback,
     StatusCallback,
 )
-from ._files import MAX_FILE_BYTES, split_files
+from ._files import MAX_FILE_BYTES, split_files, split_uploads
 from ._log import configure_from_environment
 from ._polling import ON_TIMEOUT_ACTIONS, PollSchedule
 from ._retry import RetryPolicy
@@ -186,9 +186,10 @@ class ClientCore:
     ) -> PreparedRequest:
         """The exact `/Run` request for input values keyed by wire name, defaults filled in."""
         plain, files = split_files(self.tool, values, self.max_upload_bytes)
+        plain, uploads = split_uploads(self.tool, plain, self.max_upload_bytes)
         checked = validate_inputs(self.input_model, self.tool, plain)
         body = encode_inputs(self.tool, checked)
-        return run_request(self.tool, body, self.base_url, callback_url, files)
+        return run_request(self.tool, body, self.base_url, callback_url, files, tuple(uploads))
 
     def describe_run(
         self, values: Mapping[str, object], *, callback_url: str | None = None

@@ -7,6 +7,7 @@ WiroError
 │   └── UncertainSubmitError  a Run that may have created a (billed) task: look before retrying
 ├── ProtocolError             the answer is not Wiro's envelope
 ├── APIError                  Wiro answered `result: false` or an HTTP error
+│   ├── UploadError           Wiro refused the upload of a local file for a URL input
 │   ├── AuthenticationError   bad key, secret, signature or nonce
 │   ├── ValidationError       Wiro rejected a parameter
 │   ├── NotFoundError         unknown tool or task
@@ -86,6 +87,10 @@ class APIError(WiroError):
             details.append(f"code {self.code}")
         suffix = f" ({', '.join(details)})" if details else ""
         return f"{self.message}{suffix}"
+
+
+class UploadError(APIError):
+    """Wiro refused a local file's upload (/File/Upload) for a URL input; names the input."""
 
 
 class AuthenticationError(APIError):

@@ -208,6 +208,53 @@ def split_files(
     return plain, local
 
 
+class Upload(Record):
+    """Local data for a text input that takes a file's URL: uploaded first, its URL sent."""
+
+    __slots__ = ("file", "python_name", "wire_name")
+    wire_name: str
+    python_name: str
+    file: LocalFile
+
+    def __init__(self, wire_name: str, python_name: str, file: LocalFile) -> None:
+        self.wire_name = wire_name
+        self.python_name = python_name
+        self.file = file
+
+    @property
+    def placeholder(self) -> str:
+        """What stands in the body for the URL until the upload gives it."""
+        return f"<URL of the upload of {self.file.name}>"
+
+
+def upload_of(value: object, limit: int = MAX_FILE_BYTES) -> Upload:
+    """A path, bytes or binary file given to `client.upload(...)`, checked like an input's."""
+    item = InputDefinition("file", "file", "--file", "file", "files", "fileinput")
+    return Upload("file", "file", local_file(item, value, 0, limit))
+
+
+def split_uploads(
+    tool: ToolDefinition, values: Mapping[str, object], limit: int = MAX_FILE_BYTES
+) -> tuple[dict[str, object], list[Upload]]:
+    """Values with each `...Url` input's local data replaced by a placeholder, and the
+    uploads that will give their URLs. A URL passes as it is; a list is not accepted."""
+    plain: dict[str, object] = dict(values)
+    uploads: list[Upload] = []
+    for item in tool.inputs:
+        value = values.get(item.wire_name)
+        if not item.file_url or value is None or is_url(value):
+            continue
+        if isinstance(value, list | tuple):
+            raise InputError(
+                f"{item.python_name} takes one file or URL, got {len(value)}",
+                input_name=item.python_name,
+            )
+        upload = Upload(item.wire_name, item.python_name, local_file(item, value, 0, limit))
+        plain[item.wire_name] = upload.placeholder
+        uploads.append(upload)
+    return plain, uploads
+
+
 def _text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

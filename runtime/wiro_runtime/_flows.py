@@ -27,6 +27,7 @@ from ._errors import (
     RateLimitError,
     TransportError,
     UncertainSubmitError,
+    UploadError,
     WiroError,
 )
 from ._events import (
@@ -37,6 +38,7 @@ from ._events import (
     parse_frame,
     socket_request,
 )
+from ._files import Upload
 from ._log import log_exchange
 from ._polling import PollSchedule
 from ._retry import RETRY_STATUSES, parse_retry_after
@@ -57,6 +59,7 @@ from ._task import (
     TaskFailedError,
     TaskHandle,
     TaskState,
+    UploadedFile,
     WaitTimeoutError,
 )
 from ._wire import (
@@ -65,6 +68,7 @@ from ._wire import (
     detail_request,
     kill_request,
     task_reference,
+    upload_request,
 )
 
 #: How long a stop (cancel or kill) waits for the task to report task_cancel.
@@ -144,10 +148,49 @@ def _handle(payload: Mapping[str, Any]) -> TaskHandle:
     return TaskHandle(task_id=task_id, socket_token=token)
 
 
+def upload(core: ClientCore, item: Upload) -> Flow[UploadedFile]:
+    """Upload one input's local data with /File/Upload -> the file Wiro now holds.
+
+    Like a Run, it is not sent twice (Wiro's SDKs never retry it); a refusal names the input
+    and the way around it.
+    """
+    request = upload_request(core.base_url, item)
+    alternative = f"pass {item.python_name} a public URL of the file instead"
+    try:
+        payload = yield from send(core, request, billable=True)
+    except UncertainSubmitError as exc:
+        raise TransportError(
+            f"{item.python_name}: the upload of {item.file.name} got no answer and was not "
+            f"sent again; run again, or {alternative}"
+        ) from exc
+    except APIError as exc:
+        raise UploadError(
+            f"{item.python_name}: Wiro refused the upload of {item.file.name}: {exc}; "
+            f"{alternative}",
+            code=exc.code,
+            status_code=exc.status_code,
+        ) from exc
+    files = payload.get("list")
+    found = files[0] if isinstance(files, list) and files and isinstance(files[0], Mapping) else {}
+    url = found.get("url")
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise UploadError(
+            f"{item.python_name}: Wiro accepted the upload of {item.file.name} but sent no URL "
+            f"for it; {alternative}"
+        )
+    return UploadedFile.from_wire(found, url)
+
+
 def submit(core: ClientCore, request: PreparedRequest) -> Flow[TaskHandle]:
     """Start a task. A Run is billed, so it is sent again only when it provably never left
     (inside `send`) or Wiro refused it for too many concurrent tasks (code 96); an answer that
-    leaves it unknown whether a task exists is an `UncertainSubmitError`."""
+    leaves it unknown whether a task exists is an `UncertainSubmitError`. Local data for
+    `...Url` inputs is uploaded first and its URL sent."""
+    if request.uploads:
+        urls: dict[str, str] = {}
+        for item in request.uploads:
+            urls[item.wire_name] = (yield from upload(core, item)).url
+        request = request.with_urls(urls)
     attempt = 0
     while True:
         try:

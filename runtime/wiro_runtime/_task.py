@@ -161,6 +161,31 @@ class Output:
 
 
 @dataclass(frozen=True)
+class UploadedFile:
+    """A file uploaded to Wiro (/File/Upload): its URL goes wherever a file's URL is taken."""
+
+    url: str
+    name: str | None
+    content_type: str | None
+    size: int | None
+    id: str | None
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any], url: str) -> UploadedFile:
+        size = _number(data.get("size"))
+        name, content_type = data.get("name"), data.get("contenttype")
+        return cls(
+            url=url,
+            name=name if isinstance(name, str) else None,
+            content_type=content_type if isinstance(content_type, str) else None,
+            size=int(size) if size is not None else None,
+            id=_text(data.get("id")),
+            raw=dict(data),
+        )
+
+
+@dataclass(frozen=True)
 class Task:
     """A task as Task/Detail (or Cancel/Kill) describes it."""
 

@@ -55,6 +55,7 @@ class InputDefinition(_Record):
         "cli_flag",
         "closed_choices",
         "default",
+        "file_url",
         "help",
         "label",
         "maximum",
@@ -83,6 +84,8 @@ class InputDefinition(_Record):
     minimum: int | float | None
     maximum: int | float | None
     step: int | float | None
+    #: A text input that takes the URL of a file (`inputImageUrl`): local data is uploaded.
+    file_url: bool
 
     def __init__(
         self,
@@ -101,6 +104,7 @@ class InputDefinition(_Record):
         minimum: int | float | None = None,
         maximum: int | float | None = None,
         step: int | float | None = None,
+        file_url: bool = False,
     ) -> None:
         self.wire_name = wire_name
         self.python_name = python_name
@@ -117,6 +121,7 @@ class InputDefinition(_Record):
         self.minimum = minimum
         self.maximum = maximum
         self.step = step
+        self.file_url = file_url
 
 
 class ToolDefinition(_Record):

@@ -8,7 +8,15 @@ from collections.abc import Mapping
 from urllib.parse import quote
 
 from ._errors import ConfigurationError, InputError
-from ._files import MAX_FILE_BYTES, LocalFile, Part, multipart_parts, split_files
+from ._files import (
+    MAX_FILE_BYTES,
+    LocalFile,
+    Part,
+    Upload,
+    multipart_parts,
+    split_files,
+    split_uploads,
+)
 from ._record import Record
 from ._tool import InputDefinition, ToolDefinition
 
@@ -37,13 +45,15 @@ class PreparedRequest(Record):
     `encoding` is "json", or "multipart" when local files go along as `parts`.
     """
 
-    __slots__ = ("body", "encoding", "headers", "method", "parts", "url")
+    __slots__ = ("body", "encoding", "headers", "method", "parts", "uploads", "url")
     method: str
     url: str
     body: Mapping[str, Any]
     encoding: str
     headers: Mapping[str, str]
     parts: tuple[Part, ...]
+    #: Local data to upload first; each URL then replaces its placeholder (`with_urls`).
+    uploads: tuple[Upload, ...]
 
     def __init__(
         self,
@@ -53,6 +63,7 @@ class PreparedRequest(Record):
         encoding: str = "json",
         headers: Mapping[str, str] | None = None,
         parts: tuple[Part, ...] = (),
+        uploads: tuple[Upload, ...] = (),
     ) -> None:
         self.method = method
         self.url = url
@@ -60,6 +71,17 @@ class PreparedRequest(Record):
         self.encoding = encoding
         self.headers = {"content-type": JSON_CONTENT_TYPE} if headers is None else headers
         self.parts = parts
+        self.uploads = uploads
+
+    def with_urls(self, urls: Mapping[str, str]) -> PreparedRequest:
+        """This request with the uploaded files' URLs (by wire name) in place of the
+        placeholders; nothing is left to upload."""
+        body = {key: urls.get(key, value) for key, value in self.body.items()}
+        parts = tuple(
+            Part(part.name, urls[part.name]) if part.file is None and part.name in urls else part
+            for part in self.parts
+        )
+        return PreparedRequest(self.method, self.url, body, self.encoding, self.headers, parts)
 
     def __hash__(self) -> int:
         return id(self)
@@ -69,22 +91,32 @@ class PreparedRequest(Record):
         return json.dumps(self.body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     def describe(self, auth_headers: Mapping[str, str]) -> dict[str, Any]:
-        """The request as plain data: method, url, headers, encoding, body."""
+        """The request as plain data: method, url, headers, encoding, body, and the uploads
+        that come first."""
         if self.encoding == "multipart":
-            return {
+            described: dict[str, Any] = {
                 "method": self.method,
                 "url": self.url,
                 "headers": {**auth_headers, "content-type": "multipart/form-data; boundary=..."},
                 "encoding": self.encoding,
                 "body": [part.describe() for part in self.parts],
             }
-        return {
-            "method": self.method,
-            "url": self.url,
-            "headers": {**auth_headers, **self.headers},
-            "encoding": self.encoding,
-            "body": dict(self.body),
-        }
+        else:
+            described = {
+                "method": self.method,
+                "url": self.url,
+                "headers": {**auth_headers, **self.headers},
+                "encoding": self.encoding,
+                "body": dict(self.body),
+            }
+        if self.uploads:
+            upload_url = join_url(self.url.split("/Run/", 1)[0], UPLOAD_PATH)
+            described["uploads"] = [
+                {"input": item.python_name, "method": "POST", "url": upload_url,
+                 "file": item.file.describe(), "replaces": item.placeholder}
+                for item in self.uploads
+            ]  # fmt: skip
+        return described
 
 
 def encode_value(item: InputDefinition, value: object) -> Any:
@@ -173,9 +205,9 @@ def prepare_offline(
 ) -> PreparedRequest:
     """The Run request from the wire table alone, without pydantic or httpx: for fast dry runs."""
     plain, files = split_files(tool, values, limit)
-    return run_request(
-        tool, encode_inputs(tool, fill_defaults(tool, plain)), base_url, callback_url, files
-    )
+    plain, uploads = split_uploads(tool, plain, limit)
+    body = encode_inputs(tool, fill_defaults(tool, plain))
+    return run_request(tool, body, base_url, callback_url, files, tuple(uploads))
 
 
 def encode_inputs(tool: ToolDefinition, values: Mapping[str, object]) -> dict[str, Any]:
@@ -213,6 +245,7 @@ def run_request(
     base_url: str,
     callback_url: str | None = None,
     files: Mapping[str, list[LocalFile]] | None = None,
+    uploads: tuple[Upload, ...] = (),
 ) -> PreparedRequest:
     """The `/Run/{owner}/{slug}` request: JSON, or multipart when local files go along."""
     payload = dict(body)
@@ -221,8 +254,32 @@ def run_request(
     url = join_url(base_url, tool.run_path)
     if files:
         parts = tuple(multipart_parts(tool, payload, files))
-        return PreparedRequest("POST", url, payload, "multipart", {}, parts)
-    return PreparedRequest("POST", url, payload)
+        return PreparedRequest("POST", url, payload, "multipart", {}, parts, uploads)
+    return PreparedRequest("POST", url, payload, uploads=uploads)
+
+
+UPLOAD_PATH = "/File/Upload"
+
+
+def upload_request(base_url: str, upload: Upload) -> PreparedRequest:
+    """`/File/Upload`: one multipart part `file`, under a name no earlier upload has (Wiro
+    may refuse a second file of the same name)."""
+    import secrets
+
+    stem, dot, suffix = upload.file.name.rpartition(".")
+    if not dot or not stem:
+        stem, suffix = upload.file.name, ""
+    unique = f"{stem[:80]}-{secrets.token_hex(6)}" + (f".{suffix}" if suffix else "")
+    file = LocalFile(
+        unique,
+        upload.file.content_type,
+        upload.file.size,
+        path=upload.file.path,
+        data=upload.file.data,
+        stream=upload.file.stream,
+    )
+    parts = (Part("file", file=file),)
+    return PreparedRequest("POST", join_url(base_url, UPLOAD_PATH), {}, "multipart", {}, parts)
 
 
 BASE_URL_ENV = "WIRO_BASE_URL"

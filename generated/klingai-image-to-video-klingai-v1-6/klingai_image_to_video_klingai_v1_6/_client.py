@@ -52,8 +52,8 @@ class VideoModeOptions:
 class ImageToVideoKlingaiV16Inputs(TypedDict, total=False):
     """The inputs of klingai/image-to-video-klingai-v1.6 as data, by Python name: one item of `batch`."""
 
-    input_image_first_url: str | None
-    input_image_last_url: str | None
+    input_image_first_url: FileInput | None
+    input_image_last_url: FileInput | None
     prompt: str
     negative_prompt: str | None
     video_seconds: VideoSeconds
@@ -72,8 +72,8 @@ class Client(_SyncBase):
     def run(
         self,
         *,
-        input_image_first_url: str | None = None,
-        input_image_last_url: str | None = None,
+        input_image_first_url: FileInput | None = None,
+        input_image_last_url: FileInput | None = None,
         prompt: str = "a portrait photo of a woman underwater with flowing hair",
         negative_prompt: str | None = None,
         video_seconds: VideoSeconds = "5",
@@ -124,8 +124,8 @@ class Client(_SyncBase):
     def submit(
         self,
         *,
-        input_image_first_url: str | None = None,
-        input_image_last_url: str | None = None,
+        input_image_first_url: FileInput | None = None,
+        input_image_last_url: FileInput | None = None,
         prompt: str = "a portrait photo of a woman underwater with flowing hair",
         negative_prompt: str | None = None,
         video_seconds: VideoSeconds = "5",
@@ -158,8 +158,8 @@ class Client(_SyncBase):
     def prepare(
         self,
         *,
-        input_image_first_url: str | None = None,
-        input_image_last_url: str | None = None,
+        input_image_first_url: FileInput | None = None,
+        input_image_last_url: FileInput | None = None,
         prompt: str = "a portrait photo of a woman underwater with flowing hair",
         negative_prompt: str | None = None,
         video_seconds: VideoSeconds = "5",
@@ -189,8 +189,8 @@ class AsyncClient(_AsyncBase):
     async def run(
         self,
         *,
-        input_image_first_url: str | None = None,
-        input_image_last_url: str | None = None,
+        input_image_first_url: FileInput | None = None,
+        input_image_last_url: FileInput | None = None,
         prompt: str = "a portrait photo of a woman underwater with flowing hair",
         negative_prompt: str | None = None,
         video_seconds: VideoSeconds = "5",
@@ -236,8 +236,8 @@ class AsyncClient(_AsyncBase):
     async def submit(
         self,
         *,
-        input_image_first_url: str | None = None,
-        input_image_last_url: str | None = None,
+        input_image_first_url: FileInput | None = None,
+        input_image_last_url: FileInput | None = None,
         prompt: str = "a portrait photo of a woman underwater with flowing hair",
         negative_prompt: str | None = None,
         video_seconds: VideoSeconds = "5",
@@ -266,8 +266,8 @@ class AsyncClient(_AsyncBase):
     def prepare(
         self,
         *,
-        input_image_first_url: str | None = None,
-        input_image_last_url: str | None = None,
+        input_image_first_url: FileInput | None = None,
+        input_image_last_url: FileInput | None = None,
         prompt: str = "a portrait photo of a woman underwater with flowing hair",
         negative_prompt: str | None = None,
         video_seconds: VideoSeconds = "5",

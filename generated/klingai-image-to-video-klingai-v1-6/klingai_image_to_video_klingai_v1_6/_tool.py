@@ -41,6 +41,7 @@ TOOL = ToolDefinition(
             default=None,
             required=False,
             closed_choices=False,
+            file_url=True,
         ),
         InputDefinition(
             wire_name="inputImageLastUrl",
@@ -54,6 +55,7 @@ TOOL = ToolDefinition(
             default=None,
             required=False,
             closed_choices=False,
+            file_url=True,
         ),
         InputDefinition(
             wire_name="prompt",

@@ -24,7 +24,7 @@ from wiro_runtime import require_runtime
 
 require_runtime("0.1.0", "runway-image-to-image-gen4-image")
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "TOOL",

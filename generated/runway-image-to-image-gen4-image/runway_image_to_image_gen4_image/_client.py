@@ -53,9 +53,9 @@ ContentModeration = Literal["auto", "low"]
 class ImageToImageGen4ImageInputs(TypedDict, total=False):
     """The inputs of Runway/image-to-image-gen4-image as data, by Python name: one item of `batch`."""
 
-    input_image_url: str | None
-    input_image2_url: str | None
-    input_image3_url: str | None
+    input_image_url: FileInput | None
+    input_image2_url: FileInput | None
+    input_image3_url: FileInput | None
     prompt: str
     ratio: Ratio
     content_moderation: ContentModeration
@@ -73,9 +73,9 @@ class Client(_SyncBase):
     def run(
         self,
         *,
-        input_image_url: str | None = None,
-        input_image2_url: str | None = None,
-        input_image3_url: str | None = None,
+        input_image_url: FileInput | None = None,
+        input_image2_url: FileInput | None = None,
+        input_image3_url: FileInput | None = None,
         prompt: str = "@image2 and @image3 sitting on the hood of @image1",
         ratio: Ratio = "1280:720",
         content_moderation: ContentModeration = "auto",
@@ -125,9 +125,9 @@ class Client(_SyncBase):
     def submit(
         self,
         *,
-        input_image_url: str | None = None,
-        input_image2_url: str | None = None,
-        input_image3_url: str | None = None,
+        input_image_url: FileInput | None = None,
+        input_image2_url: FileInput | None = None,
+        input_image3_url: FileInput | None = None,
         prompt: str = "@image2 and @image3 sitting on the hood of @image1",
         ratio: Ratio = "1280:720",
         content_moderation: ContentModeration = "auto",
@@ -159,9 +159,9 @@ class Client(_SyncBase):
     def prepare(
         self,
         *,
-        input_image_url: str | None = None,
-        input_image2_url: str | None = None,
-        input_image3_url: str | None = None,
+        input_image_url: FileInput | None = None,
+        input_image2_url: FileInput | None = None,
+        input_image3_url: FileInput | None = None,
         prompt: str = "@image2 and @image3 sitting on the hood of @image1",
         ratio: Ratio = "1280:720",
         content_moderation: ContentModeration = "auto",
@@ -190,9 +190,9 @@ class AsyncClient(_AsyncBase):
     async def run(
         self,
         *,
-        input_image_url: str | None = None,
-        input_image2_url: str | None = None,
-        input_image3_url: str | None = None,
+        input_image_url: FileInput | None = None,
+        input_image2_url: FileInput | None = None,
+        input_image3_url: FileInput | None = None,
         prompt: str = "@image2 and @image3 sitting on the hood of @image1",
         ratio: Ratio = "1280:720",
         content_moderation: ContentModeration = "auto",
@@ -237,9 +237,9 @@ class AsyncClient(_AsyncBase):
     async def submit(
         self,
         *,
-        input_image_url: str | None = None,
-        input_image2_url: str | None = None,
-        input_image3_url: str | None = None,
+        input_image_url: FileInput | None = None,
+        input_image2_url: FileInput | None = None,
+        input_image3_url: FileInput | None = None,
         prompt: str = "@image2 and @image3 sitting on the hood of @image1",
         ratio: Ratio = "1280:720",
         content_moderation: ContentModeration = "auto",
@@ -267,9 +267,9 @@ class AsyncClient(_AsyncBase):
     def prepare(
         self,
         *,
-        input_image_url: str | None = None,
-        input_image2_url: str | None = None,
-        input_image3_url: str | None = None,
+        input_image_url: FileInput | None = None,
+        input_image2_url: FileInput | None = None,
+        input_image3_url: FileInput | None = None,
         prompt: str = "@image2 and @image3 sitting on the hood of @image1",
         ratio: Ratio = "1280:720",
         content_moderation: ContentModeration = "auto",

@@ -95,8 +95,8 @@ class ImageInpaintingSdInputs(TypedDict, total=False):
 
     selected_model: SelectedModel
     selected_model_private: str
-    input_image_url: str | None
-    input_image_mask_url: str | None
+    input_image_url: FileInput | None
+    input_image_mask_url: FileInput | None
     prompt: str
     negative_prompt: str
     samples: int
@@ -123,8 +123,8 @@ class Client(_SyncBase):
         *,
         selected_model: SelectedModel = "1",
         selected_model_private: str = "",
-        input_image_url: str | None = None,
-        input_image_mask_url: str | None = None,
+        input_image_url: FileInput | None = None,
+        input_image_mask_url: FileInput | None = None,
         prompt: str = "handsome man with sunglasses, realistic, highly detailed",
         negative_prompt: str = "painted illustration",
         samples: int = 1,
@@ -199,8 +199,8 @@ class Client(_SyncBase):
         *,
         selected_model: SelectedModel = "1",
         selected_model_private: str = "",
-        input_image_url: str | None = None,
-        input_image_mask_url: str | None = None,
+        input_image_url: FileInput | None = None,
+        input_image_mask_url: FileInput | None = None,
         prompt: str = "handsome man with sunglasses, realistic, highly detailed",
         negative_prompt: str = "painted illustration",
         samples: int = 1,
@@ -249,8 +249,8 @@ class Client(_SyncBase):
         *,
         selected_model: SelectedModel = "1",
         selected_model_private: str = "",
-        input_image_url: str | None = None,
-        input_image_mask_url: str | None = None,
+        input_image_url: FileInput | None = None,
+        input_image_mask_url: FileInput | None = None,
         prompt: str = "handsome man with sunglasses, realistic, highly detailed",
         negative_prompt: str = "painted illustration",
         samples: int = 1,
@@ -296,8 +296,8 @@ class AsyncClient(_AsyncBase):
         *,
         selected_model: SelectedModel = "1",
         selected_model_private: str = "",
-        input_image_url: str | None = None,
-        input_image_mask_url: str | None = None,
+        input_image_url: FileInput | None = None,
+        input_image_mask_url: FileInput | None = None,
         prompt: str = "handsome man with sunglasses, realistic, highly detailed",
         negative_prompt: str = "painted illustration",
         samples: int = 1,
@@ -367,8 +367,8 @@ class AsyncClient(_AsyncBase):
         *,
         selected_model: SelectedModel = "1",
         selected_model_private: str = "",
-        input_image_url: str | None = None,
-        input_image_mask_url: str | None = None,
+        input_image_url: FileInput | None = None,
+        input_image_mask_url: FileInput | None = None,
         prompt: str = "handsome man with sunglasses, realistic, highly detailed",
         negative_prompt: str = "painted illustration",
         samples: int = 1,
@@ -413,8 +413,8 @@ class AsyncClient(_AsyncBase):
         *,
         selected_model: SelectedModel = "1",
         selected_model_private: str = "",
-        input_image_url: str | None = None,
-        input_image_mask_url: str | None = None,
+        input_image_url: FileInput | None = None,
+        input_image_mask_url: FileInput | None = None,
         prompt: str = "handsome man with sunglasses, realistic, highly detailed",
         negative_prompt: str = "painted illustration",
         samples: int = 1,

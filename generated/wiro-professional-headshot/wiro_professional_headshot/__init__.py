@@ -27,7 +27,7 @@ from wiro_runtime import require_runtime
 
 require_runtime("0.1.0", "wiro-professional-headshot")
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "TOOL",

@@ -79,7 +79,7 @@ class AspectRatioOptions:
 class ProfessionalHeadshotInputs(TypedDict, total=False):
     """The inputs of wiro/professional-headshot as data, by Python name: one item of `batch`."""
 
-    input_image_url: str | None
+    input_image_url: FileInput | None
     background: Background
     safety_tolerance: SafetyTolerance
     aspect_ratio: AspectRatio | None
@@ -99,7 +99,7 @@ class Client(_SyncBase):
     def run(
         self,
         *,
-        input_image_url: str | None = None,
+        input_image_url: FileInput | None = None,
         background: Background = "neutral",
         safety_tolerance: SafetyTolerance = "2",
         aspect_ratio: AspectRatio | None = None,
@@ -151,7 +151,7 @@ class Client(_SyncBase):
     def submit(
         self,
         *,
-        input_image_url: str | None = None,
+        input_image_url: FileInput | None = None,
         background: Background = "neutral",
         safety_tolerance: SafetyTolerance = "2",
         aspect_ratio: AspectRatio | None = None,
@@ -185,7 +185,7 @@ class Client(_SyncBase):
     def prepare(
         self,
         *,
-        input_image_url: str | None = None,
+        input_image_url: FileInput | None = None,
         background: Background = "neutral",
         safety_tolerance: SafetyTolerance = "2",
         aspect_ratio: AspectRatio | None = None,
@@ -216,7 +216,7 @@ class AsyncClient(_AsyncBase):
     async def run(
         self,
         *,
-        input_image_url: str | None = None,
+        input_image_url: FileInput | None = None,
         background: Background = "neutral",
         safety_tolerance: SafetyTolerance = "2",
         aspect_ratio: AspectRatio | None = None,
@@ -263,7 +263,7 @@ class AsyncClient(_AsyncBase):
     async def submit(
         self,
         *,
-        input_image_url: str | None = None,
+        input_image_url: FileInput | None = None,
         background: Background = "neutral",
         safety_tolerance: SafetyTolerance = "2",
         aspect_ratio: AspectRatio | None = None,
@@ -293,7 +293,7 @@ class AsyncClient(_AsyncBase):
     def prepare(
         self,
         *,
-        input_image_url: str | None = None,
+        input_image_url: FileInput | None = None,
         background: Background = "neutral",
         safety_tolerance: SafetyTolerance = "2",
         aspect_ratio: AspectRatio | None = None,

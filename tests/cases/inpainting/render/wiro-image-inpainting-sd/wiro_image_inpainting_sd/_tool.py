@@ -90,6 +90,7 @@ TOOL = ToolDefinition(
             default=None,
             required=False,
             closed_choices=False,
+            file_url=True,
         ),
         InputDefinition(
             wire_name="inputImageMaskUrl",
@@ -103,6 +104,7 @@ TOOL = ToolDefinition(
             default=None,
             required=False,
             closed_choices=False,
+            file_url=True,
         ),
         InputDefinition(
             wire_name="prompt",
