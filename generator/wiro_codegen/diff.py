@@ -58,13 +58,8 @@ def _input_changes(old: Input, new: Input) -> list[Change]:
     if old.default != new.default:
         changes.append(Change(name, f"default {old.default!r} -> {new.default!r}", breaking=False))
     if old.file_url != new.file_url:
-        changes.append(
-            Change(
-                name,
-                "now takes local files (uploaded)" if new.file_url else "no longer takes local files",
-                breaking=not new.file_url,
-            )
-        )
+        said = "now takes local files (uploaded)" if new.file_url else "no longer takes files"
+        changes.append(Change(name, said, breaking=not new.file_url))
     if old.required != new.required:
         changes.append(
             Change(name, "now required" if new.required else "now optional", new.required)
