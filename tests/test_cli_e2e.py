@@ -31,10 +31,7 @@ def test_run_saves_outputs_and_prints_their_paths(emulator: Emulator, tmp_path: 
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [str(tmp_path / "out" / "0.png")]
     assert (tmp_path / "out" / "0.png").stat().st_size > 1000
-    assert (
-        "submitted task 2221" in result.stderr
-        and "task 2221: task_postprocess_end" in result.stderr
-    )
+    assert "submitted task 2221" in result.stderr and "task 2221: done" in result.stderr
 
 
 def test_default_output_dir_is_per_task(emulator: Emulator, tmp_path: Path) -> None:
@@ -317,3 +314,27 @@ def test_file_inputs_that_cannot_be_sent_are_refused(
     assert result.returncode == runtime_cli.EXIT_USAGE
     assert "input_image" in result.stderr and "internal error" not in result.stderr
     assert emulator.runs_received() == 0
+
+
+def _versions() -> list[tuple[str, str]]:
+    from importlib.metadata import version
+
+    runtime = version("wiro-runtime")
+    package = version("wiro-image-inpainting-sd")
+    return [
+        ("wiro-image-inpainting-sd",
+         f"wiro-image-inpainting-sd {package} (spec wiro/image-inpainting-sd {package}; "
+         f"wiro-runtime {runtime})"),
+        ("wiro", f"wiro (wiro-runtime {runtime})"),
+        ("wiro-codegen",
+         f"wiro-codegen {version('wiro-codegen')} (wiro-runtime {runtime}; spec schema 1)"),
+        ("wiro-emulator", f"wiro-emulator {version('wiro-emulator')} (wiro-runtime {runtime})"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("command", "shown"), _versions())
+def test_every_command_tells_its_versions(command: str, shown: str) -> None:
+    result = subprocess.run(
+        [command_path(command), "--version"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0 and result.stdout.strip() == shown, result.stdout + result.stderr

@@ -256,7 +256,7 @@ def test_ctrl_c_cancels_the_task_and_exits_130(emulator: Emulator) -> None:
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=30)
     assert process.returncode == 130, err
-    assert "stopping task 2221" in err and "task 2221: task_cancel" in err
+    assert "stopping task 2221" in err and "task 2221: cancelled" in err
     assert emulator.state.tasks["2221"].status() == "task_cancel"
     assert out == ""
 
@@ -304,7 +304,7 @@ def test_progress_bar_and_lines_keep_stdout_clean(emulator: Emulator, tmp_path: 
         out, err = process.communicate(timeout=60)
         assert process.returncode == 0, err
         assert out.strip().endswith("0.png") and len(out.strip().splitlines()) == 1
-        assert "%" in err and "task_postprocess_end" in err
+        assert "%" in err and ": done" in err and "task_postprocess_end" not in err
         if mode == "lines":
             assert "log: loading model weights" in err
 
@@ -484,7 +484,7 @@ def test_waiting_by_token_never_prints_the_token(emulator: Emulator, tmp_path: P
     out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert handle.socket_token not in out + err
-    assert f"task {handle.task_id}: task_postprocess_end" in err
+    assert f"task {handle.task_id}: done" in err
 
 
 @pytest.mark.parametrize("form", ["seconds", "date"])

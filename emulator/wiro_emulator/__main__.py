@@ -13,12 +13,25 @@ from wiro_emulator.tasks import OUTCOMES, Plan
 from wiro_emulator.tools import EmulatorError
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from wiro_runtime import __version__ as runtime
+
+    try:
+        own = version("wiro-emulator")
+    except PackageNotFoundError:
+        own = "(not installed)"
+    return f"wiro-emulator {own} (wiro-runtime {runtime})"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wiro-emulator",
         description="A local Wiro API on 127.0.0.1 for the generated Wiro packages installed "
         "in this environment, or for the tools of a specs directory.",
     )
+    parser.add_argument("--version", action="version", version=_version())
     parser.add_argument(
         "--specs",
         type=Path,

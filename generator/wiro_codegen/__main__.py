@@ -24,12 +24,27 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INPUT, f"{self.prog}: error: {message}\n")
 
 
+def _version() -> str:
+    """wiro-codegen's own version, the runtime it generates for, and the spec schema it reads."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from wiro_codegen.spec import SCHEMA_VERSION
+    from wiro_runtime import __version__ as RUNTIME_VERSION
+
+    try:
+        own = version("wiro-codegen")
+    except PackageNotFoundError:
+        own = "(not installed)"
+    return f"wiro-codegen {own} (wiro-runtime {RUNTIME_VERSION}; spec schema {SCHEMA_VERSION})"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="wiro-codegen",
         description="Generate typed Python clients, CLIs and docs for Wiro tools.",
         epilog="exit codes: 0 done, 1 `check` found stale files, 2 bad input",
     )
+    parser.add_argument("--version", action="version", version=_version())
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
     add = commands.add_parser(

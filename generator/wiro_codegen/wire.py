@@ -89,4 +89,5 @@ def wire_table(spec: Spec) -> ToolDefinition:
         examples=example_arguments(spec),
         inputs=tuple(input_definition(item) for item in spec.inputs),
         output_kind=output_kind(spec),
+        package_version=spec.package.version,
     )

@@ -148,6 +148,7 @@ def _print_task(task: Task, args: argparse.Namespace) -> None:
 def _interrupted(client: SyncClient, tool: ToolDefinition, task_id: str, status: str) -> int:
     """First Ctrl-C: stop the task and wait briefly; a second one leaves at once, saying which
     command stops it (Wiro cancels a queued task and kills a running one, never the reverse)."""
+    from ._progress import status_label
     from ._task import TaskState, fold_state
 
     cancel, kill = f"{tool.command} cancel {task_id}", f"{tool.command} kill {task_id}"
@@ -172,7 +173,7 @@ def _interrupted(client: SyncClient, tool: ToolDefinition, task_id: str, status:
         print(f"could not stop task {task_id}: {message}", file=sys.stderr)
         print(f"stop it with: {stop_command}", file=sys.stderr)
         return EXIT_INTERRUPTED
-    print(f"task {task_id}: {task.status}", file=sys.stderr)
+    print(f"task {task_id}: {status_label(task.status)}", file=sys.stderr)
     return EXIT_INTERRUPTED
 
 

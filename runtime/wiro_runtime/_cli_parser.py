@@ -211,6 +211,7 @@ def build_parser(tool: ToolDefinition, only: str | None = None) -> argparse.Argu
         epilog=EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=version_text(tool))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
     run = commands.add_parser(
@@ -234,6 +235,14 @@ def build_parser(tool: ToolDefinition, only: str | None = None) -> argparse.Argu
             _add_output(sub, waits=waits)
             _add_connection(sub)
     return parser
+
+
+def version_text(tool: ToolDefinition) -> str:
+    """`wiro-x 1.2.0 (spec wiro/x 1.2.0; wiro-runtime 0.1.0)`: what --version prints."""
+    from ._compat import VERSION
+
+    package = tool.package_version or "(unversioned)"
+    return _escape(f"{tool.command} {package} (spec {tool.key} {package}; wiro-runtime {VERSION})")
 
 
 def _run_epilog(tool: ToolDefinition) -> str:

@@ -13,6 +13,26 @@ from ._events import Progress
 
 PROGRESS_ENV = "WIRO_PROGRESS"
 MODES = ("bar", "lines", "none")
+#: What each of Wiro's statuses means to a person watching; unknown ones show as they are.
+STATUS_LABELS = {
+    "task_queue": "queued",
+    "task_accept": "accepted",
+    "task_preprocess_start": "preprocessing",
+    "task_preprocess_end": "preprocessed",
+    "task_assign": "assigned to a worker",
+    "task_start": "starting",
+    "task_output": "running",
+    "task_end": "finishing",
+    "task_postprocess_start": "postprocessing",
+    "task_postprocess_end": "done",
+    "task_cancel": "cancelled",
+    "task_error": "failed",
+}
+
+
+def status_label(status: str) -> str:
+    """`task_preprocess_start` -> `preprocessing`."""
+    return STATUS_LABELS.get(status, status)
 
 
 def choose_mode(quiet: bool) -> str:
@@ -82,10 +102,10 @@ class Reporter:
     def status(self, status: str) -> None:
         self._status = status
         if self.mode == "lines":
-            self.say(f"{self.label}: {status}")
+            self.say(f"{self.label}: {status_label(status)}")
         elif self.mode == "bar":
             self._ensure_bar()
-            self._bar.update(self._bar_task, description=f"{self.label}: {status}")
+            self._bar.update(self._bar_task, description=f"{self.label}: {status_label(status)}")
             if status == "task_postprocess_end":
                 self._bar.update(self._bar_task, completed=100.0)
 
@@ -95,7 +115,7 @@ class Reporter:
         if self.mode == "lines" and progress.percent - self._last_percent >= 10:
             self._last_percent = progress.percent
             steps = f" ({progress.step}/{progress.total})" if progress.total else ""
-            self.say(f"{self.label}: {progress.percent:.0f}%{steps}")
+            self.say(f"{self.label}: {status_label(self._status)} {progress.percent:.0f}%{steps}")
         elif self.mode == "bar":
             self._ensure_bar()
             self._bar.update(self._bar_task, completed=progress.percent)

@@ -139,6 +139,7 @@ class ToolDefinition(_Record):
         "name",
         "output_kind",
         "owner",
+        "package_version",
         "run_path",
         "slug",
         "socket_url",
@@ -161,6 +162,8 @@ class ToolDefinition(_Record):
     examples: tuple[tuple[str, ...], ...]
     #: What the tool makes: "image", "video", "audio" or "text".
     output_kind: str
+    #: The generated package's version (its spec's), for `--version`.
+    package_version: str
 
     def __init__(
         self,
@@ -179,6 +182,7 @@ class ToolDefinition(_Record):
         statuses: StatusRules | None = None,
         examples: tuple[tuple[str, ...], ...] = (),
         output_kind: str = "image",
+        package_version: str = "",
     ) -> None:
         self.owner = owner
         self.slug = slug
@@ -195,6 +199,7 @@ class ToolDefinition(_Record):
         self.statuses = statuses if statuses is not None else StatusRules()
         self.examples = examples
         self.output_kind = output_kind
+        self.package_version = package_version
 
     @property
     def key(self) -> str:

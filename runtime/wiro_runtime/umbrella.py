@@ -20,7 +20,8 @@ from .cli import main as tool_main
 
 ENTRY_POINT_GROUP = "wiro.tools"
 TASK_COMMANDS = ("detail", "status", "wait", "download", "cancel", "kill")
-USAGE = """usage: wiro tools [--json]
+USAGE = """usage: wiro --version
+       wiro tools [--json]
        wiro run OWNER/SLUG [run options...]   (see: wiro run OWNER/SLUG --help)
        wiro task {detail,status,wait,download,cancel,kill} TASK [options...]"""
 
@@ -61,6 +62,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--version"]:
+        from ._compat import VERSION
+
+        print(f"wiro (wiro-runtime {VERSION})")
+        return EXIT_OK
     if not args or args[0] in ("-h", "--help"):
         print(USAGE)
         return EXIT_OK if args else EXIT_USAGE

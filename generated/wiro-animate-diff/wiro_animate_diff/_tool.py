@@ -28,6 +28,7 @@ TOOL = ToolDefinition(
         ),
     ),
     output_kind="video",
+    package_version="0.1.0",
     inputs=(
         InputDefinition(
             wire_name="selectedModel",

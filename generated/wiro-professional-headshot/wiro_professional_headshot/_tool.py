@@ -28,6 +28,7 @@ TOOL = ToolDefinition(
         ),
     ),
     output_kind="image",
+    package_version="0.2.0",
     inputs=(
         InputDefinition(
             wire_name="inputImageUrl",

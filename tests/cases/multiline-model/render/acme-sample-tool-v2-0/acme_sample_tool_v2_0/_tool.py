@@ -21,6 +21,7 @@ TOOL = ToolDefinition(
     ),
     examples=(("--prompt", "a dog"),),
     output_kind="image",
+    package_version="0.1.0",
     inputs=(
         InputDefinition(
             wire_name="prompt",
