@@ -6,12 +6,17 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from wiro_emulator import Emulator, Plan
+
+# No test sees credentials stored on this machine (`wiro auth login`): a config folder of
+# the suite's own, inherited by every command a test starts.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="wiro-test-config-")
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"

@@ -338,3 +338,33 @@ def test_every_command_tells_its_versions(command: str, shown: str) -> None:
         [command_path(command), "--version"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0 and result.stdout.strip() == shown, result.stdout + result.stderr
+
+
+def test_stored_credentials_serve_a_run_with_no_key_in_the_environment(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    env = cli_env(emulator, XDG_CONFIG_HOME=str(tmp_path / "config"))
+    env.pop("WIRO_API_KEY")
+    env.pop("WIRO_API_SECRET")
+    wiro = command_path("wiro")
+
+    def auth(*args: str, given: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [wiro, "auth", *args], input=given, env=env, capture_output=True, text=True,
+            timeout=30, check=False,
+        )  # fmt: skip
+
+    assert auth("login", given=f"{API_KEY}\n{API_SECRET}\n").returncode == 0
+    stored = tmp_path / "config" / "wiro" / "credentials.json"
+    assert stored.stat().st_mode & 0o777 == 0o600
+    status = auth("status")
+    assert status.returncode == 0 and API_SECRET not in status.stdout + status.stderr
+    assert "signature" in status.stdout
+    ran = run_cli("run", "--no-download", "-q", env=env)
+    assert ran.returncode == 0, ran.stderr
+    assert auth("login", "--profile", "other", given="wrong-key\n").returncode == 0
+    other = run_cli("run", "--no-download", "-q", env={**env, "WIRO_PROFILE": "other"})
+    assert other.returncode == runtime_cli.EXIT_AUTH  # that profile's key is refused
+    assert auth("logout").returncode == 0
+    gone = run_cli("run", "--no-download", "-q", env=env)
+    assert gone.returncode == runtime_cli.EXIT_USAGE and "wiro auth login" in gone.stderr

@@ -67,13 +67,20 @@ class Credentials:
 
     @classmethod
     def resolve(cls, api_key: str | None = None, api_secret: str | None = None) -> Credentials:
-        """Explicit values first, then WIRO_API_KEY / WIRO_API_SECRET."""
+        """Explicit values first, then WIRO_API_KEY / WIRO_API_SECRET, then the profile stored
+        by `wiro auth login` (WIRO_PROFILE, or "default")."""
         key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
         secret = api_secret if api_secret is not None else os.environ.get(API_SECRET_ENV)
         if not key:
+            from ._profiles import load_profile
+
+            stored = load_profile()
+            if stored is not None:
+                key, secret = stored
+        if not key:
             raise ConfigurationError(
                 f"no Wiro API key: pass api_key=... or set {API_KEY_ENV} "
-                f"(and {API_SECRET_ENV} for signature-based projects)"
+                f"(and {API_SECRET_ENV} for signature-based projects), or run `wiro auth login`"
             )
         for what, value, variable in (
             ("API key", key, API_KEY_ENV),

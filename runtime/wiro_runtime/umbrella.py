@@ -8,12 +8,15 @@ wiro task COMMAND TASK ...      detail, status, wait, download, cancel, kill any
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import EntryPoint, entry_points
 
+from ._auth import API_KEY_ENV, Credentials
 from ._cli_exit import quiet_on_broken_pipe
 from ._client import SyncClient
+from ._errors import ConfigurationError
 from ._tool import ToolDefinition
 from .cli import EXIT_OK, EXIT_USAGE
 from .cli import main as tool_main
@@ -21,6 +24,7 @@ from .cli import main as tool_main
 ENTRY_POINT_GROUP = "wiro.tools"
 TASK_COMMANDS = ("detail", "status", "wait", "download", "cancel", "kill")
 USAGE = """usage: wiro --version
+       wiro auth {login,logout,status} [--profile NAME]
        wiro tools [--json]
        wiro run OWNER/SLUG [run options...]   (see: wiro run OWNER/SLUG --help)
        wiro task {detail,status,wait,download,cancel,kill} TASK [options...]"""
@@ -99,6 +103,8 @@ def _main(argv: Sequence[str] | None) -> int:
         tool = point.load()
         package = point.module.rsplit(".", 1)[0]
         return tool_main(tool, f"{package}._client:Client", ["run", *rest[1:]])
+    if command == "auth":
+        return _auth(rest)
     if command == "task":
         if not rest or rest[0] not in TASK_COMMANDS:
             print(
@@ -108,6 +114,71 @@ def _main(argv: Sequence[str] | None) -> int:
         return tool_main(ANY_TASK, f"{__name__}:TaskClient", rest)
     print(f"wiro: unknown command {command!r}\n{USAGE}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def _auth(args: list[str]) -> int:
+    """`wiro auth login | logout | status [--profile NAME]`."""
+    import argparse
+
+    from . import _profiles as profiles
+
+    parser = argparse.ArgumentParser(prog="wiro auth", description="stored Wiro credentials")
+    parser.add_argument("action", choices=("login", "logout", "status"))
+    parser.add_argument("--profile", help=f"profile name (default: ${profiles.PROFILE_ENV} or "
+                        f"{profiles.DEFAULT_PROFILE!r})")  # fmt: skip
+    try:
+        parsed = parser.parse_args(args)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    name = profiles.profile_name(parsed.profile)
+    try:
+        if parsed.action == "login":
+            key, secret = _ask_credentials()
+            Credentials.resolve(key, secret)  # the same checks as for any key
+            path = profiles.save_profile(key, secret, name)
+            print(f"stored the credentials of profile {name!r} in {path}", file=sys.stderr)
+            return EXIT_OK
+        if parsed.action == "logout":
+            removed = profiles.remove_profile(name)
+            print(
+                f"removed profile {name!r}" if removed else f"no stored profile {name!r}",
+                file=sys.stderr,
+            )
+            return EXIT_OK
+        stored = profiles.load_profile(name)
+        in_env = bool(os.environ.get(API_KEY_ENV))
+        if stored is None and not in_env:
+            print(f"profile {name!r}: no credentials; run `wiro auth login`")
+            return EXIT_USAGE
+        if stored is not None:
+            key, secret = stored
+            print(f"profile {name!r}: API key {key[:4]}... ({len(key)} characters), "
+                  f"{'signature (secret stored)' if secret else 'key only'}")  # fmt: skip
+        if in_env:
+            print(f"{API_KEY_ENV} is set: it is used before any stored profile")
+        return EXIT_OK
+    except ConfigurationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (EOFError, KeyboardInterrupt):
+        print("\nnothing stored", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _ask_credentials() -> tuple[str, str | None]:
+    """The key and secret, asked for without echo on a terminal, else one per line from stdin."""
+    if sys.stdin.isatty():
+        import getpass
+
+        key = getpass.getpass("Wiro API key: ").strip()
+        secret = getpass.getpass("API secret (empty for a key-only project): ").strip()
+    else:
+        lines = sys.stdin.read().splitlines()
+        key = lines[0].strip() if lines else ""
+        secret = lines[1].strip() if len(lines) > 1 else ""
+    if not key:
+        raise ConfigurationError("no API key given: nothing stored")
+    return key, secret or None
 
 
 if __name__ == "__main__":
