@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -368,3 +369,35 @@ def test_stored_credentials_serve_a_run_with_no_key_in_the_environment(
     assert auth("logout").returncode == 0
     gone = run_cli("run", "--no-download", "-q", env=env)
     assert gone.returncode == runtime_cli.EXIT_USAGE and "wiro auth login" in gone.stderr
+
+
+def _complete(script: str, *words: str) -> list[str]:
+    """What bash offers after `words` with the script loaded (the last word being typed)."""
+    line = " ".join(shlex.quote(word) for word in words)
+    probe = (
+        f"{script}\nCOMP_WORDS=({line}); COMP_CWORD={len(words) - 1}\n"
+        '_wiro_image_inpainting_sd_complete; printf "%s\\n" "${COMPREPLY[@]}"'
+    )
+    done = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, check=True)
+    return done.stdout.split()
+
+
+def test_completion_scripts_load_and_complete() -> None:
+    command = command_path("wiro-image-inpainting-sd")
+    bash = subprocess.run(
+        [command, "completion", "bash"], capture_output=True, text=True, check=True
+    ).stdout
+    assert _complete(bash, "wiro-image-inpainting-sd", "ru") == ["run"]
+    assert "--scheduler" in _complete(bash, "wiro-image-inpainting-sd", "run", "--sch")
+    assert "DDIMScheduler" in _complete(
+        bash, "wiro-image-inpainting-sd", "run", "--scheduler", "DD"
+    )
+    offered = _complete(bash, "wiro-image-inpainting-sd", "completion", "")
+    assert [word for word in offered if not word.startswith("-")] == ["bash", "zsh", "fish"]
+    for shell in ("zsh", "fish"):
+        script = subprocess.run(
+            [command, "completion", shell], capture_output=True, text=True, check=True
+        ).stdout
+        assert "--scheduler" in script or "scheduler" in script
+    bad = subprocess.run([command, "completion", "tcsh"], capture_output=True, text=True)
+    assert bad.returncode == runtime_cli.EXIT_USAGE

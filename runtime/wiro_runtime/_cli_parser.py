@@ -99,6 +99,7 @@ def _choice(item: InputDefinition) -> Callable[[str], str]:
         return found
 
     convert.__name__ = "choice"
+    convert.completion_values = tuple(by_value)  # type: ignore[attr-defined]
     return convert
 
 
@@ -196,7 +197,7 @@ TASK_COMMANDS = (
     ("cancel", "cancel a queued task", False),
     ("kill", "kill a running task", False),
 )
-COMMANDS = ("run", *(name for name, _, _ in TASK_COMMANDS))
+COMMANDS = ("run", *(name for name, _, _ in TASK_COMMANDS), "completion")
 
 
 def build_parser(tool: ToolDefinition, only: str | None = None) -> argparse.ArgumentParser:
@@ -234,6 +235,14 @@ def build_parser(tool: ToolDefinition, only: str | None = None) -> argparse.Argu
             sub.add_argument("task", metavar="TASK", help="task id (digits) or socket access token")
             _add_output(sub, waits=waits)
             _add_connection(sub)
+    completion = commands.add_parser(
+        "completion",
+        help="print a shell completion script (bash, zsh or fish)",
+        description='bash: eval "$(%(prog)s bash)"; zsh: eval "$(%(prog)s zsh)"; '
+        "fish: %(prog)s fish | source",
+    )
+    if only in (None, "completion"):
+        completion.add_argument("shell", choices=("bash", "zsh", "fish"))
     return parser
 
 

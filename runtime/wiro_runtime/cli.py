@@ -73,6 +73,11 @@ def _main(tool: ToolDefinition, client_path: str, argv: Sequence[str] | None) ->
         return EXIT_USAGE
     except SystemExit as exc:  # --help and --version exit through argparse
         return exc.code if isinstance(exc.code, int) else EXIT_OK
+    if args.command == "completion":
+        from ._completion import completion_script
+
+        print(completion_script(tool, args.shell), end="")
+        return EXIT_OK
     try:
         from ._cli_commands import command_run, command_task
 
