@@ -143,6 +143,8 @@ def bench_startup(repeat: int, work: Path) -> dict[str, Any]:
     command = str(BIN / "wiro-image-inpainting-sd")
     baseline = command_time([PYTHON, "-c", "pass"], repeat, env)
     help_time = command_time([command, "--help"], repeat, env)
+    version_time = command_time([command, "--version"], repeat, env)
+    completion_time = command_time([command, "completion", "bash"], repeat, env)
     dry_run = command_time([command, "run", "--dry-run"], repeat, env)
     httpx_time = command_time([PYTHON, "-c", "import httpx"], repeat, env)
     package = command_time(
@@ -183,6 +185,24 @@ def bench_startup(repeat: int, work: Path) -> dict[str, Any]:
             "ratio": package_ratio,
             "target": "<= 1.3x",
             "met": package_ratio <= 1.3,
+        },
+        "P2f": {
+            "measure": "generated CLI --version",
+            "value_s": version_time,
+            "floor": "python -c pass",
+            "floor_s": baseline,
+            "ratio": version_time / baseline,
+            "target": "<= 3x",
+            "met": version_time / baseline <= 3,
+        },
+        "P2g": {
+            "measure": "generated CLI completion bash (the script built from the parser)",
+            "value_s": completion_time,
+            "floor": "python -c pass",
+            "floor_s": baseline,
+            "ratio": completion_time / baseline,
+            "target": "<= 3x",
+            "met": completion_time / baseline <= 3,
         },
         "P2d": {
             "measure": "vendored CLI (--runtime vendored) python -m ... --help",

@@ -24,7 +24,7 @@ def test_bench_smoke_run_writes_every_figure(tmp_path: Path) -> None:
     assert results["smoke"] is True
     ids = set(results["results"])
     assert {"P1a", "P1b-generate", "P1b-check", "P2a", "P2b", "P2c", "P2d", "P2e", "P3", "P4", "P5"}
-    assert {"P6a", "P6b", "P7a", "P7b"} <= ids <= ids
+    assert {"P2f", "P2g", "P6a", "P6b", "P7a", "P7b"} <= ids <= ids
     assert all(isinstance(entry["met"], bool) for entry in results["results"].values())
     assert (tmp_path / "bench" / "latency.png").read_bytes()[:4] == b"\x89PNG"
     table = (tmp_path / "BENCHMARKS.md").read_text()

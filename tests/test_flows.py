@@ -209,7 +209,7 @@ def test_the_deadline_kills_a_running_task() -> None:
         return reply(task("task_start"))
 
     with pytest.raises(WaitTimeoutError) as raised:
-        play(flows.wait(client, "7", timeout=10), answer, clock)
+        play(flows.wait(client, "7", wait_timeout=10), answer, clock)
     assert raised.value.action == "killed"
     assert clock.now <= 1000.0 + 10 + 1e-9  # no sleep ran past the deadline
 
@@ -225,7 +225,7 @@ def test_retry_after_never_sleeps_past_the_wait_deadline() -> None:
         return next(answers, reply(task("task_queue")))
 
     with pytest.raises(WaitTimeoutError):
-        play(flows.wait(client, "7", timeout=2), answer, clock)
+        play(flows.wait(client, "7", wait_timeout=2), answer, clock)
     assert clock.now <= 1002.0 + 1e-9
 
 
@@ -348,7 +348,7 @@ def test_waiting_rides_out_task_detail_trouble_until_the_deadline() -> None:
     def answer(step: Step) -> object:
         return next(trouble, reply(task("task_postprocess_end", "0")))
 
-    done, steps = play(flows.wait(client, "7", timeout=120), answer, clock)
+    done, steps = play(flows.wait(client, "7", wait_timeout=120), answer, clock)
     assert done.succeeded  # 15 failed reads in a row did not end the wait
     assert sum(isinstance(step, Attempt) for step in steps) == 16
 
@@ -357,7 +357,7 @@ def test_trouble_past_the_deadline_raises_with_the_task_id() -> None:
     clock = FakeClock()
     client = make_client(clock, use_socket=False)
     with pytest.raises(APIError) as raised:
-        play(flows.wait(client, "7", timeout=20), lambda step: reply({}, 503), clock)
+        play(flows.wait(client, "7", wait_timeout=20), lambda step: reply({}, 503), clock)
     assert raised.value.task_id == "7"
     assert clock.now <= 1020.0 + 1e-9
 

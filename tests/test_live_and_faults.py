@@ -81,7 +81,7 @@ def test_waiting_rides_out_a_run_of_task_detail_failures(emulator: Emulator) -> 
     with _client(emulator, max_poll_interval=0.1) as client:
         handle = client.submit()
         emulator.inject("/v1/Task/Detail", status=503, times=12)  # 4 reads' worth of retries
-        task = client.wait(handle.task_id, timeout=30)
+        task = client.wait(handle.task_id, wait_timeout=30)
     assert task.succeeded
 
 
@@ -499,7 +499,7 @@ def test_a_long_retry_after_never_outlasts_the_wait(emulator: Emulator, form: st
             emulator.inject("/v1/Task/Detail", status=503, retry_at=12, times=50)
         started = time.monotonic()
         with pytest.raises(APIError) as raised:  # the trouble outlived the deadline
-            client.wait(handle.task_id, timeout=2)
+            client.wait(handle.task_id, wait_timeout=2)
         elapsed = time.monotonic() - started
     assert elapsed < 5, f"waited {elapsed:.1f} s for a 2 s deadline"
     assert raised.value.status_code == 503 and raised.value.task_id == handle.task_id

@@ -49,7 +49,7 @@ def test_add_writes_spec_description_and_package(workspace: Path) -> None:
 def _unversioned(files: dict[str, str]) -> dict[str, str]:
     """The package's files with its version blanked: a fresh `add` starts at 0.1.0, while
     the committed package's version has moved with `update`."""
-    pattern = re.compile(r'^(version = |__version__ = )"[^"]*"', re.MULTILINE)
+    pattern = re.compile(r'^(version = |__version__ = |    package_version=)"[^"]*"', re.MULTILINE)
     return {k: pattern.sub(r'\1"X"', v) for k, v in files.items() if k.startswith(PACKAGE)}
 
 

@@ -210,7 +210,9 @@ def test_hostile_package_passes_mypy_strict(tmp_path: Path) -> None:
 def test_inputs_named_like_the_clients_own_options_break_nothing(tmp_path: Path) -> None:
     """Every reserved parameter and flag, as an input's wire name (camelCase, as Wiro spells
     them): the client compiles, and `run --help` and `run --dry-run` work."""
-    from wiro_codegen.naming import RESERVED_FLAGS, RESERVED_PARAMETERS
+    from wiro_codegen.naming import reserved_flags, reserved_parameters
+
+    RESERVED_PARAMETERS, RESERVED_FLAGS = reserved_parameters(), reserved_flags()
 
     wire_names = sorted(
         {"".join(w if i == 0 else w.title() for i, w in enumerate(p.split("_")))

@@ -123,9 +123,9 @@ def keep_names(old: Spec, new: Spec) -> Spec:
             )
             continue
         name, flag, counter = item.python_name, item.cli_flag, 2
-        while name in taken_names or name in naming.RESERVED_PARAMETERS:
+        while name in taken_names or name in naming.reserved_parameters():
             name, counter = f"{item.python_name}_{counter}", counter + 1
-        while flag in taken_flags or flag in naming.RESERVED_FLAGS:
+        while flag in taken_flags or flag in naming.reserved_flags():
             flag, counter = f"{item.cli_flag}-{counter}", counter + 1
         taken_names.add(name)
         taken_flags.add(flag)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import functools
 import keyword
 import re
 import unicodedata
@@ -36,13 +37,21 @@ def _cli_flags() -> frozenset[str]:
     return frozenset(flag for flag in flags if flag.startswith("--"))
 
 
-#: Names the generated methods take besides the tool's inputs (and Python's own).
-RESERVED_PARAMETERS = _run_options() | {
-    *("self", "cls", "inputs", "client", "task", "task_id"),
-    *("poll_interval", "output_dir", "token"),  # reserved before; kept so no input is renamed
-}
-#: CLI options the generated commands have besides the tool's inputs.
-RESERVED_FLAGS = _cli_flags()
+@functools.cache
+def reserved_parameters() -> frozenset[str]:
+    """Names the generated methods take besides the tool's inputs (and Python's own); read
+    from the runtime on first use, so commands that name nothing do not pay for it."""
+    return _run_options() | {
+        *("self", "cls", "inputs", "client", "task", "task_id"),
+        *("timeout", "poll_interval", "output_dir", "token"),  # kept so no input is renamed
+    }
+
+
+@functools.cache
+def reserved_flags() -> frozenset[str]:
+    """CLI options the generated commands have besides the tool's inputs."""
+    return _cli_flags()
+
 
 #: Attribute names of the pydantic model base class that an input field must not shadow.
 MODEL_ATTRIBUTES = frozenset(
@@ -95,11 +104,11 @@ def unique_parameter_names(wire_names: Iterable[str]) -> list[str]:
     Clashes are settled in description order with numeric suffixes, so adding an input at the
     end never renames an earlier one.
     """
-    taken: set[str] = set(RESERVED_PARAMETERS)
+    taken: set[str] = set(reserved_parameters())
     names: list[str] = []
     for wire_name in wire_names:
         base = python_identifier(wire_name, fallback="input")
-        if base in RESERVED_PARAMETERS or base in MODEL_ATTRIBUTES or base.startswith("model_"):
+        if base in reserved_parameters() or base in MODEL_ATTRIBUTES or base.startswith("model_"):
             base = f"{base}_input"
         name, counter = base, 2
         while name in taken:
@@ -116,11 +125,11 @@ def cli_flag(python_name: str) -> str:
 
 def unique_cli_flags(python_names: Iterable[str]) -> list[str]:
     """CLI flags for the inputs, unique and clear of the CLI's own options."""
-    taken: set[str] = set(RESERVED_FLAGS)
+    taken: set[str] = set(reserved_flags())
     flags: list[str] = []
     for python_name in python_names:
         base = cli_flag(python_name)
-        if base in RESERVED_FLAGS:
+        if base in reserved_flags():
             base = f"{base}-input"
         flag, counter = base, 2
         while flag in taken:

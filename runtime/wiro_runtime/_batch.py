@@ -35,6 +35,8 @@ class BatchResult:
 
 
 ResultCallback = Callable[[BatchResult], None]
+#: The name prefix of a sync batch's worker threads.
+BATCH_THREADS = "wiro-batch"
 
 
 def wire_values(tool: ToolDefinition, values: Mapping[str, object]) -> dict[str, object]:

@@ -9,7 +9,6 @@ import sys
 import threading
 
 from ._cli_exit import EXIT_API, EXIT_INTERRUPTED, EXIT_OK, EXIT_TASK_FAILED, exit_code
-from ._client import BATCH_THREADS
 from ._errors import ConfigurationError, WiroError
 from ._tool import ToolDefinition
 
@@ -66,7 +65,7 @@ def _follow(
     try:
         return client.wait(
             reference,
-            timeout=args.wait_timeout,
+            wait_timeout=args.wait_timeout,
             on_timeout=args.on_timeout,
             on_status=reporter.status,
             on_progress=reporter.progress,
@@ -314,6 +313,8 @@ def _command_batch(client: SyncClient, defaults: dict[str, Any], args: argparse.
             on_result=on_result,
         )
     except KeyboardInterrupt:
+        from ._batch import BATCH_THREADS
+
         reporter.close()
         left = [t for t in threading.enumerate() if t.name.startswith(BATCH_THREADS)]
         if left:  # a second Ctrl-C: the stops still under way are left to finish or not

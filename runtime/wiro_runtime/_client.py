@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from . import _flows as flows
-from ._batch import BatchResult
+from ._batch import BATCH_THREADS, BatchResult
 from ._core import DEFAULT_WAIT_TIMEOUT, ClientCore, SubmitCallback
 from ._download import download, target_paths
 from ._drivers import adrive, drive
@@ -23,8 +23,6 @@ from ._task import Task, TaskHandle, UploadedFile
 
 __all__ = ["DEFAULT_WAIT_TIMEOUT", "AsyncClient", "SubmitCallback", "SyncClient"]
 
-#: The name prefix of a sync batch's worker threads.
-BATCH_THREADS = "wiro-batch"
 
 TYPE_CHECKING = False  # httpx loads on first use: importing a client stays cheap
 if TYPE_CHECKING:
@@ -108,8 +106,8 @@ class SyncClient(ClientCore):
         """Follow a task until it ends; return it on success, raise TaskError otherwise.
 
         Live over Wiro's websocket when it can, polling Task/Detail when the socket fails or
-        closes early; the end is always confirmed with Task/Detail. `timeout` (default 600 s)
-        is the overall deadline, separate from the HTTP timeout; when it passes,
+        closes early; the end is always confirmed with Task/Detail. `wait_timeout` (default
+        600 s) is the overall deadline, separate from the HTTP timeout; when it passes,
         `on_timeout="cancel"` cancels a queued task or kills a running one, and "leave" leaves
         it. `on_status`, `on_progress` and `on_log` see the task's live events.
         """

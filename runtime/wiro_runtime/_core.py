@@ -59,7 +59,7 @@ if TYPE_CHECKING:
         use_socket: bool
 
     class WaitOptions(TypedDict, total=False):
-        timeout: float | None
+        wait_timeout: float | None
         on_timeout: str
         on_status: StatusCallback | None
         on_progress: ProgressCallback | None

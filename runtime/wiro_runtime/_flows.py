@@ -375,7 +375,7 @@ def wait(
     core: ClientCore,
     reference: str,
     *,
-    timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+    wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
     on_timeout: str = "cancel",
     on_status: StatusCallback | None = None,
     on_progress: ProgressCallback | None = None,
@@ -389,9 +389,9 @@ def wait(
     is waited out until the deadline, where a queued task is cancelled and a running one
     killed, unless `on_timeout` is "leave". Every error raised carries the task's id.
     """
-    core.check_wait(timeout, on_timeout)
+    core.check_wait(wait_timeout, on_timeout)
     events = Events(on_status, on_progress, on_log)
-    schedule = core.schedule(timeout)
+    schedule = core.schedule(wait_timeout)
     key, value = task_reference(reference)
     token = socket_token or (value if key == "tasktoken" else None)
     task: Task | None = None
@@ -413,7 +413,7 @@ def wait(
             if task.done:
                 return finish(task)
             if schedule.expired():
-                return (yield from _on_deadline(core, task, timeout, on_timeout))
+                return (yield from _on_deadline(core, task, wait_timeout, on_timeout))
             yield Sleep(schedule.next_delay())
     except WiroError as exc:
         exc.task_id = exc.task_id or (task.id if task else value if key == "taskid" else None)
@@ -443,7 +443,7 @@ def run(
             yield from wait(
                 core,
                 handle.task_id,
-                timeout=wait_timeout,
+                wait_timeout=wait_timeout,
                 on_timeout=on_timeout,
                 on_status=on_status,
                 on_progress=on_progress,
@@ -480,7 +480,7 @@ def batch_item(
         task = yield from wait(
             core,
             task_id,
-            timeout=wait_timeout,
+            wait_timeout=wait_timeout,
             on_timeout=on_timeout,
             socket_token=handle.socket_token,
         )
