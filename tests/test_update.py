@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import INPAINTING_DESCRIPTION, ROOT
 from wiro_codegen.diff import bump, diff_specs, keep_names
 from wiro_codegen.parse import parse_description
-from wiro_codegen.spec import Input, Option, Spec, load_spec
+from wiro_codegen.spec import Input, Option, Spec, dump_spec, load_spec
 
 OLD = parse_description(INPAINTING_DESCRIPTION.read_text(encoding="utf-8"), "d.md").spec
 
@@ -140,3 +140,28 @@ def test_update_command(tmp_path: Path) -> None:
     )
     assert allowed.returncode == 0 and load_spec(spec_file).package.version == "1.0.0"
     assert _generator("check", cwd=tmp_path).returncode == 0
+
+
+def test_adding_a_tool_that_exists_updates_it_without_resetting_its_version(
+    tmp_path: Path,
+) -> None:
+    from wiro_codegen import add
+
+    description = tmp_path / "inpainting.md"
+    description.write_text(INPAINTING_DESCRIPTION.read_text(encoding="utf-8"), encoding="utf-8")
+    specs, out = tmp_path / "specs", tmp_path / "generated"
+    spec_file = specs / "wiro" / "image-inpainting-sd.yaml"
+    add([str(description)], specs_dir=specs, out_dir=out)
+    first = load_spec(spec_file)
+    add([str(description)], specs_dir=specs, out_dir=out)
+    assert load_spec(spec_file) == first  # nothing changed: nothing moves
+    # a later release of the tool says more in a help text: docs only, so a patch release
+    text = description.read_text(encoding="utf-8")
+    assert "prompt-help" in text
+    released = replace(first, package=replace(first.package, version="1.4.2"))
+    spec_file.write_text(dump_spec(released), encoding="utf-8")
+    description.write_text(text.replace("prompt-help", "prompt-help, now longer"), encoding="utf-8")
+    add([str(description)], specs_dir=specs, out_dir=out)
+    after = load_spec(spec_file)
+    assert after.package.version == "1.4.3"  # moved on from 1.4.2, never back to 0.1.0
+    assert [i.python_name for i in after.inputs] == [i.python_name for i in first.inputs]

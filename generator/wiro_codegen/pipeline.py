@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from wiro_codegen import naming
 from wiro_codegen.cache import RenderCache, cache_key
+from wiro_codegen.diff import bump, diff_specs, keep_names, with_version
 from wiro_codegen.errors import GeneratorError, Location
 from wiro_codegen.format import format_files
 from wiro_codegen.output import (
@@ -264,6 +265,9 @@ def add(
                 source, strict=strict, from_tool_detail=from_tool_detail, stdin=stdin
             )
             warnings.extend(found)
+            previous = next((item for item in existing if item.key == spec.key), None)
+            if previous is not None:
+                spec = _as_update(previous, spec)
             others = [item for item in existing if item.key != spec.key]
             _check_distinct([*others, spec])
             files = format_files(render_package(spec, options))
@@ -281,6 +285,15 @@ def add(
         text = render_catalog([catalog_entry(spec) for spec in existing])
         write_text_atomic(out_dir / CATALOG_PATH, text)
     return Outcome(written=tuple(written), warnings=tuple(warnings), failures=tuple(failures))
+
+
+def _as_update(previous: Spec, parsed: Spec) -> Spec:
+    """Adding a tool that exists updates it, as `update` does: the Python names and flags
+    users call stay, and the package version moves with the change (never back to 0.1.0)."""
+    kept = keep_names(previous, parsed)
+    if kept == previous:
+        return previous
+    return with_version(kept, bump(previous.package.version, diff_specs(previous, kept)))
 
 
 def _write_package(
