@@ -46,6 +46,26 @@ def test_readme_curl_example_runs_against_the_emulator(emulator: Emulator) -> No
         check=True,
     )
     assert received.body == json.loads(cli_dry_run.stdout)["body"]
+    # then the README's Task/Detail step, for the task the Run made
+    text = README.read_text(encoding="utf-8")
+    detail = re.search(r"```bash\n(TASK_ID=.*?)```", text, re.DOTALL)
+    assert detail, "the README shows no Task/Detail step"
+    script = detail.group(1).replace("TASK_ID=2221", f"TASK_ID={answer['taskid']}", 1)
+    followed = subprocess.run(
+        ["bash", "-c", script],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "WIRO_API_KEY": API_KEY,
+            "WIRO_API_SECRET": API_SECRET,
+            "WIRO_BASE_URL": emulator.base_url,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    task = json.loads(followed.stdout)["tasklist"][0]
+    assert task["id"] == answer["taskid"] and task["status"].startswith("task_")
 
 
 def test_readme_has_a_parameter_table_and_examples() -> None:

@@ -214,6 +214,23 @@ def example_body(spec: Spec) -> dict[str, Any]:
     return {item.wire_name: item.default for item in spec.inputs if item.default is not None}
 
 
+_EXTENSIONS = (("video", ".mp4"), ("audio", ".wav"), ("voice", ".wav"), ("music", ".mp3"))
+
+
+def example_files(spec: Spec) -> list[tuple[Input, str]]:
+    """Local file names for the examples' file and URL inputs (`input_image_url` ->
+    `input_image.png`): what a user has on disk, uploaded or sent for them. Three at most."""
+    found = []
+    for item in spec.inputs:
+        if item.python_type not in ("file", "files") and not item.file_url:
+            continue
+        stem = item.python_name.removesuffix("_url").strip("_") or "file"
+        lowered = f"{item.wire_name} {item.label}".lower()
+        suffix = next((ext for word, ext in _EXTENSIONS if word in lowered), ".png")
+        found.append((item, stem + suffix))
+    return found[:3]
+
+
 def multipart_lines(spec: Spec) -> list[str]:
     """`curl -F` options for a Run with local files, following Wiro's per-type rules."""
     if not any(item.python_type in ("file", "files") for item in spec.inputs):
@@ -386,6 +403,10 @@ def render_package(spec: Spec, options: RenderOptions = DEFAULT_OPTIONS) -> dict
             shlex.join([spec.package.command, "run", *arguments])
             for arguments in example_arguments(spec)
         ],
+        "example_files": example_files(spec),
+        "example_flags": "".join(
+            f"{item.cli_flag} {shlex.quote(name)} " for item, name in example_files(spec)
+        ),
         "examples_fence": md_fence(
             "\n".join(shlex.join(arguments) for arguments in example_arguments(spec))
         ),
