@@ -182,3 +182,19 @@ def test_dry_run_and_curl_show_the_uploads(emulator: Emulator, on_disk: tuple[Pa
     assert json.loads(sent.stdout)["result"] is True, sent.stdout + sent.stderr
     run = _received(emulator, "/v1/Run/")[0]
     assert isinstance(run, dict) and run["inputImageUrl"].startswith(emulator.origin)
+
+
+@pytest.mark.parametrize("problem", ["missing", "empty"])
+def test_the_cli_refuses_a_missing_or_empty_file_for_a_url_input(
+    emulator: Emulator, tmp_path: Path, problem: str
+) -> None:
+    target = tmp_path / "photo.png"
+    if problem == "empty":
+        target.write_bytes(b"")
+    result = subprocess.run(
+        [command_path("wiro-image-inpainting-sd"), "run", "--input-image-url", str(target)],
+        env=cli_env(emulator), capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "input_image_url" in result.stderr and "Traceback" not in result.stderr
+    assert emulator.received == []  # nothing sent: no upload, no Run

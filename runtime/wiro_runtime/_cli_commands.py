@@ -76,19 +76,23 @@ def _follow(
         reporter.close()
 
 
-def _announce_uploads(
+def _upload_first(
     client: SyncClient, tool: ToolDefinition, values: dict[str, Any], args: argparse.Namespace
-) -> None:
-    """One line per local file about to be uploaded for a `...Url` input (uploads come
-    before the Run, and a large one takes a while)."""
-    if args.quiet:
-        return
+) -> dict[str, Any]:
+    """Upload the local files given to `...Url` inputs, one line each as it starts and ends
+    (a large one takes a while), and return the values with their URLs in place."""
+    uploaded = dict(values)
     for item in client.prepare_run(values).uploads:
         definition = tool.input_named(item.wire_name)
         flag = definition.cli_flag if definition else item.python_name
         size = item.file.size
         shown = f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
-        print(f"uploading {item.file.name} ({shown}) for {flag}", file=sys.stderr, flush=True)
+        if not args.quiet:
+            print(f"uploading {item.file.name} ({shown}) for {flag}", file=sys.stderr, flush=True)
+        uploaded[item.wire_name] = client.upload(values[item.wire_name]).url
+        if not args.quiet:
+            print(f"uploaded {item.file.name}", file=sys.stderr, flush=True)
+    return uploaded
 
 
 def _check_output_dir(args: argparse.Namespace) -> None:
@@ -214,7 +218,7 @@ def command_run(tool: ToolDefinition, client_path: str, args: argparse.Namespace
             _check_output_dir(args)
         if args.batch:
             return _command_batch(client, values, args)
-        _announce_uploads(client, tool, values, args)
+        values = _upload_first(client, tool, values, args)
         try:
             handle = client.submit_values(values, callback_url=args.callback_url)
         except KeyboardInterrupt:
