@@ -238,7 +238,7 @@ def test_callback_bodies_are_read_leniently() -> None:
 def test_saving_never_loses_an_output(emulator: Emulator, tmp_path: Path) -> None:
     url = f"{emulator.origin}/samples/photo.png"
     same = [Output(url=url, name="result.png", content_type=None, size=None) for _ in range(5)]
-    saved = [output.save(tmp_path / "shared") for output in same]  # a folder that is not there
+    saved = [output.save(tmp_path / "saved") for output in same]  # a folder that is not there
     assert len({path.name for path in saved}) == 5
     assert sorted(path.name for path in saved) == [
         "result-1.png", "result-2.png", "result-3.png", "result-4.png", "result.png"
@@ -254,3 +254,15 @@ def test_saving_never_loses_an_output(emulator: Emulator, tmp_path: Path) -> Non
     assert kept.suffix == ".png" and len(kept.name) <= 200
     explicit = Output(url=url, name="a.png", content_type=None, size=None)
     assert explicit.save(tmp_path / "chosen.png") == tmp_path / "chosen.png"  # a file path
+
+
+def test_a_failing_on_result_leaves_no_task_running(emulator: Emulator) -> None:
+    emulator.plan_next(Plan(0.0, 0.05), Plan(0.0, 30), Plan(0.0, 30))
+
+    def explode(result: BatchResult) -> None:
+        raise RuntimeError("the caller's callback broke")
+
+    with _client(emulator) as client, pytest.raises(RuntimeError, match="callback broke"):
+        client.batch([{}, {}, {}], concurrency=3, on_result=explode)
+    statuses = [task.status() for task in emulator.state.tasks.values()]
+    assert statuses.count("task_postprocess_end") == 1 and statuses.count("task_cancel") == 2

@@ -464,3 +464,19 @@ def test_a_reference_that_is_not_digits_is_tried_as_an_id_then_as_a_token() -> N
         {"taskid": "tokABC"},
         {"tasktoken": "tokABC"},
     ]
+
+
+def test_a_cancelled_batch_item_stays_cancelled_even_when_its_stop_fails() -> None:
+    import asyncio
+
+    clock = FakeClock()
+    client = make_client(clock, use_socket=False)
+    flow = flows.batch_item(client, 0, {}, wait_timeout=60, on_timeout="cancel")
+    flow.send(None)  # the Run
+    step = flow.send(reply(RUN_OK))  # the first Task/Detail
+    assert endpoint(step) == "Task/Detail"
+    step = flow.throw(asyncio.CancelledError())  # the coroutine is cancelled
+    assert endpoint(step) == "Task/Detail"  # stopping: what state is it in?
+    denied = reply({"result": False, "errors": [{"code": 98, "message": "denied"}]}, 401)
+    with pytest.raises(asyncio.CancelledError):
+        flow.send(denied)  # the stop fails, and the cancellation still goes on up

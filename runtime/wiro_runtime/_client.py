@@ -144,21 +144,27 @@ class SyncClient(ClientCore):
                 if on_result is not None:
                     on_result(result)
 
-        try:
-            collect()
-        except KeyboardInterrupt:
-            # stop at once: nothing more is submitted, and what runs is cancelled or killed
+        def stop_all() -> None:
+            """Nothing more is submitted, and what runs is cancelled or killed."""
             interrupt.set()
             for future in futures:
                 future.cancel()
+
+        leave_now = False
+        try:
+            collect()
+        except KeyboardInterrupt:
+            stop_all()
             try:
                 collect()  # each running item stops its task and reports it
             except KeyboardInterrupt:
-                pool.shutdown(wait=False, cancel_futures=True)  # a second Ctrl-C: leave now
-                raise
-            pool.shutdown()
+                leave_now = True  # a second Ctrl-C: the stops go on without us
             raise
-        pool.shutdown()
+        except BaseException:
+            stop_all()  # an `on_result` that raised: no task is left running unseen
+            raise
+        finally:
+            pool.shutdown(wait=not leave_now, cancel_futures=True)
         return [result for result in results if result is not None]
 
     def download(self, task: Task, directory: str | os.PathLike[str]) -> list[Path]:
@@ -260,9 +266,10 @@ class AsyncClient(ClientCore):
         running = [asyncio.ensure_future(one(item)) for item in items]
         try:
             return list(await asyncio.gather(*running))
-        except asyncio.CancelledError:
-            # gather gives up at the first cancelled item; the others are still stopping
-            # their tasks, and the batch ends only when they have
+        except BaseException:
+            # cancelled, or an `on_result` that raised: gather gives up at the first such item
+            # while the others run on, so every one is cancelled (each stops its task) and the
+            # batch ends only when they all have
             for item in running:
                 item.cancel()
             await asyncio.gather(*running, return_exceptions=True)

@@ -490,17 +490,17 @@ def batch_item(
     except INTERRUPTS as interrupt:
         if task_id is None:
             raise
+        error: WiroError
         try:
             stopped = yield from stop(core, task_id)
-        except WiroError as exc:
+            message = f"task {task_id} was stopped by an interrupt ({stopped.status})"
+            error = TaskCancelledError(message, stopped)
+        except WiroError as exc:  # the stop failed: the result says so, with the task's id
             exc.task_id = task_id
-            if isinstance(interrupt, asyncio.CancelledError):
-                raise
-            return failed(index, values, task_id, exc)
+            error = exc
         if isinstance(interrupt, asyncio.CancelledError):
-            raise
-        message = f"task {task_id} was stopped by an interrupt ({stopped.status})"
-        return failed(index, values, task_id, TaskCancelledError(message, stopped))
+            raise interrupt  # a cancelled coroutine stays cancelled, whatever the stop did
+        return failed(index, values, task_id, error)
 
 
 def batch(
