@@ -366,6 +366,13 @@ def test_stored_credentials_serve_a_run_with_no_key_in_the_environment(
     assert auth("login", "--profile", "other", given="wrong-key\n").returncode == 0
     other = run_cli("run", "--no-download", "-q", env={**env, "WIRO_PROFILE": "other"})
     assert other.returncode == runtime_cli.EXIT_AUTH  # that profile's key is refused
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    env["XDG_CONFIG_HOME"], kept = str(blocker), env["XDG_CONFIG_HOME"]
+    unwritable = auth("login", given=f"{API_KEY}\n")
+    assert unwritable.returncode == 2 and "cannot store credentials" in unwritable.stderr
+    assert "Traceback" not in unwritable.stderr
+    env["XDG_CONFIG_HOME"] = kept
     assert auth("logout").returncode == 0
     gone = run_cli("run", "--no-download", "-q", env=env)
     assert gone.returncode == runtime_cli.EXIT_USAGE and "wiro auth login" in gone.stderr
@@ -394,10 +401,11 @@ def test_completion_scripts_load_and_complete() -> None:
     )
     offered = _complete(bash, "wiro-image-inpainting-sd", "completion", "")
     assert [word for word in offered if not word.startswith("-")] == ["bash", "zsh", "fish"]
-    for shell in ("zsh", "fish"):
-        script = subprocess.run(
-            [command, "completion", shell], capture_output=True, text=True, check=True
-        ).stdout
-        assert "--scheduler" in script or "scheduler" in script
+    zsh, fish = (
+        subprocess.run([command, "completion", shell], capture_output=True, text=True, check=True)
+        .stdout for shell in ("zsh", "fish")
+    )  # fmt: skip
+    assert zsh.startswith("# zsh") and "bashcompinit" in zsh and "--scheduler)" in zsh
+    assert "-l scheduler -x -a 'EulerDiscreteScheduler DDIMScheduler" in fish
     bad = subprocess.run([command, "completion", "tcsh"], capture_output=True, text=True)
     assert bad.returncode == runtime_cli.EXIT_USAGE

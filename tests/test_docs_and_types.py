@@ -21,15 +21,20 @@ def _curl_block() -> str:
     return match.group(2)
 
 
+def _shell_env(emulator: Emulator) -> dict[str, str]:
+    """A bare shell with the credentials a README's curl lines read."""
+    return {
+        "PATH": "/usr/bin:/bin",
+        "WIRO_API_KEY": API_KEY,
+        "WIRO_API_SECRET": API_SECRET,
+        "WIRO_BASE_URL": emulator.base_url,
+    }
+
+
 def test_readme_curl_example_runs_against_the_emulator(emulator: Emulator) -> None:
     completed = subprocess.run(
         ["bash", "-c", _curl_block()],
-        env={
-            "PATH": "/usr/bin:/bin",
-            "WIRO_API_KEY": API_KEY,
-            "WIRO_API_SECRET": API_SECRET,
-            "WIRO_BASE_URL": emulator.base_url,
-        },
+        env=_shell_env(emulator),
         capture_output=True,
         text=True,
         timeout=60,
@@ -53,12 +58,7 @@ def test_readme_curl_example_runs_against_the_emulator(emulator: Emulator) -> No
     script = detail.group(1).replace("TASK_ID=2221", f"TASK_ID={answer['taskid']}", 1)
     followed = subprocess.run(
         ["bash", "-c", script],
-        env={
-            "PATH": "/usr/bin:/bin",
-            "WIRO_API_KEY": API_KEY,
-            "WIRO_API_SECRET": API_SECRET,
-            "WIRO_BASE_URL": emulator.base_url,
-        },
+        env=_shell_env(emulator),
         capture_output=True,
         text=True,
         timeout=60,
@@ -130,12 +130,7 @@ def test_multipart_curl_example_runs(emulator: Emulator, tmp_path: Path) -> None
     completed = subprocess.run(
         ["bash", "-c", multipart[0]],
         cwd=tmp_path,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "WIRO_API_KEY": API_KEY,
-            "WIRO_API_SECRET": API_SECRET,
-            "WIRO_BASE_URL": emulator.base_url,
-        },
+        env=_shell_env(emulator),
         capture_output=True,
         text=True,
         timeout=60,

@@ -7,7 +7,7 @@ Wiro (or the network, or the user's Ctrl-C) would answer.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any, TypeVar
@@ -96,6 +96,22 @@ def endpoint(step: Step) -> str:
 
 
 RUN_OK = {"result": True, "errors": [], "taskid": "7", "socketaccesstoken": "tok7"}
+
+
+def over_the_socket(frames: Iterator[object], details: Iterator[Reply]) -> Answer:
+    """Wiro with a working websocket: these frames, then these Task/Detail answers."""
+
+    def answer(step: Step) -> object:
+        if isinstance(step, OpenSocket):
+            assert "tok7" in step.message
+            return True
+        if isinstance(step, Receive):
+            return next(frames)
+        if isinstance(step, CloseSocket):
+            return None
+        return next(details)
+
+    return answer
 
 
 def test_a_read_is_retried_with_fresh_signatures_and_backoff() -> None:
@@ -250,17 +266,7 @@ def test_live_frames_over_the_socket_then_a_confirming_detail() -> None:
         ]
     )
     details = iter([reply(task("task_queue")), reply(task("task_postprocess_end", "0"))])
-
-    def answer(step: Step) -> object:
-        if isinstance(step, OpenSocket):
-            assert "tok7" in step.message
-            return True
-        if isinstance(step, Receive):
-            return next(frames)
-        if isinstance(step, CloseSocket):
-            return None
-        return next(details)
-
+    answer = over_the_socket(frames, details)
     seen: list[str] = []
     done, steps = play(flows.wait(client, "7", on_status=seen.append), answer, clock)
     assert done.succeeded
@@ -421,16 +427,7 @@ def test_a_socket_sending_junk_is_left_for_polling() -> None:
     client = make_client(clock)
     frames = iter([json.dumps({"type": "task_start"}), "<html>502 Bad Gateway</html>"])
     details = iter([reply(task("task_postprocess_end", "0"))])
-
-    def answer(step: Step) -> object:
-        if isinstance(step, OpenSocket):
-            return True
-        if isinstance(step, Receive):
-            return next(frames)
-        if isinstance(step, CloseSocket):
-            return None
-        return next(details)
-
+    answer = over_the_socket(frames, details)
     done, steps = play(flows.wait(client, "7", socket_token="tok7"), answer, clock)
     assert done.succeeded
     assert sum(isinstance(step, Receive) for step in steps) == 2  # no more reads after junk

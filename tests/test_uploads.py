@@ -16,7 +16,7 @@ from tests.conftest import API_KEY, API_SECRET, cli_env, client_kwargs, command_
 from wiro_emulator import Emulator
 from wiro_emulator.images import sample_photo_and_mask
 from wiro_image_inpainting_sd import Client
-from wiro_runtime import InputError, TaskFailedError, UploadError, sign
+from wiro_runtime import Credentials, InputError, TaskFailedError, UploadError
 
 
 def _client(emulator: Emulator) -> Client:
@@ -115,12 +115,7 @@ def test_an_input_url_the_emulator_cannot_fetch_fails_the_task(emulator: Emulato
 
 def test_a_url_input_that_is_not_a_url_fails_the_task(emulator: Emulator) -> None:
     """What a client that sends a path as text gets from Wiro: a task that cannot start."""
-    nonce = "1700000000001"
-    headers = {
-        "x-api-key": API_KEY,
-        "x-nonce": nonce,
-        "x-signature": sign(API_KEY, API_SECRET, nonce),
-    }
+    headers = Credentials(API_KEY, API_SECRET).headers()
     run = httpx.post(
         f"{emulator.base_url}/Run/wiro/image-inpainting-sd",
         json={"inputImageUrl": "./photo.png", "prompt": "x"},
@@ -142,12 +137,7 @@ def test_upload_once_and_reuse(emulator: Emulator, on_disk: tuple[Path, Path]) -
 
 
 def test_the_emulator_refuses_a_second_file_of_one_name(emulator: Emulator) -> None:
-    nonce = "1700000000002"
-    headers = {
-        "x-api-key": API_KEY,
-        "x-nonce": nonce,
-        "x-signature": sign(API_KEY, API_SECRET, nonce),
-    }
+    headers = Credentials(API_KEY, API_SECRET).headers()
     answers = [
         httpx.post(
             f"{emulator.base_url}/File/Upload",

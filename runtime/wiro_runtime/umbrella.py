@@ -160,6 +160,11 @@ def _auth(args: list[str]) -> int:
     except ConfigurationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:  # a config folder that cannot be written
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"error: cannot store credentials{where}: {exc.strerror or exc}", file=sys.stderr)
+        print("  fix: make the folder writable, or set XDG_CONFIG_HOME", file=sys.stderr)
+        return EXIT_USAGE
     except (EOFError, KeyboardInterrupt):
         print("\nnothing stored", file=sys.stderr)
         return EXIT_USAGE
