@@ -31,7 +31,7 @@ def _read() -> dict[str, dict[str, str]]:
     path = store_path()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # nothing stored (yet)
         return {}
     except (OSError, ValueError) as exc:
         raise ConfigurationError(
