@@ -15,6 +15,7 @@ import time
 from ._files import opened_parts
 from ._steps import (
     CLOSED,
+    INTERRUPTS,
     TIMED_OUT,
     Attempt,
     CloseSocket,
@@ -39,8 +40,6 @@ if TYPE_CHECKING:
     T = TypeVar("T")
     C = TypeVar("C")
 
-#: Interrupts after which the steps that stop a task must survive a second one.
-INTERRUPTS = (KeyboardInterrupt, asyncio.CancelledError)
 _MAX_FRAME = 8 * 1024 * 1024
 
 

@@ -18,7 +18,6 @@ from typing import Any
 
 from ._batch import BatchResult, ResultCallback, failed, wire_values
 from ._core import DEFAULT_WAIT_TIMEOUT, ClientCore, Events, SubmitCallback
-from ._drivers import INTERRUPTS
 from ._envelope import parse_envelope
 from ._errors import (
     APIError,
@@ -44,6 +43,7 @@ from ._polling import PollSchedule
 from ._retry import RETRY_STATUSES, parse_retry_after
 from ._steps import (
     CLOSED,
+    INTERRUPTS,
     TIMED_OUT,
     Attempt,
     CloseSocket,

@@ -6,6 +6,7 @@ into the flow; what performing it raised is thrown into the flow.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -78,6 +79,10 @@ class Fetch:
     url: str
     sink: Sink
 
+
+#: What a driver throws into a flow to stop it: Ctrl-C, or the awaiting coroutine cancelled.
+#: Flows stop their task on these; drivers shield the steps that follow.
+INTERRUPTS = (KeyboardInterrupt, asyncio.CancelledError)
 
 TIMED_OUT = "timed out"
 CLOSED = "closed"
