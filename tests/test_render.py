@@ -10,12 +10,19 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import SPECS
 from tests.golden import CASES
-from wiro_codegen.format import format_files
+from wiro_codegen.format import format_files, format_source
+from wiro_codegen.literals import docstring, py_layout, py_literal
+from wiro_codegen.markup import md_code
 from wiro_codegen.parse import parse_description
-from wiro_codegen.render import doc_text, md_code, py_literal, render_package
-from wiro_codegen.spec import Input, Option, Spec
+from wiro_codegen.render import render_package
+from wiro_codegen.spec import Input, Option, Spec, load_spec
 
 HOSTILE = [
     '"""; import os; os.system("echo pwned") #',
@@ -138,8 +145,8 @@ def test_every_file_names_its_spec() -> None:
 def test_escaping_filters_round_trip() -> None:
     for text in HOSTILE:
         assert ast.literal_eval(py_literal(text)) == text
-        docstring = ast.literal_eval('"""' + doc_text(text) + '"""')
-        assert docstring == " ".join(text.split())
+        written = ast.literal_eval(docstring([text], 0))
+        assert written.strip() == " ".join(text.split())
         assert "\n" not in md_code(text)
 
 
@@ -255,3 +262,70 @@ main(["run", "--help"])
     )  # fmt: skip
     body = json.loads(dry.stdout)["body"]
     assert set(wire_names) <= set(body)  # each sent under its own wire name
+
+
+def _renders_to_check() -> list[tuple[str, dict[str, str]]]:
+    """Every committed spec's render, the golden cases' and the hostile spec's."""
+    renders = [
+        (str(path), render_package(load_spec(path))) for path in sorted(SPECS.rglob("*.yaml"))
+    ]
+    for case in sorted(CASES.glob("*/description.md")):
+        spec = parse_description(case.read_text(encoding="utf-8"), case.name).spec
+        renders.append((str(case), render_package(spec)))
+    renders.append(("hostile", render_package(_hostile_spec())))
+    return renders
+
+
+def test_templates_emit_what_black_leaves_unchanged() -> None:
+    """Black only confirms the template output of real tools. It still lays out
+    datamodel-code-generator's model module, and lines that no layout can fit (the hostile
+    spec's 5000-character values)."""
+    for origin, files in _renders_to_check()[:-1]:
+        for path, text in files.items():
+            if path.endswith(".py") and not path.endswith("/_models.py"):
+                assert format_source(path, text) == text, f"{origin}: {path}"
+
+
+def test_docstrings_carry_no_escaped_quotes() -> None:
+    """Each docstring is escaped once, as a whole: a quote in a default reads as a quote."""
+    for origin, files in _renders_to_check()[:-1]:
+        for path, text in files.items():
+            if not path.endswith(".py"):
+                continue
+            for node in ast.walk(ast.parse(text)):
+                if isinstance(
+                    node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
+                ):
+                    body = node.body
+                    if body and isinstance(body[0], ast.Expr):
+                        segment = ast.get_source_segment(text, body[0]) or ""
+                        assert '\\"' not in segment, f"{origin}: {path}: {segment[:80]}"
+
+
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.text(max_size=60)
+        | st.floats(allow_nan=False, allow_infinity=False),
+        lambda inner: st.lists(inner, max_size=6) | st.tuples(inner) | st.tuples(inner, inner),
+        max_leaves=20,
+    ),
+    st.integers(min_value=1, max_value=4),
+)
+@settings(max_examples=300, deadline=None)
+def test_literal_layout_is_black_layout(value: object, depth: int) -> None:
+    """A literal laid out as a keyword argument (as `_tool.py` writes its fields) evaluates
+    back to its value, and black leaves the layout as it is."""
+    opening = [" " * (4 * level) + ("a=dict(" if level else "x = dict(") for level in range(depth)]
+    closing = [" " * (4 * level) + (")," if level else ")") for level in reversed(range(depth))]
+    indent = 4 * depth
+    source = "\n".join([*opening, " " * indent + py_layout(value, indent, "v="), *closing]) + "\n"
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "layout", "exec"), namespace)
+    found = namespace["x"]
+    for _ in range(depth - 1):
+        found = found["a"]
+    assert found["v"] == value
+    assert format_source("layout.py", source) == source

@@ -22,6 +22,8 @@ from wiro_runtime import (
     Task,
     TaskState,
     ValidationError,
+    check_inputs,
+    input_problems,
     sign,
 )
 from wiro_runtime._envelope import first_task, parse_envelope
@@ -134,23 +136,43 @@ def test_wire_encoding_rules() -> None:
         '"images": ["https://x/a.png"]}'
     )
     assert encode_inputs(TOOL, {"mode": None, "images": []}) == {"images": []}
-    assert encode_inputs(TOOL, {"images": "https://x/one.png"}) == {"images": ["https://x/one.png"]}
+    assert encode_inputs(TOOL, {"images": ("https://x/one.png",)}) == {
+        "images": ["https://x/one.png"]
+    }
+    assert json.dumps(encode_inputs(TOOL, {"scale": 7})) == '{"scale": 7.0}'
 
 
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"mode": "6"}, "not one of"),
-        ({"steps": "30"}, "expected a number"),
-        ({"steps": True}, "expected a number"),
+        ({"mode": "6"}, "invalid choice"),
+        ({"steps": "30"}, "expected an integer"),
+        ({"steps": True}, "expected an integer"),
+        ({"steps": 30.0}, "expected an integer"),
+        ({"scale": "7.5"}, "expected a number"),
         ({"scale": float("nan")}, "finite"),
         ({"flag": "yes"}, "true or false"),
-        ({"nope": 1}, "unknown inputs: nope"),
+        ({"images": "https://x/one.png"}, "single text value"),
+        ({"seed": 42}, "expected text"),
+        ({"mode": 5}, "expected text"),
+        ({"nope": 1}, "has no input named nope"),
     ],
 )
-def test_wire_encoding_refuses_bad_values(values: dict[str, object], message: str) -> None:
+def test_the_input_check_refuses_bad_values(values: dict[str, object], message: str) -> None:
     with pytest.raises(InputError, match=message):
-        encode_inputs(TOOL, values)
+        check_inputs(TOOL, values)
+
+
+def test_the_input_check_reads_a_wire_body_as_wiro_does() -> None:
+    """Multipart fields carry numbers and booleans as text; JSON numbers read as text."""
+    body = {"mode": 5, "steps": "30", "scale": "7.5", "seed": 42, "flag": "false"}
+    assert input_problems(TOOL, body, wire=True) == []
+    wrong = input_problems(TOOL, {"steps": "many", "flag": "yes", "mode": "6"}, wire=True)
+    assert [(problem.item.wire_name, problem.kind) for problem in wrong] == [
+        ("mode", "choice"),
+        ("steps", "type"),
+        ("flag", "type"),
+    ]
 
 
 def test_paths_are_percent_encoded_per_segment() -> None:
@@ -312,6 +334,11 @@ def test_public_names_are_pinned() -> None:
             "WaitTimeoutError",
             "WiroError",
             "sign",
+            # the one input check, shared with the emulator
+            "COLOUR_PATTERN",
+            "InputProblem",
+            "check_inputs",
+            "input_problems",
             # what generated code imports, besides the classes above
             "DEFAULT_WAIT_TIMEOUT",
             "LogCallback",

@@ -1,71 +1,38 @@
-"""Run-body validation against a tool's wire table, with the messages Wiro sends."""
+"""Run-body validation against a tool's wire table, with the messages Wiro sends.
+
+The check itself is the runtime's (`input_problems`, reading the body as Wiro reads it);
+this module only words its findings as Wiro does. Wiro does not check colours, so neither
+does the emulator.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from wiro_runtime import InputDefinition, ToolDefinition
+from wiro_runtime import InputProblem, ToolDefinition, input_problems
 
 COMMON_PARAMETERS = frozenset({"callbackUrl", "projectid"})
 
-
-def _is_number(value: object) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int | float):
-        return True
-    if isinstance(value, str):
-        try:
-            float(value)
-        except ValueError:
-            return False
-        return True
-    return False
+_TYPE_MESSAGES = {"int": "must be integer or float", "float": "must be integer or float"}
+_TYPE_MESSAGES["bool"] = "must be boolean"
 
 
-def _problem(item: InputDefinition, value: object) -> str | None:
-    name = item.wire_name
-    choices = {choice.value for choice in item.choices}
-    if item.wire_type == "number" and not _is_number(value):
-        return f"Request parameter [{name}] must be integer or float"
-    if item.wire_type == "number" and (item.minimum is not None or item.maximum is not None):
-        number = float(str(value))
-        low = item.minimum if item.minimum is not None else float("-inf")
-        high = item.maximum if item.maximum is not None else float("inf")
-        if not low <= number <= high:
-            return f"Request parameter [{name}] must be between {item.minimum} and {item.maximum}"
-    if item.closed_choices and item.python_type == "list[str]":
-        entries = value if isinstance(value, list) else [value]
-        if any(str(entry) not in choices for entry in entries):
-            return f"Request parameter [{name}] must be one of the options"
-    if item.python_type == "literal":
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            return f"Request parameter [{name}] is invalid"
-        if str(value) not in choices:
-            return f"Request parameter [{name}] must be one of the options"
-    if item.wire_type == "boolean" and not (
-        isinstance(value, bool) or str(value).lower() in ("true", "false")
-    ):
-        return f"Request parameter [{name}] must be boolean"
-    if item.wire_type == "string_list" and not (
-        isinstance(value, str)
-        or (isinstance(value, list) and all(isinstance(entry, str) for entry in value))
-    ):
-        return f"Request parameter [{name}] is invalid"
-    if item.wire_type == "string" and isinstance(value, dict | list):
-        return f"Request parameter [{name}] is invalid"
-    return None
+def _message(problem: InputProblem) -> str | None:
+    item = problem.item
+    if problem.kind == "required":
+        text = "required"
+    elif problem.kind == "type":
+        text = _TYPE_MESSAGES.get(item.python_type, "is invalid")
+    elif problem.kind == "choice":
+        text = "must be one of the options"
+    elif problem.kind in ("minimum", "maximum"):
+        text = f"must be between {item.minimum} and {item.maximum}"
+    else:
+        return None
+    return f"Request parameter [{item.wire_name}] {text}"
 
 
 def validate_body(tool: ToolDefinition, body: Mapping[str, object]) -> list[str]:
     """Messages for every problem; empty when Wiro would accept the body."""
-    problems: list[str] = []
-    for item in tool.inputs:
-        if item.wire_name not in body:
-            if item.required:
-                problems.append(f"Request parameter [{item.wire_name}] required")
-            continue
-        problem = _problem(item, body[item.wire_name])
-        if problem:
-            problems.append(problem)
-    return problems
+    messages = (_message(problem) for problem in input_problems(tool, body, wire=True))
+    return [message for message in messages if message]

@@ -8,9 +8,8 @@ from typing import Any
 
 from wiro_codegen.errors import GeneratorError, Location
 from wiro_codegen.spec import Input, Spec
+from wiro_runtime import COLOUR_PATTERN
 
-#: A hex colour, as Wiro's colour pickers send: #rgb, #rrggbb or #rrggbbaa.
-COLOR_PATTERN = "^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$"
 _JSON_TYPES = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}
 
 
@@ -48,7 +47,7 @@ def _property_schema(item: Input) -> dict[str, Any]:
     else:
         schema["type"] = _JSON_TYPES[item.python_type]
     if item.wiro_type == "colorpicker" and item.python_type == "str":
-        schema["pattern"] = COLOR_PATTERN
+        schema["pattern"] = f"^{COLOUR_PATTERN}$"
     if item.python_type in ("int", "float"):
         if item.minimum is not None:
             schema["minimum"] = item.minimum
@@ -62,7 +61,7 @@ def _property_schema(item: Input) -> dict[str, Any]:
 def render_input_model(spec: Spec, header: str) -> str:
     """Pydantic v2 source of the input model, unformatted (black runs later, with the rest)."""
     from datamodel_code_generator import InputFileType, LiteralType, generate
-    from datamodel_code_generator.enums import DataModelType
+    from datamodel_code_generator.enums import DataModelType, StrictTypes
     from datamodel_code_generator.format import PythonVersion
 
     aliases = {item.wire_name: item.python_name for item in spec.inputs}
@@ -87,6 +86,13 @@ def render_input_model(spec: Spec, header: str) -> str:
                 use_schema_description=False,
                 custom_file_header=header,
                 class_name=spec.package.model_class,
+                # strict, like the runtime's check: no "5" for an integer, no 1 for true
+                strict_types=[
+                    StrictTypes.str,
+                    StrictTypes.int,
+                    StrictTypes.float,
+                    StrictTypes.bool,
+                ],
             )
     except Exception as exc:  # datamodel-code-generator raises many types; report them as ours
         raise GeneratorError(

@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import IO, Any
@@ -40,7 +40,7 @@ from wiro_codegen.render import (
     render_package,
     vendored_runtime_files,
 )
-from wiro_codegen.spec import Source, Spec, dump_spec, load_spec, parse_spec_text
+from wiro_codegen.spec import Spec, dump_spec, load_spec, parse_spec_text
 
 
 @dataclass(frozen=True)
@@ -411,17 +411,9 @@ def parse_source(
     """A source's spec, its text and its warnings."""
     text, url = _read_source(source, stdin)
     name = "<stdin>" if source == "-" else source
-    if from_tool_detail:
-        result = parse_tool_detail(text, name)
-        spec = replace(result.spec, source=replace(result.spec.source, url=url))
-    else:
-        result = parse_description(text, name)
-        spec = replace(
-            result.spec,
-            source=Source(
-                description_file=f"{naming.path_component(result.spec.tool.slug)}.md", url=url
-            ),
-        )
+    parse = parse_tool_detail if from_tool_detail else parse_description
+    result = parse(text, name, url=url)
+    spec = result.spec
     found = [str(warning) for warning in result.warnings]
     if strict and found:
         raise GeneratorError(

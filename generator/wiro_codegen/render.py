@@ -1,14 +1,13 @@
 """Spec -> {relative path: text} for one tool package; never touches disk.
 
-Every string that came from a description reaches the output through one of the filters
-below (`py`, `doc`, `md`, `toml`, shell-free JSON), never raw.
+Every string that came from a description reaches the output through `views` (finished
+Python lines and docstrings) or one of the filters (`py`, `layout`, `md`, `code`, `toml`,
+shell-free JSON), never raw.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import re
 import shlex
 from dataclasses import dataclass
 from functools import cache
@@ -19,8 +18,18 @@ import jinja2
 
 from wiro_codegen import naming
 from wiro_codegen.errors import GeneratorError, Location
+from wiro_codegen.literals import bracket_layout, py_layout, py_literal
+from wiro_codegen.markup import md_code, md_fence, md_text, toml_string
 from wiro_codegen.models import render_input_model
-from wiro_codegen.spec import Input, Option, Spec
+from wiro_codegen.spec import Input, Spec
+from wiro_codegen.views import (
+    RUN_OPTION_NAMES,
+    RUN_OPTIONS,
+    docstrings,
+    exported_names,
+    input_views,
+    inputs_class_name,
+)
 from wiro_codegen.wire import example_arguments, wire_table
 from wiro_runtime import __version__ as RUNTIME_VERSION
 from wiro_runtime._compat import compatible_range
@@ -39,174 +48,6 @@ def templates_dir() -> Path:
         if candidate.is_dir():
             return candidate
     raise GeneratorError("the templates directory is missing from this installation")
-
-
-# --- escaping filters -------------------------------------------------------------------------
-
-
-def py_literal(value: object) -> str:
-    """A Python literal that evaluates to `value`; the only way data enters generated code."""
-    if value is None or isinstance(value, bool | int | str):
-        return repr(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise GeneratorError(f"{value!r} cannot be written as a Python literal")
-        return repr(value)
-    if isinstance(value, list | tuple):
-        items = ", ".join(py_literal(item) for item in value)
-        if isinstance(value, list):
-            return f"[{items}]"
-        return f"({items},)" if len(value) == 1 else f"({items})"
-    raise GeneratorError(f"cannot write a {type(value).__name__} as a Python literal")
-
-
-def doc_text(value: object) -> str:
-    """Text safe inside a triple-quoted docstring: one line, escapes only where needed."""
-    text = " ".join(str(value).split())
-    out: list[str] = []
-    for char in text:
-        if char == "\\":
-            out.append("\\\\")
-        elif not char.isprintable():
-            code = ord(char)
-            if code < 0x100:
-                out.append(f"\\x{code:02x}")
-            elif code < 0x10000:
-                out.append(f"\\u{code:04x}")
-            else:
-                out.append(f"\\U{code:08x}")
-        else:
-            out.append(char)
-    escaped = "".join(out).replace('"""', '""\\"')
-    if escaped.endswith('"'):
-        escaped = escaped[:-1] + '\\"'
-    return escaped
-
-
-def md_code(value: object) -> str:
-    """An inline code span that holds any text."""
-    text = " ".join(str(value).split())
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    ticks = "`" * (longest + 1)
-    padding = " " if text.startswith("`") or text.endswith("`") or longest else ""
-    return f"{ticks}{padding}{text}{padding}{ticks}"
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#!~])")
-
-
-def md_text(value: object) -> str:
-    """Text safe in a markdown paragraph or table cell: specials escaped, one line."""
-    text = " ".join(str(value).split())
-    text = "".join(char if char.isprintable() else " " for char in text)
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def toml_string(value: object) -> str:
-    """A TOML basic string."""
-    text = json.dumps(str(value), ensure_ascii=True)
-    return text.replace("\x7f", "\\u007f")
-
-
-def md_fence(content: str) -> str:
-    """A code fence longer than any backtick run inside the block."""
-    longest = max((len(run) for run in re.findall(r"`+", content)), default=0)
-    return "`" * max(3, longest + 1)
-
-
-# --- precomputed view -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class InputView:
-    """An input with the strings its templates need, computed once."""
-
-    item: Input
-    annotation: str
-    default_code: str
-    alias: str | None
-    choices_code: str
-    choices: tuple[Option, ...]
-    #: (CONSTANT_NAME, value) for selects whose values are opaque ids with readable labels.
-    constants: tuple[tuple[str, str], ...]
-    constants_class: str | None
-
-
-def _annotation(item: Input, alias: str | None) -> str:
-    base = {
-        "str": "str",
-        "int": "int",
-        "float": "float",
-        "bool": "bool",
-        "list[str]": f"list[{alias}]" if alias else "list[str]",
-        "literal": alias or "str",
-        "file": "FileInput",
-        "files": "FileInput | Sequence[FileInput]",
-    }[item.python_type]
-    if item.file_url:  # a URL, or local data the client uploads for it
-        base = "FileInput"
-    return base if item.default is not None or item.required else f"{base} | None"
-
-
-def inputs_class_name(spec: Spec) -> str:
-    """The TypedDict of a tool's inputs: its model's name in the plural."""
-    return f"{spec.package.model_class}s"
-
-
-def _views(spec: Spec) -> list[InputView]:
-    taken = {
-        "Client",
-        "AsyncClient",
-        "Any",
-        "Final",
-        "FileInput",
-        "Sequence",
-        "Task",
-        "TaskHandle",
-        "Literal",
-        "TOOL",
-        "TYPE_CHECKING",
-        "Iterable",
-        "Required",
-        "TypedDict",
-        "Unpack",
-        "BatchOptions",
-        "BatchResult",
-        inputs_class_name(spec),
-        "DEFAULT_WAIT_TIMEOUT",
-        "LogCallback",
-        "ProgressCallback",
-        "StatusCallback",
-        "SubmitCallback",
-        spec.package.model_class,
-    }
-    views: list[InputView] = []
-    for item in spec.inputs:
-        alias = naming.type_alias_name(item.python_name, taken) if item.closed_choices else None
-        unique = tuple(
-            {option.value: option for option in reversed(item.options)}[value]
-            for value in item.choices
-        )
-        opaque = alias is not None and any(o.label and o.label != o.value for o in unique)
-        constants: tuple[tuple[str, str], ...] = ()
-        constants_class = None
-        if opaque:
-            names = naming.constant_names([o.label for o in unique], [o.value for o in unique])
-            constants = tuple(zip(names, (o.value for o in unique), strict=True))
-            constants_class = naming.type_alias_name(f"{item.python_name}_options", taken)
-        views.append(
-            InputView(
-                item=item,
-                annotation=_annotation(item, alias),
-                default_code=py_literal(item.default),
-                alias=alias,
-                choices_code=", ".join(py_literal(choice) for choice in item.choices),
-                choices=unique,
-                constants=constants,
-                constants_class=constants_class,
-            )
-        )
-    return views
 
 
 def example_body(spec: Spec) -> dict[str, Any]:
@@ -268,7 +109,7 @@ def _environment() -> jinja2.Environment:
     env.filters.update(
         {
             "py": py_literal,
-            "doc": doc_text,
+            "layout": lambda value, indent, lead="": py_layout(value, indent, lead),
             "md": md_text,
             "code": md_code,
             "toml": toml_string,
@@ -276,6 +117,7 @@ def _environment() -> jinja2.Environment:
             "docs_default": _docs_default,
         }
     )
+    env.globals["call"] = bracket_layout
     return env
 
 
@@ -381,22 +223,34 @@ def render_package(spec: Spec, options: RenderOptions = DEFAULT_OPTIONS) -> dict
     """Every file of one tool's package, keyed by path relative to the output directory."""
     env = _environment()
     header = header_line(spec)
-    views = _views(spec)
+    views = input_views(spec)
     body = example_body(spec)
     from urllib.parse import quote
 
-    run_url = spec.endpoints.base_url + "/".join(
-        quote(part, safe="-._~") for part in spec.endpoints.run.split("/")
-    )
+    run_path = "/".join(quote(part, safe="-._~") for part in spec.endpoints.run.split("/"))
+    emit_client = options.emit in ("both", "client")
+    exports = exported_names(spec, views, emit_client)
+    module = import_path(spec, options)
     context = {
         "spec": spec,
         "tool": wire_table(spec),
         "runtime": runtime_import(options),
         "runtime_version": RUNTIME_VERSION,
         "inputs": views,
+        "docs": docstrings(spec, views, module),
+        "exports": exports,
+        "client_exports": [entry for entry in exports if entry[1] == "._client"],
+        "model_reference": f"{module}._models:{spec.package.model_class}",
+        "cli_target": (
+            f"{module}._client:Client"
+            if emit_client
+            else f"model={module}._models:{spec.package.model_class}"
+        ),
+        "run_options": RUN_OPTIONS,
+        "run_option_names": RUN_OPTION_NAMES,
         "header": header,
         "example_body": body,
-        "run_url": run_url,
+        "run_path": run_path,
         "body_fence": md_fence(json.dumps(body, ensure_ascii=False, indent=2)),
         "multipart_lines": multipart_lines(spec),
         "examples": [
@@ -413,9 +267,9 @@ def render_package(spec: Spec, options: RenderOptions = DEFAULT_OPTIONS) -> dict
         "multipart_fence": md_fence("\n".join(multipart_lines(spec))),
         "runtime_requirement": RUNTIME_REQUIREMENT,
         "pydantic_requirement": PYDANTIC_REQUIREMENT,
-        "import_path": import_path(spec, options),
+        "import_path": module,
         "inputs_class": inputs_class_name(spec),
-        "emit_client": options.emit in ("both", "client"),
+        "emit_client": emit_client,
         "emit_cli": options.emit in ("both", "cli"),
     }
     module_dir = import_path(spec, options).replace(".", "/")

@@ -74,6 +74,13 @@ class Input:
         return tuple(dict.fromkeys(option.value for option in self.options))
 
     @property
+    def distinct_options(self) -> tuple[Option, ...]:
+        """One option per distinct value, in description order, labelled by its last option
+        (a description that lists a value twice means the later entry)."""
+        last = {option.value: option for option in reversed(self.options)}
+        return tuple(last[value] for value in self.choices)
+
+    @property
     def closed_choices(self) -> bool:
         """Whether only the listed option values are accepted."""
         return self.python_type == "literal" or (

@@ -26,12 +26,6 @@ def output_kind(spec: Spec) -> str:
     return "image"
 
 
-def unique_options(item: Input) -> tuple[Choice, ...]:
-    """One choice per distinct value, labelled by its last option (as the description lists)."""
-    last = {option.value: option for option in reversed(item.options)}
-    return tuple(Choice(value, last[value].label) for value in item.choices)
-
-
 def example_arguments(spec: Spec) -> tuple[tuple[str, ...], ...]:
     """Each example of the description as CLI arguments: flag, value, flag, value..."""
     by_wire = {item.wire_name: item for item in spec.inputs}
@@ -59,7 +53,7 @@ def input_definition(item: Input) -> InputDefinition:
         help=item.help,
         default=item.default,
         required=item.required,
-        choices=unique_options(item),
+        choices=tuple(Choice(o.value, o.label) for o in item.distinct_options),
         closed_choices=item.closed_choices,
         minimum=item.minimum,
         maximum=item.maximum,

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from ._auth import Credentials, sign
     from ._batch import BatchResult
+    from ._checks import COLOUR_PATTERN, InputProblem, check_inputs, input_problems
     from ._client import DEFAULT_WAIT_TIMEOUT, AsyncClient, SubmitCallback, SyncClient
     from ._core import BatchOptions as BatchOptions  # for type checkers: not a runtime name
     from ._errors import (
@@ -62,8 +63,12 @@ _LOCATIONS = {
     "ConfigurationError": "._errors",
     "Credentials": "._auth",
     "FileInput": "._files",
+    "COLOUR_PATTERN": "._checks",
     "InputDefinition": "._tool",
     "InputError": "._errors",
+    "InputProblem": "._checks",
+    "check_inputs": "._checks",
+    "input_problems": "._checks",
     "InsufficientBalanceError": "._errors",
     "NotFoundError": "._errors",
     "Output": "._task",
@@ -92,6 +97,7 @@ _LOCATIONS = {
 }
 
 __all__ = [
+    "COLOUR_PATTERN",
     "DEFAULT_WAIT_TIMEOUT",
     "APIError",
     "AsyncClient",
@@ -103,6 +109,7 @@ __all__ = [
     "FileInput",
     "InputDefinition",
     "InputError",
+    "InputProblem",
     "InsufficientBalanceError",
     "LogCallback",
     "NotFoundError",
@@ -132,6 +139,8 @@ __all__ = [
     "WaitTimeoutError",
     "WiroError",
     "__version__",
+    "check_inputs",
+    "input_problems",
     "require_runtime",
     "sign",
 ]

@@ -192,10 +192,10 @@ def _offline(tool: ToolDefinition, args: argparse.Namespace) -> int:
     """`--dry-run` and `--print-curl` from the wire table: no httpx, no pydantic, fast."""
     import json
 
-    from ._wire import PLACEHOLDER_HEADERS, prepare_offline, resolve_base_url
+    from ._wire import PLACEHOLDER_HEADERS, prepare_run, resolve_base_url
 
     base_url = resolve_base_url(args.base_url, tool)
-    request = prepare_offline(
+    request = prepare_run(
         tool, _input_values(args), base_url=base_url, callback_url=args.callback_url
     )
     if args.dry_run:

@@ -1,7 +1,8 @@
 """The command line's parsers, built from a tool's wire table (and only the invoked command's).
 
-Converters check what argparse can check early (numbers, booleans, choices by value or label,
-bounds) so that a bad flag is a usage error before anything loads or is sent.
+Converters turn a flag's text into a value (numbers, booleans, choices by value or label) and
+check it with the runtime's one input check, so that a bad flag is a usage error before
+anything loads or is sent.
 """
 
 from __future__ import annotations
@@ -92,53 +93,61 @@ def _choice(item: InputDefinition) -> Callable[[str], str]:
     by_label = {choice.label.casefold(): choice.value for choice in item.choices if choice.label}
 
     def convert(text: str) -> str:
-        found = by_value.get(text) or by_label.get(text.casefold())
-        if found is None:
-            shown = ", ".join(list(by_value)[:20]) + (", ..." if len(by_value) > 20 else "")
-            raise argparse.ArgumentTypeError(f"invalid choice: {text!r} (choose from {shown})")
-        return found
+        return by_value.get(text) or by_label.get(text.casefold()) or text
 
     convert.__name__ = "choice"
     convert.completion_values = tuple(by_value)  # type: ignore[attr-defined]
     return convert
 
 
-def _bounded(convert: Callable[[str], Any], item: InputDefinition) -> Callable[[str], Any]:
-    """Enforce /Tool/Detail's min and max at the command line."""
-    if item.minimum is None and item.maximum is None:
-        return convert
+def _text(text: str) -> str:
+    return text
+
+
+def _checked(convert: Callable[[str], Any], item: InputDefinition) -> Callable[[str], Any]:
+    """The flag's text converted (a number, a boolean, a choice by label), then checked by
+    the same rules the client applies, so a bad value is a usage error before any import."""
+    from ._checks import value_problem
+
+    many = item.python_type == "list[str]"
 
     def check(text: str) -> Any:
         value = convert(text)
-        if item.minimum is not None and value < item.minimum:
-            raise argparse.ArgumentTypeError(f"{value} is below the minimum {item.minimum}")
-        if item.maximum is not None and value > item.maximum:
-            raise argparse.ArgumentTypeError(f"{value} is above the maximum {item.maximum}")
+        problem = value_problem(item, [value] if many else value)
+        if problem is not None:
+            raise argparse.ArgumentTypeError(problem.detail)
         return value
 
     check.__name__ = getattr(convert, "__name__", "value")
+    if hasattr(convert, "completion_values"):
+        check.completion_values = convert.completion_values  # type: ignore[attr-defined]
     return check
 
 
 def _add_input(parser: argparse._ActionsContainer, item: InputDefinition) -> None:
     kwargs: dict[str, Any] = {"dest": f"input:{item.wire_name}", "default": None}
     metavar = item.python_name.strip("_").upper()
+    convert: Callable[[str], Any] | None = _text
     if item.python_type == "int":
-        kwargs["type"] = _bounded(_number(int, "an integer"), item)
+        convert = _number(int, "an integer")
     elif item.python_type == "float":
-        kwargs["type"] = _bounded(_number(float, "a number"), item)
+        convert = _number(float, "a number")
     elif item.python_type == "bool":
-        kwargs["type"] = _bool
+        convert = _bool
         metavar = "true|false"
     elif item.python_type == "list[str]":
         kwargs["action"] = "append"
     elif item.python_type == "file" or item.file_url:
+        convert = None  # a path or a URL: the client reads or uploads it
         metavar = "PATH_OR_URL"
     elif item.python_type == "files":
+        convert = None
         kwargs["action"] = "append"
         metavar = "PATH_OR_URL"
     if item.closed_choices:
-        kwargs["type"] = _choice(item)
+        convert = _choice(item)
+    if convert is not None:
+        kwargs["type"] = _checked(convert, item)
     if item.required and item.default is None:
         kwargs["required"] = True
     parser.add_argument(item.cli_flag, metavar=metavar, help=_input_help(item), **kwargs)

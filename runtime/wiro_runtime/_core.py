@@ -18,20 +18,13 @@ from ._events import (
     ProgressCallback,
     StatusCallback,
 )
-from ._files import MAX_FILE_BYTES, split_files, split_uploads
+from ._files import MAX_FILE_BYTES
 from ._log import configure_from_environment
 from ._polling import ON_TIMEOUT_ACTIONS, PollSchedule
 from ._retry import RetryPolicy
 from ._task import Task, TaskHandle
 from ._tool import ToolDefinition
-from ._validate import validate_inputs
-from ._wire import (
-    PLACEHOLDER_HEADERS,
-    PreparedRequest,
-    encode_inputs,
-    resolve_base_url,
-    run_request,
-)
+from ._wire import PLACEHOLDER_HEADERS, PreparedRequest, prepare_run, resolve_base_url
 
 SOCKET_URL_ENV = "WIRO_SOCKET_URL"
 DEFAULT_TIMEOUT = 30.0
@@ -121,8 +114,8 @@ class ClientCore:
     """What a client knows: the tool, where Wiro is, credentials, retry and wait settings."""
 
     tool: ClassVar[ToolDefinition]
-    #: "module:Class" of the pydantic model generated for the tool's inputs (loaded when first
-    #: needed); it validates and fills defaults.
+    #: "module:Class" of the pydantic model generated for the tool's inputs: the typed model
+    #: for users; requests are checked against the wire table, which the model agrees with.
     input_model: ClassVar[type[BaseModel] | str | None] = None
     #: The clock deadlines are measured on; flows read it, so tests can replace it.
     clock: Callable[[], float] = staticmethod(time.monotonic)
@@ -185,11 +178,13 @@ class ClientCore:
         self, values: Mapping[str, object], *, callback_url: str | None = None
     ) -> PreparedRequest:
         """The exact `/Run` request for input values keyed by wire name, defaults filled in."""
-        plain, files = split_files(self.tool, values, self.max_upload_bytes)
-        plain, uploads = split_uploads(self.tool, plain, self.max_upload_bytes)
-        checked = validate_inputs(self.input_model, self.tool, plain)
-        body = encode_inputs(self.tool, checked)
-        return run_request(self.tool, body, self.base_url, callback_url, files, tuple(uploads))
+        return prepare_run(
+            self.tool,
+            values,
+            base_url=self.base_url,
+            callback_url=callback_url,
+            limit=self.max_upload_bytes,
+        )
 
     def describe_run(
         self, values: Mapping[str, object], *, callback_url: str | None = None

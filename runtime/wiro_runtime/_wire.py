@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from urllib.parse import quote
 
+from ._checks import check_inputs
 from ._errors import ConfigurationError, InputError
 from ._files import (
     MAX_FILE_BYTES,
@@ -120,70 +120,18 @@ class PreparedRequest(Record):
 
 
 def encode_value(item: InputDefinition, value: object) -> Any:
-    """One input value in its wire form: selects as strings, numbers as JSON numbers."""
-    wire_type = item.wire_type
-    if wire_type == "string" and isinstance(value, bool):
-        # a select of true/false or on/off, typed as a boolean, sent as its own option text
+    """One checked value in its wire form: a boolean select as its option text, a number
+    input as a float, a list input as a list. Checking is `check_inputs`' job."""
+    if item.python_type == "bool" and item.wire_type == "string":
         options = {choice.value.lower() for choice in item.choices}
         if "on" in options:
             return "on" if value else "off"
         return "true" if value else "false"
-    if wire_type == "string":
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise InputError(
-                f"{item.python_name}: expected text, got {type(value).__name__}",
-                input_name=item.python_name,
-            )
-        return value if isinstance(value, str) else str(value)
-    if wire_type == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise InputError(
-                f"{item.python_name}: expected a number, got {type(value).__name__}",
-                input_name=item.python_name,
-            )
-        if isinstance(value, float) and not math.isfinite(value):
-            raise InputError(
-                f"{item.python_name}: {value} is not a finite number", input_name=item.python_name
-            )
-        return value
-    if wire_type == "boolean":
-        if not isinstance(value, bool):
-            raise InputError(
-                f"{item.python_name}: expected true or false, got {value!r}",
-                input_name=item.python_name,
-            )
-        return value
-    if wire_type in ("string_list", "files"):
-        values = [value] if isinstance(value, str) else value
-        if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
-            raise InputError(
-                f"{item.python_name}: expected a list of text values", input_name=item.python_name
-            )
-        return list(values)
-    raise InputError(f"{item.python_name}: unknown wire type {wire_type!r}")
-
-
-def _check_constraints(item: InputDefinition, value: object) -> None:
-    """Bounds from /Tool/Detail and the colour format: the checks the CLI does without pydantic."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if item.minimum is not None and value < item.minimum:
-            raise InputError(
-                f"{item.python_name}: {value} is below the minimum {item.minimum}",
-                input_name=item.python_name,
-            )
-        if item.maximum is not None and value > item.maximum:
-            raise InputError(
-                f"{item.python_name}: {value} is above the maximum {item.maximum}",
-                input_name=item.python_name,
-            )
-    if item.wiro_type == "colorpicker" and isinstance(value, str):
-        import re
-
-        if not re.fullmatch(r"#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})", value):
-            raise InputError(
-                f"{item.python_name}: {value!r} is not a colour like #ff8800",
-                input_name=item.python_name,
-            )
+    if item.python_type == "float" and isinstance(value, int | float):
+        return float(value)
+    if item.wire_type in ("string_list", "files") and isinstance(value, list | tuple):
+        return list(value)
+    return value
 
 
 def fill_defaults(tool: ToolDefinition, values: Mapping[str, object]) -> dict[str, object]:
@@ -195,7 +143,16 @@ def fill_defaults(tool: ToolDefinition, values: Mapping[str, object]) -> dict[st
     return filled
 
 
-def prepare_offline(
+def encode_inputs(tool: ToolDefinition, values: Mapping[str, object]) -> dict[str, Any]:
+    """The Run body from checked values keyed by wire name; None is left out, never null."""
+    return {
+        item.wire_name: encode_value(item, values[item.wire_name])
+        for item in tool.inputs
+        if values.get(item.wire_name) is not None
+    }
+
+
+def prepare_run(
     tool: ToolDefinition,
     values: Mapping[str, object],
     *,
@@ -203,40 +160,13 @@ def prepare_offline(
     callback_url: str | None = None,
     limit: int = MAX_FILE_BYTES,
 ) -> PreparedRequest:
-    """The Run request from the wire table alone, without pydantic or httpx: for fast dry runs."""
+    """The exact Run request for Python values keyed by wire name: local files set apart,
+    defaults filled in, every value checked against the wire table, then encoded. The
+    clients, `prepare` and the CLI's `--dry-run` all build their request here."""
     plain, files = split_files(tool, values, limit)
     plain, uploads = split_uploads(tool, plain, limit)
-    body = encode_inputs(tool, fill_defaults(tool, plain))
+    body = encode_inputs(tool, check_inputs(tool, fill_defaults(tool, plain)))
     return run_request(tool, body, base_url, callback_url, files, tuple(uploads))
-
-
-def encode_inputs(tool: ToolDefinition, values: Mapping[str, object]) -> dict[str, Any]:
-    """The Run body from validated values keyed by wire name.
-
-    Values that are None are left out (never sent as null); the caller fills defaults.
-    """
-    body: dict[str, Any] = {}
-    for item in tool.inputs:
-        value = values.get(item.wire_name)
-        if value is None:
-            if item.required:
-                raise InputError(f"{item.python_name} is required", input_name=item.python_name)
-            continue
-        if item.closed_choices:
-            allowed = {choice.value for choice in item.choices}
-            given = value if isinstance(value, list | tuple) else [value]
-            wrong = [entry for entry in given if str(entry) not in allowed]
-            if wrong:
-                raise InputError(
-                    f"{item.python_name}: {wrong[0]!r} is not one of {', '.join(sorted(allowed))}",
-                    input_name=item.python_name,
-                )
-        _check_constraints(item, value)
-        body[item.wire_name] = encode_value(item, value)
-    unknown = sorted(set(values) - {item.wire_name for item in tool.inputs})
-    if unknown:
-        raise InputError(f"unknown inputs: {', '.join(unknown)}")
-    return body
 
 
 def run_request(

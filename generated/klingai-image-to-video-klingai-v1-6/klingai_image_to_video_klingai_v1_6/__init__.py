@@ -12,6 +12,8 @@ TYPE_CHECKING = False  # typing itself is not imported, so the CLI starts fast
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._tool import TOOL as TOOL
+    from ._models import ImageToVideoKlingaiV16Input as ImageToVideoKlingaiV16Input
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
     from ._client import ImageToVideoKlingaiV16Inputs as ImageToVideoKlingaiV16Inputs
@@ -19,8 +21,6 @@ if TYPE_CHECKING:
     from ._client import VideoMode as VideoMode
     from ._client import VideoSecondsOptions as VideoSecondsOptions
     from ._client import VideoModeOptions as VideoModeOptions
-    from ._models import ImageToVideoKlingaiV16Input as ImageToVideoKlingaiV16Input
-    from ._tool import TOOL as TOOL
 
 from wiro_runtime import require_runtime
 
@@ -41,6 +41,8 @@ __all__ = [
 ]
 
 _LOCATIONS = {
+    "TOOL": "._tool",
+    "ImageToVideoKlingaiV16Input": "._models",
     "AsyncClient": "._client",
     "Client": "._client",
     "ImageToVideoKlingaiV16Inputs": "._client",
@@ -48,8 +50,6 @@ _LOCATIONS = {
     "VideoMode": "._client",
     "VideoSecondsOptions": "._client",
     "VideoModeOptions": "._client",
-    "ImageToVideoKlingaiV16Input": "._models",
-    "TOOL": "._tool",
 }
 
 

@@ -61,7 +61,10 @@ class ImageToVideoKlingaiV16Inputs(TypedDict, total=False):
 
 
 class Client(_SyncBase):
-    """Blocking client of klingai/image-to-video-klingai-v1.6: KlingAI v1.6 image to video generation tool. Generate 5s and 10s videos in 720p resolution at 30fps.
+    """Blocking client of klingai/image-to-video-klingai-v1.6.
+
+    KlingAI v1.6 image to video generation tool. Generate 5s and 10s videos in 720p resolution at
+    30fps.
 
     Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
     """
@@ -97,10 +100,10 @@ class Client(_SyncBase):
         Args:
             input_image_first_url: First frame of the video (not sent unless given)
             input_image_last_url: Last frame of the video (not sent unless given)
-            prompt: The prompt to generate the video. (default "a portrait photo of a woman underwater with flowing hair\")
+            prompt: The prompt to generate the video. (default "a portrait photo of a woman underwater with flowing hair")
             negative_prompt: Things you do not want to see in the video. (not sent unless given)
-            video_seconds: Total duration of the generated video (in seconds) (one of `VideoSeconds`; default "5\")
-            video_mode: The quality of the generated video (one of `VideoMode`; default "std\")
+            video_seconds: Total duration of the generated video (in seconds) (one of `VideoSeconds`; default "5")
+            video_mode: The quality of the generated video (one of `VideoMode`; default "std")
         """
         return self.run_values(
             {
@@ -151,7 +154,8 @@ class Client(_SyncBase):
         """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
 
         Results come in input order, each with its task or its error; `on_result` sees each
-        as it finishes. On Ctrl-C nothing more is submitted and running tasks are stopped.
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
         """
         return super().batch(inputs, **options)
 
@@ -204,15 +208,20 @@ class AsyncClient(_AsyncBase):
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
     ) -> Task:
-        """Submit a task, follow it live and return it finished (see `Client.run`).
+        """Submit a task, follow it live and return it finished, with its outputs.
+
+        Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+        `on_submit` gets the task handle as soon as it exists (store it to resume later);
+        `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
+        cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
             input_image_first_url: First frame of the video (not sent unless given)
             input_image_last_url: Last frame of the video (not sent unless given)
-            prompt: The prompt to generate the video. (default "a portrait photo of a woman underwater with flowing hair\")
+            prompt: The prompt to generate the video. (default "a portrait photo of a woman underwater with flowing hair")
             negative_prompt: Things you do not want to see in the video. (not sent unless given)
-            video_seconds: Total duration of the generated video (in seconds) (one of `VideoSeconds`; default "5\")
-            video_mode: The quality of the generated video (one of `VideoMode`; default "std\")
+            video_seconds: Total duration of the generated video (in seconds) (one of `VideoSeconds`; default "5")
+            video_mode: The quality of the generated video (one of `VideoMode`; default "std")
         """
         return await self.run_values(
             {
@@ -260,7 +269,12 @@ class AsyncClient(_AsyncBase):
     async def batch(
         self, inputs: Iterable[ImageToVideoKlingaiV16Inputs], **options: Unpack[BatchOptions]
     ) -> list[BatchResult]:
-        """Run many inputs at once (see `Client.batch`); cancelling it stops their tasks."""
+        """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
+
+        Results come in input order, each with its task or its error; `on_result` sees each
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
+        """
         return await super().batch(inputs, **options)
 
     def prepare(

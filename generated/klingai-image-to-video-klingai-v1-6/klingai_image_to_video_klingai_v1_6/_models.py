@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from typing import Annotated, Literal
-from pydantic import BaseModel, ConfigDict, Field
 
 
 class ImageToVideoKlingaiV16Input(BaseModel):
@@ -11,7 +11,7 @@ class ImageToVideoKlingaiV16Input(BaseModel):
         extra="forbid",
     )
     input_image_first_url: Annotated[
-        str | None,
+        StrictStr | None,
         Field(
             alias="inputImageFirstUrl",
             description="First frame of the video",
@@ -19,16 +19,17 @@ class ImageToVideoKlingaiV16Input(BaseModel):
         ),
     ] = None
     input_image_last_url: Annotated[
-        str | None,
+        StrictStr | None,
         Field(
             alias="inputImageLastUrl", description="Last frame of the video", title="Image Last URL"
         ),
     ] = None
     prompt: Annotated[
-        str, Field(alias="prompt", description="The prompt to generate the video.", title="prompt")
+        StrictStr,
+        Field(alias="prompt", description="The prompt to generate the video.", title="prompt"),
     ] = "a portrait photo of a woman underwater with flowing hair"
     negative_prompt: Annotated[
-        str | None,
+        StrictStr | None,
         Field(
             alias="negativePrompt",
             description="Things you do not want to see in the video.",

@@ -12,11 +12,11 @@ TYPE_CHECKING = False  # typing itself is not imported, so the CLI starts fast
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._tool import TOOL as TOOL
+    from ._models import SkinToneSliderV10Input as SkinToneSliderV10Input
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
     from ._client import SkinToneSliderV10Inputs as SkinToneSliderV10Inputs
-    from ._models import SkinToneSliderV10Input as SkinToneSliderV10Input
-    from ._tool import TOOL as TOOL
 
 from wiro_runtime import require_runtime
 
@@ -33,11 +33,11 @@ __all__ = [
 ]
 
 _LOCATIONS = {
+    "TOOL": "._tool",
+    "SkinToneSliderV10Input": "._models",
     "AsyncClient": "._client",
     "Client": "._client",
     "SkinToneSliderV10Inputs": "._client",
-    "SkinToneSliderV10Input": "._models",
-    "TOOL": "._tool",
 }
 
 

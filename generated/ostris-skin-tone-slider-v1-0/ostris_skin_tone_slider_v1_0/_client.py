@@ -39,7 +39,9 @@ class SkinToneSliderV10Inputs(TypedDict, total=False):
 
 
 class Client(_SyncBase):
-    """Blocking client of Ostris/Skin Tone Slider v1.0: Simple LoRA to help with adjusting a character's skin tone.
+    """Blocking client of Ostris/Skin Tone Slider v1.0.
+
+    Simple LoRA to help with adjusting a character's skin tone.
 
     Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
     """
@@ -75,12 +77,12 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: prompt-help (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling\")
-            negative_prompt: negativeprompt-help (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution\")
+            prompt: prompt-help (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling")
+            negative_prompt: negativeprompt-help (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution")
             samples: numberofoutputs-help (default 4)
             steps: inferencesteps-help (default 20)
             scale: guidancescale-help (default 7.0)
-            seed: seed-help (default "123456\")
+            seed: seed-help (default "123456")
             width: width-help (default 512)
             height: height-help (default 512)
         """
@@ -139,7 +141,8 @@ class Client(_SyncBase):
         """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
 
         Results come in input order, each with its task or its error; `on_result` sees each
-        as it finishes. On Ctrl-C nothing more is submitted and running tasks are stopped.
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
         """
         return super().batch(inputs, **options)
 
@@ -198,15 +201,20 @@ class AsyncClient(_AsyncBase):
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
     ) -> Task:
-        """Submit a task, follow it live and return it finished (see `Client.run`).
+        """Submit a task, follow it live and return it finished, with its outputs.
+
+        Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+        `on_submit` gets the task handle as soon as it exists (store it to resume later);
+        `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
+        cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: prompt-help (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling\")
-            negative_prompt: negativeprompt-help (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution\")
+            prompt: prompt-help (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling")
+            negative_prompt: negativeprompt-help (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution")
             samples: numberofoutputs-help (default 4)
             steps: inferencesteps-help (default 20)
             scale: guidancescale-help (default 7.0)
-            seed: seed-help (default "123456\")
+            seed: seed-help (default "123456")
             width: width-help (default 512)
             height: height-help (default 512)
         """
@@ -262,7 +270,12 @@ class AsyncClient(_AsyncBase):
     async def batch(
         self, inputs: Iterable[SkinToneSliderV10Inputs], **options: Unpack[BatchOptions]
     ) -> list[BatchResult]:
-        """Run many inputs at once (see `Client.batch`); cancelling it stops their tasks."""
+        """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
+
+        Results come in input order, each with its task or its error; `on_result` sees each
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
+        """
         return await super().batch(inputs, **options)
 
     def prepare(

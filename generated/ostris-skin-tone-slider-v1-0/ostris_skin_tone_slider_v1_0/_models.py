@@ -2,30 +2,35 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 from typing import Annotated
-from pydantic import BaseModel, ConfigDict, Field
 
 
 class SkinToneSliderV10Input(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    prompt: Annotated[str, Field(alias="prompt", description="prompt-help", title="prompt")] = (
-        ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling"
-    )
+    prompt: Annotated[
+        StrictStr, Field(alias="prompt", description="prompt-help", title="prompt")
+    ] = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling"
     negative_prompt: Annotated[
-        str,
+        StrictStr,
         Field(alias="negativePrompt", description="negativeprompt-help", title="negativeprompt"),
     ] = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution"
     samples: Annotated[
-        int, Field(alias="samples", description="numberofoutputs-help", title="numberofoutputs")
+        StrictInt,
+        Field(alias="samples", description="numberofoutputs-help", title="numberofoutputs"),
     ] = 4
     steps: Annotated[
-        int, Field(alias="steps", description="inferencesteps-help", title="inferencesteps")
+        StrictInt, Field(alias="steps", description="inferencesteps-help", title="inferencesteps")
     ] = 20
     scale: Annotated[
-        float, Field(alias="scale", description="guidancescale-help", title="guidancescale")
+        StrictFloat, Field(alias="scale", description="guidancescale-help", title="guidancescale")
     ] = 7.0
-    seed: Annotated[str, Field(alias="seed", description="seed-help", title="seed")] = "123456"
-    width: Annotated[int, Field(alias="width", description="width-help", title="width")] = 512
-    height: Annotated[int, Field(alias="height", description="height-help", title="height")] = 512
+    seed: Annotated[StrictStr, Field(alias="seed", description="seed-help", title="seed")] = (
+        "123456"
+    )
+    width: Annotated[StrictInt, Field(alias="width", description="width-help", title="width")] = 512
+    height: Annotated[
+        StrictInt, Field(alias="height", description="height-help", title="height")
+    ] = 512

@@ -12,12 +12,12 @@ TYPE_CHECKING = False  # typing itself is not imported, so the CLI starts fast
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._tool import TOOL as TOOL
+    from ._models import QwenImageFastInput as QwenImageFastInput
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
     from ._client import QwenImageFastInputs as QwenImageFastInputs
     from ._client import AspectRatio as AspectRatio
-    from ._models import QwenImageFastInput as QwenImageFastInput
-    from ._tool import TOOL as TOOL
 
 from wiro_runtime import require_runtime
 
@@ -35,12 +35,12 @@ __all__ = [
 ]
 
 _LOCATIONS = {
+    "TOOL": "._tool",
+    "QwenImageFastInput": "._models",
     "AsyncClient": "._client",
     "Client": "._client",
     "QwenImageFastInputs": "._client",
     "AspectRatio": "._client",
-    "QwenImageFastInput": "._models",
-    "TOOL": "._tool",
 }
 
 

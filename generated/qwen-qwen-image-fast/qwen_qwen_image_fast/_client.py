@@ -38,7 +38,9 @@ class QwenImageFastInputs(TypedDict, total=False):
 
 
 class Client(_SyncBase):
-    """Blocking client of Qwen/Qwen-Image-Fast: Qwen-Image-Fast
+    """Blocking client of Qwen/Qwen-Image-Fast.
+
+    Qwen-Image-Fast
 
     Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
     """
@@ -69,9 +71,9 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: prompt-help (default "A mystical dragon hovering above a sparkling waterfall under a starry sky.\")
+            prompt: prompt-help (default "A mystical dragon hovering above a sparkling waterfall under a starry sky.")
             scale: guidancescale-help (default 4.5)
-            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9\")
+            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9")
         """
         return self.run_values(
             {
@@ -113,7 +115,8 @@ class Client(_SyncBase):
         """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
 
         Results come in input order, each with its task or its error; `on_result` sees each
-        as it finishes. On Ctrl-C nothing more is submitted and running tasks are stopped.
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
         """
         return super().batch(inputs, **options)
 
@@ -157,12 +160,17 @@ class AsyncClient(_AsyncBase):
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
     ) -> Task:
-        """Submit a task, follow it live and return it finished (see `Client.run`).
+        """Submit a task, follow it live and return it finished, with its outputs.
+
+        Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+        `on_submit` gets the task handle as soon as it exists (store it to resume later);
+        `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
+        cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: prompt-help (default "A mystical dragon hovering above a sparkling waterfall under a starry sky.\")
+            prompt: prompt-help (default "A mystical dragon hovering above a sparkling waterfall under a starry sky.")
             scale: guidancescale-help (default 4.5)
-            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9\")
+            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9")
         """
         return await self.run_values(
             {
@@ -201,7 +209,12 @@ class AsyncClient(_AsyncBase):
     async def batch(
         self, inputs: Iterable[QwenImageFastInputs], **options: Unpack[BatchOptions]
     ) -> list[BatchResult]:
-        """Run many inputs at once (see `Client.batch`); cancelling it stops their tasks."""
+        """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
+
+        Results come in input order, each with its task or its error; `on_result` sees each
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
+        """
         return await super().batch(inputs, **options)
 
     def prepare(

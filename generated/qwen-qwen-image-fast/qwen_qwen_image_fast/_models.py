@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictStr
 from typing import Annotated, Literal
-from pydantic import BaseModel, ConfigDict, Field
 
 
 class QwenImageFastInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    prompt: Annotated[str, Field(alias="prompt", description="prompt-help", title="prompt")] = (
-        "A mystical dragon hovering above a sparkling waterfall under a starry sky."
-    )
+    prompt: Annotated[
+        StrictStr, Field(alias="prompt", description="prompt-help", title="prompt")
+    ] = "A mystical dragon hovering above a sparkling waterfall under a starry sky."
     scale: Annotated[
-        float, Field(alias="scale", description="guidancescale-help", title="guidancescale")
+        StrictFloat, Field(alias="scale", description="guidancescale-help", title="guidancescale")
     ] = 4.5
     aspect_ratio: Annotated[
         Literal["16:9", "9:16", "1:1", "4:3", "3:4", "2:3", "3:2"],

@@ -12,13 +12,13 @@ TYPE_CHECKING = False  # typing itself is not imported, so the CLI starts fast
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._tool import TOOL as TOOL
+    from ._models import ImageToImageGen4ImageInput as ImageToImageGen4ImageInput
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
     from ._client import ImageToImageGen4ImageInputs as ImageToImageGen4ImageInputs
     from ._client import Ratio as Ratio
     from ._client import ContentModeration as ContentModeration
-    from ._models import ImageToImageGen4ImageInput as ImageToImageGen4ImageInput
-    from ._tool import TOOL as TOOL
 
 from wiro_runtime import require_runtime
 
@@ -37,13 +37,13 @@ __all__ = [
 ]
 
 _LOCATIONS = {
+    "TOOL": "._tool",
+    "ImageToImageGen4ImageInput": "._models",
     "AsyncClient": "._client",
     "Client": "._client",
     "ImageToImageGen4ImageInputs": "._client",
     "Ratio": "._client",
     "ContentModeration": "._client",
-    "ImageToImageGen4ImageInput": "._models",
-    "TOOL": "._tool",
 }
 
 

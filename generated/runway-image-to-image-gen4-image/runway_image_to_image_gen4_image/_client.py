@@ -62,7 +62,9 @@ class ImageToImageGen4ImageInputs(TypedDict, total=False):
 
 
 class Client(_SyncBase):
-    """Blocking client of Runway/image-to-image-gen4-image: Runway gen4-image model for image-to-image generation.
+    """Blocking client of Runway/image-to-image-gen4-image.
+
+    Runway gen4-image model for image-to-image generation.
 
     Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
     """
@@ -99,9 +101,9 @@ class Client(_SyncBase):
             input_image_url: Reference image @image1 (not sent unless given)
             input_image2_url: Reference image @image2 (not sent unless given)
             input_image3_url: Reference image @image3 (not sent unless given)
-            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default "@image2 and @image3 sitting on the hood of @image1\")
-            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720\")
-            content_moderation: When set to low, the content moderation system will be less strict about preventing generations that include recognizable public figures. (one of `ContentModeration`; default "auto\")
+            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default "@image2 and @image3 sitting on the hood of @image1")
+            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720")
+            content_moderation: When set to low, the content moderation system will be less strict about preventing generations that include recognizable public figures. (one of `ContentModeration`; default "auto")
         """
         return self.run_values(
             {
@@ -152,7 +154,8 @@ class Client(_SyncBase):
         """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
 
         Results come in input order, each with its task or its error; `on_result` sees each
-        as it finishes. On Ctrl-C nothing more is submitted and running tasks are stopped.
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
         """
         return super().batch(inputs, **options)
 
@@ -205,15 +208,20 @@ class AsyncClient(_AsyncBase):
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
     ) -> Task:
-        """Submit a task, follow it live and return it finished (see `Client.run`).
+        """Submit a task, follow it live and return it finished, with its outputs.
+
+        Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+        `on_submit` gets the task handle as soon as it exists (store it to resume later);
+        `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
+        cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
             input_image_url: Reference image @image1 (not sent unless given)
             input_image2_url: Reference image @image2 (not sent unless given)
             input_image3_url: Reference image @image3 (not sent unless given)
-            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default "@image2 and @image3 sitting on the hood of @image1\")
-            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720\")
-            content_moderation: When set to low, the content moderation system will be less strict about preventing generations that include recognizable public figures. (one of `ContentModeration`; default "auto\")
+            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default "@image2 and @image3 sitting on the hood of @image1")
+            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720")
+            content_moderation: When set to low, the content moderation system will be less strict about preventing generations that include recognizable public figures. (one of `ContentModeration`; default "auto")
         """
         return await self.run_values(
             {
@@ -261,7 +269,12 @@ class AsyncClient(_AsyncBase):
     async def batch(
         self, inputs: Iterable[ImageToImageGen4ImageInputs], **options: Unpack[BatchOptions]
     ) -> list[BatchResult]:
-        """Run many inputs at once (see `Client.batch`); cancelling it stops their tasks."""
+        """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
+
+        Results come in input order, each with its task or its error; `on_result` sees each
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
+        """
         return await super().batch(inputs, **options)
 
     def prepare(

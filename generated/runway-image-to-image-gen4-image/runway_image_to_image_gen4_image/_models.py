@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from typing import Annotated, Literal
-from pydantic import BaseModel, ConfigDict, Field
 
 
 class ImageToImageGen4ImageInput(BaseModel):
@@ -11,19 +11,19 @@ class ImageToImageGen4ImageInput(BaseModel):
         extra="forbid",
     )
     input_image_url: Annotated[
-        str | None,
+        StrictStr | None,
         Field(alias="inputImageUrl", description="Reference image @image1", title="Image URL"),
     ] = None
     input_image2_url: Annotated[
-        str | None,
+        StrictStr | None,
         Field(alias="inputImage2Url", description="Reference image @image2", title="Image 2 URL"),
     ] = None
     input_image3_url: Annotated[
-        str | None,
+        StrictStr | None,
         Field(alias="inputImage3Url", description="Reference image @image3", title="Image 3 URL"),
     ] = None
     prompt: Annotated[
-        str,
+        StrictStr,
         Field(
             alias="prompt",
             description="Add reference images to your prompt using @image1, @image2 and @image3",

@@ -34,7 +34,9 @@ class AnimateDiffInputs(TypedDict, total=False):
 
 
 class Client(_SyncBase):
-    """Blocking client of wiro/animate-diff: It generates a video from the given prompt.
+    """Blocking client of wiro/animate-diff.
+
+    It generates a video from the given prompt.
 
     Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
     """
@@ -65,9 +67,9 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            selected_model: select-model-help (default "60\")
-            selected_model_private: select-model-private-help (default "\")
-            prompt: prompt-help (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy\")
+            selected_model: select-model-help (default "60")
+            selected_model_private: select-model-private-help (default "")
+            prompt: prompt-help (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy")
         """
         return self.run_values(
             {
@@ -109,7 +111,8 @@ class Client(_SyncBase):
         """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
 
         Results come in input order, each with its task or its error; `on_result` sees each
-        as it finishes. On Ctrl-C nothing more is submitted and running tasks are stopped.
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
         """
         return super().batch(inputs, **options)
 
@@ -153,12 +156,17 @@ class AsyncClient(_AsyncBase):
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
     ) -> Task:
-        """Submit a task, follow it live and return it finished (see `Client.run`).
+        """Submit a task, follow it live and return it finished, with its outputs.
+
+        Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+        `on_submit` gets the task handle as soon as it exists (store it to resume later);
+        `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
+        cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            selected_model: select-model-help (default "60\")
-            selected_model_private: select-model-private-help (default "\")
-            prompt: prompt-help (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy\")
+            selected_model: select-model-help (default "60")
+            selected_model_private: select-model-private-help (default "")
+            prompt: prompt-help (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy")
         """
         return await self.run_values(
             {
@@ -197,7 +205,12 @@ class AsyncClient(_AsyncBase):
     async def batch(
         self, inputs: Iterable[AnimateDiffInputs], **options: Unpack[BatchOptions]
     ) -> list[BatchResult]:
-        """Run many inputs at once (see `Client.batch`); cancelling it stops their tasks."""
+        """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
+
+        Results come in input order, each with its task or its error; `on_result` sees each
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
+        """
         return await super().batch(inputs, **options)
 
     def prepare(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from typing import Annotated
-from pydantic import BaseModel, ConfigDict, Field
 
 
 class AnimateDiffInput(BaseModel):
@@ -11,16 +11,17 @@ class AnimateDiffInput(BaseModel):
         extra="forbid",
     )
     selected_model: Annotated[
-        str, Field(alias="selectedModel", description="select-model-help", title="dreambooth-model")
+        StrictStr,
+        Field(alias="selectedModel", description="select-model-help", title="dreambooth-model"),
     ] = "60"
     selected_model_private: Annotated[
-        str,
+        StrictStr,
         Field(
             alias="selectedModelPrivate",
             description="select-model-private-help",
             title="dreambooth-model-private",
         ),
     ] = ""
-    prompt: Annotated[str, Field(alias="prompt", description="prompt-help", title="prompt")] = (
-        "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy"
-    )
+    prompt: Annotated[
+        StrictStr, Field(alias="prompt", description="prompt-help", title="prompt")
+    ] = "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy"

@@ -12,11 +12,11 @@ TYPE_CHECKING = False  # typing itself is not imported, so the CLI starts fast
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._tool import TOOL as TOOL
+    from ._models import AvatarmotionInput as AvatarmotionInput
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
     from ._client import AvatarmotionInputs as AvatarmotionInputs
-    from ._models import AvatarmotionInput as AvatarmotionInput
-    from ._tool import TOOL as TOOL
 
 from wiro_runtime import require_runtime
 
@@ -33,11 +33,11 @@ __all__ = [
 ]
 
 _LOCATIONS = {
+    "TOOL": "._tool",
+    "AvatarmotionInput": "._models",
     "AsyncClient": "._client",
     "Client": "._client",
     "AvatarmotionInputs": "._client",
-    "AvatarmotionInput": "._models",
-    "TOOL": "._tool",
 }
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from typing import Annotated
-from pydantic import BaseModel, ConfigDict, Field
 
 
 class AvatarmotionInput(BaseModel):
@@ -11,15 +11,15 @@ class AvatarmotionInput(BaseModel):
         extra="forbid",
     )
     input_image: Annotated[
-        list[str] | None,
+        list[StrictStr] | None,
         Field(
             alias="inputImage",
             description="Provide an image file or an image URL.",
             title="Input Image",
         ),
     ] = None
-    effect_type: Annotated[str, Field(alias="effectType", title="Effect Type")] = (
+    effect_type: Annotated[StrictStr, Field(alias="effectType", title="Effect Type")] = (
         "3d_figure_smashing"
     )
-    output_type: Annotated[str, Field(alias="outputType", title="Output Type")] = "both"
-    seed: Annotated[str, Field(alias="seed", description="seed-help", title="seed")] = "42"
+    output_type: Annotated[StrictStr, Field(alias="outputType", title="Output Type")] = "both"
+    seed: Annotated[StrictStr, Field(alias="seed", description="seed-help", title="seed")] = "42"

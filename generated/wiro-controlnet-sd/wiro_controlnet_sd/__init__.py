@@ -12,13 +12,13 @@ TYPE_CHECKING = False  # typing itself is not imported, so the CLI starts fast
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._tool import TOOL as TOOL
+    from ._models import ControlnetSdInput as ControlnetSdInput
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
     from ._client import ControlnetSdInputs as ControlnetSdInputs
     from ._client import SelectedModel as SelectedModel
     from ._client import SelectedModelOptions as SelectedModelOptions
-    from ._models import ControlnetSdInput as ControlnetSdInput
-    from ._tool import TOOL as TOOL
 
 from wiro_runtime import require_runtime
 
@@ -37,13 +37,13 @@ __all__ = [
 ]
 
 _LOCATIONS = {
+    "TOOL": "._tool",
+    "ControlnetSdInput": "._models",
     "AsyncClient": "._client",
     "Client": "._client",
     "ControlnetSdInputs": "._client",
     "SelectedModel": "._client",
     "SelectedModelOptions": "._client",
-    "ControlnetSdInput": "._models",
-    "TOOL": "._tool",
 }
 
 

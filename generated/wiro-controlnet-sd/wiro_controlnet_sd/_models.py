@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 
 class ControlnetSdInput(BaseModel):
@@ -15,7 +15,7 @@ class ControlnetSdInput(BaseModel):
         Field(alias="selectedModel", description="select-model-help", title="select-model"),
     ] = None
     selected_model_private: Annotated[
-        str | None,
+        StrictStr | None,
         Field(
             alias="selectedModelPrivate",
             description="select-model-private-help",

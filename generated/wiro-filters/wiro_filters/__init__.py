@@ -1,7 +1,8 @@
 # DO NOT EDIT: generated from spec wiro/filters.yaml by `wiro-codegen generate`
 """Typed client and CLI of the Wiro tool wiro/filters.
 
-An image-to-image AI model designed to apply unique filters to your images, giving them a fresh, new look.
+An image-to-image AI model designed to apply unique filters to your images, giving them a fresh, new
+look.
 
 Names load on first use, so the CLI starts without importing httpx or pydantic.
 """
@@ -12,6 +13,8 @@ TYPE_CHECKING = False  # typing itself is not imported, so the CLI starts fast
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._tool import TOOL as TOOL
+    from ._models import FiltersInput as FiltersInput
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
     from ._client import FiltersInputs as FiltersInputs
@@ -20,8 +23,6 @@ if TYPE_CHECKING:
     from ._client import AspectRatio as AspectRatio
     from ._client import OutputFormat as OutputFormat
     from ._client import AspectRatioOptions as AspectRatioOptions
-    from ._models import FiltersInput as FiltersInput
-    from ._tool import TOOL as TOOL
 
 from wiro_runtime import require_runtime
 
@@ -43,6 +44,8 @@ __all__ = [
 ]
 
 _LOCATIONS = {
+    "TOOL": "._tool",
+    "FiltersInput": "._models",
     "AsyncClient": "._client",
     "Client": "._client",
     "FiltersInputs": "._client",
@@ -51,8 +54,6 @@ _LOCATIONS = {
     "AspectRatio": "._client",
     "OutputFormat": "._client",
     "AspectRatioOptions": "._client",
-    "FiltersInput": "._models",
-    "TOOL": "._tool",
 }
 
 

@@ -88,7 +88,10 @@ class FiltersInputs(TypedDict, total=False):
 
 
 class Client(_SyncBase):
-    """Blocking client of wiro/filters: An image-to-image AI model designed to apply unique filters to your images, giving them a fresh, new look.
+    """Blocking client of wiro/filters.
+
+    An image-to-image AI model designed to apply unique filters to your images, giving them a fresh,
+    new look.
 
     Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
     """
@@ -124,10 +127,10 @@ class Client(_SyncBase):
         Args:
             input_image_url: Image to use as reference. Must be jpeg, png (not sent unless given)
             filter_: Filter (one of `Filter`; not sent unless given)
-            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2\")
+            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2")
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: seed-help (default "42\")
-            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg\")
+            seed: seed-help (default "42")
+            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg")
         """
         return self.run_values(
             {
@@ -178,7 +181,8 @@ class Client(_SyncBase):
         """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
 
         Results come in input order, each with its task or its error; `on_result` sees each
-        as it finishes. On Ctrl-C nothing more is submitted and running tasks are stopped.
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
         """
         return super().batch(inputs, **options)
 
@@ -231,15 +235,20 @@ class AsyncClient(_AsyncBase):
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
     ) -> Task:
-        """Submit a task, follow it live and return it finished (see `Client.run`).
+        """Submit a task, follow it live and return it finished, with its outputs.
+
+        Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+        `on_submit` gets the task handle as soon as it exists (store it to resume later);
+        `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
+        cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
             input_image_url: Image to use as reference. Must be jpeg, png (not sent unless given)
             filter_: Filter (one of `Filter`; not sent unless given)
-            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2\")
+            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2")
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: seed-help (default "42\")
-            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg\")
+            seed: seed-help (default "42")
+            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg")
         """
         return await self.run_values(
             {
@@ -287,7 +296,12 @@ class AsyncClient(_AsyncBase):
     async def batch(
         self, inputs: Iterable[FiltersInputs], **options: Unpack[BatchOptions]
     ) -> list[BatchResult]:
-        """Run many inputs at once (see `Client.batch`); cancelling it stops their tasks."""
+        """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
+
+        Results come in input order, each with its task or its error; `on_result` sees each
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
+        """
         return await super().batch(inputs, **options)
 
     def prepare(

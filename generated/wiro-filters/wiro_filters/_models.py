@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from typing import Annotated, Literal
-from pydantic import BaseModel, ConfigDict, Field
 
 
 class FiltersInput(BaseModel):
@@ -11,7 +11,7 @@ class FiltersInput(BaseModel):
         extra="forbid",
     )
     input_image_url: Annotated[
-        str | None,
+        StrictStr | None,
         Field(
             alias="inputImageUrl",
             description="Image to use as reference. Must be jpeg, png",
@@ -50,7 +50,7 @@ class FiltersInput(BaseModel):
         | None,
         Field(alias="aspectRatio", description="Aspect ratio of the image.", title="Aspect Ratio"),
     ] = None
-    seed: Annotated[str, Field(alias="seed", description="seed-help", title="seed")] = "42"
+    seed: Annotated[StrictStr, Field(alias="seed", description="seed-help", title="seed")] = "42"
     output_format: Annotated[
         Literal["jpeg", "png"],
         Field(

@@ -12,14 +12,14 @@ TYPE_CHECKING = False  # typing itself is not imported, so the CLI starts fast
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._tool import TOOL as TOOL
+    from ._models import ImageInpaintingSdInput as ImageInpaintingSdInput
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
     from ._client import ImageInpaintingSdInputs as ImageInpaintingSdInputs
     from ._client import SelectedModel as SelectedModel
     from ._client import Scheduler as Scheduler
     from ._client import SelectedModelOptions as SelectedModelOptions
-    from ._models import ImageInpaintingSdInput as ImageInpaintingSdInput
-    from ._tool import TOOL as TOOL
 
 from wiro_runtime import require_runtime
 
@@ -39,14 +39,14 @@ __all__ = [
 ]
 
 _LOCATIONS = {
+    "TOOL": "._tool",
+    "ImageInpaintingSdInput": "._models",
     "AsyncClient": "._client",
     "Client": "._client",
     "ImageInpaintingSdInputs": "._client",
     "SelectedModel": "._client",
     "Scheduler": "._client",
     "SelectedModelOptions": "._client",
-    "ImageInpaintingSdInput": "._models",
-    "TOOL": "._tool",
 }
 
 

@@ -1,7 +1,8 @@
 # DO NOT EDIT: generated from spec wiro/kokoro_tts.yaml by `wiro-codegen generate`
 """Typed client and CLI of the Wiro tool wiro/kokoro_tts.
 
-Kokoro is a high-speed text-to-speech model that delivers clean, accurate, and natural-sounding audio.
+Kokoro is a high-speed text-to-speech model that delivers clean, accurate, and natural-sounding
+audio.
 
 Names load on first use, so the CLI starts without importing httpx or pydantic.
 """
@@ -12,11 +13,11 @@ TYPE_CHECKING = False  # typing itself is not imported, so the CLI starts fast
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._tool import TOOL as TOOL
+    from ._models import KokoroTtsInput as KokoroTtsInput
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
     from ._client import KokoroTtsInputs as KokoroTtsInputs
-    from ._models import KokoroTtsInput as KokoroTtsInput
-    from ._tool import TOOL as TOOL
 
 from wiro_runtime import require_runtime
 
@@ -33,11 +34,11 @@ __all__ = [
 ]
 
 _LOCATIONS = {
+    "TOOL": "._tool",
+    "KokoroTtsInput": "._models",
     "AsyncClient": "._client",
     "Client": "._client",
     "KokoroTtsInputs": "._client",
-    "KokoroTtsInput": "._models",
-    "TOOL": "._tool",
 }
 
 

@@ -32,7 +32,10 @@ class KokoroTtsInputs(TypedDict, total=False):
 
 
 class Client(_SyncBase):
-    """Blocking client of wiro/kokoro_tts: Kokoro is a high-speed text-to-speech model that delivers clean, accurate, and natural-sounding audio.
+    """Blocking client of wiro/kokoro_tts.
+
+    Kokoro is a high-speed text-to-speech model that delivers clean, accurate, and natural-sounding
+    audio.
 
     Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
     """
@@ -61,7 +64,7 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: The prompt to generate audio from. (default "And, when you want something, all the universe conspires in helping you to achieve it.\")
+            prompt: The prompt to generate audio from. (default "And, when you want something, all the universe conspires in helping you to achieve it.")
         """
         return self.run_values(
             {
@@ -97,7 +100,8 @@ class Client(_SyncBase):
         """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
 
         Results come in input order, each with its task or its error; `on_result` sees each
-        as it finishes. On Ctrl-C nothing more is submitted and running tasks are stopped.
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
         """
         return super().batch(inputs, **options)
 
@@ -135,10 +139,15 @@ class AsyncClient(_AsyncBase):
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
     ) -> Task:
-        """Submit a task, follow it live and return it finished (see `Client.run`).
+        """Submit a task, follow it live and return it finished, with its outputs.
+
+        Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+        `on_submit` gets the task handle as soon as it exists (store it to resume later);
+        `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
+        cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: The prompt to generate audio from. (default "And, when you want something, all the universe conspires in helping you to achieve it.\")
+            prompt: The prompt to generate audio from. (default "And, when you want something, all the universe conspires in helping you to achieve it.")
         """
         return await self.run_values(
             {
@@ -171,7 +180,12 @@ class AsyncClient(_AsyncBase):
     async def batch(
         self, inputs: Iterable[KokoroTtsInputs], **options: Unpack[BatchOptions]
     ) -> list[BatchResult]:
-        """Run many inputs at once (see `Client.batch`); cancelling it stops their tasks."""
+        """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
+
+        Results come in input order, each with its task or its error; `on_result` sees each
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
+        """
         return await super().batch(inputs, **options)
 
     def prepare(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from typing import Annotated
-from pydantic import BaseModel, ConfigDict, Field
 
 
 class KokoroTtsInput(BaseModel):
@@ -11,5 +11,6 @@ class KokoroTtsInput(BaseModel):
         extra="forbid",
     )
     prompt: Annotated[
-        str, Field(alias="prompt", description="The prompt to generate audio from.", title="prompt")
+        StrictStr,
+        Field(alias="prompt", description="The prompt to generate audio from.", title="prompt"),
     ] = "And, when you want something, all the universe conspires in helping you to achieve it."

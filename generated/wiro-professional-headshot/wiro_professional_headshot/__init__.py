@@ -1,7 +1,9 @@
 # DO NOT EDIT: generated from spec wiro/professional-headshot.yaml by `wiro-codegen generate`
 """Typed client and CLI of the Wiro tool wiro/professional-headshot.
 
-Create polished professional headshots instantly. Our image-to-image AI refines your photos into high-quality headshots, ensuring a crisp, professional, and confident look. Perfect for rÃ©sumÃ©s, LinkedIn, and corporate profiles.
+Create polished professional headshots instantly. Our image-to-image AI refines your photos into
+high-quality headshots, ensuring a crisp, professional, and confident look. Perfect for rÃ©sumÃ©s,
+LinkedIn, and corporate profiles.
 
 Names load on first use, so the CLI starts without importing httpx or pydantic.
 """
@@ -12,6 +14,8 @@ TYPE_CHECKING = False  # typing itself is not imported, so the CLI starts fast
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._tool import TOOL as TOOL
+    from ._models import ProfessionalHeadshotInput as ProfessionalHeadshotInput
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
     from ._client import ProfessionalHeadshotInputs as ProfessionalHeadshotInputs
@@ -20,8 +24,6 @@ if TYPE_CHECKING:
     from ._client import AspectRatio as AspectRatio
     from ._client import OutputFormat as OutputFormat
     from ._client import AspectRatioOptions as AspectRatioOptions
-    from ._models import ProfessionalHeadshotInput as ProfessionalHeadshotInput
-    from ._tool import TOOL as TOOL
 
 from wiro_runtime import require_runtime
 
@@ -43,6 +45,8 @@ __all__ = [
 ]
 
 _LOCATIONS = {
+    "TOOL": "._tool",
+    "ProfessionalHeadshotInput": "._models",
     "AsyncClient": "._client",
     "Client": "._client",
     "ProfessionalHeadshotInputs": "._client",
@@ -51,8 +55,6 @@ _LOCATIONS = {
     "AspectRatio": "._client",
     "OutputFormat": "._client",
     "AspectRatioOptions": "._client",
-    "ProfessionalHeadshotInput": "._models",
-    "TOOL": "._tool",
 }
 
 

@@ -12,13 +12,13 @@ TYPE_CHECKING = False  # typing itself is not imported, so the CLI starts fast
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._tool import TOOL as TOOL
+    from ._models import Wan22EffectsExtraInput as Wan22EffectsExtraInput
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
     from ._client import Wan22EffectsExtraInputs as Wan22EffectsExtraInputs
     from ._client import EffectType as EffectType
     from ._client import EffectTypeOptions as EffectTypeOptions
-    from ._models import Wan22EffectsExtraInput as Wan22EffectsExtraInput
-    from ._tool import TOOL as TOOL
 
 from wiro_runtime import require_runtime
 
@@ -37,13 +37,13 @@ __all__ = [
 ]
 
 _LOCATIONS = {
+    "TOOL": "._tool",
+    "Wan22EffectsExtraInput": "._models",
     "AsyncClient": "._client",
     "Client": "._client",
     "Wan22EffectsExtraInputs": "._client",
     "EffectType": "._client",
     "EffectTypeOptions": "._client",
-    "Wan22EffectsExtraInput": "._models",
-    "TOOL": "._tool",
 }
 
 

@@ -82,7 +82,9 @@ class Wan22EffectsExtraInputs(TypedDict, total=False):
 
 
 class Client(_SyncBase):
-    """Blocking client of wiro/wan2-2-effects-extra: Generate avatars from photos and animate them into engaging videos in one seamless pipeline.
+    """Blocking client of wiro/wan2-2-effects-extra.
+
+    Generate avatars from photos and animate them into engaging videos in one seamless pipeline.
 
     Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
     """
@@ -113,7 +115,7 @@ class Client(_SyncBase):
 
         Args:
             input_image: Provide an image file or an image URL. (not sent unless given)
-            effect_type: Effects. (one of `EffectType`; default "fluffy-hair\")
+            effect_type: Effects. (one of `EffectType`; default "fluffy-hair")
         """
         return self.run_values(
             {
@@ -152,7 +154,8 @@ class Client(_SyncBase):
         """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
 
         Results come in input order, each with its task or its error; `on_result` sees each
-        as it finishes. On Ctrl-C nothing more is submitted and running tasks are stopped.
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
         """
         return super().batch(inputs, **options)
 
@@ -193,11 +196,16 @@ class AsyncClient(_AsyncBase):
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
     ) -> Task:
-        """Submit a task, follow it live and return it finished (see `Client.run`).
+        """Submit a task, follow it live and return it finished, with its outputs.
+
+        Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+        `on_submit` gets the task handle as soon as it exists (store it to resume later);
+        `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
+        cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
             input_image: Provide an image file or an image URL. (not sent unless given)
-            effect_type: Effects. (one of `EffectType`; default "fluffy-hair\")
+            effect_type: Effects. (one of `EffectType`; default "fluffy-hair")
         """
         return await self.run_values(
             {
@@ -233,7 +241,12 @@ class AsyncClient(_AsyncBase):
     async def batch(
         self, inputs: Iterable[Wan22EffectsExtraInputs], **options: Unpack[BatchOptions]
     ) -> list[BatchResult]:
-        """Run many inputs at once (see `Client.batch`); cancelling it stops their tasks."""
+        """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
+
+        Results come in input order, each with its task or its error; `on_result` sees each
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
+        """
         return await super().batch(inputs, **options)
 
     def prepare(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from typing import Annotated, Literal
-from pydantic import BaseModel, ConfigDict, Field
 
 
 class Wan22EffectsExtraInput(BaseModel):
@@ -11,7 +11,7 @@ class Wan22EffectsExtraInput(BaseModel):
         extra="forbid",
     )
     input_image: Annotated[
-        list[str] | None,
+        list[StrictStr] | None,
         Field(
             alias="inputImage",
             description="Provide an image file or an image URL.",

@@ -110,7 +110,10 @@ class ImageInpaintingSdInputs(TypedDict, total=False):
 
 
 class Client(_SyncBase):
-    """Blocking client of wiro/image-inpainting-sd: Transform your image editing experience with our AI generative model-based image inpainting solution
+    """Blocking client of wiro/image-inpainting-sd.
+
+    Transform your image editing experience with our AI generative model-based image inpainting
+    solution
 
     Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
     """
@@ -152,18 +155,18 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            selected_model: selct-model-help (one of `SelectedModel`; default "1\")
-            selected_model_private: select-model-private-help (default "\")
+            selected_model: selct-model-help (one of `SelectedModel`; default "1")
+            selected_model_private: select-model-private-help (default "")
             input_image_url: input-image-url-help (not sent unless given)
             input_image_mask_url: input-image-mask-url-help (not sent unless given)
-            prompt: prompt-help (default "handsome man with sunglasses, realistic, highly detailed\")
-            negative_prompt: negativeprompt-help (default "painted illustration\")
+            prompt: prompt-help (default "handsome man with sunglasses, realistic, highly detailed")
+            negative_prompt: negativeprompt-help (default "painted illustration")
             samples: numberofoutputs-help (default 1)
             steps: inferencesteps-help (default 30)
             scale: guidancescale-help (default 7.5)
             strength: strength-help (default 0.85)
-            seed: seed-help (default "123456\")
-            scheduler: scheduler-help (one of `Scheduler`; default "EulerDiscreteScheduler\")
+            seed: seed-help (default "123456")
+            scheduler: scheduler-help (one of `Scheduler`; default "EulerDiscreteScheduler")
             width: width-help (default 512)
             height: height-help (default 512)
         """
@@ -240,7 +243,8 @@ class Client(_SyncBase):
         """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
 
         Results come in input order, each with its task or its error; `on_result` sees each
-        as it finishes. On Ctrl-C nothing more is submitted and running tasks are stopped.
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
         """
         return super().batch(inputs, **options)
 
@@ -317,21 +321,26 @@ class AsyncClient(_AsyncBase):
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
     ) -> Task:
-        """Submit a task, follow it live and return it finished (see `Client.run`).
+        """Submit a task, follow it live and return it finished, with its outputs.
+
+        Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+        `on_submit` gets the task handle as soon as it exists (store it to resume later);
+        `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
+        cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            selected_model: selct-model-help (one of `SelectedModel`; default "1\")
-            selected_model_private: select-model-private-help (default "\")
+            selected_model: selct-model-help (one of `SelectedModel`; default "1")
+            selected_model_private: select-model-private-help (default "")
             input_image_url: input-image-url-help (not sent unless given)
             input_image_mask_url: input-image-mask-url-help (not sent unless given)
-            prompt: prompt-help (default "handsome man with sunglasses, realistic, highly detailed\")
-            negative_prompt: negativeprompt-help (default "painted illustration\")
+            prompt: prompt-help (default "handsome man with sunglasses, realistic, highly detailed")
+            negative_prompt: negativeprompt-help (default "painted illustration")
             samples: numberofoutputs-help (default 1)
             steps: inferencesteps-help (default 30)
             scale: guidancescale-help (default 7.5)
             strength: strength-help (default 0.85)
-            seed: seed-help (default "123456\")
-            scheduler: scheduler-help (one of `Scheduler`; default "EulerDiscreteScheduler\")
+            seed: seed-help (default "123456")
+            scheduler: scheduler-help (one of `Scheduler`; default "EulerDiscreteScheduler")
             width: width-help (default 512)
             height: height-help (default 512)
         """
@@ -405,7 +414,12 @@ class AsyncClient(_AsyncBase):
     async def batch(
         self, inputs: Iterable[ImageInpaintingSdInputs], **options: Unpack[BatchOptions]
     ) -> list[BatchResult]:
-        """Run many inputs at once (see `Client.batch`); cancelling it stops their tasks."""
+        """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
+
+        Results come in input order, each with its task or its error; `on_result` sees each
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
+        """
         return await super().batch(inputs, **options)
 
     def prepare(

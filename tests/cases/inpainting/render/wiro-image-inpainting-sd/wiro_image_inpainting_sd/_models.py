@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 
 
 class ImageInpaintingSdInput(BaseModel):
@@ -37,7 +37,7 @@ class ImageInpaintingSdInput(BaseModel):
         Field(alias="selectedModel", description="selct-model-help", title="select-model"),
     ] = "1"
     selected_model_private: Annotated[
-        str,
+        StrictStr,
         Field(
             alias="selectedModelPrivate",
             description="select-model-private-help",
@@ -45,37 +45,40 @@ class ImageInpaintingSdInput(BaseModel):
         ),
     ] = ""
     input_image_url: Annotated[
-        str | None,
+        StrictStr | None,
         Field(alias="inputImageUrl", description="input-image-url-help", title="input-image-url"),
     ] = None
     input_image_mask_url: Annotated[
-        str | None,
+        StrictStr | None,
         Field(
             alias="inputImageMaskUrl",
             description="input-image-mask-url-help",
             title="input-image-mask-url",
         ),
     ] = None
-    prompt: Annotated[str, Field(alias="prompt", description="prompt-help", title="prompt")] = (
-        "handsome man with sunglasses, realistic, highly detailed"
-    )
+    prompt: Annotated[
+        StrictStr, Field(alias="prompt", description="prompt-help", title="prompt")
+    ] = "handsome man with sunglasses, realistic, highly detailed"
     negative_prompt: Annotated[
-        str,
+        StrictStr,
         Field(alias="negativePrompt", description="negativeprompt-help", title="negativeprompt"),
     ] = "painted illustration"
     samples: Annotated[
-        int, Field(alias="samples", description="numberofoutputs-help", title="numberofoutputs")
+        StrictInt,
+        Field(alias="samples", description="numberofoutputs-help", title="numberofoutputs"),
     ] = 1
     steps: Annotated[
-        int, Field(alias="steps", description="inferencesteps-help", title="inferencesteps")
+        StrictInt, Field(alias="steps", description="inferencesteps-help", title="inferencesteps")
     ] = 30
     scale: Annotated[
-        float, Field(alias="scale", description="guidancescale-help", title="guidancescale")
+        StrictFloat, Field(alias="scale", description="guidancescale-help", title="guidancescale")
     ] = 7.5
     strength: Annotated[
-        float, Field(alias="strength", description="strength-help", title="strength")
+        StrictFloat, Field(alias="strength", description="strength-help", title="strength")
     ] = 0.85
-    seed: Annotated[str, Field(alias="seed", description="seed-help", title="seed")] = "123456"
+    seed: Annotated[StrictStr, Field(alias="seed", description="seed-help", title="seed")] = (
+        "123456"
+    )
     scheduler: Annotated[
         Literal[
             "EulerDiscreteScheduler",
@@ -88,5 +91,7 @@ class ImageInpaintingSdInput(BaseModel):
         ],
         Field(alias="scheduler", description="scheduler-help", title="scheduler"),
     ] = "EulerDiscreteScheduler"
-    width: Annotated[int, Field(alias="width", description="width-help", title="width")] = 512
-    height: Annotated[int, Field(alias="height", description="height-help", title="height")] = 512
+    width: Annotated[StrictInt, Field(alias="width", description="width-help", title="width")] = 512
+    height: Annotated[
+        StrictInt, Field(alias="height", description="height-help", title="height")
+    ] = 512

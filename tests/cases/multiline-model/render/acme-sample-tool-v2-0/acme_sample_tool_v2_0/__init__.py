@@ -12,6 +12,8 @@ TYPE_CHECKING = False  # typing itself is not imported, so the CLI starts fast
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._tool import TOOL as TOOL
+    from ._models import SampleToolV20Input as SampleToolV20Input
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
     from ._client import SampleToolV20Inputs as SampleToolV20Inputs
@@ -19,8 +21,6 @@ if TYPE_CHECKING:
     from ._client import Styles as Styles
     from ._client import DurationOptions as DurationOptions
     from ._client import StylesOptions as StylesOptions
-    from ._models import SampleToolV20Input as SampleToolV20Input
-    from ._tool import TOOL as TOOL
 
 from wiro_runtime import require_runtime
 
@@ -41,6 +41,8 @@ __all__ = [
 ]
 
 _LOCATIONS = {
+    "TOOL": "._tool",
+    "SampleToolV20Input": "._models",
     "AsyncClient": "._client",
     "Client": "._client",
     "SampleToolV20Inputs": "._client",
@@ -48,8 +50,6 @@ _LOCATIONS = {
     "Styles": "._client",
     "DurationOptions": "._client",
     "StylesOptions": "._client",
-    "SampleToolV20Input": "._models",
-    "TOOL": "._tool",
 }
 
 

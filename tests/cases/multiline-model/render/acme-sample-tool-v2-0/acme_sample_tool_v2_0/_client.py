@@ -65,7 +65,9 @@ class SampleToolV20Inputs(TypedDict, total=False):
 
 
 class Client(_SyncBase):
-    """Blocking client of acme/sample-tool-v2.0: A “sample” tool with every input type — rÃ©sumÃ©s and {{ braces }} kept as they are.
+    """Blocking client of acme/sample-tool-v2.0.
+
+    A “sample” tool with every input type — rÃ©sumÃ©s and {{ braces }} kept as they are.
 
     Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
     """
@@ -103,16 +105,16 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: Describe the picture; label: and type: inside help stay text. (default "a \\"quoted\\" cat \\\\ with a backslash\")
-            duration: Duration (one of `Duration`; default "5\")
-            effect: Effect (default "zoom\")
+            prompt: Describe the picture; label: and type: inside help stay text. (default 'a "quoted" cat \\\\ with a backslash')
+            duration: Duration (one of `Duration`; default "5")
+            effect: Effect (default "zoom")
             class_: A Python keyword as a wire name. (not sent unless given)
             timeout_input: Clashes with a client parameter. (default 60)
             guidance: guidance-help (default 3.0)
-            watermark: Watermark (default false)
+            watermark: Watermark (default False)
             styles: Styles (one of `Styles`; not sent unless given)
             input_image: Provide an image file or an image URL. (not sent unless given)
-            strength: An unknown type. (default "0.5\")
+            strength: An unknown type. (default "0.5")
         """
         return self.run_values(
             {
@@ -175,7 +177,8 @@ class Client(_SyncBase):
         """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
 
         Results come in input order, each with its task or its error; `on_result` sees each
-        as it finishes. On Ctrl-C nothing more is submitted and running tasks are stopped.
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
         """
         return super().batch(inputs, **options)
 
@@ -240,19 +243,24 @@ class AsyncClient(_AsyncBase):
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
     ) -> Task:
-        """Submit a task, follow it live and return it finished (see `Client.run`).
+        """Submit a task, follow it live and return it finished, with its outputs.
+
+        Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+        `on_submit` gets the task handle as soon as it exists (store it to resume later);
+        `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
+        cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: Describe the picture; label: and type: inside help stay text. (default "a \\"quoted\\" cat \\\\ with a backslash\")
-            duration: Duration (one of `Duration`; default "5\")
-            effect: Effect (default "zoom\")
+            prompt: Describe the picture; label: and type: inside help stay text. (default 'a "quoted" cat \\\\ with a backslash')
+            duration: Duration (one of `Duration`; default "5")
+            effect: Effect (default "zoom")
             class_: A Python keyword as a wire name. (not sent unless given)
             timeout_input: Clashes with a client parameter. (default 60)
             guidance: guidance-help (default 3.0)
-            watermark: Watermark (default false)
+            watermark: Watermark (default False)
             styles: Styles (one of `Styles`; not sent unless given)
             input_image: Provide an image file or an image URL. (not sent unless given)
-            strength: An unknown type. (default "0.5\")
+            strength: An unknown type. (default "0.5")
         """
         return await self.run_values(
             {
@@ -312,7 +320,12 @@ class AsyncClient(_AsyncBase):
     async def batch(
         self, inputs: Iterable[SampleToolV20Inputs], **options: Unpack[BatchOptions]
     ) -> list[BatchResult]:
-        """Run many inputs at once (see `Client.batch`); cancelling it stops their tasks."""
+        """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
+
+        Results come in input order, each with its task or its error; `on_result` sees each
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
+        """
         return await super().batch(inputs, **options)
 
     def prepare(

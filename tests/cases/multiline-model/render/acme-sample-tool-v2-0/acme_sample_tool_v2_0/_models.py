@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 from typing import Annotated, Literal
-from pydantic import BaseModel, ConfigDict, Field
 
 
 class SampleToolV20Input(BaseModel):
@@ -11,7 +11,7 @@ class SampleToolV20Input(BaseModel):
         extra="forbid",
     )
     prompt: Annotated[
-        str,
+        StrictStr,
         Field(
             alias="prompt",
             description="Describe the picture; label: and type: inside help stay text.",
@@ -19,23 +19,24 @@ class SampleToolV20Input(BaseModel):
         ),
     ] = 'a "quoted" cat \\ with a backslash'
     duration: Annotated[Literal["5", "10"], Field(alias="duration", title="Duration")] = "5"
-    effect: Annotated[str, Field(alias="effect", title="Effect")] = "zoom"
+    effect: Annotated[StrictStr, Field(alias="effect", title="Effect")] = "zoom"
     class_: Annotated[
-        str | None,
+        StrictStr | None,
         Field(alias="class", description="A Python keyword as a wire name.", title="class"),
     ] = None
     timeout_input: Annotated[
-        int, Field(alias="timeout", description="Clashes with a client parameter.", title="timeout")
+        StrictInt,
+        Field(alias="timeout", description="Clashes with a client parameter.", title="timeout"),
     ] = 60
     guidance: Annotated[
-        float, Field(alias="guidance", description="guidance-help", title="guidance")
+        StrictFloat, Field(alias="guidance", description="guidance-help", title="guidance")
     ] = 3.0
-    watermark: Annotated[bool, Field(alias="watermark", title="Watermark")] = False
+    watermark: Annotated[StrictBool, Field(alias="watermark", title="Watermark")] = False
     styles: Annotated[
         list[Literal["anime", "photo"]] | None, Field(alias="styles", title="Styles")
     ] = None
     input_image: Annotated[
-        list[str] | None,
+        list[StrictStr] | None,
         Field(
             alias="inputImage",
             description="Provide an image file or an image URL.",
@@ -43,5 +44,5 @@ class SampleToolV20Input(BaseModel):
         ),
     ] = None
     strength: Annotated[
-        str, Field(alias="strength", description="An unknown type.", title="strength")
+        StrictStr, Field(alias="strength", description="An unknown type.", title="strength")
     ] = "0.5"

@@ -1,0 +1,130 @@
+"""Data -> Python source, written the way black writes it, so black only has to confirm.
+
+This is the only way data from a description enters generated code: `py_literal` evaluates
+back to the value, `py_layout` places it on a line (or explodes it over several) as black's
+right-hand split would, and `docstring` escapes a whole docstring once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from wiro_codegen.errors import GeneratorError
+
+#: The line length the generated code is formatted to (see `format.py`).
+LINE_LENGTH = 100
+
+_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(char: str) -> str:
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    if char.isprintable():
+        return char
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def string_literal(text: str) -> str:
+    """A string literal in black's preferred quotes: double, unless single needs fewer escapes."""
+    body = "".join(_escaped(char) for char in text)
+    doubles, singles = body.count('"'), body.count("'")
+    if doubles > singles:
+        return "'" + body.replace("'", "\\'") + "'"
+    return '"' + body.replace('"', '\\"') + '"'
+
+
+def py_literal(value: object) -> str:
+    """A one-line Python literal that evaluates to `value`."""
+    if value is None or isinstance(value, bool | int):
+        return repr(value)
+    if isinstance(value, str):
+        return string_literal(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise GeneratorError(f"{value!r} cannot be written as a Python literal")
+        return repr(value).replace("e+", "e")  # black writes 1e16, not 1e+16
+    if isinstance(value, list | tuple):
+        items = ", ".join(py_literal(item) for item in value)
+        if isinstance(value, list):
+            return f"[{items}]"
+        return f"({items},)" if len(value) == 1 else f"({items})"
+    raise GeneratorError(f"cannot write a {type(value).__name__} as a Python literal")
+
+
+def py_layout(value: object, indent: int, lead: str = "", trail: str = ",") -> str:
+    """`lead + literal + trail` at `indent` spaces, without the first line's indentation.
+
+    On one line when it fits; otherwise a list or tuple is exploded one item per line with a
+    trailing comma, recursively, which is what black does to a collection display.
+    """
+    flat = lead + py_literal(value) + trail
+    if indent + len(flat) <= LINE_LENGTH or not isinstance(value, list | tuple) or not value:
+        return flat
+    opening, closing = ("[", "]") if isinstance(value, list) else ("(", ")")
+    inner = " " * (indent + 4)
+    lines = [lead + opening]
+    lines += [inner + py_layout(item, indent + 4) for item in value]
+    lines.append(" " * indent + closing + trail)
+    return "\n".join(lines)
+
+
+def bracket_layout(head: str, items: Sequence[str], indent: int, trail: str = "") -> str:
+    """`head(a, b)` or `head[a, b]` (the bracket ends `head`) as black splits a call or a
+    subscript: on one line, else the items together on one indented line, else one item per
+    line with a trailing comma."""
+    closing = {"(": ")", "[": "]"}[head[-1]]
+    joined = ", ".join(items)
+    flat = f"{head}{joined}{closing}{trail}"
+    if indent + len(flat) <= LINE_LENGTH or not items:
+        return flat
+    inner = " " * (indent + 4)
+    end = " " * indent + closing + trail
+    if len(inner) + len(joined) <= LINE_LENGTH or len(items) == 1:
+        return f"{head}\n{inner}{joined}\n{end}"
+    body = "\n".join(f"{inner}{item}," for item in items)
+    return f"{head}\n{body}\n{end}"
+
+
+def doc_line(value: object) -> str:
+    """Untrusted text as one docstring line: every run of whitespace made one space."""
+    return " ".join(str(value).split())
+
+
+def _doc_char(char: str) -> str:
+    if char == "\\":
+        return "\\\\"
+    return char if char.isprintable() else _escaped(char)
+
+
+def _folded(line: str) -> str:
+    """A line's own indentation kept, every other run of whitespace made one space."""
+    indent = len(line) - len(line.lstrip(" "))
+    return " " * indent + " ".join(line.split())
+
+
+def docstring(lines: Sequence[str], indent: int) -> str:
+    """A whole triple-quoted docstring, escaped once, as black leaves it: its lines at
+    `indent` spaces, an empty string for a paragraph break.
+
+    Each line is untrusted text: whitespace runs fold to one space, backslashes and
+    non-printables are escaped, and a run of three quotes is broken; nothing else changes,
+    so a quote in a default reads as a quote.
+    """
+    pad = " " * indent
+    texts = ["".join(_doc_char(char) for char in _folded(line)) for line in lines]
+    body = "\n".join(pad + text if number and text else text for number, text in enumerate(texts))
+    body = body.replace('"""', '""\\"')
+    if body.startswith('"'):
+        body = " " + body
+    if len(texts) > 1:
+        body += "\n" + pad
+    elif body.endswith('"'):
+        body += " "
+    return f'"""{body}"""'

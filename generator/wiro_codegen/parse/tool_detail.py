@@ -1,0 +1,148 @@
+"""A `/Tool/Detail` JSON answer -> raw form, with the `required`, `min`, `max` and `step` the
+markdown lacks. Values stay as JSON typed them; `build` reads them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from wiro_codegen import naming
+from wiro_codegen.errors import GeneratorError, Location
+from wiro_codegen.parse.build import build_spec, usable_number
+from wiro_codegen.parse.raw import (
+    DEFAULT_STATUSES,
+    ParseResult,
+    RawDefault,
+    RawExample,
+    RawInput,
+    RawTool,
+    SourceText,
+    example_text,
+)
+from wiro_codegen.spec import Option
+
+WIRO_BASE_URL = "https://api.wiro.ai/v1"
+
+
+def _tool_object(text: str, filename: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise GeneratorError(
+            f"not valid JSON: {exc.msg}",
+            location=Location(file=filename, line=exc.lineno, column=exc.colno),
+            hint="pass the JSON answer of POST /Tool/Detail as it came",
+        ) from None
+    tool = data
+    if isinstance(data, dict) and isinstance(data.get("tool"), list) and data["tool"]:
+        tool = data["tool"][0]
+    if not isinstance(tool, dict):
+        raise GeneratorError(
+            'no tool object found (expected {"tool": [{...}]})',
+            location=Location(file=filename),
+            hint="pass the JSON answer of POST /Tool/Detail as it came",
+        )
+    return tool
+
+
+def _default(value: object) -> RawDefault:
+    """A JSON default as it came; a list or object becomes its JSON text."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return json.dumps(value)
+
+
+def _option(entry: object) -> Option:
+    if not isinstance(entry, dict):
+        return Option(value=str(entry), label=str(entry))
+    description = entry.get("description")
+    return Option(
+        value=str(entry.get("value", "")),
+        label=str(entry.get("label", entry.get("value", ""))),
+        description=str(description).strip() if description is not None else None,
+    )
+
+
+def _input(item: dict[str, Any]) -> RawInput:
+    return RawInput(
+        wire_name=str(item.get("id") or "").strip(),
+        wiro_type=str(item.get("type") or "").strip(),
+        label=str(item.get("label") or ""),
+        help=str(item.get("help") or item.get("note") or ""),
+        default=_default(item.get("default")),
+        options=tuple(_option(entry) for entry in item.get("options") or []),
+        required=bool(item.get("required")),
+        minimum=usable_number(item.get("min")),
+        maximum=usable_number(item.get("max")),
+        step=usable_number(item.get("step")),
+    )
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    """A list of strings, also when Wiro sends it as JSON text."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return ()
+    if not isinstance(value, list):
+        return ()
+    return tuple(entry for entry in value if isinstance(entry, str))
+
+
+def read_tool_detail(text: str, filename: str, *, base_url: str = WIRO_BASE_URL) -> RawTool:
+    """The raw form of a `/Tool/Detail` answer; raises GeneratorError naming the file."""
+    tool = _tool_object(text, filename)
+    owner = str(tool.get("cleanslugowner") or tool.get("slugowner") or "").strip()
+    slug = str(tool.get("cleanslugproject") or tool.get("slugproject") or "").strip()
+    if not owner or not slug:
+        raise GeneratorError(
+            "the tool has no slugowner/slugproject",
+            location=Location(file=filename),
+            hint="a /Tool/Detail answer names its tool with slugowner and slugproject",
+        )
+    for kind, value in (("owner", owner), ("slug", slug)):
+        if problem := naming.path_segment_problem(kind, value):
+            raise GeneratorError(
+                problem,
+                location=Location(file=filename),
+                hint="slugowner and slugproject must each be one URL path segment",
+            )
+    items = [
+        item
+        for group in tool.get("parameters") or []
+        if isinstance(group, dict)
+        for item in group.get("items") or []
+        if isinstance(item, dict)
+    ]
+    examples = tuple(
+        RawExample(tuple((str(key), example_text(value)) for key, value in example.items()))
+        for example in tool.get("inspire") or []
+        if isinstance(example, dict)
+    )
+    return RawTool(
+        source=SourceText(text=text, filename=filename),
+        owner=owner,
+        slug=slug,
+        name=f"{tool.get('slugowner') or owner}/{tool.get('slugproject') or slug}",
+        family="Model",
+        description=str(tool.get("description") or ""),
+        cover=str(tool["image"]) if tool.get("image") else None,
+        categories=_strings(tool.get("categories")),
+        tags=_strings(tool.get("tags")),
+        base_url=base_url,
+        task_detail="/Task/Detail",
+        statuses=DEFAULT_STATUSES,
+        inputs=tuple(_input(item) for item in items),
+        examples=examples,
+        format="tool-detail",
+        extension=".json",
+        inputs_title="parameters",
+    )
+
+
+def parse_tool_detail(
+    text: str, filename: str, *, base_url: str = WIRO_BASE_URL, url: str | None = None
+) -> ParseResult:
+    """A `/Tool/Detail` answer's spec and warnings; `url` is where it was fetched from."""
+    return build_spec(read_tool_detail(text, filename, base_url=base_url), url)

@@ -1,0 +1,232 @@
+"""Spec -> the finished pieces of Python the templates place: lines, literals, docstrings.
+
+Templates only arrange; every line that holds data is built here, laid out as black lays it
+out (see `literals`), so the rendered code is already formatted.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+from wiro_codegen import naming
+from wiro_codegen.literals import (
+    LINE_LENGTH,
+    bracket_layout,
+    doc_line,
+    docstring,
+    py_layout,
+    py_literal,
+)
+from wiro_codegen.spec import Input, Option, Spec
+
+#: Names the generated client module defines or imports; type aliases must avoid them.
+CLIENT_MODULE_NAMES = frozenset(
+    {
+        "Any",
+        "AsyncClient",
+        "BatchOptions",
+        "BatchResult",
+        "Client",
+        "DEFAULT_WAIT_TIMEOUT",
+        "FileInput",
+        "Final",
+        "Iterable",
+        "Literal",
+        "LogCallback",
+        "ProgressCallback",
+        "Required",
+        "Sequence",
+        "StatusCallback",
+        "SubmitCallback",
+        "TOOL",
+        "TYPE_CHECKING",
+        "Task",
+        "TaskHandle",
+        "TypedDict",
+        "Unpack",
+    }
+)
+
+#: The indentation of a method's parameters and of the values in its body.
+PARAMETER_INDENT = 8
+
+#: The options `run` takes beside the inputs, as its signature lists them.
+RUN_OPTIONS = (
+    "wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,",
+    'on_timeout: Literal["cancel", "leave"] = "cancel",',
+    "on_submit: SubmitCallback | None = None,",
+    "on_status: StatusCallback | None = None,",
+    "on_progress: ProgressCallback | None = None,",
+    "on_log: LogCallback | None = None,",
+    "cancel_on_interrupt: bool = True,",
+)
+RUN_OPTION_NAMES = tuple(line.split(":", 1)[0] for line in RUN_OPTIONS)
+
+
+@dataclass(frozen=True)
+class InputView:
+    """One input as the client module writes it."""
+
+    item: Input
+    annotation: str
+    #: One option per distinct value, for the docs.
+    choices: tuple[Option, ...]
+    #: `Name = Literal[...]` for a closed select, with its docstring; else None.
+    alias: str | None
+    alias_code: str | None
+    alias_doc: str | None
+    #: Readable constants for selects whose values are opaque ids: (line, ...) and class name.
+    constants_class: str | None
+    constants: tuple[str, ...]
+    constants_doc: str | None
+    #: `name: annotation = default,` in a method signature.
+    parameter: str
+    #: `name: annotation` in the inputs TypedDict.
+    field: str
+    #: `"wireName": python_name,` in the values a method passes on.
+    value: str
+    #: The `Args:` line of the method docstrings.
+    argument_doc: str
+
+
+def _annotation(item: Input, alias: str | None) -> str:
+    base = {
+        "str": "str",
+        "int": "int",
+        "float": "float",
+        "bool": "bool",
+        "list[str]": f"list[{alias}]" if alias else "list[str]",
+        "literal": alias or "str",
+        "file": "FileInput",
+        "files": "FileInput | Sequence[FileInput]",
+    }[item.python_type]
+    if item.file_url:  # a URL, or local data the client uploads for it
+        base = "FileInput"
+    return base if item.default is not None or item.required else f"{base} | None"
+
+
+def _argument_doc(item: Input, alias: str | None) -> str:
+    about = doc_line(item.help or item.label)
+    kind = f"one of `{alias}`; " if alias else ""
+    if item.default is None:
+        default = "not sent unless given"
+    else:
+        default = "default " + py_literal(item.default)
+    return f"{item.python_name}: {about} ({kind}{default})"
+
+
+def input_views(spec: Spec) -> list[InputView]:
+    taken = set(CLIENT_MODULE_NAMES) | {inputs_class_name(spec), spec.package.model_class}
+    views: list[InputView] = []
+    for item in spec.inputs:
+        alias = naming.type_alias_name(item.python_name, taken) if item.closed_choices else None
+        options = item.distinct_options
+        constants_class = None
+        constants: tuple[str, ...] = ()
+        if alias is not None and any(o.label and o.label != o.value for o in options):
+            names = naming.constant_names([o.label for o in options], [o.value for o in options])
+            constants_class = naming.type_alias_name(f"{item.python_name}_options", taken)
+            constants = tuple(
+                f"{name}: Final = {py_literal(option.value)}"
+                for name, option in zip(names, options, strict=True)
+            )
+        annotation = _annotation(item, alias)
+        lead = f"{item.python_name}: {annotation}"
+        parameter = (
+            lead + "," if item.required else py_layout(item.default, PARAMETER_INDENT, f"{lead} = ")
+        )
+        views.append(
+            InputView(
+                item=item,
+                annotation=annotation,
+                choices=options,
+                alias=alias,
+                alias_code=(
+                    bracket_layout(f"{alias} = Literal[", [py_literal(v) for v in item.choices], 0)
+                    if alias
+                    else None
+                ),
+                alias_doc=(
+                    docstring([f"Values of `{item.python_name}`: {doc_line(item.label)}."], 0)
+                    if alias
+                    else None
+                ),
+                constants_class=constants_class,
+                constants=constants,
+                constants_doc=docstring(
+                    [f"Readable names for the values of `{item.python_name}` (opaque ids)."], 4
+                ),
+                parameter=parameter,
+                field=f"{item.python_name}: Required[{annotation}]" if item.required else lead,
+                value=f"{py_literal(item.wire_name)}: {item.python_name},",
+                argument_doc=_argument_doc(item, alias),
+            )
+        )
+    return views
+
+
+def inputs_class_name(spec: Spec) -> str:
+    """The TypedDict of a tool's inputs: its model's name in the plural."""
+    return f"{spec.package.model_class}s"
+
+
+def exported_names(spec: Spec, views: list[InputView], client: bool) -> list[tuple[str, str]]:
+    """(name, module) of everything the package exports, in `__all__` order."""
+    names = [("TOOL", "._tool"), (spec.package.model_class, "._models")]
+    if client:
+        names += [("AsyncClient", "._client"), ("Client", "._client")]
+        names.append((inputs_class_name(spec), "._client"))
+        names += [(view.alias, "._client") for view in views if view.alias]
+        names += [(view.constants_class, "._client") for view in views if view.constants_class]
+    return names
+
+
+def paragraph(text: str, indent: int) -> list[str]:
+    """Untrusted prose as docstring lines that fit the line length at `indent`, followed by
+    a blank line; nothing at all when there is no text."""
+    lines = textwrap.wrap(doc_line(text), LINE_LENGTH - indent, break_on_hyphens=False)
+    return [*lines, ""] if lines else []
+
+
+def docstrings(spec: Spec, views: list[InputView], module: str) -> dict[str, str]:
+    """Every docstring of the generated modules, keyed by where it goes, escaped once each."""
+    key = doc_line(spec.key)
+    command = doc_line(spec.package.command)
+    description = doc_line(spec.tool.description)
+    arguments = [f"    {view.argument_doc}" for view in views]
+    run = [
+        "Submit a task, follow it live and return it finished, with its outputs.",
+        "",
+        "Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.",
+        "`on_submit` gets the task handle as soon as it exists (store it to resume later);",
+        "`on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or",
+        "cancellation of the awaiting coroutine) the task is cancelled or killed first.",
+    ]
+    if arguments:
+        run += ["", "Args:", *arguments]
+    init = [f"Typed client and CLI of the Wiro tool {key}.", "", *paragraph(description, 0)]
+    init.append("Names load on first use, so the CLI starts without importing httpx or pydantic.")
+    client = [f"Blocking client of {key}.", "", *paragraph(description, 4)]
+    client.append("Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.")
+    return {
+        "init_module": docstring(init, 0),
+        "tool_module": docstring(
+            [f"Wire table of the Wiro tool {key}: endpoints, inputs, statuses."], 0
+        ),
+        "client_module": docstring([f"Typed sync and async clients of the Wiro tool {key}."], 0),
+        "cli_module": docstring(
+            [f"Command line of the Wiro tool {key}; `{command} --help` lists it all."], 0
+        ),
+        "main_module": docstring(
+            [f"`python -m {module}`: the same as the `{command}` command."], 0
+        ),
+        "inputs_class": docstring(
+            [f"The inputs of {key} as data, by Python name: one item of `batch`."], 4
+        ),
+        "client_class": docstring(client, 4),
+        "async_class": docstring(
+            [f"Asyncio client of {key}; the same methods as `Client`, awaitable."], 4
+        ),
+        "run": docstring(run, 8),
+    }
