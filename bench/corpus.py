@@ -58,3 +58,24 @@ def build_corpus(size: int, specs_dir: Path, target: Path) -> list[Path]:
         path.write_text(dump_spec(spec), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def build_description_corpus(size: int, descriptions_dir: Path, target: Path) -> list[Path]:
+    """Write `size` markdown descriptions of distinct tools into `target`: the test
+    descriptions, each copy's Run URL moved to its own owner and slug."""
+    from wiro_codegen.parse import parse_description
+
+    seeds = []
+    for path in sorted(descriptions_dir.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        seeds.append((text, parse_description(text, path.name).spec.endpoints.run))
+    target.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(size):
+        text, run = seeds[number % len(seeds)]
+        slug = run.removeprefix("/Run/").split("/", 1)[1]
+        moved = text.replace(run, f"/Run/bench{number}/{slug}-{number}")
+        path = target / f"bench{number}__{naming.path_component(slug)}-{number}.md"
+        path.write_text(moved, encoding="utf-8")
+        paths.append(path)
+    return paths

@@ -219,10 +219,9 @@ def test_pipeline_stages_import_in_one_direction() -> None:
 def test_the_render_cache_follows_the_spec(workspace: Path) -> None:
     cache = workspace / ".wiro-cache"
     entries = sorted(cache.rglob("*.json"))
-    assert len(entries) == 0  # `add` renders directly
+    assert len(entries) == 1  # `add` renders through the cache, as `generate` does
     assert generator("check", cwd=workspace).returncode == 0
-    entries = sorted(cache.rglob("*.json"))
-    assert len(entries) == 1
+    assert sorted(cache.rglob("*.json")) == entries
     entries[0].write_text("{not json")  # a damaged entry is only a miss
     assert generator("check", cwd=workspace).returncode == 0
     spec = workspace / "specs/wiro/image-inpainting-sd.yaml"

@@ -13,12 +13,11 @@ The library API mirrors `wiro-codegen`; each call returns a result instead of pr
 
 from __future__ import annotations
 
-from wiro_codegen.api import add, check, generate, update
 from wiro_codegen.cache import RenderCache
 from wiro_codegen.diff import Change, SpecDiff
 from wiro_codegen.errors import GeneratorError
 from wiro_codegen.output import CheckResult, Difference
-from wiro_codegen.pipeline import Outcome
+from wiro_codegen.pipeline import Outcome, UpdateOutcome, add, check, generate, update
 from wiro_codegen.render import RenderOptions
 
 __all__ = [
@@ -30,6 +29,7 @@ __all__ = [
     "RenderCache",
     "RenderOptions",
     "SpecDiff",
+    "UpdateOutcome",
     "add",
     "check",
     "generate",

@@ -13,6 +13,7 @@ from wiro_codegen.errors import GeneratorError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from wiro_codegen.cache import RenderCache
     from wiro_codegen.render import RenderOptions
 
 EXIT_OK, EXIT_DRIFT, EXIT_INPUT = 0, 1, 2
@@ -75,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     update.add_argument("--allow-breaking", action="store_true", help="write breaking changes")
     commands.add_parser("check", help="exit 1 with a diff when generated files are stale")
-    for name, sub in commands.choices.items():
+    for sub in commands.choices.values():
         sub.add_argument("--specs", type=Path, default=Path("specs"), help="spec directory")
         sub.add_argument("--out", type=Path, default=Path("generated"), help="output directory")
         sub.add_argument(
@@ -98,19 +99,18 @@ def build_parser() -> argparse.ArgumentParser:
             default="both",
             help="generate the client, the CLI, or both (default)",
         )
-        if name not in ("add", "update"):
-            sub.add_argument(
-                "--cache",
-                type=Path,
-                help="cache of rendered packages (default: .wiro-cache beside --out); entries "
-                "are keyed by the spec and the generator's own code, so they are never stale",
-            )
-            sub.add_argument("--no-cache", action="store_true", help="render everything anew")
+        sub.add_argument(
+            "--cache",
+            type=Path,
+            help="cache of rendered packages (default: .wiro-cache beside --out); entries "
+            "are keyed by the spec and the generator's own code, so they are never stale",
+        )
+        sub.add_argument("--no-cache", action="store_true", help="render everything anew")
     return parser
 
 
-def _update(args: argparse.Namespace, options: RenderOptions) -> int:
-    from wiro_codegen.api import update
+def _update(args: argparse.Namespace, options: RenderOptions, cache: RenderCache | bool) -> int:
+    from wiro_codegen.pipeline import update
 
     outcome = update(
         args.tools,
@@ -119,6 +119,7 @@ def _update(args: argparse.Namespace, options: RenderOptions) -> int:
         source=args.source,
         from_tool_detail=args.from_tool_detail,
         allow_breaking=args.allow_breaking,
+        cache=cache,
         options=options,
     )
     for diff in outcome.diffs:
@@ -166,6 +167,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         options: RenderOptions = RenderOptions(
             package_prefix=args.package_prefix, emit=args.emit, runtime=args.runtime
         )
+        cache: RenderCache | bool = not args.no_cache
+        if args.cache and not args.no_cache:
+            from wiro_codegen.cache import RenderCache
+
+            cache = RenderCache(args.cache)
         if args.command == "add":
             outcome = pipeline.add(
                 args.sources,
@@ -173,6 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.out,
                 strict=args.strict,
                 from_tool_detail=args.from_tool_detail,
+                cache=cache,
                 options=options,
             )
             for warning in outcome.warnings:
@@ -189,12 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return EXIT_INPUT
             return EXIT_OK
         if args.command == "update":
-            return _update(args, options)
-        cache = None
-        if args.command != "add" and not args.no_cache:
-            from wiro_codegen.cache import RenderCache
-
-            cache = RenderCache(args.cache) if args.cache else pipeline.default_cache(args.out)
+            return _update(args, options, cache)
         if args.command == "generate":
             outcome = pipeline.generate(args.specs, args.out, cache=cache, options=options)
             for package in outcome.written:

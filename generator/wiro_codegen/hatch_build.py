@@ -66,11 +66,11 @@ def render_tree(root: Path, config: dict[str, Any], work: Path) -> dict[str, str
         shutil.copytree(root / str(config["specs"]), specs, dirs_exist_ok=True)
     descriptions = [str(root / str(item)) for item in config.get("descriptions", [])]
     if descriptions:
-        outcome = pipeline.add(descriptions, specs, work / "unused", options=options)
+        outcome = pipeline.add(descriptions, specs, work / "unused", cache=False, options=options)
         if outcome.failures:
             raise GeneratorError("; ".join(outcome.failures))
     out = work / "out"
-    pipeline.generate(specs, out, options=options)
+    pipeline.generate(specs, out, cache=False, options=options)
     files = {
         path.relative_to(out).as_posix(): path.read_text(encoding="utf-8")
         for path in sorted(out.rglob("*"))

@@ -1,25 +1,24 @@
-"""The three operations, `add`, `generate` and `check`, as functions returning results.
+"""The operations, `add`, `generate`, `check` and `update`, as functions returning results:
+the library API, which the command line and the build hook call.
 
-Everything is rendered and formatted in memory before anything is written, so a failure
-leaves `specs/` and the output directory as they were.
+All four render through `render_specs`: from the cache where it can, over every core where
+it must. Everything is rendered and formatted in memory before anything is written, so a
+failure leaves `specs/` and the output directory as they were.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
 from wiro_codegen import naming
-from wiro_codegen.cache import RenderCache, cache_key
-from wiro_codegen.diff import bump, diff_specs, keep_names, with_version
-from wiro_codegen.errors import GeneratorError, Location
-from wiro_codegen.format import format_files
+from wiro_codegen.cache import RenderCache
+from wiro_codegen.diff import SpecDiff, bump, diff_specs, keep_names, with_version
+from wiro_codegen.errors import GeneratorError
 from wiro_codegen.output import (
     CheckResult,
     StagedFile,
@@ -30,17 +29,19 @@ from wiro_codegen.output import (
     write_text_atomic,
     write_vendored,
 )
-from wiro_codegen.parse import parse_description, parse_tool_detail
+from wiro_codegen.parallel import Rendered, read_specs, render_specs
 from wiro_codegen.render import (
     CATALOG_PATH,
     DEFAULT_OPTIONS,
     RenderOptions,
     catalog_entry,
     render_catalog,
-    render_package,
     vendored_runtime_files,
 )
-from wiro_codegen.spec import Spec, dump_spec, load_spec, parse_spec_text
+from wiro_codegen.sources import expand, parse_source
+from wiro_codegen.spec import Spec, dump_spec, load_spec
+
+PathLike = str | os.PathLike[str]
 
 
 @dataclass(frozen=True)
@@ -88,83 +89,19 @@ def _check_names(entries: Iterable[tuple[str, str, str]]) -> None:
                 )
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """One spec's package, rendered and formatted."""
-
-    key: str
-    #: The top folder of its files: the distribution, or the first part of a vendored path.
-    distribution: str
-    #: The folder of its module, relative to the output directory.
-    module: str
-    files: dict[str, str]
-    catalog: dict[str, Any] = field(default_factory=dict)
-
-
-def _render_text(spec_text: str, filename: str, options: RenderOptions) -> Rendered | str:
-    """Parse and render one spec; runs in worker processes, so errors come back as text."""
-    try:
-        spec = parse_spec_text(spec_text, filename)
-        files = format_files(render_package(spec, options))
-    except GeneratorError as exc:
-        return str(exc)
-    distribution, module_dir = _package_of(files)
-    return Rendered(spec.key, distribution, module_dir, files, catalog_entry(spec))
-
-
-def _package_of(files: dict[str, str]) -> tuple[str, str]:
-    """(distribution or vendored module folder, module folder) from a cached render's paths."""
-    tool_file = next(path for path in files if path.endswith("/_tool.py"))
-    module_dir = tool_file.rsplit("/", 1)[0]
-    return next(iter(files)).split("/", 1)[0], module_dir
-
-
 def render_spec_files(
     paths: Sequence[Path],
     cache: RenderCache | None = None,
     workers: int | None = None,
     options: RenderOptions = DEFAULT_OPTIONS,
 ) -> list[Rendered]:
-    """Render every spec file, from the cache where it can, in parallel where it must."""
-    texts: list[str] = []
-    for path in paths:
-        try:
-            texts.append(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise GeneratorError(
-                f"cannot read spec: {exc.strerror}", location=Location(file=str(path))
-            ) from None
-    results: list[Rendered | None] = [None] * len(paths)
-    missing: list[int] = []
-    for index, text in enumerate(texts):
-        hit = cache.get(cache_key(text, repr(options))) if cache is not None else None
-        if hit:
-            files, entry = hit
-            distribution, module = _package_of(files)
-            results[index] = Rendered(str(paths[index]), distribution, module, files, entry)
-        else:
-            missing.append(index)
-    workers = workers if workers is not None else min(os.cpu_count() or 1, len(missing))
-    if workers > 1 and len(missing) >= 4:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            done = list(
-                pool.map(
-                    _render_text,
-                    [texts[i] for i in missing],
-                    [str(paths[i]) for i in missing],
-                    [options] * len(missing),
-                    chunksize=max(1, len(missing) // (workers * 4)),
-                )
-            )
-    else:
-        done = [_render_text(texts[i], str(paths[i]), options) for i in missing]
-    for index, outcome in zip(missing, done, strict=True):
+    """Every spec file rendered; the first that cannot be is an error."""
+    outcomes = render_specs(read_specs(paths), [str(p) for p in paths], cache, options, workers)
+    rendered: list[Rendered] = []
+    for outcome in outcomes:
         if isinstance(outcome, str):
             raise GeneratorError(outcome)
-        results[index] = outcome
-        if cache is not None:
-            cache.put(cache_key(texts[index], repr(options)), outcome.files, outcome.catalog)
-    rendered = [result for result in results if result is not None]
+        rendered.append(outcome)
     # vendored modules share their top folder; only the module folders must differ
     _check_names(
         (r.key, r.module if options.vendored else r.distribution, r.module) for r in rendered
@@ -177,19 +114,26 @@ def default_cache(out_dir: Path) -> RenderCache:
     return RenderCache(out_dir.resolve().parent / ".wiro-cache")
 
 
+def _cache(out_dir: Path, cache: RenderCache | bool | None) -> RenderCache | None:
+    if cache is True:
+        return default_cache(out_dir)
+    return cache or None
+
+
 def generate(
-    specs_dir: Path,
-    out_dir: Path,
+    specs_dir: PathLike = "specs",
+    out_dir: PathLike = "generated",
     *,
-    cache: RenderCache | None = None,
+    cache: RenderCache | bool | None = True,
     options: RenderOptions = DEFAULT_OPTIONS,
 ) -> Outcome:
     """Regenerate every package from the specs; stale generated packages are removed."""
-    rendered = render_spec_files(find_specs(specs_dir), cache, options=options)
+    out = Path(out_dir)
+    rendered = render_spec_files(find_specs(Path(specs_dir)), _cache(out, cache), options=options)
     if options.vendored:
         files = {path: text for item in rendered for path, text in item.files.items()}
         runtime = vendored_runtime_files(options)
-        changed = write_vendored(out_dir, {**files, **runtime})
+        changed = write_vendored(out, {**files, **runtime})
         folders = [item.module for item in rendered] + sorted(
             {p.rsplit("/", 1)[0] for p in runtime}
         )
@@ -198,35 +142,40 @@ def generate(
     written: list[str] = []
     unchanged: list[str] = []
     for item in rendered:
-        target = written if replace_package(out_dir, item.distribution, item.files) else unchanged
+        target = written if replace_package(out, item.distribution, item.files) else unchanged
         target.append(item.distribution)
     wanted = {item.distribution for item in rendered}
     stale = (
         [
             entry.name
-            for entry in sorted(out_dir.iterdir())
+            for entry in sorted(out.iterdir())
             if entry.is_dir() and entry.name not in wanted and is_generated_package(entry)
         ]
-        if out_dir.is_dir()
+        if out.is_dir()
         else []
     )
-    removed = remove_packages(out_dir, stale)
-    catalog = out_dir / CATALOG_PATH
-    text = render_catalog([item.catalog for item in rendered])
-    if not catalog.exists() or catalog.read_text(encoding="utf-8") != text:
-        write_text_atomic(catalog, text)
+    removed = remove_packages(out, stale)
+    _write_catalog(out, [item.catalog for item in rendered])
     return Outcome(written=tuple(written), unchanged=tuple(unchanged), removed=tuple(removed))
 
 
+def _write_catalog(out_dir: Path, entries: list[dict[str, Any]]) -> None:
+    catalog = out_dir / CATALOG_PATH
+    text = render_catalog(entries)
+    if not catalog.exists() or catalog.read_text(encoding="utf-8") != text:
+        write_text_atomic(catalog, text)
+
+
 def check(
-    specs_dir: Path,
-    out_dir: Path,
+    specs_dir: PathLike = "specs",
+    out_dir: PathLike = "generated",
     *,
-    cache: RenderCache | None = None,
+    cache: RenderCache | bool | None = True,
     options: RenderOptions = DEFAULT_OPTIONS,
 ) -> CheckResult:
-    """Compare what the specs render to with the output directory."""
-    rendered = render_spec_files(find_specs(specs_dir), cache, options=options)
+    """What differs between the specs' render and the output directory (empty when current)."""
+    out = Path(out_dir)
+    rendered = render_spec_files(find_specs(Path(specs_dir)), _cache(out, cache), options=options)
     files = {path: text for item in rendered for path, text in item.files.items()}
     runtime = vendored_runtime_files(options)
     files.update(runtime)
@@ -235,17 +184,58 @@ def check(
         scope.append(next(iter(runtime)).rsplit("/", 1)[0])
     if not options.vendored:
         files[CATALOG_PATH] = render_catalog([item.catalog for item in rendered])
-    return diff_files(files, out_dir, scope)
+    return diff_files(files, out, scope)
+
+
+@dataclass(frozen=True)
+class _Change:
+    """A spec about to be written, with its source text."""
+
+    spec: Spec
+    text: str
+    spec_file: Path
+
+
+def _write_changes(
+    changes: Sequence[_Change],
+    out_dir: Path,
+    cache: RenderCache | None,
+    options: RenderOptions,
+    failures: list[str],
+) -> list[Spec]:
+    """Render every change together (in parallel), then write each tool all or nothing;
+    returns the specs written."""
+    texts = [dump_spec(change.spec) for change in changes]
+    names = [change.spec.key for change in changes]
+    written: list[Spec] = []
+    for change, text, outcome in zip(
+        changes, texts, render_specs(texts, names, cache, options), strict=True
+    ):
+        if isinstance(outcome, str):
+            failures.append(outcome)
+            continue
+        description = change.spec_file.with_name(change.spec.source.description_file)
+        try:
+            _write_all_or_nothing(
+                [(description, change.text), (change.spec_file, text)],
+                partial(_write_package, out_dir, change.spec, outcome.files, options),
+            )
+        except GeneratorError as exc:
+            failures.append(str(exc))
+            continue
+        written.append(change.spec)
+    return written
 
 
 def add(
-    sources: Sequence[str | Path],
-    specs_dir: Path,
-    out_dir: Path,
+    sources: Sequence[PathLike],
+    specs_dir: PathLike = "specs",
+    out_dir: PathLike = "generated",
     *,
     strict: bool = False,
     from_tool_detail: bool = False,
     stdin: IO[str] | None = None,
+    cache: RenderCache | bool | None = True,
     options: RenderOptions = DEFAULT_OPTIONS,
 ) -> Outcome:
     """Parse descriptions into specs, keep each description beside its spec, render packages.
@@ -255,36 +245,35 @@ def add(
     exists already is updated. One bad source does not stop the others; its error is reported
     in `failures`.
     """
-    written: list[str] = []
+    specs, out = Path(specs_dir), Path(out_dir)
     warnings: list[str] = []
     failures: list[str] = []
-    existing = load_specs(specs_dir) if specs_dir.is_dir() else []
-    for source in _expand(sources, from_tool_detail, failures):
+    current = {spec.key: spec for spec in (load_specs(specs) if specs.is_dir() else [])}
+    changes: dict[str, _Change] = {}
+    for source in expand([str(source) for source in sources], from_tool_detail, failures):
         try:
             spec, text, found = parse_source(
                 source, strict=strict, from_tool_detail=from_tool_detail, stdin=stdin
             )
             warnings.extend(found)
-            previous = next((item for item in existing if item.key == spec.key), None)
+            previous = current.get(spec.key)
             if previous is not None:
                 spec = _as_update(previous, spec)
-            others = [item for item in existing if item.key != spec.key]
-            _check_distinct([*others, spec])
-            files = format_files(render_package(spec, options))
-            spec_file = specs_dir / naming.spec_path(spec.tool.owner, spec.tool.slug)
-            description_file = spec_file.with_name(spec.source.description_file)
-            _write_all_or_nothing(
-                [(description_file, text), (spec_file, dump_spec(spec))],
-                partial(_write_package, out_dir, spec, files, options),
-            )
-            existing = [*others, spec]
-            written.append(spec.key)
+            _check_distinct([*(s for k, s in current.items() if k != spec.key), spec])
         except GeneratorError as exc:
             failures.append(str(exc))
+            continue
+        current[spec.key] = spec
+        spec_file = specs / naming.spec_path(spec.tool.owner, spec.tool.slug)
+        changes[spec.key] = _Change(spec, text, spec_file)
+    written = _write_changes(list(changes.values()), out, _cache(out, cache), options, failures)
     if written and not options.vendored:
-        text = render_catalog([catalog_entry(spec) for spec in existing])
-        write_text_atomic(out_dir / CATALOG_PATH, text)
-    return Outcome(written=tuple(written), warnings=tuple(warnings), failures=tuple(failures))
+        _write_catalog(out, [catalog_entry(spec) for spec in load_specs(specs)])
+    return Outcome(
+        written=tuple(spec.key for spec in written),
+        warnings=tuple(warnings),
+        failures=tuple(failures),
+    )
 
 
 def _as_update(previous: Spec, parsed: Spec) -> Spec:
@@ -323,102 +312,89 @@ def _write_all_or_nothing(
         item.commit()
 
 
-def _expand(sources: Sequence[str | Path], json_files: bool, failures: list[str]) -> list[str]:
-    """Directories become their description files, in name order."""
-    expanded: list[str] = []
-    for source in sources:
-        text = str(source)
-        path = Path(text)
-        if text != "-" and not _is_url(text) and path.is_dir():
-            pattern = "*.json" if json_files else "*.md"
-            found = sorted(str(item) for item in path.glob(pattern) if item.is_file())
-            if not found:
-                failures.append(f"{text}: no {pattern} files in this directory")
-            expanded += found
-        else:
-            expanded.append(text)
-    return expanded
+@dataclass(frozen=True)
+class UpdateOutcome:
+    """Per tool: its semantic diff, and whether it was written or refused as breaking."""
+
+    diffs: tuple[SpecDiff, ...] = ()
+    written: tuple[str, ...] = ()
+    refused: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    failures: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _is_url(text: str) -> bool:
-    return text.startswith(("http://", "https://"))
-
-
-MAX_DESCRIPTION_BYTES = 20 * 1024 * 1024
-
-
-def _read_source(source: str, stdin: IO[str] | None) -> tuple[str, str | None]:
-    """(text, url) of a file, standard input or a URL."""
-    if source == "-":
-        return (stdin or sys.stdin).read(), None
-    if _is_url(source):
-        return _fetch(source), source
-    try:
-        raw = Path(source).read_bytes()
-    except OSError as exc:
+def _chosen_specs(specs_dir: Path, tools: Sequence[str]) -> list[tuple[Path, Spec]]:
+    loaded = [(path, load_spec(path)) for path in find_specs(specs_dir)]
+    if not tools:
+        return loaded
+    wanted = {tool.lower() for tool in tools}
+    loaded = [(path, spec) for path, spec in loaded if spec.key.lower() in wanted]
+    missing = wanted - {spec.key.lower() for _, spec in loaded}
+    if missing:
         raise GeneratorError(
-            f"cannot read the description: {exc.strerror}", location=Location(file=source)
-        ) from None
-    try:
-        return raw.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        raise GeneratorError(
-            f"the description is not UTF-8 (byte {exc.start} cannot be decoded)",
-            location=Location(file=source, offset=exc.start),
-            hint="save the description as UTF-8",
-        ) from None
-
-
-def _fetch(url: str) -> str:
-    import urllib.error
-    import urllib.request
-
-    request = urllib.request.Request(url, headers={"User-Agent": "wiro-codegen"})
-    try:
-        # only http(s) URLs reach here (see _is_url)
-        with urllib.request.urlopen(request, timeout=30) as response:
-            raw: bytes = response.read(MAX_DESCRIPTION_BYTES + 1)
-    except urllib.error.HTTPError as exc:
-        raise GeneratorError(
-            f"fetching the description failed with HTTP {exc.code}",
-            location=Location(file=url),
-            hint="check the URL: tool pages end in /llms.txt or /llms-full.txt",
-        ) from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise GeneratorError(
-            f"fetching the description failed: {reason}",
-            location=Location(file=url),
-            hint="check the URL and the network, or save the page and pass the file",
-        ) from None
-    if len(raw) > MAX_DESCRIPTION_BYTES:
-        raise GeneratorError("the description is larger than 20 MB", location=Location(file=url))
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise GeneratorError(
-            f"the description is not UTF-8 (byte {exc.start})", location=Location(file=url)
-        ) from None
-
-
-def parse_source(
-    source: str,
-    *,
-    strict: bool = False,
-    from_tool_detail: bool = False,
-    stdin: IO[str] | None = None,
-) -> tuple[Spec, str, list[str]]:
-    """A source's spec, its text and its warnings."""
-    text, url = _read_source(source, stdin)
-    name = "<stdin>" if source == "-" else source
-    parse = parse_tool_detail if from_tool_detail else parse_description
-    result = parse(text, name, url=url)
-    spec = result.spec
-    found = [str(warning) for warning in result.warnings]
-    if strict and found:
-        raise GeneratorError(
-            f"{len(found)} warning(s) with --strict:\n  " + "\n  ".join(found),
-            location=Location(file=name),
-            hint="fix the description, or run without --strict to accept the workarounds",
+            f"no spec for {', '.join(sorted(missing))}",
+            hint="name tools as owner/slug, as `wiro-codegen update` lists them",
         )
-    return spec, text, found
+    return loaded
+
+
+def update(
+    tools: Sequence[str] = (),
+    specs_dir: PathLike = "specs",
+    out_dir: PathLike = "generated",
+    *,
+    source: PathLike | None = None,
+    from_tool_detail: bool | None = None,
+    allow_breaking: bool = False,
+    cache: RenderCache | bool | None = True,
+    options: RenderOptions = DEFAULT_OPTIONS,
+) -> UpdateOutcome:
+    """Re-read each tool's source, show what changed and regenerate.
+
+    The source is `source` (one tool only), else the URL the spec was fetched from, else the
+    description kept beside the spec. Breaking changes (a removed input or option, a narrowed
+    type, a new requirement) are refused unless `allow_breaking`; the package version moves
+    with the change: major when breaking, minor for other API changes, patch otherwise.
+    """
+    loaded = _chosen_specs(Path(specs_dir), tools)
+    if source is not None and len(loaded) != 1:
+        raise GeneratorError("a source can be given for exactly one tool")
+    diffs: list[SpecDiff] = []
+    refused: list[str] = []
+    unchanged: list[str] = []
+    failures: list[str] = []
+    changes: list[_Change] = []
+    for path, old in loaded:
+        try:
+            origin = str(source) if source is not None else old.source.url
+            origin = origin or str(path.with_name(old.source.description_file))
+            detail = (
+                from_tool_detail
+                if from_tool_detail is not None
+                else (old.source.format == "tool-detail")
+            )
+            new, text, _ = parse_source(origin, strict=False, from_tool_detail=detail)
+        except GeneratorError as exc:
+            failures.append(str(exc))
+            continue
+        new = keep_names(old, new)
+        if with_version(new, old.package.version) == old:
+            unchanged.append(old.key)
+            continue
+        diff = diff_specs(old, new)
+        diffs.append(diff)
+        if diff.breaking and not allow_breaking:
+            refused.append(old.key)
+            continue
+        changes.append(_Change(with_version(new, bump(old.package.version, diff)), text, path))
+    out = Path(out_dir)
+    written = _write_changes(changes, out, _cache(out, cache), options, failures)
+    if written and not options.vendored:
+        _write_catalog(out, [catalog_entry(spec) for spec in load_specs(Path(specs_dir))])
+    return UpdateOutcome(
+        tuple(diffs),
+        tuple(spec.key for spec in written),
+        tuple(refused),
+        tuple(unchanged),
+        tuple(failures),
+    )

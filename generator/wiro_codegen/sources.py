@@ -1,0 +1,114 @@
+"""Where tools come from: description files, directories of them, standard input and URLs,
+read and parsed into specs (with the text kept beside each spec)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO
+
+from wiro_codegen.errors import GeneratorError, Location
+from wiro_codegen.parse import parse_description, parse_tool_detail
+from wiro_codegen.spec import Spec
+
+
+def expand(sources: Sequence[str | Path], json_files: bool, failures: list[str]) -> list[str]:
+    """Directories become their description files, in name order."""
+    expanded: list[str] = []
+    for source in sources:
+        text = str(source)
+        path = Path(text)
+        if text != "-" and not is_url(text) and path.is_dir():
+            pattern = "*.json" if json_files else "*.md"
+            found = sorted(str(item) for item in path.glob(pattern) if item.is_file())
+            if not found:
+                failures.append(f"{text}: no {pattern} files in this directory")
+            expanded += found
+        else:
+            expanded.append(text)
+    return expanded
+
+
+def is_url(text: str) -> bool:
+    return text.startswith(("http://", "https://"))
+
+
+MAX_DESCRIPTION_BYTES = 20 * 1024 * 1024
+
+
+def _read_source(source: str, stdin: IO[str] | None) -> tuple[str, str | None]:
+    """(text, url) of a file, standard input or a URL."""
+    if source == "-":
+        return (stdin or sys.stdin).read(), None
+    if is_url(source):
+        return _fetch(source), source
+    try:
+        raw = Path(source).read_bytes()
+    except OSError as exc:
+        raise GeneratorError(
+            f"cannot read the description: {exc.strerror}", location=Location(file=source)
+        ) from None
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        raise GeneratorError(
+            f"the description is not UTF-8 (byte {exc.start} cannot be decoded)",
+            location=Location(file=source, offset=exc.start),
+            hint="save the description as UTF-8",
+        ) from None
+
+
+def _fetch(url: str) -> str:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"User-Agent": "wiro-codegen"})
+    try:
+        # only http(s) URLs reach here (see _is_url)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            raw: bytes = response.read(MAX_DESCRIPTION_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        raise GeneratorError(
+            f"fetching the description failed with HTTP {exc.code}",
+            location=Location(file=url),
+            hint="check the URL: tool pages end in /llms.txt or /llms-full.txt",
+        ) from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise GeneratorError(
+            f"fetching the description failed: {reason}",
+            location=Location(file=url),
+            hint="check the URL and the network, or save the page and pass the file",
+        ) from None
+    if len(raw) > MAX_DESCRIPTION_BYTES:
+        raise GeneratorError("the description is larger than 20 MB", location=Location(file=url))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GeneratorError(
+            f"the description is not UTF-8 (byte {exc.start})", location=Location(file=url)
+        ) from None
+
+
+def parse_source(
+    source: str,
+    *,
+    strict: bool = False,
+    from_tool_detail: bool = False,
+    stdin: IO[str] | None = None,
+) -> tuple[Spec, str, list[str]]:
+    """A source's spec, its text and its warnings."""
+    text, url = _read_source(source, stdin)
+    name = "<stdin>" if source == "-" else source
+    parse = parse_tool_detail if from_tool_detail else parse_description
+    result = parse(text, name, url=url)
+    spec = result.spec
+    found = [str(warning) for warning in result.warnings]
+    if strict and found:
+        raise GeneratorError(
+            f"{len(found)} warning(s) with --strict:\n  " + "\n  ".join(found),
+            location=Location(file=name),
+            hint="fix the description, or run without --strict to accept the workarounds",
+        )
+    return spec, text, found
