@@ -163,7 +163,7 @@ def replace_package(out: Path, package: str, files: Mapping[str, str]) -> bool:
     try:
         staging.chmod(FOLDER_MODE)
         for relative, text in wanted.items():
-            write_text_atomic(staging / relative, text)
+            _write_plain(staging / relative, text)  # the staging folder is swapped in whole
         if target.exists():
             _carry_caches(target, staging)
             backup = Path(tempfile.mkdtemp(prefix=f".{package}.old.", dir=out))
@@ -177,6 +177,13 @@ def replace_package(out: Path, package: str, files: Mapping[str, str]) -> bool:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return True
+
+
+def _write_plain(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as file:
+        file.write(text)
+        os.fchmod(file.fileno(), FILE_MODE)
 
 
 def _carry_caches(old: Path, new: Path) -> None:

@@ -14,7 +14,7 @@ from wiro_codegen.cache import RenderCache, cache_key
 from wiro_codegen.errors import GeneratorError, Location
 from wiro_codegen.format import format_files
 from wiro_codegen.render import DEFAULT_OPTIONS, RenderOptions, catalog_entry, render_package
-from wiro_codegen.spec import parse_spec_text
+from wiro_codegen.spec import Spec, dump_spec, parse_spec_text
 
 
 @dataclass(frozen=True)
@@ -28,18 +28,23 @@ class Rendered:
     module: str
     files: dict[str, str]
     catalog: dict[str, Any] = field(default_factory=dict)
+    #: The spec as its file holds it.
+    spec_text: str = ""
 
 
-def _render_text(spec_text: str, filename: str, options: RenderOptions) -> Rendered | str:
-    """Parse, render and format one spec; runs in worker processes, so errors come back as
-    text."""
+def _render(item: str | Spec, filename: str, options: RenderOptions) -> Rendered | str:
+    """Render and format one spec, given as a spec file's text or (new) as a Spec, which is
+    written out here too; runs in worker processes, so errors come back as text."""
     try:
-        spec = parse_spec_text(spec_text, filename)
+        if isinstance(item, str):
+            spec, text = parse_spec_text(item, filename), item
+        else:
+            spec, text = item, dump_spec(item)
         files = format_files(render_package(spec, options))
     except GeneratorError as exc:
         return str(exc)
     distribution, module_dir = _package_of(files)
-    return Rendered(spec.key, distribution, module_dir, files, catalog_entry(spec))
+    return Rendered(spec.key, distribution, module_dir, files, catalog_entry(spec), text)
 
 
 def _package_of(files: dict[str, str]) -> tuple[str, str]:
@@ -62,22 +67,24 @@ def read_specs(paths: Sequence[Path]) -> list[str]:
 
 
 def render_specs(
-    texts: Sequence[str],
+    items: Sequence[str | Spec],
     names: Sequence[str],
     cache: RenderCache | None = None,
     options: RenderOptions = DEFAULT_OPTIONS,
     workers: int | None = None,
 ) -> list[Rendered | str]:
-    """Each spec text rendered (or, as text, why it cannot be), from the cache where it can
-    and in worker processes over every core where it must."""
-    results: list[Rendered | str | None] = [None] * len(texts)
+    """Each spec (a spec file's text, or a new Spec) rendered, or, as text, why it cannot be:
+    from the cache where it can and in worker processes over every core where it must."""
+    results: list[Rendered | str | None] = [None] * len(items)
     missing: list[int] = []
-    for index, text in enumerate(texts):
-        hit = cache.get(cache_key(text, repr(options))) if cache is not None else None
-        if hit:
+    for index, item in enumerate(items):
+        hit = None
+        if cache is not None and isinstance(item, str):
+            hit = cache.get(cache_key(item, repr(options)))
+        if hit and isinstance(item, str):
             files, entry = hit
             distribution, module = _package_of(files)
-            results[index] = Rendered(names[index], distribution, module, files, entry)
+            results[index] = Rendered(names[index], distribution, module, files, entry, item)
         else:
             missing.append(index)
     workers = workers if workers is not None else min(os.cpu_count() or 1, len(missing))
@@ -85,17 +92,18 @@ def render_specs(
         with ProcessPoolExecutor(max_workers=workers) as pool:
             done = list(
                 pool.map(
-                    _render_text,
-                    [texts[i] for i in missing],
+                    _render,
+                    [items[i] for i in missing],
                     [names[i] for i in missing],
                     [options] * len(missing),
                     chunksize=max(1, len(missing) // (workers * 4)),
                 )
             )
     else:
-        done = [_render_text(texts[i], names[i], options) for i in missing]
+        done = [_render(items[i], names[i], options) for i in missing]
     for index, outcome in zip(missing, done, strict=True):
         results[index] = outcome
         if cache is not None and isinstance(outcome, Rendered):
-            cache.put(cache_key(texts[index], repr(options)), outcome.files, outcome.catalog)
+            key = cache_key(outcome.spec_text, repr(options))
+            cache.put(key, outcome.files, outcome.catalog)
     return [result for result in results if result is not None]

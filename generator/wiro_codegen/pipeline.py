@@ -39,7 +39,7 @@ from wiro_codegen.render import (
     vendored_runtime_files,
 )
 from wiro_codegen.sources import expand, parse_source
-from wiro_codegen.spec import Spec, dump_spec, load_spec
+from wiro_codegen.spec import Spec, load_spec
 
 PathLike = str | os.PathLike[str]
 
@@ -205,19 +205,17 @@ def _write_changes(
 ) -> list[Spec]:
     """Render every change together (in parallel), then write each tool all or nothing;
     returns the specs written."""
-    texts = [dump_spec(change.spec) for change in changes]
     names = [change.spec.key for change in changes]
+    specs = [change.spec for change in changes]
     written: list[Spec] = []
-    for change, text, outcome in zip(
-        changes, texts, render_specs(texts, names, cache, options), strict=True
-    ):
+    for change, outcome in zip(changes, render_specs(specs, names, cache, options), strict=True):
         if isinstance(outcome, str):
             failures.append(outcome)
             continue
         description = change.spec_file.with_name(change.spec.source.description_file)
         try:
             _write_all_or_nothing(
-                [(description, change.text), (change.spec_file, text)],
+                [(description, change.text), (change.spec_file, outcome.spec_text)],
                 partial(_write_package, out_dir, change.spec, outcome.files, options),
             )
         except GeneratorError as exc:
@@ -248,8 +246,10 @@ def add(
     specs, out = Path(specs_dir), Path(out_dir)
     warnings: list[str] = []
     failures: list[str] = []
-    current = {spec.key: spec for spec in (load_specs(specs) if specs.is_dir() else [])}
+    current_on_disk = {spec.key: spec for spec in (load_specs(specs) if specs.is_dir() else [])}
+    current = dict(current_on_disk)
     changes: dict[str, _Change] = {}
+    written: list[Spec] = []
     for source in expand([str(source) for source in sources], from_tool_detail, failures):
         try:
             spec, text, found = parse_source(
@@ -266,9 +266,12 @@ def add(
         current[spec.key] = spec
         spec_file = specs / naming.spec_path(spec.tool.owner, spec.tool.slug)
         changes[spec.key] = _Change(spec, text, spec_file)
-    written = _write_changes(list(changes.values()), out, _cache(out, cache), options, failures)
+    on_disk = dict(current_on_disk)
+    for spec in _write_changes(list(changes.values()), out, _cache(out, cache), options, failures):
+        on_disk[spec.key] = spec
+        written.append(spec)
     if written and not options.vendored:
-        _write_catalog(out, [catalog_entry(spec) for spec in load_specs(specs)])
+        _write_catalog(out, [catalog_entry(spec) for spec in on_disk.values()])
     return Outcome(
         written=tuple(spec.key for spec in written),
         warnings=tuple(warnings),
