@@ -128,12 +128,9 @@ def _update(args: argparse.Namespace, options: RenderOptions, cache: RenderCache
             print(f"  {change}")
         if not diff.changes:
             print("  no API change (description or docs only)")
-    for key in outcome.written:
-        print(f"updated {key}")
+    _report([f"updated {key}" for key in outcome.written], [], outcome.failures)
     for key in outcome.unchanged:
         print(f"{key} is up to date")
-    for failure in outcome.failures:
-        print(f"error: {failure}", file=sys.stderr)
     if outcome.refused:
         print(
             f"refused breaking changes to {', '.join(outcome.refused)}; "
@@ -142,6 +139,16 @@ def _update(args: argparse.Namespace, options: RenderOptions, cache: RenderCache
         )
         return EXIT_DRIFT
     return EXIT_INPUT if outcome.failures else EXIT_OK
+
+
+def _report(done: Sequence[str], warnings: Sequence[str], failures: Sequence[str]) -> None:
+    """What was done on stdout; warnings and errors on stderr."""
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    for line in done:
+        print(line)
+    for failure in failures:
+        print(f"error: {failure}", file=sys.stderr)
 
 
 def _generate_arguments(args: argparse.Namespace) -> list[str]:
@@ -182,12 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 cache=cache,
                 options=options,
             )
-            for warning in outcome.warnings:
-                print(warning, file=sys.stderr)
-            for key in outcome.written:
-                print(f"added {key}")
-            for failure in outcome.failures:
-                print(f"error: {failure}", file=sys.stderr)
+            added = [f"added {key}" for key in outcome.written]
+            _report(added, outcome.warnings, outcome.failures)
             if outcome.failures:
                 print(
                     f"{len(outcome.written)} added, {len(outcome.failures)} failed",

@@ -104,15 +104,23 @@ def unique_parameter_names(wire_names: Iterable[str]) -> list[str]:
     Clashes are settled in description order with numeric suffixes, so adding an input at the
     end never renames an earlier one.
     """
-    taken: set[str] = set(reserved_parameters())
-    names: list[str] = []
+    reserved = reserved_parameters()
+    bases = []
     for wire_name in wire_names:
         base = python_identifier(wire_name, fallback="input")
-        if base in reserved_parameters() or base in MODEL_ATTRIBUTES or base.startswith("model_"):
+        if base in reserved or base in MODEL_ATTRIBUTES or base.startswith("model_"):
             base = f"{base}_input"
+        bases.append(base)
+    return _numbered(bases, set(reserved), "_")
+
+
+def _numbered(bases: Iterable[str], taken: set[str], separator: str) -> list[str]:
+    """Each base, or, when it is taken, the base with the first free number after it."""
+    names: list[str] = []
+    for base in bases:
         name, counter = base, 2
         while name in taken:
-            name, counter = f"{base}_{counter}", counter + 1
+            name, counter = f"{base}{separator}{counter}", counter + 1
         taken.add(name)
         names.append(name)
     return names
@@ -125,18 +133,10 @@ def cli_flag(python_name: str) -> str:
 
 def unique_cli_flags(python_names: Iterable[str]) -> list[str]:
     """CLI flags for the inputs, unique and clear of the CLI's own options."""
-    taken: set[str] = set(reserved_flags())
-    flags: list[str] = []
-    for python_name in python_names:
-        base = cli_flag(python_name)
-        if base in reserved_flags():
-            base = f"{base}-input"
-        flag, counter = base, 2
-        while flag in taken:
-            flag, counter = f"{base}-{counter}", counter + 1
-        taken.add(flag)
-        flags.append(flag)
-    return flags
+    reserved = reserved_flags()
+    bases = [cli_flag(name) for name in python_names]
+    bases = [f"{base}-input" if base in reserved else base for base in bases]
+    return _numbered(bases, set(reserved), "-")
 
 
 def distribution_name(owner: str, slug: str) -> str:
@@ -174,20 +174,15 @@ def spec_path(owner: str, slug: str) -> str:
 
 def constant_names(labels: Iterable[str], values: Iterable[str]) -> list[str]:
     """UPPER_CASE names for option labels, unique, valid, never starting with a digit."""
-    taken: set[str] = set()
-    names: list[str] = []
+    bases: list[str] = []
     for label, value in zip(labels, values, strict=True):
         base = snake_case(label).upper() or snake_case(value).upper() or "OPTION"
         if base[0].isdigit():
             base = f"OPTION_{base}"
         if keyword.iskeyword(base.lower()) and base.lower() == base:
             base = f"{base}_"
-        name, counter = base, 2
-        while name in taken:
-            name, counter = f"{base}_{counter}", counter + 1
-        taken.add(name)
-        names.append(name)
-    return names
+        bases.append(base)
+    return _numbered(bases, set(), "_")
 
 
 def type_alias_name(python_name: str, taken: set[str]) -> str:

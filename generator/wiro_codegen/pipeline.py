@@ -120,6 +120,12 @@ def _cache(out_dir: Path, cache: RenderCache | bool | None) -> RenderCache | Non
     return cache or None
 
 
+def _render_all(
+    specs_dir: PathLike, out: Path, cache: RenderCache | bool | None, options: RenderOptions
+) -> list[Rendered]:
+    return render_spec_files(find_specs(Path(specs_dir)), _cache(out, cache), options=options)
+
+
 def generate(
     specs_dir: PathLike = "specs",
     out_dir: PathLike = "generated",
@@ -129,7 +135,7 @@ def generate(
 ) -> Outcome:
     """Regenerate every package from the specs; stale generated packages are removed."""
     out = Path(out_dir)
-    rendered = render_spec_files(find_specs(Path(specs_dir)), _cache(out, cache), options=options)
+    rendered = _render_all(specs_dir, out, cache, options)
     if options.vendored:
         files = {path: text for item in rendered for path, text in item.files.items()}
         runtime = vendored_runtime_files(options)
@@ -175,7 +181,7 @@ def check(
 ) -> CheckResult:
     """What differs between the specs' render and the output directory (empty when current)."""
     out = Path(out_dir)
-    rendered = render_spec_files(find_specs(Path(specs_dir)), _cache(out, cache), options=options)
+    rendered = _render_all(specs_dir, out, cache, options)
     files = {path: text for item in rendered for path, text in item.files.items()}
     runtime = vendored_runtime_files(options)
     files.update(runtime)

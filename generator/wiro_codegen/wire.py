@@ -6,6 +6,8 @@ object when it serves tools straight from spec files, so the two can never disag
 
 from __future__ import annotations
 
+from typing import Any
+
 from wiro_codegen.spec import Input, Spec
 from wiro_runtime import Choice, InputDefinition, StatusRules, ToolDefinition
 
@@ -41,25 +43,31 @@ def example_arguments(spec: Spec) -> tuple[tuple[str, ...], ...]:
     return tuple(result)
 
 
+#: The input fields the wire table takes from the spec as they are.
+_COPIED_FIELDS = [
+    "wire_name",
+    "python_name",
+    "cli_flag",
+    "python_type",
+    "wire_type",
+    "wiro_type",
+    "label",
+    "help",
+    "default",
+    "required",
+    "closed_choices",
+    "minimum",
+    "maximum",
+    "step",
+    "file_url",
+]
+
+
 def input_definition(item: Input) -> InputDefinition:
-    return InputDefinition(
-        wire_name=item.wire_name,
-        python_name=item.python_name,
-        cli_flag=item.cli_flag,
-        python_type=item.python_type,
-        wire_type=item.wire_type,
-        wiro_type=item.wiro_type,
-        label=item.label,
-        help=item.help,
-        default=item.default,
-        required=item.required,
-        choices=tuple(Choice(o.value, o.label) for o in item.distinct_options),
-        closed_choices=item.closed_choices,
-        minimum=item.minimum,
-        maximum=item.maximum,
-        step=item.step,
-        file_url=item.file_url,
-    )
+    """An input's wire table entry: the spec's fields, and each distinct option as a choice."""
+    copied: dict[str, Any] = {name: getattr(item, name) for name in _COPIED_FIELDS}
+    choices = tuple(Choice(option.value, option.label) for option in item.distinct_options)
+    return InputDefinition(choices=choices, **copied)
 
 
 def wire_table(spec: Spec) -> ToolDefinition:

@@ -17,7 +17,7 @@ from . import _flows as flows
 from ._batch import BATCH_THREADS, BatchResult
 from ._core import DEFAULT_WAIT_TIMEOUT, ClientCore, SubmitCallback
 from ._download import download, target_paths
-from ._drivers import adrive, drive
+from ._drivers import adrive, apool, drive, pool
 from ._files import upload_of
 from ._task import Task, TaskHandle, UploadedFile
 
@@ -43,21 +43,10 @@ class SyncClient(ClientCore):
     def __init__(
         self, *, http_client: httpx.Client | None = None, **settings: Unpack[ClientSettings]
     ) -> None:
-        super().__init__(**settings)
-        self._owns_http = http_client is None
-        self._http_client = http_client
-        self._http_lock = threading.Lock()
+        super().__init__(http_client, **settings)
 
-    @property
-    def _http(self) -> httpx.Client:
-        """The connection pool, opened on first use (once, even with batch threads)."""
-        if self._http_client is None:
-            with self._http_lock:
-                if self._http_client is None:
-                    import httpx
-
-                    self._http_client = httpx.Client(timeout=self.timeout, follow_redirects=True)
-        return self._http_client
+    def _open_pool(self) -> httpx.Client:
+        return pool(self.timeout)
 
     def close(self) -> None:
         """Close the connection pool if this client opened it."""
@@ -71,7 +60,7 @@ class SyncClient(ClientCore):
         self.close()
 
     def _drive(self, flow: Flow[T]) -> T:
-        return drive(flow, self._http)
+        return drive(flow, self._pool())
 
     # operations: each a flow
 
@@ -131,7 +120,7 @@ class SyncClient(ClientCore):
         results: list[BatchResult | None] = [None] * len(items)
         interrupt = threading.Event()
         pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=BATCH_THREADS)
-        futures = [pool.submit(drive, item, self._http, interrupt) for item in items]
+        futures = [pool.submit(drive, item, self._pool(), interrupt) for item in items]
         pending = set(futures)
 
         def collect() -> None:
@@ -182,18 +171,10 @@ class AsyncClient(ClientCore):
     def __init__(
         self, *, http_client: httpx.AsyncClient | None = None, **settings: Unpack[ClientSettings]
     ) -> None:
-        super().__init__(**settings)
-        self._owns_http = http_client is None
-        self._http_client = http_client
+        super().__init__(http_client, **settings)
 
-    @property
-    def _http(self) -> httpx.AsyncClient:
-        """The connection pool, opened on first use."""
-        if self._http_client is None:
-            import httpx
-
-            self._http_client = httpx.AsyncClient(timeout=self.timeout, follow_redirects=True)
-        return self._http_client
+    def _open_pool(self) -> httpx.AsyncClient:
+        return apool(self.timeout)
 
     async def aclose(self) -> None:
         """Close the connection pool if this client opened it."""
@@ -207,7 +188,7 @@ class AsyncClient(ClientCore):
         await self.aclose()
 
     async def _drive(self, flow: Flow[T]) -> T:
-        return await adrive(flow, self._http)
+        return await adrive(flow, self._pool())
 
     # operations: each a flow
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
@@ -124,6 +125,7 @@ class ClientCore:
 
     def __init__(
         self,
+        http_client: Any = None,
         *,
         api_key: str | None = None,
         api_secret: str | None = None,
@@ -136,6 +138,10 @@ class ClientCore:
         use_socket: bool = True,
     ) -> None:
         configure_from_environment()
+        #: The connection pool: the caller's, or this client's own, opened on first use.
+        self._http_client = http_client
+        self._owns_http = http_client is None
+        self._http_lock = threading.Lock()
         self._api_key = api_key
         self._api_secret = api_secret
         self._credentials: Credentials | None = None
@@ -155,6 +161,17 @@ class ClientCore:
         self.use_socket = use_socket
         #: Wiro's documented limit per file; raise it only for servers that accept more.
         self.max_upload_bytes = MAX_FILE_BYTES
+
+    def _open_pool(self) -> Any:
+        raise NotImplementedError
+
+    def _pool(self) -> Any:
+        """The connection pool, opened on first use (once, even with batch threads)."""
+        if self._http_client is None:
+            with self._http_lock:
+                if self._http_client is None:
+                    self._http_client = self._open_pool()
+        return self._http_client
 
     def _default_socket_url(self) -> str:
         """Wiro's socket host for Wiro's API; `<base>/socket` on any other server."""

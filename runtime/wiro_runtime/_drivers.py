@@ -98,6 +98,13 @@ class Stepper:
         self._error = error
 
 
+def pool(timeout: float) -> httpx.Client:
+    """A blocking connection pool for `drive`."""
+    import httpx
+
+    return httpx.Client(timeout=timeout, follow_redirects=True)
+
+
 def drive(flow: Flow[T], http: httpx.Client, interrupt: threading.Event | None = None) -> T:
     """Run `flow` to its end, performing its steps with `http` and the blocking websocket.
 
@@ -202,6 +209,13 @@ class _SyncSocket:
 
 
 # --- asyncio --------------------------------------------------------------------------------------
+
+
+def apool(timeout: float) -> httpx.AsyncClient:
+    """An asyncio connection pool for `adrive`."""
+    import httpx
+
+    return httpx.AsyncClient(timeout=timeout, follow_redirects=True)
 
 
 async def adrive(flow: Flow[T], http: httpx.AsyncClient) -> T:

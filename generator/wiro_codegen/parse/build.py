@@ -7,14 +7,13 @@ package, endpoints and source.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import sys
 
 from wiro_codegen import naming
 from wiro_codegen.errors import GeneratorError
-from wiro_codegen.parse.raw import ParseResult, ParseWarning, RawInput, RawTool
+from wiro_codegen.parse.raw import ParseResult, ParseWarning, RawInput, RawTool, scalar_text
 from wiro_codegen.spec import (
     Auth,
     Default,
@@ -25,7 +24,6 @@ from wiro_codegen.spec import (
     Package,
     Source,
     Spec,
-    Tool,
 )
 from wiro_codegen.typemap import TypeRule, is_known, rule_for, takes_file_url
 
@@ -57,17 +55,6 @@ def usable_number(value: object) -> int | float | None:
     if _FLOAT.fullmatch(text):
         return usable_number(float(text))
     return None
-
-
-def _text(value: object) -> str:
-    """A raw default or example value as text (JSON values as JSON would print them)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    return json.dumps(value)
 
 
 def _boolean_values(options: tuple[Option, ...]) -> bool:
@@ -143,13 +130,13 @@ class _InputBuilder:
         value, offset = raw.default, raw.default_offset or raw.offset
         given = value is not None and value != ""
         if raw.wiro_type in FILE_TYPES or python_type == "list[str]":
-            return python_type, None, _text(value) if given else None
+            return python_type, None, scalar_text(value) if given else None
         if python_type in ("int", "float"):
             if not given:
                 return python_type, None, None
             number = usable_number(value)
             if number is None:
-                shown = _text(value)
+                shown = scalar_text(value)
                 shown = shown if len(shown) <= 40 else f"{shown[:40]}... ({len(shown)} characters)"
                 self.warn(
                     f"default {shown!r} is not a usable number: the input has no default",
@@ -165,16 +152,16 @@ class _InputBuilder:
                 return python_type, None, None
             if isinstance(value, bool):
                 return python_type, value, None
-            lowered = _text(value).lower()
+            lowered = scalar_text(value).lower()
             if lowered in _TRUE | _FALSE:
                 return python_type, lowered in _TRUE, None
             self.warn(
-                f"default {_text(value)!r} is not a boolean: the input has no default",
+                f"default {scalar_text(value)!r} is not a boolean: the input has no default",
                 offset,
                 raw.wire_name,
             )
             return python_type, None, None
-        return python_type, None if value is None else _text(value), None
+        return python_type, None if value is None else scalar_text(value), None
 
 
 def _inputs(raw: RawTool, warnings: list[ParseWarning]) -> tuple[Input, ...]:
@@ -239,27 +226,18 @@ def build_spec(raw: RawTool, url: str | None = None) -> ParseResult:
     """The spec of a raw tool; `url` is where its source was fetched from, if anywhere."""
     warnings = list(raw.warnings)
     inputs = _inputs(raw, warnings)
-    distribution = naming.distribution_name(raw.owner, raw.slug)
+    distribution = naming.distribution_name(raw.tool.owner, raw.tool.slug)
     spec = Spec(
-        tool=Tool(
-            owner=raw.owner,
-            slug=raw.slug,
-            name=raw.name,
-            family=raw.family,
-            description=raw.description,
-            cover=raw.cover,
-            categories=raw.categories,
-            tags=raw.tags,
-        ),
+        tool=raw.tool,
         package=Package(
             distribution=distribution,
-            module=naming.module_name(raw.owner, raw.slug),
+            module=naming.module_name(raw.tool.owner, raw.tool.slug),
             command=distribution,
-            model_class=naming.class_name(raw.slug, "Input"),
+            model_class=naming.class_name(raw.tool.slug, "Input"),
         ),
         endpoints=Endpoints(
             base_url=raw.base_url,
-            run=f"/Run/{raw.owner}/{raw.slug}",
+            run=f"/Run/{raw.tool.owner}/{raw.tool.slug}",
             task_detail=raw.task_detail,
             task_cancel="/Task/Cancel",
             task_kill="/Task/Kill",
@@ -267,7 +245,7 @@ def build_spec(raw: RawTool, url: str | None = None) -> ParseResult:
         statuses=raw.statuses,
         auth=Auth(),
         source=Source(
-            description_file=f"{naming.path_component(raw.slug)}{raw.extension}",
+            description_file=f"{naming.path_component(raw.tool.slug)}{raw.extension}",
             url=url,
             format=raw.format,
         ),

@@ -19,13 +19,12 @@ from wiro_codegen.parse.raw import (
     DEFAULT_STATUSES,
     ParseResult,
     ParseWarning,
-    RawExample,
     RawInput,
     RawTool,
     SourceText,
     example_text,
 )
-from wiro_codegen.spec import BASE_URL_PATTERN, Option, Statuses
+from wiro_codegen.spec import BASE_URL_PATTERN, Example, Option, Statuses, Tool
 
 
 @dataclass(frozen=True)
@@ -279,11 +278,11 @@ def _input(
 _FENCED = re.compile(r"```[a-zA-Z]*\s*(.*?)```", re.DOTALL)
 
 
-def _examples(section: _Section | None, names: list[str]) -> tuple[tuple[RawExample, ...], bool]:
+def _examples(section: _Section | None, names: list[str]) -> tuple[tuple[Example, ...], bool]:
     """The section's example sets as (key, text) pairs, and whether they came as a JSON block."""
     if section is None or not names:
         return (), False
-    examples: list[RawExample] = []
+    examples: list[Example] = []
     fenced = _FENCED.search(section.body)
     if fenced:
         try:
@@ -293,9 +292,7 @@ def _examples(section: _Section | None, names: list[str]) -> tuple[tuple[RawExam
         items = data if isinstance(data, list) else [data] if isinstance(data, dict) else []
         for item in items:
             if isinstance(item, dict):
-                examples.append(
-                    RawExample(tuple((str(k), example_text(v)) for k, v in item.items()))
-                )
+                examples.append(Example(tuple((str(k), example_text(v)) for k, v in item.items())))
         return tuple(examples), True
     pattern = "|".join(
         re.escape(name.removesuffix("Url")) + "(?:Url)?"
@@ -310,7 +307,7 @@ def _examples(section: _Section | None, names: list[str]) -> tuple[tuple[RawExam
         if match.group("dash") or not sets:
             sets.append([])
         sets[-1].append((match.group("key"), value or ""))
-    return tuple(RawExample(tuple(values)) for values in sets), False
+    return tuple(Example(tuple(values)) for values in sets), False
 
 
 # --- statuses ---------------------------------------------------------------------------------
@@ -439,14 +436,16 @@ def read_description(text: str, filename: str) -> RawTool:
     )
     return RawTool(
         source=src,
-        owner=owner,
-        slug=slug,
-        name=fields["name"][0],
-        family=family or "Tool",
-        description=fields.get("description", ("", 0))[0],
-        cover=cover,
-        categories=_dash_list(fields.get("categories", ("", 0))[0]),
-        tags=_dash_list(fields.get("tags", ("", 0))[0]),
+        tool=Tool(
+            owner=owner,
+            slug=slug,
+            name=fields["name"][0],
+            family=family or "Tool",
+            description=fields.get("description", ("", 0))[0],
+            cover=cover,
+            categories=_dash_list(fields.get("categories", ("", 0))[0]),
+            tags=_dash_list(fields.get("tags", ("", 0))[0]),
+        ),
         base_url=base_url,
         task_detail=task_detail,
         statuses=statuses,

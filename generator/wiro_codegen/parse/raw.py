@@ -8,11 +8,12 @@ offsets for messages. `build` turns this form into the spec, once for both.
 from __future__ import annotations
 
 import bisect
+import json
 import re
 from dataclasses import dataclass, field
 
 from wiro_codegen.errors import Location
-from wiro_codegen.spec import Option, Spec, Statuses
+from wiro_codegen.spec import Example, Option, Spec, Statuses, Tool
 
 DEFAULT_STATUSES = Statuses(
     success=("task_postprocess_end",),
@@ -102,31 +103,18 @@ class RawInput:
 
 
 @dataclass(frozen=True)
-class RawExample:
-    """One example's (key, text) pairs; a key is a wire name or a file input's id without
-    its `Url` suffix."""
-
-    values: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
 class RawTool:
     """Everything a source says about one tool."""
 
     source: SourceText
-    owner: str
-    slug: str
-    name: str
-    family: str
-    description: str
-    cover: str | None
-    categories: tuple[str, ...]
-    tags: tuple[str, ...]
+    #: Who the tool is, read whole: nothing in it needs Wiro's rules.
+    tool: Tool
     base_url: str
     task_detail: str
     statuses: Statuses
     inputs: tuple[RawInput, ...]
-    examples: tuple[RawExample, ...]
+    #: (key, text) pairs; a key is a wire name or a file input's id without its `Url` suffix.
+    examples: tuple[Example, ...]
     #: The source's format ("markdown" or "tool-detail") and the extension its copy is kept as.
     format: str
     extension: str
@@ -138,12 +126,18 @@ class RawTool:
     warnings: tuple[ParseWarning, ...] = ()
 
 
-def example_text(value: object) -> str:
-    """An example's value as text; lists and objects are no example a CLI can pass ("")."""
+def scalar_text(value: object, other: str | None = None) -> str:
+    """A JSON value as its text: strings as they are, true/false, numbers as JSON writes them;
+    a list or object as `other`, or as its JSON text when `other` is None."""
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return str(value)
-    return ""
+    return json.dumps(value) if other is None else other
+
+
+def example_text(value: object) -> str:
+    """An example's value as text; lists and objects are no example a CLI can pass ("")."""
+    return scalar_text(value, "")

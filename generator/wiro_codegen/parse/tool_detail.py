@@ -13,13 +13,12 @@ from wiro_codegen.parse.raw import (
     DEFAULT_STATUSES,
     ParseResult,
     RawDefault,
-    RawExample,
     RawInput,
     RawTool,
     SourceText,
     example_text,
 )
-from wiro_codegen.spec import Option
+from wiro_codegen.spec import Example, Option, Tool
 
 WIRO_BASE_URL = "https://api.wiro.ai/v1"
 
@@ -116,20 +115,22 @@ def read_tool_detail(text: str, filename: str, *, base_url: str = WIRO_BASE_URL)
         if isinstance(item, dict)
     ]
     examples = tuple(
-        RawExample(tuple((str(key), example_text(value)) for key, value in example.items()))
+        Example(tuple((str(key), example_text(value)) for key, value in example.items()))
         for example in tool.get("inspire") or []
         if isinstance(example, dict)
     )
     return RawTool(
         source=SourceText(text=text, filename=filename),
-        owner=owner,
-        slug=slug,
-        name=f"{tool.get('slugowner') or owner}/{tool.get('slugproject') or slug}",
-        family="Model",
-        description=str(tool.get("description") or ""),
-        cover=str(tool["image"]) if tool.get("image") else None,
-        categories=_strings(tool.get("categories")),
-        tags=_strings(tool.get("tags")),
+        tool=Tool(
+            owner=owner,
+            slug=slug,
+            name=f"{tool.get('slugowner') or owner}/{tool.get('slugproject') or slug}",
+            family="Model",
+            description=str(tool.get("description") or ""),
+            cover=str(tool["image"]) if tool.get("image") else None,
+            categories=_strings(tool.get("categories")),
+            tags=_strings(tool.get("tags")),
+        ),
         base_url=base_url,
         task_detail="/Task/Detail",
         statuses=DEFAULT_STATUSES,
