@@ -203,6 +203,8 @@ def test_pipeline_stages_import_in_one_direction() -> None:
         "format",
         "output",
         "cache",
+        "parallel",
+        "sources",
         "diff",
         "pipeline",
     ]

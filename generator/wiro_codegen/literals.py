@@ -15,6 +15,14 @@ from wiro_codegen.errors import GeneratorError
 #: The line length the generated code is formatted to (see `format.py`).
 LINE_LENGTH = 100
 
+
+def fits(indent: int, text: str) -> bool:
+    """Whether `text` fits on a line after `indent` spaces, measured as black measures:
+    wide (East Asian) characters count two columns, combining ones none."""
+    from black.strings import str_width
+
+    return indent + str_width(text) <= LINE_LENGTH
+
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -65,7 +73,7 @@ def py_layout(value: object, indent: int, lead: str = "", trail: str = ",") -> s
     trailing comma, recursively, which is what black does to a collection display.
     """
     flat = lead + py_literal(value) + trail
-    if indent + len(flat) <= LINE_LENGTH or not isinstance(value, list | tuple) or not value:
+    if fits(indent, flat) or not isinstance(value, list | tuple) or not value:
         return flat
     opening, closing = ("[", "]") if isinstance(value, list) else ("(", ")")
     inner = " " * (indent + 4)
@@ -82,11 +90,11 @@ def bracket_layout(head: str, items: Sequence[str], indent: int, trail: str = ""
     closing = {"(": ")", "[": "]"}[head[-1]]
     joined = ", ".join(items)
     flat = f"{head}{joined}{closing}{trail}"
-    if indent + len(flat) <= LINE_LENGTH or not items:
+    if fits(indent, flat) or not items:
         return flat
     inner = " " * (indent + 4)
     end = " " * indent + closing + trail
-    if len(inner) + len(joined) <= LINE_LENGTH or len(items) == 1:
+    if fits(len(inner), joined) or len(items) == 1:
         return f"{head}\n{inner}{joined}\n{end}"
     body = "\n".join(f"{inner}{item}," for item in items)
     return f"{head}\n{body}\n{end}"

@@ -7,6 +7,7 @@ import warnings
 from typing import Any
 
 from wiro_codegen.errors import GeneratorError, Location
+from wiro_codegen.model_layout import tidy_model
 from wiro_codegen.spec import Input, Spec
 from wiro_runtime import COLOUR_PATTERN
 
@@ -59,7 +60,8 @@ def _property_schema(item: Input) -> dict[str, Any]:
 
 
 def render_input_model(spec: Spec, header: str) -> str:
-    """Pydantic v2 source of the input model, unformatted (black runs later, with the rest)."""
+    """Pydantic v2 source of the input model, laid out as black would (black runs later, with
+    the rest, and only confirms it)."""
     from datamodel_code_generator import InputFileType, LiteralType, generate
     from datamodel_code_generator.enums import DataModelType, StrictTypes
     from datamodel_code_generator.format import PythonVersion
@@ -105,4 +107,4 @@ def render_input_model(spec: Spec, header: str) -> str:
             "datamodel-code-generator returned several modules for one input model",
             location=Location(file=f"spec {spec.key}"),
         )
-    return source
+    return tidy_model(source)

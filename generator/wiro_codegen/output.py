@@ -141,42 +141,65 @@ def is_generated_package(directory: Path) -> bool:
 
 
 def replace_package(out: Path, package: str, files: Mapping[str, str]) -> bool:
-    """Swap in one package directory whole; returns whether anything changed.
+    """Swap in one package directory whole; returns whether anything changed."""
+    staged = stage_package(out, package, files)
+    if staged is not None:
+        staged.commit()
+    return staged is not None
 
-    Files are written to a staging folder first, so a failure leaves the old package as it was.
-    Build caches inside the old package (`__pycache__` ...) are carried over.
-    """
+
+class StagedPackage:
+    """A package written whole into a hidden folder beside its target, swapped in on
+    `commit`: until then the old package is untouched, and `discard` leaves no trace."""
+
+    def __init__(self, out: Path, package: str, files: Mapping[str, str]) -> None:
+        self.target = out / package
+        out.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{package}.", dir=out))
+        try:
+            self.staging.chmod(FOLDER_MODE)
+            for relative, text in files.items():
+                _write_plain(self.staging / relative, text)  # the folder is swapped in whole
+        except BaseException:
+            self.discard()
+            raise
+
+    def commit(self) -> None:
+        """Swap the package in; build caches inside the old one (`__pycache__`...) carry over."""
+        try:
+            if self.target.exists():
+                _carry_caches(self.target, self.staging)
+                backup = Path(
+                    tempfile.mkdtemp(prefix=f".{self.target.name}.old.", dir=self.target.parent)
+                )
+                backup.rmdir()
+                os.replace(self.target, backup)
+                os.replace(self.staging, self.target)
+                shutil.rmtree(backup, ignore_errors=True)
+            else:
+                os.replace(self.staging, self.target)
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def stage_package(out: Path, package: str, files: Mapping[str, str]) -> StagedPackage | None:
+    """One package's files staged for a swap, or None when it is on disk as it should be."""
     target = out / package
     prefix = f"{package}/"
     wanted = {path[len(prefix) :]: text for path, text in files.items() if path.startswith(prefix)}
-    current = files_on_disk(target)  # this package only: generate stays linear in tools
-    if wanted == current:
-        return False
+    if wanted == files_on_disk(target):  # this package only: generate stays linear in tools
+        return None
     if target.exists() and not is_generated_package(target):
         raise GeneratorError(
             f"{target} exists and was not written by this generator",
             location=Location(file=str(target)),
             hint="move it away, or choose another --out directory",
         )
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{package}.", dir=out))
-    try:
-        staging.chmod(FOLDER_MODE)
-        for relative, text in wanted.items():
-            _write_plain(staging / relative, text)  # the staging folder is swapped in whole
-        if target.exists():
-            _carry_caches(target, staging)
-            backup = Path(tempfile.mkdtemp(prefix=f".{package}.old.", dir=out))
-            backup.rmdir()
-            os.replace(target, backup)
-            os.replace(staging, target)
-            shutil.rmtree(backup, ignore_errors=True)
-        else:
-            os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return True
+    return StagedPackage(out, package, wanted)
 
 
 def _write_plain(path: Path, text: str) -> None:

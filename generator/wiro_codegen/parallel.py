@@ -4,17 +4,19 @@ must. The one render path of `add`, `generate`, `check` and `update`."""
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from wiro_codegen.cache import RenderCache, cache_key
 from wiro_codegen.errors import GeneratorError, Location
 from wiro_codegen.format import format_files
 from wiro_codegen.render import DEFAULT_OPTIONS, RenderOptions, catalog_entry, render_package
 from wiro_codegen.spec import Spec, dump_spec, parse_spec_text
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,21 @@ def _package_of(files: dict[str, str]) -> tuple[str, str]:
     return next(iter(files)).split("/", 1)[0], module_dir
 
 
+def in_workers(
+    function: Callable[..., R], arguments: Sequence[Sequence[Any]], workers: int | None = None
+) -> Iterator[R]:
+    """`function` over the argument lists (one list per parameter), in worker processes over
+    every core when there are enough items to gain from it, else here; results in order, each
+    as soon as it is there, so the caller can write one while the next renders."""
+    count = len(arguments[0]) if arguments else 0
+    workers = workers if workers is not None else min(os.cpu_count() or 1, count)
+    if workers <= 1 or count < 4:
+        yield from (function(*values) for values in zip(*arguments, strict=True))
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(function, *arguments, chunksize=max(1, count // (workers * 8)))
+
+
 def read_specs(paths: Sequence[Path]) -> list[str]:
     texts: list[str] = []
     for path in paths:
@@ -72,38 +89,29 @@ def render_specs(
     cache: RenderCache | None = None,
     options: RenderOptions = DEFAULT_OPTIONS,
     workers: int | None = None,
-) -> list[Rendered | str]:
-    """Each spec (a spec file's text, or a new Spec) rendered, or, as text, why it cannot be:
-    from the cache where it can and in worker processes over every core where it must."""
-    results: list[Rendered | str | None] = [None] * len(items)
-    missing: list[int] = []
+) -> Iterator[Rendered | str]:
+    """Each spec (a spec file's text, or a new Spec) rendered, or, as text, why it cannot be,
+    in order: from the cache where it can and in worker processes over every core where it
+    must."""
+    hits: dict[int, Rendered] = {}
     for index, item in enumerate(items):
-        hit = None
         if cache is not None and isinstance(item, str):
             hit = cache.get(cache_key(item, repr(options)))
-        if hit and isinstance(item, str):
-            files, entry = hit
-            distribution, module = _package_of(files)
-            results[index] = Rendered(names[index], distribution, module, files, entry, item)
-        else:
-            missing.append(index)
-    workers = workers if workers is not None else min(os.cpu_count() or 1, len(missing))
-    if workers > 1 and len(missing) >= 4:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            done = list(
-                pool.map(
-                    _render,
-                    [items[i] for i in missing],
-                    [names[i] for i in missing],
-                    [options] * len(missing),
-                    chunksize=max(1, len(missing) // (workers * 4)),
-                )
-            )
-    else:
-        done = [_render(items[i], names[i], options) for i in missing]
-    for index, outcome in zip(missing, done, strict=True):
-        results[index] = outcome
+            if hit:
+                files, entry = hit
+                distribution, module = _package_of(files)
+                hits[index] = Rendered(names[index], distribution, module, files, entry, item)
+    missing = [index for index in range(len(items)) if index not in hits]
+    done = in_workers(
+        _render,
+        [[items[i] for i in missing], [names[i] for i in missing], [options] * len(missing)],
+        workers,
+    )
+    for index in range(len(items)):
+        if index in hits:
+            yield hits[index]
+            continue
+        outcome = next(done)
         if cache is not None and isinstance(outcome, Rendered):
-            key = cache_key(outcome.spec_text, repr(options))
-            cache.put(key, outcome.files, outcome.catalog)
-    return [result for result in results if result is not None]
+            cache.put(cache_key(outcome.spec_text, repr(options)), outcome.files, outcome.catalog)
+        yield outcome

@@ -22,10 +22,12 @@ from wiro_codegen.errors import GeneratorError
 from wiro_codegen.output import (
     CheckResult,
     StagedFile,
+    StagedPackage,
     diff_files,
     is_generated_package,
     remove_packages,
     replace_package,
+    stage_package,
     write_text_atomic,
     write_vendored,
 )
@@ -38,7 +40,7 @@ from wiro_codegen.render import (
     render_catalog,
     vendored_runtime_files,
 )
-from wiro_codegen.sources import expand, parse_source
+from wiro_codegen.sources import expand, parse_source, parse_sources
 from wiro_codegen.spec import Spec, load_spec
 
 PathLike = str | os.PathLike[str]
@@ -94,14 +96,18 @@ def render_spec_files(
     cache: RenderCache | None = None,
     workers: int | None = None,
     options: RenderOptions = DEFAULT_OPTIONS,
+    each: Callable[[Rendered], None] | None = None,
 ) -> list[Rendered]:
-    """Every spec file rendered; the first that cannot be is an error."""
+    """Every spec file rendered; the first that cannot be is an error. `each` sees every
+    package as it is rendered (to stage it while the next renders)."""
     outcomes = render_specs(read_specs(paths), [str(p) for p in paths], cache, options, workers)
     rendered: list[Rendered] = []
     for outcome in outcomes:
         if isinstance(outcome, str):
             raise GeneratorError(outcome)
         rendered.append(outcome)
+        if each is not None:
+            each(outcome)
     # vendored modules share their top folder; only the module folders must differ
     _check_names(
         (r.key, r.module if options.vendored else r.distribution, r.module) for r in rendered
@@ -121,9 +127,14 @@ def _cache(out_dir: Path, cache: RenderCache | bool | None) -> RenderCache | Non
 
 
 def _render_all(
-    specs_dir: PathLike, out: Path, cache: RenderCache | bool | None, options: RenderOptions
+    specs_dir: PathLike,
+    out: Path,
+    cache: RenderCache | bool | None,
+    options: RenderOptions,
+    each: Callable[[Rendered], None] | None = None,
 ) -> list[Rendered]:
-    return render_spec_files(find_specs(Path(specs_dir)), _cache(out, cache), options=options)
+    paths = find_specs(Path(specs_dir))
+    return render_spec_files(paths, _cache(out, cache), options=options, each=each)
 
 
 def generate(
@@ -133,35 +144,56 @@ def generate(
     cache: RenderCache | bool | None = True,
     options: RenderOptions = DEFAULT_OPTIONS,
 ) -> Outcome:
-    """Regenerate every package from the specs; stale generated packages are removed."""
+    """Regenerate every package from the specs; stale generated packages are removed.
+
+    Each package is staged as it is rendered, and all are swapped in only once every spec
+    has rendered: a spec that fails leaves the output directory as it was.
+    """
     out = Path(out_dir)
+    if not options.vendored:
+        return _generate_packages(specs_dir, out, cache, options)
     rendered = _render_all(specs_dir, out, cache, options)
-    if options.vendored:
-        files = {path: text for item in rendered for path, text in item.files.items()}
-        runtime = vendored_runtime_files(options)
-        changed = write_vendored(out, {**files, **runtime})
-        folders = [item.module for item in rendered] + sorted(
-            {p.rsplit("/", 1)[0] for p in runtime}
-        )
-        touched = sorted({f for f in folders for path in changed if path.startswith(f + "/")})
-        return Outcome(written=tuple(touched), unchanged=tuple(sorted(set(folders) - set(touched))))
-    written: list[str] = []
-    unchanged: list[str] = []
-    for item in rendered:
-        target = written if replace_package(out, item.distribution, item.files) else unchanged
-        target.append(item.distribution)
-    wanted = {item.distribution for item in rendered}
+    files = {path: text for item in rendered for path, text in item.files.items()}
+    runtime = vendored_runtime_files(options)
+    changed = write_vendored(out, {**files, **runtime})
+    folders = [item.module for item in rendered] + sorted({p.rsplit("/", 1)[0] for p in runtime})
+    touched = sorted({f for f in folders for path in changed if path.startswith(f + "/")})
+    return Outcome(written=tuple(touched), unchanged=tuple(sorted(set(folders) - set(touched))))
+
+
+def _generate_packages(
+    specs_dir: PathLike, out: Path, cache: RenderCache | bool | None, options: RenderOptions
+) -> Outcome:
+    staged: dict[str, StagedPackage | None] = {}
+    every: list[StagedPackage] = []  # two specs may claim one name: refused below, both cleaned
+
+    def stage(item: Rendered) -> None:
+        package = stage_package(out, item.distribution, item.files)
+        staged[item.distribution] = package
+        every.extend([package] if package is not None else [])
+
+    try:
+        rendered = _render_all(specs_dir, out, cache, options, each=stage)
+    except BaseException:
+        for package in every:
+            package.discard()
+        raise
+    for name in staged:
+        if (chosen := staged[name]) is not None:
+            chosen.commit()
     stale = (
         [
             entry.name
             for entry in sorted(out.iterdir())
-            if entry.is_dir() and entry.name not in wanted and is_generated_package(entry)
+            if entry.is_dir() and entry.name not in staged and is_generated_package(entry)
         ]
         if out.is_dir()
         else []
     )
     removed = remove_packages(out, stale)
     _write_catalog(out, [item.catalog for item in rendered])
+    written = [name for name, package in staged.items() if package is not None]
+    unchanged = [name for name, package in staged.items() if package is None]
     return Outcome(written=tuple(written), unchanged=tuple(unchanged), removed=tuple(removed))
 
 
@@ -212,7 +244,7 @@ def _write_changes(
     """Render every change together (in parallel), then write each tool all or nothing;
     returns the specs written."""
     names = [change.spec.key for change in changes]
-    specs = [change.spec for change in changes]
+    specs = [change.spec for change in changes]  # rendered while earlier ones are written
     written: list[Spec] = []
     for change, outcome in zip(changes, render_specs(specs, names, cache, options), strict=True):
         if isinstance(outcome, str):
@@ -256,15 +288,19 @@ def add(
     current = dict(current_on_disk)
     changes: dict[str, _Change] = {}
     written: list[Spec] = []
-    for source in expand([str(source) for source in sources], from_tool_detail, failures):
+    expanded = expand([str(source) for source in sources], from_tool_detail, failures)
+    for parsed in parse_sources(
+        expanded, strict=strict, from_tool_detail=from_tool_detail, stdin=stdin
+    ):
+        if isinstance(parsed, str):
+            failures.append(parsed)
+            continue
+        spec, text, found = parsed
+        warnings.extend(found)
+        previous = current.get(spec.key)
+        if previous is not None:
+            spec = _as_update(previous, spec)
         try:
-            spec, text, found = parse_source(
-                source, strict=strict, from_tool_detail=from_tool_detail, stdin=stdin
-            )
-            warnings.extend(found)
-            previous = current.get(spec.key)
-            if previous is not None:
-                spec = _as_update(previous, spec)
             _check_distinct([*(s for k, s in current.items() if k != spec.key), spec])
         except GeneratorError as exc:
             failures.append(str(exc))

@@ -6,9 +6,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from wiro_codegen.errors import GeneratorError, Location
+from wiro_codegen.parallel import in_workers
 from wiro_codegen.parse import parse_description, parse_tool_detail
 from wiro_codegen.spec import Spec
 
@@ -112,3 +113,38 @@ def parse_source(
             hint="fix the description, or run without --strict to accept the workarounds",
         )
     return spec, text, found
+
+
+def _parse_quietly(
+    source: str, strict: bool, from_tool_detail: bool
+) -> tuple[Spec, str, list[str]] | str:
+    """`parse_source` for a worker process: an error comes back as its text."""
+    try:
+        return parse_source(source, strict=strict, from_tool_detail=from_tool_detail)
+    except GeneratorError as exc:
+        return str(exc)
+
+
+def parse_sources(
+    sources: Sequence[str],
+    *,
+    strict: bool = False,
+    from_tool_detail: bool = False,
+    stdin: IO[str] | None = None,
+) -> list[tuple[Spec, str, list[str]] | str]:
+    """Each source parsed (in worker processes when there are many), or why it cannot be."""
+    if "-" in sources:  # standard input is this process's to read
+        results: list[tuple[Spec, str, list[str]] | str] = []
+        for source in sources:
+            try:
+                results.append(
+                    parse_source(
+                        source, strict=strict, from_tool_detail=from_tool_detail, stdin=stdin
+                    )
+                )
+            except GeneratorError as exc:
+                results.append(str(exc))
+        return results
+    count = len(sources)
+    arguments: list[list[Any]] = [list(sources), [strict] * count, [from_tool_detail] * count]
+    return list(in_workers(_parse_quietly, arguments))

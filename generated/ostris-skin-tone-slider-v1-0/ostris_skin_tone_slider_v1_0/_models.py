@@ -11,7 +11,8 @@ class SkinToneSliderV10Input(BaseModel):
         extra="forbid",
     )
     prompt: Annotated[
-        StrictStr, Field(alias="prompt", description="prompt-help", title="prompt")
+        StrictStr,
+        Field(alias="prompt", description="prompt-help", title="prompt"),
     ] = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling"
     negative_prompt: Annotated[
         StrictStr,
@@ -22,15 +23,19 @@ class SkinToneSliderV10Input(BaseModel):
         Field(alias="samples", description="numberofoutputs-help", title="numberofoutputs"),
     ] = 4
     steps: Annotated[
-        StrictInt, Field(alias="steps", description="inferencesteps-help", title="inferencesteps")
+        StrictInt,
+        Field(alias="steps", description="inferencesteps-help", title="inferencesteps"),
     ] = 20
     scale: Annotated[
-        StrictFloat, Field(alias="scale", description="guidancescale-help", title="guidancescale")
+        StrictFloat,
+        Field(alias="scale", description="guidancescale-help", title="guidancescale"),
     ] = 7.0
-    seed: Annotated[StrictStr, Field(alias="seed", description="seed-help", title="seed")] = (
-        "123456"
-    )
+    seed: Annotated[
+        StrictStr,
+        Field(alias="seed", description="seed-help", title="seed"),
+    ] = "123456"
     width: Annotated[StrictInt, Field(alias="width", description="width-help", title="width")] = 512
     height: Annotated[
-        StrictInt, Field(alias="height", description="height-help", title="height")
+        StrictInt,
+        Field(alias="height", description="height-help", title="height"),
     ] = 512

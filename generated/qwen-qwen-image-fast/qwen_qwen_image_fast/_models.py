@@ -11,10 +11,12 @@ class QwenImageFastInput(BaseModel):
         extra="forbid",
     )
     prompt: Annotated[
-        StrictStr, Field(alias="prompt", description="prompt-help", title="prompt")
+        StrictStr,
+        Field(alias="prompt", description="prompt-help", title="prompt"),
     ] = "A mystical dragon hovering above a sparkling waterfall under a starry sky."
     scale: Annotated[
-        StrictFloat, Field(alias="scale", description="guidancescale-help", title="guidancescale")
+        StrictFloat,
+        Field(alias="scale", description="guidancescale-help", title="guidancescale"),
     ] = 4.5
     aspect_ratio: Annotated[
         Literal["16:9", "9:16", "1:1", "4:3", "3:4", "2:3", "3:2"],

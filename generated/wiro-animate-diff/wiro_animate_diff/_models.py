@@ -23,5 +23,6 @@ class AnimateDiffInput(BaseModel):
         ),
     ] = ""
     prompt: Annotated[
-        StrictStr, Field(alias="prompt", description="prompt-help", title="prompt")
+        StrictStr,
+        Field(alias="prompt", description="prompt-help", title="prompt"),
     ] = "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy"

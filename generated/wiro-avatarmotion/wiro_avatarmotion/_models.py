@@ -18,8 +18,9 @@ class AvatarmotionInput(BaseModel):
             title="Input Image",
         ),
     ] = None
-    effect_type: Annotated[StrictStr, Field(alias="effectType", title="Effect Type")] = (
-        "3d_figure_smashing"
-    )
+    effect_type: Annotated[
+        StrictStr,
+        Field(alias="effectType", title="Effect Type"),
+    ] = "3d_figure_smashing"
     output_type: Annotated[StrictStr, Field(alias="outputType", title="Output Type")] = "both"
     seed: Annotated[StrictStr, Field(alias="seed", description="seed-help", title="seed")] = "42"

@@ -57,7 +57,8 @@ class ImageInpaintingSdInput(BaseModel):
         ),
     ] = None
     prompt: Annotated[
-        StrictStr, Field(alias="prompt", description="prompt-help", title="prompt")
+        StrictStr,
+        Field(alias="prompt", description="prompt-help", title="prompt"),
     ] = "handsome man with sunglasses, realistic, highly detailed"
     negative_prompt: Annotated[
         StrictStr,
@@ -68,17 +69,21 @@ class ImageInpaintingSdInput(BaseModel):
         Field(alias="samples", description="numberofoutputs-help", title="numberofoutputs"),
     ] = 1
     steps: Annotated[
-        StrictInt, Field(alias="steps", description="inferencesteps-help", title="inferencesteps")
+        StrictInt,
+        Field(alias="steps", description="inferencesteps-help", title="inferencesteps"),
     ] = 30
     scale: Annotated[
-        StrictFloat, Field(alias="scale", description="guidancescale-help", title="guidancescale")
+        StrictFloat,
+        Field(alias="scale", description="guidancescale-help", title="guidancescale"),
     ] = 7.5
     strength: Annotated[
-        StrictFloat, Field(alias="strength", description="strength-help", title="strength")
+        StrictFloat,
+        Field(alias="strength", description="strength-help", title="strength"),
     ] = 0.85
-    seed: Annotated[StrictStr, Field(alias="seed", description="seed-help", title="seed")] = (
-        "123456"
-    )
+    seed: Annotated[
+        StrictStr,
+        Field(alias="seed", description="seed-help", title="seed"),
+    ] = "123456"
     scheduler: Annotated[
         Literal[
             "EulerDiscreteScheduler",
@@ -93,5 +98,6 @@ class ImageInpaintingSdInput(BaseModel):
     ] = "EulerDiscreteScheduler"
     width: Annotated[StrictInt, Field(alias="width", description="width-help", title="width")] = 512
     height: Annotated[
-        StrictInt, Field(alias="height", description="height-help", title="height")
+        StrictInt,
+        Field(alias="height", description="height-help", title="height"),
     ] = 512

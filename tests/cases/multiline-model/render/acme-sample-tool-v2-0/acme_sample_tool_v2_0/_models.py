@@ -29,11 +29,13 @@ class SampleToolV20Input(BaseModel):
         Field(alias="timeout", description="Clashes with a client parameter.", title="timeout"),
     ] = 60
     guidance: Annotated[
-        StrictFloat, Field(alias="guidance", description="guidance-help", title="guidance")
+        StrictFloat,
+        Field(alias="guidance", description="guidance-help", title="guidance"),
     ] = 3.0
     watermark: Annotated[StrictBool, Field(alias="watermark", title="Watermark")] = False
     styles: Annotated[
-        list[Literal["anime", "photo"]] | None, Field(alias="styles", title="Styles")
+        list[Literal["anime", "photo"]] | None,
+        Field(alias="styles", title="Styles"),
     ] = None
     input_image: Annotated[
         list[StrictStr] | None,
@@ -44,5 +46,6 @@ class SampleToolV20Input(BaseModel):
         ),
     ] = None
     strength: Annotated[
-        StrictStr, Field(alias="strength", description="An unknown type.", title="strength")
+        StrictStr,
+        Field(alias="strength", description="An unknown type.", title="strength"),
     ] = "0.5"
