@@ -23,6 +23,7 @@ def fits(indent: int, text: str) -> bool:
 
     return indent + str_width(text) <= LINE_LENGTH
 
+
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
