@@ -16,19 +16,11 @@ import contextlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from . import _errors as errors
+from . import _steps as steps
 from ._batch import BatchResult, ResultCallback, failed, wire_values
 from ._core import DEFAULT_WAIT_TIMEOUT, ClientCore, Events, SubmitCallback
 from ._envelope import parse_envelope
-from ._errors import (
-    APIError,
-    NotFoundError,
-    ProtocolError,
-    RateLimitError,
-    TransportError,
-    UncertainSubmitError,
-    UploadError,
-    WiroError,
-)
 from ._events import (
     LogCallback,
     MalformedFrame,
@@ -41,18 +33,7 @@ from ._files import Upload
 from ._log import log_exchange
 from ._polling import PollSchedule
 from ._retry import RETRY_STATUSES, parse_retry_after
-from ._steps import (
-    CLOSED,
-    INTERRUPTS,
-    TIMED_OUT,
-    Attempt,
-    CloseSocket,
-    Flow,
-    OpenSocket,
-    Receive,
-    Sleep,
-    Unanswered,
-)
+from ._steps import Flow
 from ._task import (
     Task,
     TaskCancelledError,
@@ -90,13 +71,13 @@ MAY_EXIST = (
 
 
 def _transport_error(
-    request: PreparedRequest, failure: Unanswered, billable: bool
-) -> TransportError:
+    request: PreparedRequest, failure: steps.Unanswered, billable: bool
+) -> errors.TransportError:
     exc = failure.error
     message = f"{request.method} {request.url} failed: {type(exc).__name__}: {exc}"
     if billable and not failure.never_sent:
-        return UncertainSubmitError(message + MAY_EXIST)
-    return TransportError(message)
+        return errors.UncertainSubmitError(message + MAY_EXIST)
+    return errors.TransportError(message)
 
 
 def send(
@@ -115,9 +96,9 @@ def send(
     attempt = 0
     while True:
         headers = core.headers_for(request)
-        answer = yield Attempt(request, headers)
+        answer = yield steps.Attempt(request, headers)
         retry_after: float | None = None
-        if isinstance(answer, Unanswered):
+        if isinstance(answer, steps.Unanswered):
             retryable = answer.never_sent or not billable
             if not (retryable and _may_retry(core, attempt, schedule)):
                 raise _transport_error(request, answer, billable) from answer.error
@@ -129,12 +110,12 @@ def send(
             if not (retryable and _may_retry(core, attempt, schedule)):
                 try:
                     return parse_envelope(answer.status, answer.content, answer.headers)
-                except ProtocolError:
+                except errors.ProtocolError:
                     if billable or not _may_retry(core, attempt, schedule):
                         raise
             retry_after = parse_retry_after(answer.headers.get("retry-after"))
         delay = core.retry.delay(attempt, retry_after)
-        yield Sleep(schedule.cap(delay) if schedule else delay)
+        yield steps.Sleep(schedule.cap(delay) if schedule else delay)
         attempt += 1
 
 
@@ -144,7 +125,7 @@ def _handle(payload: Mapping[str, Any]) -> TaskHandle:
     if isinstance(task_id, int) and not isinstance(task_id, bool):
         task_id = str(task_id)
     if not isinstance(task_id, str) or not task_id or not isinstance(token, str):
-        raise ProtocolError("Wiro accepted the run but sent no taskid and socketaccesstoken")
+        raise errors.ProtocolError("Wiro accepted the run but sent no taskid and socketaccesstoken")
     return TaskHandle(task_id=task_id, socket_token=token)
 
 
@@ -158,13 +139,13 @@ def upload(core: ClientCore, item: Upload) -> Flow[UploadedFile]:
     alternative = f"pass {item.python_name} a public URL of the file instead"
     try:
         payload = yield from send(core, request, billable=True)
-    except UncertainSubmitError as exc:
-        raise TransportError(
+    except errors.UncertainSubmitError as exc:
+        raise errors.TransportError(
             f"{item.python_name}: the upload of {item.file.name} got no answer and was not "
             f"sent again; run again, or {alternative}"
         ) from exc
-    except APIError as exc:
-        raise UploadError(
+    except errors.APIError as exc:
+        raise errors.UploadError(
             f"{item.python_name}: Wiro refused the upload of {item.file.name}: {exc}; "
             f"{alternative}",
             code=exc.code,
@@ -174,7 +155,7 @@ def upload(core: ClientCore, item: Upload) -> Flow[UploadedFile]:
     found = files[0] if isinstance(files, list) and files and isinstance(files[0], Mapping) else {}
     url = found.get("url")
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-        raise UploadError(
+        raise errors.UploadError(
             f"{item.python_name}: Wiro accepted the upload of {item.file.name} but sent no URL "
             f"for it; {alternative}"
         )
@@ -184,7 +165,7 @@ def upload(core: ClientCore, item: Upload) -> Flow[UploadedFile]:
 def submit(core: ClientCore, request: PreparedRequest) -> Flow[TaskHandle]:
     """Start a task. A Run is billed, so it is sent again only when it provably never left
     (inside `send`) or Wiro refused it for too many concurrent tasks (code 96); an answer that
-    leaves it unknown whether a task exists is an `UncertainSubmitError`. Local data for
+    leaves it unknown whether a task exists is an `errors.UncertainSubmitError`. Local data for
     `...Url` inputs is uploaded first and its URL sent."""
     if request.uploads:
         urls: dict[str, str] = {}
@@ -195,17 +176,19 @@ def submit(core: ClientCore, request: PreparedRequest) -> Flow[TaskHandle]:
     while True:
         try:
             return _handle((yield from send(core, request, billable=True)))
-        except RateLimitError as exc:
+        except errors.RateLimitError as exc:
             if exc.code != "96" or attempt >= core.retry.concurrency_retries:
                 raise
-            yield Sleep(core.retry.delay(attempt, exc.retry_after))
+            yield steps.Sleep(core.retry.delay(attempt, exc.retry_after))
             attempt += 1
-        except APIError as exc:
+        except errors.APIError as exc:
             if exc.status_code is None or exc.status_code < 500:
                 raise  # Wiro refused the Run: no task was made
-            raise UncertainSubmitError(f"Wiro answered the Run with {exc}{MAY_EXIST}") from exc
-        except ProtocolError as exc:
-            raise UncertainSubmitError(f"{exc}{MAY_EXIST}") from exc
+            raise errors.UncertainSubmitError(
+                f"Wiro answered the Run with {exc}{MAY_EXIST}"
+            ) from exc
+        except errors.ProtocolError as exc:
+            raise errors.UncertainSubmitError(f"{exc}{MAY_EXIST}") from exc
 
 
 def detail(core: ClientCore, reference: str, schedule: PollSchedule | None = None) -> Flow[Task]:
@@ -219,7 +202,7 @@ def detail(core: ClientCore, reference: str, schedule: PollSchedule | None = Non
         try:
             request = detail_request(core.tool, core.base_url, value, key="taskid")
             return core.task_from((yield from send(core, request, schedule=schedule)))
-        except NotFoundError:
+        except errors.NotFoundError:
             pass
     request = detail_request(core.tool, core.base_url, value)
     return core.task_from((yield from send(core, request, schedule=schedule)))
@@ -248,7 +231,7 @@ def kill(core: ClientCore, reference: str) -> Flow[Task]:
         try:
             payload = yield from send(core, kill_request(core.tool, core.base_url, value))
             return (yield from _stopped(core, payload, value))
-        except NotFoundError:
+        except errors.NotFoundError:
             pass
     payload = yield from send(core, kill_request(core.tool, core.base_url, value, "taskid"))
     return (yield from _stopped(core, payload, value))
@@ -267,7 +250,7 @@ def stop(
         task = yield from kill(core, task.id)
     deadline = core.clock() + confirm_seconds
     while not task.done and core.clock() < deadline:
-        yield Sleep(min(0.2, core.poll_interval))
+        yield steps.Sleep(min(0.2, core.poll_interval))
         task = yield from detail(core, task.id)
     return task
 
@@ -302,11 +285,11 @@ def _timeout_error(task: Task, timeout: float | None, action: str) -> WaitTimeou
     )
 
 
-def _troubled(exc: WiroError) -> bool:
+def _troubled(exc: errors.WiroError) -> bool:
     """Trouble that passes (the network, a malformed answer, a 5xx or 429), not a refusal."""
-    if isinstance(exc, TransportError | ProtocolError):
+    if isinstance(exc, errors.TransportError | errors.ProtocolError):
         return True
-    return isinstance(exc, APIError) and (exc.status_code or 0) in RETRY_STATUSES
+    return isinstance(exc, errors.APIError) and (exc.status_code or 0) in RETRY_STATUSES
 
 
 def poll(core: ClientCore, reference: str, schedule: PollSchedule) -> Flow[Task]:
@@ -314,10 +297,10 @@ def poll(core: ClientCore, reference: str, schedule: PollSchedule) -> Flow[Task]
     while True:
         try:
             return (yield from detail(core, reference, schedule))
-        except WiroError as exc:
+        except errors.WiroError as exc:
             if not _troubled(exc) or schedule.expired():
                 raise
-        yield Sleep(schedule.next_delay())
+        yield steps.Sleep(schedule.next_delay())
 
 
 def follow_socket(
@@ -326,7 +309,7 @@ def follow_socket(
     """Relay frames until a terminal one, the deadline, or a socket failure; a socket that
     stays open but silent is checked with Task/Detail every few seconds. Returns the task
     if such a check found it ended."""
-    opened = yield OpenSocket(core.socket_url, socket_request(token), min(core.timeout, 10.0))
+    opened = yield steps.OpenSocket(core.socket_url, socket_request(token), min(core.timeout, 10.0))
     if not opened:
         return None  # polling takes over; the Run is never sent again
     ended: Task | None = None
@@ -335,10 +318,10 @@ def follow_socket(
         if remaining is not None and remaining <= 0:
             break
         check = core.socket_check_seconds
-        message = yield Receive(check if remaining is None else min(check, remaining))
-        if message is CLOSED:
+        message = yield steps.Receive(check if remaining is None else min(check, remaining))
+        if message is steps.CLOSED:
             break
-        if message is TIMED_OUT:
+        if message is steps.TIMED_OUT:
             task = yield from poll(core, reference, schedule)
             events.status(task.status)
             if task.done:
@@ -351,7 +334,7 @@ def follow_socket(
             break  # not Wiro's protocol: polling is the safe way on
         if frame is not None and events.frame(frame):
             break
-    yield CloseSocket()
+    yield steps.CloseSocket()
     return ended
 
 
@@ -363,7 +346,7 @@ def _on_deadline(
     queued = task.state is TaskState.QUEUED
     try:
         yield from (cancel(core, task.id) if queued else kill(core, task.id))
-    except APIError:
+    except errors.APIError:
         latest = yield from detail(core, task.id)  # it may have ended between poll and stop
         if latest.done and latest.state is not TaskState.CANCELLED:
             return finish(latest)
@@ -414,8 +397,8 @@ def wait(
                 return finish(task)
             if schedule.expired():
                 return (yield from _on_deadline(core, task, wait_timeout, on_timeout))
-            yield Sleep(schedule.next_delay())
-    except WiroError as exc:
+            yield steps.Sleep(schedule.next_delay())
+    except errors.WiroError as exc:
         exc.task_id = exc.task_id or (task.id if task else value if key == "taskid" else None)
         raise
 
@@ -451,9 +434,9 @@ def run(
                 socket_token=handle.socket_token,
             )
         )
-    except INTERRUPTS:  # Ctrl-C, or the awaiting coroutine cancelled
+    except steps.INTERRUPTS:  # Ctrl-C, or the awaiting coroutine cancelled
         if cancel_on_interrupt:
-            with contextlib.suppress(WiroError):
+            with contextlib.suppress(errors.WiroError):
                 yield from stop(core, handle.task_id)
         raise
 
@@ -485,17 +468,17 @@ def batch_item(
             socket_token=handle.socket_token,
         )
         return BatchResult(index, values, task, task_id)
-    except WiroError as exc:
+    except errors.WiroError as exc:
         return failed(index, values, task_id, exc)
-    except INTERRUPTS as interrupt:
+    except steps.INTERRUPTS as interrupt:
         if task_id is None:
             raise
-        error: WiroError
+        error: errors.WiroError
         try:
             stopped = yield from stop(core, task_id)
             message = f"task {task_id} was stopped by an interrupt ({stopped.status})"
             error = TaskCancelledError(message, stopped)
-        except WiroError as exc:  # the stop failed: the result says so, with the task's id
+        except errors.WiroError as exc:  # the stop failed: the result says so, with the task's id
             exc.task_id = task_id
             error = exc
         if isinstance(interrupt, asyncio.CancelledError):
