@@ -125,6 +125,10 @@ class Endpoints:
     task_kill: str
 
 
+#: The groups of statuses a spec lists.
+STATUS_GROUPS = ("success", "cancel", "running")
+
+
 @dataclass(frozen=True)
 class Statuses:
     """Task statuses as the description lists them."""
@@ -448,20 +452,19 @@ def spec_from_dict(data: object, filename: str) -> Spec:
         ),
         endpoints=Endpoints(
             base_url=base_url,
-            run=r.text(endpoints_data, "run", "endpoints"),
-            task_detail=r.text(endpoints_data, "task_detail", "endpoints"),
-            task_cancel=r.text(endpoints_data, "task_cancel", "endpoints"),
-            task_kill=r.text(endpoints_data, "task_kill", "endpoints"),
+            **{
+                name: r.text(endpoints_data, name, "endpoints")
+                for name in ("run", "task_detail", "task_cancel", "task_kill")
+            },
         ),
         statuses=Statuses(
-            success=r.texts(statuses_data, "success", "statuses"),
-            cancel=r.texts(statuses_data, "cancel", "statuses"),
-            running=r.texts(statuses_data, "running", "statuses"),
+            **{name: r.texts(statuses_data, name, "statuses") for name in STATUS_GROUPS}
         ),
         auth=Auth(
-            api_key_header=r.text(auth_data, "api_key_header", "auth"),
-            nonce_header=r.text(auth_data, "nonce_header", "auth"),
-            signature_header=r.text(auth_data, "signature_header", "auth"),
+            **{
+                name: r.text(auth_data, name, "auth")
+                for name in ("api_key_header", "nonce_header", "signature_header")
+            },
             modes=r.texts(auth_data, "modes", "auth"),
         ),
         source=Source(

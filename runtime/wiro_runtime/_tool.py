@@ -50,24 +50,6 @@ class StatusRules(_Record):
 class InputDefinition(_Record):
     """One input: its wire name, Python name, CLI flag, types and default."""
 
-    __slots__ = (
-        "choices",
-        "cli_flag",
-        "closed_choices",
-        "default",
-        "file_url",
-        "help",
-        "label",
-        "maximum",
-        "minimum",
-        "python_name",
-        "python_type",
-        "required",
-        "step",
-        "wire_name",
-        "wire_type",
-        "wiro_type",
-    )
     wire_name: str
     python_name: str
     cli_flag: str
@@ -86,6 +68,8 @@ class InputDefinition(_Record):
     step: int | float | None
     #: A text input that takes the URL of a file (`inputImageUrl`): local data is uploaded.
     file_url: bool
+
+    __slots__ = tuple(__annotations__)  # one per field, in declaration order
 
     def __init__(
         self,
@@ -127,24 +111,6 @@ class InputDefinition(_Record):
 class ToolDefinition(_Record):
     """Everything the runtime needs to call one tool and build its CLI."""
 
-    __slots__ = (
-        "base_url",
-        "cancel_path",
-        "command",
-        "description",
-        "detail_path",
-        "examples",
-        "inputs",
-        "kill_path",
-        "name",
-        "output_kind",
-        "owner",
-        "package_version",
-        "run_path",
-        "slug",
-        "socket_url",
-        "statuses",
-    )
     owner: str
     slug: str
     name: str
@@ -164,6 +130,8 @@ class ToolDefinition(_Record):
     output_kind: str
     #: The generated package's version (its spec's), for `--version`.
     package_version: str
+
+    __slots__ = tuple(__annotations__)  # one per field, in declaration order
 
     def __init__(
         self,
