@@ -395,3 +395,35 @@ def test_a_generated_package_refuses_an_incompatible_runtime_at_import() -> None
     )
     assert "wiro-image-inpainting-sd was generated for wiro-runtime>=0.1.0,<0.2" in done.stdout
     assert "wiro-runtime 0.9.0 is installed" in done.stdout
+
+
+def test_clients_use_a_given_pool_and_close_only_their_own() -> None:
+    import asyncio
+
+    import httpx
+
+    class Sync(wiro_runtime.SyncClient):
+        tool = TOOL
+
+    class Async(wiro_runtime.AsyncClient):
+        tool = TOOL
+
+    given = httpx.Client()
+    with Sync(api_key="k", http_client=given) as client:
+        assert client._pool() is given
+    assert not given.is_closed  # the caller's pool is the caller's to close
+    given.close()
+    with Sync(api_key="k") as client:
+        own = client._pool()
+        assert isinstance(own, httpx.Client) and client._pool() is own
+    assert own.is_closed
+    with pytest.raises(TypeError):
+        Sync("positional")  # type: ignore[call-arg, arg-type]
+
+    async def main() -> None:
+        async with Async(api_key="k") as client:
+            pool = client._pool()
+            assert isinstance(pool, httpx.AsyncClient)
+        assert pool.is_closed
+
+    asyncio.run(main())

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     import httpx
 
-    from ._core import BatchOptions, ClientSettings, RunOptions, WaitOptions
+    from ._core import BatchOptions, RunOptions, WaitOptions
     from ._files import FileInput
     from ._steps import Flow
 
@@ -40,13 +40,8 @@ if TYPE_CHECKING:
 class SyncClient(ClientCore):
     """Blocking client of one tool."""
 
-    def __init__(
-        self, *, http_client: httpx.Client | None = None, **settings: Unpack[ClientSettings]
-    ) -> None:
-        super().__init__(http_client, **settings)
-
-    def _open_pool(self) -> httpx.Client:
-        return pool(self.timeout)
+    _open_pool = staticmethod(pool)
+    _http_client: httpx.Client | None
 
     def close(self) -> None:
         """Close the connection pool if this client opened it."""
@@ -168,13 +163,8 @@ class SyncClient(ClientCore):
 class AsyncClient(ClientCore):
     """Asyncio client of one tool."""
 
-    def __init__(
-        self, *, http_client: httpx.AsyncClient | None = None, **settings: Unpack[ClientSettings]
-    ) -> None:
-        super().__init__(http_client, **settings)
-
-    def _open_pool(self) -> httpx.AsyncClient:
-        return apool(self.timeout)
+    _open_pool = staticmethod(apool)
+    _http_client: httpx.AsyncClient | None
 
     async def aclose(self) -> None:
         """Close the connection pool if this client opened it."""

@@ -34,6 +34,7 @@ TYPE_CHECKING = False  # httpx and pydantic load on first use: importing a clien
 if TYPE_CHECKING:
     from typing import Any, ClassVar, TypedDict
 
+    import httpx
     from pydantic import BaseModel
 
     from ._batch import ResultCallback
@@ -125,8 +126,8 @@ class ClientCore:
 
     def __init__(
         self,
-        http_client: Any = None,
         *,
+        http_client: httpx.Client | httpx.AsyncClient | None = None,
         api_key: str | None = None,
         api_secret: str | None = None,
         base_url: str | None = None,
@@ -162,15 +163,15 @@ class ClientCore:
         #: Wiro's documented limit per file; raise it only for servers that accept more.
         self.max_upload_bytes = MAX_FILE_BYTES
 
-    def _open_pool(self) -> Any:
-        raise NotImplementedError
+    #: Opens the connection pool the client drives its flows with, given the HTTP timeout.
+    _open_pool: Callable[[float], Any]
 
     def _pool(self) -> Any:
         """The connection pool, opened on first use (once, even with batch threads)."""
         if self._http_client is None:
             with self._http_lock:
                 if self._http_client is None:
-                    self._http_client = self._open_pool()
+                    self._http_client = self._open_pool(self.timeout)
         return self._http_client
 
     def _default_socket_url(self) -> str:
