@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     )
     from ._events import LogCallback, Progress, ProgressCallback, StatusCallback
     from ._files import FileInput
+    from ._llm import ChatOutput, ToolCall
     from ._retry import RetryPolicy
     from ._task import (
         Output,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
         TaskError,
         TaskFailedError,
         TaskHandle,
+        TaskIncompleteError,
         TaskState,
         UploadedFile,
         WaitTimeoutError,
@@ -84,6 +86,9 @@ _LOCATIONS = {
     "TaskError": "._task",
     "TaskFailedError": "._task",
     "TaskHandle": "._task",
+    "TaskIncompleteError": "._task",
+    "ToolCall": "._llm",
+    "ChatOutput": "._llm",
     "TaskState": "._task",
     "ToolDefinition": "._tool",
     "TransportError": "._errors",
@@ -103,6 +108,7 @@ __all__ = [
     "AsyncClient",
     "AuthenticationError",
     "BatchResult",
+    "ChatOutput",
     "Choice",
     "ConfigurationError",
     "Credentials",
@@ -129,7 +135,9 @@ __all__ = [
     "TaskError",
     "TaskFailedError",
     "TaskHandle",
+    "TaskIncompleteError",
     "TaskState",
+    "ToolCall",
     "ToolDefinition",
     "TransportError",
     "UncertainSubmitError",

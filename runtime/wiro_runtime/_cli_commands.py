@@ -129,10 +129,13 @@ def _finish(client: SyncClient, task: Task, args: argparse.Namespace) -> int:
     else:
         for path in paths:
             print(path)
-    text_outputs = [o for o in task.outputs if not o.url and o.content is not None]
-    if text_outputs and not args.json:
-        for output in text_outputs:
-            print(json.dumps(output.content, ensure_ascii=False))
+    if not args.json:
+        if task.text is not None:  # a chat model: its answer, as text
+            print(task.text)
+        else:
+            for output in task.outputs:
+                if not output.url and output.content is not None:
+                    print(json.dumps(output.content, ensure_ascii=False))
     return EXIT_OK
 
 

@@ -30,6 +30,7 @@ from ._events import (
     socket_request,
 )
 from ._files import Upload
+from ._llm import ABNORMAL_FINISHES
 from ._log import log_exchange
 from ._polling import PollSchedule
 from ._retry import RETRY_STATUSES, parse_retry_after
@@ -39,6 +40,7 @@ from ._task import (
     TaskCancelledError,
     TaskFailedError,
     TaskHandle,
+    TaskIncompleteError,
     TaskState,
     UploadedFile,
     WaitTimeoutError,
@@ -261,6 +263,12 @@ def stop(
 def finish(task: Task) -> Task:
     """Return a successful task; raise for failed or cancelled ones."""
     if task.state is TaskState.SUCCEEDED:
+        if task.finish_reason in ABNORMAL_FINISHES:
+            raise TaskIncompleteError(
+                f"task {task.id} ended early: the model stopped with finish reason "
+                f"{task.finish_reason!r} (its text so far is in the error's task.text)",
+                task,
+            )
         return task
     if task.state is TaskState.CANCELLED:
         raise TaskCancelledError(f"task {task.id} was cancelled ({task.status})", task)

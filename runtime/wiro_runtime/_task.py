@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import WiroError
+from ._llm import ChatOutput, ToolCall, read_chat
 from ._retry import RetryPolicy
 from ._tool import StatusRules
 
@@ -208,6 +209,50 @@ class Task:
         return self.state is TaskState.SUCCEEDED
 
     @property
+    def chat(self) -> ChatOutput | None:
+        """A chat model's output, in either of Wiro's formats; None for tools that make files.
+
+        Read from the outputs, else (for a finished task with no file) from `debugoutput`,
+        where some chat tools leave their text."""
+        for output in self.outputs:
+            if output.url is None and (found := read_chat(output.content)) is not None:
+                return found
+        files = any(output.url for output in self.outputs)
+        if self.succeeded and self.debug_output.strip() and not files:
+            return ChatOutput(self.debug_output.strip())
+        return None
+
+    @property
+    def text(self) -> str | None:
+        """The answer of a chat model; None for tools that make files."""
+        chat = self.chat
+        return chat.answer if chat is not None else None
+
+    @property
+    def thinking(self) -> str | None:
+        """A reasoning model's thinking ("" when it showed none); None for other tools."""
+        chat = self.chat
+        return chat.thinking if chat is not None else None
+
+    @property
+    def finish_reason(self) -> str | None:
+        """How the model's turn ended: "stop", "tool_calls", "length"... (None if not said)."""
+        chat = self.chat
+        return chat.finish_reason if chat is not None else None
+
+    @property
+    def usage(self) -> dict[str, Any] | None:
+        """Token counts as Wiro reports them, when it does."""
+        chat = self.chat
+        return chat.usage if chat is not None else None
+
+    @property
+    def tool_calls(self) -> tuple[ToolCall, ...]:
+        """Tools the model asked for in this turn (run them, then continue the session)."""
+        chat = self.chat
+        return chat.tool_calls if chat is not None else ()
+
+    @property
     def done(self) -> bool:
         """Whether the task has reached a terminal state."""
         return self.state.terminal
@@ -255,6 +300,7 @@ class Task:
             "elapsed_seconds": self.elapsed_seconds,
             "total_cost": self.total_cost,
             "outputs": [output.to_dict() for output in self.outputs],
+            "text": self.text,
             "debug_error": self.debug_error,
         }
 
@@ -280,6 +326,11 @@ class TaskError(WiroError):
 
 class TaskFailedError(TaskError):
     """The task ended with a non-zero exit code or a fatal error."""
+
+
+class TaskIncompleteError(TaskFailedError):
+    """A chat model's turn ended abnormally (`finish_reason` "length", "content_filter" or
+    "error") although the task exited with 0; `task.text` holds what it wrote."""
 
 
 class TaskCancelledError(TaskError):
