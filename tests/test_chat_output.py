@@ -3,16 +3,22 @@ and the socket carry them."""
 
 from __future__ import annotations
 
+import asyncio
+import importlib
+import itertools
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import API_KEY, API_SECRET, FAST, cli_env
+from tests.conftest import API_KEY, API_SECRET, FAST, cli_env, client_kwargs
 from wiro_codegen import add
-from wiro_emulator import Emulator
+from wiro_emulator import Emulator, Plan
+from wiro_emulator.chat import reply
 from wiro_runtime import Task, TaskIncompleteError
 from wiro_runtime._flows import finish
 from wiro_runtime._llm import read_chat
@@ -126,7 +132,72 @@ def test_the_cli_prints_a_chat_answer_as_text(tmp_path: Path) -> None:
         )
         assert plain.returncode == 0, plain.stderr
         assert plain.stdout == "(emulated answer to: hello there)\n"
+        assert "emulated answer" not in plain.stderr  # snapshots are text, not log lines
         as_json = subprocess.run(
             [*command, "--json"], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
         )
         assert json.loads(as_json.stdout)["text"] == "(emulated answer to: hello there)"
+
+
+@pytest.fixture(scope="module")
+def chat_package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Any]]:
+    """The chat tool added from its description, imported; yields (specs folder, module)."""
+    root = tmp_path_factory.mktemp("chat")
+    add([CHAT_DESCRIPTION], root / "specs", root / "generated", cache=False)
+    package = root / "generated" / "openai-gpt-5-mini"
+    sys.path.insert(0, str(package))
+    try:
+        yield root / "specs", importlib.import_module("openai_gpt_5_mini")
+    finally:
+        sys.path.remove(str(package))
+
+
+@pytest.mark.parametrize("fmt", ["legacy", "segments"])
+def test_the_emulator_answers_in_either_format(chat_package: tuple[Path, Any], fmt: str) -> None:
+    specs, module = chat_package
+    thinking, answer = reply("What is 2 + 2?")
+    with Emulator(specs, api_key=API_KEY, api_secret=API_SECRET, plan=FAST, llm_format=fmt) as emu:
+        with module.Client(**client_kwargs(emu)) as client:
+            task = client.run(prompt="What is 2 + 2?")
+        assert (task.text, task.thinking) == (answer, thinking)
+        assert task.debug_output == answer  # Task/Detail's merged text, as Wiro fills it
+        if fmt == "segments":
+            assert task.finish_reason == "stop" and task.usage["total_tokens"] > 0
+
+        async def run_async() -> Any:
+            async with module.AsyncClient(**client_kwargs(emu)) as client:
+                return await client.run(prompt="What is 2 + 2?")
+
+        assert asyncio.run(run_async()).text == answer
+
+
+@pytest.mark.parametrize("fmt", ["legacy", "segments"])
+def test_socket_frames_are_growing_snapshots(chat_package: tuple[Path, Any], fmt: str) -> None:
+    """Each `task_output` frame holds all the text so far (a client must compute deltas),
+    and `task_output_full` the whole reply."""
+    from websockets.sync.client import connect
+
+    specs, module = chat_package
+    slow = Plan(queue_seconds=0.05, run_seconds=1.0)
+    with Emulator(specs, api_key=API_KEY, api_secret=API_SECRET, plan=slow, llm_format=fmt) as emu:
+        with module.Client(**client_kwargs(emu)) as client:
+            handle = client.submit(prompt="Tell me a story")
+        socket_url = emu.base_url.replace("http://", "ws://") + "/socket"
+        texts: list[str] = []
+        full = None
+        with connect(socket_url) as socket:
+            socket.send(json.dumps({"type": "task_info", "tasktoken": handle.socket_token}))
+            for raw in socket:
+                frame = json.loads(raw)
+                chat = read_chat(frame["message"])
+                if frame["type"] == "task_output" and chat is not None:
+                    texts.append(chat.thinking + "|" + chat.answer)
+                if frame["type"] == "task_output_full":
+                    full = read_chat(frame["message"])
+                if frame["type"] == "task_postprocess_end":
+                    break
+    thinking, answer = reply("Tell me a story")
+    assert len(set(texts)) >= 3, texts  # the reply grows over several frames
+    for before, after in itertools.pairwise(texts):
+        assert after.replace("|", "").startswith(before.replace("|", ""))
+    assert full is not None and (full.thinking, full.answer) == (thinking, answer)

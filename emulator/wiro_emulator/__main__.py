@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from wiro_emulator.chat import LLM_FORMATS
 from wiro_emulator.server import Emulator
 from wiro_emulator.tasks import OUTCOMES, Plan
 from wiro_emulator.tools import EmulatorError
@@ -48,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--queue-seconds", type=float, default=0.5, help="time in task_queue")
     parser.add_argument("--run-seconds", type=float, default=3.0, help="time from accept to end")
     parser.add_argument("--outcome", choices=OUTCOMES, default="success", help="how tasks end")
+    parser.add_argument(
+        "--llm-format",
+        choices=LLM_FORMATS,
+        default="legacy",
+        help="how chat tools write their output: answer/thinking arrays, or segments",
+    )
     return parser
 
 
@@ -60,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             api_secret=args.api_secret or None,
             plan=Plan(args.queue_seconds, args.run_seconds, args.outcome),
             port=args.port,
+            llm_format=args.llm_format,
         ).start()
     except (EmulatorError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)

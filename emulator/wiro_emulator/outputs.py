@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
+from wiro_emulator.chat import final_output, reply
 from wiro_emulator.images import inpaint_or_placeholder, placeholder
 from wiro_emulator.state import EmulatorState
 from wiro_emulator.tasks import EmulatedTask
@@ -27,18 +28,8 @@ def make_outputs(state: EmulatorState, task: EmulatedTask, origin: str) -> None:
     kind = tool.output_kind if tool is not None else "image"
     if kind == "text":
         prompt = str(task.parameters.get("prompt", ""))
-        answer = f"(emulated answer to: {prompt[:200]})"
-        task.outputs = [
-            {
-                "contenttype": "raw",
-                "content": {
-                    "prompt": prompt,
-                    "raw": answer,
-                    "thinking": [],
-                    "answer": [answer],
-                },
-            }
-        ]
+        task.outputs = [final_output(state.llm_format, prompt)]
+        task.debug_output = reply(prompt)[1]  # where some chat tools leave their text
         return
     outputs = []
     for index in range(count):

@@ -18,6 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
+from wiro_emulator.chat import LLM_FORMATS
 from wiro_emulator.routes import EmulatorApp
 from wiro_emulator.state import SOCKET_FAULTS, EmulatorState, Fault, ReceivedRequest
 from wiro_emulator.tasks import Plan
@@ -48,7 +49,10 @@ class Emulator:
         plan: Plan | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        llm_format: str = "legacy",
     ) -> None:
+        if llm_format not in LLM_FORMATS:
+            raise ValueError(f"llm_format must be one of {', '.join(LLM_FORMATS)}")
         served = list(tools or ())
         if specs_dir is not None:
             served += tools_from_specs(specs_dir)
@@ -59,6 +63,7 @@ class Emulator:
             api_key=api_key,
             api_secret=api_secret,
             default_plan=plan or Plan(),
+            llm_format=llm_format,
         )
         self.host = host
         self.port = port

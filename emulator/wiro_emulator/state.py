@@ -54,6 +54,8 @@ class EmulatorState:
     api_key: str
     api_secret: str | None
     default_plan: Plan = field(default_factory=Plan)
+    #: How chat tools write their output: "legacy" arrays or "segments".
+    llm_format: str = "legacy"
     plans: deque[Plan] = field(default_factory=deque)
     rules: list[tuple[dict[str, Any], Plan]] = field(default_factory=list)
     tasks: dict[str, EmulatedTask] = field(default_factory=dict)

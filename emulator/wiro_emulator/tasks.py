@@ -51,6 +51,8 @@ class EmulatedTask:
     stopped_at: float | None = None
     stop_status: str | None = None
     outputs: list[dict[str, Any]] | None = None
+    #: What Task/Detail reports as `debugoutput` once the task has succeeded.
+    debug_output: str = ""
     #: The input files as fetched in preprocessing, by wire name (the first of each).
     inputs: dict[str, bytes] = field(default_factory=dict)
     #: Why preprocessing failed (an input that could not be fetched): the task ends in error.
@@ -118,7 +120,7 @@ class EmulatedTask:
             "uuid": self.uuid,
             "socketaccesstoken": self.token,
             "parameters": self.parameters,
-            "debugoutput": "",
+            "debugoutput": self.debug_output if status == "task_postprocess_end" else "",
             "debugerror": debug_error,
             "starttime": str(created),
             "endtime": str(int(self.created + elapsed)) if ended else "0",

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ._llm import ChatOutput, read_chat
+
 #: Frames after which the task can change no more.
 TERMINAL_FRAMES = frozenset({"task_postprocess_end", "task_cancel"})
 #: Frames that carry text only: a websocket `task_error` is a stderr line, not the task failing.
@@ -37,6 +39,8 @@ class Frame:
     progress: Progress | None = None
     log: str | None = None
     outputs: list[Any] | None = None
+    #: A chat model's text so far (a full snapshot, in either format), never a log line.
+    chat: ChatOutput | None = None
 
 
 StatusCallback = Callable[[str], None]
@@ -110,6 +114,8 @@ def parse_frame(text: str | bytes) -> Frame | None:
             message = json.loads(sent)  # sometimes JSON-encoded once more
     if status == "task_postprocess_end":
         return Frame(status, outputs=message if isinstance(message, list) else [])
+    if isinstance(message, dict) and (chat := read_chat(message)) is not None:
+        return Frame(status, chat=chat)
     if isinstance(message, dict):
         progress = None
         if message.get("type") == "progressGenerate" or any(k in message for k in _PROGRESS_KEYS):
