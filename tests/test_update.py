@@ -165,3 +165,48 @@ def test_adding_a_tool_that_exists_updates_it_without_resetting_its_version(
     after = load_spec(spec_file)
     assert after.package.version == "1.4.3"  # moved on from 1.4.2, never back to 0.1.0
     assert [i.python_name for i in after.inputs] == [i.python_name for i in first.inputs]
+
+
+def test_the_output_kind_is_inferred_recorded_and_a_hand_set_one_survives(tmp_path: Path) -> None:
+    """The spec records what a tool makes; an edit of it survives `add` and `update`, and a
+    change Wiro makes to an inferred one comes through as a compatible API change."""
+    from wiro_codegen import add, update
+    from wiro_codegen.typemap import infer_output_kind
+
+    assert OLD.tool.output_kind == "image"
+    assert infer_output_kind(["tool", "llm"], [], []) == "text"
+    assert infer_output_kind([], [], ["prompt", "session_id"]) == "text"  # inputs as the clue
+    assert infer_output_kind(["text-to-speech"], ["voice"], []) == "audio"
+
+    description = tmp_path / "inpainting.md"
+    description.write_text(INPAINTING_DESCRIPTION.read_text(encoding="utf-8"), encoding="utf-8")
+    specs, out = tmp_path / "specs", tmp_path / "generated"
+    spec_file = specs / "wiro" / "image-inpainting-sd.yaml"
+    add([str(description)], specs_dir=specs, out_dir=out)
+    assert "  output_kind: image\n" in spec_file.read_text(encoding="utf-8")
+    spec_file.write_text(
+        spec_file.read_text(encoding="utf-8").replace("output_kind: image", "output_kind: video")
+    )
+    add([str(description)], specs_dir=specs, out_dir=out)
+    assert load_spec(spec_file).tool.output_kind == "video"  # the hand edit stays
+    assert update(specs_dir=specs, out_dir=out).written == ()  # and is no drift
+    tool = (out / "wiro-image-inpainting-sd" / "wiro_image_inpainting_sd" / "_tool.py").read_text()
+    assert 'output_kind="video"' in tool
+
+    # Wiro files the tool under video: an inferred kind follows it, and the diff says so
+    old = load_spec(spec_file)
+    reset = replace(old, tool=replace(old.tool, output_kind="image"))
+    moved = replace(reset, tool=replace(reset.tool, categories=("video",), output_kind="video"))
+    assert keep_names(reset, moved).tool.output_kind == "video"
+    assert _only(reset, moved) == ("output kind image -> video", False)
+
+
+def test_a_bad_output_kind_in_a_spec_is_named(tmp_path: Path) -> None:
+    from wiro_codegen.errors import GeneratorError
+
+    text = dump_spec(OLD).replace("output_kind: image", "output_kind: hologram")
+    spec_file = tmp_path / "bad.yaml"
+    spec_file.write_text(text, encoding="utf-8")
+    with pytest.raises(GeneratorError, match="output_kind") as caught:
+        load_spec(spec_file)
+    assert "image" in str(caught.value)  # the allowed values are listed

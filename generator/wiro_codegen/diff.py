@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from wiro_codegen.spec import Input, Spec
+from wiro_codegen.typemap import infer_output_kind
 
 #: Type changes that accept everything the old type accepted.
 _WIDENINGS = {("literal", "str"), ("int", "float"), ("file", "files")}
@@ -93,6 +94,10 @@ def diff_specs(old: Spec, new: Spec) -> SpecDiff:
             changes.extend(_input_changes(before[wire_name], item))
     if old.endpoints != new.endpoints:
         changes.append(Change(None, "endpoints changed", breaking=False))
+    if old.tool.output_kind != new.tool.output_kind:
+        # what `run` prints and whether `task.text` is set follow it
+        kinds = f"{old.tool.output_kind} -> {new.tool.output_kind}"
+        changes.append(Change(None, f"output kind {kinds}", breaking=False))
     return SpecDiff(new.key, tuple(changes))
 
 
@@ -130,7 +135,13 @@ def keep_names(old: Spec, new: Spec) -> Spec:
         taken_names.add(name)
         taken_flags.add(flag)
         inputs.append(replace(item, python_name=name, cli_flag=flag))
-    return replace(new, package=old.package, inputs=tuple(inputs))
+    tool = new.tool
+    inferred = infer_output_kind(
+        old.tool.categories, old.tool.tags, (i.wire_name for i in old.inputs)
+    )
+    if old.tool.output_kind != inferred:  # set by hand in the spec: it stays
+        tool = replace(tool, output_kind=old.tool.output_kind)
+    return replace(new, tool=tool, package=old.package, inputs=tuple(inputs))
 
 
 def with_version(spec: Spec, version: str) -> Spec:

@@ -10,7 +10,7 @@ import keyword
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ import yaml
 
 from wiro_codegen import naming
 from wiro_codegen.errors import GeneratorError, Location
+from wiro_codegen.typemap import OUTPUT_KINDS, infer_output_kind
 
 SCHEMA_VERSION = 1
 
@@ -100,6 +101,9 @@ class Tool:
     cover: str | None
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    #: What the tool makes: image, video, audio or text (inferred from the categories and
+    #: inputs; edit it in the spec when Wiro's data says otherwise).
+    output_kind: str = "image"
 
 
 @dataclass(frozen=True)
@@ -201,6 +205,7 @@ def spec_to_dict(spec: Spec) -> dict[str, Any]:
             "cover": tool.cover,
             "categories": list(tool.categories),
             "tags": list(tool.tags),
+            "output_kind": tool.output_kind,
         },
         "source": _source_to_dict(spec),
         "package": {
@@ -436,6 +441,11 @@ def spec_from_dict(data: object, filename: str) -> Spec:
     if not isinstance(inputs_data, list):
         raise r.fail("inputs", "expected a list")
     inputs = tuple(_input_from_dict(r, item, index) for index, item in enumerate(inputs_data))
+    if "output_kind" in tool_data:
+        kind = r.choice(tool_data, "output_kind", "tool", OUTPUT_KINDS)
+    else:  # a spec written before the field: what the generator infers, as it did then
+        kind = infer_output_kind(tool.categories, tool.tags, (i.wire_name for i in inputs))
+    tool = replace(tool, output_kind=kind)
     _check_unique(r, inputs)
     examples_data = root.get("examples", [])
     if not isinstance(examples_data, list):

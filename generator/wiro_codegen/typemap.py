@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -55,3 +56,26 @@ def takes_file_url(wiro_type: str, wire_name: str) -> bool:
 def is_known(wiro_type: str) -> bool:
     """Whether the type is one the table knows."""
     return wiro_type in TYPE_RULES
+
+
+#: What a tool can make, as the spec records it (`tool.output_kind`).
+OUTPUT_KINDS = ("image", "video", "audio", "text")
+#: Words in a tool's categories and tags that say what it makes, checked in this order.
+_OUTPUT_WORDS = (
+    ("video", ("video",)),
+    ("audio", ("speech", "audio", "music", "tts", "voice")),
+    ("text", ("llm", "chat", "text-generation")),
+)
+#: Inputs only chat models take: a clue when the categories say nothing.
+_CHAT_INPUTS = frozenset({"session_id", "previousTaskToken", "messages", "systemInstructions"})
+
+
+def infer_output_kind(
+    categories: Iterable[str], tags: Iterable[str], wire_names: Iterable[str]
+) -> str:
+    """What a tool makes, judged from its categories and tags, else from its inputs."""
+    text = " ".join([*categories, *tags]).lower()
+    for kind, words in _OUTPUT_WORDS:
+        if any(word in text for word in words):
+            return kind
+    return "text" if _CHAT_INPUTS & set(wire_names) else "image"

@@ -11,22 +11,6 @@ from typing import Any
 from wiro_codegen.spec import Input, Spec
 from wiro_runtime import Choice, InputDefinition, StatusRules, ToolDefinition
 
-#: Words in a tool's categories and tags that say what it makes, checked in this order.
-_OUTPUT_WORDS = (
-    ("video", ("video",)),
-    ("audio", ("speech", "audio", "music", "tts", "voice")),
-    ("text", ("llm", "chat", "text-generation")),
-)
-
-
-def output_kind(spec: Spec) -> str:
-    """What a tool makes, judged from its categories and tags: image, video, audio or text."""
-    text = " ".join(spec.tool.categories + spec.tool.tags).lower()
-    for kind, words in _OUTPUT_WORDS:
-        if any(word in text for word in words):
-            return kind
-    return "image"
-
 
 def example_arguments(spec: Spec) -> tuple[tuple[str, ...], ...]:
     """Each example of the description as CLI arguments: flag, value, flag, value..."""
@@ -90,6 +74,6 @@ def wire_table(spec: Spec) -> ToolDefinition:
         ),
         examples=example_arguments(spec),
         inputs=tuple(input_definition(item) for item in spec.inputs),
-        output_kind=output_kind(spec),
+        output_kind=spec.tool.output_kind,
         package_version=spec.package.version,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+from dataclasses import replace
 
 from wiro_codegen import naming
 from wiro_codegen.errors import GeneratorError
@@ -25,7 +26,7 @@ from wiro_codegen.spec import (
     Source,
     Spec,
 )
-from wiro_codegen.typemap import TypeRule, is_known, rule_for, takes_file_url
+from wiro_codegen.typemap import TypeRule, infer_output_kind, is_known, rule_for, takes_file_url
 
 FILE_TYPES = frozenset({"fileinput", "multifileinput", "combinefileinput"})
 MAX_EXAMPLES = 20
@@ -228,7 +229,12 @@ def build_spec(raw: RawTool, url: str | None = None) -> ParseResult:
     inputs = _inputs(raw, warnings)
     distribution = naming.distribution_name(raw.tool.owner, raw.tool.slug)
     spec = Spec(
-        tool=raw.tool,
+        tool=replace(
+            raw.tool,
+            output_kind=infer_output_kind(
+                raw.tool.categories, raw.tool.tags, [item.wire_name for item in inputs]
+            ),
+        ),
         package=Package(
             distribution=distribution,
             module=naming.module_name(raw.tool.owner, raw.tool.slug),
