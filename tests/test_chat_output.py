@@ -96,6 +96,11 @@ def test_debugoutput_is_the_last_resort_and_files_have_no_text() -> None:
         {"id": "8", "status": "task_postprocess_end", "pexit": "0", "debugoutput": " Hi! \n"}
     )
     assert only_debug.text == "Hi!"
+    image_log = Task.from_wire(
+        {"id": "9", "status": "task_postprocess_end", "pexit": "0", "debugoutput": "30/30"},
+        output_kind="image",
+    )
+    assert image_log.text is None  # an image tool's debugoutput is its log, not an answer
     image = _task(None, debug="step 30/30", url="https://cdn.example/0.png")
     assert image.text is None and image.thinking is None and image.to_dict()["text"] is None
 

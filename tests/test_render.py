@@ -329,3 +329,43 @@ def test_literal_layout_is_black_layout(value: object, depth: int) -> None:
         found = found["a"]
     assert found["v"] == value
     assert format_source("layout.py", source) == source
+
+
+def test_the_generated_run_options_are_the_runtime_flows_own() -> None:
+    """`views.RUN_OPTIONS` writes the options of the runtime's `run` flow into every client:
+    the same names, order and defaults, so neither can change without the other."""
+    import inspect
+
+    from wiro_codegen.views import RUN_OPTION_NAMES, RUN_OPTIONS
+    from wiro_runtime import DEFAULT_WAIT_TIMEOUT
+    from wiro_runtime._flows import run
+
+    parameters = list(inspect.signature(run).parameters.values())[2:]  # after core, values
+    runtime = [p for p in parameters if p.name != "callback_url"]
+    assert tuple(p.name for p in runtime) == RUN_OPTION_NAMES
+    for line, parameter in zip(RUN_OPTIONS, runtime, strict=True):
+        default = line.rstrip(",").rsplit(" = ", 1)[1]
+        value = eval(default, {"DEFAULT_WAIT_TIMEOUT": DEFAULT_WAIT_TIMEOUT})
+        assert value == parameter.default, line
+
+
+def test_type_aliases_avoid_every_name_the_client_module_binds() -> None:
+    """`CLIENT_MODULE_NAMES` (what aliases must not be called) is exactly what the client
+    template imports and defines besides the tool's own names."""
+    from wiro_codegen.views import CLIENT_MODULE_NAMES, exported_names, input_views
+
+    spec = load_spec(SPECS / "wiro" / "image-inpainting-sd.yaml")
+    files = render_package(spec)
+    source = next(text for path, text in files.items() if path.endswith("/_client.py"))
+    bound: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module != "__future__":
+            bound |= {alias.asname or alias.name for alias in node.names}
+        elif isinstance(node, ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, ast.Assign) and node.col_offset == 0:
+            bound |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    exports = exported_names(spec, input_views(spec), True)
+    own = {name for name, module in exports if module == "._client"} | {"__all__"}
+    public_bases = {"_SyncBase", "_AsyncBase"}
+    assert bound - own - public_bases == CLIENT_MODULE_NAMES - {"Client", "AsyncClient"}

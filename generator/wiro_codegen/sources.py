@@ -115,12 +115,15 @@ def parse_source(
     return spec, text, found
 
 
+Parsed = tuple[Spec, str, list[str]]
+
+
 def _parse_quietly(
-    source: str, strict: bool, from_tool_detail: bool
-) -> tuple[Spec, str, list[str]] | str:
-    """`parse_source` for a worker process: an error comes back as its text."""
+    source: str, strict: bool, from_tool_detail: bool, stdin: IO[str] | None = None
+) -> Parsed | str:
+    """`parse_source`, with an error coming back as its text (from a worker process too)."""
     try:
-        return parse_source(source, strict=strict, from_tool_detail=from_tool_detail)
+        return parse_source(source, strict=strict, from_tool_detail=from_tool_detail, stdin=stdin)
     except GeneratorError as exc:
         return str(exc)
 
@@ -131,20 +134,10 @@ def parse_sources(
     strict: bool = False,
     from_tool_detail: bool = False,
     stdin: IO[str] | None = None,
-) -> list[tuple[Spec, str, list[str]] | str]:
+) -> list[Parsed | str]:
     """Each source parsed (in worker processes when there are many), or why it cannot be."""
     if "-" in sources:  # standard input is this process's to read
-        results: list[tuple[Spec, str, list[str]] | str] = []
-        for source in sources:
-            try:
-                results.append(
-                    parse_source(
-                        source, strict=strict, from_tool_detail=from_tool_detail, stdin=stdin
-                    )
-                )
-            except GeneratorError as exc:
-                results.append(str(exc))
-        return results
+        return [_parse_quietly(source, strict, from_tool_detail, stdin) for source in sources]
     count = len(sources)
     arguments: list[list[Any]] = [list(sources), [strict] * count, [from_tool_detail] * count]
     return list(in_workers(_parse_quietly, arguments))

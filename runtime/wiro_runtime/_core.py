@@ -223,7 +223,7 @@ class ClientCore:
         )
 
     def task_from(self, payload: Mapping[str, Any]) -> Task:
-        return Task.from_wire(first_task(payload), self.tool.statuses)
+        return Task.from_wire(first_task(payload), self.tool.statuses, self.tool.output_kind)
 
     @staticmethod
     def check_wait(timeout: float | None, on_timeout: str) -> None:

@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -202,23 +203,27 @@ class Task:
     parameters: Mapping[str, Any]
     socket_token: str | None = field(default=None, repr=False)
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: What the task's tool makes ("image", "text"...), when the client knows its tool.
+    output_kind: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def succeeded(self) -> bool:
         """Only task_postprocess_end with pexit 0."""
         return self.state is TaskState.SUCCEEDED
 
-    @property
+    @cached_property
     def chat(self) -> ChatOutput | None:
         """A chat model's output, in either of Wiro's formats; None for tools that make files.
 
-        Read from the outputs, else (for a finished task with no file) from `debugoutput`,
-        where some chat tools leave their text."""
+        Read (once) from the outputs, else, for a finished task of a chat tool (or of a tool
+        not known) with no file, from `debugoutput`, where some chat tools leave their text;
+        another tool's `debugoutput` is its log, never its answer."""
         for output in self.outputs:
             if output.url is None and (found := read_chat(output.content)) is not None:
                 return found
         files = any(output.url for output in self.outputs)
-        if self.succeeded and self.debug_output.strip() and not files:
+        may_be_text = self.output_kind in (None, "text")
+        if self.succeeded and may_be_text and self.debug_output.strip() and not files:
             return ChatOutput(self.debug_output.strip())
         return None
 
@@ -258,7 +263,12 @@ class Task:
         return self.state.terminal
 
     @classmethod
-    def from_wire(cls, data: Mapping[str, Any], rules: StatusRules = DEFAULT_RULES) -> Task:
+    def from_wire(
+        cls,
+        data: Mapping[str, Any],
+        rules: StatusRules = DEFAULT_RULES,
+        output_kind: str | None = None,
+    ) -> Task:
         """Parse one `tasklist` item leniently."""
         status = _text(data.get("status")) or ""
         pexit = _text(data.get("pexit"))
@@ -288,6 +298,7 @@ class Task:
             parameters=parameters if isinstance(parameters, Mapping) else {},
             socket_token=token if isinstance(token, str) and token else None,
             raw=dict(data),
+            output_kind=output_kind,
         )
 
     def to_dict(self) -> dict[str, Any]:
