@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import API_KEY, API_SECRET, FAST, cli_env, client_kwargs
+from tests.conftest import API_KEY, API_SECRET, DESCRIPTIONS_DIR, FAST, cli_env, client_kwargs
 from wiro_codegen import add
 from wiro_emulator import Emulator, Plan
 from wiro_emulator.chat import reply
@@ -120,7 +120,7 @@ def test_normal_finishes_pass() -> None:
     assert finish(_task(LEGACY)).text == "Hello\nthere!"
 
 
-CHAT_DESCRIPTION = Path(__file__).parent / "fixtures" / "chat" / "openai__gpt-5-mini.md"
+CHAT_DESCRIPTION = DESCRIPTIONS_DIR / "openai__gpt-5-mini.md"
 
 
 def test_the_cli_prints_a_chat_answer_as_text(tmp_path: Path) -> None:

@@ -7,13 +7,13 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import API_KEY, API_SECRET, cli_env, client_kwargs, command_path
+from tests.terminal import Terminal
 from wiro_emulator import Emulator, Plan
 from wiro_image_inpainting_sd import AsyncClient, Client
 from wiro_runtime import APIError, Progress, RetryPolicy, TransportError, UncertainSubmitError
@@ -503,53 +503,6 @@ def test_a_long_retry_after_never_outlasts_the_wait(emulator: Emulator, form: st
         elapsed = time.monotonic() - started
     assert elapsed < 5, f"waited {elapsed:.1f} s for a 2 s deadline"
     assert raised.value.status_code == 503 and raised.value.task_id == handle.task_id
-
-
-TAKE_TERMINAL = (
-    "import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
-    "os.execvp(sys.argv[1], sys.argv[1:])"
-)
-
-
-class Terminal:
-    """A command on a real pseudo-terminal, as its controlling terminal: Ctrl-C typed there
-    reaches it as the line discipline delivers it, to the whole foreground process group."""
-
-    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
-        import pty
-        import threading
-
-        master, slave = pty.openpty()
-        # a new session (no preexec_fn: the emulator's threads are running) whose first step
-        # takes the terminal as its controlling one, then becomes the command
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", TAKE_TERMINAL, *argv],
-            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
-        )  # fmt: skip
-        os.close(slave)
-        self.master = master
-        self.output = bytearray()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        while True:
-            try:
-                chunk = os.read(self.master, 4096)
-            except OSError:  # EIO once the command has gone
-                return
-            if not chunk:
-                return
-            self.output += chunk
-
-    def type(self, keys: bytes) -> None:
-        os.write(self.master, keys)
-
-    def finish(self, timeout: float) -> tuple[int, str]:
-        code = self.process.wait(timeout=timeout)
-        self.reader.join(timeout=5)
-        os.close(self.master)
-        return code, self.output.decode("utf-8", "replace")
 
 
 def test_ctrl_c_typed_in_a_terminal_stops_a_batch(emulator: Emulator, tmp_path: Path) -> None:

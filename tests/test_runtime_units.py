@@ -334,8 +334,13 @@ def test_public_names_are_pinned() -> None:
             "WaitTimeoutError",
             "WiroError",
             "sign",
-            # chat models' output
+            # chat models' output, streams and sessions
             "ChatOutput",
+            "Stream",
+            "AsyncStream",
+            "StreamEvent",
+            "Session",
+            "AsyncSession",
             "TaskIncompleteError",
             "ToolCall",
             # the one input check, shared with the emulator

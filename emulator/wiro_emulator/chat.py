@@ -1,43 +1,137 @@
-"""What an emulated chat tool writes: a deterministic answer built from the prompt, shown as
-it grows, in Wiro's legacy or segments format (wiro-api.md 12.1).
+"""What an emulated chat tool writes: a deterministic reply built from the prompt and the
+session's earlier turns, shown as it grows, in Wiro's legacy or segments format (wiro-api.md
+12.1 and 12.2).
 
 Every message is a full snapshot of the text so far, as Wiro sends it; a client must turn
-snapshots into deltas itself.
+snapshots into deltas itself. A Run that gives `tools` (segments format) is answered with a
+call of the first tool; a Run with `toolOutputs` is answered from those outputs.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 LLM_FORMATS = ("legacy", "segments")
 
 
-def reply(prompt: str) -> tuple[str, str]:
-    """(thinking, answer) for a prompt: the same prompt always gets the same reply."""
+@dataclass(frozen=True)
+class Reply:
+    """What the model writes in one turn."""
+
+    prompt: str
+    thinking: str
+    answer: str
+    #: Tool calls (segments items) the turn ends with; the answer is then empty.
+    calls: tuple[dict[str, Any], ...] = field(default=())
+
+    @property
+    def finish_reason(self) -> str:
+        return "tool_calls" if self.calls else "stop"
+
+
+def reply(prompt: str, earlier: Sequence[str] = ()) -> tuple[str, str]:
+    """(thinking, answer) for a prompt after the session's `earlier` prompts: the same turn
+    always gets the same reply."""
     shown = " ".join(prompt.split())[:200]
     thinking = f"The user wrote {len(shown)} characters; answer briefly."
     answer = f"(emulated answer to: {shown})"
+    if earlier:
+        first = " ".join(earlier[0].split())[:60]
+        answer += f" [turn {len(earlier) + 1} of this session, which began with: {first}]"
     return thinking, answer
 
 
-def snapshot(fmt: str, prompt: str, fraction: float) -> dict[str, Any]:
+def _tool_name(tool: object) -> str | None:
+    if not isinstance(tool, Mapping):
+        return None
+    function = tool.get("function")
+    name = function.get("name") if isinstance(function, Mapping) else tool.get("name")
+    return name if isinstance(name, str) and name else None
+
+
+def tool_names(value: object) -> list[str] | None:
+    """The names in a Run's `tools` (JSON text or a list, OpenAI's shapes), None when it is
+    not a list of tools."""
+    if isinstance(value, str):
+        if not value.strip():
+            return []
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    if not isinstance(value, list):
+        return None
+    names = [_tool_name(tool) for tool in value]
+    return None if any(name is None for name in names) else [n for n in names if n]
+
+
+def plan_reply(
+    fmt: str,
+    task_id: str,
+    parameters: Mapping[str, Any],
+    earlier: Sequence[str],
+    calls: Mapping[str, str],
+) -> Reply:
+    """The reply to one Run: to its `toolOutputs` (answering the calls named in `calls`,
+    call_id -> tool name), else a call of its first tool (segments only), else its prompt."""
+    prompt = str(parameters.get("prompt") or "")
+    outputs = parameters.get("toolOutputs")
+    if isinstance(outputs, list) and outputs:
+        parts = [
+            f"{calls.get(str(item.get('call_id')), 'tool')} said {item.get('output')}"
+            for item in outputs
+            if isinstance(item, Mapping)
+        ]
+        thinking = f"{len(parts)} tool output(s) came back; answer from them."
+        return Reply(prompt, thinking, f"(emulated answer from tools: {'; '.join(parts)})")
+    names = tool_names(parameters.get("tools")) or []
+    if fmt == "segments" and names:
+        call = {
+            "type": "function_call",
+            "id": f"fc_{task_id}",
+            "call_id": f"call_{task_id}_1",
+            "name": names[0],
+            "arguments": json.dumps({"query": " ".join(prompt.split())[:200]}),
+            "status": "completed",
+        }
+        return Reply(prompt, f"The user needs {names[0]}; call it.", "", (call,))
+    thinking, answer = reply(prompt, earlier)
+    return Reply(prompt, thinking, answer)
+
+
+def snapshot(fmt: str, turn: Reply, fraction: float) -> dict[str, Any]:
     """The message of one `task_output` frame once `fraction` of the reply is written: the
-    thinking first, then the answer, each growing in place."""
-    thinking, answer = reply(prompt)
-    total = len(thinking) + len(answer)
+    thinking first, then the answer, each growing in place; calls come with the end."""
+    total = len(turn.thinking) + len(turn.answer)
     written = max(0, min(total, round(total * fraction)))
-    think_part = thinking[:written]
-    answer_part = answer[: max(0, written - len(thinking))]
-    return message(fmt, prompt, think_part, answer_part, final=written == total)
+    think_part = turn.thinking[:written]
+    answer_part = turn.answer[: max(0, written - len(turn.thinking))]
+    final = written == total
+    return message(fmt, turn, think_part, answer_part, final=final)
 
 
-def message(fmt: str, prompt: str, thinking: str, answer: str, *, final: bool) -> dict[str, Any]:
+def answer_so_far(turn: Reply, fraction: float) -> str:
+    """The answer once `fraction` of the reply is written: what a running task's
+    `debugoutput` holds."""
+    total = len(turn.thinking) + len(turn.answer)
+    written = max(0, min(total, round(total * fraction)))
+    return turn.answer[: max(0, written - len(turn.thinking))]
+
+
+def message(fmt: str, turn: Reply, thinking: str, answer: str, *, final: bool) -> dict[str, Any]:
     """A chat message with this text so far, in `fmt`."""
     raw = f"<think>{thinking}</think>{answer}" if thinking else answer
     if fmt == "segments":
-        segments = [{"type": "thinking", "text": thinking}] if thinking else []
+        segments: list[dict[str, Any]] = (
+            [{"type": "thinking", "text": thinking}] if thinking else []
+        )
         if answer:
             segments.append({"type": "answer", "text": answer})
+        if final:
+            segments.extend(turn.calls)
         data: dict[str, Any] = {
             "type": "progressGenerate",
             "task": "Generating",
@@ -48,8 +142,8 @@ def message(fmt: str, prompt: str, thinking: str, answer: str, *, final: bool) -
             "segments": segments,
         }
         if final:
-            data["finishreason"] = "stop"
-            data["usage"] = usage(prompt, thinking + answer)
+            data["finishreason"] = turn.finish_reason
+            data["usage"] = usage(turn.prompt, thinking + answer)
         return data
     return {
         "type": "answer" if answer else "thinking",
@@ -69,11 +163,10 @@ def usage(prompt: str, written: str) -> dict[str, int]:
     return {"input_tokens": inputs, "output_tokens": outputs, "total_tokens": inputs + outputs}
 
 
-def final_output(fmt: str, prompt: str) -> dict[str, Any]:
+def final_output(fmt: str, turn: Reply) -> dict[str, Any]:
     """The task's one output at `task_postprocess_end` (and in Task/Detail)."""
-    thinking, answer = reply(prompt)
-    content = message(fmt, prompt, thinking, answer, final=True)
-    content["prompt"] = prompt
+    content = message(fmt, turn, turn.thinking, turn.answer, final=True)
+    content["prompt"] = turn.prompt
     for key in ("type", "task", "isThinking", "speed", "speedType", "elapsedTime"):
         content.pop(key, None)
     return {"contenttype": "raw", "content": content}

@@ -10,7 +10,7 @@ from aiohttp import web
 from wiro_emulator.chat import snapshot
 from wiro_emulator.outputs import ensure_outputs
 from wiro_emulator.state import EmulatorState
-from wiro_emulator.tasks import RUN_SEQUENCE, EmulatedTask
+from wiro_emulator.tasks import EmulatedTask
 
 
 async def stream_task(
@@ -32,9 +32,7 @@ async def stream_task(
             "result": True,
         }
 
-    tool = state.tools.get((task.owner.lower(), task.slug.lower()))
-    chat = tool is not None and tool.output_kind == "text"
-    prompt = str(task.parameters.get("prompt", ""))
+    turn = task.reply
     last, sent, progress_count = "", 0, 0
     while not socket.closed:
         status = task.status()
@@ -43,7 +41,7 @@ async def stream_task(
             if status == "task_postprocess_end":
                 await ensure_outputs(state, task, origin)
                 message = task.outputs
-                if chat and task.outputs:  # the whole text once more, as Wiro sends it
+                if turn is not None and task.outputs:  # the whole text once more, as Wiro sends it
                     full = task.outputs[0].get("content")
                     await socket.send_json(frame("task_output_full", full))
             await socket.send_json(frame(status, message))
@@ -58,25 +56,17 @@ async def stream_task(
         if status in ("task_start", "task_output"):
             progress_count += 1
             update = (
-                snapshot(state.llm_format, prompt, _generated(task))
-                if chat
+                snapshot(state.llm_format, turn, task.written_fraction())
+                if turn is not None
                 else progress_message(task, progress_count)
             )
             await socket.send_json(frame("task_output", update))
         await asyncio.sleep(0.03)
 
 
-def _generated(task: EmulatedTask) -> float:
-    """How far the model is through its work: 0 at `task_start`, 1 at `task_end`."""
-    # task_start and task_output span the middle of the run (see RUN_SEQUENCE)
-    start = RUN_SEQUENCE.index("task_start") / (len(RUN_SEQUENCE) - 1)
-    end = RUN_SEQUENCE.index("task_end") / (len(RUN_SEQUENCE) - 1)
-    return max(0.0, min(1.0, (task.run_fraction() - start) / (end - start)))
-
-
 def progress_message(task: EmulatedTask, count: int) -> object:
     """A progressGenerate message, every other one JSON-encoded as a string, as Wiro does."""
-    done = _generated(task)
+    done = task.written_fraction()
     total = 30
     payload = {
         "type": "progressGenerate",

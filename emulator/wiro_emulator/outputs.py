@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
-from wiro_emulator.chat import final_output, reply
+from wiro_emulator.chat import final_output
 from wiro_emulator.images import inpaint_or_placeholder, placeholder
 from wiro_emulator.state import EmulatorState
 from wiro_emulator.tasks import EmulatedTask
@@ -24,13 +24,12 @@ def make_outputs(state: EmulatorState, task: EmulatedTask, origin: str) -> None:
         count = max(1, min(4, int(str(task.parameters.get("samples", 1)))))
     except ValueError:
         count = 1
+    if task.reply is not None:
+        task.outputs = [final_output(state.llm_format, task.reply)]
+        task.debug_output = task.reply.answer  # where some chat tools leave their text
+        return
     tool = state.tools.get((task.owner.lower(), task.slug.lower()))
     kind = tool.output_kind if tool is not None else "image"
-    if kind == "text":
-        prompt = str(task.parameters.get("prompt", ""))
-        task.outputs = [final_output(state.llm_format, prompt)]
-        task.debug_output = reply(prompt)[1]  # where some chat tools leave their text
-        return
     outputs = []
     for index in range(count):
         seed = f"{task.owner}/{task.slug}/{task.id}/{index}"

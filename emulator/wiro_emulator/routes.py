@@ -20,6 +20,7 @@ from wiro_emulator.images import SAMPLES
 from wiro_emulator.inputs import fetch_inputs
 from wiro_emulator.live import stream_task
 from wiro_emulator.outputs import ensure_outputs
+from wiro_emulator.sessions import TurnRefused, plan_turn
 from wiro_emulator.state import EmulatorState, ReceivedRequest
 from wiro_emulator.tasks import EmulatedTask
 from wiro_emulator.validate import validate_body
@@ -138,12 +139,20 @@ class EmulatorApp:
                 {"result": False, "errors": [{"code": 0, "message": text} for text in problems]}
             )
         parameters = {key: value for key, value in body.items() if key != "callbackUrl"}
+        task_id = str(next(self.state.ids))
+        try:
+            turn = plan_turn(self.state, tool, task_id, parameters)
+        except TurnRefused as refusal:
+            return web.json_response(
+                {"result": False, "errors": [{"code": 0, "message": str(refusal)}]}
+            )
         task = EmulatedTask(
-            id=str(next(self.state.ids)),
+            id=task_id,
             owner=tool.owner,
             slug=tool.slug,
             parameters=parameters,
             plan=self.state.next_plan(parameters),
+            reply=turn,
         )
         # preprocessing: Wiro downloads every input URL; one it cannot get fails the task
         task.inputs, task.input_error = await fetch_inputs(

@@ -67,6 +67,8 @@ class EmulatorState:
     #: (folder id, file name) of every /File/Upload, to refuse a second file of a name.
     upload_names: set[tuple[str, str]] = field(default_factory=set)
     faults: list[Fault] = field(default_factory=list)
+    #: Each chat session's prompts so far, by (user_id, session_id).
+    sessions: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     socket_fault: str | None = None
     sockets_opened: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)

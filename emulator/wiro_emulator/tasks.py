@@ -8,6 +8,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from wiro_emulator.chat import Reply, answer_so_far
+
 #: Wiro's lifecycle after the queue, in order (docs: tasks.md).
 RUN_SEQUENCE = (
     "task_accept",
@@ -57,6 +59,8 @@ class EmulatedTask:
     inputs: dict[str, bytes] = field(default_factory=dict)
     #: Why preprocessing failed (an input that could not be fetched): the task ends in error.
     input_error: str | None = None
+    #: What a chat tool's model writes in this turn; None for tools that make files.
+    reply: Reply | None = None
 
     def status(self, now: float | None = None) -> str:
         """The status at `now`, from the plan's clock."""
@@ -81,6 +85,22 @@ class EmulatedTask:
         """How much of the running time has passed, 0 to 1."""
         elapsed = (now if now is not None else time.time()) - self.created - self.plan.queue_seconds
         return elapsed / self.plan.run_seconds if self.plan.run_seconds > 0 else 1.0
+
+    def written_fraction(self, now: float | None = None) -> float:
+        """How far the model is through its work: 0 at `task_start`, 1 at `task_end`."""
+        # task_start and task_output span the middle of the run (see RUN_SEQUENCE)
+        start = RUN_SEQUENCE.index("task_start") / (len(RUN_SEQUENCE) - 1)
+        end = RUN_SEQUENCE.index("task_end") / (len(RUN_SEQUENCE) - 1)
+        return max(0.0, min(1.0, (self.run_fraction(now) - start) / (end - start)))
+
+    def debug_output_now(self, status: str) -> str:
+        """Task/Detail's `debugoutput`: a chat model's text so far while it writes, the
+        whole of it once the task has succeeded."""
+        if status == "task_postprocess_end":
+            return self.debug_output
+        if self.reply is not None and status in ("task_start", "task_output", "task_end"):
+            return answer_so_far(self.reply, self.written_fraction())
+        return ""
 
     def terminal(self) -> bool:
         return self.status() in ("task_postprocess_end", "task_cancel", "task_error")
@@ -120,7 +140,7 @@ class EmulatedTask:
             "uuid": self.uuid,
             "socketaccesstoken": self.token,
             "parameters": self.parameters,
-            "debugoutput": self.debug_output if status == "task_postprocess_end" else "",
+            "debugoutput": self.debug_output_now(status),
             "debugerror": debug_error,
             "starttime": str(created),
             "endtime": str(int(self.created + elapsed)) if ended else "0",

@@ -33,6 +33,9 @@ def _message(problem: InputProblem) -> str | None:
 
 
 def validate_body(tool: ToolDefinition, body: Mapping[str, object]) -> list[str]:
-    """Messages for every problem; empty when Wiro would accept the body."""
-    messages = (_message(problem) for problem in input_problems(tool, body, wire=True))
+    """Messages for every problem; empty when Wiro would accept the body. A turn that
+    answers tool calls (`toolOutputs`) leaves the prompt out, so nothing is required."""
+    complete = "toolOutputs" not in body
+    found = input_problems(tool, body, wire=True, complete=complete)
+    messages = (_message(problem) for problem in found)
     return [message for message in messages if message]

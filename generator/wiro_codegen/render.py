@@ -25,6 +25,8 @@ from wiro_codegen.spec import Input, Spec
 from wiro_codegen.views import (
     RUN_OPTION_NAMES,
     RUN_OPTIONS,
+    STREAM_OPTION_NAMES,
+    STREAM_OPTIONS,
     docstrings,
     exported_names,
     input_views,
@@ -248,6 +250,8 @@ def render_package(spec: Spec, options: RenderOptions = DEFAULT_OPTIONS) -> dict
         ),
         "run_options": RUN_OPTIONS,
         "run_option_names": RUN_OPTION_NAMES,
+        "stream_options": STREAM_OPTIONS,
+        "stream_option_names": STREAM_OPTION_NAMES,
         "header": header,
         "example_body": body,
         "run_path": run_path,

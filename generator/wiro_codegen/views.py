@@ -25,6 +25,7 @@ CLIENT_MODULE_NAMES = frozenset(
     {
         "Any",
         "AsyncClient",
+        "AsyncStream",
         "BatchOptions",
         "BatchResult",
         "Client",
@@ -38,6 +39,7 @@ CLIENT_MODULE_NAMES = frozenset(
         "Required",
         "Sequence",
         "StatusCallback",
+        "Stream",
         "SubmitCallback",
         "TOOL",
         "TYPE_CHECKING",
@@ -62,6 +64,13 @@ RUN_OPTIONS = (
     "cancel_on_interrupt: bool = True,",
 )
 RUN_OPTION_NAMES = tuple(line.split(":", 1)[0] for line in RUN_OPTIONS)
+#: The options `stream` takes: `run`'s, less the callbacks (its events are what it yields).
+STREAM_OPTIONS = tuple(
+    line
+    for line in RUN_OPTIONS
+    if line.split(":", 1)[0] not in ("on_submit", "on_status", "on_progress", "on_log")
+)
+STREAM_OPTION_NAMES = tuple(line.split(":", 1)[0] for line in STREAM_OPTIONS)
 
 
 @dataclass(frozen=True)
@@ -195,6 +204,16 @@ def docstrings(spec: Spec, views: list[InputView], module: str) -> dict[str, str
     command = doc_line(spec.package.command)
     description = doc_line(spec.tool.description)
     arguments = [f"    {view.argument_doc}" for view in views]
+    stream = [
+        "Submit a task and return its stream of events as they arrive (iterate it).",
+        "",
+        'A chat model\'s text comes as deltas (`event.kind` "answer" or "thinking",',
+        '`event.text`), then tool calls; every tool reports "status", "progress" and "log".',
+        "After the loop `stream.task` is the finished task. Leaving the loop early (or",
+        "Ctrl-C) stops the task; use the stream as a context manager so that always happens.",
+    ]
+    if arguments:
+        stream += ["", "Args:", *arguments]
     run = [
         "Submit a task, follow it live and return it finished, with its outputs.",
         "",
@@ -229,4 +248,5 @@ def docstrings(spec: Spec, views: list[InputView], module: str) -> dict[str, str
             [f"Asyncio client of {key}; the same methods as `Client`, awaitable."], 4
         ),
         "run": docstring(run, 8),
+        "stream": docstring(stream, 8),
     }

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ._checks import COLOUR_PATTERN, InputProblem, check_inputs, input_problems
     from ._client import DEFAULT_WAIT_TIMEOUT, AsyncClient, SubmitCallback, SyncClient
     from ._core import BatchOptions as BatchOptions  # for type checkers: not a runtime name
+    from ._core import StreamOptions as StreamOptions
     from ._errors import (
         APIError,
         AuthenticationError,
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from ._files import FileInput
     from ._llm import ChatOutput, ToolCall
     from ._retry import RetryPolicy
+    from ._session import AsyncSession, Session
+    from ._stream import AsyncStream, Stream, StreamEvent
     from ._task import (
         Output,
         Task,
@@ -99,6 +102,11 @@ _LOCATIONS = {
     "WaitTimeoutError": "._task",
     "WiroError": "._errors",
     "sign": "._auth",
+    "Session": "._session",
+    "AsyncSession": "._session",
+    "Stream": "._stream",
+    "AsyncStream": "._stream",
+    "StreamEvent": "._stream",
 }
 
 __all__ = [
@@ -106,6 +114,8 @@ __all__ = [
     "DEFAULT_WAIT_TIMEOUT",
     "APIError",
     "AsyncClient",
+    "AsyncSession",
+    "AsyncStream",
     "AuthenticationError",
     "BatchResult",
     "ChatOutput",
@@ -126,8 +136,11 @@ __all__ = [
     "ProtocolError",
     "RateLimitError",
     "RetryPolicy",
+    "Session",
     "StatusCallback",
     "StatusRules",
+    "Stream",
+    "StreamEvent",
     "SubmitCallback",
     "SyncClient",
     "Task",

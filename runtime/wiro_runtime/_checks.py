@@ -144,15 +144,19 @@ def value_problem(
 
 
 def input_problems(
-    tool: ToolDefinition, values: Mapping[str, object], *, wire: bool = False
+    tool: ToolDefinition,
+    values: Mapping[str, object],
+    *,
+    wire: bool = False,
+    complete: bool = True,
 ) -> list[InputProblem]:
-    """Every input's problem, in the wire table's order: missing required ones included,
-    None taken as not given."""
+    """Every input's problem, in the wire table's order: missing required ones included
+    unless the values need not be `complete`, None taken as not given."""
     problems: list[InputProblem] = []
     for item in tool.inputs:
         value = values.get(item.wire_name)
         if value is None:
-            if item.required:
+            if item.required and complete:
                 problems.append(InputProblem(item, "required", None, "required"))
             continue
         problem = value_problem(item, value, wire=wire)
@@ -161,7 +165,9 @@ def input_problems(
     return problems
 
 
-def check_inputs(tool: ToolDefinition, values: Mapping[str, object]) -> dict[str, object]:
+def check_inputs(
+    tool: ToolDefinition, values: Mapping[str, object], *, complete: bool = True
+) -> dict[str, object]:
     """Python values keyed by wire name, checked: unset ones dropped, or an `InputError`
     naming every problem (the first input's Python name as `input_name`)."""
     unknown = sorted(name for name in values if tool.input_named(name) is None)
@@ -170,7 +176,7 @@ def check_inputs(tool: ToolDefinition, values: Mapping[str, object]) -> dict[str
             f"{tool.key} has no input named {', '.join(unknown)}; "
             f"its inputs are {', '.join(item.wire_name for item in tool.inputs)}"
         )
-    problems = input_problems(tool, values)
+    problems = input_problems(tool, values, complete=complete)
     if problems:
         message = "; ".join(str(problem) for problem in problems)
         raise InputError(message, input_name=problems[0].item.python_name)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ._batch import BatchResult
     from ._client import SyncClient
     from ._progress import Reporter
-    from ._task import Task
+    from ._task import Task, TaskHandle
 
 
 def _client_class(tool: ToolDefinition, client_path: str) -> type[SyncClient]:
@@ -131,6 +131,8 @@ def _finish(client: SyncClient, task: Task, args: argparse.Namespace) -> int:
             print(path)
     if not args.json:
         if task.text is not None:  # a chat model: its answer, as text
+            if getattr(args, "show_thinking", False) and task.thinking:
+                print(task.thinking, file=sys.stderr)
             print(task.text)
         else:
             for output in task.outputs:
@@ -210,9 +212,44 @@ def _offline(tool: ToolDefinition, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _stream(
+    client: SyncClient, handle: TaskHandle, args: argparse.Namespace, reporter: Reporter
+) -> int:
+    """`run --stream`: the answer on stdout as it is written. Ctrl-C is the caller's to
+    handle (it says what it stops), so the stream itself stops nothing."""
+    from ._cli_chat import print_stream
+    from ._flows import watch
+    from ._stream import ChatFeed, Stream
+
+    feed = ChatFeed()
+    flow = watch(
+        client,
+        handle.task_id,
+        feed.events(),
+        wait_timeout=args.wait_timeout,
+        on_timeout=args.on_timeout,
+        socket_token=handle.socket_token,
+    )
+    stream = Stream(handle, flow, feed, None, pool=client._pool, stop=client.stop)
+    print_stream(stream, reporter, show_thinking=args.show_thinking)
+    return EXIT_OK
+
+
+def _refuse_stream_conflicts(args: argparse.Namespace) -> None:
+    if not getattr(args, "stream", False):
+        return
+    for flag, given in (("--json", args.json), ("--batch", args.batch), ("--detach", args.detach)):
+        if given:
+            raise ConfigurationError(
+                f"--stream prints the answer as it is written and cannot go with {flag}; "
+                "leave one of them out"
+            )
+
+
 def command_run(tool: ToolDefinition, client_path: str, args: argparse.Namespace) -> int:
     if args.dry_run or args.print_curl:
         return _offline(tool, args)
+    _refuse_stream_conflicts(args)
     client = _client(client_path, args, tool)
     try:
         values = _input_values(args)
@@ -241,6 +278,8 @@ def command_run(tool: ToolDefinition, client_path: str, args: argparse.Namespace
             f"{tool.command} wait {handle.task_id}"
         )
         try:
+            if getattr(args, "stream", False):
+                return _stream(client, handle, args, reporter)
             task = _follow(client, handle.task_id, args, reporter, handle.socket_token)
         except KeyboardInterrupt:
             return _interrupted(client, tool, handle.task_id, reporter.last_status)
@@ -337,6 +376,16 @@ def _command_batch(client: SyncClient, defaults: dict[str, Any], args: argparse.
     finally:
         reporter.close()
     return EXIT_OK if all_ok else EXIT_TASK_FAILED
+
+
+def command_chat(tool: ToolDefinition, client_path: str, args: argparse.Namespace) -> int:
+    from ._cli_chat import command_chat as chat
+
+    client = _client(client_path, args, tool)
+    try:
+        return chat(tool, client, _input_values(args), args)
+    finally:
+        client.close()
 
 
 def command_task(tool: ToolDefinition, client_path: str, args: argparse.Namespace) -> int:

@@ -206,7 +206,9 @@ TASK_COMMANDS = (
     ("cancel", "cancel a queued task", False),
     ("kill", "kill a running task", False),
 )
-COMMANDS = ("run", *(name for name, _, _ in TASK_COMMANDS), "completion")
+COMMANDS = ("run", "chat", *(name for name, _, _ in TASK_COMMANDS), "completion")
+#: The inputs a chat session sets itself on every turn.
+SESSION_INPUTS = ("prompt", "session_id", "user_id")
 
 
 def build_parser(tool: ToolDefinition, only: str | None = None) -> argparse.ArgumentParser:
@@ -233,6 +235,20 @@ def build_parser(tool: ToolDefinition, only: str | None = None) -> argparse.Argu
     )
     if only in (None, "run"):
         _add_run_options(run, tool)
+    if tool.input_named("session_id") is not None:
+        chat = commands.add_parser(
+            "chat",
+            help="chat with the model: one session, a prompt per line",
+            description=_escape(
+                f"Chat with {tool.key}: each line you type (or each line of stdin) is a turn "
+                "of one session; on a terminal the answer is printed as it is written, "
+                "otherwise each answer is one line (line breaks as \\n)."
+            ),
+            epilog=EXIT_CODES_HELP,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        if only in (None, "chat"):
+            _add_chat_options(chat, tool)
     for name, summary, waits in TASK_COMMANDS:
         sub = commands.add_parser(
             name,
@@ -274,10 +290,48 @@ def _run_epilog(tool: ToolDefinition) -> str:
     return _escape(f"examples:{examples}") + "\n\n" + EXIT_CODES_HELP
 
 
+def _add_text_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--show-thinking",
+        action="store_true",
+        help="also print the model's thinking, on stderr",
+    )
+
+
+def _add_chat_options(chat: argparse.ArgumentParser, tool: ToolDefinition) -> None:
+    inputs = chat.add_argument_group("tool inputs (the same on every turn)")
+    for item in tool.inputs:
+        if item.wire_name not in SESSION_INPUTS:
+            _add_input(inputs, item)
+    chat.add_argument("--session-id", help="continue this session (default: a new UUID)")
+    chat.add_argument("--user-id", help="the user the session belongs to (default: a new UUID)")
+    _add_text_options(chat)
+    chat.add_argument(
+        "--json", action="store_true", help="print one JSON object per turn: turn, task_id, text"
+    )
+    chat.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress or status lines on stderr"
+    )
+    chat.add_argument(
+        "--wait-timeout",
+        type=_seconds,
+        default=600.0,
+        help="give up on a turn after this many seconds (default: 600)",
+    )
+    _add_connection(chat)
+
+
 def _add_run_options(run: argparse.ArgumentParser, tool: ToolDefinition) -> None:
     inputs = run.add_argument_group("tool inputs")
     for item in tool.inputs:
         _add_input(inputs, item)
+    if tool.output_kind == "text":
+        run.add_argument(
+            "--stream",
+            action="store_true",
+            help="print the answer on stdout as it is written",
+        )
+        _add_text_options(run)
     run.add_argument("--callback-url", help="URL Wiro POSTs to when the task ends")
     run.add_argument(
         "--dry-run",

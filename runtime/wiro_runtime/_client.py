@@ -15,10 +15,12 @@ from pathlib import Path
 
 from . import _flows as flows
 from ._batch import BATCH_THREADS, BatchResult
-from ._core import DEFAULT_WAIT_TIMEOUT, ClientCore, SubmitCallback
+from ._core import DEFAULT_WAIT_TIMEOUT, ClientCore, Events, SubmitCallback
 from ._download import download, target_paths
 from ._drivers import adrive, apool, drive, pool
 from ._files import upload_of
+from ._session import AsyncSession, Session
+from ._stream import AsyncStream, ChatFeed, Stream
 from ._task import Task, TaskHandle, UploadedFile
 
 __all__ = ["DEFAULT_WAIT_TIMEOUT", "AsyncClient", "SubmitCallback", "SyncClient"]
@@ -26,13 +28,15 @@ __all__ = ["DEFAULT_WAIT_TIMEOUT", "AsyncClient", "SubmitCallback", "SyncClient"
 
 TYPE_CHECKING = False  # httpx loads on first use: importing a client stays cheap
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any, Self, TypeVar, Unpack
 
     import httpx
 
-    from ._core import BatchOptions, RunOptions, WaitOptions
+    from ._core import BatchOptions, RunOptions, StreamOptions, WaitOptions
     from ._files import FileInput
     from ._steps import Flow
+    from ._wire import PreparedRequest
 
     T = TypeVar("T")
 
@@ -101,6 +105,47 @@ class SyncClient(ClientCore):
         """Submit values keyed by wire name, then wait (`wait`'s options, `wait_timeout` for
         its `timeout`); on Ctrl-C the task is cancelled or killed before re-raising."""
         return self._drive(flows.run(self, values, **options))
+
+    def run_request(self, request: PreparedRequest, **options: Unpack[StreamOptions]) -> Task:
+        """Submit a prepared Run (a session's turn), then wait as `run_values` does."""
+        return self._drive(flows.start(self, request, Events(), **options))
+
+    def stream_values(
+        self,
+        values: Mapping[str, object],
+        *,
+        callback_url: str | None = None,
+        **options: Unpack[StreamOptions],
+    ) -> Stream:
+        """Submit values keyed by wire name and return the task's `Stream` of events: a
+        chat model's text as deltas, tool calls, statuses, progress and log lines."""
+        request = self.prepare_run(values, callback_url=callback_url)
+        return self.stream_request(request, **options)
+
+    def stream_request(
+        self,
+        request: PreparedRequest,
+        *,
+        on_task: Callable[[Task], object] | None = None,
+        **options: Unpack[StreamOptions],
+    ) -> Stream:
+        """Submit a prepared Run and stream it; `on_task` gets the finished task."""
+        self.check_stream(options)
+        handle = self._drive(flows.submit(self, request))
+        feed = ChatFeed()
+        flow = flows.follow(self, handle, feed.events(), **options)
+        return Stream(handle, flow, feed, on_task, pool=self._pool, stop=self.stop)
+
+    def session(
+        self,
+        *,
+        session_id: str | None = None,
+        user_id: str | None = None,
+        **options: Unpack[StreamOptions],
+    ) -> Session:
+        """A conversation: every turn keeps `session_id` and `user_id` (new UUIDs unless
+        given) and continues the last one."""
+        return Session(self, session_id, user_id, **options)
 
     def batch(self, inputs: Iterable[Any], **options: Unpack[BatchOptions]) -> list[BatchResult]:
         """Run many inputs (keyed by Python or wire names), at most `concurrency` (4) at a time.
@@ -219,6 +264,45 @@ class AsyncClient(ClientCore):
         """Submit, then wait (see `SyncClient.run_values`); when the awaiting coroutine is
         cancelled, the task is stopped too."""
         return await self._drive(flows.run(self, values, **options))
+
+    async def run_request(self, request: PreparedRequest, **options: Unpack[StreamOptions]) -> Task:
+        """Submit a prepared Run (a session's turn), then wait as `run_values` does."""
+        return await self._drive(flows.start(self, request, Events(), **options))
+
+    async def stream_values(
+        self,
+        values: Mapping[str, object],
+        *,
+        callback_url: str | None = None,
+        **options: Unpack[StreamOptions],
+    ) -> AsyncStream:
+        """Submit and return the task's `AsyncStream` (see `SyncClient.stream_values`)."""
+        request = self.prepare_run(values, callback_url=callback_url)
+        return await self.stream_request(request, **options)
+
+    async def stream_request(
+        self,
+        request: PreparedRequest,
+        *,
+        on_task: Callable[[Task], object] | None = None,
+        **options: Unpack[StreamOptions],
+    ) -> AsyncStream:
+        """Submit a prepared Run and stream it; `on_task` gets the finished task."""
+        self.check_stream(options)
+        handle = await self._drive(flows.submit(self, request))
+        feed = ChatFeed()
+        flow = flows.follow(self, handle, feed.events(), **options)
+        return AsyncStream(handle, flow, feed, on_task, pool=self._pool, stop=self.stop)
+
+    def session(
+        self,
+        *,
+        session_id: str | None = None,
+        user_id: str | None = None,
+        **options: Unpack[StreamOptions],
+    ) -> AsyncSession:
+        """A conversation (see `SyncClient.session`)."""
+        return AsyncSession(self, session_id, user_id, **options)
 
     async def batch(
         self, inputs: Iterable[Any], **options: Unpack[BatchOptions]

@@ -20,6 +20,7 @@ from ._events import (
     StatusCallback,
 )
 from ._files import MAX_FILE_BYTES
+from ._llm import ChatOutput
 from ._log import configure_from_environment
 from ._polling import ON_TIMEOUT_ACTIONS, PollSchedule
 from ._retry import RetryPolicy
@@ -71,6 +72,11 @@ if TYPE_CHECKING:
         on_log: LogCallback | None
         cancel_on_interrupt: bool
 
+    class StreamOptions(TypedDict, total=False):
+        wait_timeout: float | None
+        on_timeout: str
+        cancel_on_interrupt: bool
+
     class BatchOptions(TypedDict, total=False):
         concurrency: int
         wait_timeout: float | None
@@ -79,20 +85,24 @@ if TYPE_CHECKING:
 
 
 SubmitCallback = Callable[[TaskHandle], None]
+ChatCallback = Callable[[ChatOutput], None]
 
 
 class Events:
-    """Callbacks of one wait, with repeated statuses filtered out."""
+    """Callbacks of one wait, with repeated statuses filtered out; `on_chat` sees each full
+    snapshot of a chat model's text, from a frame or a polled task."""
 
     def __init__(
         self,
         on_status: StatusCallback | None = None,
         on_progress: ProgressCallback | None = None,
         on_log: LogCallback | None = None,
+        on_chat: ChatCallback | None = None,
     ) -> None:
         self.on_status = on_status
         self.on_progress = on_progress
         self.on_log = on_log
+        self.on_chat = on_chat
         self.last_status = ""
 
     def status(self, status: str) -> None:
@@ -100,6 +110,12 @@ class Events:
             self.last_status = status
             if self.on_status is not None:
                 self.on_status(status)
+
+    def task(self, task: Task) -> None:
+        """Report a polled task: its status and, for a chat model, its text so far."""
+        self.status(task.status)
+        if self.on_chat is not None and (chat := task.chat) is not None:
+            self.on_chat(chat)
 
     def frame(self, frame: Frame) -> bool:
         """Report one websocket frame; True when it ends the task."""
@@ -109,6 +125,8 @@ class Events:
             self.on_progress(frame.progress)
         if frame.log is not None and self.on_log is not None:
             self.on_log(frame.log)
+        if frame.chat is not None and self.on_chat is not None:
+            self.on_chat(frame.chat)
         return frame.status in TERMINAL_FRAMES
 
 
@@ -193,15 +211,23 @@ class ClientCore:
         return self._credentials
 
     def prepare_run(
-        self, values: Mapping[str, object], *, callback_url: str | None = None
+        self,
+        values: Mapping[str, object],
+        *,
+        callback_url: str | None = None,
+        follow_up: Mapping[str, Any] | None = None,
+        complete: bool = True,
     ) -> PreparedRequest:
-        """The exact `/Run` request for input values keyed by wire name, defaults filled in."""
+        """The exact `/Run` request for input values keyed by wire name, defaults filled in
+        (see `prepare_run` for `follow_up` and `complete`)."""
         return prepare_run(
             self.tool,
             values,
             base_url=self.base_url,
             callback_url=callback_url,
             limit=self.max_upload_bytes,
+            follow_up=follow_up,
+            complete=complete,
         )
 
     def describe_run(
@@ -224,6 +250,12 @@ class ClientCore:
 
     def task_from(self, payload: Mapping[str, Any]) -> Task:
         return Task.from_wire(first_task(payload), self.tool.statuses, self.tool.output_kind)
+
+    def check_stream(self, options: StreamOptions) -> None:
+        """`check_wait` for a stream's options, before its task is submitted."""
+        self.check_wait(
+            options.get("wait_timeout", DEFAULT_WAIT_TIMEOUT), options.get("on_timeout", "cancel")
+        )
 
     @staticmethod
     def check_wait(timeout: float | None, on_timeout: str) -> None:

@@ -11,12 +11,14 @@ import asyncio
 import contextlib
 import threading
 import time
+from collections import deque
 
 from ._files import opened_parts
 from ._steps import (
     CLOSED,
     INTERRUPTS,
     TIMED_OUT,
+    Abandoned,
     Attempt,
     CloseSocket,
     Flow,
@@ -30,7 +32,7 @@ from ._steps import (
 
 TYPE_CHECKING = False  # httpx and websockets load on first use: importing a client stays cheap
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import AsyncGenerator, Callable, Generator
     from typing import TypeVar
 
     import httpx
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 
     T = TypeVar("T")
     C = TypeVar("C")
+    E = TypeVar("E")
 
 _MAX_FRAME = 8 * 1024 * 1024
 
@@ -75,7 +78,7 @@ def _socket_failure(step: OpenSocket | Receive, exc: BaseException) -> object:
 class Stepper:
     """A flow's position: the step to perform next, and what to send or throw into it."""
 
-    def __init__(self, flow: Flow[T]) -> None:
+    def __init__(self, flow: Flow[object]) -> None:
         self.flow = flow
         self.value: object = None
         self._result: object = None
@@ -112,9 +115,37 @@ def drive(flow: Flow[T], http: httpx.Client, interrupt: threading.Event | None =
     is set, a KeyboardInterrupt is thrown into the flow at its next step, as Ctrl-C would be in
     the main thread; sleeps and socket reads end early to notice it at once.
     """
-    stepper, socket, thrown = Stepper(flow), _SyncSocket(), False
+    stepper = Stepper(flow)
+    for _ in iterate(stepper, http, deque(), interrupt):
+        pass
+    return stepper.value  # type: ignore[return-value]
+
+
+def iterate(
+    stepper: Stepper,
+    http: httpx.Client,
+    outbox: deque[E],
+    interrupt: threading.Event | None = None,
+) -> Generator[E, None, None]:
+    """Drive a flow as `drive` does, yielding what its callbacks put in `outbox` between
+    steps (a stream's events); the flow's value is left in `stepper.value`.
+
+    Closed before the end (`break`, an exception in the caller's loop, `close()`), it throws
+    `Abandoned` into the flow, which stops its task, and performs what the flow then does
+    without yielding again.
+    """
+    socket, thrown, abandoned = _SyncSocket(), False, False
     try:
         while (step := stepper.next()) is not None:
+            if outbox and not abandoned:
+                try:
+                    while outbox:
+                        yield outbox.popleft()
+                except GeneratorExit:
+                    abandoned = True
+                    stepper.fail(Abandoned())
+                    continue
+            outbox.clear()
             if interrupt is not None and interrupt.is_set() and not thrown:
                 thrown = True
                 stepper.fail(KeyboardInterrupt())
@@ -123,9 +154,13 @@ def drive(flow: Flow[T], http: httpx.Client, interrupt: threading.Event | None =
                 stepper.answer(_perform(step, http, socket, interrupt))
             except BaseException as exc:
                 stepper.fail(exc)
-        return stepper.value  # type: ignore[return-value]
+        while outbox and not abandoned:  # what the flow's last stretch reported
+            yield outbox.popleft()
+    except Abandoned:
+        if not abandoned:
+            raise
     finally:
-        flow.close()
+        stepper.flow.close()
         socket.close()
 
 
@@ -224,18 +259,41 @@ async def adrive(flow: Flow[T], http: httpx.AsyncClient) -> T:
     Once an interrupt has been thrown into the flow, the steps it then takes (stopping the
     task) are shielded, so a second cancellation cannot cut a Cancel or Kill in half.
     """
-    stepper, socket, interrupted = Stepper(flow), _AsyncSocket(), False
+    stepper = Stepper(flow)
+    async for _ in aiterate(stepper, http, deque()):
+        pass
+    return stepper.value  # type: ignore[return-value]
+
+
+async def aiterate(
+    stepper: Stepper, http: httpx.AsyncClient, outbox: deque[E]
+) -> AsyncGenerator[E, None]:
+    """`iterate` the asyncio way: `aclose()` before the end stops the flow's task."""
+    socket, interrupted, abandoned = _AsyncSocket(), False, False
     try:
         while (step := stepper.next()) is not None:
+            if outbox and not abandoned:
+                try:
+                    while outbox:
+                        yield outbox.popleft()
+                except GeneratorExit:
+                    abandoned = interrupted = True
+                    stepper.fail(Abandoned())
+                    continue
+            outbox.clear()
             performing = _aperform(step, http, socket)
             try:
                 stepper.answer(await (asyncio.shield(performing) if interrupted else performing))
             except BaseException as exc:
                 interrupted = interrupted or isinstance(exc, INTERRUPTS)
                 stepper.fail(exc)
-        return stepper.value  # type: ignore[return-value]
+        while outbox and not abandoned:
+            yield outbox.popleft()
+    except Abandoned:
+        if not abandoned:
+            raise
     finally:
-        flow.close()
+        stepper.flow.close()
         await socket.close()
 
 

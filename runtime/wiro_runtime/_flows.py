@@ -331,7 +331,7 @@ def follow_socket(
             break
         if message is steps.TIMED_OUT:
             task = yield from poll(core, reference, schedule)
-            events.status(task.status)
+            events.task(task)
             if task.done:
                 ended = task
                 break
@@ -362,6 +362,46 @@ def _on_deadline(
     raise _timeout_error(task, timeout, "cancelled" if queued else "killed")
 
 
+def watch(
+    core: ClientCore,
+    reference: str,
+    events: Events,
+    *,
+    wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+    on_timeout: str = "cancel",
+    socket_token: str | None = None,
+) -> Flow[Task]:
+    """Follow a task until it ends, reporting to `events`; `wait` with its callbacks gathered."""
+    core.check_wait(wait_timeout, on_timeout)
+    schedule = core.schedule(wait_timeout)
+    key, value = task_reference(reference)
+    token = socket_token or (value if key == "tasktoken" else None)
+    task: Task | None = None
+    try:
+        if core.use_socket:
+            if token is None:
+                task = yield from poll(core, reference, schedule)
+                events.task(task)
+                if task.done:
+                    return finish(task)
+                token = task.socket_token
+            if token is not None:
+                known = task.id if task else reference
+                task = (yield from follow_socket(core, token, known, schedule, events)) or task
+        while True:
+            if task is None or not task.done:  # the end is always confirmed by Task/Detail
+                task = yield from poll(core, reference if task is None else task.id, schedule)
+                events.task(task)
+            if task.done:
+                return finish(task)
+            if schedule.expired():
+                return (yield from _on_deadline(core, task, wait_timeout, on_timeout))
+            yield steps.Sleep(schedule.next_delay())
+    except errors.WiroError as exc:
+        exc.task_id = exc.task_id or (task.id if task else value if key == "taskid" else None)
+        raise
+
+
 def wait(
     core: ClientCore,
     reference: str,
@@ -380,35 +420,73 @@ def wait(
     is waited out until the deadline, where a queued task is cancelled and a running one
     killed, unless `on_timeout` is "leave". Every error raised carries the task's id.
     """
-    core.check_wait(wait_timeout, on_timeout)
     events = Events(on_status, on_progress, on_log)
-    schedule = core.schedule(wait_timeout)
-    key, value = task_reference(reference)
-    token = socket_token or (value if key == "tasktoken" else None)
-    task: Task | None = None
+    return (
+        yield from watch(
+            core,
+            reference,
+            events,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            socket_token=socket_token,
+        )
+    )
+
+
+def follow(
+    core: ClientCore,
+    handle: TaskHandle,
+    events: Events,
+    *,
+    wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+    on_timeout: str = "cancel",
+    cancel_on_interrupt: bool = True,
+) -> Flow[Task]:
+    """Wait for a task this client just submitted; on Ctrl-C, cancellation or an abandoned
+    stream the task is stopped before re-raising, so none is left running unseen."""
     try:
-        if core.use_socket:
-            if token is None:
-                task = yield from poll(core, reference, schedule)
-                events.status(task.status)
-                if task.done:
-                    return finish(task)
-                token = task.socket_token
-            if token is not None:
-                known = task.id if task else reference
-                task = (yield from follow_socket(core, token, known, schedule, events)) or task
-        while True:
-            if task is None or not task.done:  # the end is always confirmed by Task/Detail
-                task = yield from poll(core, reference if task is None else task.id, schedule)
-                events.status(task.status)
-            if task.done:
-                return finish(task)
-            if schedule.expired():
-                return (yield from _on_deadline(core, task, wait_timeout, on_timeout))
-            yield steps.Sleep(schedule.next_delay())
-    except errors.WiroError as exc:
-        exc.task_id = exc.task_id or (task.id if task else value if key == "taskid" else None)
+        return (
+            yield from watch(
+                core,
+                handle.task_id,
+                events,
+                wait_timeout=wait_timeout,
+                on_timeout=on_timeout,
+                socket_token=handle.socket_token,
+            )
+        )
+    except steps.INTERRUPTS:
+        if cancel_on_interrupt:
+            with contextlib.suppress(errors.WiroError):
+                yield from stop(core, handle.task_id)
         raise
+
+
+def start(
+    core: ClientCore,
+    request: PreparedRequest,
+    events: Events,
+    *,
+    wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+    on_timeout: str = "cancel",
+    on_submit: SubmitCallback | None = None,
+    cancel_on_interrupt: bool = True,
+) -> Flow[Task]:
+    """Submit a prepared Run, then `follow` it."""
+    core.check_wait(wait_timeout, on_timeout)  # before anything is sent (and billed)
+    handle = yield from submit(core, request)
+    if on_submit is not None:
+        on_submit(handle)
+    return (
+        yield from follow(
+            core,
+            handle,
+            events,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+    )
 
 
 def run(
@@ -425,28 +503,17 @@ def run(
     cancel_on_interrupt: bool = True,
 ) -> Flow[Task]:
     """Submit, then wait; on Ctrl-C or cancellation the task is stopped before re-raising."""
-    core.check_wait(wait_timeout, on_timeout)  # before anything is sent (and billed)
-    handle = yield from submit(core, core.prepare_run(values, callback_url=callback_url))
-    if on_submit is not None:
-        on_submit(handle)
-    try:
-        return (
-            yield from wait(
-                core,
-                handle.task_id,
-                wait_timeout=wait_timeout,
-                on_timeout=on_timeout,
-                on_status=on_status,
-                on_progress=on_progress,
-                on_log=on_log,
-                socket_token=handle.socket_token,
-            )
+    return (
+        yield from start(
+            core,
+            core.prepare_run(values, callback_url=callback_url),
+            Events(on_status, on_progress, on_log),
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            on_submit=on_submit,
+            cancel_on_interrupt=cancel_on_interrupt,
         )
-    except steps.INTERRUPTS:  # Ctrl-C, or the awaiting coroutine cancelled
-        if cancel_on_interrupt:
-            with contextlib.suppress(errors.WiroError):
-                yield from stop(core, handle.task_id)
-        raise
+    )
 
 
 def batch_item(

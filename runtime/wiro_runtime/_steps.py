@@ -80,9 +80,15 @@ class Fetch:
     sink: Sink
 
 
-#: What a driver throws into a flow to stop it: Ctrl-C, or the awaiting coroutine cancelled.
-#: Flows stop their task on these; drivers shield the steps that follow.
-INTERRUPTS = (KeyboardInterrupt, asyncio.CancelledError)
+class Abandoned(BaseException):
+    """Thrown into a flow whose caller stopped iterating it (a stream closed early, or left
+    by `break` or an exception): the flow stops its task, as on Ctrl-C."""
+
+
+#: What a driver throws into a flow to stop it: Ctrl-C, the awaiting coroutine cancelled, or
+#: the stream that iterated it abandoned. Flows stop their task on these; drivers shield the
+#: steps that follow.
+INTERRUPTS = (KeyboardInterrupt, asyncio.CancelledError, Abandoned)
 
 TIMED_OUT = "timed out"
 CLOSED = "closed"

@@ -216,14 +216,17 @@ class Task:
         """A chat model's output, in either of Wiro's formats; None for tools that make files.
 
         Read (once) from the outputs, else, for a finished task of a chat tool (or of a tool
-        not known) with no file, from `debugoutput`, where some chat tools leave their text;
-        another tool's `debugoutput` is its log, never its answer."""
+        not known) with no file, from `debugoutput`, where some chat tools leave their text
+        (a running chat task's text so far); another tool's `debugoutput` is its log, never
+        its answer."""
         for output in self.outputs:
             if output.url is None and (found := read_chat(output.content)) is not None:
                 return found
         files = any(output.url for output in self.outputs)
         may_be_text = self.output_kind in (None, "text")
-        if self.succeeded and may_be_text and self.debug_output.strip() and not files:
+        # a running chat tool's `debugoutput` is its text so far, what polling streams
+        so_far = self.succeeded or (self.output_kind == "text" and not self.done)
+        if so_far and may_be_text and self.debug_output.strip() and not files:
             return ChatOutput(self.debug_output.strip())
         return None
 

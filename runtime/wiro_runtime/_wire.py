@@ -159,13 +159,22 @@ def prepare_run(
     base_url: str,
     callback_url: str | None = None,
     limit: int = MAX_FILE_BYTES,
+    follow_up: Mapping[str, Any] | None = None,
+    complete: bool = True,
 ) -> PreparedRequest:
     """The exact Run request for Python values keyed by wire name: local files set apart,
     defaults filled in, every value checked against the wire table, then encoded. The
-    clients, `prepare` and the CLI's `--dry-run` all build their request here."""
+    clients, `prepare` and the CLI's `--dry-run` all build their request here.
+
+    `follow_up` holds the fields of Wiro's protocol that continue a conversation
+    (`previousTaskToken`, `toolOutputs`), sent beside the inputs. `complete=False` sends only
+    the values given (no defaults, none required): a turn that answers tool calls."""
     plain, files = split_files(tool, values, limit)
     plain, uploads = split_uploads(tool, plain, limit)
-    body = encode_inputs(tool, check_inputs(tool, fill_defaults(tool, plain)))
+    given = fill_defaults(tool, plain) if complete else plain
+    body = encode_inputs(tool, check_inputs(tool, given, complete=complete))
+    if follow_up:
+        body.update(follow_up)
     return run_request(tool, body, base_url, callback_url, files, tuple(uploads))
 
 

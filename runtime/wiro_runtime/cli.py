@@ -79,10 +79,12 @@ def _main(tool: ToolDefinition, client_path: str, argv: Sequence[str] | None) ->
         print(completion_script(tool, args.shell), end="")
         return EXIT_OK
     try:
-        from ._cli_commands import command_run, command_task
+        from ._cli_commands import command_chat, command_run, command_task
 
         if args.command == "run":
             return command_run(tool, client_path, args)
+        if args.command == "chat":
+            return command_chat(tool, client_path, args)
         return command_task(tool, client_path, args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

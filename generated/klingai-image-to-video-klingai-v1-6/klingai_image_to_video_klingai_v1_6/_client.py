@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
+from wiro_runtime import AsyncStream, Stream
 from wiro_runtime import SyncClient as _SyncBase
 
 from ._tool import TOOL
@@ -121,6 +122,50 @@ class Client(_SyncBase):
             on_status=on_status,
             on_progress=on_progress,
             on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    def stream(
+        self,
+        *,
+        input_image_first_url: FileInput | None = None,
+        input_image_last_url: FileInput | None = None,
+        prompt: str = "a portrait photo of a woman underwater with flowing hair",
+        negative_prompt: str | None = None,
+        video_seconds: VideoSeconds = "5",
+        video_mode: VideoMode = "std",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        cancel_on_interrupt: bool = True,
+    ) -> Stream:
+        """Submit a task and return its stream of events as they arrive (iterate it).
+
+        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
+        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
+        After the loop `stream.task` is the finished task. Leaving the loop early (or
+        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+
+        Args:
+            input_image_first_url: First frame of the video (not sent unless given)
+            input_image_last_url: Last frame of the video (not sent unless given)
+            prompt: The prompt to generate the video. (default "a portrait photo of a woman underwater with flowing hair")
+            negative_prompt: Things you do not want to see in the video. (not sent unless given)
+            video_seconds: Total duration of the generated video (in seconds) (one of `VideoSeconds`; default "5")
+            video_mode: The quality of the generated video (one of `VideoMode`; default "std")
+        """
+        return self.stream_values(
+            {
+                "inputImageFirstUrl": input_image_first_url,
+                "inputImageLastUrl": input_image_last_url,
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "videoSeconds": video_seconds,
+                "videoMode": video_mode,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
         )
 
@@ -239,6 +284,50 @@ class AsyncClient(_AsyncBase):
             on_status=on_status,
             on_progress=on_progress,
             on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    async def stream(
+        self,
+        *,
+        input_image_first_url: FileInput | None = None,
+        input_image_last_url: FileInput | None = None,
+        prompt: str = "a portrait photo of a woman underwater with flowing hair",
+        negative_prompt: str | None = None,
+        video_seconds: VideoSeconds = "5",
+        video_mode: VideoMode = "std",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        cancel_on_interrupt: bool = True,
+    ) -> AsyncStream:
+        """Submit a task and return its stream of events as they arrive (iterate it).
+
+        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
+        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
+        After the loop `stream.task` is the finished task. Leaving the loop early (or
+        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+
+        Args:
+            input_image_first_url: First frame of the video (not sent unless given)
+            input_image_last_url: Last frame of the video (not sent unless given)
+            prompt: The prompt to generate the video. (default "a portrait photo of a woman underwater with flowing hair")
+            negative_prompt: Things you do not want to see in the video. (not sent unless given)
+            video_seconds: Total duration of the generated video (in seconds) (one of `VideoSeconds`; default "5")
+            video_mode: The quality of the generated video (one of `VideoMode`; default "std")
+        """
+        return await self.stream_values(
+            {
+                "inputImageFirstUrl": input_image_first_url,
+                "inputImageLastUrl": input_image_last_url,
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "videoSeconds": video_seconds,
+                "videoMode": video_mode,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
         )
 

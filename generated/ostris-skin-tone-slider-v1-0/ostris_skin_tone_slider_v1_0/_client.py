@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
+from wiro_runtime import AsyncStream, Stream
 from wiro_runtime import SyncClient as _SyncBase
 
 from ._tool import TOOL
@@ -104,6 +105,56 @@ class Client(_SyncBase):
             on_status=on_status,
             on_progress=on_progress,
             on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    def stream(
+        self,
+        *,
+        prompt: str = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
+        negative_prompt: str = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
+        samples: int = 4,
+        steps: int = 20,
+        scale: float = 7.0,
+        seed: str = "123456",
+        width: int = 512,
+        height: int = 512,
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        cancel_on_interrupt: bool = True,
+    ) -> Stream:
+        """Submit a task and return its stream of events as they arrive (iterate it).
+
+        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
+        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
+        After the loop `stream.task` is the finished task. Leaving the loop early (or
+        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+
+        Args:
+            prompt: prompt-help (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling")
+            negative_prompt: negativeprompt-help (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution")
+            samples: numberofoutputs-help (default 4)
+            steps: inferencesteps-help (default 20)
+            scale: guidancescale-help (default 7.0)
+            seed: seed-help (default "123456")
+            width: width-help (default 512)
+            height: height-help (default 512)
+        """
+        return self.stream_values(
+            {
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "samples": samples,
+                "steps": steps,
+                "scale": scale,
+                "seed": seed,
+                "width": width,
+                "height": height,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
         )
 
@@ -236,6 +287,56 @@ class AsyncClient(_AsyncBase):
             on_status=on_status,
             on_progress=on_progress,
             on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    async def stream(
+        self,
+        *,
+        prompt: str = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
+        negative_prompt: str = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
+        samples: int = 4,
+        steps: int = 20,
+        scale: float = 7.0,
+        seed: str = "123456",
+        width: int = 512,
+        height: int = 512,
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        cancel_on_interrupt: bool = True,
+    ) -> AsyncStream:
+        """Submit a task and return its stream of events as they arrive (iterate it).
+
+        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
+        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
+        After the loop `stream.task` is the finished task. Leaving the loop early (or
+        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+
+        Args:
+            prompt: prompt-help (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling")
+            negative_prompt: negativeprompt-help (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution")
+            samples: numberofoutputs-help (default 4)
+            steps: inferencesteps-help (default 20)
+            scale: guidancescale-help (default 7.0)
+            seed: seed-help (default "123456")
+            width: width-help (default 512)
+            height: height-help (default 512)
+        """
+        return await self.stream_values(
+            {
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "samples": samples,
+                "steps": steps,
+                "scale": scale,
+                "seed": seed,
+                "width": width,
+                "height": height,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
         )
 

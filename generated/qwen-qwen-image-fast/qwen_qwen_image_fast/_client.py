@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
+from wiro_runtime import AsyncStream, Stream
 from wiro_runtime import SyncClient as _SyncBase
 
 from ._tool import TOOL
@@ -88,6 +89,41 @@ class Client(_SyncBase):
             on_status=on_status,
             on_progress=on_progress,
             on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    def stream(
+        self,
+        *,
+        prompt: str = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
+        scale: float = 4.5,
+        aspect_ratio: AspectRatio = "16:9",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        cancel_on_interrupt: bool = True,
+    ) -> Stream:
+        """Submit a task and return its stream of events as they arrive (iterate it).
+
+        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
+        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
+        After the loop `stream.task` is the finished task. Leaving the loop early (or
+        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+
+        Args:
+            prompt: prompt-help (default "A mystical dragon hovering above a sparkling waterfall under a starry sky.")
+            scale: guidancescale-help (default 4.5)
+            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9")
+        """
+        return self.stream_values(
+            {
+                "prompt": prompt,
+                "scale": scale,
+                "aspectRatio": aspect_ratio,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
         )
 
@@ -185,6 +221,41 @@ class AsyncClient(_AsyncBase):
             on_status=on_status,
             on_progress=on_progress,
             on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    async def stream(
+        self,
+        *,
+        prompt: str = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
+        scale: float = 4.5,
+        aspect_ratio: AspectRatio = "16:9",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        cancel_on_interrupt: bool = True,
+    ) -> AsyncStream:
+        """Submit a task and return its stream of events as they arrive (iterate it).
+
+        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
+        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
+        After the loop `stream.task` is the finished task. Leaving the loop early (or
+        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+
+        Args:
+            prompt: prompt-help (default "A mystical dragon hovering above a sparkling waterfall under a starry sky.")
+            scale: guidancescale-help (default 4.5)
+            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9")
+        """
+        return await self.stream_values(
+            {
+                "prompt": prompt,
+                "scale": scale,
+                "aspectRatio": aspect_ratio,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
         )
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
+from wiro_runtime import AsyncStream, Stream
 from wiro_runtime import SyncClient as _SyncBase
 
 from ._tool import TOOL
@@ -121,6 +122,50 @@ class Client(_SyncBase):
             on_status=on_status,
             on_progress=on_progress,
             on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    def stream(
+        self,
+        *,
+        input_image_url: FileInput | None = None,
+        input_image2_url: FileInput | None = None,
+        input_image3_url: FileInput | None = None,
+        prompt: str = "@image2 and @image3 sitting on the hood of @image1",
+        ratio: Ratio = "1280:720",
+        content_moderation: ContentModeration = "auto",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        cancel_on_interrupt: bool = True,
+    ) -> Stream:
+        """Submit a task and return its stream of events as they arrive (iterate it).
+
+        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
+        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
+        After the loop `stream.task` is the finished task. Leaving the loop early (or
+        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+
+        Args:
+            input_image_url: Reference image @image1 (not sent unless given)
+            input_image2_url: Reference image @image2 (not sent unless given)
+            input_image3_url: Reference image @image3 (not sent unless given)
+            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default "@image2 and @image3 sitting on the hood of @image1")
+            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720")
+            content_moderation: When set to low, the content moderation system will be less strict about preventing generations that include recognizable public figures. (one of `ContentModeration`; default "auto")
+        """
+        return self.stream_values(
+            {
+                "inputImageUrl": input_image_url,
+                "inputImage2Url": input_image2_url,
+                "inputImage3Url": input_image3_url,
+                "prompt": prompt,
+                "ratio": ratio,
+                "contentModeration": content_moderation,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
         )
 
@@ -239,6 +284,50 @@ class AsyncClient(_AsyncBase):
             on_status=on_status,
             on_progress=on_progress,
             on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    async def stream(
+        self,
+        *,
+        input_image_url: FileInput | None = None,
+        input_image2_url: FileInput | None = None,
+        input_image3_url: FileInput | None = None,
+        prompt: str = "@image2 and @image3 sitting on the hood of @image1",
+        ratio: Ratio = "1280:720",
+        content_moderation: ContentModeration = "auto",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        cancel_on_interrupt: bool = True,
+    ) -> AsyncStream:
+        """Submit a task and return its stream of events as they arrive (iterate it).
+
+        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
+        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
+        After the loop `stream.task` is the finished task. Leaving the loop early (or
+        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+
+        Args:
+            input_image_url: Reference image @image1 (not sent unless given)
+            input_image2_url: Reference image @image2 (not sent unless given)
+            input_image3_url: Reference image @image3 (not sent unless given)
+            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default "@image2 and @image3 sitting on the hood of @image1")
+            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720")
+            content_moderation: When set to low, the content moderation system will be less strict about preventing generations that include recognizable public figures. (one of `ContentModeration`; default "auto")
+        """
+        return await self.stream_values(
+            {
+                "inputImageUrl": input_image_url,
+                "inputImage2Url": input_image2_url,
+                "inputImage3Url": input_image3_url,
+                "prompt": prompt,
+                "ratio": ratio,
+                "contentModeration": content_moderation,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
         )
 

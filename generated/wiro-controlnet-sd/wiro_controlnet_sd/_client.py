@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
+from wiro_runtime import AsyncStream, Stream
 from wiro_runtime import SyncClient as _SyncBase
 
 from ._tool import TOOL
@@ -95,6 +96,38 @@ class Client(_SyncBase):
             on_status=on_status,
             on_progress=on_progress,
             on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    def stream(
+        self,
+        *,
+        selected_model: SelectedModel | None = None,
+        selected_model_private: str | None = None,
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        cancel_on_interrupt: bool = True,
+    ) -> Stream:
+        """Submit a task and return its stream of events as they arrive (iterate it).
+
+        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
+        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
+        After the loop `stream.task` is the finished task. Leaving the loop early (or
+        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+
+        Args:
+            selected_model: select-model-help (one of `SelectedModel`; not sent unless given)
+            selected_model_private: select-model-private-help (not sent unless given)
+        """
+        return self.stream_values(
+            {
+                "selectedModel": selected_model,
+                "selectedModelPrivate": selected_model_private,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
         )
 
@@ -185,6 +218,38 @@ class AsyncClient(_AsyncBase):
             on_status=on_status,
             on_progress=on_progress,
             on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    async def stream(
+        self,
+        *,
+        selected_model: SelectedModel | None = None,
+        selected_model_private: str | None = None,
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        cancel_on_interrupt: bool = True,
+    ) -> AsyncStream:
+        """Submit a task and return its stream of events as they arrive (iterate it).
+
+        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
+        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
+        After the loop `stream.task` is the finished task. Leaving the loop early (or
+        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+
+        Args:
+            selected_model: select-model-help (one of `SelectedModel`; not sent unless given)
+            selected_model_private: select-model-private-help (not sent unless given)
+        """
+        return await self.stream_values(
+            {
+                "selectedModel": selected_model,
+                "selectedModelPrivate": selected_model_private,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
         )
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
+from wiro_runtime import AsyncStream, Stream
 from wiro_runtime import SyncClient as _SyncBase
 
 from ._tool import TOOL
@@ -197,6 +198,74 @@ class Client(_SyncBase):
             cancel_on_interrupt=cancel_on_interrupt,
         )
 
+    def stream(
+        self,
+        *,
+        selected_model: SelectedModel = "1",
+        selected_model_private: str = "",
+        input_image_url: FileInput | None = None,
+        input_image_mask_url: FileInput | None = None,
+        prompt: str = "handsome man with sunglasses, realistic, highly detailed",
+        negative_prompt: str = "painted illustration",
+        samples: int = 1,
+        steps: int = 30,
+        scale: float = 7.5,
+        strength: float = 0.85,
+        seed: str = "123456",
+        scheduler: Scheduler = "EulerDiscreteScheduler",
+        width: int = 512,
+        height: int = 512,
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        cancel_on_interrupt: bool = True,
+    ) -> Stream:
+        """Submit a task and return its stream of events as they arrive (iterate it).
+
+        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
+        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
+        After the loop `stream.task` is the finished task. Leaving the loop early (or
+        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+
+        Args:
+            selected_model: selct-model-help (one of `SelectedModel`; default "1")
+            selected_model_private: select-model-private-help (default "")
+            input_image_url: input-image-url-help (not sent unless given)
+            input_image_mask_url: input-image-mask-url-help (not sent unless given)
+            prompt: prompt-help (default "handsome man with sunglasses, realistic, highly detailed")
+            negative_prompt: negativeprompt-help (default "painted illustration")
+            samples: numberofoutputs-help (default 1)
+            steps: inferencesteps-help (default 30)
+            scale: guidancescale-help (default 7.5)
+            strength: strength-help (default 0.85)
+            seed: seed-help (default "123456")
+            scheduler: scheduler-help (one of `Scheduler`; default "EulerDiscreteScheduler")
+            width: width-help (default 512)
+            height: height-help (default 512)
+        """
+        return self.stream_values(
+            {
+                "selectedModel": selected_model,
+                "selectedModelPrivate": selected_model_private,
+                "inputImageUrl": input_image_url,
+                "inputImageMaskUrl": input_image_mask_url,
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "samples": samples,
+                "steps": steps,
+                "scale": scale,
+                "strength": strength,
+                "seed": seed,
+                "scheduler": scheduler,
+                "width": width,
+                "height": height,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
     def submit(
         self,
         *,
@@ -368,6 +437,74 @@ class AsyncClient(_AsyncBase):
             on_status=on_status,
             on_progress=on_progress,
             on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    async def stream(
+        self,
+        *,
+        selected_model: SelectedModel = "1",
+        selected_model_private: str = "",
+        input_image_url: FileInput | None = None,
+        input_image_mask_url: FileInput | None = None,
+        prompt: str = "handsome man with sunglasses, realistic, highly detailed",
+        negative_prompt: str = "painted illustration",
+        samples: int = 1,
+        steps: int = 30,
+        scale: float = 7.5,
+        strength: float = 0.85,
+        seed: str = "123456",
+        scheduler: Scheduler = "EulerDiscreteScheduler",
+        width: int = 512,
+        height: int = 512,
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        cancel_on_interrupt: bool = True,
+    ) -> AsyncStream:
+        """Submit a task and return its stream of events as they arrive (iterate it).
+
+        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
+        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
+        After the loop `stream.task` is the finished task. Leaving the loop early (or
+        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+
+        Args:
+            selected_model: selct-model-help (one of `SelectedModel`; default "1")
+            selected_model_private: select-model-private-help (default "")
+            input_image_url: input-image-url-help (not sent unless given)
+            input_image_mask_url: input-image-mask-url-help (not sent unless given)
+            prompt: prompt-help (default "handsome man with sunglasses, realistic, highly detailed")
+            negative_prompt: negativeprompt-help (default "painted illustration")
+            samples: numberofoutputs-help (default 1)
+            steps: inferencesteps-help (default 30)
+            scale: guidancescale-help (default 7.5)
+            strength: strength-help (default 0.85)
+            seed: seed-help (default "123456")
+            scheduler: scheduler-help (one of `Scheduler`; default "EulerDiscreteScheduler")
+            width: width-help (default 512)
+            height: height-help (default 512)
+        """
+        return await self.stream_values(
+            {
+                "selectedModel": selected_model,
+                "selectedModelPrivate": selected_model_private,
+                "inputImageUrl": input_image_url,
+                "inputImageMaskUrl": input_image_mask_url,
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "samples": samples,
+                "steps": steps,
+                "scale": scale,
+                "strength": strength,
+                "seed": seed,
+                "scheduler": scheduler,
+                "width": width,
+                "height": height,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
         )
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
+from wiro_runtime import AsyncStream, Stream
 from wiro_runtime import SyncClient as _SyncBase
 
 from ._tool import TOOL
@@ -152,6 +153,50 @@ class Client(_SyncBase):
             cancel_on_interrupt=cancel_on_interrupt,
         )
 
+    def stream(
+        self,
+        *,
+        input_image_url: FileInput | None = None,
+        background: Background = "neutral",
+        safety_tolerance: SafetyTolerance = "2",
+        aspect_ratio: AspectRatio | None = None,
+        seed: str = "42",
+        output_format: OutputFormat = "jpeg",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        cancel_on_interrupt: bool = True,
+    ) -> Stream:
+        """Submit a task and return its stream of events as they arrive (iterate it).
+
+        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
+        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
+        After the loop `stream.task` is the finished task. Leaving the loop early (or
+        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+
+        Args:
+            input_image_url: Image to use as reference. Must be jpeg, png (not sent unless given)
+            background: Background (one of `Background`; default "neutral")
+            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2")
+            aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
+            seed: seed-help (default "42")
+            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg")
+        """
+        return self.stream_values(
+            {
+                "inputImageUrl": input_image_url,
+                "background": background,
+                "safetyTolerance": safety_tolerance,
+                "aspectRatio": aspect_ratio,
+                "seed": seed,
+                "outputFormat": output_format,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
     def submit(
         self,
         *,
@@ -267,6 +312,50 @@ class AsyncClient(_AsyncBase):
             on_status=on_status,
             on_progress=on_progress,
             on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    async def stream(
+        self,
+        *,
+        input_image_url: FileInput | None = None,
+        background: Background = "neutral",
+        safety_tolerance: SafetyTolerance = "2",
+        aspect_ratio: AspectRatio | None = None,
+        seed: str = "42",
+        output_format: OutputFormat = "jpeg",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        cancel_on_interrupt: bool = True,
+    ) -> AsyncStream:
+        """Submit a task and return its stream of events as they arrive (iterate it).
+
+        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
+        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
+        After the loop `stream.task` is the finished task. Leaving the loop early (or
+        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+
+        Args:
+            input_image_url: Image to use as reference. Must be jpeg, png (not sent unless given)
+            background: Background (one of `Background`; default "neutral")
+            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2")
+            aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
+            seed: seed-help (default "42")
+            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg")
+        """
+        return await self.stream_values(
+            {
+                "inputImageUrl": input_image_url,
+                "background": background,
+                "safetyTolerance": safety_tolerance,
+                "aspectRatio": aspect_ratio,
+                "seed": seed,
+                "outputFormat": output_format,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
         )
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
+from wiro_runtime import AsyncStream, Stream
 from wiro_runtime import SyncClient as _SyncBase
 
 from ._tool import TOOL
@@ -132,6 +133,38 @@ class Client(_SyncBase):
             cancel_on_interrupt=cancel_on_interrupt,
         )
 
+    def stream(
+        self,
+        *,
+        input_image: FileInput | Sequence[FileInput] | None = None,
+        effect_type: EffectType = "fluffy-hair",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        cancel_on_interrupt: bool = True,
+    ) -> Stream:
+        """Submit a task and return its stream of events as they arrive (iterate it).
+
+        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
+        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
+        After the loop `stream.task` is the finished task. Leaving the loop early (or
+        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+
+        Args:
+            input_image: Provide an image file or an image URL. (not sent unless given)
+            effect_type: Effects. (one of `EffectType`; default "fluffy-hair")
+        """
+        return self.stream_values(
+            {
+                "inputImage": input_image,
+                "effectType": effect_type,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
     def submit(
         self,
         *,
@@ -219,6 +252,38 @@ class AsyncClient(_AsyncBase):
             on_status=on_status,
             on_progress=on_progress,
             on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    async def stream(
+        self,
+        *,
+        input_image: FileInput | Sequence[FileInput] | None = None,
+        effect_type: EffectType = "fluffy-hair",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        cancel_on_interrupt: bool = True,
+    ) -> AsyncStream:
+        """Submit a task and return its stream of events as they arrive (iterate it).
+
+        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
+        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
+        After the loop `stream.task` is the finished task. Leaving the loop early (or
+        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+
+        Args:
+            input_image: Provide an image file or an image URL. (not sent unless given)
+            effect_type: Effects. (one of `EffectType`; default "fluffy-hair")
+        """
+        return await self.stream_values(
+            {
+                "inputImage": input_image,
+                "effectType": effect_type,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
         )
 

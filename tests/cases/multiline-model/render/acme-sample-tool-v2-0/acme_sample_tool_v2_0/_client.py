@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
+from wiro_runtime import AsyncStream, Stream
 from wiro_runtime import SyncClient as _SyncBase
 
 from ._tool import TOOL
@@ -136,6 +137,62 @@ class Client(_SyncBase):
             on_status=on_status,
             on_progress=on_progress,
             on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    def stream(
+        self,
+        *,
+        prompt: str = 'a "quoted" cat \\ with a backslash',
+        duration: Duration = "5",
+        effect: str = "zoom",
+        class_: str | None = None,
+        timeout_input: int = 60,
+        guidance: float = 3.0,
+        watermark: bool = False,
+        styles: list[Styles] | None = None,
+        input_image: FileInput | Sequence[FileInput] | None = None,
+        strength: str = "0.5",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        cancel_on_interrupt: bool = True,
+    ) -> Stream:
+        """Submit a task and return its stream of events as they arrive (iterate it).
+
+        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
+        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
+        After the loop `stream.task` is the finished task. Leaving the loop early (or
+        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+
+        Args:
+            prompt: Describe the picture; label: and type: inside help stay text. (default 'a "quoted" cat \\\\ with a backslash')
+            duration: Duration (one of `Duration`; default "5")
+            effect: Effect (default "zoom")
+            class_: A Python keyword as a wire name. (not sent unless given)
+            timeout_input: Clashes with a client parameter. (default 60)
+            guidance: guidance-help (default 3.0)
+            watermark: Watermark (default False)
+            styles: Styles (one of `Styles`; not sent unless given)
+            input_image: Provide an image file or an image URL. (not sent unless given)
+            strength: An unknown type. (default "0.5")
+        """
+        return self.stream_values(
+            {
+                "prompt": prompt,
+                "duration": duration,
+                "effect": effect,
+                "class": class_,
+                "timeout": timeout_input,
+                "guidance": guidance,
+                "watermark": watermark,
+                "styles": styles,
+                "inputImage": input_image,
+                "strength": strength,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
         )
 
@@ -282,6 +339,62 @@ class AsyncClient(_AsyncBase):
             on_status=on_status,
             on_progress=on_progress,
             on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    async def stream(
+        self,
+        *,
+        prompt: str = 'a "quoted" cat \\ with a backslash',
+        duration: Duration = "5",
+        effect: str = "zoom",
+        class_: str | None = None,
+        timeout_input: int = 60,
+        guidance: float = 3.0,
+        watermark: bool = False,
+        styles: list[Styles] | None = None,
+        input_image: FileInput | Sequence[FileInput] | None = None,
+        strength: str = "0.5",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        cancel_on_interrupt: bool = True,
+    ) -> AsyncStream:
+        """Submit a task and return its stream of events as they arrive (iterate it).
+
+        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
+        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
+        After the loop `stream.task` is the finished task. Leaving the loop early (or
+        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+
+        Args:
+            prompt: Describe the picture; label: and type: inside help stay text. (default 'a "quoted" cat \\\\ with a backslash')
+            duration: Duration (one of `Duration`; default "5")
+            effect: Effect (default "zoom")
+            class_: A Python keyword as a wire name. (not sent unless given)
+            timeout_input: Clashes with a client parameter. (default 60)
+            guidance: guidance-help (default 3.0)
+            watermark: Watermark (default False)
+            styles: Styles (one of `Styles`; not sent unless given)
+            input_image: Provide an image file or an image URL. (not sent unless given)
+            strength: An unknown type. (default "0.5")
+        """
+        return await self.stream_values(
+            {
+                "prompt": prompt,
+                "duration": duration,
+                "effect": effect,
+                "class": class_,
+                "timeout": timeout_input,
+                "guidance": guidance,
+                "watermark": watermark,
+                "styles": styles,
+                "inputImage": input_image,
+                "strength": strength,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
         )
 

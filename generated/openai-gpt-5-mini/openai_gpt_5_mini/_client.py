@@ -1,0 +1,435 @@
+# DO NOT EDIT: generated from spec openai/gpt-5-mini.yaml by `wiro-codegen generate`
+"""Typed sync and async clients of the Wiro tool openai/gpt-5-mini."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
+
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
+from wiro_runtime import AsyncClient as _AsyncBase
+from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
+from wiro_runtime import AsyncStream, Stream
+from wiro_runtime import SyncClient as _SyncBase
+
+from ._tool import TOOL
+
+if TYPE_CHECKING:
+    from typing import Unpack
+
+    from wiro_runtime import BatchOptions
+
+__all__ = [
+    "AsyncClient",
+    "Client",
+    "Gpt5MiniInputs",
+    "Reasoning",
+    "Verbosity",
+    "ReasoningOptions",
+    "VerbosityOptions",
+]
+
+Reasoning = Literal["high", "low", "medium", "minimal"]
+"""Values of `reasoning`: Reasoning Effort."""
+
+Verbosity = Literal["high", "low", "medium"]
+"""Values of `verbosity`: Verbosity."""
+
+
+class ReasoningOptions:
+    """Readable names for the values of `reasoning` (opaque ids)."""
+
+    HIGH: Final = "high"
+    LOW: Final = "low"
+    MEDIUM: Final = "medium"
+    MINIMAL: Final = "minimal"
+
+
+class VerbosityOptions:
+    """Readable names for the values of `verbosity` (opaque ids)."""
+
+    HIGH: Final = "high"
+    LOW: Final = "low"
+    MEDIUM: Final = "medium"
+
+
+class Gpt5MiniInputs(TypedDict, total=False):
+    """The inputs of openai/gpt-5-mini as data, by Python name: one item of `batch`."""
+
+    input_image_url: FileInput | None
+    prompt: str | None
+    user_id: str | None
+    session_id: str | None
+    system_instructions: str | None
+    reasoning: Reasoning
+    web_search: bool
+    verbosity: Verbosity
+
+
+class Client(_SyncBase):
+    """Blocking client of openai/gpt-5-mini.
+
+    gpt-5-mini
+
+    Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
+    """
+
+    tool = TOOL
+    input_model = "openai_gpt_5_mini._models:Gpt5MiniInput"
+
+    def run(
+        self,
+        *,
+        input_image_url: FileInput | None = None,
+        prompt: str | None = None,
+        user_id: str | None = None,
+        session_id: str | None = None,
+        system_instructions: str | None = None,
+        reasoning: Reasoning = "high",
+        web_search: bool = False,
+        verbosity: Verbosity = "high",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_submit: SubmitCallback | None = None,
+        on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
+    ) -> Task:
+        """Submit a task, follow it live and return it finished, with its outputs.
+
+        Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+        `on_submit` gets the task handle as soon as it exists (store it to resume later);
+        `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
+        cancellation of the awaiting coroutine) the task is cancelled or killed first.
+
+        Args:
+            input_image_url: Optional. Multiple image files separated by semicolon. GPT-5.2 only supports images (not sent unless given)
+            prompt: Required (not sent unless given)
+            user_id: Required for chat history. Numeric or string ID. (not sent unless given)
+            session_id: Required for chat history. Numeric or string ID. (not sent unless given)
+            system_instructions: Optional. System-level instructions for the model. (not sent unless given)
+            reasoning: Optional. Controls reasoning effort level. If web search is enabled and reasoning set to default it will be fallback the low, web search can not be used with minimal reasoning (one of `Reasoning`; default "high")
+            web_search: Optional. Enable web search. The number of web searches is determined by the complexity of your prompt. $0.01 per search (default False)
+            verbosity: Optional. Controls response verbosity level. (one of `Verbosity`; default "high")
+        """
+        return self.run_values(
+            {
+                "inputImageUrl": input_image_url,
+                "prompt": prompt,
+                "user_id": user_id,
+                "session_id": session_id,
+                "systemInstructions": system_instructions,
+                "reasoning": reasoning,
+                "webSearch": web_search,
+                "verbosity": verbosity,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            on_submit=on_submit,
+            on_status=on_status,
+            on_progress=on_progress,
+            on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    def stream(
+        self,
+        *,
+        input_image_url: FileInput | None = None,
+        prompt: str | None = None,
+        user_id: str | None = None,
+        session_id: str | None = None,
+        system_instructions: str | None = None,
+        reasoning: Reasoning = "high",
+        web_search: bool = False,
+        verbosity: Verbosity = "high",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        cancel_on_interrupt: bool = True,
+    ) -> Stream:
+        """Submit a task and return its stream of events as they arrive (iterate it).
+
+        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
+        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
+        After the loop `stream.task` is the finished task. Leaving the loop early (or
+        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+
+        Args:
+            input_image_url: Optional. Multiple image files separated by semicolon. GPT-5.2 only supports images (not sent unless given)
+            prompt: Required (not sent unless given)
+            user_id: Required for chat history. Numeric or string ID. (not sent unless given)
+            session_id: Required for chat history. Numeric or string ID. (not sent unless given)
+            system_instructions: Optional. System-level instructions for the model. (not sent unless given)
+            reasoning: Optional. Controls reasoning effort level. If web search is enabled and reasoning set to default it will be fallback the low, web search can not be used with minimal reasoning (one of `Reasoning`; default "high")
+            web_search: Optional. Enable web search. The number of web searches is determined by the complexity of your prompt. $0.01 per search (default False)
+            verbosity: Optional. Controls response verbosity level. (one of `Verbosity`; default "high")
+        """
+        return self.stream_values(
+            {
+                "inputImageUrl": input_image_url,
+                "prompt": prompt,
+                "user_id": user_id,
+                "session_id": session_id,
+                "systemInstructions": system_instructions,
+                "reasoning": reasoning,
+                "webSearch": web_search,
+                "verbosity": verbosity,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    def submit(
+        self,
+        *,
+        input_image_url: FileInput | None = None,
+        prompt: str | None = None,
+        user_id: str | None = None,
+        session_id: str | None = None,
+        system_instructions: str | None = None,
+        reasoning: Reasoning = "high",
+        web_search: bool = False,
+        verbosity: Verbosity = "high",
+        callback_url: str | None = None,
+    ) -> TaskHandle:
+        """Start a task and return at once with its id and socket token (see `run` for inputs)."""
+        return self.submit_values(
+            {
+                "inputImageUrl": input_image_url,
+                "prompt": prompt,
+                "user_id": user_id,
+                "session_id": session_id,
+                "systemInstructions": system_instructions,
+                "reasoning": reasoning,
+                "webSearch": web_search,
+                "verbosity": verbosity,
+            },
+            callback_url=callback_url,
+        )
+
+    def batch(
+        self, inputs: Iterable[Gpt5MiniInputs], **options: Unpack[BatchOptions]
+    ) -> list[BatchResult]:
+        """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
+
+        Results come in input order, each with its task or its error; `on_result` sees each
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
+        """
+        return super().batch(inputs, **options)
+
+    def prepare(
+        self,
+        *,
+        input_image_url: FileInput | None = None,
+        prompt: str | None = None,
+        user_id: str | None = None,
+        session_id: str | None = None,
+        system_instructions: str | None = None,
+        reasoning: Reasoning = "high",
+        web_search: bool = False,
+        verbosity: Verbosity = "high",
+        callback_url: str | None = None,
+    ) -> dict[str, Any]:
+        """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
+        return self.describe_run(
+            {
+                "inputImageUrl": input_image_url,
+                "prompt": prompt,
+                "user_id": user_id,
+                "session_id": session_id,
+                "systemInstructions": system_instructions,
+                "reasoning": reasoning,
+                "webSearch": web_search,
+                "verbosity": verbosity,
+            },
+            callback_url=callback_url,
+        )
+
+
+class AsyncClient(_AsyncBase):
+    """Asyncio client of openai/gpt-5-mini; the same methods as `Client`, awaitable."""
+
+    tool = TOOL
+    input_model = "openai_gpt_5_mini._models:Gpt5MiniInput"
+
+    async def run(
+        self,
+        *,
+        input_image_url: FileInput | None = None,
+        prompt: str | None = None,
+        user_id: str | None = None,
+        session_id: str | None = None,
+        system_instructions: str | None = None,
+        reasoning: Reasoning = "high",
+        web_search: bool = False,
+        verbosity: Verbosity = "high",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        on_submit: SubmitCallback | None = None,
+        on_status: StatusCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_log: LogCallback | None = None,
+        cancel_on_interrupt: bool = True,
+    ) -> Task:
+        """Submit a task, follow it live and return it finished, with its outputs.
+
+        Raises TaskFailedError, TaskCancelledError or WaitTimeoutError when it does not succeed.
+        `on_submit` gets the task handle as soon as it exists (store it to resume later);
+        `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
+        cancellation of the awaiting coroutine) the task is cancelled or killed first.
+
+        Args:
+            input_image_url: Optional. Multiple image files separated by semicolon. GPT-5.2 only supports images (not sent unless given)
+            prompt: Required (not sent unless given)
+            user_id: Required for chat history. Numeric or string ID. (not sent unless given)
+            session_id: Required for chat history. Numeric or string ID. (not sent unless given)
+            system_instructions: Optional. System-level instructions for the model. (not sent unless given)
+            reasoning: Optional. Controls reasoning effort level. If web search is enabled and reasoning set to default it will be fallback the low, web search can not be used with minimal reasoning (one of `Reasoning`; default "high")
+            web_search: Optional. Enable web search. The number of web searches is determined by the complexity of your prompt. $0.01 per search (default False)
+            verbosity: Optional. Controls response verbosity level. (one of `Verbosity`; default "high")
+        """
+        return await self.run_values(
+            {
+                "inputImageUrl": input_image_url,
+                "prompt": prompt,
+                "user_id": user_id,
+                "session_id": session_id,
+                "systemInstructions": system_instructions,
+                "reasoning": reasoning,
+                "webSearch": web_search,
+                "verbosity": verbosity,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            on_submit=on_submit,
+            on_status=on_status,
+            on_progress=on_progress,
+            on_log=on_log,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    async def stream(
+        self,
+        *,
+        input_image_url: FileInput | None = None,
+        prompt: str | None = None,
+        user_id: str | None = None,
+        session_id: str | None = None,
+        system_instructions: str | None = None,
+        reasoning: Reasoning = "high",
+        web_search: bool = False,
+        verbosity: Verbosity = "high",
+        callback_url: str | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_timeout: Literal["cancel", "leave"] = "cancel",
+        cancel_on_interrupt: bool = True,
+    ) -> AsyncStream:
+        """Submit a task and return its stream of events as they arrive (iterate it).
+
+        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
+        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
+        After the loop `stream.task` is the finished task. Leaving the loop early (or
+        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+
+        Args:
+            input_image_url: Optional. Multiple image files separated by semicolon. GPT-5.2 only supports images (not sent unless given)
+            prompt: Required (not sent unless given)
+            user_id: Required for chat history. Numeric or string ID. (not sent unless given)
+            session_id: Required for chat history. Numeric or string ID. (not sent unless given)
+            system_instructions: Optional. System-level instructions for the model. (not sent unless given)
+            reasoning: Optional. Controls reasoning effort level. If web search is enabled and reasoning set to default it will be fallback the low, web search can not be used with minimal reasoning (one of `Reasoning`; default "high")
+            web_search: Optional. Enable web search. The number of web searches is determined by the complexity of your prompt. $0.01 per search (default False)
+            verbosity: Optional. Controls response verbosity level. (one of `Verbosity`; default "high")
+        """
+        return await self.stream_values(
+            {
+                "inputImageUrl": input_image_url,
+                "prompt": prompt,
+                "user_id": user_id,
+                "session_id": session_id,
+                "systemInstructions": system_instructions,
+                "reasoning": reasoning,
+                "webSearch": web_search,
+                "verbosity": verbosity,
+            },
+            callback_url=callback_url,
+            wait_timeout=wait_timeout,
+            on_timeout=on_timeout,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+
+    async def submit(
+        self,
+        *,
+        input_image_url: FileInput | None = None,
+        prompt: str | None = None,
+        user_id: str | None = None,
+        session_id: str | None = None,
+        system_instructions: str | None = None,
+        reasoning: Reasoning = "high",
+        web_search: bool = False,
+        verbosity: Verbosity = "high",
+        callback_url: str | None = None,
+    ) -> TaskHandle:
+        """Start a task and return at once with its id and socket token (see `run` for inputs)."""
+        return await self.submit_values(
+            {
+                "inputImageUrl": input_image_url,
+                "prompt": prompt,
+                "user_id": user_id,
+                "session_id": session_id,
+                "systemInstructions": system_instructions,
+                "reasoning": reasoning,
+                "webSearch": web_search,
+                "verbosity": verbosity,
+            },
+            callback_url=callback_url,
+        )
+
+    async def batch(
+        self, inputs: Iterable[Gpt5MiniInputs], **options: Unpack[BatchOptions]
+    ) -> list[BatchResult]:
+        """Run many inputs (each as `run` takes them), at most `concurrency` (4) at a time.
+
+        Results come in input order, each with its task or its error; `on_result` sees each
+        as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
+        tasks are stopped.
+        """
+        return await super().batch(inputs, **options)
+
+    def prepare(
+        self,
+        *,
+        input_image_url: FileInput | None = None,
+        prompt: str | None = None,
+        user_id: str | None = None,
+        session_id: str | None = None,
+        system_instructions: str | None = None,
+        reasoning: Reasoning = "high",
+        web_search: bool = False,
+        verbosity: Verbosity = "high",
+        callback_url: str | None = None,
+    ) -> dict[str, Any]:
+        """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
+        return self.describe_run(
+            {
+                "inputImageUrl": input_image_url,
+                "prompt": prompt,
+                "user_id": user_id,
+                "session_id": session_id,
+                "systemInstructions": system_instructions,
+                "reasoning": reasoning,
+                "webSearch": web_search,
+                "verbosity": verbosity,
+            },
+            callback_url=callback_url,
+        )
