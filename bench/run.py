@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.footprint import bench_footprint
+from bench.streaming import bench_streaming
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -583,6 +584,8 @@ def _cell(entry: dict[str, Any]) -> tuple[str, str, str]:
         return value, floor, f"{entry['ratio']:.2f}x"
     if "median_ms" in entry:
         value = f"median {entry['median_ms']:.1f} ms, p99 {entry['p99_ms']:.1f} ms"
+        if "polling_median_ms" not in entry:
+            return value, "", ""
         return (
             value,
             "",
@@ -637,7 +640,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT, help="where results go")
     args = parser.parse_args(argv)
     sizes = (
-        {"tools": 12, "repeat": 3, "tasks": 5, "batch": 40, "upload_mb": 16, "file_upload_mb": 8}
+        {
+            "tools": 12,
+            "repeat": 3,
+            "tasks": 5,
+            "batch": 40,
+            "upload_mb": 16,
+            "file_upload_mb": 8,
+            "stream_frames": 50,
+        }
         if args.smoke
         else {
             "tools": 300,
@@ -646,6 +657,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "batch": 1000,
             "upload_mb": 200,
             "file_upload_mb": 100,
+            "stream_frames": 500,
         }
     )
     results: dict[str, Any] = {}
@@ -658,6 +670,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("batch", lambda: bench_batch(sizes["batch"])),
             ("upload", lambda: bench_upload(sizes["upload_mb"], work)),
             ("file upload", lambda: bench_file_upload(sizes["file_upload_mb"], work)),
+            ("streaming", lambda: bench_streaming(sizes["stream_frames"], sizes["repeat"])),
             ("footprint", lambda: bench_footprint(work)),
         ]
         for name, step in steps:

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 from tests.conftest import API_KEY, API_SECRET, GENERATED, ROOT
@@ -77,14 +78,14 @@ def test_readme_has_a_parameter_table_and_examples() -> None:
     assert "awk '{print $NF}'" in text
 
 
-def _python_examples(readme: Path, tmp_path: Path) -> list[str]:
+def python_examples(readme: Path, tmp_path: Path) -> list[str]:
     """The README's Python examples that use a client (not test functions), as files."""
     blocks = re.findall(r"```python\n(.*?)```", readme.read_text(encoding="utf-8"), re.S)
     chosen = [b for b in blocks if "Client" in b and "def test_" not in b and "emulator" not in b]
     paths = []
     for index, block in enumerate(chosen):
         path = tmp_path / f"{readme.parent.name or 'top'}_example_{index}.py"
-        path.write_text(block, encoding="utf-8")
+        path.write_text(textwrap.dedent(block), encoding="utf-8")  # blocks in lists are indented
         paths.append(str(path))
     return paths
 
@@ -92,10 +93,12 @@ def _python_examples(readme: Path, tmp_path: Path) -> list[str]:
 def test_generated_packages_runtime_and_readme_examples_pass_mypy_strict(tmp_path: Path) -> None:
     packages = sorted(str(path.parent) for path in GENERATED.glob("*/*/py.typed"))
     assert packages
-    examples = _python_examples(ROOT / "README.md", tmp_path) + _python_examples(
-        GENERATED / "wiro-image-inpainting-sd" / "README.md", tmp_path
-    )
-    assert len(examples) >= 3  # the top README's client example and the package's two
+    examples = [
+        *python_examples(ROOT / "README.md", tmp_path),
+        *python_examples(GENERATED / "wiro-image-inpainting-sd" / "README.md", tmp_path),
+        *python_examples(GENERATED / "openai-gpt-5-mini" / "README.md", tmp_path),
+    ]
+    assert len(examples) >= 7  # the top README's, a file tool's two and a chat tool's four
     completed = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", *packages, "runtime/wiro_runtime", *examples],
         cwd=ROOT,

@@ -19,8 +19,18 @@ from typing import Any
 import openai_gpt_5_mini as chat_tool  # the committed chat tool's client
 import pytest
 
-from tests.conftest import API_KEY, API_SECRET, FAST, SPECS, cli_env, client_kwargs, command_path
+from tests.conftest import (
+    API_KEY,
+    API_SECRET,
+    FAST,
+    GENERATED,
+    SPECS,
+    cli_env,
+    client_kwargs,
+    command_path,
+)
 from tests.terminal import Terminal
+from tests.test_docs_and_types import python_examples
 from wiro_codegen import add
 from wiro_emulator import Emulator, Plan
 from wiro_emulator.chat import reply
@@ -122,7 +132,7 @@ def test_without_the_socket_polling_streams_the_same_text() -> None:
 
 def test_leaving_a_stream_early_stops_its_task() -> None:
     with (
-        _emulator("legacy", Plan(0.05, 30)) as emu,
+        _emulator("legacy", Plan(0.05, 8)) as emu,
         _client(emu) as client,
     ):
         with client.stream(prompt="a long answer") as stream:
@@ -317,6 +327,27 @@ def test_chat_reads_a_turn_per_line_and_prints_one_line_each() -> None:
     assert all(body["verbosity"] == "low" for body in runs)
 
 
+def _wait_until_writing(emu: Emulator, count: int) -> None:
+    deadline = time.monotonic() + 20
+    while sum(t.status() == "task_output" for t in emu.state.tasks.values()) < count:
+        assert time.monotonic() < deadline, "the task never started writing"
+        time.sleep(0.05)
+    time.sleep(0.3)
+
+
+def test_ctrl_c_typed_during_run_stream_stops_the_task() -> None:
+    with _emulator("legacy", Plan(0.05, 8)) as emu:
+        command = [command_path("openai-gpt-5-mini"), "run", "--stream", "--prompt", "long one"]
+        terminal = Terminal(command, cli_env(emu))
+        _wait_until_writing(emu, 1)
+        terminal.type(b"\x03")  # Ctrl-C, typed
+        code, shown = terminal.finish(timeout=30)
+        (task,) = emu.state.tasks.values()
+        assert task.status() == "task_cancel"
+    assert code == 130, shown
+    assert "interrupted: stopping task" in shown and "Traceback" not in shown
+
+
 def test_chat_on_a_terminal_and_ctrl_c_while_streaming() -> None:
     with _emulator("segments", Plan(0.05, 1.0)) as emu:
         terminal = Terminal([command_path("openai-gpt-5-mini"), "chat"], cli_env(emu))
@@ -324,16 +355,54 @@ def test_chat_on_a_terminal_and_ctrl_c_while_streaming() -> None:
         terminal.type(b"hello terminal\r")
         terminal.wait_for(reply("hello terminal")[1].encode())
         terminal.wait_for(b"you> ", timeout=20)
-        emu.plan_next(Plan(0.05, 30))
+        emu.plan_next(Plan(0.05, 8))
         terminal.type(b"a very long answer\r")
-        deadline = time.monotonic() + 20
-        while not any(t.status() == "task_output" for t in emu.state.tasks.values()):
-            assert time.monotonic() < deadline, "the second turn never started"
-            time.sleep(0.05)
-        time.sleep(0.3)
+        _wait_until_writing(emu, 1)
         terminal.type(b"\x03")  # Ctrl-C, typed
         code, shown = terminal.finish(timeout=30)
         statuses = [task.status() for task in emu.state.tasks.values()]
     assert code == 130, shown
     assert statuses == ["task_postprocess_end", "task_cancel"]
     assert "interrupted" in shown and "Traceback" not in shown
+
+
+# --- the generated docs ----------------------------------------------------------------------
+
+
+def _run_examples(examples: list[str], emu: Emulator, env_path: str | None = None) -> list[str]:
+    env = cli_env(emu)
+    if env_path is not None:
+        env["PYTHONPATH"] = env_path
+    outputs = []
+    for example in examples:
+        shown = subprocess.run(
+            [sys.executable, example], env=env, capture_output=True, text=True, timeout=60,
+            check=False,
+        )  # fmt: skip
+        assert shown.returncode == 0, f"{example}:\n{shown.stderr}"
+        outputs.append(shown.stdout)
+    return outputs
+
+
+def test_a_chat_tools_readme_examples_run(tmp_path: Path) -> None:
+    examples = python_examples(GENERATED / "openai-gpt-5-mini" / "README.md", tmp_path)
+    assert len(examples) == 4  # run, stream, async stream, session
+    with _emulator("segments", FAST) as emu:
+        outputs = _run_examples(examples, emu)
+    haiku = reply("Write a haiku about the sea")[1]
+    assert all(haiku in output for output in outputs[:3]), outputs
+    assert reply("What is my name?", ["My name is Ada."])[1] in outputs[3]
+
+
+def test_a_tool_calling_tools_readme_example_runs(
+    tool_chat: tuple[Path, Any], tmp_path: Path
+) -> None:
+    specs, module = tool_chat
+    package = Path(module.__file__).parent.parent
+    examples = python_examples(package / "README.md", tmp_path)
+    (tool_example,) = [
+        example for example in examples if "send_tool_outputs" in Path(example).read_text()
+    ]
+    with _emulator("segments", FAST, specs) as emu:
+        (output,) = _run_examples([tool_example], emu, str(package))
+    assert output == "(emulated answer from tools: get_weather said sunny, 21 C)\n"

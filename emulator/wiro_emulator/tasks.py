@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import string
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -23,6 +24,14 @@ RUN_SEQUENCE = (
     "task_postprocess_end",
 )
 OUTCOMES = ("success", "fail", "error")
+
+
+_TOKEN_ALPHABET = string.ascii_letters + string.digits
+
+
+def socket_token() -> str:
+    """30 letters and digits, as Wiro's socket access tokens are (never a leading `-`)."""
+    return "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(30))
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,7 @@ class EmulatedTask:
     plan: Plan
     created: float = field(default_factory=time.time)
     uuid: str = field(default_factory=lambda: str(uuid.uuid4()))
-    token: str = field(default_factory=lambda: secrets.token_urlsafe(22)[:30])
+    token: str = field(default_factory=lambda: socket_token())
     stopped_at: float | None = None
     stop_status: str | None = None
     outputs: list[dict[str, Any]] | None = None

@@ -74,6 +74,33 @@ def example_files(spec: Spec) -> list[tuple[Input, str]]:
     return found[:3]
 
 
+@dataclass(frozen=True)
+class ChatExample:
+    """What the README of a chat tool shows: its prompt input, sessions and tool calls."""
+
+    #: `prompt="..."` and `--prompt "..."`, or empty when the tool has no prompt input.
+    prompt_argument: str
+    prompt_flag: str
+    sessions: bool
+    #: The Python name of the input that takes tool definitions, if the tool calls tools.
+    tools: str | None
+
+
+def chat_example(spec: Spec) -> ChatExample | None:
+    """The chat examples of a text tool's README; None for tools that make files."""
+    if spec.tool.output_kind != "text":
+        return None
+    by_wire = {item.wire_name: item for item in spec.inputs}
+    prompt = by_wire.get("prompt")
+    tools = by_wire.get("tools")
+    return ChatExample(
+        prompt_argument=f'{prompt.python_name}="Write a haiku about the sea"' if prompt else "",
+        prompt_flag=f"{prompt.cli_flag} 'Write a haiku about the sea' " if prompt else "",
+        sessions="session_id" in by_wire,
+        tools=tools.python_name if tools is not None and "session_id" in by_wire else None,
+    )
+
+
 def multipart_lines(spec: Spec) -> list[str]:
     """`curl -F` options for a Run with local files, following Wiro's per-type rules."""
     if not any(item.python_type in ("file", "files") for item in spec.inputs):
@@ -262,6 +289,7 @@ def render_package(spec: Spec, options: RenderOptions = DEFAULT_OPTIONS) -> dict
             for arguments in example_arguments(spec)
         ],
         "example_files": example_files(spec),
+        "chat": chat_example(spec),
         "example_flags": "".join(
             f"{item.cli_flag} {shlex.quote(name)} " for item, name in example_files(spec)
         ),
