@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import BodyPartReader, ClientError, ClientSession, web
 
+from wiro_emulator.catalog import CatalogRefusal, search
 from wiro_emulator.images import SAMPLES
 from wiro_emulator.inputs import fetch_inputs
 from wiro_emulator.live import stream_task
@@ -24,7 +25,7 @@ from wiro_emulator.sessions import TurnRefused, plan_turn
 from wiro_emulator.state import EmulatorState, ReceivedRequest
 from wiro_emulator.tasks import EmulatedTask
 from wiro_emulator.validate import validate_body
-from wiro_runtime import sign
+from wiro_runtime import ToolDefinition, sign
 
 SIGNATURE_REQUIRED = (
     "Project requires signature authentication. x-signature and x-nonce headers are required."
@@ -54,6 +55,8 @@ class EmulatorApp:
         app.router.add_post("/v1/Task/Kill", self.kill)
         app.router.add_post("/v1/File/Upload", self.upload)
         app.router.add_post("/v1/File/FolderCreate", self.folder_create)
+        app.router.add_post("/v1/Tool/List", self.tool_list)
+        app.router.add_post("/v1/Tool/Detail", self.tool_detail)
         app.router.add_get("/v1/socket", self.socket)
         app.router.add_get("/files/{key:.+}/{name}", self.file)
         app.router.add_get("/samples/{name}", self.sample)
@@ -127,7 +130,9 @@ class EmulatorApp:
         if problem:
             return problem
         owner, slug = request.match_info["owner"], request.match_info["slug"]
-        tool = self.state.tools.get((owner.lower(), slug.lower()))
+        tool = self.state.tools.get((owner.lower(), slug.lower())) or self._by_clean_slug(
+            owner, slug
+        )
         if tool is None:
             return _error("slug-owner-project-not-exist", code=1)
         body = await self._body(request)
@@ -296,6 +301,42 @@ class EmulatorApp:
         if task is None:
             return _error("task-not-exist", code=1)
         return task
+
+    def _by_clean_slug(self, owner: str, slug: str) -> ToolDefinition | None:
+        """A tool Run by its catalogue's clean slug rather than its raw one."""
+        with self.state.lock:
+            for entry in self.state.catalog:
+                if entry.matches(owner, slug):
+                    raw = (str(entry.item["slugowner"]).lower(), str(entry.item["slugproject"]))
+                    return self.state.tools.get((raw[0], raw[1].lower()))
+        return None
+
+    async def tool_list(self, request: web.Request) -> web.Response:
+        problem = self._auth_problem(request)
+        if problem:
+            return problem
+        body = await self._body(request)
+        if body is None:
+            return _error("Request parameters are invalid.")
+        with self.state.lock:
+            entries = list(self.state.catalog)
+        try:
+            total, page = search(entries, body)
+        except CatalogRefusal as refusal:
+            return _error(str(refusal))
+        return _ok(total=str(total), tool=page)
+
+    async def tool_detail(self, request: web.Request) -> web.Response:
+        problem = self._auth_problem(request)
+        if problem:
+            return problem
+        body = await self._body(request)
+        if body is None or not body.get("slugowner") or not body.get("slugproject"):
+            return _error("slugowner and slugproject are required")
+        owner, slug = str(body["slugowner"]), str(body["slugproject"])
+        with self.state.lock:
+            found = [e.item for e in self.state.catalog if e.matches(owner, slug)]
+        return _ok(tool=found[:1])  # Wiro answers a tool it does not know with an empty list
 
     async def detail(self, request: web.Request) -> web.Response:
         task = await self._task_request(request, ("taskid", "tasktoken", "socketaccesstoken"))

@@ -18,6 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
+from wiro_emulator.catalog import Entry, published
 from wiro_emulator.chat import LLM_FORMATS
 from wiro_emulator.routes import EmulatorApp
 from wiro_emulator.state import SOCKET_FAULTS, EmulatorState, Fault, ReceivedRequest
@@ -64,6 +65,7 @@ class Emulator:
             api_secret=api_secret,
             default_plan=plan or Plan(),
             llm_format=llm_format,
+            catalog=published(sorted(served, key=lambda tool: tool.key.lower())),
         )
         self.host = host
         self.port = port
@@ -117,6 +119,16 @@ class Emulator:
             raise ValueError(f"socket fault must be one of {SOCKET_FAULTS}")
         with self.state.lock:
             self.state.socket_fault = fault
+
+    def publish(self, item: Mapping[str, Any], *, raw_only: bool = False) -> None:
+        """Publish a `/Tool/Detail` item of your own (replacing one of the same slugs):
+        `parameters: None` for a tool with no schema, or `raw_only` for one `/Tool/Detail`
+        finds only by its raw `slugowner`/`slugproject`, never by the clean ones."""
+        entry = Entry(dict(item), raw_only)
+        owner, slug = str(item["slugowner"]), str(item["slugproject"])
+        with self.state.lock:
+            self.state.catalog = [e for e in self.state.catalog if not e.matches(owner, slug)]
+            self.state.catalog.append(entry)
 
     @property
     def received(self) -> list[ReceivedRequest]:

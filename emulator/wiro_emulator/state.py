@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wiro_emulator.catalog import Entry
 from wiro_emulator.tasks import EmulatedTask, Plan
 from wiro_runtime import ToolDefinition
 
@@ -67,6 +68,8 @@ class EmulatorState:
     #: (folder id, file name) of every /File/Upload, to refuse a second file of a name.
     upload_names: set[tuple[str, str]] = field(default_factory=set)
     faults: list[Fault] = field(default_factory=list)
+    #: What `/Tool/List` and `/Tool/Detail` publish, in catalogue order.
+    catalog: list[Entry] = field(default_factory=list)
     #: Each chat session's prompts so far, by (user_id, session_id).
     sessions: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     socket_fault: str | None = None

@@ -52,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
         "add",
         help="add or update tools from descriptions",
         description="Add or update tools. A SOURCE is a description file, a directory of them, "
-        "'-' for standard input, or an https://wiro.ai/models/<owner>/<slug>/llms-full.txt URL.",
+        "'-' for standard input, an https://wiro.ai/models/<owner>/<slug>/llms-full.txt URL, "
+        "or a tool of Wiro's catalogue as OWNER/SLUG (its /Tool/Detail, fetched with your "
+        "credentials: WIRO_API_KEY and WIRO_API_SECRET, or `wiro auth login`).",
     )
     add.add_argument("sources", nargs="+", metavar="SOURCE")
     add.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -61,6 +63,25 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the sources are /Tool/Detail JSON answers (they bring required, min, max, step)",
     )
+    search = commands.add_parser(
+        "search",
+        help="search Wiro's catalogue (/Tool/List)",
+        description="List the tools of Wiro's catalogue that match TEXT: slug, title, "
+        "categories and a short description; add one with `wiro-codegen add OWNER/SLUG`.",
+    )
+    search.add_argument("text", nargs="?", default="", metavar="TEXT", help="words to look for")
+    search.add_argument(
+        "--category", action="append", default=[], help="only tools of this category (repeatable)"
+    )
+    search.add_argument("--owner", help="only this owner's tools")
+    search.add_argument(
+        "--sort",
+        default="relevance",
+        choices=["relevance", "id", "time", "ratedusercount", "commentcount", "averagepoint"],
+        help="order of the results (default: relevance)",
+    )
+    search.add_argument("--limit", type=int, default=20, help="how many to list, 1 to 100")
+    search.add_argument("--json", action="store_true", help="print the results as JSON")
     commands.add_parser("generate", help="regenerate every package from the specs")
     update = commands.add_parser(
         "update",
@@ -75,8 +96,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--from-tool-detail", action="store_true", default=None, help="SOURCE is /Tool/Detail JSON"
     )
     update.add_argument("--allow-breaking", action="store_true", help="write breaking changes")
+    update.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when any tool's source changed (for CI: Wiro changed a "
+        "tool you use)",
+    )
+    for sub in (add, update, search):
+        sub.add_argument(
+            "--base-url",
+            help="the API the catalogue is read from (default: $WIRO_BASE_URL, else Wiro's)",
+        )
     commands.add_parser("check", help="exit 1 with a diff when generated files are stale")
     for sub in commands.choices.values():
+        if sub is search:
+            continue
         sub.add_argument("--specs", type=Path, default=Path("specs"), help="spec directory")
         sub.add_argument("--out", type=Path, default=Path("generated"), help="output directory")
         sub.add_argument(
@@ -121,13 +155,30 @@ def _update(args: argparse.Namespace, options: RenderOptions, cache: RenderCache
         allow_breaking=args.allow_breaking,
         cache=cache,
         options=options,
+        catalog_url=args.base_url,
+        check_only=args.check,
     )
     for diff in outcome.diffs:
-        print(f"{diff.key}:")
+        verdict = "breaking" if diff.breaking else "compatible"
+        print(f"{diff.key}: {verdict}" if diff.changes else f"{diff.key}:")
         for change in diff.changes or ():
             print(f"  {change}")
         if not diff.changes:
             print("  no API change (description or docs only)")
+    if args.check:
+        for key in outcome.unchanged:
+            print(f"{key} is up to date")
+        for failure in outcome.failures:
+            print(f"error: {failure}", file=sys.stderr)
+        if outcome.diffs:
+            drifted = ", ".join(diff.key for diff in outcome.diffs)
+            print(
+                f"{len(outcome.diffs)} tool(s) changed at their source: {drifted}; "
+                "run `wiro-codegen update` to take the changes",
+                file=sys.stderr,
+            )
+            return EXIT_DRIFT
+        return EXIT_INPUT if outcome.failures else EXIT_OK
     _report([f"updated {key}" for key in outcome.written], [], outcome.failures)
     for key in outcome.unchanged:
         print(f"{key} is up to date")
@@ -139,6 +190,49 @@ def _update(args: argparse.Namespace, options: RenderOptions, cache: RenderCache
         )
         return EXIT_DRIFT
     return EXIT_INPUT if outcome.failures else EXIT_OK
+
+
+def _search(args: argparse.Namespace) -> int:
+    """`search`: one line per tool (or JSON), the count on stderr."""
+    import json
+
+    from wiro_codegen.catalog import search
+
+    try:
+        total, found = search(
+            args.text,
+            categories=args.category,
+            owner=args.owner,
+            sort=args.sort,
+            limit=args.limit,
+            base_url=args.base_url,
+        )
+    except GeneratorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
+    if args.json:
+        tools = [
+            {"slug": f.slug, "title": f.title, "categories": list(f.categories),
+             "description": f.description}
+            for f in found
+        ]  # fmt: skip
+        print(json.dumps({"total": total, "tools": tools}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    width = max((len(f.slug) for f in found), default=0)
+    for f in found:
+        shown = _printable(f.description)
+        short = shown if len(shown) <= 70 else shown[:67] + "..."
+        categories = ", ".join(f.categories[:4])
+        print(f"{_printable(f.slug):{width}}  {_printable(categories)}  {short}".rstrip())
+    print(f"{len(found)} of {total} matching tools", file=sys.stderr)
+    return EXIT_OK
+
+
+def _printable(text: str) -> str:
+    """Catalogue text is Wiro's: no terminal control characters reach the screen."""
+    return "".join(char if char.isprintable() else " " for char in text)
 
 
 def _report(done: Sequence[str], warnings: Sequence[str], failures: Sequence[str]) -> None:
@@ -168,6 +262,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from wiro_codegen import pipeline
 
     args = build_parser().parse_args(argv)
+    if args.command == "search":
+        return _search(args)
     try:
         from wiro_codegen.render import RenderOptions
 
@@ -188,6 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from_tool_detail=args.from_tool_detail,
                 cache=cache,
                 options=options,
+                catalog_url=args.base_url,
             )
             added = [f"added {key}" for key in outcome.written]
             _report(added, outcome.warnings, outcome.failures)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import IO, Any
@@ -273,13 +273,15 @@ def add(
     stdin: IO[str] | None = None,
     cache: RenderCache | bool | None = True,
     options: RenderOptions = DEFAULT_OPTIONS,
+    catalog_url: str | None = None,
 ) -> Outcome:
     """Parse descriptions into specs, keep each description beside its spec, render packages.
 
-    A source is a file, a directory of them, `-` for standard input, or an http(s) URL (an
-    `llms-full.txt` page, or a `/Tool/Detail` answer with `from_tool_detail`). A tool that
-    exists already is updated. One bad source does not stop the others; its error is reported
-    in `failures`.
+    A source is a file, a directory of them, `-` for standard input, an http(s) URL (an
+    `llms-full.txt` page, or a `/Tool/Detail` answer with `from_tool_detail`), or a tool of
+    Wiro's catalogue as `owner/slug` (its `/Tool/Detail`, from `catalog_url` or
+    $WIRO_BASE_URL). A tool that exists already is updated. One bad source does not stop the
+    others; its error is reported in `failures`.
     """
     specs, out = Path(specs_dir), Path(out_dir)
     warnings: list[str] = []
@@ -290,7 +292,11 @@ def add(
     written: list[Spec] = []
     expanded = expand([str(source) for source in sources], from_tool_detail, failures)
     for parsed in parse_sources(
-        expanded, strict=strict, from_tool_detail=from_tool_detail, stdin=stdin
+        expanded,
+        strict=strict,
+        from_tool_detail=from_tool_detail,
+        stdin=stdin,
+        catalog_url=catalog_url,
     ):
         if isinstance(parsed, str):
             failures.append(parsed)
@@ -383,6 +389,12 @@ def _chosen_specs(specs_dir: Path, tools: Sequence[str]) -> list[tuple[Path, Spe
     return loaded
 
 
+def _same(new: Spec, old: Spec) -> bool:
+    """Nothing but the version and the day it was fetched differs."""
+    source = replace(new.source, fetched=old.source.fetched)
+    return replace(with_version(new, old.package.version), source=source) == old
+
+
 def update(
     tools: Sequence[str] = (),
     specs_dir: PathLike = "specs",
@@ -393,13 +405,17 @@ def update(
     allow_breaking: bool = False,
     cache: RenderCache | bool | None = True,
     options: RenderOptions = DEFAULT_OPTIONS,
+    catalog_url: str | None = None,
+    check_only: bool = False,
 ) -> UpdateOutcome:
     """Re-read each tool's source, show what changed and regenerate.
 
-    The source is `source` (one tool only), else the URL the spec was fetched from, else the
+    The source is `source` (one tool only), else the catalogue tool the spec was fetched as
+    (from `catalog_url` or $WIRO_BASE_URL), else the URL it was fetched from, else the
     description kept beside the spec. Breaking changes (a removed input or option, a narrowed
     type, a new requirement) are refused unless `allow_breaking`; the package version moves
     with the change: major when breaking, minor for other API changes, patch otherwise.
+    With `check_only` nothing is written: the diffs say whether anything drifted.
     """
     loaded = _chosen_specs(Path(specs_dir), tools)
     if source is not None and len(loaded) != 1:
@@ -411,23 +427,27 @@ def update(
     changes: list[_Change] = []
     for path, old in loaded:
         try:
-            origin = str(source) if source is not None else old.source.url
+            origin = str(source) if source is not None else old.source.catalog or old.source.url
             origin = origin or str(path.with_name(old.source.description_file))
             detail = (
                 from_tool_detail
                 if from_tool_detail is not None
                 else (old.source.format == "tool-detail")
             )
-            new, text, _ = parse_source(origin, strict=False, from_tool_detail=detail)
+            new, text, _ = parse_source(
+                origin, strict=False, from_tool_detail=detail, catalog_url=catalog_url
+            )
         except GeneratorError as exc:
             failures.append(str(exc))
             continue
         new = keep_names(old, new)
-        if with_version(new, old.package.version) == old:
+        if _same(new, old):
             unchanged.append(old.key)
             continue
         diff = diff_specs(old, new)
         diffs.append(diff)
+        if check_only:
+            continue  # the diff is the answer; nothing is written
         if diff.breaking and not allow_breaking:
             refused.append(old.key)
             continue

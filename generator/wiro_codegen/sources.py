@@ -3,11 +3,14 @@ read and parsed into specs (with the text kept beside each spec)."""
 
 from __future__ import annotations
 
+import datetime
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
+from wiro_codegen.catalog import fetch_detail, is_reference
 from wiro_codegen.errors import GeneratorError, Location
 from wiro_codegen.parallel import in_workers
 from wiro_codegen.parse import parse_description, parse_tool_detail
@@ -38,12 +41,16 @@ def is_url(text: str) -> bool:
 MAX_DESCRIPTION_BYTES = 20 * 1024 * 1024
 
 
-def _read_source(source: str, stdin: IO[str] | None) -> tuple[str, str | None]:
-    """(text, url) of a file, standard input or a URL."""
+def _read_source(
+    source: str, stdin: IO[str] | None, catalog_url: str | None = None
+) -> tuple[str, str | None]:
+    """(text, url) of a file, standard input, a URL or a catalogue tool (`owner/slug`)."""
     if source == "-":
         return (stdin or sys.stdin).read(), None
     if is_url(source):
         return _fetch(source), source
+    if is_reference(source):
+        return fetch_detail(source, catalog_url), None
     try:
         raw = Path(source).read_bytes()
     except OSError as exc:
@@ -98,13 +105,22 @@ def parse_source(
     strict: bool = False,
     from_tool_detail: bool = False,
     stdin: IO[str] | None = None,
+    catalog_url: str | None = None,
 ) -> tuple[Spec, str, list[str]]:
-    """A source's spec, its text and its warnings."""
-    text, url = _read_source(source, stdin)
+    """A source's spec, its text and its warnings. `catalog_url` is the API a catalogue
+    tool is fetched from (default: $WIRO_BASE_URL, else Wiro's)."""
+    text, url = _read_source(source, stdin, catalog_url)
     name = "<stdin>" if source == "-" else source
-    parse = parse_tool_detail if from_tool_detail else parse_description
+    from_catalog = is_reference(source)
+    parse = parse_tool_detail if from_tool_detail or from_catalog else parse_description
     result = parse(text, name, url=url)
     spec = result.spec
+    if from_catalog:
+        fetched = datetime.datetime.now(datetime.UTC).date().isoformat()
+        spec = replace(spec, source=replace(spec.source, catalog=source, fetched=fetched))
+    elif url is not None:
+        fetched = datetime.datetime.now(datetime.UTC).date().isoformat()
+        spec = replace(spec, source=replace(spec.source, fetched=fetched))
     found = [str(warning) for warning in result.warnings]
     if strict and found:
         raise GeneratorError(
@@ -119,11 +135,21 @@ Parsed = tuple[Spec, str, list[str]]
 
 
 def _parse_quietly(
-    source: str, strict: bool, from_tool_detail: bool, stdin: IO[str] | None = None
+    source: str,
+    strict: bool,
+    from_tool_detail: bool,
+    catalog_url: str | None,
+    stdin: IO[str] | None = None,
 ) -> Parsed | str:
     """`parse_source`, with an error coming back as its text (from a worker process too)."""
     try:
-        return parse_source(source, strict=strict, from_tool_detail=from_tool_detail, stdin=stdin)
+        return parse_source(
+            source,
+            strict=strict,
+            from_tool_detail=from_tool_detail,
+            stdin=stdin,
+            catalog_url=catalog_url,
+        )
     except GeneratorError as exc:
         return str(exc)
 
@@ -134,10 +160,19 @@ def parse_sources(
     strict: bool = False,
     from_tool_detail: bool = False,
     stdin: IO[str] | None = None,
+    catalog_url: str | None = None,
 ) -> list[Parsed | str]:
     """Each source parsed (in worker processes when there are many), or why it cannot be."""
     if "-" in sources:  # standard input is this process's to read
-        return [_parse_quietly(source, strict, from_tool_detail, stdin) for source in sources]
+        return [
+            _parse_quietly(source, strict, from_tool_detail, catalog_url, stdin)
+            for source in sources
+        ]
     count = len(sources)
-    arguments: list[list[Any]] = [list(sources), [strict] * count, [from_tool_detail] * count]
+    arguments: list[list[Any]] = [
+        list(sources),
+        [strict] * count,
+        [from_tool_detail] * count,
+        [catalog_url] * count,
+    ]
     return list(in_workers(_parse_quietly, arguments))

@@ -154,11 +154,15 @@ class Auth:
 
 @dataclass(frozen=True)
 class Source:
-    """Where the spec came from: the description kept beside it, its format and URL if any."""
+    """Where the spec came from: the description kept beside it, its format and URL if any,
+    or the catalogue tool (`owner/slug`) it was fetched as, and the day it was fetched."""
 
     description_file: str
     format: str = "markdown"
     url: str | None = None
+    catalog: str | None = None
+    #: The day (YYYY-MM-DD) the source was fetched, for sources fetched from Wiro.
+    fetched: str | None = None
 
 
 @dataclass(frozen=True)
@@ -238,13 +242,25 @@ def spec_to_dict(spec: Spec) -> dict[str, Any]:
     }
 
 
+def _day(r: Any, source_data: Mapping[str, Any]) -> str | None:
+    """`source.fetched`, also when YAML read an unquoted date as a date."""
+    import datetime
+
+    value = source_data.get("fetched")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text: str | None = r.optional_text(source_data, "fetched", "source")
+    return text
+
+
 def _source_to_dict(spec: Spec) -> dict[str, Any]:
     data: dict[str, Any] = {
         "description_file": spec.source.description_file,
         "format": spec.source.format,
     }
-    if spec.source.url:
-        data["url"] = spec.source.url
+    for key in ("url", "catalog", "fetched"):
+        if value := getattr(spec.source, key):
+            data[key] = value
     return data
 
 
@@ -485,6 +501,8 @@ def spec_from_dict(data: object, filename: str) -> Spec:
                 else "markdown"
             ),
             url=r.optional_text(source_data, "url", "source"),
+            catalog=r.optional_text(source_data, "catalog", "source"),
+            fetched=_day(r, source_data),
         ),
         inputs=inputs,
         examples=examples,

@@ -76,4 +76,5 @@ def wire_table(spec: Spec) -> ToolDefinition:
         inputs=tuple(input_definition(item) for item in spec.inputs),
         output_kind=spec.tool.output_kind,
         package_version=spec.package.version,
+        categories=spec.tool.categories,
     )

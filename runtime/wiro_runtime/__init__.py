@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from ._auth import Credentials, sign
     from ._batch import BatchResult
+    from ._catalog import Catalog
     from ._checks import COLOUR_PATTERN, InputProblem, check_inputs, input_problems
     from ._client import DEFAULT_WAIT_TIMEOUT, AsyncClient, SubmitCallback, SyncClient
     from ._core import BatchOptions as BatchOptions  # for type checkers: not a runtime name
@@ -64,6 +65,7 @@ _LOCATIONS = {
     "AsyncClient": "._client",
     "BatchResult": "._batch",
     "AuthenticationError": "._errors",
+    "Catalog": "._catalog",
     "Choice": "._tool",
     "ConfigurationError": "._errors",
     "Credentials": "._auth",
@@ -118,6 +120,7 @@ __all__ = [
     "AsyncStream",
     "AuthenticationError",
     "BatchResult",
+    "Catalog",
     "ChatOutput",
     "Choice",
     "ConfigurationError",

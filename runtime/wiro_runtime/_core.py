@@ -33,12 +33,20 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_WAIT_TIMEOUT = 600.0
 TYPE_CHECKING = False  # httpx and pydantic load on first use: importing a client stays cheap
 if TYPE_CHECKING:
-    from typing import Any, ClassVar, TypedDict
+    from typing import Any, ClassVar, Protocol, TypedDict
 
     import httpx
     from pydantic import BaseModel
 
     from ._batch import ResultCallback
+
+    class Sender(Protocol):
+        """What `flows.send` needs of whoever sends: retry rules and per-attempt headers (a
+        tool's client, or the catalogue)."""
+
+        retry: RetryPolicy
+
+        def headers_for(self, request: PreparedRequest) -> dict[str, str]: ...
 
     # Keyword options shared by the sync and async methods: typed once, for both, by
     # `**options: Unpack[...]` (checked by mypy, shown by IDEs, never built at run time).
@@ -85,6 +93,7 @@ if TYPE_CHECKING:
 
 
 SubmitCallback = Callable[[TaskHandle], None]
+
 ChatCallback = Callable[[ChatOutput], None]
 
 

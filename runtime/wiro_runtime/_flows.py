@@ -54,6 +54,10 @@ from ._wire import (
     upload_request,
 )
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ._core import Sender
+
 #: How long a stop (cancel or kill) waits for the task to report task_cancel.
 STOP_CONFIRM_SECONDS = 5.0
 
@@ -61,7 +65,7 @@ STOP_CONFIRM_SECONDS = 5.0
 # --- requests ---------------------------------------------------------------------------------
 
 
-def _may_retry(core: ClientCore, attempt: int, schedule: PollSchedule | None) -> bool:
+def _may_retry(core: Sender, attempt: int, schedule: PollSchedule | None) -> bool:
     return attempt < core.retry.max_retries and not (schedule and schedule.expired())
 
 
@@ -83,7 +87,7 @@ def _transport_error(
 
 
 def send(
-    core: ClientCore,
+    core: Sender,
     request: PreparedRequest,
     *,
     billable: bool = False,

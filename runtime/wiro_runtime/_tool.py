@@ -130,6 +130,8 @@ class ToolDefinition(_Record):
     output_kind: str
     #: The generated package's version (its spec's), for `--version`.
     package_version: str
+    #: Wiro's categories of the tool ("image-to-image", "llm", ...).
+    categories: tuple[str, ...]
 
     __slots__ = tuple(__annotations__)  # one per field, in declaration order
 
@@ -151,6 +153,7 @@ class ToolDefinition(_Record):
         examples: tuple[tuple[str, ...], ...] = (),
         output_kind: str = "image",
         package_version: str = "",
+        categories: tuple[str, ...] = (),
     ) -> None:
         self.owner = owner
         self.slug = slug
@@ -168,6 +171,7 @@ class ToolDefinition(_Record):
         self.examples = examples
         self.output_kind = output_kind
         self.package_version = package_version
+        self.categories = categories
 
     @property
     def key(self) -> str:

@@ -224,12 +224,18 @@ def upload_request(base_url: str, upload: Upload) -> PreparedRequest:
 BASE_URL_ENV = "WIRO_BASE_URL"
 
 
-def resolve_base_url(given: str | None, tool: ToolDefinition) -> str:
-    """The API base URL: given, else $WIRO_BASE_URL, else the tool's; checked to be one."""
+#: Wiro's API, for what belongs to no tool (the catalogue).
+WIRO_BASE_URL = "https://api.wiro.ai/v1"
+
+
+def resolve_base_url(given: str | None, tool: ToolDefinition | None = None) -> str:
+    """The API base URL: given, else $WIRO_BASE_URL, else the tool's (or Wiro's); checked to
+    be one."""
     import os
     from urllib.parse import urlsplit
 
-    base_url = (given or os.environ.get(BASE_URL_ENV) or tool.base_url).strip().rstrip("/")
+    fallback = tool.base_url if tool is not None else WIRO_BASE_URL
+    base_url = (given or os.environ.get(BASE_URL_ENV) or fallback).strip().rstrip("/")
     problem = "" if base_url.startswith(("http://", "https://")) else "must start with http(s)://"
     if not problem:
         try:

@@ -29,6 +29,7 @@ TOOL = ToolDefinition(
     ),
     output_kind="video",
     package_version="0.2.0",
+    categories=("tool", "kling-v1-6", "image-to-video", "klingai", "partner"),
     inputs=(
         InputDefinition(
             wire_name="inputImageFirstUrl",

@@ -29,6 +29,7 @@ TOOL = ToolDefinition(
     ),
     output_kind="text",
     package_version="0.1.0",
+    categories=("llm", "chat", "tool"),
     inputs=(
         InputDefinition(
             wire_name="inputImageUrl",

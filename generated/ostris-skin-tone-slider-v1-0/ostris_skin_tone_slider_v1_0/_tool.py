@@ -29,6 +29,15 @@ TOOL = ToolDefinition(
     ),
     output_kind="image",
     package_version="0.1.0",
+    categories=(
+        "model",
+        "lora-sd",
+        "text-to-image",
+        "slider",
+        "checkpoint-file",
+        "fp16",
+        "persistent",
+    ),
     inputs=(
         InputDefinition(
             wire_name="prompt",

@@ -29,6 +29,7 @@ TOOL = ToolDefinition(
     ),
     output_kind="image",
     package_version="0.1.0",
+    categories=("bf16", "persistent", "model", "image-to-image", "qwen-image", "h100"),
     inputs=(
         InputDefinition(
             wire_name="prompt",

@@ -29,6 +29,7 @@ TOOL = ToolDefinition(
     ),
     output_kind="video",
     package_version="0.2.0",
+    categories=("tool", "text-to-video", "partner", "Runway"),
     inputs=(
         InputDefinition(
             wire_name="inputImageUrl",

@@ -29,6 +29,7 @@ TOOL = ToolDefinition(
     ),
     output_kind="video",
     package_version="0.1.0",
+    categories=("tool", "text-to-video", "quick-showcase"),
     inputs=(
         InputDefinition(
             wire_name="selectedModel",

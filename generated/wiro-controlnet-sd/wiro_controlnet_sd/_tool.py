@@ -29,6 +29,7 @@ TOOL = ToolDefinition(
     ),
     output_kind="image",
     package_version="0.1.0",
+    categories=("tool", "sd", "image-to-image", "controlnet-sd"),
     inputs=(
         InputDefinition(
             wire_name="selectedModel",

@@ -29,6 +29,7 @@ TOOL = ToolDefinition(
     ),
     output_kind="image",
     package_version="0.2.0",
+    categories=("tool", "image-to-image", "compare-landscape"),
     inputs=(
         InputDefinition(
             wire_name="inputImageUrl",

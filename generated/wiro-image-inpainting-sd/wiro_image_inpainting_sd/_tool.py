@@ -29,6 +29,7 @@ TOOL = ToolDefinition(
     ),
     output_kind="image",
     package_version="0.2.0",
+    categories=("tool", "sd", "image-to-image", "inpainting"),
     inputs=(
         InputDefinition(
             wire_name="selectedModel",

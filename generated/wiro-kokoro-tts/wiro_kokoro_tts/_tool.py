@@ -29,6 +29,7 @@ TOOL = ToolDefinition(
     ),
     output_kind="audio",
     package_version="0.1.0",
+    categories=("persistent", "text-to-speech", "tool"),
     inputs=(
         InputDefinition(
             wire_name="prompt",

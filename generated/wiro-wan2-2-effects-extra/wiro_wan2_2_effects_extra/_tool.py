@@ -29,6 +29,17 @@ TOOL = ToolDefinition(
     ),
     output_kind="video",
     package_version="0.1.0",
+    categories=(
+        "persistent",
+        "h100",
+        "checkpoint-folder",
+        "wan2.2",
+        "compare-landscape",
+        "fast-interface",
+        "image-to-video",
+        "tool",
+        "nano-banana",
+    ),
     inputs=(
         InputDefinition(
             wire_name="inputImage",

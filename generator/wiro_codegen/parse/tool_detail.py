@@ -107,6 +107,13 @@ def read_tool_detail(text: str, filename: str, *, base_url: str = WIRO_BASE_URL)
                 location=Location(file=filename),
                 hint="slugowner and slugproject must each be one URL path segment",
             )
+    if "parameters" in tool and tool["parameters"] is None:
+        raise GeneratorError(
+            f"{owner}/{slug} publishes no input schema (its parameters are null)",
+            location=Location(file=filename),
+            hint="add it from its description instead: wiro-codegen add "
+            f"https://wiro.ai/models/{owner}/{slug}/llms-full.txt",
+        )
     items = [
         item
         for group in tool.get("parameters") or []

@@ -22,6 +22,7 @@ TOOL = ToolDefinition(
     examples=(("--prompt", "a dog"),),
     output_kind="image",
     package_version="0.1.0",
+    categories=("tool", "text-to-image"),
     inputs=(
         InputDefinition(
             wire_name="prompt",
