@@ -235,3 +235,15 @@ def test_the_library_adds_by_slug_too(catalog_emulator: Emulator, tmp_path: Path
         for key in ("WIRO_BASE_URL", "WIRO_API_KEY", "WIRO_API_SECRET"):
             os.environ.pop(key, None)
     assert outcome.written == (INPAINTING,), outcome.failures
+
+
+def test_key_only_credentials_read_the_catalogue(tmp_path: Path) -> None:
+    with Emulator(SPECS, api_key=API_KEY, api_secret=None) as emu:
+        env = {k: v for k, v in cli_env(emu).items() if k != "WIRO_API_SECRET"}
+        shown = subprocess.run(
+            [sys.executable, "-m", "wiro_codegen", "add", INPAINTING],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        details = [r for r in emu.received if r.path == "/v1/Tool/Detail"]
+    assert shown.returncode == 0, shown.stderr
+    assert details and "x-signature" not in {key.lower() for key in details[0].headers}

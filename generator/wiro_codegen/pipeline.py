@@ -31,6 +31,7 @@ from wiro_codegen.output import (
     write_text_atomic,
     write_vendored,
 )
+from wiro_codegen.overrides import apply_overrides, is_overrides_file, overrides_path
 from wiro_codegen.parallel import Rendered, read_specs, render_specs
 from wiro_codegen.render import (
     CATALOG_PATH,
@@ -41,7 +42,7 @@ from wiro_codegen.render import (
     vendored_runtime_files,
 )
 from wiro_codegen.sources import expand, parse_source, parse_sources
-from wiro_codegen.spec import Spec, load_spec
+from wiro_codegen.spec import Spec, dump_spec, load_spec, parse_spec_text
 
 PathLike = str | os.PathLike[str]
 
@@ -65,12 +66,22 @@ def find_specs(specs_dir: Path) -> list[Path]:
             f"specs directory {specs_dir} does not exist",
             hint="pass --specs DIR, or add a tool with `wiro-codegen add <description.md>`",
         )
-    return sorted(specs_dir.rglob("*.yaml"))
+    return sorted(path for path in specs_dir.rglob("*.yaml") if not is_overrides_file(path))
+
+
+def effective_spec(path: Path) -> Spec:
+    """A spec file as it is generated: the spec with its overrides file applied."""
+    return apply_overrides(load_spec(path), overrides_path(path))
+
+
+def _raw_specs(specs_dir: Path) -> list[Spec]:
+    """The spec files as written, without their overrides (what sources are compared to)."""
+    return [load_spec(path) for path in find_specs(specs_dir)]
 
 
 def load_specs(specs_dir: Path) -> list[Spec]:
-    """Load every spec and make sure no two claim the same package."""
-    specs = [load_spec(path) for path in find_specs(specs_dir)]
+    """Load every spec (with its overrides) and make sure no two claim the same package."""
+    specs = [effective_spec(path) for path in find_specs(specs_dir)]
     _check_distinct(specs)
     return specs
 
@@ -100,7 +111,9 @@ def render_spec_files(
 ) -> list[Rendered]:
     """Every spec file rendered; the first that cannot be is an error. `each` sees every
     package as it is rendered (to stage it while the next renders)."""
-    outcomes = render_specs(read_specs(paths), [str(p) for p in paths], cache, options, workers)
+    outcomes = render_specs(
+        _effective_texts(paths), [str(p) for p in paths], cache, options, workers
+    )
     rendered: list[Rendered] = []
     for outcome in outcomes:
         if isinstance(outcome, str):
@@ -113,6 +126,17 @@ def render_spec_files(
         (r.key, r.module if options.vendored else r.distribution, r.module) for r in rendered
     )
     return rendered
+
+
+def _effective_texts(paths: Sequence[Path]) -> list[str]:
+    """Each spec file's text, with its overrides applied where it has any (the text is the
+    render cache's key, so an edited overrides file renders anew)."""
+    texts = read_specs(paths)
+    for index, path in enumerate(paths):
+        if overrides_path(path).exists():
+            spec = apply_overrides(parse_spec_text(texts[index], str(path)), overrides_path(path))
+            texts[index] = dump_spec(spec)
+    return texts
 
 
 def default_cache(out_dir: Path) -> RenderCache:
@@ -227,11 +251,13 @@ def check(
 
 @dataclass(frozen=True)
 class _Change:
-    """A spec about to be written, with its source text."""
+    """A spec about to be written, with its source text; `effective` is what is generated
+    from it (the spec with its overrides)."""
 
     spec: Spec
     text: str
     spec_file: Path
+    effective: Spec
 
 
 def _write_changes(
@@ -244,16 +270,17 @@ def _write_changes(
     """Render every change together (in parallel), then write each tool all or nothing;
     returns the specs written."""
     names = [change.spec.key for change in changes]
-    specs = [change.spec for change in changes]  # rendered while earlier ones are written
+    specs = [change.effective for change in changes]  # rendered while earlier ones are written
     written: list[Spec] = []
     for change, outcome in zip(changes, render_specs(specs, names, cache, options), strict=True):
         if isinstance(outcome, str):
             failures.append(outcome)
             continue
         description = change.spec_file.with_name(change.spec.source.description_file)
+        spec_text = outcome.spec_text if change.effective is change.spec else dump_spec(change.spec)
         try:
             _write_all_or_nothing(
-                [(description, change.text), (change.spec_file, outcome.spec_text)],
+                [(description, change.text), (change.spec_file, spec_text)],
                 partial(_write_package, out_dir, change.spec, outcome.files, options),
             )
         except GeneratorError as exc:
@@ -286,7 +313,7 @@ def add(
     specs, out = Path(specs_dir), Path(out_dir)
     warnings: list[str] = []
     failures: list[str] = []
-    current_on_disk = {spec.key: spec for spec in (load_specs(specs) if specs.is_dir() else [])}
+    current_on_disk = {spec.key: spec for spec in (_raw_specs(specs) if specs.is_dir() else [])}
     current = dict(current_on_disk)
     changes: dict[str, _Change] = {}
     written: list[Spec] = []
@@ -303,23 +330,22 @@ def add(
             continue
         spec, text, found = parsed
         warnings.extend(found)
+        spec_file = specs / naming.spec_path(spec.tool.owner, spec.tool.slug)
         previous = current.get(spec.key)
         if previous is not None:
             spec = _as_update(previous, spec)
         try:
             _check_distinct([*(s for k, s in current.items() if k != spec.key), spec])
+            effective = apply_overrides(spec, overrides_path(spec_file))
         except GeneratorError as exc:
             failures.append(str(exc))
             continue
         current[spec.key] = spec
-        spec_file = specs / naming.spec_path(spec.tool.owner, spec.tool.slug)
-        changes[spec.key] = _Change(spec, text, spec_file)
-    on_disk = dict(current_on_disk)
+        changes[spec.key] = _Change(spec, text, spec_file, effective)
     for spec in _write_changes(list(changes.values()), out, _cache(out, cache), options, failures):
-        on_disk[spec.key] = spec
         written.append(spec)
     if written and not options.vendored:
-        _write_catalog(out, [catalog_entry(spec) for spec in on_disk.values()])
+        _write_catalog(out, [catalog_entry(spec) for spec in load_specs(specs)])
     return Outcome(
         written=tuple(spec.key for spec in written),
         warnings=tuple(warnings),
@@ -437,10 +463,11 @@ def update(
             new, text, _ = parse_source(
                 origin, strict=False, from_tool_detail=detail, catalog_url=catalog_url
             )
+            new = keep_names(old, new)
+            effective = apply_overrides(new, overrides_path(path))  # a stale one is reported
         except GeneratorError as exc:
             failures.append(str(exc))
             continue
-        new = keep_names(old, new)
         if _same(new, old):
             unchanged.append(old.key)
             continue
@@ -451,7 +478,10 @@ def update(
         if diff.breaking and not allow_breaking:
             refused.append(old.key)
             continue
-        changes.append(_Change(with_version(new, bump(old.package.version, diff)), text, path))
+        version = bump(old.package.version, diff)
+        changes.append(
+            _Change(with_version(new, version), text, path, with_version(effective, version))
+        )
     out = Path(out_dir)
     written = _write_changes(changes, out, _cache(out, cache), options, failures)
     if written and not options.vendored:

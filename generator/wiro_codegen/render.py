@@ -330,7 +330,22 @@ def catalog_entry(spec: Spec) -> dict[str, Any]:
         "command": spec.package.command,
         "readme": f"{spec.package.distribution}/README.md",
         "inputs": [item.python_name for item in spec.inputs],
+        "output_kind": spec.tool.output_kind,
+        "source": source_text(spec),
     }
+
+
+def source_text(spec: Spec) -> str:
+    """Where a spec came from, as the catalog shows it: the catalogue, a URL or a file, with
+    the day it was fetched."""
+    source = spec.source
+    if source.catalog:
+        shown = f"Wiro catalogue ({source.catalog})"
+    elif source.url:
+        shown = source.url
+    else:
+        shown = f"file {source.description_file}"
+    return f"{shown}, fetched {source.fetched}" if source.fetched else shown
 
 
 def render_catalog(entries: list[dict[str, Any]]) -> str:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ._auth import Credentials, sign
     from ._batch import BatchResult
     from ._catalog import Catalog
-    from ._checks import COLOUR_PATTERN, InputProblem, check_inputs, input_problems
+    from ._checks import COLOUR_PATTERN, InputProblem, check_inputs, input_problems, value_problem
     from ._client import DEFAULT_WAIT_TIMEOUT, AsyncClient, SubmitCallback, SyncClient
     from ._core import BatchOptions as BatchOptions  # for type checkers: not a runtime name
     from ._core import StreamOptions as StreamOptions
@@ -76,6 +76,7 @@ _LOCATIONS = {
     "InputProblem": "._checks",
     "check_inputs": "._checks",
     "input_problems": "._checks",
+    "value_problem": "._checks",
     "InsufficientBalanceError": "._errors",
     "NotFoundError": "._errors",
     "Output": "._task",
@@ -167,6 +168,7 @@ __all__ = [
     "input_problems",
     "require_runtime",
     "sign",
+    "value_problem",
 ]
 
 

@@ -26,7 +26,7 @@ from wiro_runtime import require_runtime
 
 require_runtime("0.1.0", "klingai-image-to-video-klingai-v1-6")
 
-__version__ = "0.2.0"
+__version__ = "0.2.1"
 
 __all__ = [
     "TOOL",

@@ -26,7 +26,7 @@ class ImageToVideoKlingaiV16Input(BaseModel):
     ] = None
     prompt: Annotated[
         StrictStr,
-        Field(alias="prompt", description="The prompt to generate the video.", title="prompt"),
+        Field(alias="prompt", description="The prompt to generate the video.", title="Prompt"),
     ] = "a portrait photo of a woman underwater with flowing hair"
     negative_prompt: Annotated[
         StrictStr | None,

@@ -28,7 +28,7 @@ TOOL = ToolDefinition(
         ),
     ),
     output_kind="video",
-    package_version="0.2.0",
+    package_version="0.2.1",
     categories=("tool", "kling-v1-6", "image-to-video", "klingai", "partner"),
     inputs=(
         InputDefinition(
@@ -66,7 +66,7 @@ TOOL = ToolDefinition(
             python_type="str",
             wire_type="string",
             wiro_type="textarea",
-            label="prompt",
+            label="Prompt",
             help="The prompt to generate the video.",
             default="a portrait photo of a woman underwater with flowing hair",
             required=False,

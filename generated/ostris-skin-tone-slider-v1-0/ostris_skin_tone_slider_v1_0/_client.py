@@ -78,14 +78,14 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: prompt-help (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling")
-            negative_prompt: negativeprompt-help (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution")
-            samples: numberofoutputs-help (default 4)
-            steps: inferencesteps-help (default 20)
-            scale: guidancescale-help (default 7.0)
-            seed: seed-help (default "123456")
-            width: width-help (default 512)
-            height: height-help (default 512)
+            prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling")
+            negative_prompt: What the output should not show. (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution")
+            samples: How many outputs to make in one run. (default 4)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default 20)
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.0)
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456")
+            width: Width of the output, in pixels. (default 512)
+            height: Height of the output, in pixels. (default 512)
         """
         return self.run_values(
             {
@@ -132,14 +132,14 @@ class Client(_SyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            prompt: prompt-help (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling")
-            negative_prompt: negativeprompt-help (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution")
-            samples: numberofoutputs-help (default 4)
-            steps: inferencesteps-help (default 20)
-            scale: guidancescale-help (default 7.0)
-            seed: seed-help (default "123456")
-            width: width-help (default 512)
-            height: height-help (default 512)
+            prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling")
+            negative_prompt: What the output should not show. (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution")
+            samples: How many outputs to make in one run. (default 4)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default 20)
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.0)
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456")
+            width: Width of the output, in pixels. (default 512)
+            height: Height of the output, in pixels. (default 512)
         """
         return self.stream_values(
             {
@@ -260,14 +260,14 @@ class AsyncClient(_AsyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: prompt-help (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling")
-            negative_prompt: negativeprompt-help (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution")
-            samples: numberofoutputs-help (default 4)
-            steps: inferencesteps-help (default 20)
-            scale: guidancescale-help (default 7.0)
-            seed: seed-help (default "123456")
-            width: width-help (default 512)
-            height: height-help (default 512)
+            prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling")
+            negative_prompt: What the output should not show. (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution")
+            samples: How many outputs to make in one run. (default 4)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default 20)
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.0)
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456")
+            width: Width of the output, in pixels. (default 512)
+            height: Height of the output, in pixels. (default 512)
         """
         return await self.run_values(
             {
@@ -314,14 +314,14 @@ class AsyncClient(_AsyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            prompt: prompt-help (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling")
-            negative_prompt: negativeprompt-help (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution")
-            samples: numberofoutputs-help (default 4)
-            steps: inferencesteps-help (default 20)
-            scale: guidancescale-help (default 7.0)
-            seed: seed-help (default "123456")
-            width: width-help (default 512)
-            height: height-help (default 512)
+            prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling")
+            negative_prompt: What the output should not show. (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution")
+            samples: How many outputs to make in one run. (default 4)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default 20)
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.0)
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456")
+            width: Width of the output, in pixels. (default 512)
+            height: Height of the output, in pixels. (default 512)
         """
         return await self.stream_values(
             {

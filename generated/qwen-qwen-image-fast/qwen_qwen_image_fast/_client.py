@@ -72,8 +72,8 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: prompt-help (default "A mystical dragon hovering above a sparkling waterfall under a starry sky.")
-            scale: guidancescale-help (default 4.5)
+            prompt: What to make, in words. (default "A mystical dragon hovering above a sparkling waterfall under a starry sky.")
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 4.5)
             aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9")
         """
         return self.run_values(
@@ -111,8 +111,8 @@ class Client(_SyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            prompt: prompt-help (default "A mystical dragon hovering above a sparkling waterfall under a starry sky.")
-            scale: guidancescale-help (default 4.5)
+            prompt: What to make, in words. (default "A mystical dragon hovering above a sparkling waterfall under a starry sky.")
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 4.5)
             aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9")
         """
         return self.stream_values(
@@ -204,8 +204,8 @@ class AsyncClient(_AsyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: prompt-help (default "A mystical dragon hovering above a sparkling waterfall under a starry sky.")
-            scale: guidancescale-help (default 4.5)
+            prompt: What to make, in words. (default "A mystical dragon hovering above a sparkling waterfall under a starry sky.")
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 4.5)
             aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9")
         """
         return await self.run_values(
@@ -243,8 +243,8 @@ class AsyncClient(_AsyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            prompt: prompt-help (default "A mystical dragon hovering above a sparkling waterfall under a starry sky.")
-            scale: guidancescale-help (default 4.5)
+            prompt: What to make, in words. (default "A mystical dragon hovering above a sparkling waterfall under a starry sky.")
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 4.5)
             aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9")
         """
         return await self.stream_values(

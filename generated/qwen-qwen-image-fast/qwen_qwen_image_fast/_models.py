@@ -12,11 +12,15 @@ class QwenImageFastInput(BaseModel):
     )
     prompt: Annotated[
         StrictStr,
-        Field(alias="prompt", description="prompt-help", title="prompt"),
+        Field(alias="prompt", description="What to make, in words.", title="Prompt"),
     ] = "A mystical dragon hovering above a sparkling waterfall under a starry sky."
     scale: Annotated[
         StrictFloat,
-        Field(alias="scale", description="guidancescale-help", title="guidancescale"),
+        Field(
+            alias="scale",
+            description="How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom.",
+            title="Guidance scale",
+        ),
     ] = 4.5
     aspect_ratio: Annotated[
         Literal["16:9", "9:16", "1:1", "4:3", "3:4", "2:3", "3:2"],

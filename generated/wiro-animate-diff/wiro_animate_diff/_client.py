@@ -68,9 +68,9 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            selected_model: select-model-help (default "60")
-            selected_model_private: select-model-private-help (default "")
-            prompt: prompt-help (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy")
+            selected_model: The model to generate with. (default "60")
+            selected_model_private: One of your own private models, used instead of a public one. (default "")
+            prompt: What to make, in words. (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy")
         """
         return self.run_values(
             {
@@ -107,9 +107,9 @@ class Client(_SyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            selected_model: select-model-help (default "60")
-            selected_model_private: select-model-private-help (default "")
-            prompt: prompt-help (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy")
+            selected_model: The model to generate with. (default "60")
+            selected_model_private: One of your own private models, used instead of a public one. (default "")
+            prompt: What to make, in words. (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy")
         """
         return self.stream_values(
             {
@@ -200,9 +200,9 @@ class AsyncClient(_AsyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            selected_model: select-model-help (default "60")
-            selected_model_private: select-model-private-help (default "")
-            prompt: prompt-help (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy")
+            selected_model: The model to generate with. (default "60")
+            selected_model_private: One of your own private models, used instead of a public one. (default "")
+            prompt: What to make, in words. (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy")
         """
         return await self.run_values(
             {
@@ -239,9 +239,9 @@ class AsyncClient(_AsyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            selected_model: select-model-help (default "60")
-            selected_model_private: select-model-private-help (default "")
-            prompt: prompt-help (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy")
+            selected_model: The model to generate with. (default "60")
+            selected_model_private: One of your own private models, used instead of a public one. (default "")
+            prompt: What to make, in words. (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy")
         """
         return await self.stream_values(
             {

@@ -73,7 +73,7 @@ class Client(_SyncBase):
             input_image: Provide an image file or an image URL. (not sent unless given)
             effect_type: Effect Type (default "3d_figure_smashing")
             output_type: Output Type (default "both")
-            seed: seed-help (default "42")
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
         """
         return self.run_values(
             {
@@ -115,7 +115,7 @@ class Client(_SyncBase):
             input_image: Provide an image file or an image URL. (not sent unless given)
             effect_type: Effect Type (default "3d_figure_smashing")
             output_type: Output Type (default "both")
-            seed: seed-help (default "42")
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
         """
         return self.stream_values(
             {
@@ -215,7 +215,7 @@ class AsyncClient(_AsyncBase):
             input_image: Provide an image file or an image URL. (not sent unless given)
             effect_type: Effect Type (default "3d_figure_smashing")
             output_type: Output Type (default "both")
-            seed: seed-help (default "42")
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
         """
         return await self.run_values(
             {
@@ -257,7 +257,7 @@ class AsyncClient(_AsyncBase):
             input_image: Provide an image file or an image URL. (not sent unless given)
             effect_type: Effect Type (default "3d_figure_smashing")
             output_type: Output Type (default "both")
-            seed: seed-help (default "42")
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
         """
         return await self.stream_values(
             {

@@ -23,4 +23,11 @@ class AvatarmotionInput(BaseModel):
         Field(alias="effectType", title="Effect Type"),
     ] = "3d_figure_smashing"
     output_type: Annotated[StrictStr, Field(alias="outputType", title="Output Type")] = "both"
-    seed: Annotated[StrictStr, Field(alias="seed", description="seed-help", title="seed")] = "42"
+    seed: Annotated[
+        StrictStr,
+        Field(
+            alias="seed",
+            description="The random seed: the same seed with the same inputs gives the same output.",
+            title="Seed",
+        ),
+    ] = "42"

@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 SelectedModel = Literal["822", "1083", "3", "816", "485"]
-"""Values of `selected_model`: select-model."""
+"""Values of `selected_model`: Model."""
 
 
 class SelectedModelOptions:
@@ -81,8 +81,8 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            selected_model: select-model-help (one of `SelectedModel`; not sent unless given)
-            selected_model_private: select-model-private-help (not sent unless given)
+            selected_model: The model to generate with. (one of `SelectedModel`; not sent unless given)
+            selected_model_private: One of your own private models, used instead of a public one. (not sent unless given)
         """
         return self.run_values(
             {
@@ -117,8 +117,8 @@ class Client(_SyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            selected_model: select-model-help (one of `SelectedModel`; not sent unless given)
-            selected_model_private: select-model-private-help (not sent unless given)
+            selected_model: The model to generate with. (one of `SelectedModel`; not sent unless given)
+            selected_model_private: One of your own private models, used instead of a public one. (not sent unless given)
         """
         return self.stream_values(
             {
@@ -203,8 +203,8 @@ class AsyncClient(_AsyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            selected_model: select-model-help (one of `SelectedModel`; not sent unless given)
-            selected_model_private: select-model-private-help (not sent unless given)
+            selected_model: The model to generate with. (one of `SelectedModel`; not sent unless given)
+            selected_model_private: One of your own private models, used instead of a public one. (not sent unless given)
         """
         return await self.run_values(
             {
@@ -239,8 +239,8 @@ class AsyncClient(_AsyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            selected_model: select-model-help (one of `SelectedModel`; not sent unless given)
-            selected_model_private: select-model-private-help (not sent unless given)
+            selected_model: The model to generate with. (one of `SelectedModel`; not sent unless given)
+            selected_model_private: One of your own private models, used instead of a public one. (not sent unless given)
         """
         return await self.stream_values(
             {

@@ -12,13 +12,13 @@ class ControlnetSdInput(BaseModel):
     )
     selected_model: Annotated[
         Literal["822", "1083", "3", "816", "485"] | None,
-        Field(alias="selectedModel", description="select-model-help", title="select-model"),
+        Field(alias="selectedModel", description="The model to generate with.", title="Model"),
     ] = None
     selected_model_private: Annotated[
         StrictStr | None,
         Field(
             alias="selectedModelPrivate",
-            description="select-model-private-help",
-            title="select-model-private",
+            description="One of your own private models, used instead of a public one.",
+            title="Private model",
         ),
     ] = None

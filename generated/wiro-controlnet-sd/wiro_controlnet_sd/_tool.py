@@ -28,7 +28,7 @@ TOOL = ToolDefinition(
         ),
     ),
     output_kind="image",
-    package_version="0.1.0",
+    package_version="0.1.1",
     categories=("tool", "sd", "image-to-image", "controlnet-sd"),
     inputs=(
         InputDefinition(
@@ -38,8 +38,8 @@ TOOL = ToolDefinition(
             python_type="literal",
             wire_type="string",
             wiro_type="select",
-            label="select-model",
-            help="select-model-help",
+            label="Model",
+            help="The model to generate with.",
             default=None,
             required=False,
             choices=(
@@ -58,8 +58,8 @@ TOOL = ToolDefinition(
             python_type="str",
             wire_type="string",
             wiro_type="select",
-            label="select-model-private",
-            help="select-model-private-help",
+            label="Private model",
+            help="One of your own private models, used instead of a public one.",
             default=None,
             required=False,
             closed_choices=False,

@@ -130,7 +130,7 @@ class Client(_SyncBase):
             filter_: Filter (one of `Filter`; not sent unless given)
             safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2")
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: seed-help (default "42")
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
             output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg")
         """
         return self.run_values(
@@ -178,7 +178,7 @@ class Client(_SyncBase):
             filter_: Filter (one of `Filter`; not sent unless given)
             safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2")
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: seed-help (default "42")
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
             output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg")
         """
         return self.stream_values(
@@ -292,7 +292,7 @@ class AsyncClient(_AsyncBase):
             filter_: Filter (one of `Filter`; not sent unless given)
             safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2")
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: seed-help (default "42")
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
             output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg")
         """
         return await self.run_values(
@@ -340,7 +340,7 @@ class AsyncClient(_AsyncBase):
             filter_: Filter (one of `Filter`; not sent unless given)
             safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2")
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: seed-help (default "42")
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
             output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg")
         """
         return await self.stream_values(

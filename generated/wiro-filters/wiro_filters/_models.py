@@ -50,7 +50,14 @@ class FiltersInput(BaseModel):
         | None,
         Field(alias="aspectRatio", description="Aspect ratio of the image.", title="Aspect Ratio"),
     ] = None
-    seed: Annotated[StrictStr, Field(alias="seed", description="seed-help", title="seed")] = "42"
+    seed: Annotated[
+        StrictStr,
+        Field(
+            alias="seed",
+            description="The random seed: the same seed with the same inputs gives the same output.",
+            title="Seed",
+        ),
+    ] = "42"
     output_format: Annotated[
         Literal["jpeg", "png"],
         Field(

@@ -28,7 +28,7 @@ TOOL = ToolDefinition(
         ),
     ),
     output_kind="image",
-    package_version="0.2.0",
+    package_version="0.2.1",
     categories=("tool", "image-to-image", "compare-landscape"),
     inputs=(
         InputDefinition(
@@ -116,8 +116,8 @@ TOOL = ToolDefinition(
             python_type="str",
             wire_type="string",
             wiro_type="text",
-            label="seed",
-            help="seed-help",
+            label="Seed",
+            help="The random seed: the same seed with the same inputs gives the same output.",
             default="42",
             required=False,
             closed_choices=False,

@@ -23,7 +23,7 @@ from wiro_runtime import require_runtime
 
 require_runtime("0.1.0", "wiro-kokoro-tts")
 
-__version__ = "0.1.0"
+__version__ = "0.1.1"
 
 __all__ = [
     "TOOL",

@@ -12,5 +12,5 @@ class KokoroTtsInput(BaseModel):
     )
     prompt: Annotated[
         StrictStr,
-        Field(alias="prompt", description="The prompt to generate audio from.", title="prompt"),
+        Field(alias="prompt", description="The prompt to generate audio from.", title="Prompt"),
     ] = "And, when you want something, all the universe conspires in helping you to achieve it."

@@ -28,7 +28,7 @@ TOOL = ToolDefinition(
         ),
     ),
     output_kind="audio",
-    package_version="0.1.0",
+    package_version="0.1.1",
     categories=("persistent", "text-to-speech", "tool"),
     inputs=(
         InputDefinition(
@@ -38,7 +38,7 @@ TOOL = ToolDefinition(
             python_type="str",
             wire_type="string",
             wiro_type="textarea",
-            label="prompt",
+            label="Prompt",
             help="The prompt to generate audio from.",
             default="And, when you want something, all the universe conspires in helping you to achieve it.",
             required=False,

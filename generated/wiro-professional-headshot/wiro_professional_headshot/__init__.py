@@ -2,7 +2,7 @@
 """Typed client and CLI of the Wiro tool wiro/professional-headshot.
 
 Create polished professional headshots instantly. Our image-to-image AI refines your photos into
-high-quality headshots, ensuring a crisp, professional, and confident look. Perfect for rÃ©sumÃ©s,
+high-quality headshots, ensuring a crisp, professional, and confident look. Perfect for résumés,
 LinkedIn, and corporate profiles.
 
 Names load on first use, so the CLI starts without importing httpx or pydantic.
@@ -29,7 +29,7 @@ from wiro_runtime import require_runtime
 
 require_runtime("0.1.0", "wiro-professional-headshot")
 
-__version__ = "0.2.0"
+__version__ = "0.2.1"
 
 __all__ = [
     "TOOL",

@@ -92,8 +92,8 @@ class Client(_SyncBase):
     """Blocking client of wiro/professional-headshot.
 
     Create polished professional headshots instantly. Our image-to-image AI refines your photos into
-    high-quality headshots, ensuring a crisp, professional, and confident look. Perfect for
-    rÃ©sumÃ©s, LinkedIn, and corporate profiles.
+    high-quality headshots, ensuring a crisp, professional, and confident look. Perfect for résumés,
+    LinkedIn, and corporate profiles.
 
     Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
     """
@@ -131,7 +131,7 @@ class Client(_SyncBase):
             background: Background (one of `Background`; default "neutral")
             safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2")
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: seed-help (default "42")
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
             output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg")
         """
         return self.run_values(
@@ -179,7 +179,7 @@ class Client(_SyncBase):
             background: Background (one of `Background`; default "neutral")
             safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2")
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: seed-help (default "42")
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
             output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg")
         """
         return self.stream_values(
@@ -293,7 +293,7 @@ class AsyncClient(_AsyncBase):
             background: Background (one of `Background`; default "neutral")
             safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2")
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: seed-help (default "42")
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
             output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg")
         """
         return await self.run_values(
@@ -341,7 +341,7 @@ class AsyncClient(_AsyncBase):
             background: Background (one of `Background`; default "neutral")
             safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2")
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: seed-help (default "42")
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
             output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg")
         """
         return await self.stream_values(

@@ -7,7 +7,7 @@ TOOL = ToolDefinition(
     owner="wiro",
     slug="professional-headshot",
     name="wiro/professional-headshot",
-    description="Create polished professional headshots instantly.  Our image-to-image AI refines your photos into high-quality headshots, ensuring a crisp, professional, and confident look. Perfect for rÃ©sumÃ©s, LinkedIn, and corporate profiles.",
+    description="Create polished professional headshots instantly.  Our image-to-image AI refines your photos into high-quality headshots, ensuring a crisp, professional, and confident look. Perfect for résumés, LinkedIn, and corporate profiles.",
     command="wiro-professional-headshot",
     base_url="https://api.wiro.ai/v1",
     run_path="/Run/wiro/professional-headshot",
@@ -28,7 +28,7 @@ TOOL = ToolDefinition(
         ),
     ),
     output_kind="image",
-    package_version="0.2.0",
+    package_version="0.2.1",
     categories=("tool", "image-to-image", "compare-landscape", "use-agent"),
     inputs=(
         InputDefinition(
@@ -115,8 +115,8 @@ TOOL = ToolDefinition(
             python_type="str",
             wire_type="string",
             wiro_type="text",
-            label="seed",
-            help="seed-help",
+            label="Seed",
+            help="The random seed: the same seed with the same inputs gives the same output.",
             default="42",
             required=False,
             closed_choices=False,

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from wiro_codegen import naming
 from wiro_codegen.errors import GeneratorError
+from wiro_codegen.glossary import fix_text, readable_help, readable_label
 from wiro_codegen.parse.raw import ParseResult, ParseWarning, RawInput, RawTool, scalar_text
 from wiro_codegen.spec import (
     Auth,
@@ -93,7 +94,7 @@ class _InputBuilder:
                 raw.type_offset or raw.offset,
                 wire_name,
             )
-        options = raw.options
+        options = tuple(replace(o, label=fix_text(o.label)) for o in raw.options)  # docs only
         rule = rule_for(wiro_type, has_options=bool(options))
         if rule.python_type == "literal" and _boolean_values(options):
             rule = TypeRule("bool", "string")  # sent as its option's own text, "true" or "on"
@@ -111,8 +112,8 @@ class _InputBuilder:
             wire_name=wire_name,
             python_name=python_name,
             cli_flag=cli_flag,
-            label=raw.label or wire_name,
-            help=raw.help,
+            label=readable_label(raw.label, wire_name) or wire_name,
+            help=readable_help(raw.help, raw.label, wire_name),
             wiro_type=wiro_type,
             python_type=python_type,
             wire_type=rule.wire_type,
@@ -231,6 +232,7 @@ def build_spec(raw: RawTool, url: str | None = None) -> ParseResult:
     spec = Spec(
         tool=replace(
             raw.tool,
+            description=fix_text(raw.tool.description),
             output_kind=infer_output_kind(
                 raw.tool.categories, raw.tool.tags, [item.wire_name for item in inputs]
             ),

@@ -15,6 +15,12 @@ from urllib.parse import SplitResult, unquote, urlsplit
 
 from wiro_codegen.errors import GeneratorError, Location
 from wiro_codegen.parse.build import build_spec
+from wiro_codegen.parse.completeness import (
+    cut_off_inputs,
+    cut_off_message,
+    example_keys,
+    no_inputs_message,
+)
 from wiro_codegen.parse.raw import (
     DEFAULT_STATUSES,
     ParseResult,
@@ -393,6 +399,24 @@ def _endpoints(src: SourceText, fields: dict[str, tuple[str, int]]) -> tuple[str
 # --- the whole description --------------------------------------------------------------------
 
 
+def _completeness(
+    src: SourceText, sections: list[_Section], inputs: _Section, names: list[str]
+) -> list[ParseWarning]:
+    """Warnings for an input list that is empty, or that the document was cut off in."""
+    where = src.location(inputs.start, inputs.title)
+    if not names:
+        return [ParseWarning(no_inputs_message(f"'## {inputs.title}'"), where)]
+    run = _find_section(sections, r"Run Command - Make HTTP Post Request")
+    if run is None and sections[-1] is inputs:
+        message = (
+            f"the description ends inside its input list (after {names[-1]}): inputs after "
+            "it may be missing; fetch the whole description (llms-full.txt)"
+        )
+        return [ParseWarning(message, where)]
+    missing = cut_off_inputs(names, example_keys(run.body)) if run is not None else []
+    return [ParseWarning(cut_off_message(missing), where)] if missing else []
+
+
 def read_description(text: str, filename: str) -> RawTool:
     """The raw form of a markdown description; raises GeneratorError with a location."""
     src = SourceText(text=text, filename=filename)
@@ -420,14 +444,14 @@ def read_description(text: str, filename: str) -> RawTool:
         cover = None
     inputs_section = _find_section(sections, r"(?:Tool|Model) Inputs:")
     if inputs_section is None:
-        warnings.append(
-            ParseWarning("no inputs section: the tool takes no inputs", Location(file=filename))
-        )
+        warnings.append(ParseWarning(no_inputs_message("the description"), Location(file=filename)))
     title = inputs_section.title if inputs_section else "inputs"
     inputs = tuple(
         _input(fields_of, src, title, warnings)
         for fields_of in (_tokenize_inputs(src, inputs_section) if inputs_section else [])
     )
+    if inputs_section is not None:
+        warnings += _completeness(src, sections, inputs_section, [i.wire_name for i in inputs])
     examples_section = _find_section(sections, r"(?:Tool|Model) Parameter Inspires:")
     examples, fenced = _examples(examples_section, [item.wire_name for item in inputs])
     statuses = _statuses(_find_section(sections, "Task Status Information"), src, warnings)

@@ -8,10 +8,13 @@ from typing import Any
 
 from wiro_codegen import naming
 from wiro_codegen.errors import GeneratorError, Location
+from wiro_codegen.glossary import is_key
 from wiro_codegen.parse.build import build_spec, usable_number
+from wiro_codegen.parse.completeness import no_inputs_message, unknown_example_inputs
 from wiro_codegen.parse.raw import (
     DEFAULT_STATUSES,
     ParseResult,
+    ParseWarning,
     RawDefault,
     RawInput,
     RawTool,
@@ -62,12 +65,25 @@ def _option(entry: object) -> Option:
     )
 
 
+def _help(item: dict[str, Any]) -> str:
+    """The schema's own words for an input: its description (or help), its note, and its
+    placeholder as an example."""
+    parts = [str(item.get(key) or "").strip() for key in ("description", "help", "note")]
+    given = list(dict.fromkeys(part for part in parts if part))
+    words = [part for part in given if not is_key(part)]  # a key beside words adds nothing
+    text = " ".join(words) if words else (given[0] if given else "")
+    placeholder = str(item.get("placeholder") or "").strip()
+    if placeholder and placeholder not in text:
+        text = f"{text} (for example: {placeholder})" if text else f"For example: {placeholder}"
+    return text
+
+
 def _input(item: dict[str, Any]) -> RawInput:
     return RawInput(
         wire_name=str(item.get("id") or "").strip(),
         wiro_type=str(item.get("type") or "").strip(),
         label=str(item.get("label") or ""),
-        help=str(item.get("help") or item.get("note") or ""),
+        help=_help(item),
         default=_default(item.get("default")),
         options=tuple(_option(entry) for entry in item.get("options") or []),
         required=bool(item.get("required")),
@@ -126,6 +142,17 @@ def read_tool_detail(text: str, filename: str, *, base_url: str = WIRO_BASE_URL)
         for example in tool.get("inspire") or []
         if isinstance(example, dict)
     )
+    names = [str(item.get("id") or "").strip() for item in items]
+    where = Location(file=filename)
+    warnings: list[ParseWarning] = []
+    if not items:
+        warnings.append(ParseWarning(no_inputs_message(f"{owner}/{slug}'s parameters"), where))
+    elif unknown := unknown_example_inputs(names, [[k for k, _ in e.values] for e in examples]):
+        message = (
+            f"the examples (inspire) set {', '.join(unknown)}, which the parameters lack: "
+            "the schema may be incomplete"
+        )
+        warnings.append(ParseWarning(message, where))
     return RawTool(
         source=SourceText(text=text, filename=filename),
         tool=Tool(
@@ -146,6 +173,7 @@ def read_tool_detail(text: str, filename: str, *, base_url: str = WIRO_BASE_URL)
         format="tool-detail",
         extension=".json",
         inputs_title="parameters",
+        warnings=tuple(warnings),
     )
 
 

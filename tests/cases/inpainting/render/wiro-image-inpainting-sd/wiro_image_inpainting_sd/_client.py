@@ -51,7 +51,7 @@ SelectedModel = Literal[
     "2",
     "1",
 ]
-"""Values of `selected_model`: select-model."""
+"""Values of `selected_model`: Model."""
 
 Scheduler = Literal[
     "EulerDiscreteScheduler",
@@ -62,7 +62,7 @@ Scheduler = Literal[
     "DDPMScheduler",
     "EulerAncestralDiscreteScheduler",
 ]
-"""Values of `scheduler`: scheduler."""
+"""Values of `scheduler`: Scheduler."""
 
 
 class SelectedModelOptions:
@@ -156,20 +156,20 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            selected_model: selct-model-help (one of `SelectedModel`; default "1")
-            selected_model_private: select-model-private-help (default "")
-            input_image_url: input-image-url-help (not sent unless given)
-            input_image_mask_url: input-image-mask-url-help (not sent unless given)
-            prompt: prompt-help (default "handsome man with sunglasses, realistic, highly detailed")
-            negative_prompt: negativeprompt-help (default "painted illustration")
-            samples: numberofoutputs-help (default 1)
-            steps: inferencesteps-help (default 30)
-            scale: guidancescale-help (default 7.5)
-            strength: strength-help (default 0.85)
-            seed: seed-help (default "123456")
-            scheduler: scheduler-help (one of `Scheduler`; default "EulerDiscreteScheduler")
-            width: width-help (default 512)
-            height: height-help (default 512)
+            selected_model: The model to generate with. (one of `SelectedModel`; default "1")
+            selected_model_private: One of your own private models, used instead of a public one. (default "")
+            input_image_url: The image to work on. (not sent unless given)
+            input_image_mask_url: The mask, the same size as the input image: white where the image is painted anew, black where it is kept. (not sent unless given)
+            prompt: What to make, in words. (default "handsome man with sunglasses, realistic, highly detailed")
+            negative_prompt: What the output should not show. (default "painted illustration")
+            samples: How many outputs to make in one run. (default 1)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default 30)
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.5)
+            strength: How much the input image changes: near 0 it is kept, at 1 it is painted anew. (default 0.85)
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456")
+            scheduler: The sampler that removes noise at each step; each gives a slightly different look. (one of `Scheduler`; default "EulerDiscreteScheduler")
+            width: Width of the output, in pixels. (default 512)
+            height: Height of the output, in pixels. (default 512)
         """
         return self.run_values(
             {
@@ -228,20 +228,20 @@ class Client(_SyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            selected_model: selct-model-help (one of `SelectedModel`; default "1")
-            selected_model_private: select-model-private-help (default "")
-            input_image_url: input-image-url-help (not sent unless given)
-            input_image_mask_url: input-image-mask-url-help (not sent unless given)
-            prompt: prompt-help (default "handsome man with sunglasses, realistic, highly detailed")
-            negative_prompt: negativeprompt-help (default "painted illustration")
-            samples: numberofoutputs-help (default 1)
-            steps: inferencesteps-help (default 30)
-            scale: guidancescale-help (default 7.5)
-            strength: strength-help (default 0.85)
-            seed: seed-help (default "123456")
-            scheduler: scheduler-help (one of `Scheduler`; default "EulerDiscreteScheduler")
-            width: width-help (default 512)
-            height: height-help (default 512)
+            selected_model: The model to generate with. (one of `SelectedModel`; default "1")
+            selected_model_private: One of your own private models, used instead of a public one. (default "")
+            input_image_url: The image to work on. (not sent unless given)
+            input_image_mask_url: The mask, the same size as the input image: white where the image is painted anew, black where it is kept. (not sent unless given)
+            prompt: What to make, in words. (default "handsome man with sunglasses, realistic, highly detailed")
+            negative_prompt: What the output should not show. (default "painted illustration")
+            samples: How many outputs to make in one run. (default 1)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default 30)
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.5)
+            strength: How much the input image changes: near 0 it is kept, at 1 it is painted anew. (default 0.85)
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456")
+            scheduler: The sampler that removes noise at each step; each gives a slightly different look. (one of `Scheduler`; default "EulerDiscreteScheduler")
+            width: Width of the output, in pixels. (default 512)
+            height: Height of the output, in pixels. (default 512)
         """
         return self.stream_values(
             {
@@ -398,20 +398,20 @@ class AsyncClient(_AsyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            selected_model: selct-model-help (one of `SelectedModel`; default "1")
-            selected_model_private: select-model-private-help (default "")
-            input_image_url: input-image-url-help (not sent unless given)
-            input_image_mask_url: input-image-mask-url-help (not sent unless given)
-            prompt: prompt-help (default "handsome man with sunglasses, realistic, highly detailed")
-            negative_prompt: negativeprompt-help (default "painted illustration")
-            samples: numberofoutputs-help (default 1)
-            steps: inferencesteps-help (default 30)
-            scale: guidancescale-help (default 7.5)
-            strength: strength-help (default 0.85)
-            seed: seed-help (default "123456")
-            scheduler: scheduler-help (one of `Scheduler`; default "EulerDiscreteScheduler")
-            width: width-help (default 512)
-            height: height-help (default 512)
+            selected_model: The model to generate with. (one of `SelectedModel`; default "1")
+            selected_model_private: One of your own private models, used instead of a public one. (default "")
+            input_image_url: The image to work on. (not sent unless given)
+            input_image_mask_url: The mask, the same size as the input image: white where the image is painted anew, black where it is kept. (not sent unless given)
+            prompt: What to make, in words. (default "handsome man with sunglasses, realistic, highly detailed")
+            negative_prompt: What the output should not show. (default "painted illustration")
+            samples: How many outputs to make in one run. (default 1)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default 30)
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.5)
+            strength: How much the input image changes: near 0 it is kept, at 1 it is painted anew. (default 0.85)
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456")
+            scheduler: The sampler that removes noise at each step; each gives a slightly different look. (one of `Scheduler`; default "EulerDiscreteScheduler")
+            width: Width of the output, in pixels. (default 512)
+            height: Height of the output, in pixels. (default 512)
         """
         return await self.run_values(
             {
@@ -470,20 +470,20 @@ class AsyncClient(_AsyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            selected_model: selct-model-help (one of `SelectedModel`; default "1")
-            selected_model_private: select-model-private-help (default "")
-            input_image_url: input-image-url-help (not sent unless given)
-            input_image_mask_url: input-image-mask-url-help (not sent unless given)
-            prompt: prompt-help (default "handsome man with sunglasses, realistic, highly detailed")
-            negative_prompt: negativeprompt-help (default "painted illustration")
-            samples: numberofoutputs-help (default 1)
-            steps: inferencesteps-help (default 30)
-            scale: guidancescale-help (default 7.5)
-            strength: strength-help (default 0.85)
-            seed: seed-help (default "123456")
-            scheduler: scheduler-help (one of `Scheduler`; default "EulerDiscreteScheduler")
-            width: width-help (default 512)
-            height: height-help (default 512)
+            selected_model: The model to generate with. (one of `SelectedModel`; default "1")
+            selected_model_private: One of your own private models, used instead of a public one. (default "")
+            input_image_url: The image to work on. (not sent unless given)
+            input_image_mask_url: The mask, the same size as the input image: white where the image is painted anew, black where it is kept. (not sent unless given)
+            prompt: What to make, in words. (default "handsome man with sunglasses, realistic, highly detailed")
+            negative_prompt: What the output should not show. (default "painted illustration")
+            samples: How many outputs to make in one run. (default 1)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default 30)
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.5)
+            strength: How much the input image changes: near 0 it is kept, at 1 it is painted anew. (default 0.85)
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456")
+            scheduler: The sampler that removes noise at each step; each gives a slightly different look. (one of `Scheduler`; default "EulerDiscreteScheduler")
+            width: Width of the output, in pixels. (default 512)
+            height: Height of the output, in pixels. (default 512)
         """
         return await self.stream_values(
             {

@@ -34,55 +34,79 @@ class ImageInpaintingSdInput(BaseModel):
             "2",
             "1",
         ],
-        Field(alias="selectedModel", description="selct-model-help", title="select-model"),
+        Field(alias="selectedModel", description="The model to generate with.", title="Model"),
     ] = "1"
     selected_model_private: Annotated[
         StrictStr,
         Field(
             alias="selectedModelPrivate",
-            description="select-model-private-help",
-            title="select-model-private",
+            description="One of your own private models, used instead of a public one.",
+            title="Private model",
         ),
     ] = ""
     input_image_url: Annotated[
         StrictStr | None,
-        Field(alias="inputImageUrl", description="input-image-url-help", title="input-image-url"),
+        Field(alias="inputImageUrl", description="The image to work on.", title="Input image"),
     ] = None
     input_image_mask_url: Annotated[
         StrictStr | None,
         Field(
             alias="inputImageMaskUrl",
-            description="input-image-mask-url-help",
-            title="input-image-mask-url",
+            description="The mask, the same size as the input image: white where the image is painted anew, black where it is kept.",
+            title="Mask image",
         ),
     ] = None
     prompt: Annotated[
         StrictStr,
-        Field(alias="prompt", description="prompt-help", title="prompt"),
+        Field(alias="prompt", description="What to make, in words.", title="Prompt"),
     ] = "handsome man with sunglasses, realistic, highly detailed"
     negative_prompt: Annotated[
         StrictStr,
-        Field(alias="negativePrompt", description="negativeprompt-help", title="negativeprompt"),
+        Field(
+            alias="negativePrompt",
+            description="What the output should not show.",
+            title="Negative prompt",
+        ),
     ] = "painted illustration"
     samples: Annotated[
         StrictInt,
-        Field(alias="samples", description="numberofoutputs-help", title="numberofoutputs"),
+        Field(
+            alias="samples",
+            description="How many outputs to make in one run.",
+            title="Number of outputs",
+        ),
     ] = 1
     steps: Annotated[
         StrictInt,
-        Field(alias="steps", description="inferencesteps-help", title="inferencesteps"),
+        Field(
+            alias="steps",
+            description="How many denoising steps to run: more give finer detail and take longer.",
+            title="Inference steps",
+        ),
     ] = 30
     scale: Annotated[
         StrictFloat,
-        Field(alias="scale", description="guidancescale-help", title="guidancescale"),
+        Field(
+            alias="scale",
+            description="How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom.",
+            title="Guidance scale",
+        ),
     ] = 7.5
     strength: Annotated[
         StrictFloat,
-        Field(alias="strength", description="strength-help", title="strength"),
+        Field(
+            alias="strength",
+            description="How much the input image changes: near 0 it is kept, at 1 it is painted anew.",
+            title="Strength",
+        ),
     ] = 0.85
     seed: Annotated[
         StrictStr,
-        Field(alias="seed", description="seed-help", title="seed"),
+        Field(
+            alias="seed",
+            description="The random seed: the same seed with the same inputs gives the same output.",
+            title="Seed",
+        ),
     ] = "123456"
     scheduler: Annotated[
         Literal[
@@ -94,10 +118,17 @@ class ImageInpaintingSdInput(BaseModel):
             "DDPMScheduler",
             "EulerAncestralDiscreteScheduler",
         ],
-        Field(alias="scheduler", description="scheduler-help", title="scheduler"),
+        Field(
+            alias="scheduler",
+            description="The sampler that removes noise at each step; each gives a slightly different look.",
+            title="Scheduler",
+        ),
     ] = "EulerDiscreteScheduler"
-    width: Annotated[StrictInt, Field(alias="width", description="width-help", title="width")] = 512
+    width: Annotated[
+        StrictInt,
+        Field(alias="width", description="Width of the output, in pixels.", title="Width"),
+    ] = 512
     height: Annotated[
         StrictInt,
-        Field(alias="height", description="height-help", title="height"),
+        Field(alias="height", description="Height of the output, in pixels.", title="Height"),
     ] = 512

@@ -1,7 +1,7 @@
 # DO NOT EDIT: generated from spec acme/sample-tool-v2.0.yaml by `wiro-codegen generate`
 """Typed client and CLI of the Wiro tool acme/sample-tool-v2.0.
 
-A “sample” tool with every input type — rÃ©sumÃ©s and {{ braces }} kept as they are.
+A “sample” tool with every input type — résumés and {{ braces }} kept as they are.
 
 Names load on first use, so the CLI starts without importing httpx or pydantic.
 """

@@ -68,7 +68,7 @@ class SampleToolV20Inputs(TypedDict, total=False):
 class Client(_SyncBase):
     """Blocking client of acme/sample-tool-v2.0.
 
-    A “sample” tool with every input type — rÃ©sumÃ©s and {{ braces }} kept as they are.
+    A “sample” tool with every input type — résumés and {{ braces }} kept as they are.
 
     Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.
     """
@@ -111,7 +111,7 @@ class Client(_SyncBase):
             effect: Effect (default "zoom")
             class_: A Python keyword as a wire name. (not sent unless given)
             timeout_input: Clashes with a client parameter. (default 60)
-            guidance: guidance-help (default 3.0)
+            guidance: Guidance (default 3.0)
             watermark: Watermark (default False)
             styles: Styles (one of `Styles`; not sent unless given)
             input_image: Provide an image file or an image URL. (not sent unless given)
@@ -171,7 +171,7 @@ class Client(_SyncBase):
             effect: Effect (default "zoom")
             class_: A Python keyword as a wire name. (not sent unless given)
             timeout_input: Clashes with a client parameter. (default 60)
-            guidance: guidance-help (default 3.0)
+            guidance: Guidance (default 3.0)
             watermark: Watermark (default False)
             styles: Styles (one of `Styles`; not sent unless given)
             input_image: Provide an image file or an image URL. (not sent unless given)
@@ -313,7 +313,7 @@ class AsyncClient(_AsyncBase):
             effect: Effect (default "zoom")
             class_: A Python keyword as a wire name. (not sent unless given)
             timeout_input: Clashes with a client parameter. (default 60)
-            guidance: guidance-help (default 3.0)
+            guidance: Guidance (default 3.0)
             watermark: Watermark (default False)
             styles: Styles (one of `Styles`; not sent unless given)
             input_image: Provide an image file or an image URL. (not sent unless given)
@@ -373,7 +373,7 @@ class AsyncClient(_AsyncBase):
             effect: Effect (default "zoom")
             class_: A Python keyword as a wire name. (not sent unless given)
             timeout_input: Clashes with a client parameter. (default 60)
-            guidance: guidance-help (default 3.0)
+            guidance: Guidance (default 3.0)
             watermark: Watermark (default False)
             styles: Styles (one of `Styles`; not sent unless given)
             input_image: Provide an image file or an image URL. (not sent unless given)

@@ -15,22 +15,22 @@ class SampleToolV20Input(BaseModel):
         Field(
             alias="prompt",
             description="Describe the picture; label: and type: inside help stay text.",
-            title="prompt",
+            title="Prompt",
         ),
     ] = 'a "quoted" cat \\ with a backslash'
     duration: Annotated[Literal["5", "10"], Field(alias="duration", title="Duration")] = "5"
     effect: Annotated[StrictStr, Field(alias="effect", title="Effect")] = "zoom"
     class_: Annotated[
         StrictStr | None,
-        Field(alias="class", description="A Python keyword as a wire name.", title="class"),
+        Field(alias="class", description="A Python keyword as a wire name.", title="Class"),
     ] = None
     timeout_input: Annotated[
         StrictInt,
-        Field(alias="timeout", description="Clashes with a client parameter.", title="timeout"),
+        Field(alias="timeout", description="Clashes with a client parameter.", title="Timeout"),
     ] = 60
     guidance: Annotated[
         StrictFloat,
-        Field(alias="guidance", description="guidance-help", title="guidance"),
+        Field(alias="guidance", description="Guidance", title="Guidance"),
     ] = 3.0
     watermark: Annotated[StrictBool, Field(alias="watermark", title="Watermark")] = False
     styles: Annotated[
@@ -47,5 +47,5 @@ class SampleToolV20Input(BaseModel):
     ] = None
     strength: Annotated[
         StrictStr,
-        Field(alias="strength", description="An unknown type.", title="strength"),
+        Field(alias="strength", description="An unknown type.", title="Strength"),
     ] = "0.5"
