@@ -17,7 +17,7 @@ from ._record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+    from collections.abc import AsyncIterator, Callable, Iterator
     from typing import Any, Self
 
     from ._events import Progress
@@ -112,9 +112,15 @@ class _StreamBase:
         flow: Flow[Task],
         feed: ChatFeed,
         on_task: Callable[[Task], object] | None,
+        *,
+        pool: Callable[[], Any],
+        stop: Callable[[str], Any],
     ) -> None:
         #: The submitted task's id and socket token.
         self.handle = handle
+        #: The client's connection pool, and how it stops a task (blocking or awaitable).
+        self._pool = pool
+        self._stop = stop
         self._flow = flow
         self._feed = feed
         self._on_task = on_task
@@ -140,6 +146,17 @@ class _StreamBase:
         """The answer streamed so far."""
         return self._feed.answer
 
+    def _closing(self) -> str | None:
+        """How closing must stop the task: "iteration" (close the running iteration, whose
+        flow stops it), "stop" (it was never iterated: stop it directly), or None."""
+        if self._task is not None or self._closed:
+            return None
+        if self._entered:
+            return "iteration"
+        self._closed = self._started = True
+        self._flow.close()
+        return "stop"
+
     def _begin(self) -> None:
         if self._started:
             raise RuntimeError("a stream can be iterated only once")
@@ -163,20 +180,7 @@ class Stream(_StreamBase):
     the task, as `run` does on Ctrl-C; use it as a context manager so that always happens.
     """
 
-    def __init__(
-        self,
-        handle: TaskHandle,
-        flow: Flow[Task],
-        feed: ChatFeed,
-        on_task: Callable[[Task], object] | None,
-        *,
-        pool: Callable[[], Any],
-        stop: Callable[[str], object],
-    ) -> None:
-        super().__init__(handle, flow, feed, on_task)
-        self._pool = pool
-        self._stop = stop
-        self._events: Iterator[StreamEvent] | None = None
+    _events: Iterator[StreamEvent] | None = None
 
     def __iter__(self) -> Iterator[StreamEvent]:
         self._begin()
@@ -198,13 +202,10 @@ class Stream(_StreamBase):
 
     def close(self) -> None:
         """Stop the task if it has not ended (once iterating, through the flow)."""
-        if self._task is not None:
-            return
-        if self._entered:
+        how = self._closing()
+        if how == "iteration":
             self._events.close()  # type: ignore[union-attr]
-        elif not self._closed:
-            self._closed = self._started = True
-            self._flow.close()
+        elif how == "stop":
             self._stop(self.handle.task_id)
 
     def __enter__(self) -> Self:
@@ -218,20 +219,7 @@ class AsyncStream(_StreamBase):
     """`Stream` for asyncio: `async for event in stream`; cancelling the iterating
     coroutine or `aclose()` before the end stops the task."""
 
-    def __init__(
-        self,
-        handle: TaskHandle,
-        flow: Flow[Task],
-        feed: ChatFeed,
-        on_task: Callable[[Task], object] | None,
-        *,
-        pool: Callable[[], Any],
-        stop: Callable[[str], Awaitable[object]],
-    ) -> None:
-        super().__init__(handle, flow, feed, on_task)
-        self._pool = pool
-        self._stop = stop
-        self._events: AsyncIterator[StreamEvent] | None = None
+    _events: AsyncIterator[StreamEvent] | None = None
 
     def __aiter__(self) -> AsyncIterator[StreamEvent]:
         self._begin()
@@ -259,13 +247,10 @@ class AsyncStream(_StreamBase):
 
     async def aclose(self) -> None:
         """Stop the task if it has not ended (once iterating, through the flow)."""
-        if self._task is not None:
-            return
-        if self._entered:
+        how = self._closing()
+        if how == "iteration":
             await self._events.aclose()  # type: ignore[union-attr]
-        elif not self._closed:
-            self._closed = self._started = True
-            self._flow.close()
+        elif how == "stop":
             await self._stop(self.handle.task_id)
 
     async def __aenter__(self) -> Self:
