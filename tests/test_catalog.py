@@ -102,6 +102,11 @@ def test_search_lists_matching_tools(catalog_emulator: Emulator, tmp_path: Path)
     shown = _codegen("search", "inpainting", emu=catalog_emulator, cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.startswith(INPAINTING) and "image-to-image" in shown.stdout
+    item = _detail(catalog_emulator, INPAINTING)
+    item.update(slugproject="inpaint-xl", cleanslugproject="inpaint-xl", title="Inpaint XL")
+    catalog_emulator.publish(item)
+    titled = _codegen("search", "inpaint-xl", emu=catalog_emulator, cwd=tmp_path)
+    assert titled.stdout.startswith("wiro/inpaint-xl  Inpaint XL  [tool, sd, image-to-image")
     as_json = _codegen("search", "--category", "llm", "--json", emu=catalog_emulator, cwd=tmp_path)
     data = json.loads(as_json.stdout)
     assert data["total"] == 1 and data["tools"][0]["slug"] == "openai/gpt-5-mini"

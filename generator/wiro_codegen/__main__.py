@@ -225,7 +225,9 @@ def _search(args: argparse.Namespace) -> int:
         shown = _printable(f.description)
         short = shown if len(shown) <= 70 else shown[:67] + "..."
         categories = ", ".join(f.categories[:4])
-        print(f"{_printable(f.slug):{width}}  {_printable(categories)}  {short}".rstrip())
+        title = f"{f.title}  " if f.title and f.title.lower() != f.slug.lower() else ""
+        line = f"{f.slug:{width}}  {title}[{categories}]  {short}"
+        print(_printable(line).rstrip())
     print(f"{len(found)} of {total} matching tools", file=sys.stderr)
     return EXIT_OK
 
