@@ -20,7 +20,7 @@ from wiro_codegen import add
 from wiro_codegen.spec import Example, load_spec
 from wiro_codegen.wire import wire_table
 from wiro_emulator import Emulator
-from wiro_runtime import Catalog, InputError
+from wiro_runtime import APIError, Catalog, InputError
 
 INPAINTING = "wiro/image-inpainting-sd"
 
@@ -65,6 +65,8 @@ def test_tool_list_searches_filters_pages_and_sorts(catalog_emulator: Emulator) 
         assert total == len([t for t in catalog_emulator.tools if t.owner == "wiro"])
         with pytest.raises(InputError, match="limit"):
             c.search("x", limit=101)
+        with pytest.raises(APIError, match="categories"):  # the emulator refuses as Wiro would
+            c._post("/Tool/List", {"search": "x", "categories": "llm"})
 
 
 def test_tool_detail_has_the_documented_shape() -> None:
@@ -230,15 +232,13 @@ def test_update_check_reports_a_breaking_drift(catalog_emulator: Emulator, tmp_p
     assert drift.returncode == 1 and f"{INPAINTING}: breaking" in drift.stdout
 
 
-def test_the_library_adds_by_slug_too(catalog_emulator: Emulator, tmp_path: Path) -> None:
-    import os
-
-    os.environ.update(cli_env(catalog_emulator))
-    try:
-        outcome = add([INPAINTING], tmp_path / "specs", tmp_path / "out", cache=False)
-    finally:
-        for key in ("WIRO_BASE_URL", "WIRO_API_KEY", "WIRO_API_SECRET"):
-            os.environ.pop(key, None)
+def test_the_library_adds_by_slug_too(
+    catalog_emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in cli_env(catalog_emulator).items():
+        if key.startswith("WIRO_"):
+            monkeypatch.setenv(key, value)
+    outcome = add([INPAINTING], tmp_path / "specs", tmp_path / "out", cache=False)
     assert outcome.written == (INPAINTING,), outcome.failures
 
 

@@ -95,6 +95,7 @@ def test_overrides_apply_on_generate_and_add_and_survive_update(project: Path) -
         ("inputs:\n  prompt:\n    max: 3\n", "prompt is not a number input"),
         ("tool:\n  output_kind: hologram\n", "tool.output_kind: expected one of"),
         ("inputs: [1, 2\n", "not valid YAML"),
+        ("inputs:\n  prompt:\n    required: true\n    hidden: true\n", "cannot be hidden"),
     ],
 )
 def test_a_bad_override_is_an_error_naming_the_file_and_key(

@@ -158,7 +158,10 @@ def search(entries: Iterable[Entry], body: Mapping[str, Any]) -> tuple[int, list
     if sort not in SORTS:
         raise CatalogRefusal("Request parameter [sort] is invalid")
     text = str(body.get("search") or "").strip().lower()
-    wanted = {str(c).lower() for c in body.get("categories") or [] if str(c)}
+    categories = body.get("categories") or []
+    if not isinstance(categories, list):
+        raise CatalogRefusal("Request parameter [categories] must be a list")
+    wanted = {str(c).lower() for c in categories if str(c)}
     owner = str(body.get("slugowner") or "").lower()
     found = [
         entry.item

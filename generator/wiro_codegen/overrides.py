@@ -117,10 +117,10 @@ def _input(reader: _Reader, item: Input, changes: dict[str, Any], where: str) ->
         if key in changes:
             _check(reader, where, key, changes[key], wanted)
     if changes.get("hidden"):
-        if item.required and changes.get("required") is not False and item.default is None:
+        if changes.get("required", item.required):
             raise reader.fail(
-                where, "a required input without a default cannot be hidden",
-                hint="give it a default too, or set required: false",
+                where, "a required input cannot be hidden: a hidden input is never sent",
+                hint="set required: false too, if Wiro does without it",
             )  # fmt: skip
         return None
     if changes.get("file_url") and item.python_type != "str":

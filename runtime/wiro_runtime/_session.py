@@ -74,8 +74,6 @@ if TYPE_CHECKING:
 SESSION_ID_PATTERN = r"[A-Za-z0-9._:-]{1,128}"
 SESSION_ID_INPUT = "session_id"
 USER_ID_INPUT = "user_id"
-#: Inputs a turn that answers tool calls leaves out (Wiro takes them from the session).
-_LEFT_OUT_WITH_TOOL_OUTPUTS = ("prompt", "messages", "tools")
 
 
 def _checked_id(tool_key: str, name: str, given: str | None) -> str:
@@ -122,7 +120,7 @@ class Conversation:
 
     @property
     def pending_tool_calls(self) -> tuple[ToolCall, ...]:
-        """The completed calls the last turn ended with, awaiting `tool_outputs`."""
+        """The completed calls the last turn ended with, awaiting `send_tool_outputs`."""
         last = self.last
         if last is None or last.finish_reason != "tool_calls":
             return ()

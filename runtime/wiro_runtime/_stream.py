@@ -25,9 +25,6 @@ if TYPE_CHECKING:
     from ._steps import Flow
     from ._task import Task, TaskHandle
 
-#: What a `StreamEvent` can be.
-EVENT_KINDS = ("answer", "thinking", "tool_call", "status", "progress", "log")
-
 
 class StreamEvent(Record):
     """One thing a streamed task reported.
