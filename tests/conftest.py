@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -17,6 +18,16 @@ from wiro_emulator import Emulator, Plan
 # No test sees credentials stored on this machine (`wiro auth login`): a config folder of
 # the suite's own, inherited by every command a test starts.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="wiro-test-config-")
+# Nor the standard input the suite was started with (a terminal, or a CI runner's pipe that
+# never ends): a command that reads a piped prompt reads what its test gives it, or nothing.
+_nothing = os.open(os.devnull, os.O_RDONLY)
+os.dup2(_nothing, 0)
+os.close(_nothing)
+# A suite started in the background (`./dev test &`, nohup) inherits SIGINT ignored, and so
+# would every command it starts: the tests that press Ctrl-C need it delivered. A handled
+# signal is reset to its default in a child, so the commands get Python's own Ctrl-C.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"

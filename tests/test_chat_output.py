@@ -95,7 +95,7 @@ def test_debugoutput_is_the_last_resort_and_files_have_no_text() -> None:
     only_debug = Task.from_wire(
         {"id": "8", "status": "task_postprocess_end", "pexit": "0", "debugoutput": " Hi! \n"}
     )
-    assert only_debug.text == "Hi!"
+    assert only_debug.text == " Hi! \n"  # as Wiro sent it, as every path reads it
     image_log = Task.from_wire(
         {"id": "9", "status": "task_postprocess_end", "pexit": "0", "debugoutput": "30/30"},
         output_kind="image",

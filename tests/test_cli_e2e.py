@@ -112,7 +112,8 @@ def test_dry_run_needs_no_credentials(tmp_path: Path) -> None:
         (["run", "--scale", "x"], "expected a number, got 'x'"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         ([], "required: COMMAND"),
-        (["detail"], "required: TASK"),
+        (["detail"], "name the task once: TASK"),
+        (["detail", "2221", "--token", "abc"], "name the task once: TASK"),
     ],
 )
 def test_usage_errors_exit_2(args: list[str], message: str) -> None:
@@ -409,3 +410,57 @@ def test_completion_scripts_load_and_complete() -> None:
     assert "-l scheduler -x -a 'EulerDiscreteScheduler DDIMScheduler" in fish
     bad = subprocess.run([command, "completion", "tcsh"], capture_output=True, text=True)
     assert bad.returncode == runtime_cli.EXIT_USAGE
+
+
+def test_logins_to_many_profiles_at_once_keep_every_profile(tmp_path: Path) -> None:
+    env = cli_env(XDG_CONFIG_HOME=str(tmp_path / "config"))
+    names = [f"profile-{number}" for number in range(24)]
+    logins = [
+        subprocess.Popen(
+            [command_path("wiro"), "auth", "login", "--profile", name],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
+        )
+        for name in names
+    ]
+    for name, login in zip(names, logins, strict=True):
+        _, err = login.communicate(f"key-of-{name}\n", timeout=60)
+        assert login.returncode == 0, err
+    stored = json.loads((tmp_path / "config" / "wiro" / "credentials.json").read_text())
+    assert {name: entry["api_key"] for name, entry in stored["profiles"].items()} == {
+        name: f"key-of-{name}" for name in names
+    }
+
+
+def _limit_file_size() -> None:
+    """In the child: files past 512 bytes cannot be written, as on a full disk (EFBIG, not
+    a signal that kills the process)."""
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (512, 512))
+
+
+@pytest.mark.parametrize("where", ["full-disk", "not-a-folder"])
+def test_outputs_that_cannot_be_saved_name_the_folder_and_the_way_back(
+    emulator: Emulator, tmp_path: Path, where: str
+) -> None:
+    (tmp_path / "a-file").write_text("in the way")
+    target = tmp_path / ("out" if where == "full-disk" else "a-file/out")
+    shown = subprocess.run(
+        [command_path("wiro-image-inpainting-sd"), "run", "-q", "-o", str(target),
+         "--poll-interval", "0.05"],
+        env=cli_env(emulator), capture_output=True, text=True, timeout=60, check=False,
+        preexec_fn=_limit_file_size if where == "full-disk" else None,
+    )  # fmt: skip
+    assert shown.returncode == 8, shown.stderr
+    assert "the task succeeded" in shown.stderr and str(target) in shown.stderr
+    assert "download 2221 -o" in shown.stderr and "internal error" not in shown.stderr
+    if where == "full-disk":
+        assert list(target.iterdir()) == []  # nothing half-written left behind
+    fetched = run_cli("download", "2221", "-o", str(tmp_path / "elsewhere"), env=cli_env(emulator))
+    assert fetched.returncode == 0 and Path(fetched.stdout.strip()).is_file()

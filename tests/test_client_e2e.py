@@ -142,8 +142,12 @@ def test_kill_a_running_task_by_token(emulator: Emulator) -> None:
         handle = client.submit()
         killed = client.kill(handle.socket_token)
         assert killed.state is TaskState.CANCELLED
-    kill = next(r for r in emulator.state.received if r.path == "/v1/Task/Kill")
-    assert kill.body == {"socketaccesstoken": handle.socket_token}
+    sent = [(r.path, r.body) for r in emulator.state.received if r.path.startswith("/v1/Task/")]
+    # as Wiro's SDKs do: the token resolved to the id, the id killed; never a token as an id
+    assert sent[:2] == [
+        ("/v1/Task/Detail", {"tasktoken": handle.socket_token}),
+        ("/v1/Task/Kill", {"taskid": handle.task_id}),
+    ]
 
 
 def test_cancel_of_a_running_task_is_refused(emulator: Emulator) -> None:

@@ -60,8 +60,14 @@ def test_every_package_imports_cleanly_and_dry_runs(spec_file: Path, tmp_path: P
     )
     assert imported.stdout.strip() == "[]" and imported.stderr == ""  # lazy, no side effects
     assert list(tmp_path.iterdir()) == []
+    required = [  # what the tool cannot run without, given as text
+        word
+        for item in spec.inputs
+        if item.required and item.default is None
+        for word in (item.cli_flag, "x")
+    ]
     dry = subprocess.run(
-        [sys.executable, "-m", module, "run", "--dry-run"],
+        [sys.executable, "-m", module, "run", "--dry-run", *required],
         env=cli_env(),
         capture_output=True,
         text=True,

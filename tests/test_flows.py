@@ -18,6 +18,7 @@ from wiro_image_inpainting_sd import Client
 from wiro_runtime import (
     APIError,
     InputError,
+    NotFoundError,
     RateLimitError,
     TaskFailedError,
     TransportError,
@@ -41,6 +42,7 @@ from wiro_runtime._steps import (
     Step,
     Unanswered,
 )
+from wiro_runtime._wire import named_task
 
 Answer = Callable[[Step], object]
 
@@ -187,7 +189,11 @@ def test_a_run_refused_for_concurrency_waits_and_is_sent_again() -> None:
     client.retry = RetryPolicy(concurrency_retries=1, jitter=(1.0, 1.0))
     answers = iter([busy, busy, busy])
     with pytest.raises(RateLimitError):
-        play(flows.submit(client, client.prepare_run({})), lambda step: next(answers), clock)
+        play(
+            flows.submit(client, client.prepare_run({})),
+            lambda step: next(answers),
+            clock,
+        )
 
 
 def test_polling_backs_off_and_returns_the_confirmed_task() -> None:
@@ -433,34 +439,78 @@ def test_a_socket_sending_junk_is_left_for_polling() -> None:
     assert sum(isinstance(step, Receive) for step in steps) == 2  # no more reads after junk
 
 
-def test_a_reference_that_is_not_digits_is_tried_as_an_id_then_as_a_token() -> None:
+def _scripted(*replies: Reply) -> Answer:
+    """Wiro answering each request with the next of `replies`."""
+    answers = iter(replies)
+    return lambda step: next(answers)
+
+
+def _bodies(steps: list[Step]) -> list[tuple[str, Any]]:
+    return [(endpoint(step), step.request.body) for step in steps if isinstance(step, Attempt)]
+
+
+def test_a_token_is_never_sent_as_an_id() -> None:
+    """The rule Wiro's SDK fixtures pin: all digits is an id, anything else a token; Cancel
+    and Kill of a token resolve its id with Task/Detail first."""
     clock = FakeClock()
     client = make_client(clock)
-    unknown = reply({"result": False, "errors": [{"code": 1, "message": "task-not-exist"}]})
+    running = reply(task("task_start"))
+    _, steps = play(flows.detail(client, "tok-abc"), lambda step: running, clock)
+    assert _bodies(steps) == [("Task/Detail", {"tasktoken": "tok-abc"})]
+    _, steps = play(flows.detail(client, "2221"), lambda step: running, clock)
+    assert _bodies(steps) == [("Task/Detail", {"taskid": "2221"})]
+    for operation, path in ((flows.kill, "Task/Kill"), (flows.cancel, "Task/Cancel")):
+        answered = _scripted(running, reply(task("task_cancel")))
+        _, steps = play(operation(client, "tok-abc"), answered, clock)
+        assert _bodies(steps) == [
+            ("Task/Detail", {"tasktoken": "tok-abc"}),
+            (path, {"taskid": "7"}),
+        ]
+
+
+def test_an_id_that_is_not_digits_is_named_as_an_id() -> None:
+    clock = FakeClock()
+    client = make_client(clock)
     row = task("task_start", task_id="task-123")
     row["tasklist"][0].pop("id")
     row["tasklist"][0]["taskid"] = "task-123"  # some answers name it taskid
-
-    def by_id(step: Step) -> object:
-        assert isinstance(step, Attempt)
-        return reply(row) if "taskid" in step.request.body else unknown
-
-    found, steps = play(flows.detail(client, "task-123"), by_id, clock)
+    found, steps = play(
+        flows.detail(client, named_task(None, task_id="task-123")), lambda step: reply(row), clock
+    )
     assert found.id == "task-123"
-    assert [step.request.body for step in steps if isinstance(step, Attempt)] == [
-        {"taskid": "task-123"}
-    ]
+    assert _bodies(steps) == [("Task/Detail", {"taskid": "task-123"})]
+    with pytest.raises(InputError, match="name the task once"):
+        named_task("7", token="tok")
 
-    def by_token(step: Step) -> object:
-        assert isinstance(step, Attempt)
-        return reply(task("task_start")) if "tasktoken" in step.request.body else unknown
 
-    found, steps = play(flows.detail(client, "tokABC"), by_token, clock)
-    assert found.id == "7"
-    assert [step.request.body for step in steps if isinstance(step, Attempt)] == [
-        {"taskid": "tokABC"},
-        {"tasktoken": "tokABC"},
-    ]
+@pytest.mark.parametrize("answer", [{}, {"result": True, "errors": []}])
+def test_a_stop_wiro_did_not_act_on_returns_the_task_as_it_is(answer: dict[str, Any]) -> None:
+    clock = FakeClock()
+    client = make_client(clock)
+    for operation, status in ((flows.kill, "task_start"), (flows.cancel, "task_queue")):
+        answered = _scripted(reply(answer), reply(task(status)))
+        still, steps = play(operation(client, "7"), answered, clock)
+        assert still.status == status and not still.done
+        assert [endpoint(step) for step in steps][-1] == "Task/Detail"
+
+
+def test_a_task_not_found_right_after_its_run_is_waited_for() -> None:
+    """Wiro may answer Task/Detail with an empty task list just after the Run: for a task
+    this client submitted, that passes; for a reference it never saw, it is believed after
+    a few tries, and the error names the task."""
+    clock = FakeClock()
+    client = make_client(clock, use_socket=False)
+    empty = reply({"result": True, "errors": [], "tasklist": []})
+    answers = iter([empty, empty, empty, empty, reply(task("task_postprocess_end", "0"))])
+    done, _ = play(
+        flows.wait(client, "7", socket_token="tok7"),
+        lambda step: next(answers),
+        clock,
+    )
+    assert done.succeeded
+    with pytest.raises(NotFoundError, match="no task 8") as raised:
+        play(flows.wait(client, "8"), lambda step: empty, clock)
+    assert raised.value.task_id == "8"
 
 
 def test_a_cancelled_batch_item_stays_cancelled_even_when_its_stop_fails() -> None:

@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -522,3 +523,18 @@ def test_ctrl_c_typed_in_a_terminal_stops_a_batch(emulator: Emulator, tmp_path: 
     assert len(emulator.state.tasks) == 2  # the other two were never submitted
     assert all(task.status() == "task_cancel" for task in emulator.state.tasks.values())
     assert "interrupted" in shown and "Traceback" not in shown
+
+
+def test_ctrl_c_reaches_the_commands_of_a_suite_started_in_the_background() -> None:
+    """`./dev test &` starts the suite with SIGINT ignored; its Ctrl-C tests still pass."""
+    ignoring = (
+        "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+        "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"
+    )
+    chosen = "tests/test_live_and_faults.py::test_ctrl_c_cancels_the_task_and_exits_130"
+    ran = subprocess.run(
+        [sys.executable, "-c", ignoring, "-m", "pytest", "-q", "-p", "no:cacheprovider", chosen],
+        cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=120,
+        check=False,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stdout + ran.stderr

@@ -72,7 +72,7 @@ def test_overrides_apply_on_generate_and_add_and_survive_update(project: Path) -
     assert "prompt" not in updated.stdout and "negativePrompt" not in updated.stdout
     client = (project / CLIENT).read_text()
     assert "What to paint into the masked area" in client and "negative_prompt" not in client
-    assert "steps: int = 40" in client
+    assert "steps: int | Omit = 40" in client
     assert _codegen("check", cwd=project).returncode == 0
     shown = subprocess.run(
         [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); "

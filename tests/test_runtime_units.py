@@ -37,6 +37,7 @@ from wiro_runtime._wire import (
     join_url,
     kill_request,
     run_request,
+    task_reference,
 )
 
 
@@ -184,13 +185,12 @@ def test_paths_are_percent_encoded_per_segment() -> None:
 
 def test_task_request_bodies() -> None:
     base = "http://h/v1"
-    assert detail_request(TOOL, base, "2221").body == {"taskid": "2221"}
-    assert detail_request(TOOL, base, "eDcC").body == {"tasktoken": "eDcC"}
+    assert detail_request(TOOL, base, task_reference("2221")).body == {"taskid": "2221"}
+    assert detail_request(TOOL, base, task_reference("eDcC")).body == {"tasktoken": "eDcC"}
     assert cancel_request(TOOL, base, "2221").body == {"taskid": "2221"}
     assert kill_request(TOOL, base, "2221").body == {"taskid": "2221"}
-    assert kill_request(TOOL, base, "ZpYo").body == {"socketaccesstoken": "ZpYo"}
     with pytest.raises(InputError):
-        detail_request(TOOL, base, "  ")
+        task_reference("  ")
 
 
 def _raises(status: int, body: object, headers: dict[str, str] | None = None) -> APIError:
@@ -358,6 +358,10 @@ def test_public_names_are_pinned() -> None:
             "StatusCallback",
             "SubmitCallback",
             "__version__",
+            # an optional input left unsent, and a task named by id or by token
+            "OMIT",
+            "Omit",
+            "TaskRef",
             "require_runtime",
         ]
     )

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from wiro_runtime._json import parse_json
 
 LLM_FORMATS = ("legacy", "segments")
 
@@ -26,10 +28,33 @@ class Reply:
     answer: str
     #: Tool calls (segments items) the turn ends with; the answer is then empty.
     calls: tuple[dict[str, Any], ...] = field(default=())
+    #: The answer as the model rewrote it while writing, snapshot after snapshot (a plan's
+    #: `answers`); the last is `answer`. Empty: the answer grows in place.
+    drafts: tuple[str, ...] = field(default=())
+    #: How the turn ends when not as usual (a plan's `finish_reason`: "length"...).
+    finish: str | None = None
 
     @property
     def finish_reason(self) -> str:
-        return "tool_calls" if self.calls else "stop"
+        return self.finish or ("tool_calls" if self.calls else "stop")
+
+    def planned(self, answers: Sequence[str], finish_reason: str | None) -> Reply:
+        """This turn as a plan scripts it: its answer's snapshots, and how it ends."""
+        if not answers and finish_reason is None:
+            return self
+        drafts = tuple(answers)
+        answer = drafts[-1] if drafts else self.answer
+        return replace(self, answer=answer, drafts=drafts, finish=finish_reason)
+
+    def answer_at(self, written: int) -> str:
+        """The answer once `written` characters of thinking and answer are written."""
+        done = max(0, written - len(self.thinking))
+        if not self.drafts:
+            return self.answer[:done]
+        if not self.answer:
+            return self.drafts[-1]
+        step = -(-done * len(self.drafts) // len(self.answer))  # ceil: the last at the end
+        return self.drafts[step - 1] if step > 0 else ""
 
 
 def reply(prompt: str, earlier: Sequence[str] = ()) -> tuple[str, str]:
@@ -59,7 +84,7 @@ def tool_names(value: object) -> list[str] | None:
         if not value.strip():
             return []
         try:
-            value = json.loads(value)
+            value = parse_json(value)
         except ValueError:
             return None
     if not isinstance(value, list):
@@ -108,7 +133,7 @@ def snapshot(fmt: str, turn: Reply, fraction: float) -> dict[str, Any]:
     total = len(turn.thinking) + len(turn.answer)
     written = max(0, min(total, round(total * fraction)))
     think_part = turn.thinking[:written]
-    answer_part = turn.answer[: max(0, written - len(turn.thinking))]
+    answer_part = turn.answer_at(written)
     final = written == total
     return message(fmt, turn, think_part, answer_part, final=final)
 
@@ -117,8 +142,7 @@ def answer_so_far(turn: Reply, fraction: float) -> str:
     """The answer once `fraction` of the reply is written: what a running task's
     `debugoutput` holds."""
     total = len(turn.thinking) + len(turn.answer)
-    written = max(0, min(total, round(total * fraction)))
-    return turn.answer[: max(0, written - len(turn.thinking))]
+    return turn.answer_at(max(0, min(total, round(total * fraction))))
 
 
 def message(fmt: str, turn: Reply, thinking: str, answer: str, *, final: bool) -> dict[str, Any]:

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import secrets
 import time
 from collections.abc import Mapping
 from email.utils import formatdate
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from aiohttp import BodyPartReader, ClientError, ClientSession, web
+from aiohttp.http_exceptions import BadHttpMessage
 
 from wiro_emulator.catalog import CatalogRefusal, search
 from wiro_emulator.images import SAMPLES
@@ -26,6 +26,7 @@ from wiro_emulator.state import EmulatorState, ReceivedRequest
 from wiro_emulator.tasks import EmulatedTask
 from wiro_emulator.validate import validate_body
 from wiro_runtime import ToolDefinition, sign
+from wiro_runtime._json import parse_json
 
 SIGNATURE_REQUIRED = (
     "Project requires signature authentication. x-signature and x-nonce headers are required."
@@ -69,7 +70,7 @@ class EmulatorApp:
             if not request.content_type.startswith("multipart/"):
                 raw = await request.read()  # cached by aiohttp, so handlers can read it again
                 try:
-                    body = json.loads(raw) if raw else None
+                    body = parse_json(raw) if raw else None
                 except ValueError:
                     body = raw.decode("utf-8", "replace")
             with self.state.lock:
@@ -151,13 +152,14 @@ class EmulatorApp:
             return web.json_response(
                 {"result": False, "errors": [{"code": 0, "message": str(refusal)}]}
             )
+        plan = self.state.next_plan(parameters)
         task = EmulatedTask(
             id=task_id,
             owner=tool.owner,
             slug=tool.slug,
             parameters=parameters,
-            plan=self.state.next_plan(parameters),
-            reply=turn,
+            plan=plan,
+            reply=turn.planned(plan.answers, plan.finish_reason) if turn else None,
         )
         # preprocessing: Wiro downloads every input URL; one it cannot get fails the task
         task.inputs, task.input_error = await fetch_inputs(
@@ -222,7 +224,7 @@ class EmulatorApp:
         content_type = part.headers.get("Content-Type", "application/octet-stream")
         with self.state.lock:
             self.state.files[key] = (target, content_type)
-        return f"{origin}/files/{key}"
+        return f"{origin}/files/{quote(key)}"  # a name may hold anything a URL cannot
 
     async def upload(self, request: web.Request) -> web.Response:
         """/File/Upload: one multipart part `file` (and `folderid`), answered as Wiro does."""
@@ -231,6 +233,12 @@ class EmulatorApp:
             return problem
         if not request.content_type.startswith("multipart/"):
             return _error("invalid-parameters")
+        try:
+            return await self._upload_parts(request)
+        except (ValueError, web.HTTPException, BadHttpMessage):
+            return _error("invalid-parameters")  # a body Wiro's server could not read either
+
+    async def _upload_parts(self, request: web.Request) -> web.Response:
         reader = await request.multipart()
         folder, stored = "", None
         async for part in reader:
@@ -248,7 +256,7 @@ class EmulatorApp:
         if stored is None:
             return _error("invalid-parameters")
         name, url = stored
-        key = url.split("/files/", 1)[1]
+        key = unquote(url.split("/files/", 1)[1])
         with self.state.lock:
             self.state.upload_names.add((folder, name))
             target, content_type = self.state.files[key]
@@ -377,7 +385,7 @@ class EmulatorApp:
         await socket.prepare(request)
         try:
             message = await socket.receive(timeout=10)
-            data = json.loads(message.data) if isinstance(message.data, str) else {}
+            data = parse_json(message.data) if isinstance(message.data, str) else {}
         except (TimeoutError, ValueError):
             await socket.close()
             return socket

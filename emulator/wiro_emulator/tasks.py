@@ -24,6 +24,8 @@ RUN_SEQUENCE = (
     "task_postprocess_end",
 )
 OUTCOMES = ("success", "fail", "error")
+#: How a chat turn may end early, as Wiro reports it.
+FINISH_REASONS = ("length", "content_filter", "error")
 
 
 _TOKEN_ALPHABET = string.ascii_letters + string.digits
@@ -41,10 +43,18 @@ class Plan:
     queue_seconds: float = 0.2
     run_seconds: float = 1.0
     outcome: str = "success"
+    #: A chat turn's answer as the model writes it, snapshot by snapshot (each may rewrite
+    #: the last; the last is the answer); empty: the emulator's own reply, growing in place.
+    answers: tuple[str, ...] = ()
+    #: How a chat turn ends: "length", "content_filter" or "error" (its task still succeeds,
+    #: as Wiro's do); None: "stop", or "tool_calls".
+    finish_reason: str | None = None
 
     def __post_init__(self) -> None:
         if self.outcome not in OUTCOMES:
             raise ValueError(f"outcome must be one of {OUTCOMES}")
+        if self.finish_reason not in (None, *FINISH_REASONS):
+            raise ValueError(f"finish_reason must be one of {FINISH_REASONS}")
 
 
 @dataclass

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from wiro_codegen.errors import GeneratorError
+from wiro_runtime._terminal import printable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -169,7 +170,7 @@ def _update(args: argparse.Namespace, options: RenderOptions, cache: RenderCache
         for key in outcome.unchanged:
             print(f"{key} is up to date")
         for failure in outcome.failures:
-            print(f"error: {failure}", file=sys.stderr)
+            print(f"error: {printable(failure, lines=True)}", file=sys.stderr)
         if outcome.diffs:
             drifted = ", ".join(diff.key for diff in outcome.diffs)
             print(
@@ -208,7 +209,7 @@ def _search(args: argparse.Namespace) -> int:
             base_url=args.base_url,
         )
     except GeneratorError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc), lines=True)}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
@@ -222,29 +223,24 @@ def _search(args: argparse.Namespace) -> int:
         return EXIT_OK
     width = max((len(f.slug) for f in found), default=0)
     for f in found:
-        shown = _printable(f.description)
+        shown = printable(f.description)
         short = shown if len(shown) <= 70 else shown[:67] + "..."
         categories = ", ".join(f.categories[:4])
         title = f"{f.title}  " if f.title and f.title.lower() != f.slug.lower() else ""
         line = f"{f.slug:{width}}  {title}[{categories}]  {short}"
-        print(_printable(line).rstrip())
+        print(printable(line).rstrip())
     print(f"{len(found)} of {total} matching tools", file=sys.stderr)
     return EXIT_OK
 
 
-def _printable(text: str) -> str:
-    """Catalogue text is Wiro's: no terminal control characters reach the screen."""
-    return "".join(char if char.isprintable() else " " for char in text)
-
-
 def _report(done: Sequence[str], warnings: Sequence[str], failures: Sequence[str]) -> None:
     """What was done on stdout; warnings and errors on stderr."""
-    for warning in warnings:
-        print(warning, file=sys.stderr)
+    for warning in warnings:  # a description's or a server's text may be in any of these
+        print(printable(warning, lines=True), file=sys.stderr)
     for line in done:
-        print(line)
+        print(printable(line, lines=True))
     for failure in failures:
-        print(f"error: {failure}", file=sys.stderr)
+        print(f"error: {printable(failure, lines=True)}", file=sys.stderr)
 
 
 def _generate_arguments(args: argparse.Namespace) -> list[str]:
@@ -322,7 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_DRIFT
     except GeneratorError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc), lines=True)}", file=sys.stderr)
         return EXIT_INPUT
     except OSError as exc:  # a full disk, a read-only or vanished folder
         where = f" {exc.filename}" if exc.filename else ""

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wiro_codegen.errors import GeneratorError, Location
+from wiro_runtime._json import parse_json
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -40,16 +41,22 @@ def is_reference(text: str) -> bool:
 @contextmanager
 def opened(base_url: str | None) -> Iterator[Catalog]:
     """The catalogue, its errors (no credentials, a refusal, no network) as GeneratorErrors."""
-    from wiro_runtime import Catalog, WiroError
+    from wiro_runtime import AuthenticationError, Catalog, ConfigurationError, WiroError
 
     try:
         with Catalog(base_url=base_url) as catalog:
             yield catalog
-    except WiroError as exc:
+    except (AuthenticationError, ConfigurationError) as exc:
         raise GeneratorError(
             f"Wiro's catalogue could not be read: {exc}",
             hint="set WIRO_API_KEY (and WIRO_API_SECRET for signature projects), or run "
             "`wiro auth login`; --base-url or WIRO_BASE_URL point at another server",
+        ) from None
+    except WiroError as exc:  # the server: unreachable, silent, failing, or not Wiro's
+        raise GeneratorError(
+            f"Wiro's catalogue could not be read: {exc}",
+            hint="the server did not answer as Wiro does; try again later, and check that "
+            "--base-url (or WIRO_BASE_URL) points at Wiro's API",
         ) from None
 
 
@@ -69,7 +76,7 @@ class Found:
         categories = item.get("categories") or []
         if isinstance(categories, str):
             try:
-                categories = json.loads(categories)
+                categories = parse_json(categories)
             except ValueError:
                 categories = [categories]
         return cls(
@@ -127,11 +134,13 @@ def fetch_detail(reference: str, base_url: str | None = None) -> str:
     """The `/Tool/Detail` answer for `owner/slug`, as the JSON text to keep beside the spec."""
     owner, slug = reference.split("/")
     where = Location(file=reference)
+    asked = {(owner.lower(), slug.lower())}
     with opened(base_url) as catalog:
         answer = catalog.detail(owner, slug)
         if not answer.get("tool"):
             raw = _raw_slugs(catalog, owner, slug)
             if raw is not None:
+                asked.add((raw[0].lower(), raw[1].lower()))
                 answer = catalog.detail(*raw)
         if not answer.get("tool"):
             near = _near(catalog, owner, slug)
@@ -143,5 +152,27 @@ def fetch_detail(reference: str, base_url: str | None = None) -> str:
             raise GeneratorError(
                 f"Wiro's catalogue has no tool {reference}", location=where, hint=hint
             )
+    _refuse_another_tool(answer, asked, reference, where)
     answer.pop("errors", None)
     return json.dumps(answer, ensure_ascii=False, indent=2) + "\n"
+
+
+def _refuse_another_tool(
+    answer: dict[str, Any], asked: set[tuple[str, str]], reference: str, where: Location
+) -> None:
+    """The tool a `/Tool/Detail` answer describes must be the one asked for (by its clean
+    or raw slugs, case aside): an answer naming another would write (or repoint) a package
+    that runs, and bills, that other tool."""
+    tools = answer.get("tool")
+    item = tools[0] if isinstance(tools, list) and tools and isinstance(tools[0], dict) else {}
+    named = {
+        (str(item.get(owner) or "").lower(), str(item.get(slug) or "").lower())
+        for owner, slug in (("cleanslugowner", "cleanslugproject"), ("slugowner", "slugproject"))
+    }
+    if not named & asked:
+        shown = ", ".join(sorted(f"{o}/{s}" for o, s in named if o and s)) or "no tool"
+        raise GeneratorError(
+            f"Wiro's catalogue was asked for {reference} and answered with {shown}",
+            location=where,
+            hint="nothing was written; check --base-url (or WIRO_BASE_URL) points at Wiro",
+        )

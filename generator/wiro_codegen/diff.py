@@ -92,7 +92,11 @@ def diff_specs(old: Spec, new: Spec) -> SpecDiff:
             )
         else:
             changes.extend(_input_changes(before[wire_name], item))
-    if old.endpoints != new.endpoints:
+    if old.endpoints.run != new.endpoints.run or old.key.lower() != new.key.lower():
+        # the package would send its tasks to another tool (and bill for it)
+        moved = f"{old.endpoints.run} -> {new.endpoints.run}"
+        changes.append(Change(None, f"Run endpoint {moved}: another tool", breaking=True))
+    elif old.endpoints != new.endpoints:
         changes.append(Change(None, "endpoints changed", breaking=False))
     if old.tool.output_kind != new.tool.output_kind:
         # what `run` prints and whether `task.text` is set follow it

@@ -84,6 +84,19 @@ def py_layout(value: object, indent: int, lead: str = "", trail: str = ",") -> s
     return "\n".join(lines)
 
 
+def parameter_layout(name: str, annotation: str, default: object, indent: int) -> str:
+    """`name: annotation = default,` in a signature, as black lays it out: on one line when
+    it fits, else a collection default exploded, else (a default no line break can shorten)
+    a union annotation wrapped in parentheses of its own."""
+    lead = f"{name}: {annotation} = "
+    flat = py_layout(default, indent, lead)
+    splittable = isinstance(default, list | tuple) and default
+    if fits(indent, lead + py_literal(default) + ",") or splittable or " | " not in annotation:
+        return flat
+    inner = " " * (indent + 4)
+    return f"{name}: (\n{inner}{annotation}\n{' ' * indent}) = {py_literal(default)},"
+
+
 def bracket_layout(head: str, items: Sequence[str], indent: int, trail: str = "") -> str:
     """`head(a, b)` or `head[a, b]` (the bracket ends `head`) as black splits a call or a
     subscript: on one line, else the items together on one indented line, else one item per

@@ -139,9 +139,20 @@ def unique_cli_flags(python_names: Iterable[str]) -> list[str]:
     return _numbered(bases, set(reserved), "-")
 
 
+#: The longest package name: it is a folder's name (and, with `_`, a module's), which file
+#: systems cap at 255 bytes; a longer one is cut and keeps a hash of the whole.
+MAX_PACKAGE_NAME = 100
+
+
 def distribution_name(owner: str, slug: str) -> str:
     """`wiro`, `image-inpainting-sd` -> `wiro-image-inpainting-sd`."""
-    return "-".join(_ascii_words(owner) + _ascii_words(slug)) or "wiro-tool"
+    name = "-".join(_ascii_words(owner) + _ascii_words(slug)) or "wiro-tool"
+    if len(name) <= MAX_PACKAGE_NAME:
+        return name
+    import hashlib
+
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{name[: MAX_PACKAGE_NAME - 9].rstrip('-')}-{digest}"
 
 
 def module_name(owner: str, slug: str) -> str:
@@ -196,12 +207,8 @@ def type_alias_name(python_name: str, taken: set[str]) -> str:
 
 
 def path_segment_problem(kind: str, value: str) -> str | None:
-    """Why `value` cannot be one segment of a Run URL (`/Run/<owner>/<slug>`), or None.
+    """Why `value` cannot be one segment of a Run URL, or None (the runtime's rule, which
+    the requests it sends obey too)."""
+    from wiro_runtime._wire import path_segment_problem as runtime_rule
 
-    A slash would send the Run to another path; control characters have no place in a URL.
-    """
-    if "/" in value or "\\" in value:
-        return f"the {kind} {value!r} contains a slash, which would add segments to the Run URL"
-    if any(not char.isprintable() for char in value):
-        return f"the {kind} {value!r} contains control characters"
-    return None
+    return runtime_rule(kind, value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import shutil
@@ -111,6 +112,10 @@ class StagedFile:
     files (a spec, its description, a package) can all be written or none."""
 
     def __init__(self, path: Path, text: str) -> None:
+        #: The folders made for it, to remove again if it is discarded (deepest first).
+        self.made = [
+            folder for folder in (path.parent, *path.parent.parents) if not folder.exists()
+        ]
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(
             prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
@@ -128,7 +133,11 @@ class StagedFile:
         os.replace(self.temporary, self.path)
 
     def discard(self) -> None:
+        """Nothing of it is left: the staged file, nor a folder made for it."""
         self.temporary.unlink(missing_ok=True)
+        for folder in self.made:
+            with contextlib.suppress(OSError):  # not empty: another file lives there now
+                folder.rmdir()
 
 
 def is_generated_package(directory: Path) -> bool:

@@ -9,25 +9,30 @@ so an update from Wiro never loses them:
         help: What to paint into the masked area
         required: true
 
-Per input: `help`, `label`, `required`, `min`, `max`, `default`, `hidden` (left out of the
-client, the CLI and the docs, and never sent) and `file_url` (a text input takes a file's
-URL). An override of an input the tool no longer has is an error naming it, never ignored.
+Per input: `help`, `label`, `required`, `min`, `max`, `default`, `type` (`int` or `float`,
+for a number input), `hidden` (left out of the client, the CLI and the docs, and never sent)
+and `file_url` (a text input takes a file's URL). An override of an input the tool no longer
+has is an error naming it, never ignored.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from wiro_codegen.errors import GeneratorError, Location
 from wiro_codegen.spec import Input, Spec
 from wiro_codegen.typemap import OUTPUT_KINDS
+from wiro_codegen.yamlfiles import parse_yaml, read_text
 
 SUFFIX = ".overrides.yaml"
-_INPUT_KEYS = ("help", "label", "required", "min", "max", "default", "hidden", "file_url")
+_INPUT_KEYS = (
+    "help", "label", "required", "min", "max", "default", "type", "hidden", "file_url"
+)  # fmt: skip
+#: The types an override may give a number input.
+_NUMBER_TYPES = ("int", "float")
 _TOOL_KEYS = ("output_kind",)
 _INPUT_TYPES: tuple[tuple[str, type | tuple[type, ...]], ...] = (
     ("help", str),
@@ -77,26 +82,10 @@ class _Reader:
 
 def read_overrides(path: Path) -> dict[str, Any]:
     """The file as data, checked for shape; {} when there is none."""
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}
-    reader = _Reader(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise GeneratorError(
-            f"not valid YAML: {getattr(exc, 'problem', exc)}",
-            location=Location(
-                file=str(path),
-                line=mark.line + 1 if mark else None,
-                column=mark.column + 1 if mark else None,
-            ),
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GeneratorError(
-            f"cannot read overrides: {exc}", location=Location(file=str(path))
-        ) from None
-    return reader.mapping(data, "the file", ("tool", "inputs"))
+    data = parse_yaml(read_text(path, "overrides file"), str(path), "overrides file")
+    return _Reader(path).mapping(data, "the file", ("tool", "inputs"))
 
 
 def _check(
@@ -125,24 +114,34 @@ def _input(reader: _Reader, item: Input, changes: dict[str, Any], where: str) ->
         return None
     if changes.get("file_url") and item.python_type != "str":
         raise reader.fail(f"{where}.file_url", f"{item.wire_name} is not a text input")
-    numeric = item.python_type in ("int", "float")
-    for key in ("min", "max"):
+    numeric = item.python_type in _NUMBER_TYPES
+    for key in ("min", "max", "type"):
         if key in changes and not numeric:
             raise reader.fail(f"{where}.{key}", f"{item.wire_name} is not a number input")
+    for key in ("min", "max"):
+        if key in changes and not math.isfinite(changes[key]):
+            raise reader.fail(f"{where}.{key}", f"expected a finite number, got {changes[key]!r}")
+    python_type = changes.get("type", item.python_type)
+    if python_type not in _NUMBER_TYPES and numeric:
+        raise reader.fail(f"{where}.type", f"expected int or float, got {python_type!r}")
+    default = changes.get("default", item.default)
+    if python_type == "float" and isinstance(default, int) and not isinstance(default, bool):
+        default = float(default)
     updated = replace(
         item,
+        python_type=python_type,
         help=changes.get("help", item.help),
         label=changes.get("label", item.label),
         required=changes.get("required", item.required),
         minimum=changes.get("min", item.minimum),
         maximum=changes.get("max", item.maximum),
-        default=changes.get("default", item.default),
+        default=default,
         file_url=changes.get("file_url", item.file_url),
     )
     low, high = updated.minimum, updated.maximum
     if low is not None and high is not None and low > high:
         raise reader.fail(where, f"min {low} is above max {high}")
-    if "default" in changes and changes["default"] is not None:
+    if updated.default is not None and ("default" in changes or "type" in changes):
         _check_default(reader, where, updated)
     return updated
 

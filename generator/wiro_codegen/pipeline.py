@@ -382,7 +382,7 @@ def _write_all_or_nothing(
             staged.append(StagedFile(path, text))
         write_package()
     except BaseException:
-        for item in staged:
+        for item in reversed(staged):  # the last made first: its folders empty in turn
             item.discard()
         raise
     for item in staged:

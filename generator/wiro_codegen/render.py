@@ -262,7 +262,8 @@ def render_package(spec: Spec, options: RenderOptions = DEFAULT_OPTIONS) -> dict
     module = import_path(spec, options)
     context = {
         "spec": spec,
-        "tool": wire_table(spec),
+        # vendored, there is no console script: the module is what runs
+        "tool": wire_table(spec, f"python -m {module}" if options.vendored else None),
         "runtime": runtime_import(options),
         "runtime_version": RUNTIME_VERSION,
         "inputs": views,

@@ -19,6 +19,7 @@ import yaml
 from wiro_codegen import naming
 from wiro_codegen.errors import GeneratorError, Location
 from wiro_codegen.typemap import OUTPUT_KINDS, infer_output_kind
+from wiro_codegen.yamlfiles import parse_yaml, read_text
 
 SCHEMA_VERSION = 1
 
@@ -326,33 +327,15 @@ def dump_spec(spec: Spec) -> str:
     return f"# Spec of the Wiro tool {spec.key}; generated packages are rendered from it.\n{text}"
 
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def load_spec(path: Path) -> Spec:
     """Read and validate a spec file; every problem names the file and the key."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise GeneratorError(
-            f"cannot read spec: {exc.strerror}", location=Location(file=str(path))
-        ) from None
-    return parse_spec_text(text, str(path))
+    return parse_spec_text(read_text(path, "spec"), str(path))
 
 
 def parse_spec_text(text: str, filename: str) -> Spec:
     """Validate YAML text as a spec."""
-    try:
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise GeneratorError(
-            f"spec is not valid YAML: {getattr(exc, 'problem', exc)}",
-            location=Location(file=filename, line=line),
-            hint="fix the YAML syntax, or re-create the spec with `wiro-codegen add`",
-        ) from None
-    return spec_from_dict(data, filename)
+    hint = "fix the YAML syntax, or re-create the spec with `wiro-codegen add`"
+    return spec_from_dict(parse_yaml(text, filename, "spec", hint), filename)
 
 
 class _Reader:

@@ -15,7 +15,7 @@ from wiro_codegen.literals import (
     bracket_layout,
     doc_line,
     docstring,
-    py_layout,
+    parameter_layout,
     py_literal,
 )
 from wiro_codegen.spec import Input, Option, Spec
@@ -37,6 +37,7 @@ CLIENT_MODULE_NAMES = frozenset(
         "LogCallback",
         "ProgressCallback",
         "Required",
+        "Omit",
         "Sequence",
         "StatusCallback",
         "Stream",
@@ -112,7 +113,10 @@ def _annotation(item: Input, alias: str | None) -> str:
     }[item.python_type]
     if item.file_url:  # a URL, or local data the client uploads for it
         base = "FileInput"
-    return base if item.default is not None or item.required else f"{base} | None"
+    if item.required:
+        return base
+    # an optional input's default can be left unsent too (`OMIT`: Wiro applies its own)
+    return f"{base} | Omit" if item.default is not None else f"{base} | None"
 
 
 def _argument_doc(item: Input, alias: str | None) -> str:
@@ -120,8 +124,10 @@ def _argument_doc(item: Input, alias: str | None) -> str:
     kind = f"one of `{alias}`; " if alias else ""
     if item.default is None:
         default = "not sent unless given"
-    else:
+    elif item.required:
         default = "default " + py_literal(item.default)
+    else:
+        default = f"default {py_literal(item.default)}; OMIT leaves it unsent"
     return f"{item.python_name}: {about} ({kind}{default})"
 
 
@@ -143,7 +149,9 @@ def input_views(spec: Spec) -> list[InputView]:
         annotation = _annotation(item, alias)
         lead = f"{item.python_name}: {annotation}"
         parameter = (
-            lead + "," if item.required else py_layout(item.default, PARAMETER_INDENT, f"{lead} = ")
+            lead + ","
+            if item.required
+            else parameter_layout(item.python_name, annotation, item.default, PARAMETER_INDENT)
         )
         views.append(
             InputView(

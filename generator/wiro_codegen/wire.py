@@ -54,14 +54,15 @@ def input_definition(item: Input) -> InputDefinition:
     return InputDefinition(choices=choices, **copied)
 
 
-def wire_table(spec: Spec) -> ToolDefinition:
-    """The wire table a generated package hands to the runtime."""
+def wire_table(spec: Spec, command: str | None = None) -> ToolDefinition:
+    """The wire table a generated package hands to the runtime; `command` is how its
+    command line is run, when not by the package's console script."""
     return ToolDefinition(
         owner=spec.tool.owner,
         slug=spec.tool.slug,
         name=spec.tool.name,
         description=spec.tool.description,
-        command=spec.package.command,
+        command=command or spec.package.command,
         base_url=spec.endpoints.base_url,
         run_path=spec.endpoints.run,
         detail_path=spec.endpoints.task_detail,

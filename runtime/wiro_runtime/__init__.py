@@ -53,7 +53,7 @@ if TYPE_CHECKING:
         WaitTimeoutError,
     )
     from ._tool import Choice, InputDefinition, StatusRules, ToolDefinition
-    from ._wire import PreparedRequest
+    from ._wire import OMIT, Omit, PreparedRequest, TaskRef
 
 _LOCATIONS = {
     "DEFAULT_WAIT_TIMEOUT": "._client",
@@ -81,6 +81,9 @@ _LOCATIONS = {
     "NotFoundError": "._errors",
     "Output": "._task",
     "PreparedRequest": "._wire",
+    "OMIT": "._wire",
+    "Omit": "._wire",
+    "TaskRef": "._wire",
     "Progress": "._events",
     "RetryPolicy": "._retry",
     "ProtocolError": "._errors",
@@ -115,6 +118,7 @@ _LOCATIONS = {
 __all__ = [
     "COLOUR_PATTERN",
     "DEFAULT_WAIT_TIMEOUT",
+    "OMIT",
     "APIError",
     "AsyncClient",
     "AsyncSession",
@@ -133,6 +137,7 @@ __all__ = [
     "InsufficientBalanceError",
     "LogCallback",
     "NotFoundError",
+    "Omit",
     "Output",
     "PreparedRequest",
     "Progress",
@@ -153,6 +158,7 @@ __all__ = [
     "TaskFailedError",
     "TaskHandle",
     "TaskIncompleteError",
+    "TaskRef",
     "TaskState",
     "ToolCall",
     "ToolDefinition",

@@ -11,6 +11,7 @@ from . import _flows as flows
 from ._auth import Credentials
 from ._drivers import drive, pool
 from ._errors import InputError
+from ._polling import PollSchedule
 from ._retry import RetryPolicy
 from ._wire import PreparedRequest, join_url, resolve_base_url
 
@@ -35,13 +36,17 @@ class Catalog:
         api_key: str | None = None,
         api_secret: str | None = None,
         base_url: str | None = None,
-        timeout: float = 30.0,
+        timeout: float = 15.0,
+        deadline: float = 30.0,
         retry: RetryPolicy | None = None,
     ) -> None:
         self.base_url = resolve_base_url(base_url)
         self.retry = retry or RetryPolicy()
         self._credentials = Credentials.resolve(api_key, api_secret)
-        self._timeout = timeout
+        #: One attempt's HTTP timeout, and how long one call may take with its retries: a
+        #: silent or failing server is given up on within about `deadline` seconds.
+        self._timeout = min(timeout, deadline)
+        self.deadline = deadline
         self._http: httpx.Client | None = None
 
     def headers_for(self, request: PreparedRequest) -> dict[str, str]:
@@ -52,7 +57,8 @@ class Catalog:
         if self._http is None:
             self._http = pool(self._timeout)
         request = PreparedRequest("POST", join_url(self.base_url, path), body)
-        return drive(flows.send(self, request), self._http)
+        schedule = PollSchedule(timeout=self.deadline)
+        return drive(flows.send(self, request, schedule=schedule), self._http)
 
     def search(
         self,
@@ -83,7 +89,8 @@ class Catalog:
         if owner:
             body["slugowner"] = owner
         payload = self._post("/Tool/List", body)
-        tools = [item for item in payload.get("tool") or [] if isinstance(item, dict)]
+        found = payload.get("tool")
+        tools = [item for item in found or [] if isinstance(item, dict)][:limit]
         total = payload.get("total")
         try:
             count = int(total) if total is not None else len(tools)

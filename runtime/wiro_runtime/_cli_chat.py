@@ -8,6 +8,8 @@ import sys
 
 from ._cli_exit import EXIT_INTERRUPTED, EXIT_OK, exit_code
 from ._errors import WiroError
+from ._task import TaskIncompleteError
+from ._terminal import for_stream, printable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,40 +29,49 @@ def print_stream(
     stream: Stream, reporter: Reporter, *, show_thinking: bool, live: bool = True
 ) -> Task:
     """Answer deltas on stdout as they arrive (thinking on stderr with `show_thinking`),
-    ending with a newline; status lines until the text begins, so they never cut into it.
-    With `live` off, nothing is printed until the end (one line per turn)."""
+    ending with a newline however the stream ends; status lines until the text begins, so
+    they never cut into it. With `live` off, nothing is printed until the end (one line per
+    turn). Text the model rewrote is printed again in full, after a note on stderr."""
     writing = thinking = False
-    for event in stream:
-        if event.kind == "answer" and live:
-            if not writing:
-                reporter.close()
-                if thinking:
-                    sys.stderr.write("\n")
-                writing = True
-            sys.stdout.write(event.text)
+    try:
+        for event in stream:
+            if event.kind in ("answer", "reset") and live:
+                if not writing:
+                    reporter.close()
+                    if thinking:
+                        sys.stderr.write("\n")
+                    writing = True
+                elif event.kind == "reset":
+                    sys.stdout.write("\n")
+                    sys.stdout.flush()
+                    print("(the model rewrote its answer; all of it follows)", file=sys.stderr)
+                sys.stdout.write(for_stream(event.text))
+                sys.stdout.flush()
+            elif event.kind in ("thinking", "thinking_reset") and show_thinking and not writing:
+                if not thinking:
+                    reporter.close()
+                    thinking = True
+                elif event.kind == "thinking_reset":
+                    sys.stderr.write("\n(the model rewrote its thinking)\n")
+                sys.stderr.write(printable(event.text, lines=True))
+                sys.stderr.flush()
+            elif event.kind == "tool_call" and event.tool_call is not None:
+                call = event.tool_call
+                reporter.say(f"tool call {call.call_id}: {call.name}({call.arguments})")
+            elif not (writing or thinking):
+                if event.kind == "status":
+                    reporter.status(event.text)
+                elif event.kind == "progress" and event.progress is not None:
+                    reporter.progress(event.progress)
+                elif event.kind == "log":
+                    reporter.log(event.text)
+    finally:
+        reporter.close()
+        if thinking and not writing:
+            sys.stderr.write("\n")
+        if writing:
+            sys.stdout.write("\n")
             sys.stdout.flush()
-        elif event.kind == "thinking" and show_thinking and not writing:
-            if not thinking:
-                reporter.close()
-                thinking = True
-            sys.stderr.write(event.text)
-            sys.stderr.flush()
-        elif event.kind == "tool_call" and event.tool_call is not None:
-            call = event.tool_call
-            reporter.say(f"tool call {call.call_id}: {call.name}({call.arguments})")
-        elif not (writing or thinking):
-            if event.kind == "status":
-                reporter.status(event.text)
-            elif event.kind == "progress" and event.progress is not None:
-                reporter.progress(event.progress)
-            elif event.kind == "log":
-                reporter.log(event.text)
-    reporter.close()
-    if thinking and not writing:
-        sys.stderr.write("\n")
-    if writing:
-        sys.stdout.write("\n")
-        sys.stdout.flush()
     return stream.task
 
 
@@ -115,18 +126,26 @@ def command_chat(
             reporter.close()
             print("\ninterrupted: the turn's task was stopped", file=sys.stderr)
             return EXIT_INTERRUPTED
+        except TaskIncompleteError as exc:  # cut off: still an answer, and the session goes on
+            task = exc.task
+            print(f"warning: {printable(str(exc), lines=True)}", file=sys.stderr)
         except WiroError as exc:
             reporter.close()
             code, message = exit_code(exc)
-            print(f"error: {message}", file=sys.stderr)
+            print(f"error: {printable(message, lines=True)}", file=sys.stderr)
             if not interactive:
                 return code
             continue
         if args.json:
-            turn = {"turn": len(session.turns), "task_id": task.id, "text": task.text}
+            turn = {
+                "turn": len(session.turns),
+                "task_id": task.id,
+                "text": task.text,
+                "finish_reason": task.finish_reason,
+            }
             print(json.dumps(turn, ensure_ascii=False), flush=True)
         elif not interactive:
-            print(_one_line(task.text or ""), flush=True)
+            print(for_stream(_one_line(task.text or "")), flush=True)
         if session.pending_tool_calls:
             print(
                 "the model asked for tool calls, which this command cannot run; answer them "

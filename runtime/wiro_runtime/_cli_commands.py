@@ -4,13 +4,17 @@ detail/status, cancel and kill. Heavy modules load only when a command needs the
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import threading
 
 from ._cli_exit import EXIT_API, EXIT_INTERRUPTED, EXIT_OK, EXIT_TASK_FAILED, exit_code
 from ._errors import ConfigurationError, WiroError
-from ._tool import ToolDefinition
+from ._json import parse_json
+from ._task import TaskIncompleteError
+from ._terminal import for_stream, printable
+from ._tool import InputDefinition, ToolDefinition
 
 TYPE_CHECKING = False  # no typing import: `--help` must start fast
 if TYPE_CHECKING:
@@ -20,6 +24,7 @@ if TYPE_CHECKING:
     from ._client import SyncClient
     from ._progress import Reporter
     from ._task import Task, TaskHandle
+    from ._wire import TaskRef
 
 
 def _client_class(tool: ToolDefinition, client_path: str) -> type[SyncClient]:
@@ -57,7 +62,7 @@ def _reporter(args: argparse.Namespace, label: str) -> Reporter:
 
 def _follow(
     client: SyncClient,
-    reference: str,
+    reference: str | TaskRef,
     args: argparse.Namespace,
     reporter: Reporter,
     socket_token: str | None = None,
@@ -77,21 +82,29 @@ def _follow(
 
 
 def _upload_first(
-    client: SyncClient, tool: ToolDefinition, values: dict[str, Any], args: argparse.Namespace
+    client: SyncClient,
+    tool: ToolDefinition,
+    values: dict[str, Any],
+    args: argparse.Namespace,
+    *,
+    complete: bool = True,
 ) -> dict[str, Any]:
     """Upload the local files given to `...Url` inputs, one line each as it starts and ends
-    (a large one takes a while), and return the values with their URLs in place."""
+    (a large one takes a while), and return the values with their URLs in place, so a file
+    shared by many tasks (a batch's) is uploaded once. `complete=False`: values that are
+    not all of a Run's (a batch's shared ones)."""
     uploaded = dict(values)
-    for item in client.prepare_run(values).uploads:
+    for item in client.prepare_run(values, complete=complete).uploads:
         definition = tool.input_named(item.wire_name)
         flag = definition.cli_flag if definition else item.python_name
         size = item.file.size
         shown = f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
         if not args.quiet:
-            print(f"uploading {item.file.name} ({shown}) for {flag}", file=sys.stderr, flush=True)
-        uploaded[item.wire_name] = client.upload(values[item.wire_name]).url
+            name = printable(item.file.name)
+            print(f"uploading {name} ({shown}) for {flag}", file=sys.stderr, flush=True)
+        uploaded[item.wire_name] = client.upload(values[item.wire_name], input_name=flag).url
         if not args.quiet:
-            print(f"uploaded {item.file.name}", file=sys.stderr, flush=True)
+            print(f"uploaded {printable(item.file.name)}", file=sys.stderr, flush=True)
     return uploaded
 
 
@@ -125,15 +138,15 @@ def _finish(client: SyncClient, task: Task, args: argparse.Namespace) -> int:
     elif args.no_download:
         for output in task.outputs:
             if output.url:
-                print(output.url)
+                print(printable(output.url))
     else:
         for path in paths:
             print(path)
     if not args.json:
         if task.text is not None:  # a chat model: its answer, as text
             if getattr(args, "show_thinking", False) and task.thinking:
-                print(task.thinking, file=sys.stderr)
-            print(task.text)
+                print(printable(task.thinking, lines=True), file=sys.stderr)
+            print(for_stream(task.text))
         else:
             for output in task.outputs:
                 if not output.url and output.content is not None:
@@ -144,13 +157,25 @@ def _finish(client: SyncClient, task: Task, args: argparse.Namespace) -> int:
 def _print_task(task: Task, args: argparse.Namespace) -> None:
     import json
 
+    from ._llm import cut_off
+
     if args.json:
         print(json.dumps(task.to_dict(), indent=2, ensure_ascii=False))
         return
-    print(f"task {task.id}: {task.status} ({task.state.value})")
+    why = cut_off(task.finish_reason)
+    state = f"{task.state.value}{'; ' + why if why else ''}"
+    print(printable(f"task {task.id}: {task.status} ({state})"))
     for output in task.outputs:
         if output.url:
-            print(f"  {output.url}")
+            print(f"  {printable(output.url)}")
+
+
+def _finish_cut_off(client: SyncClient, exc: TaskIncompleteError, args: argparse.Namespace) -> int:
+    """A chat answer cut off (finish reason "length"...): the text (or JSON) as for any
+    finished task, then why it is incomplete."""
+    _finish(client, exc.task, args)
+    print(f"warning: {printable(str(exc), lines=True)}", file=sys.stderr)
+    return EXIT_TASK_FAILED
 
 
 def _interrupted(client: SyncClient, tool: ToolDefinition, task_id: str, status: str) -> int:
@@ -178,7 +203,7 @@ def _interrupted(client: SyncClient, tool: ToolDefinition, task_id: str, status:
         return EXIT_INTERRUPTED
     except Exception as exc:
         _, message = exit_code(exc)
-        print(f"could not stop task {task_id}: {message}", file=sys.stderr)
+        print(f"could not stop task {task_id}: {printable(message, lines=True)}", file=sys.stderr)
         print(f"stop it with: {stop_command}", file=sys.stderr)
         return EXIT_INTERRUPTED
     print(f"task {task_id}: {status_label(task.status)}", file=sys.stderr)
@@ -193,6 +218,83 @@ def _input_values(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _named_input(tool: ToolDefinition, name: str) -> InputDefinition:
+    """An input by its flag (with or without `--`), Python name or wire name."""
+    for item in tool.inputs:
+        if name in (item.cli_flag, item.cli_flag.removeprefix("--"), item.python_name):
+            return item
+    found = tool.input_named(name)
+    if found is None:
+        flags = ", ".join(item.cli_flag.removeprefix("--") for item in tool.inputs)
+        raise ConfigurationError(
+            f"--omit {name}: {tool.key} has no such input; its inputs: {flags}"
+        )
+    return found
+
+
+def _piped() -> bool:
+    """Whether standard input is a pipe or a file (never a terminal, nor /dev/null)."""
+    import stat
+
+    try:
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode)
+
+
+def _from_stdin(flag: str) -> str:
+    text = sys.stdin.read().rstrip("\n")
+    if not text.strip():
+        raise ConfigurationError(f"{flag}: standard input was empty; give the text after {flag}")
+    return text
+
+
+def _run_values(tool: ToolDefinition, args: argparse.Namespace) -> dict[str, Any]:
+    """The inputs `run` sends: its flags, a text input given `-` (or the one required text
+    input left out, when standard input is piped) read from standard input, and the inputs
+    named by `--omit` left unsent."""
+    from ._wire import OMIT
+
+    values = _input_values(args)
+    for name in getattr(args, "omit", None) or ():
+        item = _named_input(tool, name)
+        if item.required:
+            raise ConfigurationError(
+                f"--omit {name}: {item.cli_flag} is required, it cannot be left out"
+            )
+        values[item.wire_name] = OMIT
+    texts = [item for item in tool.inputs if item.python_type == "str" and not item.file_url]
+    dashed = [item for item in texts if values.get(item.wire_name) == "-"]
+    if len(dashed) > 1:
+        flags = " and ".join(item.cli_flag for item in dashed)
+        raise ConfigurationError(f"{flags} both read standard input; give one of them as text")
+    stdin_taken = getattr(args, "batch", None) == "-"
+    if dashed and stdin_taken:
+        raise ConfigurationError(f"--batch - reads standard input, so {dashed[0].cli_flag} cannot")
+    if dashed:
+        values[dashed[0].wire_name] = _from_stdin(dashed[0].cli_flag)
+        return values
+    missing = [item for item in texts if item.required and item.wire_name not in values]
+    if len(missing) == 1 and not stdin_taken and not getattr(args, "batch", None) and _piped():
+        values[missing[0].wire_name] = _from_stdin(missing[0].cli_flag)
+    return values
+
+
+def _refuse_missing(tool: ToolDefinition, values: dict[str, Any]) -> None:
+    """Required inputs, by flag, before anything is uploaded or sent."""
+    missing = [
+        item.cli_flag
+        for item in tool.inputs
+        if item.required and item.default is None and values.get(item.wire_name) is None
+    ]
+    if missing:
+        raise ConfigurationError(
+            f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} required; give "
+            f"{'it' if len(missing) == 1 else 'them'} (a text can be '-' to read standard input)"
+        )
+
+
 def _offline(tool: ToolDefinition, args: argparse.Namespace) -> int:
     """`--dry-run` and `--print-curl` from the wire table: no httpx, no pydantic, fast."""
     import json
@@ -200,9 +302,9 @@ def _offline(tool: ToolDefinition, args: argparse.Namespace) -> int:
     from ._wire import PLACEHOLDER_HEADERS, prepare_run, resolve_base_url
 
     base_url = resolve_base_url(args.base_url, tool)
-    request = prepare_run(
-        tool, _input_values(args), base_url=base_url, callback_url=args.callback_url
-    )
+    values = _run_values(tool, args)
+    _refuse_missing(tool, values)
+    request = prepare_run(tool, values, base_url=base_url, callback_url=args.callback_url)
     if args.dry_run:
         print(json.dumps(request.describe(PLACEHOLDER_HEADERS), indent=2, ensure_ascii=False))
     else:
@@ -216,23 +318,33 @@ def _stream(
     client: SyncClient, handle: TaskHandle, args: argparse.Namespace, reporter: Reporter
 ) -> int:
     """`run --stream`: the answer on stdout as it is written. Ctrl-C is the caller's to
-    handle (it says what it stops), so the stream itself stops nothing."""
+    handle (it says what it stops); leaving any other way (the reader of stdout went away,
+    a terminal that cannot show the text) stops the task here."""
     from ._cli_chat import print_stream
-    from ._flows import watch
-    from ._stream import ChatFeed, Stream
 
-    feed = ChatFeed()
-    flow = watch(
-        client,
-        handle.task_id,
-        feed.events(),
+    with client.stream_task(
+        handle,
         wait_timeout=args.wait_timeout,
         on_timeout=args.on_timeout,
-        socket_token=handle.socket_token,
-    )
-    stream = Stream(handle, flow, feed, None, pool=client._pool, stop=client.stop)
-    print_stream(stream, reporter, show_thinking=args.show_thinking)
+        cancel_on_interrupt=False,
+    ) as stream:
+        try:
+            print_stream(stream, reporter, show_thinking=args.show_thinking)
+        except TaskIncompleteError as exc:  # its text is printed already
+            print(f"warning: {printable(str(exc), lines=True)}", file=sys.stderr)
+            return EXIT_TASK_FAILED
+        except (KeyboardInterrupt, WiroError):
+            raise
+        except BaseException:
+            _stop_quietly(client, handle.task_id)
+            raise
     return EXIT_OK
+
+
+def _stop_quietly(client: SyncClient, task_id: str) -> None:
+    """Stop a task on the way out of a command that cannot say anything more."""
+    with contextlib.suppress(WiroError):
+        client.stop(task_id)
 
 
 def _refuse_stream_conflicts(args: argparse.Namespace) -> None:
@@ -252,12 +364,15 @@ def command_run(tool: ToolDefinition, client_path: str, args: argparse.Namespace
     _refuse_stream_conflicts(args)
     client = _client(client_path, args, tool)
     try:
-        values = _input_values(args)
+        values = _run_values(tool, args)
+        if not args.batch:
+            _refuse_missing(tool, values)
         if not args.detach:  # settings that would fail once the task ran, refused before
             client.check_wait(args.wait_timeout, args.on_timeout)
             _check_output_dir(args)
         if args.batch:
-            return _command_batch(client, values, args)
+            shared = _upload_first(client, tool, values, args, complete=False)
+            return _command_batch(client, shared, args)
         values = _upload_first(client, tool, values, args)
         try:
             handle = client.submit_values(values, callback_url=args.callback_url)
@@ -271,18 +386,20 @@ def command_run(tool: ToolDefinition, client_path: str, args: argparse.Namespace
         reporter = _reporter(args, f"task {handle.task_id}")
         if args.detach:
             print(handle.task_id)
-            reporter.say(f"follow it with: {tool.command} wait {handle.task_id}")
+            reporter.say(f"follow it with: {task_command(tool, 'wait', handle.ref)}")
             return EXIT_OK
         reporter.say(
             f"submitted task {handle.task_id}; to follow it elsewhere: "
-            f"{tool.command} wait {handle.task_id}"
+            f"{task_command(tool, 'wait', handle.ref)}"
         )
         try:
             if getattr(args, "stream", False):
                 return _stream(client, handle, args, reporter)
-            task = _follow(client, handle.task_id, args, reporter, handle.socket_token)
+            task = _follow(client, handle.ref, args, reporter, handle.socket_token)
         except KeyboardInterrupt:
             return _interrupted(client, tool, handle.task_id, reporter.last_status)
+        except TaskIncompleteError as exc:
+            return _finish_cut_off(client, exc, args)
         return _finish(client, task, args)
     finally:
         client.close()
@@ -290,7 +407,6 @@ def command_run(tool: ToolDefinition, client_path: str, args: argparse.Namespace
 
 def _read_batch(source: str) -> list[tuple[int, dict[str, Any] | str]]:
     """Each non-empty line as an object, or as the reason it is not one."""
-    import json
     from pathlib import Path
 
     try:
@@ -302,7 +418,7 @@ def _read_batch(source: str) -> list[tuple[int, dict[str, Any] | str]]:
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
+            data = parse_json(line)
         except ValueError as exc:
             entries.append((number, f"line {number} is not JSON: {exc}"))
             continue
@@ -388,34 +504,62 @@ def command_chat(tool: ToolDefinition, client_path: str, args: argparse.Namespac
         client.close()
 
 
+def task_command(tool: ToolDefinition, command: str, ref: str | TaskRef) -> str:
+    """The command line that runs `command` on a task (an id that is not all digits needs
+    `--task-id`)."""
+    from ._wire import task_reference
+
+    ref = task_reference(ref)
+    named = ref.value if ref.value.isdigit() else f"--task-id {ref.value}"
+    return f"{tool.command} {command} {named}"
+
+
+def _task_named(tool: ToolDefinition, args: argparse.Namespace) -> TaskRef:
+    """TASK, `--task-id` or `--token`: exactly one."""
+    from ._errors import InputError
+    from ._wire import named_task
+
+    try:
+        return named_task(args.task, args.task_id, args.token)
+    except InputError:
+        raise ConfigurationError(
+            f"{args.command}: name the task once: TASK (an id of digits or a socket access "
+            f"token), --task-id ID or --token TOKEN\n  see: {tool.command} {args.command} --help"
+        ) from None
+
+
 def command_task(tool: ToolDefinition, client_path: str, args: argparse.Namespace) -> int:
     from ._flows import finish
 
+    task_ref = _task_named(tool, args)
     client = _client(client_path, args, tool)
     try:
         if args.command in ("wait", "download"):
             _check_output_dir(args)
         if args.command == "wait":
-            reference, token = args.task, None
-            if not reference.isdigit():  # a socket token is a credential: show the id instead
-                known = client.detail(reference)
-                reference, token = known.id, known.socket_token
+            reference: str | TaskRef = task_ref
+            token = None
+            if task_ref.is_token:  # a socket token is a credential: show the id instead
+                known = client.detail(task_ref)
+                reference, token = known.ref, known.socket_token
             reporter = _reporter(args, f"task {reference}")
             try:
                 task = _follow(client, reference, args, reporter, token)
             except KeyboardInterrupt:
                 print(
-                    f"\nstopped waiting; the task goes on: {tool.command} wait {reference}",
+                    f"\nstopped waiting; the task goes on: {task_command(tool, 'wait', reference)}",
                     file=sys.stderr,
                 )
                 return EXIT_INTERRUPTED
+            except TaskIncompleteError as exc:
+                return _finish_cut_off(client, exc, args)
             return _finish(client, task, args)
         if args.command == "download":
-            task = client.detail(args.task)
+            task = client.detail(task_ref)
             if not task.done:
                 print(
-                    f"task {task.id} is still {task.status}: wait for it with "
-                    f"{tool.command} wait {args.task}",
+                    f"task {task.id} is still {printable(task.status)}: wait for it with "
+                    f"{task_command(tool, 'wait', task.ref)}",
                     file=sys.stderr,
                 )
                 return EXIT_API
@@ -426,7 +570,7 @@ def command_task(tool: ToolDefinition, client_path: str, args: argparse.Namespac
             "cancel": client.cancel,
             "kill": client.kill,
         }
-        _print_task(operation[args.command](args.task), args)
+        _print_task(operation[args.command](task_ref), args)
         return EXIT_OK
     finally:
         client.close()

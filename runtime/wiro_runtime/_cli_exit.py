@@ -17,6 +17,7 @@ EXIT_AUTH = 4
 EXIT_TASK_FAILED = 5
 EXIT_TASK_CANCELLED = 6
 EXIT_WAIT_TIMEOUT = 7
+EXIT_NOT_SAVED = 8
 EXIT_INTERRUPTED = 130
 #: What a Unix tool reports when the reader of its output went away (128 + SIGPIPE).
 EXIT_BROKEN_PIPE = 141
@@ -29,6 +30,7 @@ EXIT_CODES_HELP = """exit codes:
   5    task failed (pexit not "0")
   6    task cancelled or killed
   7    wait deadline passed
+  8    the task succeeded but its outputs could not be saved (see `download`)
   130  interrupted"""
 
 
@@ -41,8 +43,7 @@ def exit_code(exc: BaseException) -> tuple[int, str]:
     if isinstance(exc, errors.ConfigurationError | errors.InputError):
         return EXIT_USAGE, str(exc)
     if isinstance(exc, errors.AuthenticationError):
-        hint = "\n  check WIRO_API_KEY and WIRO_API_SECRET (or --api-key/--api-secret)"
-        return EXIT_AUTH, f"authentication failed: {exc}{hint}"
+        return EXIT_AUTH, f"authentication failed: {exc}\n  {_credentials_hint()}"
     if isinstance(exc, WaitTimeoutError):
         hint = "" if exc.action != "left" else f"\n  resume with: wait {exc.task.id}"
         return EXIT_WAIT_TIMEOUT, f"{exc}{hint}"
@@ -50,9 +51,33 @@ def exit_code(exc: BaseException) -> tuple[int, str]:
         return EXIT_TASK_CANCELLED, str(exc)
     if isinstance(exc, TaskFailedError):
         return EXIT_TASK_FAILED, str(exc)
+    if isinstance(exc, errors.OutputSaveError):
+        hint = "\n  the task is done and paid for: free the space or pick another -o folder, then"
+        hint += f" fetch its outputs with: download {exc.task_id} -o FOLDER" if exc.task_id else ""
+        return EXIT_NOT_SAVED, f"the task succeeded, but {exc}{hint}"
     if isinstance(exc, errors.APIError | errors.TransportError | errors.ProtocolError):
         return EXIT_API, f"{type(exc).__name__}: {exc}"
     return EXIT_INTERNAL, f"internal error ({type(exc).__name__}: {exc}); please report it"
+
+
+def _credentials_hint() -> str:
+    """Where the refused key came from, as the client looked for it: an option, the
+    environment, or a profile stored by `wiro auth login` (named with its file)."""
+    from ._auth import API_KEY_ENV, API_SECRET_ENV
+    from ._profiles import load_profile, profile_name, store_path
+
+    if os.environ.get(API_KEY_ENV):
+        return f"check {API_KEY_ENV} and {API_SECRET_ENV} (or --api-key/--api-secret)"
+    try:
+        stored = load_profile()
+    except Exception:  # an unreadable store says so when it is read for real
+        stored = None
+    if stored is not None:
+        return (
+            f"check --api-key/--api-secret if you gave them, else the key stored for profile "
+            f"{profile_name()!r} in {store_path()}: run `wiro auth login` again"
+        )
+    return f"check --api-key/--api-secret (or {API_KEY_ENV} and {API_SECRET_ENV})"
 
 
 def quiet_on_broken_pipe(command: Callable[[], int]) -> int:

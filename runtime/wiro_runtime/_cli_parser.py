@@ -65,7 +65,8 @@ def _seconds(value: str) -> float:
 
 
 def _input_help(item: InputDefinition) -> str:
-    parts = [item.help or item.label or item.wire_name]
+    """The input's own help, then what the CLI adds in parentheses (never ".; choices")."""
+    parts: list[str] = []
     if item.choices:
         described = [
             c.value if c.label in ("", c.value) else f"{c.value} ({c.label})" for c in item.choices
@@ -83,8 +84,11 @@ def _input_help(item: InputDefinition) -> str:
         parts.append(f"range: {low}..{high}")
     if item.required:
         parts.append("required")
+    elif item.default is not None:
+        parts.append(f"--omit {item.cli_flag.removeprefix('--')} leaves it unsent")
     parts.append(f"sent as {item.wire_name}")
-    return _escape("; ".join(str(part) for part in parts))
+    about = item.help or item.label or item.wire_name
+    return _escape(f"{about} ({'; '.join(str(part) for part in parts)})")
 
 
 def _choice(item: InputDefinition) -> Callable[[str], str]:
@@ -148,8 +152,8 @@ def _add_input(parser: argparse._ActionsContainer, item: InputDefinition) -> Non
         convert = _choice(item)
     if convert is not None:
         kwargs["type"] = _checked(convert, item)
-    if item.required and item.default is None:
-        kwargs["required"] = True
+    # a required input is checked when a task is about to be sent, not here: a batch's
+    # lines or standard input may give it
     parser.add_argument(item.cli_flag, metavar=metavar, help=_input_help(item), **kwargs)
 
 
@@ -257,7 +261,15 @@ def build_parser(tool: ToolDefinition, only: str | None = None) -> argparse.Argu
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         if only in (None, name):
-            sub.add_argument("task", metavar="TASK", help="task id (digits) or socket access token")
+            sub.add_argument(
+                "task",
+                metavar="TASK",
+                nargs="?",
+                help="task id (digits) or socket access token (anything else)",
+            )
+            named = sub.add_mutually_exclusive_group()
+            named.add_argument("--task-id", help="the task by its id (for ids not all digits)")
+            named.add_argument("--token", help="the task by its socket access token")
             _add_output(sub, waits=waits)
             _add_connection(sub)
     completion = commands.add_parser(
@@ -332,6 +344,13 @@ def _add_run_options(run: argparse.ArgumentParser, tool: ToolDefinition) -> None
             help="print the answer on stdout as it is written",
         )
         _add_text_options(run)
+    run.add_argument(
+        "--omit",
+        metavar="INPUT",
+        action="append",
+        default=[],
+        help="leave this input unsent, its default too (Wiro applies its own); repeatable",
+    )
     run.add_argument("--callback-url", help="URL Wiro POSTs to when the task ends")
     run.add_argument(
         "--dry-run",

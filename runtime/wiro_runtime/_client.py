@@ -8,9 +8,10 @@ way or the asyncio way. Public methods are one line each.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from . import _flows as flows
@@ -18,10 +19,13 @@ from ._batch import BATCH_THREADS, BatchResult
 from ._core import DEFAULT_WAIT_TIMEOUT, ClientCore, Events, SubmitCallback
 from ._download import download, target_paths
 from ._drivers import adrive, apool, drive, pool
+from ._errors import WiroError
 from ._files import upload_of
+from ._lifeline import aclose_all, close_all
 from ._session import AsyncSession, Session
 from ._stream import AsyncStream, ChatFeed, Stream
 from ._task import Task, TaskHandle, UploadedFile
+from ._wire import TaskRef, named_task
 
 __all__ = ["DEFAULT_WAIT_TIMEOUT", "AsyncClient", "SubmitCallback", "SyncClient"]
 
@@ -48,7 +52,9 @@ class SyncClient(ClientCore):
     _http_client: httpx.Client | None
 
     def close(self) -> None:
-        """Close the connection pool if this client opened it."""
+        """Stop the tasks of streams not read to their end, then close the connection pool if
+        this client opened it."""
+        close_all(self)
         if self._owns_http and self._http_client is not None:
             self._http_client.close()
 
@@ -69,28 +75,66 @@ class SyncClient(ClientCore):
         """Start a task from values keyed by wire name; a Run is never sent twice by accident."""
         return self._drive(flows.submit(self, self.prepare_run(values, callback_url=callback_url)))
 
-    def upload(self, file: FileInput) -> UploadedFile:
+    def upload(self, file: FileInput, *, input_name: str = "file") -> UploadedFile:
         """Upload a path, bytes or binary file with /File/Upload (streamed, 100 MB at most);
-        its `.url` can then be passed to any input that takes a file or a file's URL."""
-        return self._drive(flows.upload(self, upload_of(file, self.max_upload_bytes)))
+        its `.url` can then be passed to any input that takes a file or a file's URL.
+        Errors name the file as `input_name`."""
+        item = upload_of(file, self.max_upload_bytes, input_name)
+        return self._drive(flows.upload(self, item))
 
-    def detail(self, reference: str) -> Task:
-        """The task with this id (digits) or socket access token."""
-        return self._drive(flows.detail(self, reference))
+    def detail(
+        self,
+        reference: str | TaskRef | None = None,
+        *,
+        task_id: str | None = None,
+        token: str | None = None,
+    ) -> Task:
+        """The task with this id (digits) or socket access token (`task_id=` or `token=` to
+        say which)."""
+        return self._drive(flows.detail(self, named_task(reference, task_id, token)))
 
-    def cancel(self, reference: str) -> Task:
-        """Cancel a queued task; a token is first resolved to the id Cancel needs."""
-        return self._drive(flows.cancel(self, reference))
+    def cancel(
+        self,
+        reference: str | TaskRef | None = None,
+        *,
+        task_id: str | None = None,
+        token: str | None = None,
+    ) -> Task:
+        """Cancel a queued task; a token is first resolved to the id Cancel needs. Returns
+        the task as it is now: a Cancel Wiro did not act on returns it still queued."""
+        return self._drive(flows.cancel(self, named_task(reference, task_id, token)))
 
-    def kill(self, reference: str) -> Task:
-        """Kill a running task by id or socket access token."""
-        return self._drive(flows.kill(self, reference))
+    def kill(
+        self,
+        reference: str | TaskRef | None = None,
+        *,
+        task_id: str | None = None,
+        token: str | None = None,
+    ) -> Task:
+        """Kill a running task by id or socket access token (resolved to its id first).
+        Returns the task as it is now: a Kill Wiro did not act on returns it still running."""
+        return self._drive(flows.kill(self, named_task(reference, task_id, token)))
 
-    def stop(self, reference: str, *, confirm_seconds: float = flows.STOP_CONFIRM_SECONDS) -> Task:
+    def stop(
+        self,
+        reference: str | TaskRef | None = None,
+        *,
+        task_id: str | None = None,
+        token: str | None = None,
+        confirm_seconds: float = flows.STOP_CONFIRM_SECONDS,
+    ) -> Task:
         """Cancel a queued task or kill a running one, then wait briefly for task_cancel."""
-        return self._drive(flows.stop(self, reference, confirm_seconds))
+        task = named_task(reference, task_id, token)
+        return self._drive(flows.stop(self, task, confirm_seconds))
 
-    def wait(self, reference: str, **options: Unpack[WaitOptions]) -> Task:
+    def wait(
+        self,
+        reference: str | TaskRef | None = None,
+        *,
+        task_id: str | None = None,
+        token: str | None = None,
+        **options: Unpack[WaitOptions],
+    ) -> Task:
         """Follow a task until it ends; return it on success, raise TaskError otherwise.
 
         Live over Wiro's websocket when it can, polling Task/Detail when the socket fails or
@@ -99,7 +143,7 @@ class SyncClient(ClientCore):
         `on_timeout="cancel"` cancels a queued task or kills a running one, and "leave" leaves
         it. `on_status`, `on_progress` and `on_log` see the task's live events.
         """
-        return self._drive(flows.wait(self, reference, **options))
+        return self._drive(flows.wait(self, named_task(reference, task_id, token), **options))
 
     def run_values(self, values: Mapping[str, object], **options: Unpack[RunOptions]) -> Task:
         """Submit values keyed by wire name, then wait (`wait`'s options, `wait_timeout` for
@@ -132,9 +176,23 @@ class SyncClient(ClientCore):
         """Submit a prepared Run and stream it; `on_task` gets the finished task."""
         self.check_stream(options)
         handle = self._drive(flows.submit(self, request))
+        return self.stream_task(handle, on_task=on_task, **options)
+
+    def stream_task(
+        self,
+        task: TaskHandle | str,
+        *,
+        on_task: Callable[[Task], object] | None = None,
+        **options: Unpack[StreamOptions],
+    ) -> Stream:
+        """Stream a task already submitted (its `TaskHandle`, id or socket token), as
+        `stream` streams a new one: leaving it early stops the task unless
+        `cancel_on_interrupt=False`."""
+        self.check_stream(options)
+        ref, token = _reference_of(task)
         feed = ChatFeed()
-        flow = flows.follow(self, handle, feed.events(), **options)
-        return Stream(handle, flow, feed, on_task, pool=self._pool, stop=self.stop)
+        flow = flows.follow(self, ref, feed.events(), socket_token=token, **options)
+        return Stream(self, ref, flow, on_task, feed)
 
     def session(
         self,
@@ -197,12 +255,14 @@ class SyncClient(ClientCore):
         return [result for result in results if result is not None]
 
     def download(self, task: Task, directory: str | os.PathLike[str]) -> list[Path]:
-        """Save every output file into `directory`; returns the paths in output order."""
-        return [
-            self._drive(download(output.url, target, self.retry))
-            for output, target in target_paths(task.outputs, Path(directory))
-            if output.url is not None
-        ]
+        """Save every output file into `directory`; returns the paths in output order. A
+        file this machine cannot write is an `OutputSaveError` carrying the task's id."""
+        with _about(task):
+            return [
+                self._drive(download(output.url, target, self.retry))
+                for output, target in target_paths(task.outputs, Path(directory))
+                if output.url is not None
+            ]
 
 
 class AsyncClient(ClientCore):
@@ -212,7 +272,9 @@ class AsyncClient(ClientCore):
     _http_client: httpx.AsyncClient | None
 
     async def aclose(self) -> None:
-        """Close the connection pool if this client opened it."""
+        """Stop the tasks of streams not read to their end, then close the connection pool if
+        this client opened it."""
+        await aclose_all(self)
         if self._owns_http and self._http_client is not None:
             await self._http_client.aclose()
 
@@ -234,31 +296,64 @@ class AsyncClient(ClientCore):
         request = self.prepare_run(values, callback_url=callback_url)
         return await self._drive(flows.submit(self, request))
 
-    async def upload(self, file: FileInput) -> UploadedFile:
+    async def upload(self, file: FileInput, *, input_name: str = "file") -> UploadedFile:
         """Upload a local file for reuse (see `SyncClient.upload`)."""
-        return await self._drive(flows.upload(self, upload_of(file, self.max_upload_bytes)))
+        item = upload_of(file, self.max_upload_bytes, input_name)
+        return await self._drive(flows.upload(self, item))
 
-    async def detail(self, reference: str) -> Task:
-        """The task with this id (digits) or socket access token."""
-        return await self._drive(flows.detail(self, reference))
+    async def detail(
+        self,
+        reference: str | TaskRef | None = None,
+        *,
+        task_id: str | None = None,
+        token: str | None = None,
+    ) -> Task:
+        """The task with this id or socket access token (see `SyncClient.detail`)."""
+        return await self._drive(flows.detail(self, named_task(reference, task_id, token)))
 
-    async def cancel(self, reference: str) -> Task:
-        """Cancel a queued task; a token is first resolved to the id Cancel needs."""
-        return await self._drive(flows.cancel(self, reference))
+    async def cancel(
+        self,
+        reference: str | TaskRef | None = None,
+        *,
+        task_id: str | None = None,
+        token: str | None = None,
+    ) -> Task:
+        """Cancel a queued task (see `SyncClient.cancel`)."""
+        return await self._drive(flows.cancel(self, named_task(reference, task_id, token)))
 
-    async def kill(self, reference: str) -> Task:
-        """Kill a running task by id or socket access token."""
-        return await self._drive(flows.kill(self, reference))
+    async def kill(
+        self,
+        reference: str | TaskRef | None = None,
+        *,
+        task_id: str | None = None,
+        token: str | None = None,
+    ) -> Task:
+        """Kill a running task (see `SyncClient.kill`)."""
+        return await self._drive(flows.kill(self, named_task(reference, task_id, token)))
 
     async def stop(
-        self, reference: str, *, confirm_seconds: float = flows.STOP_CONFIRM_SECONDS
+        self,
+        reference: str | TaskRef | None = None,
+        *,
+        task_id: str | None = None,
+        token: str | None = None,
+        confirm_seconds: float = flows.STOP_CONFIRM_SECONDS,
     ) -> Task:
         """Cancel a queued task or kill a running one, then wait briefly for task_cancel."""
-        return await self._drive(flows.stop(self, reference, confirm_seconds))
+        task = named_task(reference, task_id, token)
+        return await self._drive(flows.stop(self, task, confirm_seconds))
 
-    async def wait(self, reference: str, **options: Unpack[WaitOptions]) -> Task:
+    async def wait(
+        self,
+        reference: str | TaskRef | None = None,
+        *,
+        task_id: str | None = None,
+        token: str | None = None,
+        **options: Unpack[WaitOptions],
+    ) -> Task:
         """Follow a task until it ends (see `SyncClient.wait`)."""
-        return await self._drive(flows.wait(self, reference, **options))
+        task = named_task(reference, task_id, token)
+        return await self._drive(flows.wait(self, task, **options))
 
     async def run_values(self, values: Mapping[str, object], **options: Unpack[RunOptions]) -> Task:
         """Submit, then wait (see `SyncClient.run_values`); when the awaiting coroutine is
@@ -290,9 +385,21 @@ class AsyncClient(ClientCore):
         """Submit a prepared Run and stream it; `on_task` gets the finished task."""
         self.check_stream(options)
         handle = await self._drive(flows.submit(self, request))
+        return self.stream_task(handle, on_task=on_task, **options)
+
+    def stream_task(
+        self,
+        task: TaskHandle | str,
+        *,
+        on_task: Callable[[Task], object] | None = None,
+        **options: Unpack[StreamOptions],
+    ) -> AsyncStream:
+        """Stream a task already submitted (see `SyncClient.stream_task`)."""
+        self.check_stream(options)
+        ref, token = _reference_of(task)
         feed = ChatFeed()
-        flow = flows.follow(self, handle, feed.events(), **options)
-        return AsyncStream(handle, flow, feed, on_task, pool=self._pool, stop=self.stop)
+        flow = flows.follow(self, ref, feed.events(), socket_token=token, **options)
+        return AsyncStream(self, ref, flow, on_task, feed)
 
     def session(
         self,
@@ -324,16 +431,38 @@ class AsyncClient(ClientCore):
         except BaseException:
             # cancelled, or an `on_result` that raised: gather gives up at the first such item
             # while the others run on, so every one is cancelled (each stops its task) and the
-            # batch ends only when they all have
+            # batch ends only when they all have. Once only: an item the cancelled gather has
+            # already cancelled is stopping its task, and a second cancellation would cut
+            # that stop short (Python 3.12 delivers it).
             for item in running:
-                item.cancel()
+                if not item.done() and not item.cancelling():
+                    item.cancel()
             await asyncio.gather(*running, return_exceptions=True)
             raise
 
     async def download(self, task: Task, directory: str | os.PathLike[str]) -> list[Path]:
-        """Save every output file into `directory`; returns the paths in output order."""
-        return [
-            await self._drive(download(output.url, target, self.retry))
-            for output, target in target_paths(task.outputs, Path(directory))
-            if output.url is not None
-        ]
+        """Save every output file into `directory` (see `SyncClient.download`)."""
+        with _about(task):
+            return [
+                await self._drive(download(output.url, target, self.retry))
+                for output, target in target_paths(task.outputs, Path(directory))
+                if output.url is not None
+            ]
+
+
+def _reference_of(task: TaskHandle | str) -> tuple[TaskRef, str | None]:
+    """A task to stream, and its socket token when known: a Run's handle, or a reference
+    (an id of digits, or a socket token)."""
+    if isinstance(task, TaskHandle):
+        return task.ref, task.socket_token or None
+    return named_task(task), None
+
+
+@contextlib.contextmanager
+def _about(task: Task) -> Iterator[None]:
+    """Every error raised inside names the task it is about."""
+    try:
+        yield
+    except WiroError as exc:
+        exc.task_id = exc.task_id or task.id
+        raise

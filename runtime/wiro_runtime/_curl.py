@@ -1,4 +1,4 @@
-"""A prepared request as a runnable, correctly signed shell script."""
+"""A prepared request as a runnable, correctly signed bash script."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 import shlex
 from pathlib import Path
 
+from ._terminal import printable
 from ._wire import PreparedRequest, upload_request
 
 SIGNATURE_LINES = (
@@ -30,7 +31,9 @@ def curl_script(request: PreparedRequest) -> str:
         # each request signs a nonce of its own: the time, then the request's number
         signature = SIGNATURE_LINES.replace('"$(date +%s)"', f'"$(date +%s)00{number}"')
         sent = _one_curl(upload_request(request.url.split("/Run/", 1)[0], item), signature)
-        script += f"# upload {item.file.name} for {item.python_name}; keep the URL Wiro gives it\n"
+        script += _comment(
+            f"upload {item.file.name} for {item.python_name}; keep the URL Wiro gives it"
+        )
         script += (
             signature
             + f'{variable}="$({sent.removeprefix(signature).rstrip()} | {URL_OF_UPLOAD})"\n'
@@ -45,10 +48,37 @@ def curl_script(request: PreparedRequest) -> str:
 URL_OF_UPLOAD = 'python3 -c \'import json, sys; print(json.load(sys.stdin)["list"][0]["url"])\''
 
 
+def _word(text: str) -> str:
+    """One shell word: quoted as `shlex.quote` does, or, holding a control character,
+    as bash's `$'...'` with that character escaped, so the script shows nothing raw."""
+    if text.isprintable():
+        return shlex.quote(text)
+    escaped = "".join(
+        (
+            char
+            if char.isprintable() and char not in "\\'"
+            else f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+        )
+        for char in text
+    )
+    return f"$'{escaped}'"
+
+
+def _comment(text: str) -> str:
+    """A shell comment line: no character of `text` (a file's name) can end it early."""
+    return f"# {printable(text)}\n"
+
+
+def _form_word(text: str) -> str:
+    """A file name inside curl's `-F name=@file;filename=...`: quoted for curl, so its `;`,
+    `,` and quotes stay part of the name (the shell's quoting is applied around it)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def _one_curl(request: PreparedRequest, signature: str, *, expand: bool = False) -> str:
     head = (
         signature
-        + f"curl -sS -X {request.method} {shlex.quote(request.url)} \\\n"
+        + f"curl -sS -X {request.method} {_word(request.url)} \\\n"
         + '  -H "x-api-key: ${WIRO_API_KEY}" \\\n'
         + '  -H "x-nonce: ${NONCE}" \\\n'
         + '  -H "x-signature: ${SIGNATURE}"'
@@ -58,15 +88,15 @@ def _one_curl(request: PreparedRequest, signature: str, *, expand: bool = False)
         for part in request.parts:
             if part.file is None:
                 text = f"{part.name}={part.value or ''}"
-                lines.append(f"  --form-string {shlex.quote(text)}")
+                lines.append(f"  --form-string {_word(text)}")
                 continue
             path = part.file.path.resolve() if part.file.path else Path(part.file.name)
             if part.file.path is None:
-                notes.append(f"# save the data given in memory for {part.name} as ./{path}\n")
-            source = f"{part.name}=@{path};type={part.file.content_type}"
+                notes.append(_comment(f"save the data given in memory for {part.name} as ./{path}"))
+            source = f"{part.name}=@{_form_word(str(path))};type={part.file.content_type}"
             if part.file.path is not None and part.file.name != path.name:
-                source += f";filename={part.file.name}"
-            lines.append(f"  -F {shlex.quote(source)}")
+                source += f";filename={_form_word(part.file.name)}"
+            lines.append(f"  -F {_word(source)}")
         return "".join(notes) + head + " \\\n" + " \\\n".join(lines) + "\n"
     body = json.dumps(request.body, ensure_ascii=False, indent=2)
     delimiter = "WIRO_JSON"

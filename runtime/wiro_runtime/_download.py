@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from ._errors import TransportError
+from ._errors import OutputSaveError, TransportError
 from ._retry import RETRY_STATUSES, RetryPolicy
 from ._steps import Fetch, Flow, Sleep, Unanswered
 
@@ -113,8 +113,12 @@ class PartialFile:
         self.file.write(chunk)
 
     def commit(self) -> Path:
-        self.file.close()
-        os.replace(self.path, self.target)
+        try:
+            self.file.close()  # the last bytes are written here: a full disk fails here
+            os.replace(self.path, self.target)
+        except BaseException:
+            self.path.unlink(missing_ok=True)
+            raise
         return self.target
 
     def discard(self) -> None:
@@ -173,9 +177,17 @@ def fetched(url: str, new_sink: Callable[[], S], retry: RetryPolicy) -> Flow[S]:
 
 
 def download(url: str, target: Path, retry: RetryPolicy) -> Flow[Path]:
-    """Stream one file into `target`; nothing half-written is ever left there."""
-    partial = yield from fetched(url, lambda: PartialFile(target), retry)
-    return partial.commit()
+    """Stream one file into `target`; nothing half-written is ever left there. This
+    machine's own failure to write it (a full disk, a folder it may not write) is an
+    `OutputSaveError` naming the folder."""
+    try:
+        partial = yield from fetched(url, lambda: PartialFile(target), retry)
+        return partial.commit()
+    except OSError as exc:
+        raise OutputSaveError(
+            f"cannot save {target.name} into {target.parent}: {exc.strerror or exc}",
+            folder=str(target.parent),
+        ) from exc
 
 
 def read(url: str, retry: RetryPolicy) -> Flow[bytes]:

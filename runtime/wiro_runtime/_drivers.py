@@ -13,7 +13,7 @@ import threading
 import time
 from collections import deque
 
-from ._files import opened_parts
+from ._files import changed_while_sent, opened_parts
 from ._steps import (
     CLOSED,
     INTERRUPTS,
@@ -25,6 +25,7 @@ from ._steps import (
     OpenSocket,
     Receive,
     Reply,
+    Sink,
     Sleep,
     Step,
     Unanswered,
@@ -53,16 +54,36 @@ def _connection(connect: Callable[..., C], step: OpenSocket) -> C:
     )
 
 
-def _unanswered(exc: Exception) -> Unanswered:
+def _unanswered(step: Attempt, exc: Exception) -> Unanswered:
+    """Whatever the HTTP stack raised (httpx's errors, or h11's and the OS's that slip past
+    it) as a request that got no answer; a body cut short by a file that changed is a
+    request that was never complete."""
     import httpx
 
+    changed = changed_while_sent(step.request.parts, exc)
+    if changed is not None:
+        return Unanswered(changed, never_sent=True)
     return Unanswered(exc, never_sent=isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout))
 
 
-def _socket_errors() -> tuple[type[Exception], ...]:
-    from websockets.exceptions import WebSocketException
+class _SinkFailed(Exception):
+    """A download's own file could not be written: a local failure, not the network's."""
 
-    return (TimeoutError, OSError, WebSocketException)
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _write(sink: Sink, chunk: bytes) -> None:
+    try:
+        sink.write(chunk)
+    except Exception as exc:
+        raise _SinkFailed(exc) from exc
+
+
+def _socket_errors() -> tuple[type[Exception], ...]:
+    """Whatever a socket operation may raise: each means polling takes over."""
+    return (Exception,)
 
 
 def _socket_failure(step: OpenSocket | Receive, exc: BaseException) -> object:
@@ -145,6 +166,9 @@ def iterate(
                     abandoned = True
                     stepper.fail(Abandoned())
                     continue
+                except BaseException as exc:  # thrown in by the caller: the flow decides
+                    stepper.fail(exc)
+                    continue
             outbox.clear()
             if interrupt is not None and interrupt.is_set() and not thrown:
                 thrown = True
@@ -167,7 +191,6 @@ def iterate(
 def _perform(
     step: Step, http: httpx.Client, socket: _SyncSocket, interrupt: threading.Event | None
 ) -> object:
-    import httpx
 
     if isinstance(step, Sleep):
         if interrupt is None:
@@ -179,17 +202,22 @@ def _perform(
         return socket.receive_until(step, interrupt)
     if isinstance(step, OpenSocket | Receive | CloseSocket):
         return socket.perform(step)
-    try:
-        if isinstance(step, Attempt):
+    if isinstance(step, Attempt):
+        try:
             response = _request(http, step)
-            return Reply(response.status_code, response.content, response.headers)
+        except Exception as exc:
+            return _unanswered(step, exc)
+        return Reply(response.status_code, response.content, response.headers)
+    try:
         with http.stream("GET", step.url) as response:
             if response.status_code < 400:
                 for chunk in response.iter_bytes():
-                    step.sink.write(chunk)
+                    _write(step.sink, chunk)
             return response.status_code
-    except httpx.HTTPError as exc:
-        return _unanswered(exc)
+    except _SinkFailed as failed:
+        raise failed.error from None
+    except Exception as exc:
+        return Unanswered(exc, never_sent=False)
 
 
 def _request(http: httpx.Client, step: Attempt) -> httpx.Response:
@@ -280,6 +308,10 @@ async def aiterate(
                     abandoned = interrupted = True
                     stepper.fail(Abandoned())
                     continue
+                except BaseException as exc:  # thrown in (a cancelled close): the flow decides
+                    interrupted = interrupted or isinstance(exc, INTERRUPTS)
+                    stepper.fail(exc)
+                    continue
             outbox.clear()
             performing = _aperform(step, http, socket)
             try:
@@ -298,24 +330,28 @@ async def aiterate(
 
 
 async def _aperform(step: Step, http: httpx.AsyncClient, socket: _AsyncSocket) -> object:
-    import httpx
 
     if isinstance(step, Sleep):
         await asyncio.sleep(step.seconds)
         return None
     if isinstance(step, OpenSocket | Receive | CloseSocket):
         return await socket.perform(step)
-    try:
-        if isinstance(step, Attempt):
+    if isinstance(step, Attempt):
+        try:
             response = await _arequest(http, step)
-            return Reply(response.status_code, response.content, response.headers)
+        except Exception as exc:
+            return _unanswered(step, exc)
+        return Reply(response.status_code, response.content, response.headers)
+    try:
         async with http.stream("GET", step.url) as response:
             if response.status_code < 400:
                 async for chunk in response.aiter_bytes():
-                    step.sink.write(chunk)
+                    _write(step.sink, chunk)
             return response.status_code
-    except httpx.HTTPError as exc:
-        return _unanswered(exc)
+    except _SinkFailed as failed:
+        raise failed.error from None
+    except Exception as exc:
+        return Unanswered(exc, never_sent=False)
 
 
 async def _arequest(http: httpx.AsyncClient, step: Attempt) -> httpx.Response:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +14,7 @@ from ._errors import (
     RateLimitError,
     ValidationError,
 )
+from ._json import parse_json
 from ._retry import parse_retry_after
 
 _AUTH_HINTS = ("authorization", "signature", "api key", "apikey", "x-api-key", "sign-in", "bearer")
@@ -77,7 +77,7 @@ def parse_envelope(status_code: int, content: bytes, headers: Mapping[str, str])
     data: object = None
     if content.strip():
         try:
-            data = json.loads(content)
+            data = parse_json(content)
         except ValueError:
             data = None
     if not isinstance(data, dict):

@@ -6,6 +6,7 @@ WiroError
 ├── TransportError            the request did not get an answer (network, timeout)
 │   └── UncertainSubmitError  a Run that may have created a (billed) task: look before retrying
 ├── ProtocolError             the answer is not Wiro's envelope
+├── OutputSaveError           a finished task's file could not be written here (disk, folder)
 ├── APIError                  Wiro answered `result: false` or an HTTP error
 │   ├── UploadError           Wiro refused the upload of a local file for a URL input
 │   ├── AuthenticationError   bad key, secret, signature or nonce
@@ -58,6 +59,16 @@ class UncertainSubmitError(TransportError):
 
 class ProtocolError(WiroError):
     """The answer was not the JSON envelope Wiro sends."""
+
+
+class OutputSaveError(WiroError):
+    """A task's output could not be saved on this machine (a full disk, a folder that cannot
+    be written): the task is done and paid for, so fetch its outputs again once fixed.
+    `folder` is where they were to go."""
+
+    def __init__(self, message: str, *, folder: str) -> None:
+        super().__init__(message)
+        self.folder = folder
 
 
 class APIError(WiroError):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ._json import parse_json
 from ._llm import ChatOutput, read_chat
 
 #: Frames after which the task can change no more.
@@ -99,7 +100,7 @@ def parse_frame(text: str | bytes) -> Frame | None:
     """One frame, or None for objects that are not task events (pings); MalformedFrame for
     anything that is not a JSON object at all."""
     try:
-        data = json.loads(text)
+        data = parse_json(text)
     except ValueError:
         raise MalformedFrame(f"a websocket frame that is not JSON: {str(text)[:80]!r}") from None
     if not isinstance(data, dict):
@@ -111,15 +112,15 @@ def parse_frame(text: str | bytes) -> Frame | None:
     message = sent
     if isinstance(sent, str) and sent[:1] in ("{", "["):
         with contextlib.suppress(ValueError):
-            message = json.loads(sent)  # sometimes JSON-encoded once more
+            message = parse_json(sent)  # sometimes JSON-encoded once more
     if status == "task_postprocess_end":
         return Frame(status, outputs=message if isinstance(message, list) else [])
-    if isinstance(message, dict) and (chat := read_chat(message)) is not None:
-        return Frame(status, chat=chat)
     if isinstance(message, dict):
         progress = None
         if message.get("type") == "progressGenerate" or any(k in message for k in _PROGRESS_KEYS):
             progress = parse_progress(message)
+        if (chat := read_chat(message)) is not None:
+            return Frame(status, progress=progress, chat=chat)
         text_value = message.get("raw") or message.get("answer")
         if isinstance(text_value, str):
             return Frame(status, progress=progress, log=text_value)

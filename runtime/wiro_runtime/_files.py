@@ -38,15 +38,17 @@ def is_url(value: object) -> bool:
 
 
 class LocalFile(Record):
-    """Local data for one multipart part: where it comes from, its name, type and size."""
+    """Local data for one multipart part: where it comes from, its name, type and size (a
+    file object's from the position it was given at, `start`)."""
 
-    __slots__ = ("content_type", "data", "name", "path", "size", "stream")
+    __slots__ = ("content_type", "data", "name", "path", "size", "start", "stream")
     name: str
     content_type: str
     size: int
     path: Path | None
     data: bytes | None
     stream: IO[bytes] | None
+    start: int
 
     def __init__(
         self,
@@ -56,6 +58,7 @@ class LocalFile(Record):
         path: Path | None = None,
         data: bytes | None = None,
         stream: IO[bytes] | None = None,
+        start: int = 0,
     ) -> None:
         self.name = name
         self.content_type = content_type
@@ -63,26 +66,71 @@ class LocalFile(Record):
         self.path = path
         self.data = data
         self.stream = stream
+        self.start = start
 
     def open(self) -> io.BufferedIOBase:
-        """A fresh readable stream (rewound), never the whole file in memory."""
+        """A fresh readable stream at the data's start, never the whole file in memory."""
         if self.path is not None:
             return self.path.open("rb")
         if self.data is not None:
             return io.BytesIO(self.data)
         assert self.stream is not None
-        self.stream.seek(0)
-        return _Unclosable(self.stream)
+        self.stream.seek(self.start)
+        return _Unclosable(self.stream, self.start)
+
+    def describe(self) -> dict[str, Any]:
+        return {"filename": self.name, "content_type": self.content_type, "size": self.size}
+
+    def size_now(self) -> int | None:
+        """The data's size as it is now (None when it cannot be read)."""
+        try:
+            if self.path is not None:
+                return self.path.stat().st_size
+            if self.data is not None:
+                return len(self.data)
+            assert self.stream is not None
+            return self.stream.seek(0, os.SEEK_END) - self.start
+        except (OSError, ValueError):
+            return None
+
+
+class FileChanged(Exception):
+    """A local file was not the size it had when measured by the time it was sent: the
+    request was cut off before it was complete, so nothing was made of it."""
+
+    def __init__(self, file: LocalFile) -> None:
+        now = file.size_now()
+        size = f" ({file.size} bytes when measured, {now} now)" if now != file.size else ""
+        super().__init__(
+            f"{file.name} changed while it was being sent{size}; send it again once it is "
+            "complete"
+        )
+        self.file = file
+
+
+def changed_while_sent(parts: Sequence[Part], error: BaseException) -> FileChanged | None:
+    """The file that made a request's body differ from its declared length, if that is
+    what `error` (the HTTP library's own complaint) was: a size measured now, or the first
+    file when only the library noticed (a stream that grew as it was read)."""
+    files = [part.file for part in parts if part.file is not None]
+    for file in files:
+        if file.size_now() != file.size:
+            return FileChanged(file)
+    if files and "Content-Length" in str(error):
+        return FileChanged(files[0])
+    return None
 
     def describe(self) -> dict[str, Any]:
         return {"filename": self.name, "content_type": self.content_type, "size": self.size}
 
 
 class _Unclosable(io.BufferedIOBase):
-    """Lends a caller's file object to httpx without closing it."""
+    """Lends a caller's file object to httpx without closing it, seen from `start` (where
+    the caller left it) on, so its length is measured from there too."""
 
-    def __init__(self, raw: IO[bytes]) -> None:
+    def __init__(self, raw: IO[bytes], start: int = 0) -> None:
         self._raw = raw
+        self._start = start
 
     def read(self, size: int | None = -1) -> bytes:
         return self._raw.read(-1 if size is None else size)
@@ -94,10 +142,12 @@ class _Unclosable(io.BufferedIOBase):
         return True
 
     def seek(self, offset: int, whence: int = 0) -> int:
-        return self._raw.seek(offset, whence)
+        if whence == io.SEEK_SET:
+            offset += self._start
+        return self._raw.seek(offset, whence) - self._start
 
     def tell(self) -> int:
-        return self._raw.tell()
+        return self._raw.tell() - self._start
 
     def close(self) -> None:
         pass
@@ -171,7 +221,11 @@ def local_file(
         content_type, suffix = _sniff(head, name)
         _check_size(item, name or "the file given", size, limit)
         return LocalFile(
-            name or f"{item.wire_name}-{index}{suffix}", content_type, size, stream=stream
+            name or f"{item.wire_name}-{index}{suffix}",
+            content_type,
+            size,
+            stream=stream,
+            start=start,
         )
     raise InputError(
         f"{item.python_name}: expected a URL, a path, bytes or a binary file, "
@@ -227,10 +281,11 @@ class Upload(Record):
         return f"<URL of the upload of {self.file.name}>"
 
 
-def upload_of(value: object, limit: int = MAX_FILE_BYTES) -> Upload:
-    """A path, bytes or binary file given to `client.upload(...)`, checked like an input's."""
-    item = InputDefinition("file", "file", "--file", "file", "files", "fileinput")
-    return Upload("file", "file", local_file(item, value, 0, limit))
+def upload_of(value: object, limit: int = MAX_FILE_BYTES, name: str = "file") -> Upload:
+    """A path, bytes or binary file given to `client.upload(...)`, checked like an input's;
+    `name` is how messages call it (an input, or a command line flag)."""
+    item = InputDefinition("file", name, name, "file", "files", "fileinput")
+    return Upload("file", name, local_file(item, value, 0, limit))
 
 
 def split_uploads(

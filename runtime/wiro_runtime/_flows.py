@@ -29,8 +29,8 @@ from ._events import (
     parse_frame,
     socket_request,
 )
-from ._files import Upload
-from ._llm import ABNORMAL_FINISHES
+from ._files import FileChanged, Upload
+from ._llm import cut_off
 from ._log import log_exchange
 from ._polling import PollSchedule
 from ._retry import RETRY_STATUSES, parse_retry_after
@@ -47,6 +47,7 @@ from ._task import (
 )
 from ._wire import (
     PreparedRequest,
+    TaskRef,
     cancel_request,
     detail_request,
     kill_request,
@@ -105,6 +106,8 @@ def send(
         answer = yield steps.Attempt(request, headers)
         retry_after: float | None = None
         if isinstance(answer, steps.Unanswered):
+            if isinstance(answer.error, FileChanged):  # cut short: never complete, never retried
+                raise errors.InputError(str(answer.error)) from answer.error
             retryable = answer.never_sent or not billable
             if not (retryable and _may_retry(core, attempt, schedule)):
                 raise _transport_error(request, answer, billable) from answer.error
@@ -150,6 +153,14 @@ def upload(core: ClientCore, item: Upload) -> Flow[UploadedFile]:
             f"{item.python_name}: the upload of {item.file.name} got no answer and was not "
             f"sent again; run again, or {alternative}"
         ) from exc
+    except errors.InputError as exc:  # the file changed as it was sent
+        raise errors.InputError(
+            f"{item.python_name}: {item.file.name} changed while it was being sent; send it "
+            "again once it is complete",
+            input_name=item.python_name,
+        ) from exc
+    except errors.AuthenticationError:
+        raise  # the credentials, not the file: the same error as for any request
     except errors.APIError as exc:
         raise errors.UploadError(
             f"{item.python_name}: Wiro refused the upload of {item.file.name}: {exc}; "
@@ -197,67 +208,69 @@ def submit(core: ClientCore, request: PreparedRequest) -> Flow[TaskHandle]:
             raise errors.UncertainSubmitError(f"{exc}{MAY_EXIST}") from exc
 
 
-def detail(core: ClientCore, reference: str, schedule: PollSchedule | None = None) -> Flow[Task]:
-    """The task with this id or socket access token.
+def detail(
+    core: ClientCore, reference: str | TaskRef, schedule: PollSchedule | None = None
+) -> Flow[Task]:
+    """The task with this id or socket access token (all digits is an id, anything else a
+    token, as Wiro's SDKs read it; `TaskRef` says which)."""
+    ref = task_reference(reference)
+    request = detail_request(core.tool, core.base_url, ref)
+    try:
+        return core.task_from((yield from send(core, request, schedule=schedule)))
+    except errors.NotFoundError as exc:
+        found = errors.NotFoundError(
+            f"Wiro knows no {ref.described()}", code=exc.code, status_code=exc.status_code
+        )
+        found.task_id = None if ref.is_token else ref.value
+        raise found from None
 
-    All digits is an id. Anything else may be either (ids like `task-123` exist), so it is
-    tried as an id first and, if Wiro knows no such id, as a token.
-    """
-    key, value = task_reference(reference)
-    if key == "tasktoken":
-        try:
-            request = detail_request(core.tool, core.base_url, value, key="taskid")
-            return core.task_from((yield from send(core, request, schedule=schedule)))
-        except errors.NotFoundError:
-            pass
-    request = detail_request(core.tool, core.base_url, value)
-    return core.task_from((yield from send(core, request, schedule=schedule)))
+
+def _task_id(core: ClientCore, reference: str | TaskRef) -> Flow[str]:
+    """The id Cancel and Kill take: a token is resolved with Task/Detail first."""
+    ref = task_reference(reference)
+    if not ref.is_token:
+        return ref.value
+    return (yield from detail(core, ref)).id
 
 
-def _stopped(core: ClientCore, payload: Mapping[str, Any], reference: str) -> Flow[Task]:
-    """The task a Cancel or Kill answered with, or, when it sent none, as Task/Detail has it."""
-    if payload.get("tasklist"):
+def _stopped(core: ClientCore, payload: Mapping[str, Any], task_id: str) -> Flow[Task]:
+    """The task a Cancel or Kill answered with, or, when it sent none (`{}`, no task list:
+    Wiro did not say it stopped), as Task/Detail has it now."""
+    tasks = payload.get("tasklist")
+    if isinstance(tasks, list) and tasks and isinstance(tasks[0], Mapping):
         return core.task_from(payload)
-    return (yield from detail(core, reference))
+    return (yield from detail(core, TaskRef("taskid", task_id)))
 
 
-def cancel(core: ClientCore, reference: str) -> Flow[Task]:
+def cancel(core: ClientCore, reference: str | TaskRef) -> Flow[Task]:
     """Cancel a queued task; a token is first resolved to the id Cancel needs."""
-    key, value = task_reference(reference)
-    task_id = value if key == "taskid" else (yield from detail(core, value)).id
+    task_id = yield from _task_id(core, reference)
     payload = yield from send(core, cancel_request(core.tool, core.base_url, task_id))
     return (yield from _stopped(core, payload, task_id))
 
 
-def kill(core: ClientCore, reference: str) -> Flow[Task]:
-    """Kill a running task by id or socket access token (a reference that is not all digits
-    is tried as a token, then as an id)."""
-    key, value = task_reference(reference)
-    if key == "tasktoken":
-        try:
-            payload = yield from send(core, kill_request(core.tool, core.base_url, value))
-            return (yield from _stopped(core, payload, value))
-        except errors.NotFoundError:
-            pass
-    payload = yield from send(core, kill_request(core.tool, core.base_url, value, "taskid"))
-    return (yield from _stopped(core, payload, value))
+def kill(core: ClientCore, reference: str | TaskRef) -> Flow[Task]:
+    """Kill a running task; a token is first resolved to the id Kill is sent."""
+    task_id = yield from _task_id(core, reference)
+    payload = yield from send(core, kill_request(core.tool, core.base_url, task_id))
+    return (yield from _stopped(core, payload, task_id))
 
 
 def stop(
-    core: ClientCore, reference: str, confirm_seconds: float = STOP_CONFIRM_SECONDS
+    core: ClientCore, reference: str | TaskRef, confirm_seconds: float = STOP_CONFIRM_SECONDS
 ) -> Flow[Task]:
     """Cancel a queued task or kill a running one, then wait briefly for task_cancel."""
     task = yield from detail(core, reference)
     if task.done:
         return task
     if task.state is TaskState.QUEUED:
-        task = yield from cancel(core, task.id)
+        task = yield from cancel(core, task.ref)
     else:
-        task = yield from kill(core, task.id)
+        task = yield from kill(core, task.ref)
     deadline = core.clock() + confirm_seconds
     while not task.done and core.clock() < deadline:
         yield steps.Sleep(min(0.2, core.poll_interval))
-        task = yield from detail(core, task.id)
+        task = yield from detail(core, task.ref)
     return task
 
 
@@ -267,12 +280,8 @@ def stop(
 def finish(task: Task) -> Task:
     """Return a successful task; raise for failed or cancelled ones."""
     if task.state is TaskState.SUCCEEDED:
-        if task.finish_reason in ABNORMAL_FINISHES:
-            raise TaskIncompleteError(
-                f"task {task.id} ended early: the model stopped with finish reason "
-                f"{task.finish_reason!r} (its text so far is in the error's task.text)",
-                task,
-            )
+        if (why := cut_off(task.finish_reason)) is not None:
+            raise TaskIncompleteError(f"task {task.id} succeeded, but {why}", task)
         return task
     if task.state is TaskState.CANCELLED:
         raise TaskCancelledError(f"task {task.id} was cancelled ({task.status})", task)
@@ -304,11 +313,28 @@ def _troubled(exc: errors.WiroError) -> bool:
     return isinstance(exc, errors.APIError) and (exc.status_code or 0) in RETRY_STATUSES
 
 
-def poll(core: ClientCore, reference: str, schedule: PollSchedule) -> Flow[Task]:
-    """Task/Detail for a task that exists, through passing trouble, until the deadline."""
+#: How often Task/Detail may answer "no such task" for a reference this client has never
+#: seen before it is believed.
+NOT_FOUND_TRIES = 3
+
+
+def poll(
+    core: ClientCore, reference: str | TaskRef, schedule: PollSchedule, *, known: bool
+) -> Flow[Task]:
+    """Task/Detail for a task, through passing trouble, until the deadline.
+
+    For a task that is `known` to exist (this client submitted it, or has seen it), Wiro's
+    "no such task" (an empty task list right after the Run) is passing trouble too; for a
+    reference it has never seen, it is believed after a few tries.
+    """
+    misses = 0
     while True:
         try:
             return (yield from detail(core, reference, schedule))
+        except errors.NotFoundError:
+            misses += 1
+            if schedule.expired() or (not known and misses >= NOT_FOUND_TRIES):
+                raise
         except errors.WiroError as exc:
             if not _troubled(exc) or schedule.expired():
                 raise
@@ -316,7 +342,7 @@ def poll(core: ClientCore, reference: str, schedule: PollSchedule) -> Flow[Task]
 
 
 def follow_socket(
-    core: ClientCore, token: str, reference: str, schedule: PollSchedule, events: Events
+    core: ClientCore, token: str, reference: str | TaskRef, schedule: PollSchedule, events: Events
 ) -> Flow[Task | None]:
     """Relay frames until a terminal one, the deadline, or a socket failure; a socket that
     stays open but silent is checked with Task/Detail every few seconds. Returns the task
@@ -334,7 +360,7 @@ def follow_socket(
         if message is steps.CLOSED:
             break
         if message is steps.TIMED_OUT:
-            task = yield from poll(core, reference, schedule)
+            task = yield from poll(core, reference, schedule, known=True)
             events.task(task)
             if task.done:
                 ended = task
@@ -357,9 +383,9 @@ def _on_deadline(
         raise _timeout_error(task, timeout, "left")
     queued = task.state is TaskState.QUEUED
     try:
-        yield from (cancel(core, task.id) if queued else kill(core, task.id))
+        yield from (cancel(core, task.ref) if queued else kill(core, task.ref))
     except errors.APIError:
-        latest = yield from detail(core, task.id)  # it may have ended between poll and stop
+        latest = yield from detail(core, task.ref)  # it may have ended between poll and stop
         if latest.done and latest.state is not TaskState.CANCELLED:
             return finish(latest)
         raise
@@ -368,33 +394,41 @@ def _on_deadline(
 
 def watch(
     core: ClientCore,
-    reference: str,
+    reference: str | TaskRef,
     events: Events,
     *,
     wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
     on_timeout: str = "cancel",
     socket_token: str | None = None,
 ) -> Flow[Task]:
-    """Follow a task until it ends, reporting to `events`; `wait` with its callbacks gathered."""
+    """Follow a task until it ends, reporting to `events`; `wait` with its callbacks gathered.
+
+    A task given with its `socket_token` (from the Run's answer) is known to exist, so Wiro
+    not finding it yet is waited out; a bare reference must be found within a few tries.
+    """
     core.check_wait(wait_timeout, on_timeout)
     schedule = core.schedule(wait_timeout)
-    key, value = task_reference(reference)
-    token = socket_token or (value if key == "tasktoken" else None)
+    ref = task_reference(reference)
+    token = socket_token or (ref.value if ref.is_token else None)
+    known = bool(socket_token)
     task: Task | None = None
     try:
         if core.use_socket:
             if token is None:
-                task = yield from poll(core, reference, schedule)
+                task = yield from poll(core, ref, schedule, known=known)
                 events.task(task)
                 if task.done:
                     return finish(task)
                 token = task.socket_token
             if token is not None:
-                known = task.id if task else reference
-                task = (yield from follow_socket(core, token, known, schedule, events)) or task
+                seen = task.ref if task else ref
+                task = (yield from follow_socket(core, token, seen, schedule, events)) or task
         while True:
             if task is None or not task.done:  # the end is always confirmed by Task/Detail
-                task = yield from poll(core, reference if task is None else task.id, schedule)
+                if task is None:
+                    task = yield from poll(core, ref, schedule, known=known)
+                else:
+                    task = yield from poll(core, task.ref, schedule, known=True)
                 events.task(task)
             if task.done:
                 return finish(task)
@@ -402,13 +436,13 @@ def watch(
                 return (yield from _on_deadline(core, task, wait_timeout, on_timeout))
             yield steps.Sleep(schedule.next_delay())
     except errors.WiroError as exc:
-        exc.task_id = exc.task_id or (task.id if task else value if key == "taskid" else None)
+        exc.task_id = exc.task_id or (task.id if task else None if ref.is_token else ref.value)
         raise
 
 
 def wait(
     core: ClientCore,
-    reference: str,
+    reference: str | TaskRef,
     *,
     wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
     on_timeout: str = "cancel",
@@ -439,30 +473,32 @@ def wait(
 
 def follow(
     core: ClientCore,
-    handle: TaskHandle,
+    reference: str | TaskRef,
     events: Events,
     *,
+    socket_token: str | None = None,
     wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
     on_timeout: str = "cancel",
     cancel_on_interrupt: bool = True,
 ) -> Flow[Task]:
-    """Wait for a task this client just submitted; on Ctrl-C, cancellation or an abandoned
-    stream the task is stopped before re-raising, so none is left running unseen."""
+    """Wait for a task this client submitted or was given to follow; on Ctrl-C,
+    cancellation or an abandoned stream the task is stopped before re-raising, so none is
+    left running unseen."""
     try:
         return (
             yield from watch(
                 core,
-                handle.task_id,
+                reference,
                 events,
                 wait_timeout=wait_timeout,
                 on_timeout=on_timeout,
-                socket_token=handle.socket_token,
+                socket_token=socket_token,
             )
         )
     except steps.INTERRUPTS:
         if cancel_on_interrupt:
             with contextlib.suppress(errors.WiroError):
-                yield from stop(core, handle.task_id)
+                yield from stop(core, reference)
         raise
 
 
@@ -484,8 +520,9 @@ def start(
     return (
         yield from follow(
             core,
-            handle,
+            handle.ref,
             events,
+            socket_token=handle.socket_token,
             wait_timeout=wait_timeout,
             on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
@@ -541,7 +578,7 @@ def batch_item(
         task_id = handle.task_id
         task = yield from wait(
             core,
-            task_id,
+            handle.ref,
             wait_timeout=wait_timeout,
             on_timeout=on_timeout,
             socket_token=handle.socket_token,
@@ -554,7 +591,7 @@ def batch_item(
             raise
         error: errors.WiroError
         try:
-            stopped = yield from stop(core, task_id)
+            stopped = yield from stop(core, TaskRef("taskid", task_id))
             message = f"task {task_id} was stopped by an interrupt ({stopped.status})"
             error = TaskCancelledError(message, stopped)
         except errors.WiroError as exc:  # the stop failed: the result says so, with the task's id

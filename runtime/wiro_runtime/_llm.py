@@ -13,14 +13,30 @@ from __future__ import annotations
 
 import json
 
+from ._json import parse_json
 from ._record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-#: Ends of a model's turn that are not a normal answer, even when the task exits with 0.
-ABNORMAL_FINISHES = frozenset({"length", "content_filter", "error"})
+#: Ends of a model's turn that are not a normal answer, even when the task exits with 0,
+#: and what each means.
+CUT_OFF_BECAUSE = {
+    "length": "it reached its output limit (ask for less, or raise the tool's token limit)",
+    "content_filter": "a content filter stopped it",
+    "error": "the model reported an error while writing",
+}
+
+
+def cut_off(finish_reason: str | None) -> str | None:
+    """Why an answer that ended with this finish reason is incomplete, or None if it is not."""
+    if finish_reason not in CUT_OFF_BECAUSE:
+        return None
+    why = CUT_OFF_BECAUSE[finish_reason]
+    return f"the answer was cut off: {why} (finish reason {finish_reason!r})"
+
+
 _CALL_TYPES = ("function_call", "custom_tool_call")
 
 
@@ -51,7 +67,7 @@ class ToolCall(Record):
 
     def parsed_arguments(self) -> Any:
         """The arguments as data; raises ValueError when they are not JSON."""
-        return json.loads(self.arguments)
+        return parse_json(self.arguments)
 
 
 class ChatOutput(Record):
@@ -105,7 +121,7 @@ def read_chat(content: object) -> ChatOutput | None:
     when it holds neither format."""
     if isinstance(content, str) and content.lstrip().startswith("{"):
         try:
-            content = json.loads(content)
+            content = parse_json(content)
         except ValueError:
             return None
     if not isinstance(content, dict):

@@ -7,12 +7,15 @@ written atomically; `WIRO_PROFILE` (or `--profile`) picks the profile, "default"
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from ._errors import ConfigurationError
+from ._json import parse_json
 
 PROFILE_ENV = "WIRO_PROFILE"
 DEFAULT_PROFILE = "default"
@@ -30,7 +33,7 @@ def profile_name(given: str | None = None) -> str:
 def _read() -> dict[str, dict[str, str]]:
     path = store_path()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = parse_json(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, NotADirectoryError):  # nothing stored (yet)
         return {}
     except (OSError, ValueError) as exc:
@@ -72,18 +75,35 @@ def load_profile(name: str | None = None) -> tuple[str, str | None] | None:
     return entry["api_key"], entry.get("api_secret") or None
 
 
+@contextlib.contextmanager
+def _changing() -> Iterator[dict[str, dict[str, str]]]:
+    """The stored profiles, to change and write back, with every other process's change
+    kept: the read-modify-write holds an exclusive lock on a file beside the store (two
+    `wiro auth login` at once each keep their profile)."""
+    import fcntl
+
+    path = store_path()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    lock = os.open(path.with_name(".credentials.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        profiles = _read()
+        yield profiles
+        _write(profiles)
+    finally:
+        os.close(lock)  # closing releases the lock
+
+
 def save_profile(api_key: str, api_secret: str | None, name: str | None = None) -> Path:
-    profiles = _read()
     entry = {"api_key": api_key}
     if api_secret:
         entry["api_secret"] = api_secret
-    profiles[profile_name(name)] = entry
-    return _write(profiles)
+    with _changing() as profiles:
+        profiles[profile_name(name)] = entry
+    return store_path()
 
 
 def remove_profile(name: str | None = None) -> bool:
-    profiles = _read()
-    if profiles.pop(profile_name(name), None) is None:
-        return False
-    _write(profiles)
-    return True
+    with _changing() as profiles:
+        removed = profiles.pop(profile_name(name), None) is not None
+    return removed

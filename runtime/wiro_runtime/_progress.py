@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 from ._events import Progress
+from ._terminal import printable
 
 PROGRESS_ENV = "WIRO_PROGRESS"
 MODES = ("bar", "lines", "none")
@@ -58,9 +59,11 @@ class Reporter:
         self._total = self._done = self._failed = 0
 
     def say(self, text: str) -> None:
-        """A line for the user, above the bar if there is one."""
+        """A line for the user, above the bar if there is one (made printable: its text may
+        be a server's)."""
         if self.mode == "none":
             return
+        text = printable(text)
         if self._bar is not None:
             self._bar.console.print(text, markup=False, highlight=False)
         else:
@@ -105,7 +108,8 @@ class Reporter:
             self.say(f"{self.label}: {status_label(status)}")
         elif self.mode == "bar":
             self._ensure_bar()
-            self._bar.update(self._bar_task, description=f"{self.label}: {status_label(status)}")
+            description = printable(f"{self.label}: {status_label(status)}")
+            self._bar.update(self._bar_task, description=description)
             if status == "task_postprocess_end":
                 self._bar.update(self._bar_task, completed=100.0)
 

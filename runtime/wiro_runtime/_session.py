@@ -8,17 +8,20 @@ turn's Run request and learns from each finished task.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import uuid
+from collections.abc import Mapping
 
 from ._batch import wire_values
 from ._errors import ConfigurationError, InputError
 from ._llm import ToolCall
+from ._task import TaskError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterator
     from typing import Any, Protocol, Unpack
 
     from ._core import StreamOptions
@@ -89,6 +92,19 @@ def _checked_id(tool_key: str, name: str, given: str | None) -> str:
     return given
 
 
+def _output_text(call_id: str, value: object) -> str:
+    """A tool's output as the text Wiro takes: text as it is, anything else as its JSON."""
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError) as exc:
+        raise InputError(
+            f"the output for {call_id!r} is {type(value).__name__}, which is neither text nor "
+            f"JSON data ({exc}); pass a str, or lists, dicts, numbers and booleans"
+        ) from None
+
+
 class Conversation:
     """What a session knows: its ids, its last task, and the tool calls awaiting outputs."""
 
@@ -109,14 +125,16 @@ class Conversation:
         self.session_id = _checked_id(tool.key, SESSION_ID_INPUT, session_id)
         has_user = tool.input_named(USER_ID_INPUT) is not None
         self.user_id = _checked_id(tool.key, USER_ID_INPUT, user_id) if has_user else None
-        #: Every finished turn, oldest first.
+        #: Every turn that made a task, oldest first: those that ended early or failed too.
         self.turns: list[Task] = []
         #: How each turn is waited for (`wait_timeout`, `on_timeout`, `cancel_on_interrupt`).
         self.options = options
 
     @property
     def last(self) -> Task | None:
-        return self.turns[-1] if self.turns else None
+        """The turn the next one continues: the last whose task succeeded (an answer cut off
+        at `finish_reason` "length" included, so "continue" goes on from it)."""
+        return next((task for task in reversed(self.turns) if task.succeeded), None)
 
     @property
     def pending_tool_calls(self) -> tuple[ToolCall, ...]:
@@ -164,7 +182,21 @@ class Conversation:
     def answer_request(self, outputs: Mapping[str, object]) -> PreparedRequest:
         """The Run that answers the last turn's tool calls: `{call_id: output}` for each,
         the output as text (anything else is sent as its JSON)."""
-        pending = {call.call_id: call for call in self.pending_tool_calls}
+        if not isinstance(outputs, Mapping):
+            raise InputError(
+                f"send_tool_outputs takes a mapping of call_id to output, got "
+                f"{type(outputs).__name__}; e.g. {{call.call_id: 'the result'}}"
+            )
+        calls = self.pending_tool_calls
+        pending = {call.call_id: call for call in calls}
+        if len(pending) < len(calls):
+            twice = sorted(
+                {c.call_id for c in calls if sum(d.call_id == c.call_id for d in calls) > 1}
+            )
+            raise InputError(
+                f"the last turn asked for several calls with one call_id ({', '.join(twice)}), "
+                "so their outputs cannot be told apart; answer from a new turn"
+            )
         if not pending:
             raise InputError("the last turn asked for no tool calls, so there is nothing to answer")
         unknown = [call_id for call_id in outputs if call_id not in pending]
@@ -178,7 +210,7 @@ class Conversation:
             expected = ", ".join(f"{c.call_id!r} ({c.name})" for c in pending.values())
             raise InputError(f"{'; '.join(problems)}; the pending calls are {expected}")
         answers = [
-            {"call_id": call_id, "output": value if isinstance(value, str) else json.dumps(value)}
+            {"call_id": call_id, "output": _output_text(call_id, value)}
             for call_id, value in outputs.items()
         ]
         follow_up = {**self._follow_up(), "toolOutputs": answers}
@@ -186,6 +218,19 @@ class Conversation:
 
     def record(self, task: Task) -> None:
         self.turns.append(task)
+
+    def _recorded(self, task: Task) -> Task:
+        self.record(task)
+        return task
+
+    @contextlib.contextmanager
+    def _recording(self) -> Iterator[None]:
+        """A turn that ended in a `TaskError` made a task: it counts before the error goes on."""
+        try:
+            yield
+        except TaskError as exc:
+            self.record(exc.task)
+            raise
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(session_id={self.session_id!r}, turns={len(self.turns)})"
@@ -202,10 +247,11 @@ class Session(Conversation):
     core: SyncRunner
 
     def run(self, prompt: str | None = None, /, **inputs: object) -> Task:
-        """One turn, waited for; returns the finished task (`task.text` is the answer)."""
-        return self._recorded(
-            self.core.run_request(self.turn_request(prompt, inputs), **self.options)
-        )
+        """One turn, waited for; returns the finished task (`task.text` is the answer). A
+        turn that raises `TaskError` (cut off, failed) still counts, with its task."""
+        request = self.turn_request(prompt, inputs)
+        with self._recording():
+            return self._recorded(self.core.run_request(request, **self.options))
 
     def stream(self, prompt: str | None = None, /, **inputs: object) -> Stream:
         """One turn as a `Stream` of events; the turn counts once the stream ends."""
@@ -215,17 +261,15 @@ class Session(Conversation):
 
     def send_tool_outputs(self, outputs: Mapping[str, object]) -> Task:
         """Answer the pending tool calls and wait for the model's next turn."""
-        return self._recorded(self.core.run_request(self.answer_request(outputs), **self.options))
+        request = self.answer_request(outputs)
+        with self._recording():
+            return self._recorded(self.core.run_request(request, **self.options))
 
     def stream_tool_outputs(self, outputs: Mapping[str, object]) -> Stream:
         """Answer the pending tool calls and stream the model's next turn."""
         return self.core.stream_request(
             self.answer_request(outputs), on_task=self.record, **self.options
         )
-
-    def _recorded(self, task: Task) -> Task:
-        self.record(task)
-        return task
 
 
 class AsyncSession(Conversation):
@@ -235,9 +279,9 @@ class AsyncSession(Conversation):
 
     async def run(self, prompt: str | None = None, /, **inputs: object) -> Task:
         """One turn, waited for (see `Session.run`)."""
-        task = await self.core.run_request(self.turn_request(prompt, inputs), **self.options)
-        self.record(task)
-        return task
+        request = self.turn_request(prompt, inputs)
+        with self._recording():
+            return self._recorded(await self.core.run_request(request, **self.options))
 
     async def stream(self, prompt: str | None = None, /, **inputs: object) -> AsyncStream:
         """One turn as an `AsyncStream` of events."""
@@ -246,9 +290,9 @@ class AsyncSession(Conversation):
 
     async def send_tool_outputs(self, outputs: Mapping[str, object]) -> Task:
         """Answer the pending tool calls and wait for the model's next turn."""
-        task = await self.core.run_request(self.answer_request(outputs), **self.options)
-        self.record(task)
-        return task
+        request = self.answer_request(outputs)
+        with self._recording():
+            return self._recorded(await self.core.run_request(request, **self.options))
 
     async def stream_tool_outputs(self, outputs: Mapping[str, object]) -> AsyncStream:
         """Answer the pending tool calls and stream the model's next turn."""

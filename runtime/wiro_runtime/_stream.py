@@ -5,33 +5,47 @@ either format), so `ChatFeed` keeps what it has passed on and yields only what i
 deltas of a stream join exactly to the finished task's text, and the total yielded is linear
 in the text. Polled tasks (when the socket fails) feed the same differ, in coarser steps.
 `Stream` and `AsyncStream` drive the same flow as `run`, through the drivers' `iterate`.
+
+A streamed task is billed until it ends, so whoever stops reading stops it, however they
+leave: the iteration is held only by the caller's loop (a `break`, an exception or a dropped
+iterator closes it, and closing throws `Abandoned` into the flow, which stops the task), a
+stream dropped before it was read stops its task, a client's `close()` stops its streams'
+tasks before closing its connections, and at interpreter exit any task still unfinished is
+stopped (`lifelines`).
 """
 
 from __future__ import annotations
 
+import weakref
 from collections import deque
 
 from ._core import Events
 from ._drivers import Stepper, aiterate, iterate
+from ._lifeline import Lifeline
 from ._record import Record
+from ._task import TaskError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable, Iterator
-    from typing import Any, Self
+    from collections.abc import AsyncGenerator, Callable, Generator
+    from typing import Self
 
+    from ._core import ClientCore
     from ._events import Progress
     from ._llm import ChatOutput, ToolCall
     from ._steps import Flow
-    from ._task import Task, TaskHandle
+    from ._task import Task
+    from ._wire import TaskRef
 
 
 class StreamEvent(Record):
     """One thing a streamed task reported.
 
-    `kind` is "answer" or "thinking" (`text` is the new text), "tool_call" (`tool_call` is a
-    completed call), "status" (`text` is Wiro's status), "progress" (`progress`) or "log"
-    (`text` is a line the tool printed).
+    `kind` is "answer" or "thinking" (`text` is the new text to append), "reset" or
+    "thinking_reset" (the model's text no longer extends what was streamed: `text` is all of
+    it, to replace what was shown), "tool_call" (`tool_call` is a completed call), "status"
+    (`text` is Wiro's status), "progress" (`progress`) or "log" (`text` is a line the tool
+    printed).
     """
 
     kind: str
@@ -54,12 +68,25 @@ class StreamEvent(Record):
         self.progress = progress
 
 
+def _change(kind: str, shown: str, now: str, final: bool) -> StreamEvent | None:
+    """How to bring text shown so far to `now`: append, replace (a snapshot that rewrote
+    earlier text, or a final text shorter than what was shown), or nothing (a late frame
+    that lags what was shown)."""
+    if now == shown:
+        return None
+    if now.startswith(shown):
+        return StreamEvent(kind, now[len(shown) :])
+    if shown.startswith(now) and not final:
+        return None
+    return StreamEvent("reset" if kind == "answer" else f"{kind}_reset", now)
+
+
 class ChatFeed:
     """A task's reports turned into events, in `outbox`: snapshots become deltas."""
 
     def __init__(self) -> None:
         self.outbox: deque[StreamEvent] = deque()
-        #: The answer and thinking passed on so far.
+        #: The answer and thinking passed on so far (resets included).
         self.answer = ""
         self.thinking = ""
         self._calls: set[str] = set()
@@ -76,28 +103,58 @@ class ChatFeed:
     def _log(self, line: str) -> None:
         self.outbox.append(StreamEvent("log", line))
 
-    def chat(self, snapshot: ChatOutput) -> None:
-        """What this snapshot adds: thinking first, then answer, then newly completed calls.
-
-        A snapshot that does not extend what was passed on (an older frame arriving late, or
-        polled text that lags the socket) adds nothing."""
-        if snapshot.thinking.startswith(self.thinking) and len(snapshot.thinking) > len(
-            self.thinking
+    def chat(self, snapshot: ChatOutput, *, final: bool = False) -> None:
+        """What this snapshot changes: thinking first, then answer, then newly completed
+        calls. Mid-stream, a snapshot that is a prefix of what was passed on (an older frame
+        arriving late, polled text lagging the socket) changes nothing; the final one is the
+        whole truth."""
+        for kind, shown, now in (
+            ("thinking", self.thinking, snapshot.thinking),
+            ("answer", self.answer, snapshot.answer),
         ):
-            self.outbox.append(StreamEvent("thinking", snapshot.thinking[len(self.thinking) :]))
-            self.thinking = snapshot.thinking
-        if snapshot.answer.startswith(self.answer) and len(snapshot.answer) > len(self.answer):
-            self.outbox.append(StreamEvent("answer", snapshot.answer[len(self.answer) :]))
-            self.answer = snapshot.answer
+            event = _change(kind, shown, now, final)
+            if event is not None:
+                self.outbox.append(event)
+                setattr(self, kind, now if event.kind != kind else shown + event.text)
         for call in snapshot.tool_calls:
             if call.status == "completed" and call.call_id not in self._calls:
                 self._calls.add(call.call_id)
                 self.outbox.append(StreamEvent("tool_call", tool_call=call))
 
     def finish(self, task: Task) -> None:
-        """The finished task's text is the whole truth: whatever of it was not passed on yet."""
+        """The finished task's text is the whole truth: bring what was passed on to it."""
         if task.chat is not None:
-            self.chat(task.chat)
+            self.chat(task.chat, final=True)
+
+
+def _streamed(
+    flow: Flow[Task],
+    feed: ChatFeed,
+    lifeline: Lifeline,
+    on_task: Callable[[Task], object] | None,
+) -> Flow[Task]:
+    """A stream's flow: the wait, then the finished task's whole text. The task counts as
+    ended (its lifeline settled) once the wait returns or raises; a flow closed from outside
+    without stopping its task leaves that to the lifeline."""
+    lifeline.started = True
+    try:
+        task = yield from flow
+    except GeneratorExit:
+        raise
+    except TaskError as exc:
+        lifeline.settle(exc.task)
+        feed.finish(exc.task)
+        if on_task is not None:
+            on_task(exc.task)
+        raise
+    except BaseException:
+        lifeline.settle(None)
+        raise
+    lifeline.settle(task)
+    feed.finish(task)
+    if on_task is not None:
+        on_task(task)
+    return task
 
 
 class _StreamBase:
@@ -105,105 +162,82 @@ class _StreamBase:
 
     def __init__(
         self,
-        handle: TaskHandle,
+        client: ClientCore,
+        ref: TaskRef,
         flow: Flow[Task],
-        feed: ChatFeed,
-        on_task: Callable[[Task], object] | None,
-        *,
-        pool: Callable[[], Any],
-        stop: Callable[[str], Any],
+        on_task: Callable[[Task], object] | None = None,
+        feed: ChatFeed | None = None,
     ) -> None:
-        #: The submitted task's id and socket token.
-        self.handle = handle
-        #: The client's connection pool, and how it stops a task (blocking or awaitable).
-        self._pool = pool
-        self._stop = stop
-        self._flow = flow
-        self._feed = feed
-        self._on_task = on_task
-        self._task: Task | None = None
-        self._started = False
-        #: The iteration has begun (its flow is running): closing goes through it.
-        self._entered = False
-        #: Closed before it was iterated: the task was stopped directly.
-        self._closed = False
+        #: The streamed task, by its id or socket token.
+        self.ref = ref
+        self._client = client
+        self._feed = feed or ChatFeed()
+        self._lifeline = Lifeline(client, ref)
+        self._stepper = Stepper(_streamed(flow, self._feed, self._lifeline, on_task))
+        # a stream dropped before it was read stops its task (the exit has its own hook)
+        weakref.finalize(self, self._lifeline.dropped).atexit = False
 
     @property
     def task(self) -> Task:
-        """The finished task, confirmed as `run` confirms it; known once iteration ends."""
-        if self._task is None:
+        """The finished task, confirmed as `run` confirms it; known once iteration ends
+        (also when it ended as a `TaskError`, which carries the same task)."""
+        task = self._lifeline.task
+        if task is None:
             raise RuntimeError(
-                f"task {self.handle.task_id} is not finished: iterate the stream to its end "
+                f"{self.ref.described()} is not finished: iterate the stream to its end "
                 "(or call result()) first"
             )
-        return self._task
+        return task
 
     @property
     def text(self) -> str:
-        """The answer streamed so far."""
+        """The answer streamed so far (after any reset)."""
         return self._feed.answer
 
-    def _closing(self) -> str | None:
-        """How closing must stop the task: "iteration" (close the running iteration, whose
-        flow stops it), "stop" (it was never iterated: stop it directly), or None."""
-        if self._task is not None or self._closed:
-            return None
-        if self._entered:
-            return "iteration"
-        self._closed = self._started = True
-        self._flow.close()
-        return "stop"
-
     def _begin(self) -> None:
-        if self._started:
-            raise RuntimeError("a stream can be iterated only once")
-        self._started = True
+        if self._lifeline.iterated:
+            raise RuntimeError("a stream can be iterated only once, and not once closed")
 
-    def _ended(self, value: object) -> None:
-        task: Task = value  # type: ignore[assignment]
-        self._feed.finish(task)
-        self._task = task
-        if self._on_task is not None:
-            self._on_task(task)
+    def _left(self) -> RuntimeError:
+        return RuntimeError(
+            f"the stream of {self.ref.described()} was left before its end, which stopped "
+            "the task"
+        )
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(task_id={self.handle.task_id!r})"
+        return f"{type(self).__name__}({self.ref.described()})"
 
 
 class Stream(_StreamBase):
     """A submitted task's events as they arrive (`for event in stream`); then `stream.task`.
 
-    Leaving the loop early (`break`, an exception, Ctrl-C) or `close()` before the end stops
-    the task, as `run` does on Ctrl-C; use it as a context manager so that always happens.
+    However the loop is left before the end (`break`, an exception, Ctrl-C), or if the
+    stream is closed or dropped unread, the task is stopped, as `run` does on Ctrl-C.
     """
 
-    _events: Iterator[StreamEvent] | None = None
-
-    def __iter__(self) -> Iterator[StreamEvent]:
+    def __iter__(self) -> Generator[StreamEvent, None, None]:
         self._begin()
-        self._events = self._iterate()
-        return self._events
-
-    def _iterate(self) -> Iterator[StreamEvent]:
-        self._entered = True
-        stepper = Stepper(self._flow)
-        yield from iterate(stepper, self._pool(), self._feed.outbox)
-        self._ended(stepper.value)
-        yield from _drain(self._feed.outbox)
+        events = iterate(self._stepper, self._client._pool(), self._feed.outbox)
+        self._lifeline.iterating(events)
+        return events
 
     def result(self) -> Task:
         """Iterate what is left and return the finished task."""
-        for _ in self._events if self._events is not None else self:
+        if self._lifeline.iterated:
+            events = self._lifeline.iteration()
+            if events is None:
+                if self._lifeline.task is None:
+                    raise self._left()
+                return self.task
+        else:
+            events = iter(self)
+        for _ in events:
             pass
         return self.task
 
     def close(self) -> None:
         """Stop the task if it has not ended (once iterating, through the flow)."""
-        how = self._closing()
-        if how == "iteration":
-            self._events.close()  # type: ignore[union-attr]
-        elif how == "stop":
-            self._stop(self.handle.task_id)
+        self._lifeline.close()
 
     def __enter__(self) -> Self:
         return self
@@ -214,49 +248,34 @@ class Stream(_StreamBase):
 
 class AsyncStream(_StreamBase):
     """`Stream` for asyncio: `async for event in stream`; cancelling the iterating
-    coroutine or `aclose()` before the end stops the task."""
+    coroutine, leaving the loop, `aclose()` or dropping the stream unread stops the task."""
 
-    _events: AsyncIterator[StreamEvent] | None = None
-
-    def __aiter__(self) -> AsyncIterator[StreamEvent]:
+    def __aiter__(self) -> AsyncGenerator[StreamEvent, None]:
         self._begin()
-        self._events = self._iterate()
-        return self._events
-
-    async def _iterate(self) -> AsyncIterator[StreamEvent]:
-        self._entered = True
-        stepper = Stepper(self._flow)
-        events = aiterate(stepper, self._pool(), self._feed.outbox)
-        try:
-            async for event in events:
-                yield event
-        finally:  # closed early: the driver's own close stops the task
-            await events.aclose()
-        self._ended(stepper.value)
-        for event in _drain(self._feed.outbox):
-            yield event
+        events = aiterate(self._stepper, self._client._pool(), self._feed.outbox)
+        self._lifeline.iterating(events)
+        return events
 
     async def result(self) -> Task:
         """Iterate what is left and return the finished task."""
-        async for _ in self._events if self._events is not None else self:
+        if self._lifeline.iterated:
+            events = self._lifeline.iteration()
+            if events is None:
+                if self._lifeline.task is None:
+                    raise self._left()
+                return self.task
+        else:
+            events = self.__aiter__()
+        async for _ in events:
             pass
         return self.task
 
     async def aclose(self) -> None:
         """Stop the task if it has not ended (once iterating, through the flow)."""
-        how = self._closing()
-        if how == "iteration":
-            await self._events.aclose()  # type: ignore[union-attr]
-        elif how == "stop":
-            await self._stop(self.handle.task_id)
+        await self._lifeline.aclose()
 
     async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
-
-
-def _drain(outbox: deque[StreamEvent]) -> Iterator[StreamEvent]:
-    while outbox:
-        yield outbox.popleft()

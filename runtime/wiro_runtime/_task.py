@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -12,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import WiroError
+from ._json import parse_json
 from ._llm import ChatOutput, ToolCall, read_chat
 from ._retry import RetryPolicy
 from ._tool import StatusRules
+from ._wire import TaskRef, task_reference
 
 
 class TaskState(StrEnum):
@@ -207,6 +208,11 @@ class Task:
     output_kind: str | None = field(default=None, repr=False, compare=False)
 
     @property
+    def ref(self) -> TaskRef:
+        """This task by its id, as Cancel, Kill and Task/Detail name it."""
+        return TaskRef("taskid", self.id)
+
+    @property
     def succeeded(self) -> bool:
         """Only task_postprocess_end with pexit 0."""
         return self.state is TaskState.SUCCEEDED
@@ -227,7 +233,7 @@ class Task:
         # a running chat tool's `debugoutput` is its text so far, what polling streams
         so_far = self.succeeded or (self.output_kind == "text" and not self.done)
         if so_far and may_be_text and self.debug_output.strip() and not files:
-            return ChatOutput(self.debug_output.strip())
+            return ChatOutput(self.debug_output)  # as Wiro sent it, as every path reads it
         return None
 
     @property
@@ -284,7 +290,7 @@ class Task:
         parameters = data.get("parameters")
         if isinstance(parameters, str):
             try:
-                parameters = json.loads(parameters)
+                parameters = parse_json(parameters)
             except ValueError:
                 parameters = {}
         token = data.get("socketaccesstoken")
@@ -315,6 +321,8 @@ class Task:
             "total_cost": self.total_cost,
             "outputs": [output.to_dict() for output in self.outputs],
             "text": self.text,
+            "finish_reason": self.finish_reason,
+            "usage": self.usage,
             "debug_error": self.debug_error,
         }
 
@@ -325,6 +333,13 @@ class TaskHandle:
 
     task_id: str
     socket_token: str = field(repr=False)
+
+    @property
+    def ref(self) -> TaskRef:
+        """The task by its id when the Run gave it (with a token), else as `task_id` reads."""
+        return (
+            TaskRef("taskid", self.task_id) if self.socket_token else task_reference(self.task_id)
+        )
 
     def __repr__(self) -> str:
         return f"TaskHandle(task_id={self.task_id!r}, socket_token='***')"
@@ -344,7 +359,8 @@ class TaskFailedError(TaskError):
 
 class TaskIncompleteError(TaskFailedError):
     """A chat model's turn ended abnormally (`finish_reason` "length", "content_filter" or
-    "error") although the task exited with 0; `task.text` holds what it wrote."""
+    "error") although the task exited with 0; `task.text` holds what it wrote (and a
+    session counts the turn, so "continue" goes on from it)."""
 
 
 class TaskCancelledError(TaskError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from urllib.parse import quote
 
@@ -33,9 +34,27 @@ PLACEHOLDER_HEADERS = {
 }
 
 
+def path_segment_problem(kind: str, value: str) -> str | None:
+    """Why `value` (a tool's owner or slug) cannot be one segment of a Run URL
+    (`/Run/<owner>/<slug>`), or None: the one rule for every source of a slug."""
+    if not value.strip():
+        return f"the {kind} is empty"
+    if "/" in value or "\\" in value:
+        return f"the {kind} {value!r} contains a slash, which would add segments to the Run URL"
+    if value in (".", ".."):
+        return f"the {kind} {value!r} is a relative path segment, which would move the Run URL"
+    if any(not char.isprintable() for char in value):
+        return f"the {kind} {value!r} contains control characters"
+    return None
+
+
 def join_url(base_url: str, path: str) -> str:
-    """Base URL plus a path whose segments are each percent-encoded (keeping `-._~`)."""
-    segments = [quote(segment, safe="-._~") for segment in path.strip("/").split("/")]
+    """Base URL plus a path whose segments are each percent-encoded (keeping `-._~`); a
+    `.` or `..` segment, which would move the request elsewhere, is refused."""
+    parts = path.strip("/").split("/")
+    if any(part in (".", "..") for part in parts):
+        raise ConfigurationError(f"the path {path!r} has a '.' or '..' segment")
+    segments = [quote(segment, safe="-._~") for segment in parts]
     return base_url.rstrip("/") + "/" + "/".join(segments)
 
 
@@ -134,13 +153,43 @@ def encode_value(item: InputDefinition, value: object) -> Any:
     return value
 
 
+class Omit:
+    """The type of `OMIT`: pass it for an input to leave it unsent, its default too (Wiro
+    then applies its own)."""
+
+    _only: Omit | None = None
+
+    def __new__(cls) -> Omit:
+        if cls._only is None:
+            cls._only = super().__new__(cls)
+        return cls._only
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "OMIT"
+
+
+#: Leave this input out of the Run, its default too: `client.run(..., temperature=OMIT)`.
+OMIT = Omit()
+
+
 def fill_defaults(tool: ToolDefinition, values: Mapping[str, object]) -> dict[str, object]:
-    """Values with each missing input's default, as the generated model would fill them."""
-    filled = dict(values)
+    """Values with each missing input's default, as the generated model would fill them;
+    an input given `OMIT` is left out, default and all."""
+    filled = {key: value for key, value in values.items() if value is not OMIT}
     for item in tool.inputs:
+        if values.get(item.wire_name) is OMIT:
+            continue
         if filled.get(item.wire_name) is None and item.default is not None:
             filled[item.wire_name] = item.default
     return filled
+
+
+def _given(values: Mapping[str, object]) -> dict[str, object]:
+    """The values actually given: `OMIT` is not a value."""
+    return {key: value for key, value in values.items() if value is not OMIT}
 
 
 def encode_inputs(tool: ToolDefinition, values: Mapping[str, object]) -> dict[str, Any]:
@@ -169,13 +218,31 @@ def prepare_run(
     `follow_up` holds the fields of Wiro's protocol that continue a conversation
     (`previousTaskToken`, `toolOutputs`), sent beside the inputs. `complete=False` sends only
     the values given (no defaults, none required): a turn that answers tool calls."""
-    plain, files = split_files(tool, values, limit)
+    plain, files = split_files(tool, _given(values), limit)
     plain, uploads = split_uploads(tool, plain, limit)
-    given = fill_defaults(tool, plain) if complete else plain
+    omitted = {key: OMIT for key, value in values.items() if value is OMIT}
+    given = fill_defaults(tool, {**plain, **omitted}) if complete else plain
+    _refuse_blank_ids(given)
     body = encode_inputs(tool, check_inputs(tool, given, complete=complete))
     if follow_up:
         body.update(follow_up)
     return run_request(tool, body, base_url, callback_url, files, tuple(uploads))
+
+
+#: Inputs naming a conversation: Wiro takes a blank one, and puts every prompt sent with
+#: it into one session shared with everyone else who did the same.
+CONVERSATION_IDS = ("session_id", "user_id")
+
+
+def _refuse_blank_ids(values: Mapping[str, object]) -> None:
+    for name in CONVERSATION_IDS:
+        value = values.get(name)
+        if isinstance(value, str) and not value.strip():
+            raise InputError(
+                f"{name} is blank, which Wiro takes as one session shared by every blank "
+                f"{name}; leave it out (a session gets a new id) or give a real one",
+                input_name=name,
+            )
 
 
 def run_request(
@@ -198,6 +265,7 @@ def run_request(
 
 
 UPLOAD_PATH = "/File/Upload"
+_UPLOAD_NAME_UNSAFE = re.compile(r"[^\w.\- ]")
 
 
 def upload_request(base_url: str, upload: Upload) -> PreparedRequest:
@@ -205,9 +273,12 @@ def upload_request(base_url: str, upload: Upload) -> PreparedRequest:
     may refuse a second file of the same name)."""
     import secrets
 
-    stem, dot, suffix = upload.file.name.rpartition(".")
+    # the name is only stored: quotes, `;` or control characters in it would only be
+    # trouble for the server's multipart parser
+    name = _UPLOAD_NAME_UNSAFE.sub("_", upload.file.name)
+    stem, dot, suffix = name.rpartition(".")
     if not dot or not stem:
-        stem, suffix = upload.file.name, ""
+        stem, suffix = name, ""
     unique = f"{stem[:80]}-{secrets.token_hex(6)}" + (f".{suffix}" if suffix else "")
     file = LocalFile(
         unique,
@@ -216,6 +287,7 @@ def upload_request(base_url: str, upload: Upload) -> PreparedRequest:
         path=upload.file.path,
         data=upload.file.data,
         stream=upload.file.stream,
+        start=upload.file.start,
     )
     parts = (Part("file", file=file),)
     return PreparedRequest("POST", join_url(base_url, UPLOAD_PATH), {}, "multipart", {}, parts)
@@ -253,21 +325,65 @@ def resolve_base_url(given: str | None, tool: ToolDefinition | None = None) -> s
     return base_url
 
 
-def task_reference(reference: str) -> tuple[str, str]:
-    """A task id (all digits) or a socket access token, as the key Task/Detail takes."""
+class TaskRef(Record):
+    """How a task is named to Wiro: by its id (`key` "taskid") or its socket access token
+    (`key` "tasktoken"). A token is a credential: it is never sent as an id."""
+
+    key: str
+    value: str
+    __slots__ = tuple(__annotations__)
+
+    def __init__(self, key: str, value: str) -> None:
+        self.key = key
+        self.value = value
+
+    @property
+    def is_token(self) -> bool:
+        return self.key == "tasktoken"
+
+    def described(self) -> str:
+        """The task as a message names it: a token only by its first characters."""
+        return f"task {self.value}" if not self.is_token else f"task of socket token {self}"
+
+    def __str__(self) -> str:
+        return self.value if not self.is_token else f"{self.value[:4]}..."
+
+
+def task_reference(reference: str | TaskRef) -> TaskRef:
+    """A task id (all digits) or a socket access token, as Wiro's SDKs tell them apart; an
+    explicit `TaskRef` (from `task_id=` or `token=`) is taken as it is."""
+    if isinstance(reference, TaskRef):
+        return reference
     reference = reference.strip()
     if not reference:
         raise InputError("a task id or socket access token is needed")
-    return ("taskid", reference) if reference.isdigit() else ("tasktoken", reference)
+    return TaskRef("taskid" if reference.isdigit() else "tasktoken", reference)
 
 
-def detail_request(
-    tool: ToolDefinition, base_url: str, reference: str, key: str | None = None
-) -> PreparedRequest:
-    """`/Task/Detail` by `taskid` or `tasktoken` (as `key` says, or as the reference looks),
-    never both."""
-    guessed, value = task_reference(reference)
-    return PreparedRequest("POST", join_url(base_url, tool.detail_path), {key or guessed: value})
+def named_task(
+    reference: str | TaskRef | None, task_id: str | None = None, token: str | None = None
+) -> TaskRef:
+    """Exactly one of a reference (digits are an id, anything else a token), `task_id=` or
+    `token=` (for ids that are not all digits, or to say which it is)."""
+    given = [value for value in (reference, task_id, token) if value is not None]
+    if len(given) != 1:
+        raise InputError(
+            "name the task once: a reference (an id of digits or a socket access token), "
+            "task_id=, or token="
+        )
+    if reference is not None:
+        return task_reference(reference)
+    key, value = ("taskid", task_id) if task_id is not None else ("tasktoken", token)
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"{'task_id' if key == 'taskid' else 'token'} must not be blank")
+    return TaskRef(key, value.strip())
+
+
+def detail_request(tool: ToolDefinition, base_url: str, reference: TaskRef) -> PreparedRequest:
+    """`/Task/Detail` by `taskid` or `tasktoken`, never both."""
+    return PreparedRequest(
+        "POST", join_url(base_url, tool.detail_path), {reference.key: reference.value}
+    )
 
 
 def cancel_request(tool: ToolDefinition, base_url: str, task_id: str) -> PreparedRequest:
@@ -275,10 +391,6 @@ def cancel_request(tool: ToolDefinition, base_url: str, task_id: str) -> Prepare
     return PreparedRequest("POST", join_url(base_url, tool.cancel_path), {"taskid": task_id})
 
 
-def kill_request(
-    tool: ToolDefinition, base_url: str, reference: str, key: str | None = None
-) -> PreparedRequest:
-    """`/Task/Kill` by `taskid` or `socketaccesstoken` (as `key` says, or as it looks)."""
-    guessed, value = task_reference(reference)
-    wire_key = "taskid" if (key or guessed) == "taskid" else "socketaccesstoken"
-    return PreparedRequest("POST", join_url(base_url, tool.kill_path), {wire_key: value})
+def kill_request(tool: ToolDefinition, base_url: str, task_id: str) -> PreparedRequest:
+    """`/Task/Kill` by the task id (a token is resolved to its id first)."""
+    return PreparedRequest("POST", join_url(base_url, tool.kill_path), {"taskid": task_id})

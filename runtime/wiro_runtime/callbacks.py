@@ -9,13 +9,13 @@ Task/Detail.
 from __future__ import annotations
 
 import hmac
-import json
 import secrets
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from ._errors import ProtocolError
+from ._json import parse_json
 
 if TYPE_CHECKING:
     from ._client import AsyncClient, SyncClient
@@ -50,7 +50,7 @@ def callback_task_id(body: bytes | str | Mapping[str, Any]) -> str:
     data: Any = body
     if isinstance(body, bytes | str):
         try:
-            data = json.loads(body)
+            data = parse_json(body)
         except ValueError:
             raise ProtocolError("the callback body is not JSON") from None
     candidates: list[Any] = []

@@ -35,6 +35,7 @@ from ._cli_exit import (
     quiet_on_broken_pipe,
 )
 from ._cli_parser import COMMANDS, UsageError, build_parser
+from ._terminal import printable
 from ._tool import ToolDefinition
 
 TYPE_CHECKING = False  # no typing import: `--help` must start fast
@@ -69,7 +70,7 @@ def _main(tool: ToolDefinition, client_path: str, argv: Sequence[str] | None) ->
     try:
         args = parser.parse_args(arguments)
     except UsageError as exc:
-        print(f"{exc}\n  see: {tool.command} --help", file=sys.stderr)
+        print(f"{printable(str(exc), lines=True)}\n  see: {tool.command} --help", file=sys.stderr)
         return EXIT_USAGE
     except SystemExit as exc:  # --help and --version exit through argparse
         return exc.code if isinstance(exc.code, int) else EXIT_OK
@@ -93,7 +94,7 @@ def _main(tool: ToolDefinition, client_path: str, argv: Sequence[str] | None) ->
         raise  # the reader went away: quiet_on_broken_pipe ends it
     except Exception as exc:
         code, message = exit_code(exc)
-        print(f"error: {message}", file=sys.stderr)
+        print(f"error: {printable(message, lines=True)}", file=sys.stderr)
         if os.environ.get("WIRO_DEBUG"):
             raise
         return code

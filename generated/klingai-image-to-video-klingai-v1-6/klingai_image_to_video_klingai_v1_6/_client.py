@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import AsyncStream, Stream
@@ -55,10 +55,10 @@ class ImageToVideoKlingaiV16Inputs(TypedDict, total=False):
 
     input_image_first_url: FileInput | None
     input_image_last_url: FileInput | None
-    prompt: str
+    prompt: str | Omit
     negative_prompt: str | None
-    video_seconds: VideoSeconds
-    video_mode: VideoMode
+    video_seconds: VideoSeconds | Omit
+    video_mode: VideoMode | Omit
 
 
 class Client(_SyncBase):
@@ -78,10 +78,10 @@ class Client(_SyncBase):
         *,
         input_image_first_url: FileInput | None = None,
         input_image_last_url: FileInput | None = None,
-        prompt: str = "a portrait photo of a woman underwater with flowing hair",
+        prompt: str | Omit = "a portrait photo of a woman underwater with flowing hair",
         negative_prompt: str | None = None,
-        video_seconds: VideoSeconds = "5",
-        video_mode: VideoMode = "std",
+        video_seconds: VideoSeconds | Omit = "5",
+        video_mode: VideoMode | Omit = "std",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -101,10 +101,10 @@ class Client(_SyncBase):
         Args:
             input_image_first_url: First frame of the video (not sent unless given)
             input_image_last_url: Last frame of the video (not sent unless given)
-            prompt: The prompt to generate the video. (default "a portrait photo of a woman underwater with flowing hair")
+            prompt: The prompt to generate the video. (default "a portrait photo of a woman underwater with flowing hair"; OMIT leaves it unsent)
             negative_prompt: Things you do not want to see in the video. (not sent unless given)
-            video_seconds: Total duration of the generated video (in seconds) (one of `VideoSeconds`; default "5")
-            video_mode: The quality of the generated video (one of `VideoMode`; default "std")
+            video_seconds: Total duration of the generated video (in seconds) (one of `VideoSeconds`; default "5"; OMIT leaves it unsent)
+            video_mode: The quality of the generated video (one of `VideoMode`; default "std"; OMIT leaves it unsent)
         """
         return self.run_values(
             {
@@ -130,10 +130,10 @@ class Client(_SyncBase):
         *,
         input_image_first_url: FileInput | None = None,
         input_image_last_url: FileInput | None = None,
-        prompt: str = "a portrait photo of a woman underwater with flowing hair",
+        prompt: str | Omit = "a portrait photo of a woman underwater with flowing hair",
         negative_prompt: str | None = None,
-        video_seconds: VideoSeconds = "5",
-        video_mode: VideoMode = "std",
+        video_seconds: VideoSeconds | Omit = "5",
+        video_mode: VideoMode | Omit = "std",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -149,10 +149,10 @@ class Client(_SyncBase):
         Args:
             input_image_first_url: First frame of the video (not sent unless given)
             input_image_last_url: Last frame of the video (not sent unless given)
-            prompt: The prompt to generate the video. (default "a portrait photo of a woman underwater with flowing hair")
+            prompt: The prompt to generate the video. (default "a portrait photo of a woman underwater with flowing hair"; OMIT leaves it unsent)
             negative_prompt: Things you do not want to see in the video. (not sent unless given)
-            video_seconds: Total duration of the generated video (in seconds) (one of `VideoSeconds`; default "5")
-            video_mode: The quality of the generated video (one of `VideoMode`; default "std")
+            video_seconds: Total duration of the generated video (in seconds) (one of `VideoSeconds`; default "5"; OMIT leaves it unsent)
+            video_mode: The quality of the generated video (one of `VideoMode`; default "std"; OMIT leaves it unsent)
         """
         return self.stream_values(
             {
@@ -174,10 +174,10 @@ class Client(_SyncBase):
         *,
         input_image_first_url: FileInput | None = None,
         input_image_last_url: FileInput | None = None,
-        prompt: str = "a portrait photo of a woman underwater with flowing hair",
+        prompt: str | Omit = "a portrait photo of a woman underwater with flowing hair",
         negative_prompt: str | None = None,
-        video_seconds: VideoSeconds = "5",
-        video_mode: VideoMode = "std",
+        video_seconds: VideoSeconds | Omit = "5",
+        video_mode: VideoMode | Omit = "std",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -209,10 +209,10 @@ class Client(_SyncBase):
         *,
         input_image_first_url: FileInput | None = None,
         input_image_last_url: FileInput | None = None,
-        prompt: str = "a portrait photo of a woman underwater with flowing hair",
+        prompt: str | Omit = "a portrait photo of a woman underwater with flowing hair",
         negative_prompt: str | None = None,
-        video_seconds: VideoSeconds = "5",
-        video_mode: VideoMode = "std",
+        video_seconds: VideoSeconds | Omit = "5",
+        video_mode: VideoMode | Omit = "std",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
@@ -240,10 +240,10 @@ class AsyncClient(_AsyncBase):
         *,
         input_image_first_url: FileInput | None = None,
         input_image_last_url: FileInput | None = None,
-        prompt: str = "a portrait photo of a woman underwater with flowing hair",
+        prompt: str | Omit = "a portrait photo of a woman underwater with flowing hair",
         negative_prompt: str | None = None,
-        video_seconds: VideoSeconds = "5",
-        video_mode: VideoMode = "std",
+        video_seconds: VideoSeconds | Omit = "5",
+        video_mode: VideoMode | Omit = "std",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -263,10 +263,10 @@ class AsyncClient(_AsyncBase):
         Args:
             input_image_first_url: First frame of the video (not sent unless given)
             input_image_last_url: Last frame of the video (not sent unless given)
-            prompt: The prompt to generate the video. (default "a portrait photo of a woman underwater with flowing hair")
+            prompt: The prompt to generate the video. (default "a portrait photo of a woman underwater with flowing hair"; OMIT leaves it unsent)
             negative_prompt: Things you do not want to see in the video. (not sent unless given)
-            video_seconds: Total duration of the generated video (in seconds) (one of `VideoSeconds`; default "5")
-            video_mode: The quality of the generated video (one of `VideoMode`; default "std")
+            video_seconds: Total duration of the generated video (in seconds) (one of `VideoSeconds`; default "5"; OMIT leaves it unsent)
+            video_mode: The quality of the generated video (one of `VideoMode`; default "std"; OMIT leaves it unsent)
         """
         return await self.run_values(
             {
@@ -292,10 +292,10 @@ class AsyncClient(_AsyncBase):
         *,
         input_image_first_url: FileInput | None = None,
         input_image_last_url: FileInput | None = None,
-        prompt: str = "a portrait photo of a woman underwater with flowing hair",
+        prompt: str | Omit = "a portrait photo of a woman underwater with flowing hair",
         negative_prompt: str | None = None,
-        video_seconds: VideoSeconds = "5",
-        video_mode: VideoMode = "std",
+        video_seconds: VideoSeconds | Omit = "5",
+        video_mode: VideoMode | Omit = "std",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -311,10 +311,10 @@ class AsyncClient(_AsyncBase):
         Args:
             input_image_first_url: First frame of the video (not sent unless given)
             input_image_last_url: Last frame of the video (not sent unless given)
-            prompt: The prompt to generate the video. (default "a portrait photo of a woman underwater with flowing hair")
+            prompt: The prompt to generate the video. (default "a portrait photo of a woman underwater with flowing hair"; OMIT leaves it unsent)
             negative_prompt: Things you do not want to see in the video. (not sent unless given)
-            video_seconds: Total duration of the generated video (in seconds) (one of `VideoSeconds`; default "5")
-            video_mode: The quality of the generated video (one of `VideoMode`; default "std")
+            video_seconds: Total duration of the generated video (in seconds) (one of `VideoSeconds`; default "5"; OMIT leaves it unsent)
+            video_mode: The quality of the generated video (one of `VideoMode`; default "std"; OMIT leaves it unsent)
         """
         return await self.stream_values(
             {
@@ -336,10 +336,10 @@ class AsyncClient(_AsyncBase):
         *,
         input_image_first_url: FileInput | None = None,
         input_image_last_url: FileInput | None = None,
-        prompt: str = "a portrait photo of a woman underwater with flowing hair",
+        prompt: str | Omit = "a portrait photo of a woman underwater with flowing hair",
         negative_prompt: str | None = None,
-        video_seconds: VideoSeconds = "5",
-        video_mode: VideoMode = "std",
+        video_seconds: VideoSeconds | Omit = "5",
+        video_mode: VideoMode | Omit = "std",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -371,10 +371,10 @@ class AsyncClient(_AsyncBase):
         *,
         input_image_first_url: FileInput | None = None,
         input_image_last_url: FileInput | None = None,
-        prompt: str = "a portrait photo of a woman underwater with flowing hair",
+        prompt: str | Omit = "a portrait photo of a woman underwater with flowing hair",
         negative_prompt: str | None = None,
-        video_seconds: VideoSeconds = "5",
-        video_mode: VideoMode = "std",
+        video_seconds: VideoSeconds | Omit = "5",
+        video_mode: VideoMode | Omit = "std",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""

@@ -26,7 +26,7 @@ from wiro_runtime import require_runtime
 
 require_runtime("0.1.0", "openai-gpt-5-mini")
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"
 
 __all__ = [
     "TOOL",

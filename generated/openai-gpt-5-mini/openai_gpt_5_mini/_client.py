@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import AsyncStream, Stream
@@ -57,13 +57,13 @@ class Gpt5MiniInputs(TypedDict, total=False):
     """The inputs of openai/gpt-5-mini as data, by Python name: one item of `batch`."""
 
     input_image_url: FileInput | None
-    prompt: str | None
+    prompt: Required[str]
     user_id: str | None
     session_id: str | None
     system_instructions: str | None
-    reasoning: Reasoning
-    web_search: bool
-    verbosity: Verbosity
+    reasoning: Reasoning | Omit
+    web_search: bool | Omit
+    verbosity: Verbosity | Omit
 
 
 class Client(_SyncBase):
@@ -81,13 +81,13 @@ class Client(_SyncBase):
         self,
         *,
         input_image_url: FileInput | None = None,
-        prompt: str | None = None,
+        prompt: str,
         user_id: str | None = None,
         session_id: str | None = None,
         system_instructions: str | None = None,
-        reasoning: Reasoning = "high",
-        web_search: bool = False,
-        verbosity: Verbosity = "high",
+        reasoning: Reasoning | Omit = "high",
+        web_search: bool | Omit = False,
+        verbosity: Verbosity | Omit = "high",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -110,9 +110,9 @@ class Client(_SyncBase):
             user_id: Required for chat history. Numeric or string ID. (not sent unless given)
             session_id: Required for chat history. Numeric or string ID. (not sent unless given)
             system_instructions: Optional. System-level instructions for the model. (not sent unless given)
-            reasoning: Optional. Controls reasoning effort level. If web search is enabled and reasoning set to default it will be fallback the low, web search can not be used with minimal reasoning (one of `Reasoning`; default "high")
-            web_search: Optional. Enable web search. The number of web searches is determined by the complexity of your prompt. $0.01 per search (default False)
-            verbosity: Optional. Controls response verbosity level. (one of `Verbosity`; default "high")
+            reasoning: Optional. Controls reasoning effort level. If web search is enabled and reasoning set to default it will be fallback the low, web search can not be used with minimal reasoning (one of `Reasoning`; default "high"; OMIT leaves it unsent)
+            web_search: Optional. Enable web search. The number of web searches is determined by the complexity of your prompt. $0.01 per search (default False; OMIT leaves it unsent)
+            verbosity: Optional. Controls response verbosity level. (one of `Verbosity`; default "high"; OMIT leaves it unsent)
         """
         return self.run_values(
             {
@@ -139,13 +139,13 @@ class Client(_SyncBase):
         self,
         *,
         input_image_url: FileInput | None = None,
-        prompt: str | None = None,
+        prompt: str,
         user_id: str | None = None,
         session_id: str | None = None,
         system_instructions: str | None = None,
-        reasoning: Reasoning = "high",
-        web_search: bool = False,
-        verbosity: Verbosity = "high",
+        reasoning: Reasoning | Omit = "high",
+        web_search: bool | Omit = False,
+        verbosity: Verbosity | Omit = "high",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -164,9 +164,9 @@ class Client(_SyncBase):
             user_id: Required for chat history. Numeric or string ID. (not sent unless given)
             session_id: Required for chat history. Numeric or string ID. (not sent unless given)
             system_instructions: Optional. System-level instructions for the model. (not sent unless given)
-            reasoning: Optional. Controls reasoning effort level. If web search is enabled and reasoning set to default it will be fallback the low, web search can not be used with minimal reasoning (one of `Reasoning`; default "high")
-            web_search: Optional. Enable web search. The number of web searches is determined by the complexity of your prompt. $0.01 per search (default False)
-            verbosity: Optional. Controls response verbosity level. (one of `Verbosity`; default "high")
+            reasoning: Optional. Controls reasoning effort level. If web search is enabled and reasoning set to default it will be fallback the low, web search can not be used with minimal reasoning (one of `Reasoning`; default "high"; OMIT leaves it unsent)
+            web_search: Optional. Enable web search. The number of web searches is determined by the complexity of your prompt. $0.01 per search (default False; OMIT leaves it unsent)
+            verbosity: Optional. Controls response verbosity level. (one of `Verbosity`; default "high"; OMIT leaves it unsent)
         """
         return self.stream_values(
             {
@@ -189,13 +189,13 @@ class Client(_SyncBase):
         self,
         *,
         input_image_url: FileInput | None = None,
-        prompt: str | None = None,
+        prompt: str,
         user_id: str | None = None,
         session_id: str | None = None,
         system_instructions: str | None = None,
-        reasoning: Reasoning = "high",
-        web_search: bool = False,
-        verbosity: Verbosity = "high",
+        reasoning: Reasoning | Omit = "high",
+        web_search: bool | Omit = False,
+        verbosity: Verbosity | Omit = "high",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -228,13 +228,13 @@ class Client(_SyncBase):
         self,
         *,
         input_image_url: FileInput | None = None,
-        prompt: str | None = None,
+        prompt: str,
         user_id: str | None = None,
         session_id: str | None = None,
         system_instructions: str | None = None,
-        reasoning: Reasoning = "high",
-        web_search: bool = False,
-        verbosity: Verbosity = "high",
+        reasoning: Reasoning | Omit = "high",
+        web_search: bool | Omit = False,
+        verbosity: Verbosity | Omit = "high",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
@@ -263,13 +263,13 @@ class AsyncClient(_AsyncBase):
         self,
         *,
         input_image_url: FileInput | None = None,
-        prompt: str | None = None,
+        prompt: str,
         user_id: str | None = None,
         session_id: str | None = None,
         system_instructions: str | None = None,
-        reasoning: Reasoning = "high",
-        web_search: bool = False,
-        verbosity: Verbosity = "high",
+        reasoning: Reasoning | Omit = "high",
+        web_search: bool | Omit = False,
+        verbosity: Verbosity | Omit = "high",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -292,9 +292,9 @@ class AsyncClient(_AsyncBase):
             user_id: Required for chat history. Numeric or string ID. (not sent unless given)
             session_id: Required for chat history. Numeric or string ID. (not sent unless given)
             system_instructions: Optional. System-level instructions for the model. (not sent unless given)
-            reasoning: Optional. Controls reasoning effort level. If web search is enabled and reasoning set to default it will be fallback the low, web search can not be used with minimal reasoning (one of `Reasoning`; default "high")
-            web_search: Optional. Enable web search. The number of web searches is determined by the complexity of your prompt. $0.01 per search (default False)
-            verbosity: Optional. Controls response verbosity level. (one of `Verbosity`; default "high")
+            reasoning: Optional. Controls reasoning effort level. If web search is enabled and reasoning set to default it will be fallback the low, web search can not be used with minimal reasoning (one of `Reasoning`; default "high"; OMIT leaves it unsent)
+            web_search: Optional. Enable web search. The number of web searches is determined by the complexity of your prompt. $0.01 per search (default False; OMIT leaves it unsent)
+            verbosity: Optional. Controls response verbosity level. (one of `Verbosity`; default "high"; OMIT leaves it unsent)
         """
         return await self.run_values(
             {
@@ -321,13 +321,13 @@ class AsyncClient(_AsyncBase):
         self,
         *,
         input_image_url: FileInput | None = None,
-        prompt: str | None = None,
+        prompt: str,
         user_id: str | None = None,
         session_id: str | None = None,
         system_instructions: str | None = None,
-        reasoning: Reasoning = "high",
-        web_search: bool = False,
-        verbosity: Verbosity = "high",
+        reasoning: Reasoning | Omit = "high",
+        web_search: bool | Omit = False,
+        verbosity: Verbosity | Omit = "high",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -346,9 +346,9 @@ class AsyncClient(_AsyncBase):
             user_id: Required for chat history. Numeric or string ID. (not sent unless given)
             session_id: Required for chat history. Numeric or string ID. (not sent unless given)
             system_instructions: Optional. System-level instructions for the model. (not sent unless given)
-            reasoning: Optional. Controls reasoning effort level. If web search is enabled and reasoning set to default it will be fallback the low, web search can not be used with minimal reasoning (one of `Reasoning`; default "high")
-            web_search: Optional. Enable web search. The number of web searches is determined by the complexity of your prompt. $0.01 per search (default False)
-            verbosity: Optional. Controls response verbosity level. (one of `Verbosity`; default "high")
+            reasoning: Optional. Controls reasoning effort level. If web search is enabled and reasoning set to default it will be fallback the low, web search can not be used with minimal reasoning (one of `Reasoning`; default "high"; OMIT leaves it unsent)
+            web_search: Optional. Enable web search. The number of web searches is determined by the complexity of your prompt. $0.01 per search (default False; OMIT leaves it unsent)
+            verbosity: Optional. Controls response verbosity level. (one of `Verbosity`; default "high"; OMIT leaves it unsent)
         """
         return await self.stream_values(
             {
@@ -371,13 +371,13 @@ class AsyncClient(_AsyncBase):
         self,
         *,
         input_image_url: FileInput | None = None,
-        prompt: str | None = None,
+        prompt: str,
         user_id: str | None = None,
         session_id: str | None = None,
         system_instructions: str | None = None,
-        reasoning: Reasoning = "high",
-        web_search: bool = False,
-        verbosity: Verbosity = "high",
+        reasoning: Reasoning | Omit = "high",
+        web_search: bool | Omit = False,
+        verbosity: Verbosity | Omit = "high",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -410,13 +410,13 @@ class AsyncClient(_AsyncBase):
         self,
         *,
         input_image_url: FileInput | None = None,
-        prompt: str | None = None,
+        prompt: str,
         user_id: str | None = None,
         session_id: str | None = None,
         system_instructions: str | None = None,
-        reasoning: Reasoning = "high",
-        web_search: bool = False,
-        verbosity: Verbosity = "high",
+        reasoning: Reasoning | Omit = "high",
+        web_search: bool | Omit = False,
+        verbosity: Verbosity | Omit = "high",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""

@@ -18,10 +18,7 @@ class Gpt5MiniInput(BaseModel):
             title="Input Image URL",
         ),
     ] = None
-    prompt: Annotated[
-        StrictStr | None,
-        Field(alias="prompt", description="Required", title="Prompt"),
-    ] = None
+    prompt: Annotated[StrictStr, Field(alias="prompt", description="Required", title="Prompt")]
     user_id: Annotated[
         StrictStr | None,
         Field(

@@ -28,7 +28,7 @@ TOOL = ToolDefinition(
         ),
     ),
     output_kind="text",
-    package_version="0.1.0",
+    package_version="1.0.0",
     categories=("llm", "chat", "tool"),
     inputs=(
         InputDefinition(
@@ -55,7 +55,7 @@ TOOL = ToolDefinition(
             label="Prompt",
             help="Required",
             default=None,
-            required=False,
+            required=True,
             closed_choices=False,
         ),
         InputDefinition(

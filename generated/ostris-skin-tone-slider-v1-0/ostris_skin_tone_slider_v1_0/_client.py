@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import AsyncStream, Stream
@@ -29,14 +29,14 @@ __all__ = [
 class SkinToneSliderV10Inputs(TypedDict, total=False):
     """The inputs of Ostris/Skin Tone Slider v1.0 as data, by Python name: one item of `batch`."""
 
-    prompt: str
-    negative_prompt: str
-    samples: int
-    steps: int
-    scale: float
-    seed: str
-    width: int
-    height: int
+    prompt: str | Omit
+    negative_prompt: str | Omit
+    samples: int | Omit
+    steps: int | Omit
+    scale: float | Omit
+    seed: str | Omit
+    width: int | Omit
+    height: int | Omit
 
 
 class Client(_SyncBase):
@@ -53,14 +53,18 @@ class Client(_SyncBase):
     def run(
         self,
         *,
-        prompt: str = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
-        negative_prompt: str = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
-        samples: int = 4,
-        steps: int = 20,
-        scale: float = 7.0,
-        seed: str = "123456",
-        width: int = 512,
-        height: int = 512,
+        prompt: (
+            str | Omit
+        ) = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
+        negative_prompt: (
+            str | Omit
+        ) = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
+        samples: int | Omit = 4,
+        steps: int | Omit = 20,
+        scale: float | Omit = 7.0,
+        seed: str | Omit = "123456",
+        width: int | Omit = 512,
+        height: int | Omit = 512,
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -78,14 +82,14 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling")
-            negative_prompt: What the output should not show. (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution")
-            samples: How many outputs to make in one run. (default 4)
-            steps: How many denoising steps to run: more give finer detail and take longer. (default 20)
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.0)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456")
-            width: Width of the output, in pixels. (default 512)
-            height: Height of the output, in pixels. (default 512)
+            prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling"; OMIT leaves it unsent)
+            negative_prompt: What the output should not show. (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution"; OMIT leaves it unsent)
+            samples: How many outputs to make in one run. (default 4; OMIT leaves it unsent)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default 20; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.0; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456"; OMIT leaves it unsent)
+            width: Width of the output, in pixels. (default 512; OMIT leaves it unsent)
+            height: Height of the output, in pixels. (default 512; OMIT leaves it unsent)
         """
         return self.run_values(
             {
@@ -111,14 +115,18 @@ class Client(_SyncBase):
     def stream(
         self,
         *,
-        prompt: str = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
-        negative_prompt: str = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
-        samples: int = 4,
-        steps: int = 20,
-        scale: float = 7.0,
-        seed: str = "123456",
-        width: int = 512,
-        height: int = 512,
+        prompt: (
+            str | Omit
+        ) = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
+        negative_prompt: (
+            str | Omit
+        ) = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
+        samples: int | Omit = 4,
+        steps: int | Omit = 20,
+        scale: float | Omit = 7.0,
+        seed: str | Omit = "123456",
+        width: int | Omit = 512,
+        height: int | Omit = 512,
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -132,14 +140,14 @@ class Client(_SyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling")
-            negative_prompt: What the output should not show. (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution")
-            samples: How many outputs to make in one run. (default 4)
-            steps: How many denoising steps to run: more give finer detail and take longer. (default 20)
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.0)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456")
-            width: Width of the output, in pixels. (default 512)
-            height: Height of the output, in pixels. (default 512)
+            prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling"; OMIT leaves it unsent)
+            negative_prompt: What the output should not show. (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution"; OMIT leaves it unsent)
+            samples: How many outputs to make in one run. (default 4; OMIT leaves it unsent)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default 20; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.0; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456"; OMIT leaves it unsent)
+            width: Width of the output, in pixels. (default 512; OMIT leaves it unsent)
+            height: Height of the output, in pixels. (default 512; OMIT leaves it unsent)
         """
         return self.stream_values(
             {
@@ -161,14 +169,18 @@ class Client(_SyncBase):
     def submit(
         self,
         *,
-        prompt: str = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
-        negative_prompt: str = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
-        samples: int = 4,
-        steps: int = 20,
-        scale: float = 7.0,
-        seed: str = "123456",
-        width: int = 512,
-        height: int = 512,
+        prompt: (
+            str | Omit
+        ) = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
+        negative_prompt: (
+            str | Omit
+        ) = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
+        samples: int | Omit = 4,
+        steps: int | Omit = 20,
+        scale: float | Omit = 7.0,
+        seed: str | Omit = "123456",
+        width: int | Omit = 512,
+        height: int | Omit = 512,
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -200,14 +212,18 @@ class Client(_SyncBase):
     def prepare(
         self,
         *,
-        prompt: str = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
-        negative_prompt: str = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
-        samples: int = 4,
-        steps: int = 20,
-        scale: float = 7.0,
-        seed: str = "123456",
-        width: int = 512,
-        height: int = 512,
+        prompt: (
+            str | Omit
+        ) = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
+        negative_prompt: (
+            str | Omit
+        ) = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
+        samples: int | Omit = 4,
+        steps: int | Omit = 20,
+        scale: float | Omit = 7.0,
+        seed: str | Omit = "123456",
+        width: int | Omit = 512,
+        height: int | Omit = 512,
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
@@ -235,14 +251,18 @@ class AsyncClient(_AsyncBase):
     async def run(
         self,
         *,
-        prompt: str = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
-        negative_prompt: str = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
-        samples: int = 4,
-        steps: int = 20,
-        scale: float = 7.0,
-        seed: str = "123456",
-        width: int = 512,
-        height: int = 512,
+        prompt: (
+            str | Omit
+        ) = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
+        negative_prompt: (
+            str | Omit
+        ) = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
+        samples: int | Omit = 4,
+        steps: int | Omit = 20,
+        scale: float | Omit = 7.0,
+        seed: str | Omit = "123456",
+        width: int | Omit = 512,
+        height: int | Omit = 512,
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -260,14 +280,14 @@ class AsyncClient(_AsyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling")
-            negative_prompt: What the output should not show. (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution")
-            samples: How many outputs to make in one run. (default 4)
-            steps: How many denoising steps to run: more give finer detail and take longer. (default 20)
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.0)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456")
-            width: Width of the output, in pixels. (default 512)
-            height: Height of the output, in pixels. (default 512)
+            prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling"; OMIT leaves it unsent)
+            negative_prompt: What the output should not show. (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution"; OMIT leaves it unsent)
+            samples: How many outputs to make in one run. (default 4; OMIT leaves it unsent)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default 20; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.0; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456"; OMIT leaves it unsent)
+            width: Width of the output, in pixels. (default 512; OMIT leaves it unsent)
+            height: Height of the output, in pixels. (default 512; OMIT leaves it unsent)
         """
         return await self.run_values(
             {
@@ -293,14 +313,18 @@ class AsyncClient(_AsyncBase):
     async def stream(
         self,
         *,
-        prompt: str = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
-        negative_prompt: str = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
-        samples: int = 4,
-        steps: int = 20,
-        scale: float = 7.0,
-        seed: str = "123456",
-        width: int = 512,
-        height: int = 512,
+        prompt: (
+            str | Omit
+        ) = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
+        negative_prompt: (
+            str | Omit
+        ) = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
+        samples: int | Omit = 4,
+        steps: int | Omit = 20,
+        scale: float | Omit = 7.0,
+        seed: str | Omit = "123456",
+        width: int | Omit = 512,
+        height: int | Omit = 512,
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -314,14 +338,14 @@ class AsyncClient(_AsyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling")
-            negative_prompt: What the output should not show. (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution")
-            samples: How many outputs to make in one run. (default 4)
-            steps: How many denoising steps to run: more give finer detail and take longer. (default 20)
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.0)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456")
-            width: Width of the output, in pixels. (default 512)
-            height: Height of the output, in pixels. (default 512)
+            prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling"; OMIT leaves it unsent)
+            negative_prompt: What the output should not show. (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution"; OMIT leaves it unsent)
+            samples: How many outputs to make in one run. (default 4; OMIT leaves it unsent)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default 20; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.0; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456"; OMIT leaves it unsent)
+            width: Width of the output, in pixels. (default 512; OMIT leaves it unsent)
+            height: Height of the output, in pixels. (default 512; OMIT leaves it unsent)
         """
         return await self.stream_values(
             {
@@ -343,14 +367,18 @@ class AsyncClient(_AsyncBase):
     async def submit(
         self,
         *,
-        prompt: str = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
-        negative_prompt: str = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
-        samples: int = 4,
-        steps: int = 20,
-        scale: float = 7.0,
-        seed: str = "123456",
-        width: int = 512,
-        height: int = 512,
+        prompt: (
+            str | Omit
+        ) = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
+        negative_prompt: (
+            str | Omit
+        ) = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
+        samples: int | Omit = 4,
+        steps: int | Omit = 20,
+        scale: float | Omit = 7.0,
+        seed: str | Omit = "123456",
+        width: int | Omit = 512,
+        height: int | Omit = 512,
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -382,14 +410,18 @@ class AsyncClient(_AsyncBase):
     def prepare(
         self,
         *,
-        prompt: str = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
-        negative_prompt: str = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
-        samples: int = 4,
-        steps: int = 20,
-        scale: float = 7.0,
-        seed: str = "123456",
-        width: int = 512,
-        height: int = 512,
+        prompt: (
+            str | Omit
+        ) = ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling",
+        negative_prompt: (
+            str | Omit
+        ) = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution",
+        samples: int | Omit = 4,
+        steps: int | Omit = 20,
+        scale: float | Omit = 7.0,
+        seed: str | Omit = "123456",
+        width: int | Omit = 512,
+        height: int | Omit = 512,
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""

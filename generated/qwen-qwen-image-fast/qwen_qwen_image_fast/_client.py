@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import AsyncStream, Stream
@@ -33,9 +33,9 @@ AspectRatio = Literal["16:9", "9:16", "1:1", "4:3", "3:4", "2:3", "3:2"]
 class QwenImageFastInputs(TypedDict, total=False):
     """The inputs of Qwen/Qwen-Image-Fast as data, by Python name: one item of `batch`."""
 
-    prompt: str
-    scale: float
-    aspect_ratio: AspectRatio
+    prompt: str | Omit
+    scale: float | Omit
+    aspect_ratio: AspectRatio | Omit
 
 
 class Client(_SyncBase):
@@ -52,9 +52,11 @@ class Client(_SyncBase):
     def run(
         self,
         *,
-        prompt: str = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
-        scale: float = 4.5,
-        aspect_ratio: AspectRatio = "16:9",
+        prompt: (
+            str | Omit
+        ) = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
+        scale: float | Omit = 4.5,
+        aspect_ratio: AspectRatio | Omit = "16:9",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -72,9 +74,9 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: What to make, in words. (default "A mystical dragon hovering above a sparkling waterfall under a starry sky.")
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 4.5)
-            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9")
+            prompt: What to make, in words. (default "A mystical dragon hovering above a sparkling waterfall under a starry sky."; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 4.5; OMIT leaves it unsent)
+            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9"; OMIT leaves it unsent)
         """
         return self.run_values(
             {
@@ -95,9 +97,11 @@ class Client(_SyncBase):
     def stream(
         self,
         *,
-        prompt: str = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
-        scale: float = 4.5,
-        aspect_ratio: AspectRatio = "16:9",
+        prompt: (
+            str | Omit
+        ) = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
+        scale: float | Omit = 4.5,
+        aspect_ratio: AspectRatio | Omit = "16:9",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -111,9 +115,9 @@ class Client(_SyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            prompt: What to make, in words. (default "A mystical dragon hovering above a sparkling waterfall under a starry sky.")
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 4.5)
-            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9")
+            prompt: What to make, in words. (default "A mystical dragon hovering above a sparkling waterfall under a starry sky."; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 4.5; OMIT leaves it unsent)
+            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9"; OMIT leaves it unsent)
         """
         return self.stream_values(
             {
@@ -130,9 +134,11 @@ class Client(_SyncBase):
     def submit(
         self,
         *,
-        prompt: str = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
-        scale: float = 4.5,
-        aspect_ratio: AspectRatio = "16:9",
+        prompt: (
+            str | Omit
+        ) = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
+        scale: float | Omit = 4.5,
+        aspect_ratio: AspectRatio | Omit = "16:9",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -159,9 +165,11 @@ class Client(_SyncBase):
     def prepare(
         self,
         *,
-        prompt: str = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
-        scale: float = 4.5,
-        aspect_ratio: AspectRatio = "16:9",
+        prompt: (
+            str | Omit
+        ) = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
+        scale: float | Omit = 4.5,
+        aspect_ratio: AspectRatio | Omit = "16:9",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
@@ -184,9 +192,11 @@ class AsyncClient(_AsyncBase):
     async def run(
         self,
         *,
-        prompt: str = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
-        scale: float = 4.5,
-        aspect_ratio: AspectRatio = "16:9",
+        prompt: (
+            str | Omit
+        ) = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
+        scale: float | Omit = 4.5,
+        aspect_ratio: AspectRatio | Omit = "16:9",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -204,9 +214,9 @@ class AsyncClient(_AsyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: What to make, in words. (default "A mystical dragon hovering above a sparkling waterfall under a starry sky.")
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 4.5)
-            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9")
+            prompt: What to make, in words. (default "A mystical dragon hovering above a sparkling waterfall under a starry sky."; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 4.5; OMIT leaves it unsent)
+            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9"; OMIT leaves it unsent)
         """
         return await self.run_values(
             {
@@ -227,9 +237,11 @@ class AsyncClient(_AsyncBase):
     async def stream(
         self,
         *,
-        prompt: str = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
-        scale: float = 4.5,
-        aspect_ratio: AspectRatio = "16:9",
+        prompt: (
+            str | Omit
+        ) = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
+        scale: float | Omit = 4.5,
+        aspect_ratio: AspectRatio | Omit = "16:9",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -243,9 +255,9 @@ class AsyncClient(_AsyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            prompt: What to make, in words. (default "A mystical dragon hovering above a sparkling waterfall under a starry sky.")
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 4.5)
-            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9")
+            prompt: What to make, in words. (default "A mystical dragon hovering above a sparkling waterfall under a starry sky."; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 4.5; OMIT leaves it unsent)
+            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9"; OMIT leaves it unsent)
         """
         return await self.stream_values(
             {
@@ -262,9 +274,11 @@ class AsyncClient(_AsyncBase):
     async def submit(
         self,
         *,
-        prompt: str = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
-        scale: float = 4.5,
-        aspect_ratio: AspectRatio = "16:9",
+        prompt: (
+            str | Omit
+        ) = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
+        scale: float | Omit = 4.5,
+        aspect_ratio: AspectRatio | Omit = "16:9",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -291,9 +305,11 @@ class AsyncClient(_AsyncBase):
     def prepare(
         self,
         *,
-        prompt: str = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
-        scale: float = 4.5,
-        aspect_ratio: AspectRatio = "16:9",
+        prompt: (
+            str | Omit
+        ) = "A mystical dragon hovering above a sparkling waterfall under a starry sky.",
+        scale: float | Omit = 4.5,
+        aspect_ratio: AspectRatio | Omit = "16:9",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""

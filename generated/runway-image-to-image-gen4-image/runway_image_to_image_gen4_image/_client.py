@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import AsyncStream, Stream
@@ -57,9 +57,9 @@ class ImageToImageGen4ImageInputs(TypedDict, total=False):
     input_image_url: FileInput | None
     input_image2_url: FileInput | None
     input_image3_url: FileInput | None
-    prompt: str
-    ratio: Ratio
-    content_moderation: ContentModeration
+    prompt: str | Omit
+    ratio: Ratio | Omit
+    content_moderation: ContentModeration | Omit
 
 
 class Client(_SyncBase):
@@ -79,9 +79,9 @@ class Client(_SyncBase):
         input_image_url: FileInput | None = None,
         input_image2_url: FileInput | None = None,
         input_image3_url: FileInput | None = None,
-        prompt: str = "@image2 and @image3 sitting on the hood of @image1",
-        ratio: Ratio = "1280:720",
-        content_moderation: ContentModeration = "auto",
+        prompt: str | Omit = "@image2 and @image3 sitting on the hood of @image1",
+        ratio: Ratio | Omit = "1280:720",
+        content_moderation: ContentModeration | Omit = "auto",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -102,9 +102,9 @@ class Client(_SyncBase):
             input_image_url: Reference image @image1 (not sent unless given)
             input_image2_url: Reference image @image2 (not sent unless given)
             input_image3_url: Reference image @image3 (not sent unless given)
-            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default "@image2 and @image3 sitting on the hood of @image1")
-            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720")
-            content_moderation: When set to low, the content moderation system will be less strict about preventing generations that include recognizable public figures. (one of `ContentModeration`; default "auto")
+            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default "@image2 and @image3 sitting on the hood of @image1"; OMIT leaves it unsent)
+            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720"; OMIT leaves it unsent)
+            content_moderation: When set to low, the content moderation system will be less strict about preventing generations that include recognizable public figures. (one of `ContentModeration`; default "auto"; OMIT leaves it unsent)
         """
         return self.run_values(
             {
@@ -131,9 +131,9 @@ class Client(_SyncBase):
         input_image_url: FileInput | None = None,
         input_image2_url: FileInput | None = None,
         input_image3_url: FileInput | None = None,
-        prompt: str = "@image2 and @image3 sitting on the hood of @image1",
-        ratio: Ratio = "1280:720",
-        content_moderation: ContentModeration = "auto",
+        prompt: str | Omit = "@image2 and @image3 sitting on the hood of @image1",
+        ratio: Ratio | Omit = "1280:720",
+        content_moderation: ContentModeration | Omit = "auto",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -150,9 +150,9 @@ class Client(_SyncBase):
             input_image_url: Reference image @image1 (not sent unless given)
             input_image2_url: Reference image @image2 (not sent unless given)
             input_image3_url: Reference image @image3 (not sent unless given)
-            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default "@image2 and @image3 sitting on the hood of @image1")
-            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720")
-            content_moderation: When set to low, the content moderation system will be less strict about preventing generations that include recognizable public figures. (one of `ContentModeration`; default "auto")
+            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default "@image2 and @image3 sitting on the hood of @image1"; OMIT leaves it unsent)
+            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720"; OMIT leaves it unsent)
+            content_moderation: When set to low, the content moderation system will be less strict about preventing generations that include recognizable public figures. (one of `ContentModeration`; default "auto"; OMIT leaves it unsent)
         """
         return self.stream_values(
             {
@@ -175,9 +175,9 @@ class Client(_SyncBase):
         input_image_url: FileInput | None = None,
         input_image2_url: FileInput | None = None,
         input_image3_url: FileInput | None = None,
-        prompt: str = "@image2 and @image3 sitting on the hood of @image1",
-        ratio: Ratio = "1280:720",
-        content_moderation: ContentModeration = "auto",
+        prompt: str | Omit = "@image2 and @image3 sitting on the hood of @image1",
+        ratio: Ratio | Omit = "1280:720",
+        content_moderation: ContentModeration | Omit = "auto",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -210,9 +210,9 @@ class Client(_SyncBase):
         input_image_url: FileInput | None = None,
         input_image2_url: FileInput | None = None,
         input_image3_url: FileInput | None = None,
-        prompt: str = "@image2 and @image3 sitting on the hood of @image1",
-        ratio: Ratio = "1280:720",
-        content_moderation: ContentModeration = "auto",
+        prompt: str | Omit = "@image2 and @image3 sitting on the hood of @image1",
+        ratio: Ratio | Omit = "1280:720",
+        content_moderation: ContentModeration | Omit = "auto",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
@@ -241,9 +241,9 @@ class AsyncClient(_AsyncBase):
         input_image_url: FileInput | None = None,
         input_image2_url: FileInput | None = None,
         input_image3_url: FileInput | None = None,
-        prompt: str = "@image2 and @image3 sitting on the hood of @image1",
-        ratio: Ratio = "1280:720",
-        content_moderation: ContentModeration = "auto",
+        prompt: str | Omit = "@image2 and @image3 sitting on the hood of @image1",
+        ratio: Ratio | Omit = "1280:720",
+        content_moderation: ContentModeration | Omit = "auto",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -264,9 +264,9 @@ class AsyncClient(_AsyncBase):
             input_image_url: Reference image @image1 (not sent unless given)
             input_image2_url: Reference image @image2 (not sent unless given)
             input_image3_url: Reference image @image3 (not sent unless given)
-            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default "@image2 and @image3 sitting on the hood of @image1")
-            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720")
-            content_moderation: When set to low, the content moderation system will be less strict about preventing generations that include recognizable public figures. (one of `ContentModeration`; default "auto")
+            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default "@image2 and @image3 sitting on the hood of @image1"; OMIT leaves it unsent)
+            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720"; OMIT leaves it unsent)
+            content_moderation: When set to low, the content moderation system will be less strict about preventing generations that include recognizable public figures. (one of `ContentModeration`; default "auto"; OMIT leaves it unsent)
         """
         return await self.run_values(
             {
@@ -293,9 +293,9 @@ class AsyncClient(_AsyncBase):
         input_image_url: FileInput | None = None,
         input_image2_url: FileInput | None = None,
         input_image3_url: FileInput | None = None,
-        prompt: str = "@image2 and @image3 sitting on the hood of @image1",
-        ratio: Ratio = "1280:720",
-        content_moderation: ContentModeration = "auto",
+        prompt: str | Omit = "@image2 and @image3 sitting on the hood of @image1",
+        ratio: Ratio | Omit = "1280:720",
+        content_moderation: ContentModeration | Omit = "auto",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -312,9 +312,9 @@ class AsyncClient(_AsyncBase):
             input_image_url: Reference image @image1 (not sent unless given)
             input_image2_url: Reference image @image2 (not sent unless given)
             input_image3_url: Reference image @image3 (not sent unless given)
-            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default "@image2 and @image3 sitting on the hood of @image1")
-            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720")
-            content_moderation: When set to low, the content moderation system will be less strict about preventing generations that include recognizable public figures. (one of `ContentModeration`; default "auto")
+            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default "@image2 and @image3 sitting on the hood of @image1"; OMIT leaves it unsent)
+            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720"; OMIT leaves it unsent)
+            content_moderation: When set to low, the content moderation system will be less strict about preventing generations that include recognizable public figures. (one of `ContentModeration`; default "auto"; OMIT leaves it unsent)
         """
         return await self.stream_values(
             {
@@ -337,9 +337,9 @@ class AsyncClient(_AsyncBase):
         input_image_url: FileInput | None = None,
         input_image2_url: FileInput | None = None,
         input_image3_url: FileInput | None = None,
-        prompt: str = "@image2 and @image3 sitting on the hood of @image1",
-        ratio: Ratio = "1280:720",
-        content_moderation: ContentModeration = "auto",
+        prompt: str | Omit = "@image2 and @image3 sitting on the hood of @image1",
+        ratio: Ratio | Omit = "1280:720",
+        content_moderation: ContentModeration | Omit = "auto",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -372,9 +372,9 @@ class AsyncClient(_AsyncBase):
         input_image_url: FileInput | None = None,
         input_image2_url: FileInput | None = None,
         input_image3_url: FileInput | None = None,
-        prompt: str = "@image2 and @image3 sitting on the hood of @image1",
-        ratio: Ratio = "1280:720",
-        content_moderation: ContentModeration = "auto",
+        prompt: str | Omit = "@image2 and @image3 sitting on the hood of @image1",
+        ratio: Ratio | Omit = "1280:720",
+        content_moderation: ContentModeration | Omit = "auto",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""

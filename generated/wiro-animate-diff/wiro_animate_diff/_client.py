@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import AsyncStream, Stream
@@ -29,9 +29,9 @@ __all__ = [
 class AnimateDiffInputs(TypedDict, total=False):
     """The inputs of wiro/animate-diff as data, by Python name: one item of `batch`."""
 
-    selected_model: str
-    selected_model_private: str
-    prompt: str
+    selected_model: str | Omit
+    selected_model_private: str | Omit
+    prompt: str | Omit
 
 
 class Client(_SyncBase):
@@ -48,9 +48,11 @@ class Client(_SyncBase):
     def run(
         self,
         *,
-        selected_model: str = "60",
-        selected_model_private: str = "",
-        prompt: str = "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy",
+        selected_model: str | Omit = "60",
+        selected_model_private: str | Omit = "",
+        prompt: (
+            str | Omit
+        ) = "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -68,9 +70,9 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            selected_model: The model to generate with. (default "60")
-            selected_model_private: One of your own private models, used instead of a public one. (default "")
-            prompt: What to make, in words. (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy")
+            selected_model: The model to generate with. (default "60"; OMIT leaves it unsent)
+            selected_model_private: One of your own private models, used instead of a public one. (default ""; OMIT leaves it unsent)
+            prompt: What to make, in words. (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy"; OMIT leaves it unsent)
         """
         return self.run_values(
             {
@@ -91,9 +93,11 @@ class Client(_SyncBase):
     def stream(
         self,
         *,
-        selected_model: str = "60",
-        selected_model_private: str = "",
-        prompt: str = "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy",
+        selected_model: str | Omit = "60",
+        selected_model_private: str | Omit = "",
+        prompt: (
+            str | Omit
+        ) = "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -107,9 +111,9 @@ class Client(_SyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            selected_model: The model to generate with. (default "60")
-            selected_model_private: One of your own private models, used instead of a public one. (default "")
-            prompt: What to make, in words. (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy")
+            selected_model: The model to generate with. (default "60"; OMIT leaves it unsent)
+            selected_model_private: One of your own private models, used instead of a public one. (default ""; OMIT leaves it unsent)
+            prompt: What to make, in words. (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy"; OMIT leaves it unsent)
         """
         return self.stream_values(
             {
@@ -126,9 +130,11 @@ class Client(_SyncBase):
     def submit(
         self,
         *,
-        selected_model: str = "60",
-        selected_model_private: str = "",
-        prompt: str = "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy",
+        selected_model: str | Omit = "60",
+        selected_model_private: str | Omit = "",
+        prompt: (
+            str | Omit
+        ) = "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -155,9 +161,11 @@ class Client(_SyncBase):
     def prepare(
         self,
         *,
-        selected_model: str = "60",
-        selected_model_private: str = "",
-        prompt: str = "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy",
+        selected_model: str | Omit = "60",
+        selected_model_private: str | Omit = "",
+        prompt: (
+            str | Omit
+        ) = "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
@@ -180,9 +188,11 @@ class AsyncClient(_AsyncBase):
     async def run(
         self,
         *,
-        selected_model: str = "60",
-        selected_model_private: str = "",
-        prompt: str = "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy",
+        selected_model: str | Omit = "60",
+        selected_model_private: str | Omit = "",
+        prompt: (
+            str | Omit
+        ) = "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -200,9 +210,9 @@ class AsyncClient(_AsyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            selected_model: The model to generate with. (default "60")
-            selected_model_private: One of your own private models, used instead of a public one. (default "")
-            prompt: What to make, in words. (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy")
+            selected_model: The model to generate with. (default "60"; OMIT leaves it unsent)
+            selected_model_private: One of your own private models, used instead of a public one. (default ""; OMIT leaves it unsent)
+            prompt: What to make, in words. (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy"; OMIT leaves it unsent)
         """
         return await self.run_values(
             {
@@ -223,9 +233,11 @@ class AsyncClient(_AsyncBase):
     async def stream(
         self,
         *,
-        selected_model: str = "60",
-        selected_model_private: str = "",
-        prompt: str = "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy",
+        selected_model: str | Omit = "60",
+        selected_model_private: str | Omit = "",
+        prompt: (
+            str | Omit
+        ) = "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -239,9 +251,9 @@ class AsyncClient(_AsyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            selected_model: The model to generate with. (default "60")
-            selected_model_private: One of your own private models, used instead of a public one. (default "")
-            prompt: What to make, in words. (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy")
+            selected_model: The model to generate with. (default "60"; OMIT leaves it unsent)
+            selected_model_private: One of your own private models, used instead of a public one. (default ""; OMIT leaves it unsent)
+            prompt: What to make, in words. (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy"; OMIT leaves it unsent)
         """
         return await self.stream_values(
             {
@@ -258,9 +270,11 @@ class AsyncClient(_AsyncBase):
     async def submit(
         self,
         *,
-        selected_model: str = "60",
-        selected_model_private: str = "",
-        prompt: str = "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy",
+        selected_model: str | Omit = "60",
+        selected_model_private: str | Omit = "",
+        prompt: (
+            str | Omit
+        ) = "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -287,9 +301,11 @@ class AsyncClient(_AsyncBase):
     def prepare(
         self,
         *,
-        selected_model: str = "60",
-        selected_model_private: str = "",
-        prompt: str = "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy",
+        selected_model: str | Omit = "60",
+        selected_model_private: str | Omit = "",
+        prompt: (
+            str | Omit
+        ) = "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""

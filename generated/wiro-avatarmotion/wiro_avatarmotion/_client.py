@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import AsyncStream, Stream
@@ -30,9 +30,9 @@ class AvatarmotionInputs(TypedDict, total=False):
     """The inputs of wiro/avatarmotion as data, by Python name: one item of `batch`."""
 
     input_image: FileInput | Sequence[FileInput] | None
-    effect_type: str
-    output_type: str
-    seed: str
+    effect_type: str | Omit
+    output_type: str | Omit
+    seed: str | Omit
 
 
 class Client(_SyncBase):
@@ -50,9 +50,9 @@ class Client(_SyncBase):
         self,
         *,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        effect_type: str = "3d_figure_smashing",
-        output_type: str = "both",
-        seed: str = "42",
+        effect_type: str | Omit = "3d_figure_smashing",
+        output_type: str | Omit = "both",
+        seed: str | Omit = "42",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -71,9 +71,9 @@ class Client(_SyncBase):
 
         Args:
             input_image: Provide an image file or an image URL. (not sent unless given)
-            effect_type: Effect Type (default "3d_figure_smashing")
-            output_type: Output Type (default "both")
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
+            effect_type: Effect Type (default "3d_figure_smashing"; OMIT leaves it unsent)
+            output_type: Output Type (default "both"; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42"; OMIT leaves it unsent)
         """
         return self.run_values(
             {
@@ -96,9 +96,9 @@ class Client(_SyncBase):
         self,
         *,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        effect_type: str = "3d_figure_smashing",
-        output_type: str = "both",
-        seed: str = "42",
+        effect_type: str | Omit = "3d_figure_smashing",
+        output_type: str | Omit = "both",
+        seed: str | Omit = "42",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -113,9 +113,9 @@ class Client(_SyncBase):
 
         Args:
             input_image: Provide an image file or an image URL. (not sent unless given)
-            effect_type: Effect Type (default "3d_figure_smashing")
-            output_type: Output Type (default "both")
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
+            effect_type: Effect Type (default "3d_figure_smashing"; OMIT leaves it unsent)
+            output_type: Output Type (default "both"; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42"; OMIT leaves it unsent)
         """
         return self.stream_values(
             {
@@ -134,9 +134,9 @@ class Client(_SyncBase):
         self,
         *,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        effect_type: str = "3d_figure_smashing",
-        output_type: str = "both",
-        seed: str = "42",
+        effect_type: str | Omit = "3d_figure_smashing",
+        output_type: str | Omit = "both",
+        seed: str | Omit = "42",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -165,9 +165,9 @@ class Client(_SyncBase):
         self,
         *,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        effect_type: str = "3d_figure_smashing",
-        output_type: str = "both",
-        seed: str = "42",
+        effect_type: str | Omit = "3d_figure_smashing",
+        output_type: str | Omit = "both",
+        seed: str | Omit = "42",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
@@ -192,9 +192,9 @@ class AsyncClient(_AsyncBase):
         self,
         *,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        effect_type: str = "3d_figure_smashing",
-        output_type: str = "both",
-        seed: str = "42",
+        effect_type: str | Omit = "3d_figure_smashing",
+        output_type: str | Omit = "both",
+        seed: str | Omit = "42",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -213,9 +213,9 @@ class AsyncClient(_AsyncBase):
 
         Args:
             input_image: Provide an image file or an image URL. (not sent unless given)
-            effect_type: Effect Type (default "3d_figure_smashing")
-            output_type: Output Type (default "both")
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
+            effect_type: Effect Type (default "3d_figure_smashing"; OMIT leaves it unsent)
+            output_type: Output Type (default "both"; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42"; OMIT leaves it unsent)
         """
         return await self.run_values(
             {
@@ -238,9 +238,9 @@ class AsyncClient(_AsyncBase):
         self,
         *,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        effect_type: str = "3d_figure_smashing",
-        output_type: str = "both",
-        seed: str = "42",
+        effect_type: str | Omit = "3d_figure_smashing",
+        output_type: str | Omit = "both",
+        seed: str | Omit = "42",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -255,9 +255,9 @@ class AsyncClient(_AsyncBase):
 
         Args:
             input_image: Provide an image file or an image URL. (not sent unless given)
-            effect_type: Effect Type (default "3d_figure_smashing")
-            output_type: Output Type (default "both")
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
+            effect_type: Effect Type (default "3d_figure_smashing"; OMIT leaves it unsent)
+            output_type: Output Type (default "both"; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42"; OMIT leaves it unsent)
         """
         return await self.stream_values(
             {
@@ -276,9 +276,9 @@ class AsyncClient(_AsyncBase):
         self,
         *,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        effect_type: str = "3d_figure_smashing",
-        output_type: str = "both",
-        seed: str = "42",
+        effect_type: str | Omit = "3d_figure_smashing",
+        output_type: str | Omit = "both",
+        seed: str | Omit = "42",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -307,9 +307,9 @@ class AsyncClient(_AsyncBase):
         self,
         *,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        effect_type: str = "3d_figure_smashing",
-        output_type: str = "both",
-        seed: str = "42",
+        effect_type: str | Omit = "3d_figure_smashing",
+        output_type: str | Omit = "both",
+        seed: str | Omit = "42",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""

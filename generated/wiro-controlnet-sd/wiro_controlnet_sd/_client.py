@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import AsyncStream, Stream

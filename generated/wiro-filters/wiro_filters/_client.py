@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import AsyncStream, Stream
@@ -82,10 +82,10 @@ class FiltersInputs(TypedDict, total=False):
 
     input_image_url: FileInput | None
     filter_: Filter | None
-    safety_tolerance: SafetyTolerance
+    safety_tolerance: SafetyTolerance | Omit
     aspect_ratio: AspectRatio | None
-    seed: str
-    output_format: OutputFormat
+    seed: str | Omit
+    output_format: OutputFormat | Omit
 
 
 class Client(_SyncBase):
@@ -105,10 +105,10 @@ class Client(_SyncBase):
         *,
         input_image_url: FileInput | None = None,
         filter_: Filter | None = None,
-        safety_tolerance: SafetyTolerance = "2",
+        safety_tolerance: SafetyTolerance | Omit = "2",
         aspect_ratio: AspectRatio | None = None,
-        seed: str = "42",
-        output_format: OutputFormat = "jpeg",
+        seed: str | Omit = "42",
+        output_format: OutputFormat | Omit = "jpeg",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -128,10 +128,10 @@ class Client(_SyncBase):
         Args:
             input_image_url: Image to use as reference. Must be jpeg, png (not sent unless given)
             filter_: Filter (one of `Filter`; not sent unless given)
-            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2")
+            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2"; OMIT leaves it unsent)
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
-            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg")
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42"; OMIT leaves it unsent)
+            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg"; OMIT leaves it unsent)
         """
         return self.run_values(
             {
@@ -157,10 +157,10 @@ class Client(_SyncBase):
         *,
         input_image_url: FileInput | None = None,
         filter_: Filter | None = None,
-        safety_tolerance: SafetyTolerance = "2",
+        safety_tolerance: SafetyTolerance | Omit = "2",
         aspect_ratio: AspectRatio | None = None,
-        seed: str = "42",
-        output_format: OutputFormat = "jpeg",
+        seed: str | Omit = "42",
+        output_format: OutputFormat | Omit = "jpeg",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -176,10 +176,10 @@ class Client(_SyncBase):
         Args:
             input_image_url: Image to use as reference. Must be jpeg, png (not sent unless given)
             filter_: Filter (one of `Filter`; not sent unless given)
-            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2")
+            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2"; OMIT leaves it unsent)
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
-            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg")
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42"; OMIT leaves it unsent)
+            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg"; OMIT leaves it unsent)
         """
         return self.stream_values(
             {
@@ -201,10 +201,10 @@ class Client(_SyncBase):
         *,
         input_image_url: FileInput | None = None,
         filter_: Filter | None = None,
-        safety_tolerance: SafetyTolerance = "2",
+        safety_tolerance: SafetyTolerance | Omit = "2",
         aspect_ratio: AspectRatio | None = None,
-        seed: str = "42",
-        output_format: OutputFormat = "jpeg",
+        seed: str | Omit = "42",
+        output_format: OutputFormat | Omit = "jpeg",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -236,10 +236,10 @@ class Client(_SyncBase):
         *,
         input_image_url: FileInput | None = None,
         filter_: Filter | None = None,
-        safety_tolerance: SafetyTolerance = "2",
+        safety_tolerance: SafetyTolerance | Omit = "2",
         aspect_ratio: AspectRatio | None = None,
-        seed: str = "42",
-        output_format: OutputFormat = "jpeg",
+        seed: str | Omit = "42",
+        output_format: OutputFormat | Omit = "jpeg",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
@@ -267,10 +267,10 @@ class AsyncClient(_AsyncBase):
         *,
         input_image_url: FileInput | None = None,
         filter_: Filter | None = None,
-        safety_tolerance: SafetyTolerance = "2",
+        safety_tolerance: SafetyTolerance | Omit = "2",
         aspect_ratio: AspectRatio | None = None,
-        seed: str = "42",
-        output_format: OutputFormat = "jpeg",
+        seed: str | Omit = "42",
+        output_format: OutputFormat | Omit = "jpeg",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -290,10 +290,10 @@ class AsyncClient(_AsyncBase):
         Args:
             input_image_url: Image to use as reference. Must be jpeg, png (not sent unless given)
             filter_: Filter (one of `Filter`; not sent unless given)
-            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2")
+            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2"; OMIT leaves it unsent)
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
-            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg")
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42"; OMIT leaves it unsent)
+            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg"; OMIT leaves it unsent)
         """
         return await self.run_values(
             {
@@ -319,10 +319,10 @@ class AsyncClient(_AsyncBase):
         *,
         input_image_url: FileInput | None = None,
         filter_: Filter | None = None,
-        safety_tolerance: SafetyTolerance = "2",
+        safety_tolerance: SafetyTolerance | Omit = "2",
         aspect_ratio: AspectRatio | None = None,
-        seed: str = "42",
-        output_format: OutputFormat = "jpeg",
+        seed: str | Omit = "42",
+        output_format: OutputFormat | Omit = "jpeg",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -338,10 +338,10 @@ class AsyncClient(_AsyncBase):
         Args:
             input_image_url: Image to use as reference. Must be jpeg, png (not sent unless given)
             filter_: Filter (one of `Filter`; not sent unless given)
-            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2")
+            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2"; OMIT leaves it unsent)
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
-            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg")
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42"; OMIT leaves it unsent)
+            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg"; OMIT leaves it unsent)
         """
         return await self.stream_values(
             {
@@ -363,10 +363,10 @@ class AsyncClient(_AsyncBase):
         *,
         input_image_url: FileInput | None = None,
         filter_: Filter | None = None,
-        safety_tolerance: SafetyTolerance = "2",
+        safety_tolerance: SafetyTolerance | Omit = "2",
         aspect_ratio: AspectRatio | None = None,
-        seed: str = "42",
-        output_format: OutputFormat = "jpeg",
+        seed: str | Omit = "42",
+        output_format: OutputFormat | Omit = "jpeg",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -398,10 +398,10 @@ class AsyncClient(_AsyncBase):
         *,
         input_image_url: FileInput | None = None,
         filter_: Filter | None = None,
-        safety_tolerance: SafetyTolerance = "2",
+        safety_tolerance: SafetyTolerance | Omit = "2",
         aspect_ratio: AspectRatio | None = None,
-        seed: str = "42",
-        output_format: OutputFormat = "jpeg",
+        seed: str | Omit = "42",
+        output_format: OutputFormat | Omit = "jpeg",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""

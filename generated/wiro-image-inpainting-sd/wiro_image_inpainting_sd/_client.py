@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import AsyncStream, Stream
@@ -94,20 +94,20 @@ class SelectedModelOptions:
 class ImageInpaintingSdInputs(TypedDict, total=False):
     """The inputs of wiro/image-inpainting-sd as data, by Python name: one item of `batch`."""
 
-    selected_model: SelectedModel
-    selected_model_private: str
+    selected_model: SelectedModel | Omit
+    selected_model_private: str | Omit
     input_image_url: FileInput | None
     input_image_mask_url: FileInput | None
-    prompt: str
-    negative_prompt: str
-    samples: int
-    steps: int
-    scale: float
-    strength: float
-    seed: str
-    scheduler: Scheduler
-    width: int
-    height: int
+    prompt: str | Omit
+    negative_prompt: str | Omit
+    samples: int | Omit
+    steps: int | Omit
+    scale: float | Omit
+    strength: float | Omit
+    seed: str | Omit
+    scheduler: Scheduler | Omit
+    width: int | Omit
+    height: int | Omit
 
 
 class Client(_SyncBase):
@@ -125,20 +125,20 @@ class Client(_SyncBase):
     def run(
         self,
         *,
-        selected_model: SelectedModel = "1",
-        selected_model_private: str = "",
+        selected_model: SelectedModel | Omit = "1",
+        selected_model_private: str | Omit = "",
         input_image_url: FileInput | None = None,
         input_image_mask_url: FileInput | None = None,
-        prompt: str = "handsome man with sunglasses, realistic, highly detailed",
-        negative_prompt: str = "painted illustration",
-        samples: int = 1,
-        steps: int = 30,
-        scale: float = 7.5,
-        strength: float = 0.85,
-        seed: str = "123456",
-        scheduler: Scheduler = "EulerDiscreteScheduler",
-        width: int = 512,
-        height: int = 512,
+        prompt: str | Omit = "handsome man with sunglasses, realistic, highly detailed",
+        negative_prompt: str | Omit = "painted illustration",
+        samples: int | Omit = 1,
+        steps: int | Omit = 30,
+        scale: float | Omit = 7.5,
+        strength: float | Omit = 0.85,
+        seed: str | Omit = "123456",
+        scheduler: Scheduler | Omit = "EulerDiscreteScheduler",
+        width: int | Omit = 512,
+        height: int | Omit = 512,
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -156,20 +156,20 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            selected_model: The model to generate with. (one of `SelectedModel`; default "1")
-            selected_model_private: One of your own private models, used instead of a public one. (default "")
+            selected_model: The model to generate with. (one of `SelectedModel`; default "1"; OMIT leaves it unsent)
+            selected_model_private: One of your own private models, used instead of a public one. (default ""; OMIT leaves it unsent)
             input_image_url: The image to work on. (not sent unless given)
             input_image_mask_url: The mask, the same size as the input image: white where the image is painted anew, black where it is kept. (not sent unless given)
-            prompt: What to make, in words. (default "handsome man with sunglasses, realistic, highly detailed")
-            negative_prompt: What the output should not show. (default "painted illustration")
-            samples: How many outputs to make in one run. (default 1)
-            steps: How many denoising steps to run: more give finer detail and take longer. (default 30)
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.5)
-            strength: How much the input image changes: near 0 it is kept, at 1 it is painted anew. (default 0.85)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456")
-            scheduler: The sampler that removes noise at each step; each gives a slightly different look. (one of `Scheduler`; default "EulerDiscreteScheduler")
-            width: Width of the output, in pixels. (default 512)
-            height: Height of the output, in pixels. (default 512)
+            prompt: What to make, in words. (default "handsome man with sunglasses, realistic, highly detailed"; OMIT leaves it unsent)
+            negative_prompt: What the output should not show. (default "painted illustration"; OMIT leaves it unsent)
+            samples: How many outputs to make in one run. (default 1; OMIT leaves it unsent)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default 30; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.5; OMIT leaves it unsent)
+            strength: How much the input image changes: near 0 it is kept, at 1 it is painted anew. (default 0.85; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456"; OMIT leaves it unsent)
+            scheduler: The sampler that removes noise at each step; each gives a slightly different look. (one of `Scheduler`; default "EulerDiscreteScheduler"; OMIT leaves it unsent)
+            width: Width of the output, in pixels. (default 512; OMIT leaves it unsent)
+            height: Height of the output, in pixels. (default 512; OMIT leaves it unsent)
         """
         return self.run_values(
             {
@@ -201,20 +201,20 @@ class Client(_SyncBase):
     def stream(
         self,
         *,
-        selected_model: SelectedModel = "1",
-        selected_model_private: str = "",
+        selected_model: SelectedModel | Omit = "1",
+        selected_model_private: str | Omit = "",
         input_image_url: FileInput | None = None,
         input_image_mask_url: FileInput | None = None,
-        prompt: str = "handsome man with sunglasses, realistic, highly detailed",
-        negative_prompt: str = "painted illustration",
-        samples: int = 1,
-        steps: int = 30,
-        scale: float = 7.5,
-        strength: float = 0.85,
-        seed: str = "123456",
-        scheduler: Scheduler = "EulerDiscreteScheduler",
-        width: int = 512,
-        height: int = 512,
+        prompt: str | Omit = "handsome man with sunglasses, realistic, highly detailed",
+        negative_prompt: str | Omit = "painted illustration",
+        samples: int | Omit = 1,
+        steps: int | Omit = 30,
+        scale: float | Omit = 7.5,
+        strength: float | Omit = 0.85,
+        seed: str | Omit = "123456",
+        scheduler: Scheduler | Omit = "EulerDiscreteScheduler",
+        width: int | Omit = 512,
+        height: int | Omit = 512,
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -228,20 +228,20 @@ class Client(_SyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            selected_model: The model to generate with. (one of `SelectedModel`; default "1")
-            selected_model_private: One of your own private models, used instead of a public one. (default "")
+            selected_model: The model to generate with. (one of `SelectedModel`; default "1"; OMIT leaves it unsent)
+            selected_model_private: One of your own private models, used instead of a public one. (default ""; OMIT leaves it unsent)
             input_image_url: The image to work on. (not sent unless given)
             input_image_mask_url: The mask, the same size as the input image: white where the image is painted anew, black where it is kept. (not sent unless given)
-            prompt: What to make, in words. (default "handsome man with sunglasses, realistic, highly detailed")
-            negative_prompt: What the output should not show. (default "painted illustration")
-            samples: How many outputs to make in one run. (default 1)
-            steps: How many denoising steps to run: more give finer detail and take longer. (default 30)
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.5)
-            strength: How much the input image changes: near 0 it is kept, at 1 it is painted anew. (default 0.85)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456")
-            scheduler: The sampler that removes noise at each step; each gives a slightly different look. (one of `Scheduler`; default "EulerDiscreteScheduler")
-            width: Width of the output, in pixels. (default 512)
-            height: Height of the output, in pixels. (default 512)
+            prompt: What to make, in words. (default "handsome man with sunglasses, realistic, highly detailed"; OMIT leaves it unsent)
+            negative_prompt: What the output should not show. (default "painted illustration"; OMIT leaves it unsent)
+            samples: How many outputs to make in one run. (default 1; OMIT leaves it unsent)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default 30; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.5; OMIT leaves it unsent)
+            strength: How much the input image changes: near 0 it is kept, at 1 it is painted anew. (default 0.85; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456"; OMIT leaves it unsent)
+            scheduler: The sampler that removes noise at each step; each gives a slightly different look. (one of `Scheduler`; default "EulerDiscreteScheduler"; OMIT leaves it unsent)
+            width: Width of the output, in pixels. (default 512; OMIT leaves it unsent)
+            height: Height of the output, in pixels. (default 512; OMIT leaves it unsent)
         """
         return self.stream_values(
             {
@@ -269,20 +269,20 @@ class Client(_SyncBase):
     def submit(
         self,
         *,
-        selected_model: SelectedModel = "1",
-        selected_model_private: str = "",
+        selected_model: SelectedModel | Omit = "1",
+        selected_model_private: str | Omit = "",
         input_image_url: FileInput | None = None,
         input_image_mask_url: FileInput | None = None,
-        prompt: str = "handsome man with sunglasses, realistic, highly detailed",
-        negative_prompt: str = "painted illustration",
-        samples: int = 1,
-        steps: int = 30,
-        scale: float = 7.5,
-        strength: float = 0.85,
-        seed: str = "123456",
-        scheduler: Scheduler = "EulerDiscreteScheduler",
-        width: int = 512,
-        height: int = 512,
+        prompt: str | Omit = "handsome man with sunglasses, realistic, highly detailed",
+        negative_prompt: str | Omit = "painted illustration",
+        samples: int | Omit = 1,
+        steps: int | Omit = 30,
+        scale: float | Omit = 7.5,
+        strength: float | Omit = 0.85,
+        seed: str | Omit = "123456",
+        scheduler: Scheduler | Omit = "EulerDiscreteScheduler",
+        width: int | Omit = 512,
+        height: int | Omit = 512,
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -320,20 +320,20 @@ class Client(_SyncBase):
     def prepare(
         self,
         *,
-        selected_model: SelectedModel = "1",
-        selected_model_private: str = "",
+        selected_model: SelectedModel | Omit = "1",
+        selected_model_private: str | Omit = "",
         input_image_url: FileInput | None = None,
         input_image_mask_url: FileInput | None = None,
-        prompt: str = "handsome man with sunglasses, realistic, highly detailed",
-        negative_prompt: str = "painted illustration",
-        samples: int = 1,
-        steps: int = 30,
-        scale: float = 7.5,
-        strength: float = 0.85,
-        seed: str = "123456",
-        scheduler: Scheduler = "EulerDiscreteScheduler",
-        width: int = 512,
-        height: int = 512,
+        prompt: str | Omit = "handsome man with sunglasses, realistic, highly detailed",
+        negative_prompt: str | Omit = "painted illustration",
+        samples: int | Omit = 1,
+        steps: int | Omit = 30,
+        scale: float | Omit = 7.5,
+        strength: float | Omit = 0.85,
+        seed: str | Omit = "123456",
+        scheduler: Scheduler | Omit = "EulerDiscreteScheduler",
+        width: int | Omit = 512,
+        height: int | Omit = 512,
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
@@ -367,20 +367,20 @@ class AsyncClient(_AsyncBase):
     async def run(
         self,
         *,
-        selected_model: SelectedModel = "1",
-        selected_model_private: str = "",
+        selected_model: SelectedModel | Omit = "1",
+        selected_model_private: str | Omit = "",
         input_image_url: FileInput | None = None,
         input_image_mask_url: FileInput | None = None,
-        prompt: str = "handsome man with sunglasses, realistic, highly detailed",
-        negative_prompt: str = "painted illustration",
-        samples: int = 1,
-        steps: int = 30,
-        scale: float = 7.5,
-        strength: float = 0.85,
-        seed: str = "123456",
-        scheduler: Scheduler = "EulerDiscreteScheduler",
-        width: int = 512,
-        height: int = 512,
+        prompt: str | Omit = "handsome man with sunglasses, realistic, highly detailed",
+        negative_prompt: str | Omit = "painted illustration",
+        samples: int | Omit = 1,
+        steps: int | Omit = 30,
+        scale: float | Omit = 7.5,
+        strength: float | Omit = 0.85,
+        seed: str | Omit = "123456",
+        scheduler: Scheduler | Omit = "EulerDiscreteScheduler",
+        width: int | Omit = 512,
+        height: int | Omit = 512,
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -398,20 +398,20 @@ class AsyncClient(_AsyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            selected_model: The model to generate with. (one of `SelectedModel`; default "1")
-            selected_model_private: One of your own private models, used instead of a public one. (default "")
+            selected_model: The model to generate with. (one of `SelectedModel`; default "1"; OMIT leaves it unsent)
+            selected_model_private: One of your own private models, used instead of a public one. (default ""; OMIT leaves it unsent)
             input_image_url: The image to work on. (not sent unless given)
             input_image_mask_url: The mask, the same size as the input image: white where the image is painted anew, black where it is kept. (not sent unless given)
-            prompt: What to make, in words. (default "handsome man with sunglasses, realistic, highly detailed")
-            negative_prompt: What the output should not show. (default "painted illustration")
-            samples: How many outputs to make in one run. (default 1)
-            steps: How many denoising steps to run: more give finer detail and take longer. (default 30)
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.5)
-            strength: How much the input image changes: near 0 it is kept, at 1 it is painted anew. (default 0.85)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456")
-            scheduler: The sampler that removes noise at each step; each gives a slightly different look. (one of `Scheduler`; default "EulerDiscreteScheduler")
-            width: Width of the output, in pixels. (default 512)
-            height: Height of the output, in pixels. (default 512)
+            prompt: What to make, in words. (default "handsome man with sunglasses, realistic, highly detailed"; OMIT leaves it unsent)
+            negative_prompt: What the output should not show. (default "painted illustration"; OMIT leaves it unsent)
+            samples: How many outputs to make in one run. (default 1; OMIT leaves it unsent)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default 30; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.5; OMIT leaves it unsent)
+            strength: How much the input image changes: near 0 it is kept, at 1 it is painted anew. (default 0.85; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456"; OMIT leaves it unsent)
+            scheduler: The sampler that removes noise at each step; each gives a slightly different look. (one of `Scheduler`; default "EulerDiscreteScheduler"; OMIT leaves it unsent)
+            width: Width of the output, in pixels. (default 512; OMIT leaves it unsent)
+            height: Height of the output, in pixels. (default 512; OMIT leaves it unsent)
         """
         return await self.run_values(
             {
@@ -443,20 +443,20 @@ class AsyncClient(_AsyncBase):
     async def stream(
         self,
         *,
-        selected_model: SelectedModel = "1",
-        selected_model_private: str = "",
+        selected_model: SelectedModel | Omit = "1",
+        selected_model_private: str | Omit = "",
         input_image_url: FileInput | None = None,
         input_image_mask_url: FileInput | None = None,
-        prompt: str = "handsome man with sunglasses, realistic, highly detailed",
-        negative_prompt: str = "painted illustration",
-        samples: int = 1,
-        steps: int = 30,
-        scale: float = 7.5,
-        strength: float = 0.85,
-        seed: str = "123456",
-        scheduler: Scheduler = "EulerDiscreteScheduler",
-        width: int = 512,
-        height: int = 512,
+        prompt: str | Omit = "handsome man with sunglasses, realistic, highly detailed",
+        negative_prompt: str | Omit = "painted illustration",
+        samples: int | Omit = 1,
+        steps: int | Omit = 30,
+        scale: float | Omit = 7.5,
+        strength: float | Omit = 0.85,
+        seed: str | Omit = "123456",
+        scheduler: Scheduler | Omit = "EulerDiscreteScheduler",
+        width: int | Omit = 512,
+        height: int | Omit = 512,
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -470,20 +470,20 @@ class AsyncClient(_AsyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            selected_model: The model to generate with. (one of `SelectedModel`; default "1")
-            selected_model_private: One of your own private models, used instead of a public one. (default "")
+            selected_model: The model to generate with. (one of `SelectedModel`; default "1"; OMIT leaves it unsent)
+            selected_model_private: One of your own private models, used instead of a public one. (default ""; OMIT leaves it unsent)
             input_image_url: The image to work on. (not sent unless given)
             input_image_mask_url: The mask, the same size as the input image: white where the image is painted anew, black where it is kept. (not sent unless given)
-            prompt: What to make, in words. (default "handsome man with sunglasses, realistic, highly detailed")
-            negative_prompt: What the output should not show. (default "painted illustration")
-            samples: How many outputs to make in one run. (default 1)
-            steps: How many denoising steps to run: more give finer detail and take longer. (default 30)
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.5)
-            strength: How much the input image changes: near 0 it is kept, at 1 it is painted anew. (default 0.85)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456")
-            scheduler: The sampler that removes noise at each step; each gives a slightly different look. (one of `Scheduler`; default "EulerDiscreteScheduler")
-            width: Width of the output, in pixels. (default 512)
-            height: Height of the output, in pixels. (default 512)
+            prompt: What to make, in words. (default "handsome man with sunglasses, realistic, highly detailed"; OMIT leaves it unsent)
+            negative_prompt: What the output should not show. (default "painted illustration"; OMIT leaves it unsent)
+            samples: How many outputs to make in one run. (default 1; OMIT leaves it unsent)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default 30; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.5; OMIT leaves it unsent)
+            strength: How much the input image changes: near 0 it is kept, at 1 it is painted anew. (default 0.85; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456"; OMIT leaves it unsent)
+            scheduler: The sampler that removes noise at each step; each gives a slightly different look. (one of `Scheduler`; default "EulerDiscreteScheduler"; OMIT leaves it unsent)
+            width: Width of the output, in pixels. (default 512; OMIT leaves it unsent)
+            height: Height of the output, in pixels. (default 512; OMIT leaves it unsent)
         """
         return await self.stream_values(
             {
@@ -511,20 +511,20 @@ class AsyncClient(_AsyncBase):
     async def submit(
         self,
         *,
-        selected_model: SelectedModel = "1",
-        selected_model_private: str = "",
+        selected_model: SelectedModel | Omit = "1",
+        selected_model_private: str | Omit = "",
         input_image_url: FileInput | None = None,
         input_image_mask_url: FileInput | None = None,
-        prompt: str = "handsome man with sunglasses, realistic, highly detailed",
-        negative_prompt: str = "painted illustration",
-        samples: int = 1,
-        steps: int = 30,
-        scale: float = 7.5,
-        strength: float = 0.85,
-        seed: str = "123456",
-        scheduler: Scheduler = "EulerDiscreteScheduler",
-        width: int = 512,
-        height: int = 512,
+        prompt: str | Omit = "handsome man with sunglasses, realistic, highly detailed",
+        negative_prompt: str | Omit = "painted illustration",
+        samples: int | Omit = 1,
+        steps: int | Omit = 30,
+        scale: float | Omit = 7.5,
+        strength: float | Omit = 0.85,
+        seed: str | Omit = "123456",
+        scheduler: Scheduler | Omit = "EulerDiscreteScheduler",
+        width: int | Omit = 512,
+        height: int | Omit = 512,
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -562,20 +562,20 @@ class AsyncClient(_AsyncBase):
     def prepare(
         self,
         *,
-        selected_model: SelectedModel = "1",
-        selected_model_private: str = "",
+        selected_model: SelectedModel | Omit = "1",
+        selected_model_private: str | Omit = "",
         input_image_url: FileInput | None = None,
         input_image_mask_url: FileInput | None = None,
-        prompt: str = "handsome man with sunglasses, realistic, highly detailed",
-        negative_prompt: str = "painted illustration",
-        samples: int = 1,
-        steps: int = 30,
-        scale: float = 7.5,
-        strength: float = 0.85,
-        seed: str = "123456",
-        scheduler: Scheduler = "EulerDiscreteScheduler",
-        width: int = 512,
-        height: int = 512,
+        prompt: str | Omit = "handsome man with sunglasses, realistic, highly detailed",
+        negative_prompt: str | Omit = "painted illustration",
+        samples: int | Omit = 1,
+        steps: int | Omit = 30,
+        scale: float | Omit = 7.5,
+        strength: float | Omit = 0.85,
+        seed: str | Omit = "123456",
+        scheduler: Scheduler | Omit = "EulerDiscreteScheduler",
+        width: int | Omit = 512,
+        height: int | Omit = 512,
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""

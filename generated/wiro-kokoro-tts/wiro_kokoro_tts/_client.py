@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import AsyncStream, Stream
@@ -29,7 +29,7 @@ __all__ = [
 class KokoroTtsInputs(TypedDict, total=False):
     """The inputs of wiro/kokoro_tts as data, by Python name: one item of `batch`."""
 
-    prompt: str
+    prompt: str | Omit
 
 
 class Client(_SyncBase):
@@ -47,7 +47,9 @@ class Client(_SyncBase):
     def run(
         self,
         *,
-        prompt: str = "And, when you want something, all the universe conspires in helping you to achieve it.",
+        prompt: (
+            str | Omit
+        ) = "And, when you want something, all the universe conspires in helping you to achieve it.",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -65,7 +67,7 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: The prompt to generate audio from. (default "And, when you want something, all the universe conspires in helping you to achieve it.")
+            prompt: The prompt to generate audio from. (default "And, when you want something, all the universe conspires in helping you to achieve it."; OMIT leaves it unsent)
         """
         return self.run_values(
             {
@@ -84,7 +86,9 @@ class Client(_SyncBase):
     def stream(
         self,
         *,
-        prompt: str = "And, when you want something, all the universe conspires in helping you to achieve it.",
+        prompt: (
+            str | Omit
+        ) = "And, when you want something, all the universe conspires in helping you to achieve it.",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -98,7 +102,7 @@ class Client(_SyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            prompt: The prompt to generate audio from. (default "And, when you want something, all the universe conspires in helping you to achieve it.")
+            prompt: The prompt to generate audio from. (default "And, when you want something, all the universe conspires in helping you to achieve it."; OMIT leaves it unsent)
         """
         return self.stream_values(
             {
@@ -113,7 +117,9 @@ class Client(_SyncBase):
     def submit(
         self,
         *,
-        prompt: str = "And, when you want something, all the universe conspires in helping you to achieve it.",
+        prompt: (
+            str | Omit
+        ) = "And, when you want something, all the universe conspires in helping you to achieve it.",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -138,7 +144,9 @@ class Client(_SyncBase):
     def prepare(
         self,
         *,
-        prompt: str = "And, when you want something, all the universe conspires in helping you to achieve it.",
+        prompt: (
+            str | Omit
+        ) = "And, when you want something, all the universe conspires in helping you to achieve it.",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
@@ -159,7 +167,9 @@ class AsyncClient(_AsyncBase):
     async def run(
         self,
         *,
-        prompt: str = "And, when you want something, all the universe conspires in helping you to achieve it.",
+        prompt: (
+            str | Omit
+        ) = "And, when you want something, all the universe conspires in helping you to achieve it.",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -177,7 +187,7 @@ class AsyncClient(_AsyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: The prompt to generate audio from. (default "And, when you want something, all the universe conspires in helping you to achieve it.")
+            prompt: The prompt to generate audio from. (default "And, when you want something, all the universe conspires in helping you to achieve it."; OMIT leaves it unsent)
         """
         return await self.run_values(
             {
@@ -196,7 +206,9 @@ class AsyncClient(_AsyncBase):
     async def stream(
         self,
         *,
-        prompt: str = "And, when you want something, all the universe conspires in helping you to achieve it.",
+        prompt: (
+            str | Omit
+        ) = "And, when you want something, all the universe conspires in helping you to achieve it.",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -210,7 +222,7 @@ class AsyncClient(_AsyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            prompt: The prompt to generate audio from. (default "And, when you want something, all the universe conspires in helping you to achieve it.")
+            prompt: The prompt to generate audio from. (default "And, when you want something, all the universe conspires in helping you to achieve it."; OMIT leaves it unsent)
         """
         return await self.stream_values(
             {
@@ -225,7 +237,9 @@ class AsyncClient(_AsyncBase):
     async def submit(
         self,
         *,
-        prompt: str = "And, when you want something, all the universe conspires in helping you to achieve it.",
+        prompt: (
+            str | Omit
+        ) = "And, when you want something, all the universe conspires in helping you to achieve it.",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -250,7 +264,9 @@ class AsyncClient(_AsyncBase):
     def prepare(
         self,
         *,
-        prompt: str = "And, when you want something, all the universe conspires in helping you to achieve it.",
+        prompt: (
+            str | Omit
+        ) = "And, when you want something, all the universe conspires in helping you to achieve it.",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import AsyncStream, Stream
@@ -81,11 +81,11 @@ class ProfessionalHeadshotInputs(TypedDict, total=False):
     """The inputs of wiro/professional-headshot as data, by Python name: one item of `batch`."""
 
     input_image_url: FileInput | None
-    background: Background
-    safety_tolerance: SafetyTolerance
+    background: Background | Omit
+    safety_tolerance: SafetyTolerance | Omit
     aspect_ratio: AspectRatio | None
-    seed: str
-    output_format: OutputFormat
+    seed: str | Omit
+    output_format: OutputFormat | Omit
 
 
 class Client(_SyncBase):
@@ -105,11 +105,11 @@ class Client(_SyncBase):
         self,
         *,
         input_image_url: FileInput | None = None,
-        background: Background = "neutral",
-        safety_tolerance: SafetyTolerance = "2",
+        background: Background | Omit = "neutral",
+        safety_tolerance: SafetyTolerance | Omit = "2",
         aspect_ratio: AspectRatio | None = None,
-        seed: str = "42",
-        output_format: OutputFormat = "jpeg",
+        seed: str | Omit = "42",
+        output_format: OutputFormat | Omit = "jpeg",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -128,11 +128,11 @@ class Client(_SyncBase):
 
         Args:
             input_image_url: Image to use as reference. Must be jpeg, png (not sent unless given)
-            background: Background (one of `Background`; default "neutral")
-            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2")
+            background: Background (one of `Background`; default "neutral"; OMIT leaves it unsent)
+            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2"; OMIT leaves it unsent)
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
-            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg")
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42"; OMIT leaves it unsent)
+            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg"; OMIT leaves it unsent)
         """
         return self.run_values(
             {
@@ -157,11 +157,11 @@ class Client(_SyncBase):
         self,
         *,
         input_image_url: FileInput | None = None,
-        background: Background = "neutral",
-        safety_tolerance: SafetyTolerance = "2",
+        background: Background | Omit = "neutral",
+        safety_tolerance: SafetyTolerance | Omit = "2",
         aspect_ratio: AspectRatio | None = None,
-        seed: str = "42",
-        output_format: OutputFormat = "jpeg",
+        seed: str | Omit = "42",
+        output_format: OutputFormat | Omit = "jpeg",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -176,11 +176,11 @@ class Client(_SyncBase):
 
         Args:
             input_image_url: Image to use as reference. Must be jpeg, png (not sent unless given)
-            background: Background (one of `Background`; default "neutral")
-            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2")
+            background: Background (one of `Background`; default "neutral"; OMIT leaves it unsent)
+            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2"; OMIT leaves it unsent)
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
-            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg")
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42"; OMIT leaves it unsent)
+            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg"; OMIT leaves it unsent)
         """
         return self.stream_values(
             {
@@ -201,11 +201,11 @@ class Client(_SyncBase):
         self,
         *,
         input_image_url: FileInput | None = None,
-        background: Background = "neutral",
-        safety_tolerance: SafetyTolerance = "2",
+        background: Background | Omit = "neutral",
+        safety_tolerance: SafetyTolerance | Omit = "2",
         aspect_ratio: AspectRatio | None = None,
-        seed: str = "42",
-        output_format: OutputFormat = "jpeg",
+        seed: str | Omit = "42",
+        output_format: OutputFormat | Omit = "jpeg",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -236,11 +236,11 @@ class Client(_SyncBase):
         self,
         *,
         input_image_url: FileInput | None = None,
-        background: Background = "neutral",
-        safety_tolerance: SafetyTolerance = "2",
+        background: Background | Omit = "neutral",
+        safety_tolerance: SafetyTolerance | Omit = "2",
         aspect_ratio: AspectRatio | None = None,
-        seed: str = "42",
-        output_format: OutputFormat = "jpeg",
+        seed: str | Omit = "42",
+        output_format: OutputFormat | Omit = "jpeg",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
@@ -267,11 +267,11 @@ class AsyncClient(_AsyncBase):
         self,
         *,
         input_image_url: FileInput | None = None,
-        background: Background = "neutral",
-        safety_tolerance: SafetyTolerance = "2",
+        background: Background | Omit = "neutral",
+        safety_tolerance: SafetyTolerance | Omit = "2",
         aspect_ratio: AspectRatio | None = None,
-        seed: str = "42",
-        output_format: OutputFormat = "jpeg",
+        seed: str | Omit = "42",
+        output_format: OutputFormat | Omit = "jpeg",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -290,11 +290,11 @@ class AsyncClient(_AsyncBase):
 
         Args:
             input_image_url: Image to use as reference. Must be jpeg, png (not sent unless given)
-            background: Background (one of `Background`; default "neutral")
-            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2")
+            background: Background (one of `Background`; default "neutral"; OMIT leaves it unsent)
+            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2"; OMIT leaves it unsent)
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
-            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg")
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42"; OMIT leaves it unsent)
+            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg"; OMIT leaves it unsent)
         """
         return await self.run_values(
             {
@@ -319,11 +319,11 @@ class AsyncClient(_AsyncBase):
         self,
         *,
         input_image_url: FileInput | None = None,
-        background: Background = "neutral",
-        safety_tolerance: SafetyTolerance = "2",
+        background: Background | Omit = "neutral",
+        safety_tolerance: SafetyTolerance | Omit = "2",
         aspect_ratio: AspectRatio | None = None,
-        seed: str = "42",
-        output_format: OutputFormat = "jpeg",
+        seed: str | Omit = "42",
+        output_format: OutputFormat | Omit = "jpeg",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -338,11 +338,11 @@ class AsyncClient(_AsyncBase):
 
         Args:
             input_image_url: Image to use as reference. Must be jpeg, png (not sent unless given)
-            background: Background (one of `Background`; default "neutral")
-            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2")
+            background: Background (one of `Background`; default "neutral"; OMIT leaves it unsent)
+            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2"; OMIT leaves it unsent)
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "42")
-            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg")
+            seed: The random seed: the same seed with the same inputs gives the same output. (default "42"; OMIT leaves it unsent)
+            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg"; OMIT leaves it unsent)
         """
         return await self.stream_values(
             {
@@ -363,11 +363,11 @@ class AsyncClient(_AsyncBase):
         self,
         *,
         input_image_url: FileInput | None = None,
-        background: Background = "neutral",
-        safety_tolerance: SafetyTolerance = "2",
+        background: Background | Omit = "neutral",
+        safety_tolerance: SafetyTolerance | Omit = "2",
         aspect_ratio: AspectRatio | None = None,
-        seed: str = "42",
-        output_format: OutputFormat = "jpeg",
+        seed: str | Omit = "42",
+        output_format: OutputFormat | Omit = "jpeg",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -398,11 +398,11 @@ class AsyncClient(_AsyncBase):
         self,
         *,
         input_image_url: FileInput | None = None,
-        background: Background = "neutral",
-        safety_tolerance: SafetyTolerance = "2",
+        background: Background | Omit = "neutral",
+        safety_tolerance: SafetyTolerance | Omit = "2",
         aspect_ratio: AspectRatio | None = None,
-        seed: str = "42",
-        output_format: OutputFormat = "jpeg",
+        seed: str | Omit = "42",
+        output_format: OutputFormat | Omit = "jpeg",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""

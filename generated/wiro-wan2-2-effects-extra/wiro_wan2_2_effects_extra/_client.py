@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import AsyncStream, Stream
@@ -79,7 +79,7 @@ class Wan22EffectsExtraInputs(TypedDict, total=False):
     """The inputs of wiro/wan2-2-effects-extra as data, by Python name: one item of `batch`."""
 
     input_image: FileInput | Sequence[FileInput] | None
-    effect_type: EffectType
+    effect_type: EffectType | Omit
 
 
 class Client(_SyncBase):
@@ -97,7 +97,7 @@ class Client(_SyncBase):
         self,
         *,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        effect_type: EffectType = "fluffy-hair",
+        effect_type: EffectType | Omit = "fluffy-hair",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -116,7 +116,7 @@ class Client(_SyncBase):
 
         Args:
             input_image: Provide an image file or an image URL. (not sent unless given)
-            effect_type: Effects. (one of `EffectType`; default "fluffy-hair")
+            effect_type: Effects. (one of `EffectType`; default "fluffy-hair"; OMIT leaves it unsent)
         """
         return self.run_values(
             {
@@ -137,7 +137,7 @@ class Client(_SyncBase):
         self,
         *,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        effect_type: EffectType = "fluffy-hair",
+        effect_type: EffectType | Omit = "fluffy-hair",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -152,7 +152,7 @@ class Client(_SyncBase):
 
         Args:
             input_image: Provide an image file or an image URL. (not sent unless given)
-            effect_type: Effects. (one of `EffectType`; default "fluffy-hair")
+            effect_type: Effects. (one of `EffectType`; default "fluffy-hair"; OMIT leaves it unsent)
         """
         return self.stream_values(
             {
@@ -169,7 +169,7 @@ class Client(_SyncBase):
         self,
         *,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        effect_type: EffectType = "fluffy-hair",
+        effect_type: EffectType | Omit = "fluffy-hair",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -196,7 +196,7 @@ class Client(_SyncBase):
         self,
         *,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        effect_type: EffectType = "fluffy-hair",
+        effect_type: EffectType | Omit = "fluffy-hair",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
@@ -219,7 +219,7 @@ class AsyncClient(_AsyncBase):
         self,
         *,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        effect_type: EffectType = "fluffy-hair",
+        effect_type: EffectType | Omit = "fluffy-hair",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -238,7 +238,7 @@ class AsyncClient(_AsyncBase):
 
         Args:
             input_image: Provide an image file or an image URL. (not sent unless given)
-            effect_type: Effects. (one of `EffectType`; default "fluffy-hair")
+            effect_type: Effects. (one of `EffectType`; default "fluffy-hair"; OMIT leaves it unsent)
         """
         return await self.run_values(
             {
@@ -259,7 +259,7 @@ class AsyncClient(_AsyncBase):
         self,
         *,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        effect_type: EffectType = "fluffy-hair",
+        effect_type: EffectType | Omit = "fluffy-hair",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -274,7 +274,7 @@ class AsyncClient(_AsyncBase):
 
         Args:
             input_image: Provide an image file or an image URL. (not sent unless given)
-            effect_type: Effects. (one of `EffectType`; default "fluffy-hair")
+            effect_type: Effects. (one of `EffectType`; default "fluffy-hair"; OMIT leaves it unsent)
         """
         return await self.stream_values(
             {
@@ -291,7 +291,7 @@ class AsyncClient(_AsyncBase):
         self,
         *,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        effect_type: EffectType = "fluffy-hair",
+        effect_type: EffectType | Omit = "fluffy-hair",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -318,7 +318,7 @@ class AsyncClient(_AsyncBase):
         self,
         *,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        effect_type: EffectType = "fluffy-hair",
+        effect_type: EffectType | Omit = "fluffy-hair",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""

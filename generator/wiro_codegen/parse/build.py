@@ -59,6 +59,26 @@ def usable_number(value: object) -> int | float | None:
     return None
 
 
+#: A help text that is only this says the input is required, whatever the source's flag.
+_REQUIRED_HELP = re.compile(r"\s*required[.!]?\s*", re.IGNORECASE)
+#: A decimal in a number input's help ("Range: 0.0-2.0") says it takes fractions.
+_DECIMAL = re.compile(r"(?<![\d.])\d*\.\d+")
+
+
+def says_required(help_text: str | None) -> bool:
+    """Whether the help is just "Required" (a chat model's prompt is so described)."""
+    return bool(help_text and _REQUIRED_HELP.fullmatch(help_text))
+
+
+def takes_fractions(raw: RawInput) -> bool:
+    """Whether a number input takes fractions though its type says integer: a bound or
+    step with a fraction, or a decimal in its help."""
+    for bound in (raw.minimum, raw.maximum, raw.step):
+        if isinstance(bound, float) and not bound.is_integer():
+            return True
+    return bool(raw.help and _DECIMAL.search(raw.help))
+
+
 def _boolean_values(options: tuple[Option, ...]) -> bool:
     values = {option.value.strip().lower() for option in options}
     return values in ({"true", "false"}, {"on", "off"})
@@ -98,6 +118,8 @@ class _InputBuilder:
         rule = rule_for(wiro_type, has_options=bool(options))
         if rule.python_type == "literal" and _boolean_values(options):
             rule = TypeRule("bool", "string")  # sent as its option's own text, "true" or "on"
+        if rule.python_type == "int" and takes_fractions(raw):
+            rule = TypeRule("float", rule.wire_type)
         python_type, default, sample = self._default(raw, rule.python_type)
         values = {option.value for option in options}
         if python_type == "literal" and isinstance(default, str) and default not in values:
@@ -118,7 +140,7 @@ class _InputBuilder:
             python_type=python_type,
             wire_type=rule.wire_type,
             default=default,
-            required=raw.required,
+            required=raw.required or says_required(raw.help),
             options=options,
             sample=sample,
             minimum=raw.minimum if numeric else None,

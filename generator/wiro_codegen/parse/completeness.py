@@ -4,9 +4,10 @@ what is missing, so `--strict` refuses a source that would make a client short o
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
+
+from wiro_runtime._json import parse_json
 
 _RUN_BODY = re.compile(r"-d\s+'(\{.*?\})'", re.S)
 
@@ -17,7 +18,7 @@ def example_keys(run_section_body: str) -> list[str]:
     if match is None:
         return []
     try:
-        body = json.loads(match.group(1))
+        body = parse_json(match.group(1))
     except ValueError:
         return []
     return [key for key in body if key != "callbackUrl"] if isinstance(body, dict) else []

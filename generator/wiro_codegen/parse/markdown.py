@@ -8,11 +8,11 @@ keywords count only at the start of a line.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from urllib.parse import SplitResult, unquote, urlsplit
 
+from wiro_codegen import naming
 from wiro_codegen.errors import GeneratorError, Location
 from wiro_codegen.parse.build import build_spec
 from wiro_codegen.parse.completeness import (
@@ -31,6 +31,7 @@ from wiro_codegen.parse.raw import (
     example_text,
 )
 from wiro_codegen.spec import BASE_URL_PATTERN, Example, Option, Statuses, Tool
+from wiro_runtime._json import parse_json
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,7 @@ def _scalar(raw: str) -> tuple[str | None, bool]:
     raw = raw.strip()
     if len(raw) >= 2 and raw[0] == raw[-1] == '"':
         try:
-            decoded = json.loads(raw)
+            decoded = parse_json(raw)
         except ValueError:
             decoded = raw[1:-1]
         if isinstance(decoded, str):
@@ -236,7 +237,7 @@ def _option(
     trigger_raw = (fields.fields.get("triggerwords") or "").strip()
     if trigger_raw:
         try:
-            parsed = json.loads(trigger_raw)
+            parsed = parse_json(trigger_raw)
         except ValueError:
             parsed = None
         if isinstance(parsed, list) and all(isinstance(word, str) for word in parsed):
@@ -292,7 +293,7 @@ def _examples(section: _Section | None, names: list[str]) -> tuple[tuple[Example
     fenced = _FENCED.search(section.body)
     if fenced:
         try:
-            data = json.loads(fenced.group(1))
+            data = parse_json(fenced.group(1))
         except ValueError:
             data = None
         items = data if isinstance(data, list) else [data] if isinstance(data, dict) else []
@@ -375,12 +376,13 @@ def _endpoints(src: SourceText, fields: dict[str, tuple[str, int]]) -> tuple[str
             hint="the line after 'Run Task Endpoint (POST):' must hold the tool's Run URL",
         )
     owner, slug = (segment.strip() for segment in segments)
-    if not owner or not slug:
-        raise GeneratorError(
-            f"the Run Task Endpoint {run_url!r} has an empty owner or slug",
-            location=src.location(offset, "Basic tool info"),
-            hint="the Run URL must end in /Run/<owner>/<slug>",
-        )
+    for kind, value in (("owner", owner), ("slug", slug)):
+        if problem := naming.path_segment_problem(kind, value):
+            raise GeneratorError(
+                f"the Run Task Endpoint {run_url!r}: {problem}",
+                location=src.location(offset, "Basic tool info"),
+                hint="the Run URL must end in /Run/<owner>/<slug>",
+            )
     base_url = f"{parts.scheme}://{parts.netloc}{path[:marker]}"
     if not BASE_URL_PATTERN.fullmatch(base_url):
         raise GeneratorError(

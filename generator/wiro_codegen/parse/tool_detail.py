@@ -22,17 +22,23 @@ from wiro_codegen.parse.raw import (
     example_text,
 )
 from wiro_codegen.spec import Example, Option, Tool
+from wiro_runtime._json import parse_json
 
 WIRO_BASE_URL = "https://api.wiro.ai/v1"
 
 
 def _tool_object(text: str, filename: str) -> dict[str, Any]:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        data = parse_json(text)
+    except ValueError as exc:
+        decoded = exc if isinstance(exc, json.JSONDecodeError) else None
         raise GeneratorError(
-            f"not valid JSON: {exc.msg}",
-            location=Location(file=filename, line=exc.lineno, column=exc.colno),
+            f"not valid JSON: {decoded.msg if decoded else exc}",
+            location=Location(
+                file=filename,
+                line=decoded.lineno if decoded else None,
+                column=decoded.colno if decoded else None,
+            ),
             hint="pass the JSON answer of POST /Tool/Detail as it came",
         ) from None
     tool = data
@@ -78,6 +84,13 @@ def _help(item: dict[str, Any]) -> str:
     return text
 
 
+def _flag(value: object) -> bool:
+    """A yes/no field: a boolean, or its text ("true", "1"; "false", "0", "" are no)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes", "on")
+    return value is True or (isinstance(value, int | float) and value == 1)
+
+
 def _input(item: dict[str, Any]) -> RawInput:
     return RawInput(
         wire_name=str(item.get("id") or "").strip(),
@@ -86,7 +99,7 @@ def _input(item: dict[str, Any]) -> RawInput:
         help=_help(item),
         default=_default(item.get("default")),
         options=tuple(_option(entry) for entry in item.get("options") or []),
-        required=bool(item.get("required")),
+        required=_flag(item.get("required")),
         minimum=usable_number(item.get("min")),
         maximum=usable_number(item.get("max")),
         step=usable_number(item.get("step")),
@@ -97,7 +110,7 @@ def _strings(value: object) -> tuple[str, ...]:
     """A list of strings, also when Wiro sends it as JSON text."""
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = parse_json(value)
         except ValueError:
             return ()
     if not isinstance(value, list):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import AsyncStream, Stream
@@ -53,16 +53,16 @@ class StylesOptions:
 class SampleToolV20Inputs(TypedDict, total=False):
     """The inputs of acme/sample-tool-v2.0 as data, by Python name: one item of `batch`."""
 
-    prompt: str
-    duration: Duration
-    effect: str
+    prompt: str | Omit
+    duration: Duration | Omit
+    effect: str | Omit
     class_: str | None
-    timeout_input: int
-    guidance: float
-    watermark: bool
+    timeout_input: int | Omit
+    guidance: float | Omit
+    watermark: bool | Omit
     styles: list[Styles] | None
     input_image: FileInput | Sequence[FileInput] | None
-    strength: str
+    strength: str | Omit
 
 
 class Client(_SyncBase):
@@ -79,16 +79,16 @@ class Client(_SyncBase):
     def run(
         self,
         *,
-        prompt: str = 'a "quoted" cat \\ with a backslash',
-        duration: Duration = "5",
-        effect: str = "zoom",
+        prompt: str | Omit = 'a "quoted" cat \\ with a backslash',
+        duration: Duration | Omit = "5",
+        effect: str | Omit = "zoom",
         class_: str | None = None,
-        timeout_input: int = 60,
-        guidance: float = 3.0,
-        watermark: bool = False,
+        timeout_input: int | Omit = 60,
+        guidance: float | Omit = 3.0,
+        watermark: bool | Omit = False,
         styles: list[Styles] | None = None,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        strength: str = "0.5",
+        strength: str | Omit = "0.5",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -106,16 +106,16 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: Describe the picture; label: and type: inside help stay text. (default 'a "quoted" cat \\\\ with a backslash')
-            duration: Duration (one of `Duration`; default "5")
-            effect: Effect (default "zoom")
+            prompt: Describe the picture; label: and type: inside help stay text. (default 'a "quoted" cat \\\\ with a backslash'; OMIT leaves it unsent)
+            duration: Duration (one of `Duration`; default "5"; OMIT leaves it unsent)
+            effect: Effect (default "zoom"; OMIT leaves it unsent)
             class_: A Python keyword as a wire name. (not sent unless given)
-            timeout_input: Clashes with a client parameter. (default 60)
-            guidance: Guidance (default 3.0)
-            watermark: Watermark (default False)
+            timeout_input: Clashes with a client parameter. (default 60; OMIT leaves it unsent)
+            guidance: Guidance (default 3.0; OMIT leaves it unsent)
+            watermark: Watermark (default False; OMIT leaves it unsent)
             styles: Styles (one of `Styles`; not sent unless given)
             input_image: Provide an image file or an image URL. (not sent unless given)
-            strength: An unknown type. (default "0.5")
+            strength: An unknown type. (default "0.5"; OMIT leaves it unsent)
         """
         return self.run_values(
             {
@@ -143,16 +143,16 @@ class Client(_SyncBase):
     def stream(
         self,
         *,
-        prompt: str = 'a "quoted" cat \\ with a backslash',
-        duration: Duration = "5",
-        effect: str = "zoom",
+        prompt: str | Omit = 'a "quoted" cat \\ with a backslash',
+        duration: Duration | Omit = "5",
+        effect: str | Omit = "zoom",
         class_: str | None = None,
-        timeout_input: int = 60,
-        guidance: float = 3.0,
-        watermark: bool = False,
+        timeout_input: int | Omit = 60,
+        guidance: float | Omit = 3.0,
+        watermark: bool | Omit = False,
         styles: list[Styles] | None = None,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        strength: str = "0.5",
+        strength: str | Omit = "0.5",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -166,16 +166,16 @@ class Client(_SyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            prompt: Describe the picture; label: and type: inside help stay text. (default 'a "quoted" cat \\\\ with a backslash')
-            duration: Duration (one of `Duration`; default "5")
-            effect: Effect (default "zoom")
+            prompt: Describe the picture; label: and type: inside help stay text. (default 'a "quoted" cat \\\\ with a backslash'; OMIT leaves it unsent)
+            duration: Duration (one of `Duration`; default "5"; OMIT leaves it unsent)
+            effect: Effect (default "zoom"; OMIT leaves it unsent)
             class_: A Python keyword as a wire name. (not sent unless given)
-            timeout_input: Clashes with a client parameter. (default 60)
-            guidance: Guidance (default 3.0)
-            watermark: Watermark (default False)
+            timeout_input: Clashes with a client parameter. (default 60; OMIT leaves it unsent)
+            guidance: Guidance (default 3.0; OMIT leaves it unsent)
+            watermark: Watermark (default False; OMIT leaves it unsent)
             styles: Styles (one of `Styles`; not sent unless given)
             input_image: Provide an image file or an image URL. (not sent unless given)
-            strength: An unknown type. (default "0.5")
+            strength: An unknown type. (default "0.5"; OMIT leaves it unsent)
         """
         return self.stream_values(
             {
@@ -199,16 +199,16 @@ class Client(_SyncBase):
     def submit(
         self,
         *,
-        prompt: str = 'a "quoted" cat \\ with a backslash',
-        duration: Duration = "5",
-        effect: str = "zoom",
+        prompt: str | Omit = 'a "quoted" cat \\ with a backslash',
+        duration: Duration | Omit = "5",
+        effect: str | Omit = "zoom",
         class_: str | None = None,
-        timeout_input: int = 60,
-        guidance: float = 3.0,
-        watermark: bool = False,
+        timeout_input: int | Omit = 60,
+        guidance: float | Omit = 3.0,
+        watermark: bool | Omit = False,
         styles: list[Styles] | None = None,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        strength: str = "0.5",
+        strength: str | Omit = "0.5",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -242,16 +242,16 @@ class Client(_SyncBase):
     def prepare(
         self,
         *,
-        prompt: str = 'a "quoted" cat \\ with a backslash',
-        duration: Duration = "5",
-        effect: str = "zoom",
+        prompt: str | Omit = 'a "quoted" cat \\ with a backslash',
+        duration: Duration | Omit = "5",
+        effect: str | Omit = "zoom",
         class_: str | None = None,
-        timeout_input: int = 60,
-        guidance: float = 3.0,
-        watermark: bool = False,
+        timeout_input: int | Omit = 60,
+        guidance: float | Omit = 3.0,
+        watermark: bool | Omit = False,
         styles: list[Styles] | None = None,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        strength: str = "0.5",
+        strength: str | Omit = "0.5",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
@@ -281,16 +281,16 @@ class AsyncClient(_AsyncBase):
     async def run(
         self,
         *,
-        prompt: str = 'a "quoted" cat \\ with a backslash',
-        duration: Duration = "5",
-        effect: str = "zoom",
+        prompt: str | Omit = 'a "quoted" cat \\ with a backslash',
+        duration: Duration | Omit = "5",
+        effect: str | Omit = "zoom",
         class_: str | None = None,
-        timeout_input: int = 60,
-        guidance: float = 3.0,
-        watermark: bool = False,
+        timeout_input: int | Omit = 60,
+        guidance: float | Omit = 3.0,
+        watermark: bool | Omit = False,
         styles: list[Styles] | None = None,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        strength: str = "0.5",
+        strength: str | Omit = "0.5",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -308,16 +308,16 @@ class AsyncClient(_AsyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: Describe the picture; label: and type: inside help stay text. (default 'a "quoted" cat \\\\ with a backslash')
-            duration: Duration (one of `Duration`; default "5")
-            effect: Effect (default "zoom")
+            prompt: Describe the picture; label: and type: inside help stay text. (default 'a "quoted" cat \\\\ with a backslash'; OMIT leaves it unsent)
+            duration: Duration (one of `Duration`; default "5"; OMIT leaves it unsent)
+            effect: Effect (default "zoom"; OMIT leaves it unsent)
             class_: A Python keyword as a wire name. (not sent unless given)
-            timeout_input: Clashes with a client parameter. (default 60)
-            guidance: Guidance (default 3.0)
-            watermark: Watermark (default False)
+            timeout_input: Clashes with a client parameter. (default 60; OMIT leaves it unsent)
+            guidance: Guidance (default 3.0; OMIT leaves it unsent)
+            watermark: Watermark (default False; OMIT leaves it unsent)
             styles: Styles (one of `Styles`; not sent unless given)
             input_image: Provide an image file or an image URL. (not sent unless given)
-            strength: An unknown type. (default "0.5")
+            strength: An unknown type. (default "0.5"; OMIT leaves it unsent)
         """
         return await self.run_values(
             {
@@ -345,16 +345,16 @@ class AsyncClient(_AsyncBase):
     async def stream(
         self,
         *,
-        prompt: str = 'a "quoted" cat \\ with a backslash',
-        duration: Duration = "5",
-        effect: str = "zoom",
+        prompt: str | Omit = 'a "quoted" cat \\ with a backslash',
+        duration: Duration | Omit = "5",
+        effect: str | Omit = "zoom",
         class_: str | None = None,
-        timeout_input: int = 60,
-        guidance: float = 3.0,
-        watermark: bool = False,
+        timeout_input: int | Omit = 60,
+        guidance: float | Omit = 3.0,
+        watermark: bool | Omit = False,
         styles: list[Styles] | None = None,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        strength: str = "0.5",
+        strength: str | Omit = "0.5",
         callback_url: str | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
@@ -368,16 +368,16 @@ class AsyncClient(_AsyncBase):
         Ctrl-C) stops the task; use the stream as a context manager so that always happens.
 
         Args:
-            prompt: Describe the picture; label: and type: inside help stay text. (default 'a "quoted" cat \\\\ with a backslash')
-            duration: Duration (one of `Duration`; default "5")
-            effect: Effect (default "zoom")
+            prompt: Describe the picture; label: and type: inside help stay text. (default 'a "quoted" cat \\\\ with a backslash'; OMIT leaves it unsent)
+            duration: Duration (one of `Duration`; default "5"; OMIT leaves it unsent)
+            effect: Effect (default "zoom"; OMIT leaves it unsent)
             class_: A Python keyword as a wire name. (not sent unless given)
-            timeout_input: Clashes with a client parameter. (default 60)
-            guidance: Guidance (default 3.0)
-            watermark: Watermark (default False)
+            timeout_input: Clashes with a client parameter. (default 60; OMIT leaves it unsent)
+            guidance: Guidance (default 3.0; OMIT leaves it unsent)
+            watermark: Watermark (default False; OMIT leaves it unsent)
             styles: Styles (one of `Styles`; not sent unless given)
             input_image: Provide an image file or an image URL. (not sent unless given)
-            strength: An unknown type. (default "0.5")
+            strength: An unknown type. (default "0.5"; OMIT leaves it unsent)
         """
         return await self.stream_values(
             {
@@ -401,16 +401,16 @@ class AsyncClient(_AsyncBase):
     async def submit(
         self,
         *,
-        prompt: str = 'a "quoted" cat \\ with a backslash',
-        duration: Duration = "5",
-        effect: str = "zoom",
+        prompt: str | Omit = 'a "quoted" cat \\ with a backslash',
+        duration: Duration | Omit = "5",
+        effect: str | Omit = "zoom",
         class_: str | None = None,
-        timeout_input: int = 60,
-        guidance: float = 3.0,
-        watermark: bool = False,
+        timeout_input: int | Omit = 60,
+        guidance: float | Omit = 3.0,
+        watermark: bool | Omit = False,
         styles: list[Styles] | None = None,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        strength: str = "0.5",
+        strength: str | Omit = "0.5",
         callback_url: str | None = None,
     ) -> TaskHandle:
         """Start a task and return at once with its id and socket token (see `run` for inputs)."""
@@ -444,16 +444,16 @@ class AsyncClient(_AsyncBase):
     def prepare(
         self,
         *,
-        prompt: str = 'a "quoted" cat \\ with a backslash',
-        duration: Duration = "5",
-        effect: str = "zoom",
+        prompt: str | Omit = 'a "quoted" cat \\ with a backslash',
+        duration: Duration | Omit = "5",
+        effect: str | Omit = "zoom",
         class_: str | None = None,
-        timeout_input: int = 60,
-        guidance: float = 3.0,
-        watermark: bool = False,
+        timeout_input: int | Omit = 60,
+        guidance: float | Omit = 3.0,
+        watermark: bool | Omit = False,
         styles: list[Styles] | None = None,
         input_image: FileInput | Sequence[FileInput] | None = None,
-        strength: str = "0.5",
+        strength: str | Omit = "0.5",
         callback_url: str | None = None,
     ) -> dict[str, Any]:
         """The exact `/Run` request these inputs make, secrets as placeholders; sends nothing."""
