@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import wiro_codegen
-from tests.conftest import INPAINTING_DESCRIPTION
+from tests.conftest import INPAINTING_DESCRIPTION, cli_env
 from wiro_codegen import RenderOptions, add, check, generate, update
+from wiro_emulator import Emulator
 
 
 def test_add_generate_check_update_from_python(tmp_path: Path) -> None:
@@ -38,3 +41,25 @@ def test_vendored_output_from_python(tmp_path: Path) -> None:
 
 def test_public_names() -> None:
     assert set(wiro_codegen.__all__) >= {"add", "check", "generate", "update", "RenderOptions"}
+
+
+def test_a_vendored_command_line_names_the_command_that_exists_there(
+    tmp_path: Path, emulator: Emulator
+) -> None:
+    specs = tmp_path / "specs"
+    add([INPAINTING_DESCRIPTION], specs, tmp_path / "generated")
+    options = RenderOptions(package_prefix="myapp._wiro", emit="cli")
+    generate(specs, tmp_path / "src", options=options)
+    module = "myapp._wiro.wiro_image_inpainting_sd"
+    help_text = subprocess.run(
+        [sys.executable, "-m", module, "--help"], cwd=tmp_path / "src", env=cli_env(emulator),
+        capture_output=True, text=True, timeout=60, check=True,
+    ).stdout  # fmt: skip
+    detached = subprocess.run(
+        [sys.executable, "-m", module, "run", "--detach"], cwd=tmp_path / "src",
+        env=cli_env(emulator), capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert detached.returncode == 0, detached.stderr
+    task_id = detached.stdout.strip()
+    assert f"python -m {module}" in help_text
+    assert f"follow it with: python -m {module} wait {task_id}" in detached.stderr

@@ -91,3 +91,20 @@ def test_command_line_refuses_a_missing_specs_dir(tmp_path: Path) -> None:
     )
     assert result.returncode == 2 and "does not exist" in result.stderr
     assert "Traceback" not in result.stderr
+    assert "leave it out to serve the installed packages" in result.stderr
+
+
+def test_the_pytest_fixture_names_its_own_setting_when_its_specs_are_missing(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\nwiro_emulator_specs = "no-such-folder"\n'
+    )
+    (tmp_path / "test_it.py").write_text("def test_it(wiro_emulator):\n    pass\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=tmp_path,
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "no-such-folder does not exist" in result.stdout
+    assert "wiro_emulator_specs" in result.stdout and "--specs" not in result.stdout

@@ -30,7 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wiro-emulator",
         description="A local Wiro API on 127.0.0.1 for the generated Wiro packages installed "
-        "in this environment, or for the tools of a specs directory.",
+        "in this environment (found by their entry points), or for the tools of a specs "
+        "directory: Run, Task/Detail, Cancel and Kill, the task websocket, File/Upload, and "
+        "the catalogue (Tool/List and Tool/Detail) of the tools it serves.",
     )
     parser.add_argument("--version", action="version", version=_version())
     parser.add_argument(
@@ -71,12 +73,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         ).start()
     except (EmulatorError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        if args.specs is not None:
+            print("  fix: correct --specs, or leave it out to serve the installed packages",
+                  file=sys.stderr)  # fmt: skip
         return 2
     tools = ", ".join(tool.key for tool in emulator.tools)
     print(f"Wiro emulator on {emulator.base_url} serving {tools or 'no tools'}", flush=True)
     if not tools:
         print(
-            "  install generated Wiro packages here, or pass --specs DIR",
+            "  no generated Wiro package is installed in this environment: install one (pip "
+            "install ./generated/<tool>, or a wheel of it), or pass --specs DIR",
             file=sys.stderr,
             flush=True,
         )

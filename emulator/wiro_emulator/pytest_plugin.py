@@ -53,7 +53,14 @@ def wiro_emulator(
             plan=Plan(queue_seconds=0.05, run_seconds=0.3),
         )
     except EmulatorError as exc:
-        pytest.fail(f"wiro_emulator: {exc}", pytrace=False)
+        fix = (
+            f"fix `wiro_emulator_specs = {configured!r}` under [tool.pytest.ini_options] (a "
+            "folder relative to the project's root), or remove it to serve the installed "
+            "generated packages"
+            if configured
+            else "reinstall the generated package that fails to import"
+        )
+        pytest.fail(f"wiro_emulator: {exc}\n  {fix}", pytrace=False)
     with emulator:
         monkeypatch.setenv("WIRO_BASE_URL", emulator.base_url)
         monkeypatch.setenv("WIRO_API_KEY", API_KEY)

@@ -41,9 +41,11 @@ def tools_from_specs(specs_dir: str | Path) -> list[ToolDefinition]:
         from wiro_codegen.wire import wire_table
     except ImportError:
         raise EmulatorError(
-            "serving tools from spec files needs the generator; fix: pip install wiro-codegen "
-            "(or wiro-emulator[specs]), or install the generated packages and leave out --specs"
+            "serving tools from spec files needs the generator: pip install wiro-codegen "
+            "(or wiro-emulator[specs])"
         ) from None
+    if not Path(specs_dir).is_dir():
+        raise EmulatorError(f"the spec folder {specs_dir} does not exist")
     try:
         return [wire_table(spec) for spec in load_specs(Path(specs_dir))]
     except GeneratorError as exc:

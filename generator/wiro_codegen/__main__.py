@@ -112,8 +112,13 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in commands.choices.values():
         if sub is search:
             continue
-        sub.add_argument("--specs", type=Path, default=Path("specs"), help="spec directory")
-        sub.add_argument("--out", type=Path, default=Path("generated"), help="output directory")
+        sub.add_argument(
+            "--specs", type=Path, default=Path("specs"), help="spec directory (default: specs)"
+        )
+        sub.add_argument(
+            "--out", type=Path, default=Path("generated"),
+            help="output directory (default: generated)",
+        )  # fmt: skip
         sub.add_argument(
             "--package-prefix",
             metavar="PREFIX",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
@@ -194,11 +196,17 @@ class ClientCore:
     _open_pool: Callable[[float], Any]
 
     def _pool(self) -> Any:
-        """The connection pool, opened on first use (once, even with batch threads)."""
+        """The connection pool, opened on first use (once, even with batch threads); a
+        blocking pool this client opened is closed when the client is garbage, so
+        `Client().run(...)` leaves no socket open."""
         if self._http_client is None:
             with self._http_lock:
                 if self._http_client is None:
                     self._http_client = self._open_pool(self.timeout)
+                    closing = getattr(self._http_client, "close", None)
+                    if closing is not None and not inspect.iscoroutinefunction(closing):
+                        # not at exit: the exit first stops the tasks of unfinished streams
+                        weakref.finalize(self, closing).atexit = False
         return self._http_client
 
     def _default_socket_url(self) -> str:

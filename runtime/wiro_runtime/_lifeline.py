@@ -128,7 +128,8 @@ class Lifeline:
             self.settle(None)
 
     def at_exit(self) -> None:
-        """The program is ending: stop the task the blocking way, whatever the client."""
+        """The program is ending: stop the task the blocking way, whatever the client (with
+        a connection of its own when the client's cannot serve any more)."""
         if self.settled:
             return
         if not self._asynchronous:
@@ -138,8 +139,12 @@ class Lifeline:
                     events.close()
                 if self.settled:
                     return
-            with contextlib.suppress(Exception):
-                self._stop_blocking(self._stop)
+            try:
+                self._stop(self.ref)
+            except Exception:
+                pass  # a closed client, say: the task is stopped below
+            else:
+                self.settle(None)
                 return
         with contextlib.suppress(Exception):
             stop_blocking(self.client, self.ref)

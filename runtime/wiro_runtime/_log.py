@@ -12,7 +12,10 @@ from typing import Any
 logger = logging.getLogger("wiro")
 
 SECRET_HEADERS = frozenset({"x-api-key", "x-signature", "x-nonce", "authorization"})
-SECRET_FIELDS = frozenset({"socketaccesstoken", "tasktoken", "accesskey", "api_key", "api_secret"})
+#: A task's socket token, whatever key carries it (a continued session's previousTaskToken too).
+SECRET_FIELDS = frozenset(
+    {"socketaccesstoken", "tasktoken", "previoustasktoken", "accesskey", "api_key", "api_secret"}
+)
 REDACTED = "***"
 
 
@@ -44,7 +47,8 @@ def redact_data(data: Any) -> Any:
 
 
 _TOKEN_IN_TEXT = re.compile(
-    r'("(?:socketaccesstoken|tasktoken|accesskey)"\s*:\s*")[^"]*(")', re.IGNORECASE
+    r'("(?:socketaccesstoken|tasktoken|previoustasktoken|accesskey)"\s*:\s*")[^"]*(")',
+    re.IGNORECASE,
 )
 
 

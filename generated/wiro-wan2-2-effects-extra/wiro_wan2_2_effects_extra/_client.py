@@ -146,9 +146,10 @@ class Client(_SyncBase):
         """Submit a task and return its stream of events as they arrive (iterate it).
 
         A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
-        After the loop `stream.task` is the finished task. Leaving the loop early (or
-        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
+        every tool reports "status", "progress" and "log". After the loop `stream.task` is
+        the finished task. However the stream is left before its end (a break, an exception,
+        Ctrl-C, dropping it unread), the task is stopped.
 
         Args:
             input_image: Provide an image file or an image URL. (not sent unless given)
@@ -268,9 +269,10 @@ class AsyncClient(_AsyncBase):
         """Submit a task and return its stream of events as they arrive (iterate it).
 
         A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`), then tool calls; every tool reports "status", "progress" and "log".
-        After the loop `stream.task` is the finished task. Leaving the loop early (or
-        Ctrl-C) stops the task; use the stream as a context manager so that always happens.
+        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
+        every tool reports "status", "progress" and "log". After the loop `stream.task` is
+        the finished task. However the stream is left before its end (a break, an exception,
+        Ctrl-C, dropping it unread), the task is stopped.
 
         Args:
             input_image: Provide an image file or an image URL. (not sent unless given)
