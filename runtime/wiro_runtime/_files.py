@@ -100,11 +100,13 @@ class FileChanged(Exception):
 
     def __init__(self, file: LocalFile) -> None:
         now = file.size_now()
-        size = f" ({file.size} bytes when measured, {now} now)" if now != file.size else ""
-        super().__init__(
-            f"{file.name} changed while it was being sent{size}; send it again once it is "
-            "complete"
-        )
+        if now is None:
+            what = "could no longer be read while it was being sent (moved or deleted?)"
+        elif now != file.size:
+            what = f"changed while it was being sent ({file.size} bytes, now {now})"
+        else:
+            what = "changed while it was being sent"
+        super().__init__(f"{file.name} {what}; send it again once it is complete")
         self.file = file
 
 

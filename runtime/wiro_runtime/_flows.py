@@ -154,11 +154,13 @@ def upload(core: ClientCore, item: Upload) -> Flow[UploadedFile]:
             f"sent again; run again, or {alternative}"
         ) from exc
     except errors.InputError as exc:  # the file changed as it was sent
-        raise errors.InputError(
-            f"{item.python_name}: {item.file.name} changed while it was being sent; send it "
-            "again once it is complete",
-            input_name=item.python_name,
-        ) from exc
+        cause = exc.__cause__
+        told = (
+            str(cause).replace(cause.file.name, item.file.name, 1)
+            if isinstance(cause, FileChanged)
+            else str(exc)
+        )
+        raise errors.InputError(f"{item.python_name}: {told}", input_name=item.python_name) from exc
     except errors.AuthenticationError:
         raise  # the credentials, not the file: the same error as for any request
     except errors.APIError as exc:
