@@ -77,3 +77,24 @@ def test_wheel_built_with_the_hook_carries_a_working_client(tmp_path: Path, runt
     assert probe.returncode == 0, probe.stderr
     assert probe.stdout.strip() == "http://127.0.0.1:9/v1/Run/wiro/image-inpainting-sd"
     assert not list(project.glob("sample_app/_wiro"))  # nothing written into the sources
+
+
+def test_the_readmes_build_hook_example_builds_as_pasted(tmp_path: Path) -> None:
+    """The `pyproject.toml` the README shows, with a package and a description beside it."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (manifest,) = [
+        block for block in re.findall(r"```toml\n(.*?)```", readme, re.S)
+        if "hooks.wiro" in block
+    ]  # fmt: skip
+    project = tmp_path / "myapp-project"
+    (project / "myapp").mkdir(parents=True)
+    (project / "myapp" / "__init__.py").write_text("")
+    (project / "wiro").mkdir()
+    shutil.copy(ROOT / "tests" / "cases" / "inpainting" / "description.md", project / "wiro")
+    (project / "pyproject.toml").write_text(manifest)
+    _pip("wheel", "--no-build-isolation", "--no-deps", "--no-index", "-w", tmp_path, project)
+    wheel = zipfile.ZipFile(next(tmp_path.glob("myapp-0.1.0-*.whl")))
+    assert "myapp/_wiro/wiro_image_inpainting_sd/_client.py" in wheel.namelist()
+    assert not list(project.glob("*.whl"))  # nothing dropped into the project

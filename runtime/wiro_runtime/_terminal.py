@@ -9,7 +9,6 @@ clipboard (OSC 52), a carriage return that overwrites what was shown. Every such
 from __future__ import annotations
 
 import sys
-import unicodedata
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -17,6 +16,8 @@ if TYPE_CHECKING:
 
 
 def _shown(char: str, following: str, lines: bool) -> str:
+    import unicodedata  # only for text that is not all printable: the CLI starts without it
+
     if lines and (char in "\n\t" or (char == "\r" and following == "\n")):
         return char
     if char == "\t":
