@@ -29,6 +29,8 @@ def _version() -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wiro-emulator",
+        epilog="Tests in any language script it over HTTP: POST /_emulator/faults, "
+        "/_emulator/plans and /_emulator/socket, GET /_emulator/received (see the README).",
         description="A local Wiro API on 127.0.0.1 for the generated Wiro packages installed "
         "in this environment (found by their entry points), or for the tools of a specs "
         "directory: Run, Task/Detail, Cancel and Kill, the task websocket, File/Upload, and "
@@ -52,6 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--run-seconds", type=float, default=3.0, help="time from accept to end")
     parser.add_argument("--outcome", choices=OUTCOMES, default="success", help="how tasks end")
     parser.add_argument(
+        "--balance",
+        type=float,
+        help="bill Runs to an account with this balance in USD: below $0.50 a Run is refused "
+        "(code 97), past the concurrency it allows too (code 96); default: not limited",
+    )
+    parser.add_argument(
+        "--spend-limit", type=float, help="refuse Runs once tasks have cost this much (USD)"
+    )
+    parser.add_argument(
         "--llm-format",
         choices=LLM_FORMATS,
         default="legacy",
@@ -70,7 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             plan=Plan(args.queue_seconds, args.run_seconds, args.outcome),
             port=args.port,
             llm_format=args.llm_format,
-        ).start()
+        )
+        emulator.set_wallet(args.balance, args.spend_limit)
+        emulator.start()
     except (EmulatorError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         if args.specs is not None:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from wiro_emulator.tasks import CPS, PRICE_PER_RUN
 from wiro_runtime import InputDefinition, ToolDefinition
 
 SORTS = ("relevance", "id", "time", "ratedusercount", "commentcount", "averagepoint")
@@ -29,6 +30,8 @@ class Entry:
 
     item: dict[str, Any]
     raw_only: bool = False
+    #: The served tool it describes (its index key), for the tools the emulator serves.
+    tool: tuple[str, str] | None = None
 
     def matches(self, owner: str, slug: str) -> bool:
         wanted = (owner.lower(), slug.lower())
@@ -84,11 +87,12 @@ def detail_item(tool: ToolDefinition, tool_id: int) -> dict[str, Any]:
     groups = [{"title": "Inputs", "items": [_parameter(i, False) for i in everyday]}]
     if advanced:
         groups.append({"title": "Advanced", "items": [_parameter(i, True) for i in advanced]})
+    raw_owner, raw_slug = raw_slugs(tool)
     return {
         "id": str(tool_id),
         "title": tool.name,
-        "slugowner": tool.owner,
-        "slugproject": tool.slug,
+        "slugowner": raw_owner,
+        "slugproject": raw_slug,
         "cleanslugowner": clean_slug(tool.owner),
         "cleanslugproject": clean_slug(tool.slug),
         "description": tool.description,
@@ -102,9 +106,11 @@ def detail_item(tool: ToolDefinition, tool_id: int) -> dict[str, Any]:
         "averagepoint": "4.5",
         "commentcount": "0",
         "ratedusercount": str(tool_id % 7),
-        "dynamicprice": json.dumps([{"inputs": {}, "price": "0.0035", "priceMethod": "cpr"}]),
-        "cps": "0.001",
-        "approximatelycost": "0.0035",
+        "dynamicprice": json.dumps(
+            [{"inputs": {}, "price": str(PRICE_PER_RUN), "priceMethod": "cpr"}]
+        ),
+        "cps": CPS,
+        "approximatelycost": str(PRICE_PER_RUN),
         "taskstat": {"runcount": "0", "successcount": "0"},
         "readme": f"<p>{tool.description}</p>",
         "inspire": _inspire(tool),
@@ -113,8 +119,18 @@ def detail_item(tool: ToolDefinition, tool_id: int) -> dict[str, Any]:
     }
 
 
+def raw_slugs(tool: ToolDefinition) -> tuple[str, str]:
+    """The tool's raw slugs, as its description names it (`wiro/wan2.2-effects-extra`,
+    `wiro/AvatarMotion`); its owner and slug when the name is not of that form."""
+    owner, _, slug = tool.name.partition("/")
+    return (owner, slug) if owner.strip() and slug.strip() else (tool.owner, tool.slug)
+
+
 def published(tools: Iterable[ToolDefinition]) -> list[Entry]:
-    return [Entry(detail_item(tool, 1000 + n)) for n, tool in enumerate(tools)]
+    return [
+        Entry(detail_item(tool, 1000 + n), tool=(tool.owner.lower(), tool.slug.lower()))
+        for n, tool in enumerate(tools)
+    ]
 
 
 class CatalogRefusal(Exception):

@@ -6,6 +6,8 @@ The inpainting is made from the image and mask fetched in preprocessing (`inputs
 from __future__ import annotations
 
 import asyncio
+import secrets
+import time
 
 from wiro_emulator.chat import final_output
 from wiro_emulator.images import inpaint_or_placeholder, placeholder
@@ -42,13 +44,18 @@ def make_outputs(state: EmulatorState, task: EmulatedTask, origin: str) -> None:
         key = f"{task.uuid}/{name}"
         with state.lock:
             state.files[key] = (content, content_type)
+        made = str(int(time.time()))
         outputs.append(
             {
                 "id": f"{task.uuid}-{index}",
                 "name": name,
                 "contenttype": content_type,
+                "parentid": task.uuid,
                 "uuid": task.uuid,
                 "size": str(len(content)),
+                "addedtime": made,
+                "modifiedtime": made,
+                "accesskey": secrets.token_hex(8),
                 "url": f"{origin}/files/{key}",
             }
         )
@@ -57,5 +64,5 @@ def make_outputs(state: EmulatorState, task: EmulatedTask, origin: str) -> None:
 
 async def ensure_outputs(state: EmulatorState, task: EmulatedTask, origin: str) -> None:
     """Make a succeeded task's outputs once, off the event loop (inpainting takes a while)."""
-    if task.status() == "task_postprocess_end" and task.outputs is None:
+    if task.status() == "task_postprocess_end" and task.outputs is None and not task.files_deleted:
         await asyncio.get_running_loop().run_in_executor(None, make_outputs, state, task, origin)

@@ -16,6 +16,7 @@ from urllib.parse import quote, unquote, urlsplit
 from aiohttp import BodyPartReader, ClientError, ClientSession, web
 from aiohttp.http_exceptions import BadHttpMessage
 
+from wiro_emulator import control, wallet
 from wiro_emulator.catalog import CatalogRefusal, search
 from wiro_emulator.images import SAMPLES
 from wiro_emulator.inputs import fetch_inputs
@@ -39,6 +40,13 @@ def _error(message: str, *, status: int = 200, code: int = 0) -> web.Response:
     return web.json_response(body, status=status)
 
 
+#: What `/Tool/Explore` shows of each tool (Wiro-MCP's `ExploreItem`).
+EXPLORE_FIELDS = (
+    "id", "cleanslugowner", "cleanslugproject", "image", "description", "categories",
+    "commentcount", "ratedusercount", "averagepoint",
+)  # fmt: skip
+
+
 def _ok(**payload: Any) -> web.Response:
     return web.json_response({"result": True, "errors": [], **payload})
 
@@ -49,7 +57,9 @@ class EmulatorApp:
     def __init__(self, state: EmulatorState) -> None:
         self.state = state
         self._callbacks: set[asyncio.Future[None]] = set()
-        app = web.Application(middlewares=[self._record], client_max_size=110 * 1024 * 1024)
+        app = web.Application(
+            middlewares=[self._record, self._envelope], client_max_size=110 * 1024 * 1024
+        )
         app.router.add_post("/v1/Run/{owner}/{slug}", self.run)
         app.router.add_post("/v1/Task/Detail", self.detail)
         app.router.add_post("/v1/Task/Cancel", self.cancel)
@@ -58,13 +68,24 @@ class EmulatorApp:
         app.router.add_post("/v1/File/FolderCreate", self.folder_create)
         app.router.add_post("/v1/Tool/List", self.tool_list)
         app.router.add_post("/v1/Tool/Detail", self.tool_detail)
+        app.router.add_post("/v1/Tool/Explore", self.tool_explore)
+        app.router.add_post("/v1/Task/List", self.task_list)
+        app.router.add_post("/v1/Task/InputOutputDelete", self.input_output_delete)
+        # the socket where clients put it: `/v1/socket`, and Wiro's own URL shape
+        # (wss://socket.wiro.ai/v1) with only the host swapped
         app.router.add_get("/v1/socket", self.socket)
+        app.router.add_get("/v1", self.socket)
+        app.router.add_get("/v1/", self.socket)
+        app.router.add_routes(control.routes(self.state))
         app.router.add_get("/files/{key:.+}/{name}", self.file)
         app.router.add_get("/samples/{name}", self.sample)
         self.app = app
 
     @web.middleware
     async def _record(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.path.startswith(control.PREFIX):  # the emulator's own: not Wiro's traffic
+            own: web.StreamResponse = await handler(request)
+            return own
         if request.method == "POST":
             body: Any = "<multipart form>"
             if not request.content_type.startswith("multipart/"):
@@ -101,6 +122,18 @@ class EmulatorApp:
             )
         response = await handler(request)
         return response
+
+    @web.middleware
+    async def _envelope(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """A path or method Wiro does not serve answers in Wiro's JSON envelope, never with
+        aiohttp's plain-text page (files are plain 404s, as a file server's are)."""
+        try:
+            response: web.StreamResponse = await handler(request)
+            return response
+        except (web.HTTPNotFound, web.HTTPMethodNotAllowed) as exc:
+            if request.path.startswith(("/files/", "/samples/")):
+                raise
+            return _error(f"{request.method} {request.path}: not found", status=exc.status)
 
     def _auth_problem(self, request: web.Request) -> web.Response | None:
         key = request.headers.get("x-api-key", "")
@@ -143,6 +176,13 @@ class EmulatorApp:
         if problems:
             return web.json_response(
                 {"result": False, "errors": [{"code": 0, "message": text} for text in problems]}
+            )
+        with self.state.lock:
+            refused = wallet.refusal(self.state.wallet, list(self.state.tasks.values()))
+        if refused is not None:
+            code, message = refused
+            return web.json_response(
+                {"result": False, "errors": [{"code": code, "message": message}]}
             )
         parameters = {key: value for key, value in body.items() if key != "callbackUrl"}
         task_id = str(next(self.state.ids))
@@ -311,10 +351,13 @@ class EmulatorApp:
         return task
 
     def _by_clean_slug(self, owner: str, slug: str) -> ToolDefinition | None:
-        """A tool Run by its catalogue's clean slug rather than its raw one."""
+        """A tool Run by either of its catalogue slugs, raw (`wiro/wan2.2-effects-extra`,
+        what Wiro's n8n nodes post) or clean, as Wiro's /Run resolves both."""
         with self.state.lock:
             for entry in self.state.catalog:
                 if entry.matches(owner, slug):
+                    if entry.tool is not None:
+                        return self.state.tools.get(entry.tool)
                     raw = (str(entry.item["slugowner"]).lower(), str(entry.item["slugproject"]))
                     return self.state.tools.get((raw[0], raw[1].lower()))
         return None
@@ -345,6 +388,69 @@ class EmulatorApp:
         with self.state.lock:
             found = [e.item for e in self.state.catalog if e.matches(owner, slug)]
         return _ok(tool=found[:1])  # Wiro answers a tool it does not know with an empty list
+
+    async def task_list(self, request: web.Request) -> web.Response:
+        """`/Task/List` as Wiro-MCP sends it: the caller's tasks, newest first, paged;
+        `modelName` keeps those whose tool's name or slug holds it."""
+        problem = self._auth_problem(request)
+        if problem:
+            return problem
+        body = await self._body(request) or {}
+        try:
+            start, limit = int(str(body.get("start", 0))), int(str(body.get("limit", 20)))
+        except ValueError:
+            return _error("Request parameter [start] and [limit] must be numbers")
+        wanted = str(body.get("modelName") or "").lower()
+        with self.state.lock:
+            tasks = sorted(self.state.tasks.values(), key=lambda t: int(t.id), reverse=True)
+            names = {key: tool.name.lower() for key, tool in self.state.tools.items()}
+        if wanted:
+            tasks = [
+                t
+                for t in tasks
+                if wanted in f"{t.owner}/{t.slug}".lower()
+                or wanted in names.get((t.owner.lower(), t.slug.lower()), "")
+            ]
+        if str(body.get("order", "DESC")).upper() == "ASC":
+            tasks.reverse()
+        for task in tasks[start : start + max(0, limit)]:
+            await ensure_outputs(self.state, task, self._origin(request))
+        page = [task.to_wire() for task in tasks[start : start + max(0, limit)]]
+        return _ok(total=str(len(tasks)), tasklist=page)
+
+    async def tool_explore(self, request: web.Request) -> web.Response:
+        """`/Tool/Explore`: the served tools in groups by their first category."""
+        problem = self._auth_problem(request)
+        if problem:
+            return problem
+        with self.state.lock:
+            items = [entry.item for entry in self.state.catalog]
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for item in items:
+            categories = item.get("categories") or ["tool"]
+            shown = {key: item.get(key) for key in EXPLORE_FIELDS}
+            groups.setdefault(str(categories[0]), []).append(shown)
+        explore = [
+            {"id": str(n), "title": title, "tools": tools, "total": len(tools)}
+            for n, (title, tools) in enumerate(sorted(groups.items()), 1)
+        ]
+        return _ok(explore=explore)
+
+    async def input_output_delete(self, request: web.Request) -> web.Response:
+        """`/Task/InputOutputDelete {tasktoken}`: a finished task's files gone; again is
+        fine; a task still running is refused."""
+        task = await self._task_request(request, ("tasktoken",))
+        if isinstance(task, web.Response):
+            return task
+        if not task.terminal():
+            return _error("Task is not finished yet: its files cannot be deleted")
+        with self.state.lock:
+            for output in task.outputs or []:
+                url = str(output.get("url") or "")
+                self.state.files.pop(unquote(url.split("/files/", 1)[-1]), None)
+        task.outputs = []
+        task.files_deleted = True
+        return _ok()
 
     async def detail(self, request: web.Request) -> web.Response:
         task = await self._task_request(request, ("taskid", "tasktoken", "socketaccesstoken"))

@@ -24,6 +24,7 @@ from wiro_emulator.routes import EmulatorApp
 from wiro_emulator.state import SOCKET_FAULTS, EmulatorState, Fault, ReceivedRequest
 from wiro_emulator.tasks import Plan
 from wiro_emulator.tools import index_tools, installed_tools, tools_from_specs
+from wiro_emulator.wallet import Wallet
 from wiro_runtime import ToolDefinition
 
 __all__ = ["Emulator", "ReceivedRequest"]
@@ -112,6 +113,13 @@ class Emulator:
         with self.state.lock:
             self.state.faults.append(fault)
 
+    def set_wallet(self, balance: float | None = None, spend_limit: float | None = None) -> None:
+        """Bill Runs to an account with this balance and spend limit (None: not limited), so
+        a client's guards meet Wiro's refusals: code 97 below $0.50, code 96 past the
+        concurrency the balance allows, and the spend limit's own message."""
+        with self.state.lock:
+            self.state.wallet = Wallet(balance, spend_limit)
+
     def break_socket(self, fault: str | None) -> None:
         """`refuse` the websocket, `drop` it after two frames, keep it open but `silent`, or
         None to heal it."""
@@ -124,11 +132,12 @@ class Emulator:
         """Publish a `/Tool/Detail` item of your own (replacing one of the same slugs):
         `parameters: None` for a tool with no schema, or `raw_only` for one `/Tool/Detail`
         finds only by its raw `slugowner`/`slugproject`, never by the clean ones."""
-        entry = Entry(dict(item), raw_only)
         owner, slug = str(item["slugowner"]), str(item["slugproject"])
         with self.state.lock:
-            self.state.catalog = [e for e in self.state.catalog if not e.matches(owner, slug)]
-            self.state.catalog.append(entry)
+            replaced = [e for e in self.state.catalog if e.matches(owner, slug)]
+            served = next((e.tool for e in replaced if e.tool is not None), None)
+            self.state.catalog = [e for e in self.state.catalog if e not in replaced]
+            self.state.catalog.append(Entry(dict(item), raw_only, served))
 
     @property
     def received(self) -> list[ReceivedRequest]:

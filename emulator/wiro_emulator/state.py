@@ -16,6 +16,7 @@ from typing import Any
 
 from wiro_emulator.catalog import Entry
 from wiro_emulator.tasks import EmulatedTask, Plan
+from wiro_emulator.wallet import Wallet
 from wiro_runtime import ToolDefinition
 
 
@@ -72,6 +73,8 @@ class EmulatorState:
     catalog: list[Entry] = field(default_factory=list)
     #: Each chat session's prompts so far, by (user_id, session_id).
     sessions: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    #: The account Runs are billed to: balance, spend limit (neither limited by default).
+    wallet: Wallet = field(default_factory=Wallet)
     socket_fault: str | None = None
     sockets_opened: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)

@@ -24,6 +24,10 @@ RUN_SEQUENCE = (
     "task_postprocess_end",
 )
 OUTCOMES = ("success", "fail", "error")
+#: Cost per second, as Task/Detail reports it (a string, as every Wiro number).
+CPS = "0.001"
+#: What every tool costs per successful run (`cpr`), the catalogue's `dynamicprice` too.
+PRICE_PER_RUN = 0.0035
 #: How a chat turn may end early, as Wiro reports it.
 FINISH_REASONS = ("length", "content_filter", "error")
 
@@ -80,6 +84,8 @@ class EmulatedTask:
     input_error: str | None = None
     #: What a chat tool's model writes in this turn; None for tools that make files.
     reply: Reply | None = None
+    #: Its files were deleted (`/Task/InputOutputDelete`): none are made again.
+    files_deleted: bool = False
 
     def status(self, now: float | None = None) -> str:
         """The status at `now`, from the plan's clock."""
@@ -124,6 +130,10 @@ class EmulatedTask:
     def terminal(self) -> bool:
         return self.status() in ("task_postprocess_end", "task_cancel", "task_error")
 
+    def succeeded(self) -> bool:
+        """Ended with pexit 0: the only tasks that cost anything."""
+        return self.status() == "task_postprocess_end" and self.pexit() == "0"
+
     def pexit(self) -> str | None:
         status = self.status()
         if status == "task_postprocess_end":
@@ -139,12 +149,44 @@ class EmulatedTask:
         self.stopped_at = time.time()
         self.stop_status = "task_cancel"
 
-    def to_wire(self) -> dict[str, Any]:
-        """The task as Task/Detail's `tasklist` item: every number as a string."""
+    def reached(self, status: str) -> float | None:
+        """When the task reached `status` of Wiro's sequence (None: not yet, or never: it
+        was stopped, or failed, before)."""
+        if status == "task_queue":
+            return self.created
+        if status not in RUN_SEQUENCE:
+            return None
+        at = self.created + self.plan.queue_seconds
+        at += RUN_SEQUENCE.index(status) / (len(RUN_SEQUENCE) - 1) * self.plan.run_seconds
+        if self.plan.outcome == "error" or self.input_error is not None:
+            return None
+        ended = self.ended_at()
+        limit = ended if ended is not None else time.time()
+        return at if at <= limit else None
+
+    def ended_at(self) -> float | None:
+        """When the task ended (frozen from then on), or None while it runs."""
+        if self.stopped_at is not None:
+            return self.stopped_at
         status = self.status()
-        created = int(self.created)
-        ended = status in ("task_postprocess_end", "task_cancel", "task_error")
-        elapsed = (self.stopped_at or time.time()) - self.created
+        if status == "task_error":
+            return self.created + self.plan.queue_seconds
+        if status == "task_postprocess_end":
+            return self.planned_end()
+        return None
+
+    def to_wire(self) -> dict[str, Any]:
+        """The task as Task/Detail's `tasklist` item, with every field Wiro always sends:
+        numbers as strings, times in whole seconds ("0" until reached) that stop moving once
+        the task has ended."""
+        status = self.status()
+        ended = self.ended_at()
+        started = self.reached("task_accept")
+        elapsed = (
+            max(0.0, ended - started)
+            if ended is not None and started is not None
+            else (max(0.0, time.time() - started) if started is not None else 0.0)
+        )
         outputs = self.outputs if status == "task_postprocess_end" and self.outputs else []
         debug_error = ""
         if status == "task_error":
@@ -154,6 +196,10 @@ class EmulatedTask:
             )
         elif status == "task_postprocess_end" and self.plan.outcome == "fail":
             debug_error = "Traceback (most recent call last):\nValueError: emulated model failure"
+
+        def stamp(moment: float | None) -> str:
+            return str(int(moment)) if moment is not None else "0"
+
         return {
             "id": self.id,
             "uuid": self.uuid,
@@ -161,20 +207,23 @@ class EmulatedTask:
             "parameters": self.parameters,
             "debugoutput": self.debug_output_now(status),
             "debugerror": debug_error,
-            "starttime": str(created),
-            "endtime": str(int(self.created + elapsed)) if ended else "0",
+            "createtime": stamp(self.created),
+            "starttime": stamp(started),
+            "accepttime": stamp(started),
+            "preprocessstarttime": stamp(self.reached("task_preprocess_start")),
+            "preprocessendtime": stamp(self.reached("task_preprocess_end")),
+            "assigntime": stamp(self.reached("task_assign")),
+            "postprocessstarttime": stamp(self.reached("task_postprocess_start")),
+            "postprocessendtime": stamp(self.reached("task_postprocess_end")),
+            "endtime": stamp(ended),
+            "canceltime": stamp(self.stopped_at),
             "elapsedseconds": f"{elapsed:.4f}",
             "status": status,
             "pexit": self.pexit() or "",
-            "createtime": str(created),
-            "canceltime": str(int(self.stopped_at)) if self.stopped_at else "0",
             "outputs": outputs,
             "size": str(sum(int(item.get("size", 0)) for item in outputs)),
-            "totalcost": (
-                "0.0035" if status == "task_postprocess_end" and self.pexit() == "0" else "0"
-            ),
-            # not in Wiro's answers: the emulator's exact planned end, for latency benchmarks
-            "emulatorplannedend": f"{self.planned_end():.6f}",
+            "cps": CPS,
+            "totalcost": f"{PRICE_PER_RUN}" if self.succeeded() else "0",
             "modelslugowner": self.owner,
             "modelslugproject": self.slug,
         }

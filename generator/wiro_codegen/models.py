@@ -56,7 +56,24 @@ def _property_schema(item: Input) -> dict[str, Any]:
             schema["maximum"] = item.maximum
     if item.default is not None:
         schema["default"] = item.default
+    if not item.required:
+        return _or_empty(schema)
+    if schema.get("type") == "string" and "enum" not in schema:
+        schema["minLength"] = 1  # a required input left empty is missing, as Wiro reads it
     return schema
+
+
+def _or_empty(schema: dict[str, Any]) -> dict[str, Any]:
+    """An optional input's schema that also takes "", as Wiro (and the runtime's check)
+    takes an optional input left empty."""
+    if schema.get("type") == "string" and "pattern" not in schema:
+        if "enum" in schema and "" not in schema["enum"]:
+            schema["enum"] = [*schema["enum"], ""]
+        return schema
+    kept: dict[str, Any] = {
+        key: schema.pop(key) for key in ("title", "description", "default") if key in schema
+    }
+    return {**kept, "anyOf": [schema, {"type": "string", "const": ""}]}
 
 
 def render_input_model(spec: Spec, header: str) -> str:

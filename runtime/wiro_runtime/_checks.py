@@ -151,13 +151,15 @@ def input_problems(
     complete: bool = True,
 ) -> list[InputProblem]:
     """Every input's problem, in the wire table's order: missing required ones included
-    unless the values need not be `complete`, None taken as not given."""
+    unless the values need not be `complete`. None and "" are not given, as Wiro reads them:
+    an optional input left empty is accepted whatever its type (forms and Wiro's own n8n
+    nodes send "" for every untouched field); a required one is missing."""
     problems: list[InputProblem] = []
     for item in tool.inputs:
         value = values.get(item.wire_name)
-        if value is None:
+        if value is None or value == "":
             if item.required and complete:
-                problems.append(InputProblem(item, "required", None, "required"))
+                problems.append(InputProblem(item, "required", value, "required"))
             continue
         problem = value_problem(item, value, wire=wire)
         if problem is not None:

@@ -116,6 +116,8 @@ def _checked(convert: Callable[[str], Any], item: InputDefinition) -> Callable[[
     many = item.python_type == "list[str]"
 
     def check(text: str) -> Any:
+        if text == "" and not item.required:
+            return ""  # an empty optional value is not given: Wiro accepts it, as the client
         value = convert(text)
         problem = value_problem(item, [value] if many else value)
         if problem is not None:

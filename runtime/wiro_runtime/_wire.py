@@ -140,7 +140,10 @@ class PreparedRequest(Record):
 
 def encode_value(item: InputDefinition, value: object) -> Any:
     """One checked value in its wire form: a boolean select as its option text, a number
-    input as a float, a list input as a list. Checking is `check_inputs`' job."""
+    input as a float, a list input as a list; "" (an optional input left empty) as it is.
+    Checking is `check_inputs`' job."""
+    if value == "":
+        return value
     if item.python_type == "bool" and item.wire_type == "string":
         options = {choice.value.lower() for choice in item.choices}
         if "on" in options:

@@ -37,7 +37,7 @@ class ImageToVideoKlingaiV16Input(BaseModel):
         ),
     ] = None
     video_seconds: Annotated[
-        Literal["5", "10"],
+        Literal["5", "10", ""],
         Field(
             alias="videoSeconds",
             description="Total duration of the generated video (in seconds)",
@@ -45,7 +45,7 @@ class ImageToVideoKlingaiV16Input(BaseModel):
         ),
     ] = "5"
     video_mode: Annotated[
-        Literal["pro", "std"],
+        Literal["pro", "std", ""],
         Field(
             alias="videoMode", description="The quality of the generated video", title="Video Mode"
         ),

@@ -18,7 +18,10 @@ class Gpt5MiniInput(BaseModel):
             title="Input Image URL",
         ),
     ] = None
-    prompt: Annotated[StrictStr, Field(alias="prompt", description="Required", title="Prompt")]
+    prompt: Annotated[
+        StrictStr,
+        Field(alias="prompt", description="Required", min_length=1, title="Prompt"),
+    ]
     user_id: Annotated[
         StrictStr | None,
         Field(
@@ -44,7 +47,7 @@ class Gpt5MiniInput(BaseModel):
         ),
     ] = None
     reasoning: Annotated[
-        Literal["high", "low", "medium", "minimal"],
+        Literal["high", "low", "medium", "minimal", ""],
         Field(
             alias="reasoning",
             description="Optional. Controls reasoning effort level. If web search is enabled and reasoning set to default it will be fallback the low, web search can not be used with minimal reasoning",
@@ -52,7 +55,7 @@ class Gpt5MiniInput(BaseModel):
         ),
     ] = "high"
     web_search: Annotated[
-        StrictBool,
+        StrictBool | Literal[""],
         Field(
             alias="webSearch",
             description="Optional. Enable web search. The number of web searches is determined by the complexity of your prompt. $0.01 per search",
@@ -60,7 +63,7 @@ class Gpt5MiniInput(BaseModel):
         ),
     ] = False
     verbosity: Annotated[
-        Literal["high", "low", "medium"],
+        Literal["high", "low", "medium", ""],
         Field(
             alias="verbosity",
             description="Optional. Controls response verbosity level.",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
-from typing import Annotated
+from typing import Annotated, Literal
 
 
 class SkinToneSliderV10Input(BaseModel):
@@ -23,7 +23,7 @@ class SkinToneSliderV10Input(BaseModel):
         ),
     ] = "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution"
     samples: Annotated[
-        StrictInt,
+        StrictInt | Literal[""],
         Field(
             alias="samples",
             description="How many outputs to make in one run.",
@@ -31,7 +31,7 @@ class SkinToneSliderV10Input(BaseModel):
         ),
     ] = 4
     steps: Annotated[
-        StrictInt,
+        StrictInt | Literal[""],
         Field(
             alias="steps",
             description="How many denoising steps to run: more give finer detail and take longer.",
@@ -39,7 +39,7 @@ class SkinToneSliderV10Input(BaseModel):
         ),
     ] = 20
     scale: Annotated[
-        StrictFloat,
+        StrictFloat | Literal[""],
         Field(
             alias="scale",
             description="How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom.",
@@ -55,10 +55,10 @@ class SkinToneSliderV10Input(BaseModel):
         ),
     ] = "123456"
     width: Annotated[
-        StrictInt,
+        StrictInt | Literal[""],
         Field(alias="width", description="Width of the output, in pixels.", title="Width"),
     ] = 512
     height: Annotated[
-        StrictInt,
+        StrictInt | Literal[""],
         Field(alias="height", description="Height of the output, in pixels.", title="Height"),
     ] = 512

@@ -48,11 +48,12 @@ class ImageToImageGen4ImageInput(BaseModel):
             "960:720",
             "720:960",
             "1680:720",
+            "",
         ],
         Field(alias="ratio", description="Generate video aspect ratio.", title="Ratio"),
     ] = "1280:720"
     content_moderation: Annotated[
-        Literal["auto", "low"],
+        Literal["auto", "low", ""],
         Field(
             alias="contentModeration",
             description="When set to low, the content moderation system will be less strict about preventing generations that include recognizable public figures.",

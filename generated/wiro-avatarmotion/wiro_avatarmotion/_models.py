@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
-from typing import Annotated
+from typing import Annotated, Literal
 
 
 class AvatarmotionInput(BaseModel):
@@ -11,7 +11,7 @@ class AvatarmotionInput(BaseModel):
         extra="forbid",
     )
     input_image: Annotated[
-        list[StrictStr] | None,
+        list[StrictStr] | Literal[""] | None,
         Field(
             alias="inputImage",
             description="Provide an image file or an image URL.",

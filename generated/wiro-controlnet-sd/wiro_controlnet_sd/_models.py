@@ -11,7 +11,7 @@ class ControlnetSdInput(BaseModel):
         extra="forbid",
     )
     selected_model: Annotated[
-        Literal["822", "1083", "3", "816", "485"] | None,
+        Literal["822", "1083", "3", "816", "485", ""] | None,
         Field(alias="selectedModel", description="The model to generate with.", title="Model"),
     ] = None
     selected_model_private: Annotated[

@@ -19,11 +19,11 @@ class FiltersInput(BaseModel):
         ),
     ] = None
     filter_: Annotated[
-        Literal["Vivid", "Black and White", "Sepia", "Grayscale", "Warm", "Cool"] | None,
+        Literal["Vivid", "Black and White", "Sepia", "Grayscale", "Warm", "Cool", ""] | None,
         Field(alias="filter", title="Filter"),
     ] = None
     safety_tolerance: Annotated[
-        Literal["2"],
+        Literal["2", ""],
         Field(
             alias="safetyTolerance",
             description="Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict.",
@@ -59,7 +59,7 @@ class FiltersInput(BaseModel):
         ),
     ] = "42"
     output_format: Annotated[
-        Literal["jpeg", "png"],
+        Literal["jpeg", "png", ""],
         Field(
             alias="outputFormat",
             description="Output format for the generated image. Can be 'jpeg' or 'png'.",

@@ -33,6 +33,7 @@ class ImageInpaintingSdInput(BaseModel):
             "3",
             "2",
             "1",
+            "",
         ],
         Field(alias="selectedModel", description="The model to generate with.", title="Model"),
     ] = "1"
@@ -69,7 +70,7 @@ class ImageInpaintingSdInput(BaseModel):
         ),
     ] = "painted illustration"
     samples: Annotated[
-        StrictInt,
+        StrictInt | Literal[""],
         Field(
             alias="samples",
             description="How many outputs to make in one run.",
@@ -77,7 +78,7 @@ class ImageInpaintingSdInput(BaseModel):
         ),
     ] = 1
     steps: Annotated[
-        StrictInt,
+        StrictInt | Literal[""],
         Field(
             alias="steps",
             description="How many denoising steps to run: more give finer detail and take longer.",
@@ -85,7 +86,7 @@ class ImageInpaintingSdInput(BaseModel):
         ),
     ] = 30
     scale: Annotated[
-        StrictFloat,
+        StrictFloat | Literal[""],
         Field(
             alias="scale",
             description="How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom.",
@@ -93,7 +94,7 @@ class ImageInpaintingSdInput(BaseModel):
         ),
     ] = 7.5
     strength: Annotated[
-        StrictFloat,
+        StrictFloat | Literal[""],
         Field(
             alias="strength",
             description="How much the input image changes: near 0 it is kept, at 1 it is painted anew.",
@@ -117,6 +118,7 @@ class ImageInpaintingSdInput(BaseModel):
             "PNDMScheduler",
             "DDPMScheduler",
             "EulerAncestralDiscreteScheduler",
+            "",
         ],
         Field(
             alias="scheduler",
@@ -125,10 +127,10 @@ class ImageInpaintingSdInput(BaseModel):
         ),
     ] = "EulerDiscreteScheduler"
     width: Annotated[
-        StrictInt,
+        StrictInt | Literal[""],
         Field(alias="width", description="Width of the output, in pixels.", title="Width"),
     ] = 512
     height: Annotated[
-        StrictInt,
+        StrictInt | Literal[""],
         Field(alias="height", description="Height of the output, in pixels.", title="Height"),
     ] = 512

@@ -19,11 +19,11 @@ class ProfessionalHeadshotInput(BaseModel):
         ),
     ] = None
     background: Annotated[
-        Literal["white", "black", "neutral", "gray", "office"],
+        Literal["white", "black", "neutral", "gray", "office", ""],
         Field(alias="background", title="Background"),
     ] = "neutral"
     safety_tolerance: Annotated[
-        Literal["2"],
+        Literal["2", ""],
         Field(
             alias="safetyTolerance",
             description="Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict.",
@@ -59,7 +59,7 @@ class ProfessionalHeadshotInput(BaseModel):
         ),
     ] = "42"
     output_format: Annotated[
-        Literal["jpeg", "png"],
+        Literal["jpeg", "png", ""],
         Field(
             alias="outputFormat",
             description="Output format for the generated image. Can be 'jpeg' or 'png'.",

@@ -11,7 +11,7 @@ class Wan22EffectsExtraInput(BaseModel):
         extra="forbid",
     )
     input_image: Annotated[
-        list[StrictStr] | None,
+        list[StrictStr] | Literal[""] | None,
         Field(
             alias="inputImage",
             description="Provide an image file or an image URL.",
@@ -39,6 +39,7 @@ class Wan22EffectsExtraInput(BaseModel):
             "batman-transformation",
             "ironman-transformation",
             "superman-transformation",
+            "",
         ],
         Field(alias="effectType", description="Effects.", title="Effect Type"),
     ] = "fluffy-hair"

@@ -18,27 +18,30 @@ class SampleToolV20Input(BaseModel):
             title="Prompt",
         ),
     ] = 'a "quoted" cat \\ with a backslash'
-    duration: Annotated[Literal["5", "10"], Field(alias="duration", title="Duration")] = "5"
+    duration: Annotated[Literal["5", "10", ""], Field(alias="duration", title="Duration")] = "5"
     effect: Annotated[StrictStr, Field(alias="effect", title="Effect")] = "zoom"
     class_: Annotated[
         StrictStr | None,
         Field(alias="class", description="A Python keyword as a wire name.", title="Class"),
     ] = None
     timeout_input: Annotated[
-        StrictInt,
+        StrictInt | Literal[""],
         Field(alias="timeout", description="Clashes with a client parameter.", title="Timeout"),
     ] = 60
     guidance: Annotated[
-        StrictFloat,
+        StrictFloat | Literal[""],
         Field(alias="guidance", description="Guidance", title="Guidance"),
     ] = 3.0
-    watermark: Annotated[StrictBool, Field(alias="watermark", title="Watermark")] = False
+    watermark: Annotated[
+        StrictBool | Literal[""],
+        Field(alias="watermark", title="Watermark"),
+    ] = False
     styles: Annotated[
-        list[Literal["anime", "photo"]] | None,
+        list[Literal["anime", "photo"]] | Literal[""] | None,
         Field(alias="styles", title="Styles"),
     ] = None
     input_image: Annotated[
-        list[StrictStr] | None,
+        list[StrictStr] | Literal[""] | None,
         Field(
             alias="inputImage",
             description="Provide an image file or an image URL.",

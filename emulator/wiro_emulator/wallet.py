@@ -1,0 +1,60 @@
+"""The account a Run is billed to: its balance, its spend limit, and the concurrency the
+balance allows, with the refusals Wiro sends (wiro-api.md 8 and 13.1).
+
+Every tool costs the documented default price per run (`cpr`) when it succeeds; failed and
+cancelled tasks, and queue time, are free. What was spent is read from the tasks themselves,
+so nothing is charged twice and a stopped task is never charged.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from wiro_emulator.tasks import PRICE_PER_RUN, EmulatedTask
+
+#: Wiro refuses a Run below this balance (code 97).
+MINIMUM_BALANCE = 0.50
+#: Above this balance, concurrency is not limited.
+UNLIMITED_ABOVE = 250.0
+
+
+@dataclass
+class Wallet:
+    """A balance (None: not limited) and a spend limit (None: none)."""
+
+    balance: float | None = None
+    spend_limit: float | None = None
+
+
+def spent(tasks: Iterable[EmulatedTask]) -> float:
+    """What the tasks cost: the succeeded ones, at the price per run."""
+    return sum(PRICE_PER_RUN for task in tasks if task.succeeded())
+
+
+def concurrency(balance: float) -> int | None:
+    """How many tasks the balance allows at once (None: no limit), as Wiro documents it."""
+    if balance > UNLIMITED_ABOVE:
+        return None
+    return max(1, math.floor(balance * 0.10))
+
+
+def refusal(wallet: Wallet, tasks: list[EmulatedTask]) -> tuple[int, str] | None:
+    """(code, message) of Wiro's refusal of one more Run, or None when it may run."""
+    cost = spent(tasks)
+    if wallet.spend_limit is not None and cost >= wallet.spend_limit:
+        return 0, "Team spend limit has been reached"
+    if wallet.balance is None:
+        return None
+    left = wallet.balance - cost
+    if left < MINIMUM_BALANCE:
+        return 97, "Insufficient balance"
+    allowed = concurrency(left)
+    running = sum(1 for task in tasks if not task.terminal())
+    if allowed is not None and running >= allowed:
+        return 96, (
+            f"Concurrent task limit reached: your balance of ${left:.2f} allows {allowed} "
+            f"task{'s' if allowed != 1 else ''} at a time"
+        )
+    return None
