@@ -250,3 +250,11 @@ def test_a_wallet_refuses_runs_as_wiro_does(emulator: Emulator) -> None:
     control = httpx.post(f"{emulator.origin}/_emulator/wallet", json={"balance": 0.1})
     assert control.json() == {"result": True}
     assert _post(emulator, "/Run/wiro/image-inpainting-sd", {})["errors"][0]["code"] == 97
+
+
+def test_kill_takes_the_docs_tasktoken_too(emulator: Emulator) -> None:
+    emulator.plan_next(Plan(0.0, 30))
+    ran = _post(emulator, "/Run/wiro/image-inpainting-sd", {})
+    time.sleep(0.2)
+    killed = _post(emulator, "/Task/Kill", {"tasktoken": ran["socketaccesstoken"]})
+    assert killed["result"] is True and killed["tasklist"][0]["status"] == "task_cancel"

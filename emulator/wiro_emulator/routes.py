@@ -469,7 +469,8 @@ class EmulatorApp:
         return _ok(tasklist=[task.to_wire()])
 
     async def kill(self, request: web.Request) -> web.Response:
-        task = await self._task_request(request, ("taskid", "socketaccesstoken"))
+        # the tool pages' keys, and the docs' `tasktoken` (third-party SDKs send it)
+        task = await self._task_request(request, ("taskid", "socketaccesstoken", "tasktoken"))
         if isinstance(task, web.Response):
             return task
         status = task.status()
