@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from ._errors import OutputSaveError, TransportError
 from ._retry import RETRY_STATUSES, RetryPolicy
-from ._steps import Fetch, Flow, Sleep, Unanswered
+from ._steps import Flow, Unanswered, fetch, sleep
 
 
 class Downloadable(Protocol):
@@ -157,7 +157,7 @@ def fetched(url: str, new_sink: Callable[[], S], retry: RetryPolicy) -> Flow[S]:
     while True:
         sink = new_sink()
         try:
-            answer = yield Fetch(url, sink)
+            answer = yield from fetch(url, sink)
         except BaseException:
             sink.discard()
             raise
@@ -172,7 +172,7 @@ def fetched(url: str, new_sink: Callable[[], S], retry: RetryPolicy) -> Flow[S]:
             retryable = answer in RETRY_STATUSES
         if not retryable or attempt >= retry.max_retries:
             raise error
-        yield Sleep(retry.delay(attempt))
+        yield from sleep(retry.delay(attempt))
         attempt += 1
 
 

@@ -12,6 +12,7 @@ import contextlib
 import threading
 import time
 from collections import deque
+from typing import Generic, TypeVar, assert_never
 
 from ._files import changed_while_sent, opened_parts
 from ._steps import (
@@ -21,6 +22,7 @@ from ._steps import (
     Abandoned,
     Attempt,
     CloseSocket,
+    Fetch,
     Flow,
     OpenSocket,
     Receive,
@@ -30,6 +32,8 @@ from ._steps import (
     Step,
     Unanswered,
 )
+
+R = TypeVar("R")
 
 TYPE_CHECKING = False  # httpx and websockets load on first use: importing a client stays cheap
 if TYPE_CHECKING:
@@ -96,14 +100,21 @@ def _socket_failure(step: OpenSocket | Receive, exc: BaseException) -> object:
 # --- blocking -------------------------------------------------------------------------------------
 
 
-class Stepper:
+class Stepper(Generic[R]):
     """A flow's position: the step to perform next, and what to send or throw into it."""
 
-    def __init__(self, flow: Flow[object]) -> None:
+    def __init__(self, flow: Flow[R]) -> None:
         self.flow = flow
-        self.value: object = None
+        self._value: tuple[R] | None = None
         self._result: object = None
         self._error: BaseException | None = None
+
+    @property
+    def value(self) -> R:
+        """What the flow returned (once `next` has returned None)."""
+        if self._value is None:
+            raise RuntimeError("the flow has not returned")
+        return self._value[0]
 
     def next(self) -> Step | None:
         """The next step, or None once the flow has returned (its value in `value`)."""
@@ -111,7 +122,7 @@ class Stepper:
         try:
             return self.flow.send(result) if error is None else self.flow.throw(error)
         except StopIteration as done:
-            self.value = done.value
+            self._value = (done.value,)
             return None
 
     def answer(self, result: object) -> None:
@@ -139,11 +150,11 @@ def drive(flow: Flow[T], http: httpx.Client, interrupt: threading.Event | None =
     stepper = Stepper(flow)
     for _ in iterate(stepper, http, deque(), interrupt):
         pass
-    return stepper.value  # type: ignore[return-value]
+    return stepper.value
 
 
 def iterate(
-    stepper: Stepper,
+    stepper: Stepper[R],
     http: httpx.Client,
     outbox: deque[E],
     interrupt: threading.Event | None = None,
@@ -191,23 +202,30 @@ def iterate(
 def _perform(
     step: Step, http: httpx.Client, socket: _SyncSocket, interrupt: threading.Event | None
 ) -> object:
+    match step:
+        case Sleep(seconds=seconds):
+            if interrupt is None:
+                time.sleep(seconds)
+            else:
+                interrupt.wait(seconds)
+            return None
+        case Receive() if interrupt is not None:
+            return socket.receive_until(step, interrupt)
+        case OpenSocket() | Receive() | CloseSocket():
+            return socket.perform(step)
+        case Attempt():
+            try:
+                response = _request(http, step)
+            except Exception as exc:
+                return _unanswered(step, exc)
+            return Reply(response.status_code, response.content, response.headers)
+        case Fetch():
+            return _fetch(http, step)
+        case _:
+            assert_never(step)
 
-    if isinstance(step, Sleep):
-        if interrupt is None:
-            time.sleep(step.seconds)
-        else:
-            interrupt.wait(step.seconds)
-        return None
-    if isinstance(step, Receive) and interrupt is not None:
-        return socket.receive_until(step, interrupt)
-    if isinstance(step, OpenSocket | Receive | CloseSocket):
-        return socket.perform(step)
-    if isinstance(step, Attempt):
-        try:
-            response = _request(http, step)
-        except Exception as exc:
-            return _unanswered(step, exc)
-        return Reply(response.status_code, response.content, response.headers)
+
+def _fetch(http: httpx.Client, step: Fetch) -> int | Unanswered:
     try:
         with http.stream("GET", step.url) as response:
             if response.status_code < 400:
@@ -290,11 +308,11 @@ async def adrive(flow: Flow[T], http: httpx.AsyncClient) -> T:
     stepper = Stepper(flow)
     async for _ in aiterate(stepper, http, deque()):
         pass
-    return stepper.value  # type: ignore[return-value]
+    return stepper.value
 
 
 async def aiterate(
-    stepper: Stepper, http: httpx.AsyncClient, outbox: deque[E]
+    stepper: Stepper[R], http: httpx.AsyncClient, outbox: deque[E]
 ) -> AsyncGenerator[E, None]:
     """`iterate` the asyncio way: `aclose()` before the end stops the flow's task."""
     socket, interrupted, abandoned = _AsyncSocket(), False, False
@@ -330,18 +348,25 @@ async def aiterate(
 
 
 async def _aperform(step: Step, http: httpx.AsyncClient, socket: _AsyncSocket) -> object:
+    match step:
+        case Sleep(seconds=seconds):
+            await asyncio.sleep(seconds)
+            return None
+        case OpenSocket() | Receive() | CloseSocket():
+            return await socket.perform(step)
+        case Attempt():
+            try:
+                response = await _arequest(http, step)
+            except Exception as exc:
+                return _unanswered(step, exc)
+            return Reply(response.status_code, response.content, response.headers)
+        case Fetch():
+            return await _afetch(http, step)
+        case _:
+            assert_never(step)
 
-    if isinstance(step, Sleep):
-        await asyncio.sleep(step.seconds)
-        return None
-    if isinstance(step, OpenSocket | Receive | CloseSocket):
-        return await socket.perform(step)
-    if isinstance(step, Attempt):
-        try:
-            response = await _arequest(http, step)
-        except Exception as exc:
-            return _unanswered(step, exc)
-        return Reply(response.status_code, response.content, response.headers)
+
+async def _afetch(http: httpx.AsyncClient, step: Fetch) -> int | Unanswered:
     try:
         async with http.stream("GET", step.url) as response:
             if response.status_code < 400:

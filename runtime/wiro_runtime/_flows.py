@@ -103,7 +103,7 @@ def send(
     attempt = 0
     while True:
         headers = core.headers_for(request)
-        answer = yield steps.Attempt(request, headers)
+        answer = yield from steps.attempt(request, headers)
         retry_after: float | None = None
         if isinstance(answer, steps.Unanswered):
             if isinstance(answer.error, FileChanged):  # cut short: never complete, never retried
@@ -124,7 +124,7 @@ def send(
                         raise
             retry_after = parse_retry_after(answer.headers.get("retry-after"))
         delay = core.retry.delay(attempt, retry_after)
-        yield steps.Sleep(schedule.cap(delay) if schedule else delay)
+        yield from steps.sleep(schedule.cap(delay) if schedule else delay)
         attempt += 1
 
 
@@ -198,7 +198,7 @@ def submit(core: ClientCore, request: PreparedRequest) -> Flow[TaskHandle]:
         except errors.RateLimitError as exc:
             if exc.code != "96" or attempt >= core.retry.concurrency_retries:
                 raise
-            yield steps.Sleep(core.retry.delay(attempt, exc.retry_after))
+            yield from steps.sleep(core.retry.delay(attempt, exc.retry_after))
             attempt += 1
         except errors.APIError as exc:
             if exc.status_code is None or exc.status_code < 500:
@@ -271,7 +271,7 @@ def stop(
         task = yield from kill(core, task.ref)
     deadline = core.clock() + confirm_seconds
     while not task.done and core.clock() < deadline:
-        yield steps.Sleep(min(0.2, core.poll_interval))
+        yield from steps.sleep(min(0.2, core.poll_interval))
         task = yield from detail(core, task.ref)
     return task
 
@@ -340,7 +340,7 @@ def poll(
         except errors.WiroError as exc:
             if not _troubled(exc) or schedule.expired():
                 raise
-        yield steps.Sleep(schedule.next_delay())
+        yield from steps.sleep(schedule.next_delay())
 
 
 def follow_socket(
@@ -349,7 +349,9 @@ def follow_socket(
     """Relay frames until a terminal one, the deadline, or a socket failure; a socket that
     stays open but silent is checked with Task/Detail every few seconds. Returns the task
     if such a check found it ended."""
-    opened = yield steps.OpenSocket(core.socket_url, socket_request(token), min(core.timeout, 10.0))
+    opened = yield from steps.open_socket(
+        core.socket_url, socket_request(token), min(core.timeout, 10.0)
+    )
     if not opened:
         return None  # polling takes over; the Run is never sent again
     ended: Task | None = None
@@ -358,23 +360,24 @@ def follow_socket(
         if remaining is not None and remaining <= 0:
             break
         check = core.socket_check_seconds
-        message = yield steps.Receive(check if remaining is None else min(check, remaining))
-        if message is steps.CLOSED:
-            break
-        if message is steps.TIMED_OUT:
-            task = yield from poll(core, reference, schedule, known=True)
-            events.task(task)
-            if task.done:
-                ended = task
+        message = yield from steps.receive(check if remaining is None else min(check, remaining))
+        match message:
+            case steps.SocketEnd.CLOSED:
                 break
-            continue
-        try:
-            frame = parse_frame(message)
-        except MalformedFrame:
-            break  # not Wiro's protocol: polling is the safe way on
-        if frame is not None and events.frame(frame):
-            break
-    yield steps.CloseSocket()
+            case steps.SocketEnd.TIMED_OUT:  # silent a while: is the task still going?
+                task = yield from poll(core, reference, schedule, known=True)
+                events.task(task)
+                if task.done:
+                    ended = task
+                    break
+            case _:
+                try:
+                    frame = parse_frame(message)
+                except MalformedFrame:
+                    break  # not Wiro's protocol: polling is the safe way on
+                if frame is not None and events.frame(frame):
+                    break
+    yield from steps.close_socket()
     return ended
 
 
@@ -436,7 +439,7 @@ def watch(
                 return finish(task)
             if schedule.expired():
                 return (yield from _on_deadline(core, task, wait_timeout, on_timeout))
-            yield steps.Sleep(schedule.next_delay())
+            yield from steps.sleep(schedule.next_delay())
     except errors.WiroError as exc:
         exc.task_id = exc.task_id or (task.id if task else None if ref.is_token else ref.value)
         raise

@@ -1,7 +1,10 @@
 """The steps a flow yields and a driver performs: the whole I/O vocabulary of the runtime.
 
 Flows (`_flows`, `_download`) decide; drivers (`_drivers`) do. A step's result is sent back
-into the flow; what performing it raised is thrown into the flow.
+into the flow; what performing it raised is thrown into the flow. Flows take each step
+through its typed helper (`answer = yield from steps.attempt(...)`), so what comes back has
+the type that step promises; a driver performs every kind of `Step` (`match` with
+`assert_never`), so a new kind is a type error until every driver performs it.
 """
 
 from __future__ import annotations
@@ -9,7 +12,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from enum import Enum
+from typing import Protocol, TypeVar
 
 from ._wire import PreparedRequest
 
@@ -90,8 +94,65 @@ class Abandoned(BaseException):
 #: steps that follow.
 INTERRUPTS = (KeyboardInterrupt, asyncio.CancelledError, Abandoned)
 
-TIMED_OUT = "timed out"
-CLOSED = "closed"
+
+class SocketEnd(Enum):
+    """What a socket read gives instead of a message."""
+
+    TIMED_OUT = "timed out"
+    CLOSED = "closed"
+
+
+TIMED_OUT = SocketEnd.TIMED_OUT
+CLOSED = SocketEnd.CLOSED
 
 Step = Attempt | Sleep | OpenSocket | Receive | CloseSocket | Fetch
-Flow = Generator[Step, Any, T]
+#: A flow: it yields steps, is sent each one's result, and returns a `T`.
+Flow = Generator[Step, object, T]
+
+
+def _misanswered(step: Step, answer: object) -> TypeError:
+    return TypeError(f"a driver answered {type(step).__name__} with {answer!r}")
+
+
+def attempt(request: PreparedRequest, headers: dict[str, str]) -> Flow[Reply | Unanswered]:
+    """Send `request` once with these headers."""
+    step = Attempt(request, headers)
+    answer = yield step
+    if isinstance(answer, Reply | Unanswered):
+        return answer
+    raise _misanswered(step, answer)
+
+
+def sleep(seconds: float) -> Flow[None]:
+    yield Sleep(seconds)
+
+
+def open_socket(url: str, message: str, open_timeout: float) -> Flow[bool]:
+    """Connect and send `message`: whether the socket could be had."""
+    step = OpenSocket(url, message, open_timeout)
+    answer = yield step
+    if isinstance(answer, bool):
+        return answer
+    raise _misanswered(step, answer)
+
+
+def receive(timeout: float | None) -> Flow[str | bytes | SocketEnd]:
+    """The next socket message, or how the socket ended the wait."""
+    step = Receive(timeout)
+    answer = yield step
+    if isinstance(answer, str | bytes | SocketEnd):
+        return answer
+    raise _misanswered(step, answer)
+
+
+def close_socket() -> Flow[None]:
+    yield CloseSocket()
+
+
+def fetch(url: str, sink: Sink) -> Flow[int | Unanswered]:
+    """GET `url` once into `sink`: the HTTP status, or `Unanswered`."""
+    step = Fetch(url, sink)
+    answer = yield step
+    if isinstance(answer, int | Unanswered) and not isinstance(answer, bool):
+        return answer
+    raise _misanswered(step, answer)
