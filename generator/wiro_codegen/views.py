@@ -206,20 +206,47 @@ def paragraph(text: str, indent: int) -> list[str]:
     return [*lines, ""] if lines else []
 
 
+#: Where a method docstring's `Args:` entries start, and so how wide their text may be.
+ARGUMENT_INDENT = PARAMETER_INDENT + 4
+
+
+def _argument_lines(text: str) -> list[str]:
+    """One `Args:` entry, wrapped to the line length with a hanging indent."""
+    wrapped = textwrap.wrap(
+        doc_line(text),
+        LINE_LENGTH - ARGUMENT_INDENT,
+        subsequent_indent="    ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+    return [f"    {line}" for line in wrapped]
+
+
 def docstrings(spec: Spec, views: list[InputView], module: str) -> dict[str, str]:
     """Every docstring of the generated modules, keyed by where it goes, escaped once each."""
     key = doc_line(spec.key)
     command = doc_line(spec.package.command)
     description = doc_line(spec.tool.description)
-    arguments = [f"    {view.argument_doc}" for view in views]
+    arguments = [line for view in views for line in _argument_lines(view.argument_doc)]
+    if spec.tool.output_kind == "text":
+        reports = [
+            'The model\'s text comes as deltas (`event.kind` "answer" or "thinking", `event.text`;',
+            '"reset" carries all of it when the model rewrote it), then tool calls, beside',
+            '"status", "progress" and "log" events. After the loop `stream.task` is the finished',
+            "task (`stream.task.text` is the answer).",
+        ]
+    else:
+        reports = [
+            'Its statuses, progress and log lines come as events (`event.kind` "status",',
+            '"progress" or "log"). After the loop `stream.task` is the finished task, with its',
+            "outputs.",
+        ]
     stream = [
         "Submit a task and return its stream of events as they arrive (iterate it).",
         "",
-        'A chat model\'s text comes as deltas (`event.kind` "answer" or "thinking",',
-        '`event.text`; "reset" carries all of it when the model rewrote it), then tool calls;',
-        'every tool reports "status", "progress" and "log". After the loop `stream.task` is',
-        "the finished task. However the stream is left before its end (a break, an exception,",
-        "Ctrl-C, dropping it unread), the task is stopped.",
+        *reports,
+        "However the stream is left before its end (a break, an exception, Ctrl-C, dropping",
+        "it unread), the task is stopped.",
     ]
     if arguments:
         stream += ["", "Args:", *arguments]

@@ -101,10 +101,13 @@ class Client(_SyncBase):
         Args:
             input_image_first_url: First frame of the video (not sent unless given)
             input_image_last_url: Last frame of the video (not sent unless given)
-            prompt: The prompt to generate the video. (default "a portrait photo of a woman underwater with flowing hair"; OMIT leaves it unsent)
+            prompt: The prompt to generate the video. (default "a portrait photo of a woman
+                underwater with flowing hair"; OMIT leaves it unsent)
             negative_prompt: Things you do not want to see in the video. (not sent unless given)
-            video_seconds: Total duration of the generated video (in seconds) (one of `VideoSeconds`; default "5"; OMIT leaves it unsent)
-            video_mode: The quality of the generated video (one of `VideoMode`; default "std"; OMIT leaves it unsent)
+            video_seconds: Total duration of the generated video (in seconds) (one of
+                `VideoSeconds`; default "5"; OMIT leaves it unsent)
+            video_mode: The quality of the generated video (one of `VideoMode`; default "std"; OMIT
+                leaves it unsent)
         """
         return self.run_values(
             {
@@ -141,19 +144,22 @@ class Client(_SyncBase):
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
             input_image_first_url: First frame of the video (not sent unless given)
             input_image_last_url: Last frame of the video (not sent unless given)
-            prompt: The prompt to generate the video. (default "a portrait photo of a woman underwater with flowing hair"; OMIT leaves it unsent)
+            prompt: The prompt to generate the video. (default "a portrait photo of a woman
+                underwater with flowing hair"; OMIT leaves it unsent)
             negative_prompt: Things you do not want to see in the video. (not sent unless given)
-            video_seconds: Total duration of the generated video (in seconds) (one of `VideoSeconds`; default "5"; OMIT leaves it unsent)
-            video_mode: The quality of the generated video (one of `VideoMode`; default "std"; OMIT leaves it unsent)
+            video_seconds: Total duration of the generated video (in seconds) (one of
+                `VideoSeconds`; default "5"; OMIT leaves it unsent)
+            video_mode: The quality of the generated video (one of `VideoMode`; default "std"; OMIT
+                leaves it unsent)
         """
         return self.stream_values(
             {
@@ -264,10 +270,13 @@ class AsyncClient(_AsyncBase):
         Args:
             input_image_first_url: First frame of the video (not sent unless given)
             input_image_last_url: Last frame of the video (not sent unless given)
-            prompt: The prompt to generate the video. (default "a portrait photo of a woman underwater with flowing hair"; OMIT leaves it unsent)
+            prompt: The prompt to generate the video. (default "a portrait photo of a woman
+                underwater with flowing hair"; OMIT leaves it unsent)
             negative_prompt: Things you do not want to see in the video. (not sent unless given)
-            video_seconds: Total duration of the generated video (in seconds) (one of `VideoSeconds`; default "5"; OMIT leaves it unsent)
-            video_mode: The quality of the generated video (one of `VideoMode`; default "std"; OMIT leaves it unsent)
+            video_seconds: Total duration of the generated video (in seconds) (one of
+                `VideoSeconds`; default "5"; OMIT leaves it unsent)
+            video_mode: The quality of the generated video (one of `VideoMode`; default "std"; OMIT
+                leaves it unsent)
         """
         return await self.run_values(
             {
@@ -304,19 +313,22 @@ class AsyncClient(_AsyncBase):
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
             input_image_first_url: First frame of the video (not sent unless given)
             input_image_last_url: Last frame of the video (not sent unless given)
-            prompt: The prompt to generate the video. (default "a portrait photo of a woman underwater with flowing hair"; OMIT leaves it unsent)
+            prompt: The prompt to generate the video. (default "a portrait photo of a woman
+                underwater with flowing hair"; OMIT leaves it unsent)
             negative_prompt: Things you do not want to see in the video. (not sent unless given)
-            video_seconds: Total duration of the generated video (in seconds) (one of `VideoSeconds`; default "5"; OMIT leaves it unsent)
-            video_mode: The quality of the generated video (one of `VideoMode`; default "std"; OMIT leaves it unsent)
+            video_seconds: Total duration of the generated video (in seconds) (one of
+                `VideoSeconds`; default "5"; OMIT leaves it unsent)
+            video_mode: The quality of the generated video (one of `VideoMode`; default "std"; OMIT
+                leaves it unsent)
         """
         return await self.stream_values(
             {

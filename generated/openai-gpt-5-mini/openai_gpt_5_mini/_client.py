@@ -105,14 +105,20 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            input_image_url: Optional. Multiple image files separated by semicolon. GPT-5.2 only supports images (not sent unless given)
+            input_image_url: Optional. Multiple image files separated by semicolon. GPT-5.2 only
+                supports images (not sent unless given)
             prompt: Required (not sent unless given)
             user_id: Required for chat history. Numeric or string ID. (not sent unless given)
             session_id: Required for chat history. Numeric or string ID. (not sent unless given)
-            system_instructions: Optional. System-level instructions for the model. (not sent unless given)
-            reasoning: Optional. Controls reasoning effort level. If web search is enabled and reasoning set to default it will be fallback the low, web search can not be used with minimal reasoning (one of `Reasoning`; default "high"; OMIT leaves it unsent)
-            web_search: Optional. Enable web search. The number of web searches is determined by the complexity of your prompt. $0.01 per search (default False; OMIT leaves it unsent)
-            verbosity: Optional. Controls response verbosity level. (one of `Verbosity`; default "high"; OMIT leaves it unsent)
+            system_instructions: Optional. System-level instructions for the model. (not sent unless
+                given)
+            reasoning: Optional. Controls reasoning effort level. If web search is enabled and
+                reasoning set to default it will be fallback the low, web search can not be used
+                with minimal reasoning (one of `Reasoning`; default "high"; OMIT leaves it unsent)
+            web_search: Optional. Enable web search. The number of web searches is determined by the
+                complexity of your prompt. $0.01 per search (default False; OMIT leaves it unsent)
+            verbosity: Optional. Controls response verbosity level. (one of `Verbosity`; default
+                "high"; OMIT leaves it unsent)
         """
         return self.run_values(
             {
@@ -153,21 +159,28 @@ class Client(_SyncBase):
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        The model's text comes as deltas (`event.kind` "answer" or "thinking", `event.text`;
+        "reset" carries all of it when the model rewrote it), then tool calls, beside
+        "status", "progress" and "log" events. After the loop `stream.task` is the finished
+        task (`stream.task.text` is the answer).
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
-            input_image_url: Optional. Multiple image files separated by semicolon. GPT-5.2 only supports images (not sent unless given)
+            input_image_url: Optional. Multiple image files separated by semicolon. GPT-5.2 only
+                supports images (not sent unless given)
             prompt: Required (not sent unless given)
             user_id: Required for chat history. Numeric or string ID. (not sent unless given)
             session_id: Required for chat history. Numeric or string ID. (not sent unless given)
-            system_instructions: Optional. System-level instructions for the model. (not sent unless given)
-            reasoning: Optional. Controls reasoning effort level. If web search is enabled and reasoning set to default it will be fallback the low, web search can not be used with minimal reasoning (one of `Reasoning`; default "high"; OMIT leaves it unsent)
-            web_search: Optional. Enable web search. The number of web searches is determined by the complexity of your prompt. $0.01 per search (default False; OMIT leaves it unsent)
-            verbosity: Optional. Controls response verbosity level. (one of `Verbosity`; default "high"; OMIT leaves it unsent)
+            system_instructions: Optional. System-level instructions for the model. (not sent unless
+                given)
+            reasoning: Optional. Controls reasoning effort level. If web search is enabled and
+                reasoning set to default it will be fallback the low, web search can not be used
+                with minimal reasoning (one of `Reasoning`; default "high"; OMIT leaves it unsent)
+            web_search: Optional. Enable web search. The number of web searches is determined by the
+                complexity of your prompt. $0.01 per search (default False; OMIT leaves it unsent)
+            verbosity: Optional. Controls response verbosity level. (one of `Verbosity`; default
+                "high"; OMIT leaves it unsent)
         """
         return self.stream_values(
             {
@@ -288,14 +301,20 @@ class AsyncClient(_AsyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            input_image_url: Optional. Multiple image files separated by semicolon. GPT-5.2 only supports images (not sent unless given)
+            input_image_url: Optional. Multiple image files separated by semicolon. GPT-5.2 only
+                supports images (not sent unless given)
             prompt: Required (not sent unless given)
             user_id: Required for chat history. Numeric or string ID. (not sent unless given)
             session_id: Required for chat history. Numeric or string ID. (not sent unless given)
-            system_instructions: Optional. System-level instructions for the model. (not sent unless given)
-            reasoning: Optional. Controls reasoning effort level. If web search is enabled and reasoning set to default it will be fallback the low, web search can not be used with minimal reasoning (one of `Reasoning`; default "high"; OMIT leaves it unsent)
-            web_search: Optional. Enable web search. The number of web searches is determined by the complexity of your prompt. $0.01 per search (default False; OMIT leaves it unsent)
-            verbosity: Optional. Controls response verbosity level. (one of `Verbosity`; default "high"; OMIT leaves it unsent)
+            system_instructions: Optional. System-level instructions for the model. (not sent unless
+                given)
+            reasoning: Optional. Controls reasoning effort level. If web search is enabled and
+                reasoning set to default it will be fallback the low, web search can not be used
+                with minimal reasoning (one of `Reasoning`; default "high"; OMIT leaves it unsent)
+            web_search: Optional. Enable web search. The number of web searches is determined by the
+                complexity of your prompt. $0.01 per search (default False; OMIT leaves it unsent)
+            verbosity: Optional. Controls response verbosity level. (one of `Verbosity`; default
+                "high"; OMIT leaves it unsent)
         """
         return await self.run_values(
             {
@@ -336,21 +355,28 @@ class AsyncClient(_AsyncBase):
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        The model's text comes as deltas (`event.kind` "answer" or "thinking", `event.text`;
+        "reset" carries all of it when the model rewrote it), then tool calls, beside
+        "status", "progress" and "log" events. After the loop `stream.task` is the finished
+        task (`stream.task.text` is the answer).
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
-            input_image_url: Optional. Multiple image files separated by semicolon. GPT-5.2 only supports images (not sent unless given)
+            input_image_url: Optional. Multiple image files separated by semicolon. GPT-5.2 only
+                supports images (not sent unless given)
             prompt: Required (not sent unless given)
             user_id: Required for chat history. Numeric or string ID. (not sent unless given)
             session_id: Required for chat history. Numeric or string ID. (not sent unless given)
-            system_instructions: Optional. System-level instructions for the model. (not sent unless given)
-            reasoning: Optional. Controls reasoning effort level. If web search is enabled and reasoning set to default it will be fallback the low, web search can not be used with minimal reasoning (one of `Reasoning`; default "high"; OMIT leaves it unsent)
-            web_search: Optional. Enable web search. The number of web searches is determined by the complexity of your prompt. $0.01 per search (default False; OMIT leaves it unsent)
-            verbosity: Optional. Controls response verbosity level. (one of `Verbosity`; default "high"; OMIT leaves it unsent)
+            system_instructions: Optional. System-level instructions for the model. (not sent unless
+                given)
+            reasoning: Optional. Controls reasoning effort level. If web search is enabled and
+                reasoning set to default it will be fallback the low, web search can not be used
+                with minimal reasoning (one of `Reasoning`; default "high"; OMIT leaves it unsent)
+            web_search: Optional. Enable web search. The number of web searches is determined by the
+                complexity of your prompt. $0.01 per search (default False; OMIT leaves it unsent)
+            verbosity: Optional. Controls response verbosity level. (one of `Verbosity`; default
+                "high"; OMIT leaves it unsent)
         """
         return await self.stream_values(
             {

@@ -82,12 +82,18 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling"; OMIT leaves it unsent)
-            negative_prompt: What the output should not show. (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution"; OMIT leaves it unsent)
+            prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from
+                the front, blue tank top, smiling"; OMIT leaves it unsent)
+            negative_prompt: What the output should not show. (default "cartoon, cgi, render,
+                illustration, painting, drawing, bad quality, grainy, low resolution"; OMIT leaves
+                it unsent)
             samples: How many outputs to make in one run. (default 4; OMIT leaves it unsent)
-            steps: How many denoising steps to run: more give finer detail and take longer. (default 20; OMIT leaves it unsent)
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.0; OMIT leaves it unsent)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456"; OMIT leaves it unsent)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default
+                20; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly,
+                lower ones leave the model more freedom. (default 7.0; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output.
+                (default "123456"; OMIT leaves it unsent)
             width: Width of the output, in pixels. (default 512; OMIT leaves it unsent)
             height: Height of the output, in pixels. (default 512; OMIT leaves it unsent)
         """
@@ -134,19 +140,25 @@ class Client(_SyncBase):
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
-            prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling"; OMIT leaves it unsent)
-            negative_prompt: What the output should not show. (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution"; OMIT leaves it unsent)
+            prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from
+                the front, blue tank top, smiling"; OMIT leaves it unsent)
+            negative_prompt: What the output should not show. (default "cartoon, cgi, render,
+                illustration, painting, drawing, bad quality, grainy, low resolution"; OMIT leaves
+                it unsent)
             samples: How many outputs to make in one run. (default 4; OMIT leaves it unsent)
-            steps: How many denoising steps to run: more give finer detail and take longer. (default 20; OMIT leaves it unsent)
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.0; OMIT leaves it unsent)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456"; OMIT leaves it unsent)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default
+                20; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly,
+                lower ones leave the model more freedom. (default 7.0; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output.
+                (default "123456"; OMIT leaves it unsent)
             width: Width of the output, in pixels. (default 512; OMIT leaves it unsent)
             height: Height of the output, in pixels. (default 512; OMIT leaves it unsent)
         """
@@ -281,12 +293,18 @@ class AsyncClient(_AsyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling"; OMIT leaves it unsent)
-            negative_prompt: What the output should not show. (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution"; OMIT leaves it unsent)
+            prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from
+                the front, blue tank top, smiling"; OMIT leaves it unsent)
+            negative_prompt: What the output should not show. (default "cartoon, cgi, render,
+                illustration, painting, drawing, bad quality, grainy, low resolution"; OMIT leaves
+                it unsent)
             samples: How many outputs to make in one run. (default 4; OMIT leaves it unsent)
-            steps: How many denoising steps to run: more give finer detail and take longer. (default 20; OMIT leaves it unsent)
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.0; OMIT leaves it unsent)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456"; OMIT leaves it unsent)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default
+                20; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly,
+                lower ones leave the model more freedom. (default 7.0; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output.
+                (default "123456"; OMIT leaves it unsent)
             width: Width of the output, in pixels. (default 512; OMIT leaves it unsent)
             height: Height of the output, in pixels. (default 512; OMIT leaves it unsent)
         """
@@ -333,19 +351,25 @@ class AsyncClient(_AsyncBase):
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
-            prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from the front, blue tank top, smiling"; OMIT leaves it unsent)
-            negative_prompt: What the output should not show. (default "cartoon, cgi, render, illustration, painting, drawing, bad quality, grainy, low resolution"; OMIT leaves it unsent)
+            prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from
+                the front, blue tank top, smiling"; OMIT leaves it unsent)
+            negative_prompt: What the output should not show. (default "cartoon, cgi, render,
+                illustration, painting, drawing, bad quality, grainy, low resolution"; OMIT leaves
+                it unsent)
             samples: How many outputs to make in one run. (default 4; OMIT leaves it unsent)
-            steps: How many denoising steps to run: more give finer detail and take longer. (default 20; OMIT leaves it unsent)
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.0; OMIT leaves it unsent)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456"; OMIT leaves it unsent)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default
+                20; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly,
+                lower ones leave the model more freedom. (default 7.0; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output.
+                (default "123456"; OMIT leaves it unsent)
             width: Width of the output, in pixels. (default 512; OMIT leaves it unsent)
             height: Height of the output, in pixels. (default 512; OMIT leaves it unsent)
         """

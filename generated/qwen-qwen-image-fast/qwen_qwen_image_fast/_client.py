@@ -74,9 +74,12 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: What to make, in words. (default "A mystical dragon hovering above a sparkling waterfall under a starry sky."; OMIT leaves it unsent)
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 4.5; OMIT leaves it unsent)
-            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9"; OMIT leaves it unsent)
+            prompt: What to make, in words. (default "A mystical dragon hovering above a sparkling
+                waterfall under a starry sky."; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly,
+                lower ones leave the model more freedom. (default 4.5; OMIT leaves it unsent)
+            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9"; OMIT leaves it
+                unsent)
         """
         return self.run_values(
             {
@@ -109,16 +112,19 @@ class Client(_SyncBase):
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
-            prompt: What to make, in words. (default "A mystical dragon hovering above a sparkling waterfall under a starry sky."; OMIT leaves it unsent)
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 4.5; OMIT leaves it unsent)
-            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9"; OMIT leaves it unsent)
+            prompt: What to make, in words. (default "A mystical dragon hovering above a sparkling
+                waterfall under a starry sky."; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly,
+                lower ones leave the model more freedom. (default 4.5; OMIT leaves it unsent)
+            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9"; OMIT leaves it
+                unsent)
         """
         return self.stream_values(
             {
@@ -215,9 +221,12 @@ class AsyncClient(_AsyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: What to make, in words. (default "A mystical dragon hovering above a sparkling waterfall under a starry sky."; OMIT leaves it unsent)
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 4.5; OMIT leaves it unsent)
-            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9"; OMIT leaves it unsent)
+            prompt: What to make, in words. (default "A mystical dragon hovering above a sparkling
+                waterfall under a starry sky."; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly,
+                lower ones leave the model more freedom. (default 4.5; OMIT leaves it unsent)
+            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9"; OMIT leaves it
+                unsent)
         """
         return await self.run_values(
             {
@@ -250,16 +259,19 @@ class AsyncClient(_AsyncBase):
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
-            prompt: What to make, in words. (default "A mystical dragon hovering above a sparkling waterfall under a starry sky."; OMIT leaves it unsent)
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 4.5; OMIT leaves it unsent)
-            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9"; OMIT leaves it unsent)
+            prompt: What to make, in words. (default "A mystical dragon hovering above a sparkling
+                waterfall under a starry sky."; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly,
+                lower ones leave the model more freedom. (default 4.5; OMIT leaves it unsent)
+            aspect_ratio: Aspect Ratio. (one of `AspectRatio`; default "16:9"; OMIT leaves it
+                unsent)
         """
         return await self.stream_values(
             {

@@ -102,9 +102,13 @@ class Client(_SyncBase):
             input_image_url: Reference image @image1 (not sent unless given)
             input_image2_url: Reference image @image2 (not sent unless given)
             input_image3_url: Reference image @image3 (not sent unless given)
-            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default "@image2 and @image3 sitting on the hood of @image1"; OMIT leaves it unsent)
-            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720"; OMIT leaves it unsent)
-            content_moderation: When set to low, the content moderation system will be less strict about preventing generations that include recognizable public figures. (one of `ContentModeration`; default "auto"; OMIT leaves it unsent)
+            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default
+                "@image2 and @image3 sitting on the hood of @image1"; OMIT leaves it unsent)
+            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720"; OMIT leaves it
+                unsent)
+            content_moderation: When set to low, the content moderation system will be less strict
+                about preventing generations that include recognizable public figures. (one of
+                `ContentModeration`; default "auto"; OMIT leaves it unsent)
         """
         return self.run_values(
             {
@@ -141,19 +145,23 @@ class Client(_SyncBase):
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
             input_image_url: Reference image @image1 (not sent unless given)
             input_image2_url: Reference image @image2 (not sent unless given)
             input_image3_url: Reference image @image3 (not sent unless given)
-            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default "@image2 and @image3 sitting on the hood of @image1"; OMIT leaves it unsent)
-            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720"; OMIT leaves it unsent)
-            content_moderation: When set to low, the content moderation system will be less strict about preventing generations that include recognizable public figures. (one of `ContentModeration`; default "auto"; OMIT leaves it unsent)
+            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default
+                "@image2 and @image3 sitting on the hood of @image1"; OMIT leaves it unsent)
+            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720"; OMIT leaves it
+                unsent)
+            content_moderation: When set to low, the content moderation system will be less strict
+                about preventing generations that include recognizable public figures. (one of
+                `ContentModeration`; default "auto"; OMIT leaves it unsent)
         """
         return self.stream_values(
             {
@@ -265,9 +273,13 @@ class AsyncClient(_AsyncBase):
             input_image_url: Reference image @image1 (not sent unless given)
             input_image2_url: Reference image @image2 (not sent unless given)
             input_image3_url: Reference image @image3 (not sent unless given)
-            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default "@image2 and @image3 sitting on the hood of @image1"; OMIT leaves it unsent)
-            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720"; OMIT leaves it unsent)
-            content_moderation: When set to low, the content moderation system will be less strict about preventing generations that include recognizable public figures. (one of `ContentModeration`; default "auto"; OMIT leaves it unsent)
+            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default
+                "@image2 and @image3 sitting on the hood of @image1"; OMIT leaves it unsent)
+            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720"; OMIT leaves it
+                unsent)
+            content_moderation: When set to low, the content moderation system will be less strict
+                about preventing generations that include recognizable public figures. (one of
+                `ContentModeration`; default "auto"; OMIT leaves it unsent)
         """
         return await self.run_values(
             {
@@ -304,19 +316,23 @@ class AsyncClient(_AsyncBase):
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
             input_image_url: Reference image @image1 (not sent unless given)
             input_image2_url: Reference image @image2 (not sent unless given)
             input_image3_url: Reference image @image3 (not sent unless given)
-            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default "@image2 and @image3 sitting on the hood of @image1"; OMIT leaves it unsent)
-            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720"; OMIT leaves it unsent)
-            content_moderation: When set to low, the content moderation system will be less strict about preventing generations that include recognizable public figures. (one of `ContentModeration`; default "auto"; OMIT leaves it unsent)
+            prompt: Add reference images to your prompt using @image1, @image2 and @image3 (default
+                "@image2 and @image3 sitting on the hood of @image1"; OMIT leaves it unsent)
+            ratio: Generate video aspect ratio. (one of `Ratio`; default "1280:720"; OMIT leaves it
+                unsent)
+            content_moderation: When set to low, the content moderation system will be less strict
+                about preventing generations that include recognizable public figures. (one of
+                `ContentModeration`; default "auto"; OMIT leaves it unsent)
         """
         return await self.stream_values(
             {

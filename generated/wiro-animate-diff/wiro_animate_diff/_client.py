@@ -71,8 +71,12 @@ class Client(_SyncBase):
 
         Args:
             selected_model: The model to generate with. (default "60"; OMIT leaves it unsent)
-            selected_model_private: One of your own private models, used instead of a public one. (default ""; OMIT leaves it unsent)
-            prompt: What to make, in words. (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy"; OMIT leaves it unsent)
+            selected_model_private: One of your own private models, used instead of a public one.
+                (default ""; OMIT leaves it unsent)
+            prompt: What to make, in words. (default "Amidst the chaos of World War II, soldiers
+                fight for freedom and endure hardships with courage. cinematic still. emotional,
+                harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic,
+                gorgeous, film grain, grainy"; OMIT leaves it unsent)
         """
         return self.run_values(
             {
@@ -105,16 +109,20 @@ class Client(_SyncBase):
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
             selected_model: The model to generate with. (default "60"; OMIT leaves it unsent)
-            selected_model_private: One of your own private models, used instead of a public one. (default ""; OMIT leaves it unsent)
-            prompt: What to make, in words. (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy"; OMIT leaves it unsent)
+            selected_model_private: One of your own private models, used instead of a public one.
+                (default ""; OMIT leaves it unsent)
+            prompt: What to make, in words. (default "Amidst the chaos of World War II, soldiers
+                fight for freedom and endure hardships with courage. cinematic still. emotional,
+                harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic,
+                gorgeous, film grain, grainy"; OMIT leaves it unsent)
         """
         return self.stream_values(
             {
@@ -212,8 +220,12 @@ class AsyncClient(_AsyncBase):
 
         Args:
             selected_model: The model to generate with. (default "60"; OMIT leaves it unsent)
-            selected_model_private: One of your own private models, used instead of a public one. (default ""; OMIT leaves it unsent)
-            prompt: What to make, in words. (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy"; OMIT leaves it unsent)
+            selected_model_private: One of your own private models, used instead of a public one.
+                (default ""; OMIT leaves it unsent)
+            prompt: What to make, in words. (default "Amidst the chaos of World War II, soldiers
+                fight for freedom and endure hardships with courage. cinematic still. emotional,
+                harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic,
+                gorgeous, film grain, grainy"; OMIT leaves it unsent)
         """
         return await self.run_values(
             {
@@ -246,16 +258,20 @@ class AsyncClient(_AsyncBase):
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
             selected_model: The model to generate with. (default "60"; OMIT leaves it unsent)
-            selected_model_private: One of your own private models, used instead of a public one. (default ""; OMIT leaves it unsent)
-            prompt: What to make, in words. (default "Amidst the chaos of World War II, soldiers fight for freedom and endure hardships with courage. cinematic still. emotional, harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic, gorgeous, film grain, grainy"; OMIT leaves it unsent)
+            selected_model_private: One of your own private models, used instead of a public one.
+                (default ""; OMIT leaves it unsent)
+            prompt: What to make, in words. (default "Amidst the chaos of World War II, soldiers
+                fight for freedom and endure hardships with courage. cinematic still. emotional,
+                harmonious, vignette, highly detailed, high budget, bokeh, cinemascope, moody, epic,
+                gorgeous, film grain, grainy"; OMIT leaves it unsent)
         """
         return await self.stream_values(
             {

@@ -73,7 +73,8 @@ class Client(_SyncBase):
             input_image: Provide an image file or an image URL. (not sent unless given)
             effect_type: Effect Type (default "3d_figure_smashing"; OMIT leaves it unsent)
             output_type: Output Type (default "both"; OMIT leaves it unsent)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "42"; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output.
+                (default "42"; OMIT leaves it unsent)
         """
         return self.run_values(
             {
@@ -106,17 +107,18 @@ class Client(_SyncBase):
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
             input_image: Provide an image file or an image URL. (not sent unless given)
             effect_type: Effect Type (default "3d_figure_smashing"; OMIT leaves it unsent)
             output_type: Output Type (default "both"; OMIT leaves it unsent)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "42"; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output.
+                (default "42"; OMIT leaves it unsent)
         """
         return self.stream_values(
             {
@@ -216,7 +218,8 @@ class AsyncClient(_AsyncBase):
             input_image: Provide an image file or an image URL. (not sent unless given)
             effect_type: Effect Type (default "3d_figure_smashing"; OMIT leaves it unsent)
             output_type: Output Type (default "both"; OMIT leaves it unsent)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "42"; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output.
+                (default "42"; OMIT leaves it unsent)
         """
         return await self.run_values(
             {
@@ -249,17 +252,18 @@ class AsyncClient(_AsyncBase):
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
             input_image: Provide an image file or an image URL. (not sent unless given)
             effect_type: Effect Type (default "3d_figure_smashing"; OMIT leaves it unsent)
             output_type: Output Type (default "both"; OMIT leaves it unsent)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "42"; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output.
+                (default "42"; OMIT leaves it unsent)
         """
         return await self.stream_values(
             {

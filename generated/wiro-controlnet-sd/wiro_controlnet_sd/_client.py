@@ -81,8 +81,10 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            selected_model: The model to generate with. (one of `SelectedModel`; not sent unless given)
-            selected_model_private: One of your own private models, used instead of a public one. (not sent unless given)
+            selected_model: The model to generate with. (one of `SelectedModel`; not sent unless
+                given)
+            selected_model_private: One of your own private models, used instead of a public one.
+                (not sent unless given)
         """
         return self.run_values(
             {
@@ -111,15 +113,17 @@ class Client(_SyncBase):
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
-            selected_model: The model to generate with. (one of `SelectedModel`; not sent unless given)
-            selected_model_private: One of your own private models, used instead of a public one. (not sent unless given)
+            selected_model: The model to generate with. (one of `SelectedModel`; not sent unless
+                given)
+            selected_model_private: One of your own private models, used instead of a public one.
+                (not sent unless given)
         """
         return self.stream_values(
             {
@@ -204,8 +208,10 @@ class AsyncClient(_AsyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            selected_model: The model to generate with. (one of `SelectedModel`; not sent unless given)
-            selected_model_private: One of your own private models, used instead of a public one. (not sent unless given)
+            selected_model: The model to generate with. (one of `SelectedModel`; not sent unless
+                given)
+            selected_model_private: One of your own private models, used instead of a public one.
+                (not sent unless given)
         """
         return await self.run_values(
             {
@@ -234,15 +240,17 @@ class AsyncClient(_AsyncBase):
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
-            selected_model: The model to generate with. (one of `SelectedModel`; not sent unless given)
-            selected_model_private: One of your own private models, used instead of a public one. (not sent unless given)
+            selected_model: The model to generate with. (one of `SelectedModel`; not sent unless
+                given)
+            selected_model_private: One of your own private models, used instead of a public one.
+                (not sent unless given)
         """
         return await self.stream_values(
             {

@@ -128,10 +128,14 @@ class Client(_SyncBase):
         Args:
             input_image_url: Image to use as reference. Must be jpeg, png (not sent unless given)
             filter_: Filter (one of `Filter`; not sent unless given)
-            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2"; OMIT leaves it unsent)
+            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0
+                being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2";
+                OMIT leaves it unsent)
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "42"; OMIT leaves it unsent)
-            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg"; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output.
+                (default "42"; OMIT leaves it unsent)
+            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of
+                `OutputFormat`; default "jpeg"; OMIT leaves it unsent)
         """
         return self.run_values(
             {
@@ -168,19 +172,23 @@ class Client(_SyncBase):
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
             input_image_url: Image to use as reference. Must be jpeg, png (not sent unless given)
             filter_: Filter (one of `Filter`; not sent unless given)
-            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2"; OMIT leaves it unsent)
+            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0
+                being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2";
+                OMIT leaves it unsent)
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "42"; OMIT leaves it unsent)
-            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg"; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output.
+                (default "42"; OMIT leaves it unsent)
+            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of
+                `OutputFormat`; default "jpeg"; OMIT leaves it unsent)
         """
         return self.stream_values(
             {
@@ -291,10 +299,14 @@ class AsyncClient(_AsyncBase):
         Args:
             input_image_url: Image to use as reference. Must be jpeg, png (not sent unless given)
             filter_: Filter (one of `Filter`; not sent unless given)
-            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2"; OMIT leaves it unsent)
+            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0
+                being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2";
+                OMIT leaves it unsent)
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "42"; OMIT leaves it unsent)
-            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg"; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output.
+                (default "42"; OMIT leaves it unsent)
+            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of
+                `OutputFormat`; default "jpeg"; OMIT leaves it unsent)
         """
         return await self.run_values(
             {
@@ -331,19 +343,23 @@ class AsyncClient(_AsyncBase):
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
             input_image_url: Image to use as reference. Must be jpeg, png (not sent unless given)
             filter_: Filter (one of `Filter`; not sent unless given)
-            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2"; OMIT leaves it unsent)
+            safety_tolerance: Tolerance level for input and output moderation. Between 0 and 6, 0
+                being most strict, 6 being least strict. (one of `SafetyTolerance`; default "2";
+                OMIT leaves it unsent)
             aspect_ratio: Aspect ratio of the image. (one of `AspectRatio`; not sent unless given)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "42"; OMIT leaves it unsent)
-            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of `OutputFormat`; default "jpeg"; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output.
+                (default "42"; OMIT leaves it unsent)
+            output_format: Output format for the generated image. Can be 'jpeg' or 'png'. (one of
+                `OutputFormat`; default "jpeg"; OMIT leaves it unsent)
         """
         return await self.stream_values(
             {

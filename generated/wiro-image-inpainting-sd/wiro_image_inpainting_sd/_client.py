@@ -156,18 +156,28 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            selected_model: The model to generate with. (one of `SelectedModel`; default "1"; OMIT leaves it unsent)
-            selected_model_private: One of your own private models, used instead of a public one. (default ""; OMIT leaves it unsent)
+            selected_model: The model to generate with. (one of `SelectedModel`; default "1"; OMIT
+                leaves it unsent)
+            selected_model_private: One of your own private models, used instead of a public one.
+                (default ""; OMIT leaves it unsent)
             input_image_url: The image to work on. (not sent unless given)
-            input_image_mask_url: The mask, the same size as the input image: white where the image is painted anew, black where it is kept. (not sent unless given)
-            prompt: What to make, in words. (default "handsome man with sunglasses, realistic, highly detailed"; OMIT leaves it unsent)
-            negative_prompt: What the output should not show. (default "painted illustration"; OMIT leaves it unsent)
+            input_image_mask_url: The mask, the same size as the input image: white where the image
+                is painted anew, black where it is kept. (not sent unless given)
+            prompt: What to make, in words. (default "handsome man with sunglasses, realistic,
+                highly detailed"; OMIT leaves it unsent)
+            negative_prompt: What the output should not show. (default "painted illustration"; OMIT
+                leaves it unsent)
             samples: How many outputs to make in one run. (default 1; OMIT leaves it unsent)
-            steps: How many denoising steps to run: more give finer detail and take longer. (default 30; OMIT leaves it unsent)
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.5; OMIT leaves it unsent)
-            strength: How much the input image changes: near 0 it is kept, at 1 it is painted anew. (default 0.85; OMIT leaves it unsent)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456"; OMIT leaves it unsent)
-            scheduler: The sampler that removes noise at each step; each gives a slightly different look. (one of `Scheduler`; default "EulerDiscreteScheduler"; OMIT leaves it unsent)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default
+                30; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly,
+                lower ones leave the model more freedom. (default 7.5; OMIT leaves it unsent)
+            strength: How much the input image changes: near 0 it is kept, at 1 it is painted anew.
+                (default 0.85; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output.
+                (default "123456"; OMIT leaves it unsent)
+            scheduler: The sampler that removes noise at each step; each gives a slightly different
+                look. (one of `Scheduler`; default "EulerDiscreteScheduler"; OMIT leaves it unsent)
             width: Width of the output, in pixels. (default 512; OMIT leaves it unsent)
             height: Height of the output, in pixels. (default 512; OMIT leaves it unsent)
         """
@@ -222,25 +232,35 @@ class Client(_SyncBase):
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
-            selected_model: The model to generate with. (one of `SelectedModel`; default "1"; OMIT leaves it unsent)
-            selected_model_private: One of your own private models, used instead of a public one. (default ""; OMIT leaves it unsent)
+            selected_model: The model to generate with. (one of `SelectedModel`; default "1"; OMIT
+                leaves it unsent)
+            selected_model_private: One of your own private models, used instead of a public one.
+                (default ""; OMIT leaves it unsent)
             input_image_url: The image to work on. (not sent unless given)
-            input_image_mask_url: The mask, the same size as the input image: white where the image is painted anew, black where it is kept. (not sent unless given)
-            prompt: What to make, in words. (default "handsome man with sunglasses, realistic, highly detailed"; OMIT leaves it unsent)
-            negative_prompt: What the output should not show. (default "painted illustration"; OMIT leaves it unsent)
+            input_image_mask_url: The mask, the same size as the input image: white where the image
+                is painted anew, black where it is kept. (not sent unless given)
+            prompt: What to make, in words. (default "handsome man with sunglasses, realistic,
+                highly detailed"; OMIT leaves it unsent)
+            negative_prompt: What the output should not show. (default "painted illustration"; OMIT
+                leaves it unsent)
             samples: How many outputs to make in one run. (default 1; OMIT leaves it unsent)
-            steps: How many denoising steps to run: more give finer detail and take longer. (default 30; OMIT leaves it unsent)
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.5; OMIT leaves it unsent)
-            strength: How much the input image changes: near 0 it is kept, at 1 it is painted anew. (default 0.85; OMIT leaves it unsent)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456"; OMIT leaves it unsent)
-            scheduler: The sampler that removes noise at each step; each gives a slightly different look. (one of `Scheduler`; default "EulerDiscreteScheduler"; OMIT leaves it unsent)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default
+                30; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly,
+                lower ones leave the model more freedom. (default 7.5; OMIT leaves it unsent)
+            strength: How much the input image changes: near 0 it is kept, at 1 it is painted anew.
+                (default 0.85; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output.
+                (default "123456"; OMIT leaves it unsent)
+            scheduler: The sampler that removes noise at each step; each gives a slightly different
+                look. (one of `Scheduler`; default "EulerDiscreteScheduler"; OMIT leaves it unsent)
             width: Width of the output, in pixels. (default 512; OMIT leaves it unsent)
             height: Height of the output, in pixels. (default 512; OMIT leaves it unsent)
         """
@@ -399,18 +419,28 @@ class AsyncClient(_AsyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            selected_model: The model to generate with. (one of `SelectedModel`; default "1"; OMIT leaves it unsent)
-            selected_model_private: One of your own private models, used instead of a public one. (default ""; OMIT leaves it unsent)
+            selected_model: The model to generate with. (one of `SelectedModel`; default "1"; OMIT
+                leaves it unsent)
+            selected_model_private: One of your own private models, used instead of a public one.
+                (default ""; OMIT leaves it unsent)
             input_image_url: The image to work on. (not sent unless given)
-            input_image_mask_url: The mask, the same size as the input image: white where the image is painted anew, black where it is kept. (not sent unless given)
-            prompt: What to make, in words. (default "handsome man with sunglasses, realistic, highly detailed"; OMIT leaves it unsent)
-            negative_prompt: What the output should not show. (default "painted illustration"; OMIT leaves it unsent)
+            input_image_mask_url: The mask, the same size as the input image: white where the image
+                is painted anew, black where it is kept. (not sent unless given)
+            prompt: What to make, in words. (default "handsome man with sunglasses, realistic,
+                highly detailed"; OMIT leaves it unsent)
+            negative_prompt: What the output should not show. (default "painted illustration"; OMIT
+                leaves it unsent)
             samples: How many outputs to make in one run. (default 1; OMIT leaves it unsent)
-            steps: How many denoising steps to run: more give finer detail and take longer. (default 30; OMIT leaves it unsent)
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.5; OMIT leaves it unsent)
-            strength: How much the input image changes: near 0 it is kept, at 1 it is painted anew. (default 0.85; OMIT leaves it unsent)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456"; OMIT leaves it unsent)
-            scheduler: The sampler that removes noise at each step; each gives a slightly different look. (one of `Scheduler`; default "EulerDiscreteScheduler"; OMIT leaves it unsent)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default
+                30; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly,
+                lower ones leave the model more freedom. (default 7.5; OMIT leaves it unsent)
+            strength: How much the input image changes: near 0 it is kept, at 1 it is painted anew.
+                (default 0.85; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output.
+                (default "123456"; OMIT leaves it unsent)
+            scheduler: The sampler that removes noise at each step; each gives a slightly different
+                look. (one of `Scheduler`; default "EulerDiscreteScheduler"; OMIT leaves it unsent)
             width: Width of the output, in pixels. (default 512; OMIT leaves it unsent)
             height: Height of the output, in pixels. (default 512; OMIT leaves it unsent)
         """
@@ -465,25 +495,35 @@ class AsyncClient(_AsyncBase):
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
-            selected_model: The model to generate with. (one of `SelectedModel`; default "1"; OMIT leaves it unsent)
-            selected_model_private: One of your own private models, used instead of a public one. (default ""; OMIT leaves it unsent)
+            selected_model: The model to generate with. (one of `SelectedModel`; default "1"; OMIT
+                leaves it unsent)
+            selected_model_private: One of your own private models, used instead of a public one.
+                (default ""; OMIT leaves it unsent)
             input_image_url: The image to work on. (not sent unless given)
-            input_image_mask_url: The mask, the same size as the input image: white where the image is painted anew, black where it is kept. (not sent unless given)
-            prompt: What to make, in words. (default "handsome man with sunglasses, realistic, highly detailed"; OMIT leaves it unsent)
-            negative_prompt: What the output should not show. (default "painted illustration"; OMIT leaves it unsent)
+            input_image_mask_url: The mask, the same size as the input image: white where the image
+                is painted anew, black where it is kept. (not sent unless given)
+            prompt: What to make, in words. (default "handsome man with sunglasses, realistic,
+                highly detailed"; OMIT leaves it unsent)
+            negative_prompt: What the output should not show. (default "painted illustration"; OMIT
+                leaves it unsent)
             samples: How many outputs to make in one run. (default 1; OMIT leaves it unsent)
-            steps: How many denoising steps to run: more give finer detail and take longer. (default 30; OMIT leaves it unsent)
-            scale: How closely the output follows the prompt: higher values follow it more strictly, lower ones leave the model more freedom. (default 7.5; OMIT leaves it unsent)
-            strength: How much the input image changes: near 0 it is kept, at 1 it is painted anew. (default 0.85; OMIT leaves it unsent)
-            seed: The random seed: the same seed with the same inputs gives the same output. (default "123456"; OMIT leaves it unsent)
-            scheduler: The sampler that removes noise at each step; each gives a slightly different look. (one of `Scheduler`; default "EulerDiscreteScheduler"; OMIT leaves it unsent)
+            steps: How many denoising steps to run: more give finer detail and take longer. (default
+                30; OMIT leaves it unsent)
+            scale: How closely the output follows the prompt: higher values follow it more strictly,
+                lower ones leave the model more freedom. (default 7.5; OMIT leaves it unsent)
+            strength: How much the input image changes: near 0 it is kept, at 1 it is painted anew.
+                (default 0.85; OMIT leaves it unsent)
+            seed: The random seed: the same seed with the same inputs gives the same output.
+                (default "123456"; OMIT leaves it unsent)
+            scheduler: The sampler that removes noise at each step; each gives a slightly different
+                look. (one of `Scheduler`; default "EulerDiscreteScheduler"; OMIT leaves it unsent)
             width: Width of the output, in pixels. (default 512; OMIT leaves it unsent)
             height: Height of the output, in pixels. (default 512; OMIT leaves it unsent)
         """

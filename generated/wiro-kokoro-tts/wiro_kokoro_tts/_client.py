@@ -67,7 +67,8 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: The prompt to generate audio from. (default "And, when you want something, all the universe conspires in helping you to achieve it."; OMIT leaves it unsent)
+            prompt: The prompt to generate audio from. (default "And, when you want something, all
+                the universe conspires in helping you to achieve it."; OMIT leaves it unsent)
         """
         return self.run_values(
             {
@@ -96,14 +97,15 @@ class Client(_SyncBase):
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
-            prompt: The prompt to generate audio from. (default "And, when you want something, all the universe conspires in helping you to achieve it."; OMIT leaves it unsent)
+            prompt: The prompt to generate audio from. (default "And, when you want something, all
+                the universe conspires in helping you to achieve it."; OMIT leaves it unsent)
         """
         return self.stream_values(
             {
@@ -188,7 +190,8 @@ class AsyncClient(_AsyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: The prompt to generate audio from. (default "And, when you want something, all the universe conspires in helping you to achieve it."; OMIT leaves it unsent)
+            prompt: The prompt to generate audio from. (default "And, when you want something, all
+                the universe conspires in helping you to achieve it."; OMIT leaves it unsent)
         """
         return await self.run_values(
             {
@@ -217,14 +220,15 @@ class AsyncClient(_AsyncBase):
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
-            prompt: The prompt to generate audio from. (default "And, when you want something, all the universe conspires in helping you to achieve it."; OMIT leaves it unsent)
+            prompt: The prompt to generate audio from. (default "And, when you want something, all
+                the universe conspires in helping you to achieve it."; OMIT leaves it unsent)
         """
         return await self.stream_values(
             {

@@ -106,7 +106,8 @@ class Client(_SyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: Describe the picture; label: and type: inside help stay text. (default 'a "quoted" cat \\\\ with a backslash'; OMIT leaves it unsent)
+            prompt: Describe the picture; label: and type: inside help stay text. (default 'a
+                "quoted" cat \\\\ with a backslash'; OMIT leaves it unsent)
             duration: Duration (one of `Duration`; default "5"; OMIT leaves it unsent)
             effect: Effect (default "zoom"; OMIT leaves it unsent)
             class_: A Python keyword as a wire name. (not sent unless given)
@@ -160,14 +161,15 @@ class Client(_SyncBase):
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
-            prompt: Describe the picture; label: and type: inside help stay text. (default 'a "quoted" cat \\\\ with a backslash'; OMIT leaves it unsent)
+            prompt: Describe the picture; label: and type: inside help stay text. (default 'a
+                "quoted" cat \\\\ with a backslash'; OMIT leaves it unsent)
             duration: Duration (one of `Duration`; default "5"; OMIT leaves it unsent)
             effect: Effect (default "zoom"; OMIT leaves it unsent)
             class_: A Python keyword as a wire name. (not sent unless given)
@@ -309,7 +311,8 @@ class AsyncClient(_AsyncBase):
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
 
         Args:
-            prompt: Describe the picture; label: and type: inside help stay text. (default 'a "quoted" cat \\\\ with a backslash'; OMIT leaves it unsent)
+            prompt: Describe the picture; label: and type: inside help stay text. (default 'a
+                "quoted" cat \\\\ with a backslash'; OMIT leaves it unsent)
             duration: Duration (one of `Duration`; default "5"; OMIT leaves it unsent)
             effect: Effect (default "zoom"; OMIT leaves it unsent)
             class_: A Python keyword as a wire name. (not sent unless given)
@@ -363,14 +366,15 @@ class AsyncClient(_AsyncBase):
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
-        A chat model's text comes as deltas (`event.kind` "answer" or "thinking",
-        `event.text`; "reset" carries all of it when the model rewrote it), then tool calls;
-        every tool reports "status", "progress" and "log". After the loop `stream.task` is
-        the finished task. However the stream is left before its end (a break, an exception,
-        Ctrl-C, dropping it unread), the task is stopped.
+        Its statuses, progress and log lines come as events (`event.kind` "status",
+        "progress" or "log"). After the loop `stream.task` is the finished task, with its
+        outputs.
+        However the stream is left before its end (a break, an exception, Ctrl-C, dropping
+        it unread), the task is stopped.
 
         Args:
-            prompt: Describe the picture; label: and type: inside help stay text. (default 'a "quoted" cat \\\\ with a backslash'; OMIT leaves it unsent)
+            prompt: Describe the picture; label: and type: inside help stay text. (default 'a
+                "quoted" cat \\\\ with a backslash'; OMIT leaves it unsent)
             duration: Duration (one of `Duration`; default "5"; OMIT leaves it unsent)
             effect: Effect (default "zoom"; OMIT leaves it unsent)
             class_: A Python keyword as a wire name. (not sent unless given)
