@@ -362,6 +362,7 @@ def test_public_names_are_pinned() -> None:
             "OMIT",
             "Omit",
             "TaskRef",
+            "ClientClosedError",
             "require_runtime",
         ]
     )

@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import API_KEY, API_SECRET, SPECS, cli_env, client_kwargs, command_path
 from wiro_emulator import Emulator, Plan
 from wiro_image_inpainting_sd import Client
-from wiro_runtime import NotFoundError
+from wiro_runtime import ClientClosedError, NotFoundError
 
 EMPTY = json.dumps({"result": True, "errors": [], "tasklist": []}).encode()
 
@@ -102,3 +102,13 @@ def test_the_command_line_names_a_task_by_id_or_by_token(emulator: Emulator) -> 
     assert handle.socket_token not in by_token.stdout + killed.stdout
     sent = [r.body for r in emulator.received if r.path == "/v1/Task/Kill"]
     assert sent == [{"taskid": handle.task_id}]
+
+
+def test_a_closed_client_says_so_at_once(emulator: Emulator) -> None:
+    client = Client(**client_kwargs(emulator))  # type: ignore[arg-type]
+    handle = client.submit()
+    client.close()
+    started = time.monotonic()
+    with pytest.raises(ClientClosedError, match="this client is closed"):
+        client.detail(handle.task_id)
+    assert time.monotonic() - started < 1  # not retried as network trouble

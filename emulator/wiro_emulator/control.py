@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from wiro_emulator.state import SOCKET_FAULTS, EmulatorState, Fault
+from wiro_emulator.state import EmulatorState, Fault
 from wiro_emulator.tasks import Plan
 from wiro_emulator.wallet import Wallet
 from wiro_runtime._json import parse_json
@@ -69,18 +69,15 @@ def routes(state: EmulatorState) -> list[web.RouteDef]:
         if "path" not in given:
             raise _Refused("faults: path is required (e.g. /v1/Task/Detail)")
         body = given.pop("body", None)
-        fault = Fault(**given, body=body.encode() if body is not None else None)
-        with state.lock:
-            state.faults.append(fault)
+        state.add_fault(Fault(**given, body=body.encode() if body is not None else None))
         return web.json_response({"result": True})
 
     async def socket(request: web.Request) -> web.Response:
         body = await _json(request)
-        fault = body.get("fault") if isinstance(body, dict) else None
-        if fault is not None and fault not in SOCKET_FAULTS:
-            raise _Refused(f"socket: fault must be one of {', '.join(SOCKET_FAULTS)}, or null")
-        with state.lock:
-            state.socket_fault = fault
+        try:
+            state.break_socket(body.get("fault") if isinstance(body, dict) else None)
+        except ValueError as exc:
+            raise _Refused(f"socket: {exc}") from None
         return web.json_response({"result": True})
 
     async def plans(request: web.Request) -> web.Response:
@@ -93,22 +90,16 @@ def routes(state: EmulatorState) -> list[web.RouteDef]:
         except ValueError as exc:
             raise _Refused(f"plans: {exc}") from None
         when = body.get("when") if isinstance(body, dict) else None
-        with state.lock:
-            if isinstance(when, dict):
-                state.rules.append((dict(when), plan))
-            else:
-                state.plans.append(plan)
+        state.add_plan(plan, when if isinstance(when, dict) else None)
         return web.json_response({"result": True})
 
     async def wallet(request: web.Request) -> web.Response:
         given = _fields(await _json(request), _WALLET_FIELDS, "wallet")
-        with state.lock:
-            state.wallet = Wallet(given.get("balance"), given.get("spend_limit"))
+        state.set_wallet(Wallet(given.get("balance"), given.get("spend_limit")))
         return web.json_response({"result": True})
 
     async def received(request: web.Request) -> web.Response:
-        with state.lock:
-            seen = [{"path": item.path, "body": item.body} for item in state.received]
+        seen = [{"path": item.path, "body": item.body} for item in state.requests()]
         return web.json_response(seen)
 
     def refusing(handler: Any) -> Any:

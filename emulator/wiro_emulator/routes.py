@@ -413,10 +413,10 @@ class EmulatorApp:
             ]
         if str(body.get("order", "DESC")).upper() == "ASC":
             tasks.reverse()
-        for task in tasks[start : start + max(0, limit)]:
+        page = tasks[start : start + max(0, limit)]
+        for task in page:
             await ensure_outputs(self.state, task, self._origin(request))
-        page = [task.to_wire() for task in tasks[start : start + max(0, limit)]]
-        return _ok(total=str(len(tasks)), tasklist=page)
+        return _ok(total=str(len(tasks)), tasklist=[task.to_wire() for task in page])
 
     async def tool_explore(self, request: web.Request) -> web.Response:
         """`/Tool/Explore`: the served tools in groups by their first category."""

@@ -21,7 +21,7 @@ from aiohttp import web
 from wiro_emulator.catalog import Entry, published
 from wiro_emulator.chat import LLM_FORMATS
 from wiro_emulator.routes import EmulatorApp
-from wiro_emulator.state import SOCKET_FAULTS, EmulatorState, Fault, ReceivedRequest
+from wiro_emulator.state import EmulatorState, Fault, ReceivedRequest
 from wiro_emulator.tasks import Plan
 from wiro_emulator.tools import index_tools, installed_tools, tools_from_specs
 from wiro_emulator.wallet import Wallet
@@ -86,13 +86,12 @@ class Emulator:
 
     def plan_next(self, *plans: Plan) -> None:
         """Queue plans for the next tasks, in order; later tasks use the default plan."""
-        with self.state.lock:
-            self.state.plans.extend(plans)
+        for plan in plans:
+            self.state.add_plan(plan)
 
     def plan_when(self, parameters: Mapping[str, Any], plan: Plan) -> None:
         """Give tasks whose inputs include all of `parameters` this plan."""
-        with self.state.lock:
-            self.state.rules.append((dict(parameters), plan))
+        self.state.add_plan(plan, parameters)
 
     def inject(
         self,
@@ -109,24 +108,20 @@ class Emulator:
     ) -> None:
         """Make the next `times` requests to paths starting with `path` misbehave
         (`retry_after` sends seconds, `retry_at` an HTTP date that many seconds ahead)."""
-        fault = Fault(path, status, body, delay, reset, after, retry_after, times, retry_at)
-        with self.state.lock:
-            self.state.faults.append(fault)
+        self.state.add_fault(
+            Fault(path, status, body, delay, reset, after, retry_after, times, retry_at)
+        )
 
     def set_wallet(self, balance: float | None = None, spend_limit: float | None = None) -> None:
         """Bill Runs to an account with this balance and spend limit (None: not limited), so
         a client's guards meet Wiro's refusals: code 97 below $0.50, code 96 past the
         concurrency the balance allows, and the spend limit's own message."""
-        with self.state.lock:
-            self.state.wallet = Wallet(balance, spend_limit)
+        self.state.set_wallet(Wallet(balance, spend_limit))
 
     def break_socket(self, fault: str | None) -> None:
         """`refuse` the websocket, `drop` it after two frames, keep it open but `silent`, or
         None to heal it."""
-        if fault is not None and fault not in SOCKET_FAULTS:
-            raise ValueError(f"socket fault must be one of {SOCKET_FAULTS}")
-        with self.state.lock:
-            self.state.socket_fault = fault
+        self.state.break_socket(fault)
 
     def publish(self, item: Mapping[str, Any], *, raw_only: bool = False) -> None:
         """Publish a `/Tool/Detail` item of your own (replacing one of the same slugs):
@@ -142,8 +137,7 @@ class Emulator:
     @property
     def received(self) -> list[ReceivedRequest]:
         """Every request received so far, oldest first (each with `.path` and parsed `.body`)."""
-        with self.state.lock:
-            return list(self.state.received)
+        return self.state.requests()
 
     @property
     def tools(self) -> list[ToolDefinition]:

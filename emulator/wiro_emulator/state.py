@@ -80,6 +80,37 @@ class EmulatorState:
     lock: threading.Lock = field(default_factory=threading.Lock)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(2221))
 
+    # What a test changes, from Python (`Emulator`) or over HTTP (`control`): once, here.
+
+    def add_plan(self, plan: Plan, when: Mapping[str, Any] | None = None) -> None:
+        """The next task's plan, or, with `when`, the plan of every task with those inputs."""
+        with self.lock:
+            if when is None:
+                self.plans.append(plan)
+            else:
+                self.rules.append((dict(when), plan))
+
+    def add_fault(self, fault: Fault) -> None:
+        with self.lock:
+            self.faults.append(fault)
+
+    def break_socket(self, fault: str | None) -> None:
+        """`refuse` the websocket, `drop` it after two frames, keep it open but `silent`, or
+        None to heal it; anything else is a `ValueError`."""
+        if fault is not None and fault not in SOCKET_FAULTS:
+            raise ValueError(f"socket fault must be one of {', '.join(SOCKET_FAULTS)}, or none")
+        with self.lock:
+            self.socket_fault = fault
+
+    def set_wallet(self, wallet: Wallet) -> None:
+        with self.lock:
+            self.wallet = wallet
+
+    def requests(self) -> list[ReceivedRequest]:
+        """Every request received so far, oldest first."""
+        with self.lock:
+            return list(self.received)
+
     def take_fault(self, path: str) -> Fault | None:
         with self.lock:
             for fault in self.faults:

@@ -182,11 +182,8 @@ class EmulatedTask:
         status = self.status()
         ended = self.ended_at()
         started = self.reached("task_accept")
-        elapsed = (
-            max(0.0, ended - started)
-            if ended is not None and started is not None
-            else (max(0.0, time.time() - started) if started is not None else 0.0)
-        )
+        until = ended if ended is not None else time.time()
+        elapsed = max(0.0, until - started) if started is not None else 0.0
         outputs = self.outputs if status == "task_postprocess_end" and self.outputs else []
         debug_error = ""
         if status == "task_error":

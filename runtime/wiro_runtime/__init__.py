@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ._errors import (
         APIError,
         AuthenticationError,
+        ClientClosedError,
         ConfigurationError,
         InputError,
         InsufficientBalanceError,
@@ -67,6 +68,7 @@ _LOCATIONS = {
     "AuthenticationError": "._errors",
     "Catalog": "._catalog",
     "Choice": "._tool",
+    "ClientClosedError": "._errors",
     "ConfigurationError": "._errors",
     "Credentials": "._auth",
     "FileInput": "._files",
@@ -128,6 +130,7 @@ __all__ = [
     "Catalog",
     "ChatOutput",
     "Choice",
+    "ClientClosedError",
     "ConfigurationError",
     "Credentials",
     "FileInput",

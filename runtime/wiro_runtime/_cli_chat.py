@@ -9,7 +9,7 @@ import sys
 from ._cli_exit import EXIT_INTERRUPTED, EXIT_OK, exit_code
 from ._errors import WiroError
 from ._task import TaskIncompleteError
-from ._terminal import for_stream, printable
+from ._terminal import for_stream, printable, warn
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ def command_chat(
             return EXIT_INTERRUPTED
         except TaskIncompleteError as exc:  # cut off: still an answer, and the session goes on
             task = exc.task
-            print(f"warning: {printable(str(exc), lines=True)}", file=sys.stderr)
+            warn(str(exc))
         except WiroError as exc:
             reporter.close()
             code, message = exit_code(exc)

@@ -13,7 +13,7 @@ from ._cli_exit import EXIT_API, EXIT_INTERRUPTED, EXIT_OK, EXIT_TASK_FAILED, ex
 from ._errors import ConfigurationError, WiroError
 from ._json import parse_json
 from ._task import TaskIncompleteError
-from ._terminal import for_stream, printable
+from ._terminal import for_stream, printable, warn
 from ._tool import InputDefinition, ToolDefinition
 
 TYPE_CHECKING = False  # no typing import: `--help` must start fast
@@ -174,7 +174,7 @@ def _finish_cut_off(client: SyncClient, exc: TaskIncompleteError, args: argparse
     """A chat answer cut off (finish reason "length"...): the text (or JSON) as for any
     finished task, then why it is incomplete."""
     _finish(client, exc.task, args)
-    print(f"warning: {printable(str(exc), lines=True)}", file=sys.stderr)
+    warn(str(exc))
     return EXIT_TASK_FAILED
 
 
@@ -331,20 +331,20 @@ def _stream(
         try:
             print_stream(stream, reporter, show_thinking=args.show_thinking)
         except TaskIncompleteError as exc:  # its text is printed already
-            print(f"warning: {printable(str(exc), lines=True)}", file=sys.stderr)
+            warn(str(exc))
             return EXIT_TASK_FAILED
         except (KeyboardInterrupt, WiroError):
             raise
         except BaseException:
-            _stop_quietly(client, handle.task_id)
+            _stop_quietly(client, handle.ref)
             raise
     return EXIT_OK
 
 
-def _stop_quietly(client: SyncClient, task_id: str) -> None:
+def _stop_quietly(client: SyncClient, task: TaskRef) -> None:
     """Stop a task on the way out of a command that cannot say anything more."""
     with contextlib.suppress(WiroError):
-        client.stop(task_id)
+        client.stop(task)
 
 
 def _refuse_stream_conflicts(args: argparse.Namespace) -> None:

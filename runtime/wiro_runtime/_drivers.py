@@ -14,6 +14,7 @@ import time
 from collections import deque
 from typing import Generic, TypeVar, assert_never
 
+from ._errors import ClientClosedError
 from ._files import changed_while_sent, opened_parts
 from ._steps import (
     CLOSED,
@@ -70,6 +71,15 @@ def _unanswered(step: Attempt, exc: Exception) -> Unanswered:
     return Unanswered(exc, never_sent=isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout))
 
 
+def _open(http: httpx.Client | httpx.AsyncClient) -> None:
+    """A closed pool is the caller's mistake, not the network's."""
+    if http.is_closed:
+        raise ClientClosedError(
+            "this client is closed (by close(), or at the end of its `with` block); "
+            "make a new one to send more requests"
+        )
+
+
 class _SinkFailed(Exception):
     """A download's own file could not be written: a local failure, not the network's."""
 
@@ -83,11 +93,6 @@ def _write(sink: Sink, chunk: bytes) -> None:
         sink.write(chunk)
     except Exception as exc:
         raise _SinkFailed(exc) from exc
-
-
-def _socket_errors() -> tuple[type[Exception], ...]:
-    """Whatever a socket operation may raise: each means polling takes over."""
-    return (Exception,)
 
 
 def _socket_failure(step: OpenSocket | Receive, exc: BaseException) -> object:
@@ -214,12 +219,14 @@ def _perform(
         case OpenSocket() | Receive() | CloseSocket():
             return socket.perform(step)
         case Attempt():
+            _open(http)
             try:
                 response = _request(http, step)
             except Exception as exc:
                 return _unanswered(step, exc)
             return Reply(response.status_code, response.content, response.headers)
         case Fetch():
+            _open(http)
             return _fetch(http, step)
         case _:
             assert_never(step)
@@ -268,7 +275,7 @@ class _SyncSocket:
             self._socket = self._stack.enter_context(_connection(connect, step))
             self._socket.send(step.message)
             return True
-        except _socket_errors() as exc:
+        except Exception as exc:  # whatever the socket raised: polling takes over
             return _socket_failure(step, exc)
 
     def receive_until(self, step: Receive, interrupt: threading.Event) -> object:
@@ -285,7 +292,7 @@ class _SyncSocket:
 
     def close(self) -> None:
         self._socket = None
-        with contextlib.suppress(*_socket_errors()):
+        with contextlib.suppress(Exception):
             self._stack.close()
 
 
@@ -355,12 +362,14 @@ async def _aperform(step: Step, http: httpx.AsyncClient, socket: _AsyncSocket) -
         case OpenSocket() | Receive() | CloseSocket():
             return await socket.perform(step)
         case Attempt():
+            _open(http)
             try:
                 response = await _arequest(http, step)
             except Exception as exc:
                 return _unanswered(step, exc)
             return Reply(response.status_code, response.content, response.headers)
         case Fetch():
+            _open(http)
             return await _afetch(http, step)
         case _:
             assert_never(step)
@@ -411,10 +420,10 @@ class _AsyncSocket:
             self._socket = await self._stack.enter_async_context(_connection(connect, step))
             await self._socket.send(step.message)
             return True
-        except _socket_errors() as exc:
+        except Exception as exc:  # whatever the socket raised: polling takes over
             return _socket_failure(step, exc)
 
     async def close(self) -> None:
         self._socket = None
-        with contextlib.suppress(*_socket_errors()):
+        with contextlib.suppress(Exception):
             await self._stack.aclose()

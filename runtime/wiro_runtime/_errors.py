@@ -2,6 +2,7 @@
 
 WiroError
 ├── ConfigurationError        missing credentials or settings
+│   └── ClientClosedError     a request through a client that was closed
 ├── InputError (ValueError)   an input value the tool does not accept
 ├── TransportError            the request did not get an answer (network, timeout)
 │   └── UncertainSubmitError  a Run that may have created a (billed) task: look before retrying
@@ -37,6 +38,11 @@ class WiroError(Exception):
 
 class ConfigurationError(WiroError):
     """Credentials or settings are missing or malformed."""
+
+
+class ClientClosedError(ConfigurationError):
+    """The client's connections were closed (`close()`, or the end of its `with` block):
+    the caller's mistake, said at once and never retried as network trouble."""
 
 
 class InputError(WiroError, ValueError):

@@ -101,13 +101,17 @@ class FileChanged(Exception):
     def __init__(self, file: LocalFile) -> None:
         now = file.size_now()
         if now is None:
-            what = "could no longer be read while it was being sent (moved or deleted?)"
+            self.what = "could no longer be read while it was being sent (moved or deleted?)"
         elif now != file.size:
-            what = f"changed while it was being sent ({file.size} bytes, now {now})"
+            self.what = f"changed while it was being sent ({file.size} bytes, now {now})"
         else:
-            what = "changed while it was being sent"
-        super().__init__(f"{file.name} {what}; send it again once it is complete")
+            self.what = "changed while it was being sent"
+        super().__init__(self.told(file.name))
         self.file = file
+
+    def told(self, name: str) -> str:
+        """What happened, naming the file `name` (the name its user gave it)."""
+        return f"{name} {self.what}; send it again once it is complete"
 
 
 def changed_while_sent(parts: Sequence[Part], error: BaseException) -> FileChanged | None:

@@ -155,11 +155,7 @@ def upload(core: ClientCore, item: Upload) -> Flow[UploadedFile]:
         ) from exc
     except errors.InputError as exc:  # the file changed as it was sent
         cause = exc.__cause__
-        told = (
-            str(cause).replace(cause.file.name, item.file.name, 1)
-            if isinstance(cause, FileChanged)
-            else str(exc)
-        )
+        told = cause.told(item.file.name) if isinstance(cause, FileChanged) else str(exc)
         raise errors.InputError(f"{item.python_name}: {told}", input_name=item.python_name) from exc
     except errors.AuthenticationError:
         raise  # the credentials, not the file: the same error as for any request

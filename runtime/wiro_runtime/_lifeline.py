@@ -18,7 +18,7 @@ import inspect
 import threading
 import weakref
 
-from ._errors import WiroError
+from ._errors import ClientClosedError, WiroError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -95,13 +95,25 @@ class Lifeline:
         if events is not None:
             with contextlib.suppress(ValueError):  # being iterated in another thread
                 events.close()
-            if self.settled:
-                return
-        self._stop_blocking(self._stop)
+        self._stop_now()
 
-    def _stop_blocking(self, stop: Any) -> None:
-        with contextlib.suppress(WiroError):
-            stop(self.ref)
+    def _stop_now(self) -> None:
+        """Stop the task (unless it has settled) the blocking way: through a blocking client
+        that still serves, else with a connection of its own (an asyncio client's loop may
+        be gone, a client may have been closed)."""
+        if self.settled:
+            return
+        through_client = not self._asynchronous
+        if through_client:
+            try:
+                self._stop(self.ref)
+            except ClientClosedError:
+                through_client = False
+            except WiroError:
+                pass  # refused or unreachable: stopping again another way would not help
+        if not through_client:
+            with contextlib.suppress(WiroError):
+                stop_blocking(self.client, self.ref)
         self.settle(None)
 
     def dropped(self) -> None:
@@ -109,15 +121,13 @@ class Lifeline:
         if self.settled or self.started or self.iteration() is not None:
             return  # its iteration stops it (or, never advanced, the exit does)
         self.closed = True
-        if not self._asynchronous:
-            with contextlib.suppress(Exception):  # never raise out of a finalizer
-                self._stop_blocking(self._stop)
-            return
         try:
-            loop = asyncio.get_running_loop()
+            loop = asyncio.get_running_loop() if self._asynchronous else None
         except RuntimeError:
-            with contextlib.suppress(Exception):
-                self._stop_blocking(lambda ref: stop_blocking(self.client, ref))
+            loop = None
+        if loop is None:
+            with contextlib.suppress(Exception):  # never raise out of a finalizer
+                self._stop_now()
             return
         self._stopping = loop.create_task(self._stop(self.ref))
         self._stopping.add_done_callback(self._stopped)
@@ -128,27 +138,13 @@ class Lifeline:
             self.settle(None)
 
     def at_exit(self) -> None:
-        """The program is ending: stop the task the blocking way, whatever the client (with
-        a connection of its own when the client's cannot serve any more)."""
-        if self.settled:
-            return
-        if not self._asynchronous:
-            events = self.iteration()
-            if events is not None and self.started:
-                with contextlib.suppress(Exception):
-                    events.close()
-                if self.settled:
-                    return
-            try:
-                self._stop(self.ref)
-            except Exception:
-                pass  # a closed client, say: the task is stopped below
-            else:
-                self.settle(None)
-                return
+        """The program is ending: stop the task the blocking way, whatever the client."""
+        events = self.iteration()
+        if events is not None and self.started and not self._asynchronous:
+            with contextlib.suppress(Exception):
+                events.close()
         with contextlib.suppress(Exception):
-            stop_blocking(self.client, self.ref)
-        self.settle(None)
+            self._stop_now()
 
     # --- the asyncio way ---
 

@@ -44,3 +44,8 @@ def for_stream(text: str, stream: TextIO | None = None) -> str:
     target = stream if stream is not None else sys.stdout
     isatty = getattr(target, "isatty", None)
     return printable(text, lines=True) if isatty is not None and isatty() else text
+
+
+def warn(message: str) -> None:
+    """A warning on stderr; its text (a server's, perhaps) made printable."""
+    print(f"warning: {printable(message, lines=True)}", file=sys.stderr)
