@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from ._errors import OutputSaveError, TransportError
+from ._errors import ClientClosedError, OutputSaveError, TransportError
 from ._retry import RETRY_STATUSES, RetryPolicy
-from ._steps import Flow, Unanswered, fetch, sleep
+from ._steps import Flow, PoolClosed, Unanswered, fetch, sleep
 
 
 class Downloadable(Protocol):
@@ -165,6 +165,8 @@ def fetched(url: str, new_sink: Callable[[], S], retry: RetryPolicy) -> Flow[S]:
             return sink
         sink.discard()
         if isinstance(answer, Unanswered):
+            if isinstance(answer.error, PoolClosed):
+                raise ClientClosedError() from None
             error = TransportError(f"downloading {url} failed: {answer.error}")
             retryable = True
         else:

@@ -14,7 +14,6 @@ import time
 from collections import deque
 from typing import Generic, TypeVar, assert_never
 
-from ._errors import ClientClosedError
 from ._files import changed_while_sent, opened_parts
 from ._steps import (
     CLOSED,
@@ -26,6 +25,7 @@ from ._steps import (
     Fetch,
     Flow,
     OpenSocket,
+    PoolClosed,
     Receive,
     Reply,
     Sink,
@@ -71,13 +71,11 @@ def _unanswered(step: Attempt, exc: Exception) -> Unanswered:
     return Unanswered(exc, never_sent=isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout))
 
 
-def _open(http: httpx.Client | httpx.AsyncClient) -> None:
-    """A closed pool is the caller's mistake, not the network's."""
-    if http.is_closed:
-        raise ClientClosedError(
-            "this client is closed (by close(), or at the end of its `with` block); "
-            "make a new one to send more requests"
-        )
+def _closed(http: httpx.Client | httpx.AsyncClient) -> Unanswered | None:
+    """A closed pool answers nothing, and says why (never a network failure)."""
+    if not http.is_closed:
+        return None
+    return Unanswered(PoolClosed("the client's connections are closed"), never_sent=True)
 
 
 class _SinkFailed(Exception):
@@ -219,14 +217,16 @@ def _perform(
         case OpenSocket() | Receive() | CloseSocket():
             return socket.perform(step)
         case Attempt():
-            _open(http)
+            if closed := _closed(http):
+                return closed
             try:
                 response = _request(http, step)
             except Exception as exc:
                 return _unanswered(step, exc)
             return Reply(response.status_code, response.content, response.headers)
         case Fetch():
-            _open(http)
+            if closed := _closed(http):
+                return closed
             return _fetch(http, step)
         case _:
             assert_never(step)
@@ -362,14 +362,16 @@ async def _aperform(step: Step, http: httpx.AsyncClient, socket: _AsyncSocket) -
         case OpenSocket() | Receive() | CloseSocket():
             return await socket.perform(step)
         case Attempt():
-            _open(http)
+            if closed := _closed(http):
+                return closed
             try:
                 response = await _arequest(http, step)
             except Exception as exc:
                 return _unanswered(step, exc)
             return Reply(response.status_code, response.content, response.headers)
         case Fetch():
-            _open(http)
+            if closed := _closed(http):
+                return closed
             return await _afetch(http, step)
         case _:
             assert_never(step)

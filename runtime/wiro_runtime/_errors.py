@@ -44,6 +44,12 @@ class ClientClosedError(ConfigurationError):
     """The client's connections were closed (`close()`, or the end of its `with` block):
     the caller's mistake, said at once and never retried as network trouble."""
 
+    def __init__(self) -> None:
+        super().__init__(
+            "this client is closed (by close(), or at the end of its `with` block); make a "
+            "new one to send more requests"
+        )
+
 
 class InputError(WiroError, ValueError):
     """An input value the tool does not accept; names the input."""

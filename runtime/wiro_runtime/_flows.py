@@ -108,6 +108,8 @@ def send(
         if isinstance(answer, steps.Unanswered):
             if isinstance(answer.error, FileChanged):  # cut short: never complete, never retried
                 raise errors.InputError(str(answer.error)) from answer.error
+            if isinstance(answer.error, steps.PoolClosed):
+                raise errors.ClientClosedError() from None
             retryable = answer.never_sent or not billable
             if not (retryable and _may_retry(core, attempt, schedule)):
                 raise _transport_error(request, answer, billable) from answer.error

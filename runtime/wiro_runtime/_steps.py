@@ -84,6 +84,11 @@ class Fetch:
     sink: Sink
 
 
+class PoolClosed(Exception):
+    """Why a step went unanswered: its client's connections were closed (the caller's
+    mistake, which flows report at once rather than retry)."""
+
+
 class Abandoned(BaseException):
     """Thrown into a flow whose caller stopped iterating it (a stream closed early, or left
     by `break` or an exception): the flow stops its task, as on Ctrl-C."""
