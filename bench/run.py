@@ -136,6 +136,17 @@ def bench_codegen(size: int, work: Path) -> dict[str, Any]:
     }
 
 
+def versus_openapi_python_client(work: Path) -> dict[str, Any]:
+    """P1d on a corpus of 291 tools (the size of Wiro's catalogue when it was set)."""
+    from bench.corpus import build_corpus
+    from bench.versus import bench_versus
+    from wiro_codegen.spec import load_spec
+
+    specs_dir = work / "versus-specs"
+    paths = build_corpus(291, ROOT / "specs", specs_dir)
+    return {"P1d": bench_versus([load_spec(path) for path in paths], specs_dir, work, 5)}
+
+
 # --- P2: start-up ---------------------------------------------------------------------------
 
 
@@ -147,7 +158,7 @@ def vendored_tree(work: Path) -> Path:
     import compileall
 
     from wiro_codegen import pipeline
-    from wiro_codegen.render import RenderOptions
+    from wiro_codegen.options import RenderOptions
 
     specs, tree = work / "vendored-specs" / "wiro", work / "vendored"
     specs.mkdir(parents=True)
@@ -581,6 +592,8 @@ def plot_latency(samples: dict[str, list[float]], target: Path) -> None:
 
 
 def _cell(entry: dict[str, Any]) -> tuple[str, str, str]:
+    if "note" in entry and entry.get("value_s") is None:
+        return "not measured", "", entry["note"]
     if "ratio" in entry:
         value = f"{entry.get('value_s', 0):.3f} s" if "value_s" in entry else ""
         floor = f"{entry.get('floor_s', 0):.3f} s"
@@ -668,6 +681,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         steps: list[tuple[str, Callable[[], dict[str, Any]]]] = [
             ("codegen", lambda: bench_codegen(sizes["tools"], work)),
+            ("versus", lambda: {} if args.smoke else versus_openapi_python_client(work)),
             ("startup", lambda: bench_startup(sizes["repeat"], work)),
             ("latency", lambda: bench_latency(sizes["tasks"])),
             ("batch", lambda: bench_batch(sizes["batch"])),

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from wiro_codegen.errors import GeneratorError
-from wiro_codegen.format import format_files
+from wiro_codegen.format import black_layout
 from wiro_codegen.parse import parse_description
 from wiro_codegen.render import render_package
 
@@ -90,13 +90,16 @@ def mutate(text: str, rng: random.Random) -> str:
 
 
 def check(text: str, render: bool) -> str:
-    """'ok' or 'rejected'; anything other than GeneratorError propagates."""
+    """'ok' or 'rejected'; anything other than GeneratorError propagates. Rendered, every
+    Python file must be exactly what black would write (else: 'unlike black: <path>')."""
     try:
         spec = parse_description(text, "fuzz.md").spec
-        if render:
-            format_files(render_package(spec))
+        files = render_package(spec) if render else {}
     except GeneratorError:
         return "rejected"
+    for path, source in files.items():
+        if black_layout(path, source) != source:
+            return f"unlike black: {path}"
     return "ok"
 
 

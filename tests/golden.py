@@ -9,7 +9,6 @@ import shutil
 import sys
 from pathlib import Path
 
-from wiro_codegen.format import format_files
 from wiro_codegen.output import files_on_disk, write_text_atomic
 from wiro_codegen.parse import parse_description
 from wiro_codegen.render import render_package
@@ -27,7 +26,7 @@ def parse_case(name: str) -> tuple[str, dict[str, str]]:
     """The spec YAML and rendered files a case's description produces now."""
     description = CASES / name / "description.md"
     result = parse_description(description.read_text(encoding="utf-8"), f"{name}/description.md")
-    return dump_spec(result.spec), format_files(render_package(result.spec))
+    return dump_spec(result.spec), render_package(result.spec)
 
 
 def expected(name: str) -> tuple[str, dict[str, str]]:

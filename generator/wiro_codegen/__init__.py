@@ -16,9 +16,9 @@ from __future__ import annotations
 from wiro_codegen.cache import RenderCache
 from wiro_codegen.diff import Change, SpecDiff
 from wiro_codegen.errors import GeneratorError
+from wiro_codegen.options import RenderOptions
 from wiro_codegen.output import CheckResult, Difference
 from wiro_codegen.pipeline import Outcome, UpdateOutcome, add, check, generate, update
-from wiro_codegen.render import RenderOptions
 
 __all__ = [
     "Change",

@@ -15,7 +15,7 @@ from wiro_runtime._terminal import printable
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from wiro_codegen.cache import RenderCache
-    from wiro_codegen.render import RenderOptions
+    from wiro_codegen.options import RenderOptions
 
 EXIT_OK, EXIT_DRIFT, EXIT_INPUT = 0, 1, 2
 
@@ -108,7 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
             "--base-url",
             help="the API the catalogue is read from (default: $WIRO_BASE_URL, else Wiro's)",
         )
-    commands.add_parser("check", help="exit 1 with a diff when generated files are stale")
+    check = commands.add_parser("check", help="exit 1 with a diff when generated files are stale")
+    check.add_argument(
+        "--verify",
+        action="store_true",
+        help="also run black over the render: generation runs no formatter, as every file is "
+        "written as black writes it; this confirms it (slower)",
+    )
     for sub in commands.choices.values():
         if sub is search:
             continue
@@ -175,7 +181,7 @@ def _update(args: argparse.Namespace, options: RenderOptions, cache: RenderCache
         for key in outcome.unchanged:
             print(f"{key} is up to date")
         for failure in outcome.failures:
-            print(f"error: {printable(failure, lines=True)}", file=sys.stderr)
+            print(f"error: {printable(str(failure), lines=True)}", file=sys.stderr)
         if outcome.diffs:
             drifted = ", ".join(diff.key for diff in outcome.diffs)
             print(
@@ -238,14 +244,16 @@ def _search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _report(done: Sequence[str], warnings: Sequence[str], failures: Sequence[str]) -> None:
+def _report(
+    done: Sequence[str], warnings: Sequence[str], failures: Sequence[GeneratorError]
+) -> None:
     """What was done on stdout; warnings and errors on stderr."""
     for warning in warnings:  # a description's or a server's text may be in any of these
         print(printable(warning, lines=True), file=sys.stderr)
     for line in done:
         print(printable(line, lines=True))
     for failure in failures:
-        print(f"error: {printable(failure, lines=True)}", file=sys.stderr)
+        print(f"error: {printable(str(failure), lines=True)}", file=sys.stderr)
 
 
 def _generate_arguments(args: argparse.Namespace) -> list[str]:
@@ -268,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "search":
         return _search(args)
     try:
-        from wiro_codegen.render import RenderOptions
+        from wiro_codegen.options import RenderOptions
 
         options: RenderOptions = RenderOptions(
             package_prefix=args.package_prefix, emit=args.emit, runtime=args.runtime
@@ -308,12 +316,24 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"removed {args.out / package} (its spec is gone)")
             print(f"{len(outcome.written)} written, {len(outcome.unchanged)} unchanged")
             return EXIT_OK
-        result = pipeline.check(args.specs, args.out, cache=cache, options=options)
+        result = pipeline.check(
+            args.specs, args.out, cache=cache, options=options, verify=args.verify
+        )
         if result.clean:
-            print(f"{args.out} is up to date with {args.specs}")
+            verified = " (every file as black writes it)" if args.verify else ""
+            print(f"{args.out} is up to date with {args.specs}{verified}")
             return EXIT_OK
         for difference in result.differences:
             sys.stdout.write(difference.diff or f"{difference.kind}: {difference.path}\n")
+        unlike = [d.path for d in result.differences if d.kind == "unlike black"]
+        if unlike:
+            print(
+                f"\nblack would lay out {', '.join(unlike)} otherwise (patch above).\n"
+                "fix: this is a bug in wiro-codegen, not in your specs; please report it with "
+                "the spec",
+                file=sys.stderr,
+            )
+            return EXIT_DRIFT
         summary = ", ".join(f"{d.kind} {d.path}" for d in result.differences)
         print(
             f"\n{args.out} is stale ({summary}).\n"

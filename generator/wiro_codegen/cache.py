@@ -1,7 +1,8 @@
-"""A content-addressed cache of rendered packages, so unchanged specs skip rendering and black.
+"""A content-addressed cache of rendered packages, so unchanged specs skip rendering.
 
 The key is a hash of the spec's text and of everything else that shapes the output: the
-generator's own source, the templates, and the versions of black and datamodel-code-generator.
+generator's own source, the templates, the runtime, and the versions of datamodel-code-generator
+and Jinja.
 A stale entry can therefore never be served; the cache only ever saves time.
 """
 
@@ -22,7 +23,8 @@ _GENERATOR_DIR = Path(__file__).resolve().parent
 
 @cache
 def fingerprint() -> str:
-    """A hash of the generator's code, its templates, the runtime and the formatters it runs."""
+    """A hash of the generator's code, its templates, the runtime and the libraries it renders
+    with."""
     import wiro_runtime
     from wiro_codegen.render import templates_dir
 
@@ -33,7 +35,7 @@ def fingerprint() -> str:
             if path.is_file() and path.suffix in (".py", ".jinja"):
                 digest.update(path.name.encode())
                 digest.update(path.read_bytes())
-    for package in ("black", "datamodel-code-generator", "jinja2"):
+    for package in ("datamodel-code-generator", "jinja2"):
         try:
             digest.update(f"{package}={version(package)}".encode())
         except PackageNotFoundError:
@@ -56,24 +58,30 @@ class RenderCache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> tuple[dict[str, str], dict[str, Any]] | None:
-        """(files, catalog entry) of a render, or None."""
+    def get(self, key: str) -> tuple[dict[str, str], dict[str, Any], str, str] | None:
+        """(files, catalog entry, package folder, module folder) of a render, or None."""
         try:
             data = json.loads(self._path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        files = data.get("files") if isinstance(data, dict) else None
-        entry = data.get("catalog") if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            return None
+        files, entry = data.get("files"), data.get("catalog")
+        folder, module = data.get("folder"), data.get("module")
         if (
             not isinstance(files, dict)
             or not files
             or not isinstance(entry, dict)
+            or not isinstance(folder, str)
+            or not isinstance(module, str)
             or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
         ):
             return None
-        return files, entry
+        return files, entry, folder, module
 
-    def put(self, key: str, files: dict[str, str], entry: dict[str, Any]) -> None:
-        data = json.dumps({"files": files, "catalog": entry}, ensure_ascii=False)
+    def put(
+        self, key: str, files: dict[str, str], entry: dict[str, Any], folder: str, module: str
+    ) -> None:
+        data = {"files": files, "catalog": entry, "folder": folder, "module": module}
         with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-            write_text_atomic(self._path(key), data)
+            write_text_atomic(self._path(key), json.dumps(data, ensure_ascii=False))

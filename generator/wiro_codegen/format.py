@@ -1,12 +1,41 @@
-"""Black, in memory, with one fixed mode so output bytes never depend on the machine."""
+"""The layout rule of generated code: it is written as black writes it, so black need not run.
+
+Templates place lines that `views`, `literals` and `model_layout` already lay out as black
+would, so `generate` only checks that each Python file parses (a template bug never reaches
+disk). Black itself confirms the rule: in the test suite over every committed spec, golden case
+and a property test, and on a user's machine with `wiro-codegen check --verify`.
+"""
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Mapping
+
 from wiro_codegen.errors import GeneratorError, Location
+from wiro_codegen.literals import LINE_LENGTH
+from wiro_codegen.output import Difference, unified_diff
+
+#: The Python black lays generated files out for (declared, with the width, in their pyproject).
+TARGET_VERSION = "py311"
 
 
-def format_source(path: str, source: str) -> str:
-    """Format one generated file; non-Python files pass through unchanged."""
+def parsed(path: str, source: str) -> str:
+    """`source`, once it is known to parse as Python (non-Python files pass through)."""
+    if path.endswith(".py"):
+        try:
+            compile(source, path, "exec", ast.PyCF_ONLY_AST)
+        except SyntaxError as exc:
+            raise _not_python(path, source, exc) from None
+    return source
+
+
+def parsed_files(files: Mapping[str, str]) -> dict[str, str]:
+    """Every file of a render, each known to parse."""
+    return {path: parsed(path, text) for path, text in files.items()}
+
+
+def black_layout(path: str, source: str) -> str:
+    """What black, with the generated packages' own settings, makes of one file."""
     if not path.endswith(".py"):
         return source
     import black
@@ -14,23 +43,32 @@ def format_source(path: str, source: str) -> str:
     from black.parsing import InvalidInput
 
     mode = black.Mode(
-        target_versions={TargetVersion.PY311},
-        line_length=100,
+        target_versions={TargetVersion[TARGET_VERSION.upper()]},
+        line_length=LINE_LENGTH,
         magic_trailing_comma=True,
     )
     try:
         return black.format_str(source, mode=mode)
     except InvalidInput as exc:
-        numbered = "\n".join(
-            f"{number:5} | {line}" for number, line in enumerate(source.splitlines(), 1)
-        )
-        raise GeneratorError(
-            f"generated {path} is not valid Python ({exc}); unformatted text:\n{numbered}",
-            location=Location(file=path),
-            hint="this is a bug in a template: the spec was fine, the template produced bad code",
-        ) from None
+        raise _not_python(path, source, exc) from None
 
 
-def format_files(files: dict[str, str]) -> dict[str, str]:
-    """Format every file of a render."""
-    return {path: format_source(path, text) for path, text in files.items()}
+def unlike_black(files: Mapping[str, str]) -> list[Difference]:
+    """The rendered files black would change, each with black's patch."""
+    found = []
+    for path, text in files.items():
+        wanted = black_layout(path, text)
+        if wanted != text:
+            found.append(Difference(path, "unlike black", unified_diff(path, text, wanted)))
+    return found
+
+
+def _not_python(path: str, source: str, exc: Exception) -> GeneratorError:
+    numbered = "\n".join(
+        f"{number:5} | {line}" for number, line in enumerate(source.splitlines(), 1)
+    )
+    return GeneratorError(
+        f"generated {path} is not valid Python ({exc}); the text:\n{numbered}",
+        location=Location(file=path),
+        hint="this is a bug in a template: the spec was fine, the template produced bad code",
+    )

@@ -32,9 +32,10 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 from hatchling.plugin import hookimpl
 
 from wiro_codegen import pipeline
+from wiro_codegen.context import RUNTIME_REQUIREMENT
 from wiro_codegen.errors import GeneratorError
+from wiro_codegen.options import RenderOptions
 from wiro_codegen.output import write_vendored
-from wiro_codegen.render import RUNTIME_REQUIREMENT, RenderOptions
 
 SECTION = "[tool.hatch.build.hooks.wiro]"
 
@@ -68,7 +69,9 @@ def render_tree(root: Path, config: dict[str, Any], work: Path) -> dict[str, str
     if descriptions:
         outcome = pipeline.add(descriptions, specs, work / "unused", cache=False, options=options)
         if outcome.failures:
-            raise GeneratorError("; ".join(outcome.failures))
+            if len(outcome.failures) == 1:
+                raise outcome.failures[0]
+            raise GeneratorError("\n".join(str(failure) for failure in outcome.failures))
     out = work / "out"
     pipeline.generate(specs, out, cache=False, options=options)
     files = {

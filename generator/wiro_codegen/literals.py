@@ -42,7 +42,8 @@ def _escaped(char: str) -> str:
 
 def string_literal(text: str) -> str:
     """A string literal in black's preferred quotes: double, unless single needs fewer escapes."""
-    body = "".join(_escaped(char) for char in text)
+    plain = text.isprintable() and "\\" not in text  # most text: nothing to escape
+    body = text if plain else "".join(_escaped(char) for char in text)
     doubles, singles = body.count('"'), body.count("'")
     if doubles > singles:
         return "'" + body.replace("'", "\\'") + "'"
@@ -97,6 +98,15 @@ def parameter_layout(name: str, annotation: str, default: object, indent: int) -
     return f"{name}: (\n{inner}{annotation}\n{' ' * indent}) = {py_literal(default)},"
 
 
+def assignment_layout(target: str, value: object, indent: int) -> str:
+    """`target = value` as black lays out an assignment of one literal: on one line when it
+    fits, else the value alone on a line in parentheses (even when it is still too long)."""
+    literal = py_literal(value)
+    if fits(indent, f"{target} = {literal}"):
+        return f"{target} = {literal}"
+    return f"{target} = (\n{' ' * (indent + 4)}{literal}\n{' ' * indent})"
+
+
 def bracket_layout(head: str, items: Sequence[str], indent: int, trail: str = "") -> str:
     """`head(a, b)` or `head[a, b]` (the bracket ends `head`) as black splits a call or a
     subscript: on one line, else the items together on one indented line, else one item per
@@ -125,6 +135,12 @@ def _doc_char(char: str) -> str:
     return char if char.isprintable() else _escaped(char)
 
 
+def _doc_text(text: str) -> str:
+    if text.isprintable() and "\\" not in text:  # most text: nothing to escape
+        return text
+    return "".join(_doc_char(char) for char in text)
+
+
 def _folded(line: str) -> str:
     """A line's own indentation kept, every other run of whitespace made one space."""
     indent = len(line) - len(line.lstrip(" "))
@@ -140,7 +156,7 @@ def docstring(lines: Sequence[str], indent: int) -> str:
     so a quote in a default reads as a quote.
     """
     pad = " " * indent
-    texts = ["".join(_doc_char(char) for char in _folded(line)) for line in lines]
+    texts = [_doc_text(_folded(line)) for line in lines]
     body = "\n".join(pad + text if number and text else text for number, text in enumerate(texts))
     body = body.replace('"""', '""\\"')
     if body.startswith('"'):

@@ -187,13 +187,25 @@ def constant_names(labels: Iterable[str], values: Iterable[str]) -> list[str]:
     """UPPER_CASE names for option labels, unique, valid, never starting with a digit."""
     bases: list[str] = []
     for label, value in zip(labels, values, strict=True):
-        base = snake_case(label).upper() or snake_case(value).upper() or "OPTION"
+        base = _capped(snake_case(label).upper() or snake_case(value).upper() or "OPTION")
         if base[0].isdigit():
             base = f"OPTION_{base}"
         if keyword.iskeyword(base.lower()) and base.lower() == base:
             base = f"{base}_"
         bases.append(base)
     return _numbered(bases, set(), "_")
+
+
+#: Past this, a constant's name is cut at a word (and kept unique): a name is for reading, and
+#: `NAME: Final = (` must fit a line.
+CONSTANT_NAME_LIMIT = 64
+
+
+def _capped(name: str) -> str:
+    if len(name) <= CONSTANT_NAME_LIMIT:
+        return name
+    cut = name[: CONSTANT_NAME_LIMIT + 1]
+    return (cut.rsplit("_", 1)[0] if "_" in cut else cut[:CONSTANT_NAME_LIMIT]).rstrip("_")
 
 
 def type_alias_name(python_name: str, taken: set[str]) -> str:

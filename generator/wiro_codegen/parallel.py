@@ -1,5 +1,11 @@
 """Many specs rendered at once: from the render cache where it can, over every core where it
-must. The one render path of `add`, `generate`, `check` and `update`."""
+must. The one render path of `add`, `generate`, `check` and `update`.
+
+Workers do all of one spec's work that needs no other: parse, render, write the cache entry
+and (for `generate`) stage the package in a hidden folder beside its target. The parent only
+swaps staged packages in once every spec has rendered, so a failure still leaves the output as
+it was, and file writes run on every core instead of waiting for the parent.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +18,9 @@ from typing import Any, TypeVar
 
 from wiro_codegen.cache import RenderCache, cache_key
 from wiro_codegen.errors import GeneratorError, Location
-from wiro_codegen.format import format_files
-from wiro_codegen.render import DEFAULT_OPTIONS, RenderOptions, catalog_entry, render_package
+from wiro_codegen.options import DEFAULT_OPTIONS, RenderOptions, place
+from wiro_codegen.output import StagedPackage, stage_package
+from wiro_codegen.render import catalog_entry, render_package
 from wiro_codegen.spec import Spec, dump_spec, parse_spec_text
 
 R = TypeVar("R")
@@ -21,39 +28,59 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class Rendered:
-    """One spec's package, rendered and formatted."""
+    """One spec's package, rendered."""
 
     key: str
-    #: The top folder of its files: the distribution, or the first part of a vendored path.
-    distribution: str
+    #: The folder swapped in whole: the distribution, or (vendored) the module's folder.
+    folder: str
     #: The folder of its module, relative to the output directory.
     module: str
     files: dict[str, str]
     catalog: dict[str, Any] = field(default_factory=dict)
     #: The spec as its file holds it.
     spec_text: str = ""
+    #: Staged for `generate` (None: nothing to stage, or it is on disk as it should be).
+    staged: StagedPackage | None = None
 
 
-def _render(item: str | Spec, filename: str, options: RenderOptions) -> Rendered | str:
-    """Render and format one spec, given as a spec file's text or (new) as a Spec, which is
-    written out here too; runs in worker processes, so errors come back as text."""
+@dataclass(frozen=True)
+class Work:
+    """What every render of one run shares: its options, cache, and where to stage."""
+
+    options: RenderOptions = DEFAULT_OPTIONS
+    cache: RenderCache | None = None
+    #: The output directory to stage each package under, for `generate`; None to only render.
+    stage_in: Path | None = None
+
+    def finish(self, rendered: Rendered, cached: bool) -> Rendered:
+        """Store a new render in the cache, and stage it if asked to."""
+        if self.cache is not None and not cached:
+            key = cache_key(rendered.spec_text, repr(self.options))
+            self.cache.put(key, rendered.files, rendered.catalog, rendered.folder, rendered.module)
+        if self.stage_in is None:
+            return rendered
+        staged = stage_package(self.stage_in, rendered.folder, rendered.files)
+        return Rendered(**{**rendered.__dict__, "staged": staged})
+
+
+#: Render with the default options, no cache, nothing staged.
+ONLY_RENDER = Work()
+
+
+def _render(item: str | Spec, filename: str, work: Work) -> Rendered | GeneratorError:
+    """Render one spec, given as a spec file's text or (new) as a Spec, which is written out
+    here too; runs in worker processes, so errors come back as values."""
     try:
         if isinstance(item, str):
             spec, text = parse_spec_text(item, filename), item
         else:
             spec, text = item, dump_spec(item)
-        files = format_files(render_package(spec, options))
+        files = render_package(spec, work.options)
+        where = place(spec, work.options)
+        rendered = Rendered(spec.key, where.own, where.module_dir, files, catalog_entry(spec), text)
+        return work.finish(rendered, cached=False)
     except GeneratorError as exc:
-        return str(exc)
-    distribution, module_dir = _package_of(files)
-    return Rendered(spec.key, distribution, module_dir, files, catalog_entry(spec), text)
-
-
-def _package_of(files: dict[str, str]) -> tuple[str, str]:
-    """(distribution or vendored module folder, module folder) from a cached render's paths."""
-    tool_file = next(path for path in files if path.endswith("/_tool.py"))
-    module_dir = tool_file.rsplit("/", 1)[0]
-    return next(iter(files)).split("/", 1)[0], module_dir
+        return exc
 
 
 def in_workers(
@@ -61,7 +88,7 @@ def in_workers(
 ) -> Iterator[R]:
     """`function` over the argument lists (one list per parameter), in worker processes over
     every core when there are enough items to gain from it, else here; results in order, each
-    as soon as it is there, so the caller can write one while the next renders."""
+    as soon as it is there."""
     count = len(arguments[0]) if arguments else 0
     workers = workers if workers is not None else min(os.cpu_count() or 1, count)
     if workers <= 1 or count < 4:
@@ -86,32 +113,24 @@ def read_specs(paths: Sequence[Path]) -> list[str]:
 def render_specs(
     items: Sequence[str | Spec],
     names: Sequence[str],
-    cache: RenderCache | None = None,
-    options: RenderOptions = DEFAULT_OPTIONS,
+    work: Work = ONLY_RENDER,
     workers: int | None = None,
-) -> Iterator[Rendered | str]:
-    """Each spec (a spec file's text, or a new Spec) rendered, or, as text, why it cannot be,
-    in order: from the cache where it can and in worker processes over every core where it
-    must."""
+) -> Iterator[Rendered | GeneratorError]:
+    """Each spec (a spec file's text, or a new Spec) rendered, or why it cannot be, in order:
+    from the cache where it can and in worker processes over every core where it must."""
     hits: dict[int, Rendered] = {}
     for index, item in enumerate(items):
-        if cache is not None and isinstance(item, str):
-            hit = cache.get(cache_key(item, repr(options)))
+        if work.cache is not None and isinstance(item, str):
+            hit = work.cache.get(cache_key(item, repr(work.options)))
             if hit:
-                files, entry = hit
-                distribution, module = _package_of(files)
-                hits[index] = Rendered(names[index], distribution, module, files, entry, item)
+                files, entry, folder, module = hit
+                cached = Rendered(names[index], folder, module, files, entry, item)
+                hits[index] = work.finish(cached, cached=True)
     missing = [index for index in range(len(items)) if index not in hits]
     done = in_workers(
         _render,
-        [[items[i] for i in missing], [names[i] for i in missing], [options] * len(missing)],
+        [[items[i] for i in missing], [names[i] for i in missing], [work] * len(missing)],
         workers,
     )
     for index in range(len(items)):
-        if index in hits:
-            yield hits[index]
-            continue
-        outcome = next(done)
-        if cache is not None and isinstance(outcome, Rendered):
-            cache.put(cache_key(outcome.spec_text, repr(options)), outcome.files, outcome.catalog)
-        yield outcome
+        yield hits[index] if index in hits else next(done)

@@ -19,24 +19,23 @@ from wiro_codegen import naming
 from wiro_codegen.cache import RenderCache
 from wiro_codegen.diff import SpecDiff, bump, diff_specs, keep_names, with_version
 from wiro_codegen.errors import GeneratorError
+from wiro_codegen.format import unlike_black
+from wiro_codegen.options import DEFAULT_OPTIONS, RenderOptions
 from wiro_codegen.output import (
     CheckResult,
     StagedFile,
-    StagedPackage,
     diff_files,
+    discard_leftovers,
     is_generated_package,
     remove_packages,
     replace_package,
-    stage_package,
     write_text_atomic,
     write_vendored,
 )
 from wiro_codegen.overrides import apply_overrides, is_overrides_file, overrides_path
-from wiro_codegen.parallel import Rendered, read_specs, render_specs
+from wiro_codegen.parallel import ONLY_RENDER, Rendered, Work, read_specs, render_specs
 from wiro_codegen.render import (
     CATALOG_PATH,
-    DEFAULT_OPTIONS,
-    RenderOptions,
     catalog_entry,
     render_catalog,
     vendored_runtime_files,
@@ -55,8 +54,8 @@ class Outcome:
     unchanged: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
-    failures: tuple[str, ...] = ()
-    check: CheckResult = field(default_factory=CheckResult)
+    #: What could not be done, each with where and how to fix it (`str()` says it all).
+    failures: tuple[GeneratorError, ...] = ()
 
 
 def find_specs(specs_dir: Path) -> list[Path]:
@@ -103,28 +102,28 @@ def _check_names(entries: Iterable[tuple[str, str, str]]) -> None:
 
 
 def render_spec_files(
-    paths: Sequence[Path],
-    cache: RenderCache | None = None,
-    workers: int | None = None,
-    options: RenderOptions = DEFAULT_OPTIONS,
-    each: Callable[[Rendered], None] | None = None,
+    paths: Sequence[Path], work: Work = ONLY_RENDER, workers: int | None = None
 ) -> list[Rendered]:
-    """Every spec file rendered; the first that cannot be is an error. `each` sees every
-    package as it is rendered (to stage it while the next renders)."""
-    outcomes = render_specs(
-        _effective_texts(paths), [str(p) for p in paths], cache, options, workers
-    )
+    """Every spec file rendered (and staged, if `work` says where). If any cannot be, the
+    first failure is raised once all have come back, and nothing staged is kept."""
     rendered: list[Rendered] = []
-    for outcome in outcomes:
-        if isinstance(outcome, str):
-            raise GeneratorError(outcome)
-        rendered.append(outcome)
-        if each is not None:
-            each(outcome)
-    # vendored modules share their top folder; only the module folders must differ
-    _check_names(
-        (r.key, r.module if options.vendored else r.distribution, r.module) for r in rendered
-    )
+    failures: list[GeneratorError] = []
+    try:
+        for outcome in render_specs(
+            _effective_texts(paths), [str(p) for p in paths], work, workers
+        ):
+            if isinstance(outcome, GeneratorError):
+                failures.append(outcome)
+            else:
+                rendered.append(outcome)
+        if failures:
+            raise failures[0]
+        _check_names((item.key, item.folder, item.module) for item in rendered)
+    except BaseException:
+        for item in rendered:
+            if item.staged is not None:
+                item.staged.discard()
+        raise
     return rendered
 
 
@@ -155,10 +154,11 @@ def _render_all(
     out: Path,
     cache: RenderCache | bool | None,
     options: RenderOptions,
-    each: Callable[[Rendered], None] | None = None,
+    stage: bool = False,
 ) -> list[Rendered]:
-    paths = find_specs(Path(specs_dir))
-    return render_spec_files(paths, _cache(out, cache), options=options, each=each)
+    """Every spec below `specs_dir` rendered; with `stage`, each package staged under `out`."""
+    work = Work(options, _cache(out, cache), out if stage else None)
+    return render_spec_files(find_specs(Path(specs_dir)), work)
 
 
 def generate(
@@ -188,36 +188,25 @@ def generate(
 def _generate_packages(
     specs_dir: PathLike, out: Path, cache: RenderCache | bool | None, options: RenderOptions
 ) -> Outcome:
-    staged: dict[str, StagedPackage | None] = {}
-    every: list[StagedPackage] = []  # two specs may claim one name: refused below, both cleaned
-
-    def stage(item: Rendered) -> None:
-        package = stage_package(out, item.distribution, item.files)
-        staged[item.distribution] = package
-        every.extend([package] if package is not None else [])
-
-    try:
-        rendered = _render_all(specs_dir, out, cache, options, each=stage)
-    except BaseException:
-        for package in every:
-            package.discard()
-        raise
-    for name in staged:
-        if (chosen := staged[name]) is not None:
-            chosen.commit()
+    discard_leftovers(out)  # of a run that was killed before it could clean up
+    rendered = _render_all(specs_dir, out, cache, options, stage=True)
+    for item in rendered:
+        if item.staged is not None:
+            item.staged.commit()
+    folders = {item.folder for item in rendered}
     stale = (
         [
             entry.name
             for entry in sorted(out.iterdir())
-            if entry.is_dir() and entry.name not in staged and is_generated_package(entry)
+            if entry.is_dir() and entry.name not in folders and is_generated_package(entry)
         ]
         if out.is_dir()
         else []
     )
     removed = remove_packages(out, stale)
     _write_catalog(out, [item.catalog for item in rendered])
-    written = [name for name, package in staged.items() if package is not None]
-    unchanged = [name for name, package in staged.items() if package is None]
+    written = [item.folder for item in rendered if item.staged is not None]
+    unchanged = [item.folder for item in rendered if item.staged is None]
     return Outcome(written=tuple(written), unchanged=tuple(unchanged), removed=tuple(removed))
 
 
@@ -234,11 +223,17 @@ def check(
     *,
     cache: RenderCache | bool | None = True,
     options: RenderOptions = DEFAULT_OPTIONS,
+    verify: bool = False,
 ) -> CheckResult:
-    """What differs between the specs' render and the output directory (empty when current)."""
+    """What differs between the specs' render and the output directory (empty when current).
+
+    With `verify`, black also reads every rendered file: any it would lay out otherwise is an
+    "unlike black" difference (generation runs no formatter, by the rule in `format`).
+    """
     out = Path(out_dir)
     rendered = _render_all(specs_dir, out, cache, options)
     files = {path: text for item in rendered for path, text in item.files.items()}
+    unformatted = unlike_black(files) if verify else []
     runtime = vendored_runtime_files(options)
     files.update(runtime)
     scope = [item.module for item in rendered] if options.vendored else None
@@ -246,7 +241,8 @@ def check(
         scope.append(next(iter(runtime)).rsplit("/", 1)[0])
     if not options.vendored:
         files[CATALOG_PATH] = render_catalog([item.catalog for item in rendered])
-    return diff_files(files, out, scope)
+    found = diff_files(files, out, scope)
+    return CheckResult((*unformatted, *found.differences))
 
 
 @dataclass(frozen=True)
@@ -265,15 +261,17 @@ def _write_changes(
     out_dir: Path,
     cache: RenderCache | None,
     options: RenderOptions,
-    failures: list[str],
+    failures: list[GeneratorError],
 ) -> list[Spec]:
     """Render every change together (in parallel), then write each tool all or nothing;
     returns the specs written."""
     names = [change.spec.key for change in changes]
     specs = [change.effective for change in changes]  # rendered while earlier ones are written
     written: list[Spec] = []
-    for change, outcome in zip(changes, render_specs(specs, names, cache, options), strict=True):
-        if isinstance(outcome, str):
+    for change, outcome in zip(
+        changes, render_specs(specs, names, Work(options, cache)), strict=True
+    ):
+        if isinstance(outcome, GeneratorError):
             failures.append(outcome)
             continue
         description = change.spec_file.with_name(change.spec.source.description_file)
@@ -284,7 +282,7 @@ def _write_changes(
                 partial(_write_package, out_dir, change.spec, outcome.files, options),
             )
         except GeneratorError as exc:
-            failures.append(str(exc))
+            failures.append(exc)
             continue
         written.append(change.spec)
     return written
@@ -312,7 +310,7 @@ def add(
     """
     specs, out = Path(specs_dir), Path(out_dir)
     warnings: list[str] = []
-    failures: list[str] = []
+    failures: list[GeneratorError] = []
     current_on_disk = {spec.key: spec for spec in (_raw_specs(specs) if specs.is_dir() else [])}
     current = dict(current_on_disk)
     changes: dict[str, _Change] = {}
@@ -325,7 +323,7 @@ def add(
         stdin=stdin,
         catalog_url=catalog_url,
     ):
-        if isinstance(parsed, str):
+        if isinstance(parsed, GeneratorError):
             failures.append(parsed)
             continue
         spec, text, found = parsed
@@ -338,7 +336,7 @@ def add(
             _check_distinct([*(s for k, s in current.items() if k != spec.key), spec])
             effective = apply_overrides(spec, overrides_path(spec_file))
         except GeneratorError as exc:
-            failures.append(str(exc))
+            failures.append(exc)
             continue
         current[spec.key] = spec
         changes[spec.key] = _Change(spec, text, spec_file, effective)
@@ -397,7 +395,7 @@ class UpdateOutcome:
     written: tuple[str, ...] = ()
     refused: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
-    failures: tuple[str, ...] = field(default_factory=tuple)
+    failures: tuple[GeneratorError, ...] = field(default_factory=tuple)
 
 
 def _chosen_specs(specs_dir: Path, tools: Sequence[str]) -> list[tuple[Path, Spec]]:
@@ -449,7 +447,7 @@ def update(
     diffs: list[SpecDiff] = []
     refused: list[str] = []
     unchanged: list[str] = []
-    failures: list[str] = []
+    failures: list[GeneratorError] = []
     changes: list[_Change] = []
     for path, old in loaded:
         try:
@@ -466,7 +464,7 @@ def update(
             new = keep_names(old, new)
             effective = apply_overrides(new, overrides_path(path))  # a stale one is reported
         except GeneratorError as exc:
-            failures.append(str(exc))
+            failures.append(exc)
             continue
         if _same(new, old):
             unchanged.append(old.key)

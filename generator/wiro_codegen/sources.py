@@ -17,7 +17,9 @@ from wiro_codegen.parse import parse_description, parse_tool_detail
 from wiro_codegen.spec import Spec
 
 
-def expand(sources: Sequence[str | Path], json_files: bool, failures: list[str]) -> list[str]:
+def expand(
+    sources: Sequence[str | Path], json_files: bool, failures: list[GeneratorError]
+) -> list[str]:
     """Directories become their description files, in name order."""
     expanded: list[str] = []
     for source in sources:
@@ -27,7 +29,13 @@ def expand(sources: Sequence[str | Path], json_files: bool, failures: list[str])
             pattern = "*.json" if json_files else "*.md"
             found = sorted(str(item) for item in path.glob(pattern) if item.is_file())
             if not found:
-                failures.append(f"{text}: no {pattern} files in this directory")
+                failures.append(
+                    GeneratorError(
+                        f"no {pattern} files in this directory",
+                        location=Location(file=text),
+                        hint="point at the description files, or the folder that holds them",
+                    )
+                )
             expanded += found
         else:
             expanded.append(text)
@@ -140,8 +148,8 @@ def _parse_quietly(
     from_tool_detail: bool,
     catalog_url: str | None,
     stdin: IO[str] | None = None,
-) -> Parsed | str:
-    """`parse_source`, with an error coming back as its text (from a worker process too)."""
+) -> Parsed | GeneratorError:
+    """`parse_source`, with an error coming back as a value (from a worker process too)."""
     try:
         return parse_source(
             source,
@@ -151,7 +159,7 @@ def _parse_quietly(
             catalog_url=catalog_url,
         )
     except GeneratorError as exc:
-        return str(exc)
+        return exc
 
 
 def parse_sources(
@@ -161,7 +169,7 @@ def parse_sources(
     from_tool_detail: bool = False,
     stdin: IO[str] | None = None,
     catalog_url: str | None = None,
-) -> list[Parsed | str]:
+) -> list[Parsed | GeneratorError]:
     """Each source parsed (in worker processes when there are many), or why it cannot be."""
     if "-" in sources:  # standard input is this process's to read
         return [

@@ -7,11 +7,13 @@ out (see `literals`), so the rendered code is already formatted.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wiro_codegen import naming
 from wiro_codegen.literals import (
     LINE_LENGTH,
+    assignment_layout,
     bracket_layout,
     doc_line,
     docstring,
@@ -131,7 +133,15 @@ def _argument_doc(item: Input, alias: str | None) -> str:
     return f"{item.python_name}: {about} ({kind}{default})"
 
 
-def input_views(spec: Spec) -> list[InputView]:
+def _opaque(option: Option) -> bool:
+    """Whether an option's value does not read as its label (`"43"` for "Stable Diffusion
+    1.5"), so a named constant helps; `"high"` for "High" reads well as it is."""
+    if not option.label:
+        return False
+    return naming.snake_case(option.label) != naming.snake_case(option.value)
+
+
+def input_views(spec: Spec) -> tuple[InputView, ...]:
     taken = set(CLIENT_MODULE_NAMES) | {inputs_class_name(spec), spec.package.model_class}
     views: list[InputView] = []
     for item in spec.inputs:
@@ -139,11 +149,11 @@ def input_views(spec: Spec) -> list[InputView]:
         options = item.distinct_options
         constants_class = None
         constants: tuple[str, ...] = ()
-        if alias is not None and any(o.label and o.label != o.value for o in options):
+        if alias is not None and any(_opaque(option) for option in options):
             names = naming.constant_names([o.label for o in options], [o.value for o in options])
             constants_class = naming.type_alias_name(f"{item.python_name}_options", taken)
             constants = tuple(
-                f"{name}: Final = {py_literal(option.value)}"
+                assignment_layout(f"{name}: Final", option.value, 4)
                 for name, option in zip(names, options, strict=True)
             )
         annotation = _annotation(item, alias)
@@ -180,7 +190,7 @@ def input_views(spec: Spec) -> list[InputView]:
                 argument_doc=_argument_doc(item, alias),
             )
         )
-    return views
+    return tuple(views)
 
 
 def inputs_class_name(spec: Spec) -> str:
@@ -188,7 +198,7 @@ def inputs_class_name(spec: Spec) -> str:
     return f"{spec.package.model_class}s"
 
 
-def exported_names(spec: Spec, views: list[InputView], client: bool) -> list[tuple[str, str]]:
+def exported_names(spec: Spec, views: Sequence[InputView], client: bool) -> list[tuple[str, str]]:
     """(name, module) of everything the package exports, in `__all__` order."""
     names = [("TOOL", "._tool"), (spec.package.model_class, "._models")]
     if client:
@@ -222,7 +232,7 @@ def _argument_lines(text: str) -> list[str]:
     return [f"    {line}" for line in wrapped]
 
 
-def docstrings(spec: Spec, views: list[InputView], module: str) -> dict[str, str]:
+def docstrings(spec: Spec, views: Sequence[InputView], module: str) -> dict[str, str]:
     """Every docstring of the generated modules, keyed by where it goes, escaped once each."""
     key = doc_line(spec.key)
     command = doc_line(spec.package.command)

@@ -25,25 +25,26 @@ if TYPE_CHECKING:
     from ._progress import Reporter
     from ._task import Task, TaskHandle
     from ._wire import TaskRef
+    from .cli import ClientTarget
 
 
-def _client_class(tool: ToolDefinition, client_path: str) -> type[SyncClient]:
+def _client_class(tool: ToolDefinition, target: ClientTarget) -> type[SyncClient]:
     """The generated client class, or, for a CLI generated without one, a plain runtime
-    client for this tool (`model=module:Class` names its input model)."""
+    client for this tool that checks inputs with the target's input model."""
     import importlib
 
-    if client_path.startswith("model="):
+    if target.client is None:
         from ._client import SyncClient
 
-        attributes = {"tool": tool, "input_model": client_path.removeprefix("model=")}
+        attributes = {"tool": tool, "input_model": target.input_model}
         return type("Client", (SyncClient,), attributes)
-    module_name, _, class_name = client_path.partition(":")
+    module_name, _, class_name = target.client.partition(":")
     client_class: type[SyncClient] = getattr(importlib.import_module(module_name), class_name)
     return client_class
 
 
-def _client(client_path: str, args: argparse.Namespace, tool: ToolDefinition) -> SyncClient:
-    client_class = _client_class(tool, client_path)
+def _client(target: ClientTarget, args: argparse.Namespace, tool: ToolDefinition) -> SyncClient:
+    client_class = _client_class(tool, target)
     client: SyncClient = client_class(
         api_key=args.api_key,
         api_secret=args.api_secret,
@@ -358,11 +359,11 @@ def _refuse_stream_conflicts(args: argparse.Namespace) -> None:
             )
 
 
-def command_run(tool: ToolDefinition, client_path: str, args: argparse.Namespace) -> int:
+def command_run(tool: ToolDefinition, target: ClientTarget, args: argparse.Namespace) -> int:
     if args.dry_run or args.print_curl:
         return _offline(tool, args)
     _refuse_stream_conflicts(args)
-    client = _client(client_path, args, tool)
+    client = _client(target, args, tool)
     try:
         values = _run_values(tool, args)
         if not args.batch:
@@ -494,10 +495,10 @@ def _command_batch(client: SyncClient, defaults: dict[str, Any], args: argparse.
     return EXIT_OK if all_ok else EXIT_TASK_FAILED
 
 
-def command_chat(tool: ToolDefinition, client_path: str, args: argparse.Namespace) -> int:
+def command_chat(tool: ToolDefinition, target: ClientTarget, args: argparse.Namespace) -> int:
     from ._cli_chat import command_chat as chat
 
-    client = _client(client_path, args, tool)
+    client = _client(target, args, tool)
     try:
         return chat(tool, client, _input_values(args), args)
     finally:
@@ -528,11 +529,11 @@ def _task_named(tool: ToolDefinition, args: argparse.Namespace) -> TaskRef:
         ) from None
 
 
-def command_task(tool: ToolDefinition, client_path: str, args: argparse.Namespace) -> int:
+def command_task(tool: ToolDefinition, target: ClientTarget, args: argparse.Namespace) -> int:
     from ._flows import finish
 
     task_ref = _task_named(tool, args)
-    client = _client(client_path, args, tool)
+    client = _client(target, args, tool)
     try:
         if args.command in ("wait", "download"):
             _check_output_dir(args)

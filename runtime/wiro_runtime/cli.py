@@ -58,12 +58,37 @@ __all__ = [
 ]
 
 
-def main(tool: ToolDefinition, client_path: str, argv: Sequence[str] | None = None) -> int:
-    """Parse arguments, run one command, return its exit code; never a traceback."""
-    return quiet_on_broken_pipe(lambda: _main(tool, client_path, argv))
+class ClientTarget:
+    """Which client a CLI runs: the generated class (`client`, "module:Class"), or, for a CLI
+    generated without one, the runtime's own, checking inputs with `input_model`."""
+
+    __slots__ = ("client", "input_model")
+
+    def __init__(self, client: str | None, input_model: str | None) -> None:
+        self.client = client
+        self.input_model = input_model
 
 
-def _main(tool: ToolDefinition, client_path: str, argv: Sequence[str] | None) -> int:
+def main(
+    tool: ToolDefinition,
+    client: str | None,
+    argv: Sequence[str] | None = None,
+    *,
+    input_model: str | None = None,
+) -> int:
+    """Parse arguments, run one command, return its exit code; never a traceback.
+
+    `client` is the generated client class as "module:Class"; a CLI generated without one
+    passes None and its `input_model`.
+    """
+    if client is not None and client.startswith("model="):  # earlier generators' packages
+        input_model = client.removeprefix("model=")
+        client = None
+    target = ClientTarget(client, input_model)
+    return quiet_on_broken_pipe(lambda: _main(tool, target, argv))
+
+
+def _main(tool: ToolDefinition, target: ClientTarget, argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in arguments if not a.startswith("-")), "")
     parser = build_parser(tool, only=command if command in COMMANDS else "")
@@ -83,10 +108,10 @@ def _main(tool: ToolDefinition, client_path: str, argv: Sequence[str] | None) ->
         from ._cli_commands import command_chat, command_run, command_task
 
         if args.command == "run":
-            return command_run(tool, client_path, args)
+            return command_run(tool, target, args)
         if args.command == "chat":
-            return command_chat(tool, client_path, args)
-        return command_task(tool, client_path, args)
+            return command_chat(tool, target, args)
+        return command_task(tool, target, args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -19,14 +19,12 @@ if TYPE_CHECKING:
     from ._client import Gpt5MiniInputs as Gpt5MiniInputs
     from ._client import Reasoning as Reasoning
     from ._client import Verbosity as Verbosity
-    from ._client import ReasoningOptions as ReasoningOptions
-    from ._client import VerbosityOptions as VerbosityOptions
 
 from wiro_runtime import require_runtime
 
 require_runtime("0.1.0", "openai-gpt-5-mini")
 
-__version__ = "1.0.0"
+__version__ = "2.0.0"
 
 __all__ = [
     "TOOL",
@@ -36,8 +34,6 @@ __all__ = [
     "Gpt5MiniInputs",
     "Reasoning",
     "Verbosity",
-    "ReasoningOptions",
-    "VerbosityOptions",
 ]
 
 _LOCATIONS = {
@@ -48,8 +44,6 @@ _LOCATIONS = {
     "Gpt5MiniInputs": "._client",
     "Reasoning": "._client",
     "Verbosity": "._client",
-    "ReasoningOptions": "._client",
-    "VerbosityOptions": "._client",
 }
 
 

@@ -25,8 +25,6 @@ __all__ = [
     "Gpt5MiniInputs",
     "Reasoning",
     "Verbosity",
-    "ReasoningOptions",
-    "VerbosityOptions",
 ]
 
 Reasoning = Literal["high", "low", "medium", "minimal"]
@@ -34,23 +32,6 @@ Reasoning = Literal["high", "low", "medium", "minimal"]
 
 Verbosity = Literal["high", "low", "medium"]
 """Values of `verbosity`: Verbosity."""
-
-
-class ReasoningOptions:
-    """Readable names for the values of `reasoning` (opaque ids)."""
-
-    HIGH: Final = "high"
-    LOW: Final = "low"
-    MEDIUM: Final = "medium"
-    MINIMAL: Final = "minimal"
-
-
-class VerbosityOptions:
-    """Readable names for the values of `verbosity` (opaque ids)."""
-
-    HIGH: Final = "high"
-    LOW: Final = "low"
-    MEDIUM: Final = "medium"
 
 
 class Gpt5MiniInputs(TypedDict, total=False):

@@ -28,7 +28,7 @@ TOOL = ToolDefinition(
         ),
     ),
     output_kind="text",
-    package_version="1.0.0",
+    package_version="2.0.0",
     categories=("llm", "chat", "tool"),
     inputs=(
         InputDefinition(

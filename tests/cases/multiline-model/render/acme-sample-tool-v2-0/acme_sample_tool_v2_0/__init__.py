@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from ._client import Duration as Duration
     from ._client import Styles as Styles
     from ._client import DurationOptions as DurationOptions
-    from ._client import StylesOptions as StylesOptions
 
 from wiro_runtime import require_runtime
 
@@ -37,7 +36,6 @@ __all__ = [
     "Duration",
     "Styles",
     "DurationOptions",
-    "StylesOptions",
 ]
 
 _LOCATIONS = {
@@ -49,7 +47,6 @@ _LOCATIONS = {
     "Duration": "._client",
     "Styles": "._client",
     "DurationOptions": "._client",
-    "StylesOptions": "._client",
 }
 
 

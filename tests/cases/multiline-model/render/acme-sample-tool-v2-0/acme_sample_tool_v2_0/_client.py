@@ -26,7 +26,6 @@ __all__ = [
     "Duration",
     "Styles",
     "DurationOptions",
-    "StylesOptions",
 ]
 
 Duration = Literal["5", "10"]
@@ -41,13 +40,6 @@ class DurationOptions:
 
     OPTION_5_SECONDS: Final = "5"
     OPTION_10_SECONDS: Final = "10"
-
-
-class StylesOptions:
-    """Readable names for the values of `styles` (opaque ids)."""
-
-    ANIME: Final = "anime"
-    PHOTO: Final = "photo"
 
 
 class SampleToolV20Inputs(TypedDict, total=False):
