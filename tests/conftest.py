@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 GENERATED = ROOT / "generated"
 #: Real tool descriptions as wiro.ai publishes them, named owner__slug.md.
-DESCRIPTIONS_DIR = ROOT / "tests" / "fixtures" / "descriptions"
+FIXTURES = ROOT / "tests" / "fixtures"
+DESCRIPTIONS_DIR = FIXTURES / "descriptions"
 INPAINTING_DESCRIPTION = ROOT / "tests" / "cases" / "inpainting" / "description.md"
 API_KEY = "test-api-key"
 API_SECRET = "test-secret"

@@ -1,7 +1,7 @@
 """Mutation fuzzing of the description parser: only GeneratorError may escape.
 
 `python -m tests.fuzz --cases 10000` runs the long campaign the README reports; the test suite
-runs a short one through hypothesis (tests/test_fuzz.py).
+runs a short one through hypothesis (tests/generator/test_fuzz.py).
 """
 
 from __future__ import annotations

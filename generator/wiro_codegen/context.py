@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from wiro_codegen import naming
-from wiro_codegen.literals import py_literal
+from wiro_codegen.literals import assignment_layout, import_layout, py_literal
 from wiro_codegen.options import RenderOptions, place, runtime_import
 from wiro_codegen.readme_views import ReadmeViews, readme_views
 from wiro_codegen.spec import Spec
@@ -58,8 +58,11 @@ class PackageContext:
     #: (name, module) of `__all__`, and those of them the client module defines.
     exports: tuple[tuple[str, str], ...]
     client_exports: tuple[tuple[str, str], ...]
-    #: The input model as "module:Class".
+    #: `from module import name as name` for each export, laid out for the package's `__init__`.
+    export_imports: tuple[str, ...]
+    #: The input model as "module:Class", and the client class's line that names it.
     model_reference: str
+    input_model_line: str
     #: The arguments the generated CLI passes to the runtime's `main`, as Python source.
     cli_arguments: tuple[str, ...]
     run_options: tuple[str, ...]
@@ -107,7 +110,9 @@ def package_context(spec: Spec, options: RenderOptions) -> PackageContext:
         docs=docstrings(spec, views, module),
         exports=exports,
         client_exports=tuple(entry for entry in exports if entry[1] == "._client"),
+        export_imports=tuple(import_layout(source, name, 4) for name, source in exports),
         model_reference=model_reference,
+        input_model_line=assignment_layout("input_model", model_reference, 4),
         cli_arguments=cli_arguments,
         run_options=RUN_OPTIONS,
         run_option_names=RUN_OPTION_NAMES,

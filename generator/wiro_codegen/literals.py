@@ -100,11 +100,46 @@ def parameter_layout(name: str, annotation: str, default: object, indent: int) -
 
 def assignment_layout(target: str, value: object, indent: int) -> str:
     """`target = value` as black lays out an assignment of one literal: on one line when it
-    fits, else the value alone on a line in parentheses (even when it is still too long)."""
+    fits, else the value alone on a line in parentheses; black wraps a plain target's value
+    only when that makes it fit, an annotated target's (`NAME: Final`) always."""
+    flat = f"{target} = {py_literal(value)}"
     literal = py_literal(value)
-    if fits(indent, f"{target} = {literal}"):
-        return f"{target} = {literal}"
+    if fits(indent, flat) or (":" not in target and not fits(indent + 4, literal)):
+        return flat
     return f"{target} = (\n{' ' * (indent + 4)}{literal}\n{' ' * indent})"
+
+
+def annotated_layout(name: str, annotation: str, indent: int) -> str:
+    """`name: annotation` (a TypedDict field), as black lays it out: on one line; else a
+    subscript that closes the line split at its bracket (`Required[` ... `]`); else the
+    annotation alone in parentheses."""
+    flat = f"{name}: {annotation}"
+    if fits(indent, flat):
+        return flat
+    inner, pad = " " * (indent + 4), " " * indent
+    head, bracket, rest = annotation.partition("[")
+    if bracket and head.isidentifier() and _closes_last(annotation, len(head)):
+        return f"{name}: {head}[\n{inner}{rest[:-1]}\n{pad}]"
+    return f"{name}: (\n{inner}{annotation}\n{pad})"
+
+
+def _closes_last(text: str, opening: int) -> bool:
+    """Whether the bracket at `opening` is closed by the text's last character."""
+    depth = 0
+    for position in range(opening, len(text)):
+        depth += {"[": 1, "]": -1}.get(text[position], 0)
+        if depth == 0:
+            return position == len(text) - 1
+    return False
+
+
+def import_layout(module: str, name: str, indent: int) -> str:
+    """`from module import name as name` (a re-export), as black lays it out: on one line, or
+    the name alone in parentheses with a trailing comma, however long it is."""
+    flat = f"from {module} import {name} as {name}"
+    if fits(indent, flat):
+        return flat
+    return f"from {module} import (\n{' ' * (indent + 4)}{name} as {name},\n{' ' * indent})"
 
 
 def bracket_layout(head: str, items: Sequence[str], indent: int, trail: str = "") -> str:

@@ -160,12 +160,22 @@ def module_name(owner: str, slug: str) -> str:
     return python_identifier(distribution_name(owner, slug), fallback="wiro_tool")
 
 
+#: The longest class name before its suffix: signatures that name it must fit a line. A
+#: longer one is cut and keeps a hash of the whole, so two long names stay apart.
+MAX_CLASS_NAME = 40
+
+
 def class_name(slug: str, suffix: str) -> str:
     """`image-inpainting-sd`, `Input` -> `ImageInpaintingSdInput`."""
     words = _ascii_words(slug)
     base = "".join(word.capitalize() for word in words) or "Tool"
     if base[0].isdigit():
         base = f"Tool{base}"
+    if len(base) > MAX_CLASS_NAME:
+        import hashlib
+
+        digest = hashlib.sha256(base.encode()).hexdigest()[:8].upper()
+        base = f"{base[: MAX_CLASS_NAME - 8]}{digest}"
     return f"{base}{suffix}"
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from wiro_codegen import naming
 from wiro_codegen.literals import (
     LINE_LENGTH,
+    annotated_layout,
     assignment_layout,
     bracket_layout,
     doc_line,
@@ -185,7 +186,9 @@ def input_views(spec: Spec) -> tuple[InputView, ...]:
                     [f"Readable names for the values of `{item.python_name}` (opaque ids)."], 4
                 ),
                 parameter=parameter,
-                field=f"{item.python_name}: Required[{annotation}]" if item.required else lead,
+                field=annotated_layout(
+                    item.python_name, f"Required[{annotation}]" if item.required else annotation, 4
+                ),
                 value=f"{py_literal(item.wire_name)}: {item.python_name},",
                 argument_doc=_argument_doc(item, alias),
             )

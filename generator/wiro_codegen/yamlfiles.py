@@ -48,8 +48,11 @@ def parse_yaml(text: str, filename: str, what: str, hint: str = "") -> object:
         return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        context, opened = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        # where the unfinished part began: "while parsing a flow sequence", line 2
+        began = f" ({context}, opened at line {opened.line + 1})" if context and opened else ""
         raise GeneratorError(
-            f"{what} is not valid YAML: {getattr(exc, 'problem', exc)}",
+            f"{what} is not valid YAML: {getattr(exc, 'problem', exc)}{began}",
             location=Location(
                 file=filename,
                 line=mark.line + 1 if mark is not None else None,

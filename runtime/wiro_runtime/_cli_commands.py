@@ -21,11 +21,11 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ._batch import BatchResult
+    from ._cli_target import ClientTarget
     from ._client import SyncClient
     from ._progress import Reporter
     from ._task import Task, TaskHandle
     from ._wire import TaskRef
-    from .cli import ClientTarget
 
 
 def _client_class(tool: ToolDefinition, target: ClientTarget) -> type[SyncClient]:

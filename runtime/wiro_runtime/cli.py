@@ -35,6 +35,7 @@ from ._cli_exit import (
     quiet_on_broken_pipe,
 )
 from ._cli_parser import COMMANDS, UsageError, build_parser
+from ._cli_target import ClientTarget
 from ._terminal import printable
 from ._tool import ToolDefinition
 
@@ -56,17 +57,6 @@ __all__ = [
     "build_parser",
     "main",
 ]
-
-
-class ClientTarget:
-    """Which client a CLI runs: the generated class (`client`, "module:Class"), or, for a CLI
-    generated without one, the runtime's own, checking inputs with `input_model`."""
-
-    __slots__ = ("client", "input_model")
-
-    def __init__(self, client: str | None, input_model: str | None) -> None:
-        self.client = client
-        self.input_model = input_model
 
 
 def main(

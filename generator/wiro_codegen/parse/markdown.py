@@ -102,7 +102,9 @@ def _basic_info(src: SourceText, section: _Section) -> tuple[dict[str, tuple[str
         if match.group("family") and not family:
             family = match.group("family")
         end = matches[index + 1].start() if index + 1 < len(matches) else len(section.body)
-        fields[key] = (section.body[match.end() : end].strip(), section.start + match.end())
+        raw = section.body[match.end() : end]
+        value_start = match.end() + len(raw) - len(raw.lstrip())  # errors point at the value
+        fields[key] = (raw.strip(), section.start + value_start)
     return fields, family
 
 

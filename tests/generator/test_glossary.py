@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import GENERATED, INPAINTING_DESCRIPTION, SPECS, cli_env
+from tests.conftest import FIXTURES, GENERATED, INPAINTING_DESCRIPTION, SPECS, cli_env
 from wiro_codegen.glossary import HELP, LABELS, fix_text, is_key, readable_help, readable_label
 from wiro_codegen.parse import parse_description, parse_tool_detail
 from wiro_codegen.spec import load_spec
@@ -171,11 +171,11 @@ def test_a_description_cut_off_in_its_input_list_is_flagged_and_strict_refuses_i
 
 def test_two_inputs_of_many_are_flagged_from_the_run_example() -> None:
     """The committed controlnet description lists 2 inputs and its Run example sends 14."""
-    text = (Path(__file__).parent / "fixtures/descriptions/wiro__controlnet-sd.md").read_text()
+    text = (FIXTURES / "descriptions/wiro__controlnet-sd.md").read_text()
     (warning,) = parse_description(text, "controlnet.md").warnings
     assert "looks cut off" in str(warning) and "inputImageUrl" in str(warning)
     # a Run example copied from another tool is no sign of anything missing
-    chat = (Path(__file__).parent / "fixtures/descriptions/openai__gpt-5-mini.md").read_text()
+    chat = (FIXTURES / "descriptions/openai__gpt-5-mini.md").read_text()
     assert parse_description(chat, "gpt.md").warnings == ()
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from pathlib import Path
 
 import cv2
@@ -254,3 +256,19 @@ def test_async_client_timeout_and_failure(emulator: Emulator) -> None:
                 await client.run()
 
     asyncio.run(main())
+
+
+def test_a_generated_package_refuses_an_incompatible_runtime_at_import() -> None:
+    """The check runs on import of the package itself, before anything else can fail."""
+    script = (
+        "import wiro_runtime._compat as c; c.VERSION = '0.9.0'\n"
+        "try:\n"
+        "    import wiro_image_inpainting_sd\n"
+        "except ImportError as exc:\n"
+        "    print(exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert "wiro-image-inpainting-sd was generated for wiro-runtime>=0.1.0,<0.2" in done.stdout
+    assert "wiro-runtime 0.9.0 is installed" in done.stdout

@@ -148,7 +148,8 @@ def test_bad_run_url() -> None:
     text = re.sub(r"https://api\.wiro\.ai/v1/Run/\S+", "not-a-url", MULTILINE, count=1)
     with pytest.raises(GeneratorError, match="Run Task Endpoint") as caught:
         parse_description(text, "bad.md")
-    assert caught.value.location.line is not None
+    line = caught.value.location.line
+    assert line is not None and "not-a-url" in text.splitlines()[line - 1]
 
 
 def test_a_bracketed_host_is_a_clean_error() -> None:

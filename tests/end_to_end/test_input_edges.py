@@ -16,7 +16,15 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import API_KEY, API_SECRET, SPECS, cli_env, client_kwargs, command_path
+from tests.conftest import (
+    API_KEY,
+    API_SECRET,
+    FIXTURES,
+    SPECS,
+    cli_env,
+    client_kwargs,
+    command_path,
+)
 from wiro_codegen import add
 from wiro_codegen.errors import GeneratorError
 from wiro_codegen.overrides import apply_overrides, overrides_path
@@ -24,7 +32,7 @@ from wiro_codegen.spec import load_spec
 from wiro_emulator import Emulator, Plan
 from wiro_runtime import OMIT, InputError
 
-SAMPLER = Path(__file__).parent / "fixtures" / "chat" / "acme__sampler.md"
+SAMPLER = FIXTURES / "chat" / "acme__sampler.md"
 CHAT = "openai-gpt-5-mini"
 
 
@@ -174,7 +182,7 @@ def test_omit_leaves_an_input_with_a_default_unsent(chat_emulator: Emulator) -> 
 def test_tool_detail_required_reads_booleans_and_their_text(given: object, required: bool) -> None:
     from wiro_codegen.parse.tool_detail import read_tool_detail
 
-    answer = json.loads((Path(__file__).parent / "fixtures" / "tool-detail.json").read_text())
+    answer = json.loads((FIXTURES / "tool-detail.json").read_text())
     tool = answer["tool"][0] if "tool" in answer else answer
     tool["parameters"][0]["items"][0]["required"] = given
     raw = read_tool_detail(json.dumps(answer), "detail.json")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import API_KEY, API_SECRET, cli_env, client_kwargs, command_path
+from tests.conftest import API_KEY, API_SECRET, ROOT, cli_env, client_kwargs, command_path
 from tests.terminal import Terminal
 from wiro_emulator import Emulator, Plan
 from wiro_image_inpainting_sd import AsyncClient, Client
@@ -531,10 +531,10 @@ def test_ctrl_c_reaches_the_commands_of_a_suite_started_in_the_background() -> N
         "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
         "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"
     )
-    chosen = "tests/test_live_and_faults.py::test_ctrl_c_cancels_the_task_and_exits_130"
+    chosen = "tests/end_to_end/test_live_and_faults.py::test_ctrl_c_cancels_the_task_and_exits_130"
     ran = subprocess.run(
         [sys.executable, "-c", ignoring, "-m", "pytest", "-q", "-p", "no:cacheprovider", chosen],
-        cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=120,
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
         check=False,
     )  # fmt: skip
     assert ran.returncode == 0, ran.stdout + ran.stderr

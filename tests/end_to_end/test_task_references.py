@@ -66,6 +66,7 @@ def test_a_stop_wiro_did_not_act_on_is_no_error(emulator: Emulator) -> None:
         assert client.kill(handle.task_id).done  # the next one is acted on
 
 
+@pytest.mark.slow
 def test_a_streamed_answers_reader_going_away_ends_it_and_stops_the_task() -> None:
     with Emulator(
         SPECS, api_key=API_KEY, api_secret=API_SECRET, plan=Plan(0.05, 20), llm_format="segments"

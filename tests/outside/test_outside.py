@@ -22,6 +22,8 @@ import pytest
 
 from tests.conftest import DESCRIPTIONS_DIR, GENERATED, ROOT
 
+pytestmark = pytest.mark.slow  # builds and installs distributions: minutes
+
 #: The runtime's own dependencies: all a vendored tree needs.
 RUNTIME_DEPENDENCIES = ["httpx", "websockets", "rich", "pydantic"]
 INPAINT_HINT = "pip install 'wiro-emulator[inpaint]'"

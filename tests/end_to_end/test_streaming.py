@@ -23,14 +23,15 @@ from tests.conftest import (
     API_KEY,
     API_SECRET,
     FAST,
+    FIXTURES,
     GENERATED,
     SPECS,
     cli_env,
     client_kwargs,
     command_path,
 )
+from tests.generator.test_docs_and_types import python_examples
 from tests.terminal import Terminal
-from tests.test_docs_and_types import python_examples
 from wiro_codegen import add
 from wiro_emulator import Emulator, Plan
 from wiro_emulator.chat import reply
@@ -40,7 +41,7 @@ from wiro_runtime._session import SESSION_ID_PATTERN
 from wiro_runtime._stream import ChatFeed
 
 SLOW = Plan(queue_seconds=0.05, run_seconds=1.0)
-TOOL_CHAT = Path(__file__).parent / "fixtures" / "chat" / "acme__tool-chat.md"
+TOOL_CHAT = FIXTURES / "chat" / "acme__tool-chat.md"
 WEATHER = json.dumps([{"type": "function", "name": "get_weather", "parameters": {}}])
 
 

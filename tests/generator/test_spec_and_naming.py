@@ -63,7 +63,9 @@ def test_hand_edits_that_would_break_code_are_refused(
 def test_invalid_yaml_reports_the_line() -> None:
     with pytest.raises(GeneratorError) as caught:
         parse_spec_text("schema_version: 1\ntool: [unclosed\n", "bad.yaml")
-    assert caught.value.location.line is not None
+    # YAML finds the problem where the text ends, and says where the open bracket began
+    assert (caught.value.location.line, caught.value.location.column) == (3, 1)
+    assert "opened at line 2" in str(caught.value)
 
 
 @pytest.mark.parametrize(

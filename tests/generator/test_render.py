@@ -12,13 +12,20 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import SPECS
 from tests.golden import CASES
 from wiro_codegen.format import black_layout
-from wiro_codegen.literals import assignment_layout, docstring, py_layout, py_literal
+from wiro_codegen.literals import (
+    annotated_layout,
+    assignment_layout,
+    docstring,
+    py_layout,
+    py_literal,
+)
 from wiro_codegen.markup import md_code
 from wiro_codegen.parse import parse_description
 from wiro_codegen.render import render_package
@@ -149,6 +156,7 @@ def test_escaping_filters_round_trip() -> None:
         assert "\n" not in md_code(text)
 
 
+@pytest.mark.slow
 def test_hostile_text_stays_data(tmp_path: Path) -> None:
     spec = _hostile_spec()
     files = render_package(spec)
@@ -196,6 +204,7 @@ print(json.dumps({{
         assert loaded["body"][item.wire_name] == item.default
 
 
+@pytest.mark.slow
 def test_hostile_package_passes_mypy_strict(tmp_path: Path) -> None:
     files = render_package(_hostile_spec())
     for path, text in files.items():
@@ -332,18 +341,42 @@ def test_literal_layout_is_black_layout(value: object, depth: int) -> None:
 
 @given(
     st.text(alphabet="AB_", min_size=1, max_size=60).filter(str.isidentifier),
+    st.booleans(),
     st.text(max_size=150) | st.integers() | st.floats(allow_nan=False, allow_infinity=False),
     st.integers(min_value=0, max_value=3),
 )
-@settings(max_examples=200, deadline=None)
-def test_assignment_layout_is_black_layout(name: str, value: object, depth: int) -> None:
-    """A constant (`NAME: Final = value` in a class) is laid out as black lays it out, however
-    long its name or value."""
+@settings(max_examples=300, deadline=None)
+def test_assignment_layout_is_black_layout(
+    name: str, annotated: bool, value: object, depth: int
+) -> None:
+    """A constant (`NAME: Final = value` in a class) or a class attribute (`input_model =
+    "..."`) is laid out as black lays it out, however long its name or value."""
     lines = [" " * (4 * level) + f"class C{level}:" for level in range(depth + 1)]
     indent = 4 * (depth + 1)
-    lines.append(" " * indent + assignment_layout(f"{name}: Final", value, indent))
+    target = f"{name}: Final" if annotated else name
+    lines.append(" " * indent + assignment_layout(target, value, indent))
     source = "\n".join(lines) + "\n"
     assert black_layout("constants.py", source) == source
+
+
+@given(
+    st.text(alphabet="ab_", min_size=1, max_size=120).filter(str.isidentifier),
+    st.sampled_from(
+        [
+            "int",
+            "str | None",
+            "list[Choice] | Omit",
+            "Required[str]",
+            "Required[FileInput | Sequence[FileInput]]",
+            "FileInput | Sequence[FileInput] | None",
+        ]
+    ),
+)
+@settings(max_examples=200, deadline=None)
+def test_annotated_layout_is_black_layout(name: str, annotation: str) -> None:
+    """A TypedDict field is laid out as black lays it out, however long its name."""
+    source = f"class C(TypedDict):\n    {annotated_layout(name, annotation, 4)}\n"
+    assert black_layout("fields.py", source) == source
 
 
 def test_the_generated_run_options_are_the_runtime_flows_own() -> None:

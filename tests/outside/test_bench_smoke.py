@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # the whole benchmark harness, at small sizes: half a minute
 
 
 def test_bench_smoke_run_writes_every_figure(tmp_path: Path) -> None:

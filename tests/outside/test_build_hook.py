@@ -1,6 +1,6 @@
 """The hatchling build hook in this environment (offline, no isolation), in both runtime modes.
 
-tests/test_outside.py builds the same project as a user does, from the distributions.
+tests/outside/test_outside.py builds the same project as a user does, from the distributions.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from wiro_image_inpainting_sd import Client
+from tests.runtime.fixture_tool import Client
 from wiro_runtime import (
     APIError,
     InputError,
@@ -307,7 +307,7 @@ def test_ctrl_c_while_waiting_stops_the_task_then_propagates() -> None:
     client = make_client(clock, use_socket=False)
     flow = flows.run(client, {"prompt": "x"})
     step = flow.send(None)
-    assert endpoint(step) == "Run/wiro/image-inpainting-sd"
+    assert endpoint(step) == "Run/acme/fixture-tool"
     step = flow.send(reply(RUN_OK))
     assert endpoint(step) == "Task/Detail"
     step = flow.send(reply(task("task_start")))
