@@ -105,12 +105,15 @@ class Emulator:
         retry_after: float | None = None,
         times: int = 1,
         retry_at: float | None = None,
-    ) -> None:
+    ) -> Fault:
         """Make the next `times` requests to paths starting with `path` misbehave
-        (`retry_after` sends seconds, `retry_at` an HTTP date that many seconds ahead)."""
-        self.state.add_fault(
-            Fault(path, status, body, delay, reset, after, retry_after, times, retry_at)
-        )
+        (`retry_after` sends seconds, `retry_at` an HTTP date that many seconds ahead).
+
+        The fault is returned: its `times` counts down as it fires, so a test can show it did.
+        """
+        fault = Fault(path, status, body, delay, reset, after, retry_after, times, retry_at)
+        self.state.add_fault(fault)
+        return fault
 
     def set_wallet(self, balance: float | None = None, spend_limit: float | None = None) -> None:
         """Bill Runs to an account with this balance and spend limit (None: not limited), so

@@ -81,9 +81,10 @@ def test_waiting_rides_out_a_run_of_task_detail_failures(emulator: Emulator) -> 
     emulator.break_socket("refuse")
     with _client(emulator, max_poll_interval=0.1) as client:
         handle = client.submit()
-        emulator.inject("/v1/Task/Detail", status=503, times=12)  # 4 reads' worth of retries
+        fault = emulator.inject("/v1/Task/Detail", status=503, times=12)  # 4 reads' retries
         task = client.wait(handle.task_id, wait_timeout=30)
     assert task.succeeded
+    assert fault.times == 0  # every one of the 12 failures was served and ridden out
 
 
 def test_a_5xx_after_the_run_made_its_task_is_reported_as_uncertain(emulator: Emulator) -> None:
@@ -139,9 +140,10 @@ def test_reads_are_retried(emulator: Emulator, fault: dict[str, object]) -> None
     emulator.break_socket("refuse")
     with _client(emulator) as client:
         handle = client.submit()
-        emulator.inject("/v1/Task/Detail", **fault)  # type: ignore[arg-type]
+        injected = emulator.inject("/v1/Task/Detail", **fault)  # type: ignore[arg-type]
         task = client.wait(handle.task_id)
     assert task.succeeded
+    assert injected.times == 0  # the fault fired, every time it was set to
     details = [r for r in emulator.state.received if r.path == "/v1/Task/Detail"]
     assert len({r.headers["x-signature"] for r in details}) == len(details)  # fresh signatures
 
@@ -150,8 +152,10 @@ def test_slow_reads_time_out_and_are_retried(emulator: Emulator) -> None:
     emulator.break_socket("refuse")
     with _client(emulator, timeout=0.3) as client:
         handle = client.submit()
-        emulator.inject("/v1/Task/Detail", delay=1.0)
+        slow = emulator.inject("/v1/Task/Detail", delay=1.0)
         assert client.wait(handle.task_id).succeeded
+    assert slow.times == 0  # the slow read was served, timed out, and read again
+    assert len([r for r in emulator.state.received if r.path == "/v1/Task/Detail"]) >= 2
 
 
 def test_run_is_not_sent_again_after_a_reset(emulator: Emulator) -> None:
