@@ -10,7 +10,13 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from wiro_codegen import naming
-from wiro_codegen.literals import assignment_layout, import_layout, py_literal
+from wiro_codegen.literals import (
+    LINE_LENGTH,
+    TARGET_VERSION,
+    assignment_layout,
+    import_layout,
+    py_literal,
+)
 from wiro_codegen.options import RenderOptions, place, runtime_import
 from wiro_codegen.readme_views import ReadmeViews, readme_views
 from wiro_codegen.spec import Spec
@@ -70,6 +76,9 @@ class PackageContext:
     stream_options: tuple[str, ...]
     stream_option_names: tuple[str, ...]
     readme: ReadmeViews
+    #: The layout the files are written in, declared in the package's pyproject.
+    line_length: int = LINE_LENGTH
+    black_target: str = TARGET_VERSION
 
     def template_values(self) -> dict[str, Any]:
         """The fields by name, as Jinja takes them (not copied, unlike `asdict`)."""

@@ -12,11 +12,8 @@ import ast
 from collections.abc import Mapping
 
 from wiro_codegen.errors import GeneratorError, Location
-from wiro_codegen.literals import LINE_LENGTH
+from wiro_codegen.literals import LINE_LENGTH, TARGET_VERSION
 from wiro_codegen.output import Difference, unified_diff
-
-#: The Python black lays generated files out for (declared, with the width, in their pyproject).
-TARGET_VERSION = "py311"
 
 
 def parsed(path: str, source: str) -> str:

@@ -12,8 +12,10 @@ from collections.abc import Sequence
 
 from wiro_codegen.errors import GeneratorError
 
-#: The line length the generated code is formatted to (see `format.py`).
+#: The line length and Python the generated code is laid out for, as black would with these
+#: settings (see `format.py`); each package's pyproject declares them.
 LINE_LENGTH = 100
+TARGET_VERSION = "py311"
 
 
 def fits(indent: int, text: str) -> bool:

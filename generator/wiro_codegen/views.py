@@ -123,10 +123,14 @@ def _annotation(item: Input, alias: str | None) -> str:
 
 
 def _argument_doc(item: Input, alias: str | None) -> str:
-    about = doc_line(item.help or item.label)
+    # a help text that only says "Required" says nothing the parenthesis does not
+    says_only_required = doc_line(item.help).rstrip(".").lower() == "required"
+    about = doc_line(item.label if says_only_required or not item.help else item.help)
     kind = f"one of `{alias}`; " if alias else ""
+    if not item.required and "required" in about.lower():  # "Required for chat history."
+        kind = f"optional; {kind}"
     if item.default is None:
-        default = "not sent unless given"
+        default = "required" if item.required else "not sent unless given"
     elif item.required:
         default = "default " + py_literal(item.default)
     else:
@@ -176,14 +180,19 @@ def input_views(spec: Spec) -> tuple[InputView, ...]:
                     else None
                 ),
                 alias_doc=(
-                    docstring([f"Values of `{item.python_name}`: {doc_line(item.label)}."], 0)
+                    docstring(
+                        sentence(f"Values of `{item.python_name}`: {doc_line(item.label)}.", 0), 0
+                    )
                     if alias
                     else None
                 ),
                 constants_class=constants_class,
                 constants=constants,
                 constants_doc=docstring(
-                    [f"Readable names for the values of `{item.python_name}` (opaque ids)."], 4
+                    sentence(
+                        f"Readable names for the values of `{item.python_name}` (opaque ids).", 4
+                    ),
+                    4,
                 ),
                 parameter=parameter,
                 field=annotated_layout(
@@ -217,6 +226,12 @@ def paragraph(text: str, indent: int) -> list[str]:
     a blank line; nothing at all when there is no text."""
     lines = textwrap.wrap(doc_line(text), LINE_LENGTH - indent, break_on_hyphens=False)
     return [*lines, ""] if lines else []
+
+
+def sentence(text: str, indent: int) -> list[str]:
+    """A short docstring's text as lines that fit with its quotes at `indent` (a tool's key
+    or a name may be long)."""
+    return textwrap.wrap(text, LINE_LENGTH - indent - 6, break_on_hyphens=False) or [""]
 
 
 #: Where a method docstring's `Args:` entries start, and so how wide their text may be.
@@ -273,28 +288,32 @@ def docstrings(spec: Spec, views: Sequence[InputView], module: str) -> dict[str,
     ]
     if arguments:
         run += ["", "Args:", *arguments]
-    init = [f"Typed client and CLI of the Wiro tool {key}.", "", *paragraph(description, 0)]
+    init = [*sentence(f"Typed client and CLI of the Wiro tool {key}.", 0), ""]
+    init += paragraph(description, 0)
     init.append("Names load on first use, so the CLI starts without importing httpx or pydantic.")
-    client = [f"Blocking client of {key}.", "", *paragraph(description, 4)]
+    client = [*sentence(f"Blocking client of {key}.", 4), "", *paragraph(description, 4)]
     client.append("Credentials come from `api_key`/`api_secret` or WIRO_API_KEY/WIRO_API_SECRET.")
     return {
         "init_module": docstring(init, 0),
         "tool_module": docstring(
-            [f"Wire table of the Wiro tool {key}: endpoints, inputs, statuses."], 0
+            sentence(f"Wire table of the Wiro tool {key}: endpoints, inputs, statuses.", 0), 0
         ),
-        "client_module": docstring([f"Typed sync and async clients of the Wiro tool {key}."], 0),
+        "client_module": docstring(
+            sentence(f"Typed sync and async clients of the Wiro tool {key}.", 0), 0
+        ),
         "cli_module": docstring(
-            [f"Command line of the Wiro tool {key}; `{command} --help` lists it all."], 0
+            sentence(f"Command line of the Wiro tool {key}; `{command} --help` lists it all.", 0),
+            0,
         ),
         "main_module": docstring(
-            [f"`python -m {module}`: the same as the `{command}` command."], 0
+            sentence(f"`python -m {module}`: the same as the `{command}` command.", 0), 0
         ),
         "inputs_class": docstring(
-            [f"The inputs of {key} as data, by Python name: one item of `batch`."], 4
+            sentence(f"The inputs of {key} as data, by Python name: one item of `batch`.", 4), 4
         ),
         "client_class": docstring(client, 4),
         "async_class": docstring(
-            [f"Asyncio client of {key}; the same methods as `Client`, awaitable."], 4
+            sentence(f"Asyncio client of {key}; the same methods as `Client`, awaitable.", 4), 4
         ),
         "run": docstring(run, 8),
         "stream": docstring(stream, 8),

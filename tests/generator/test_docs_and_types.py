@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
@@ -144,3 +145,68 @@ def test_multipart_curl_example_runs(emulator: Emulator, tmp_path: Path) -> None
     task = next(iter(emulator.state.tasks.values()))
     assert task.parameters["inputImage"].endswith("/photo.png")
     assert task.parameters["effectType"] == "3d_figure_smashing"
+
+
+def _docstrings(source: str) -> list[tuple[str, str, list[str]]]:
+    """(where, docstring, its lines as the file holds them) of every module, class and
+    function."""
+    lines = source.splitlines()
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            text = ast.get_docstring(node)
+            if text is not None:
+                first = node.body[0]
+                where = getattr(node, "name", "module")
+                found.append((where, text, lines[first.lineno - 1 : first.end_lineno]))
+    return found
+
+
+def test_generated_docstrings_read_like_hand_written_ones() -> None:
+    """Every docstring of every committed package, as a user reads it in an editor: each line
+    within 100 columns; an optional input whose help says "Required" (for chat history, say)
+    is called optional; the stream's docstring speaks of text only for chat tools; constants only
+    for values that do not read as their label."""
+    packages = sorted(path.parent for path in GENERATED.glob("*/*/_client.py"))
+    assert packages
+    for package in packages:
+        source = (package / "_client.py").read_text(encoding="utf-8")
+        tool = (package / "_tool.py").read_text(encoding="utf-8")
+        chat = 'output_kind="text"' in tool
+        for where, text, written in _docstrings(source):
+            for line in written:
+                assert len(line) <= 100, f"{package.name}.{where}: {line}"
+            if where == "stream":
+                assert ("model's text" in text) == chat, f"{package.name}: stream docstring"
+            if where in ("run", "stream"):
+                arguments = text.split("Args:", 1)[1] if "Args:" in text else ""
+                for entry in re.findall(
+                    r"^ {4}(\w+): (.*?)(?=^ {4}\w+: |\Z)", arguments, re.M | re.S
+                ):
+                    name, about = entry
+                    if "not sent unless given" in about or "OMIT leaves it unsent" in about:
+                        says_required = "required" in about.lower()
+                        assert not says_required or "optional" in about, f"{package.name}: {name}"
+        opaque = r'"""Readable names for the values of `\w+` \(opaque ids\)\."""\n\n'
+        for constants in re.findall(opaque + r"((?:    \w+: Final = .*\n)+)", source):
+            pairs = re.findall(r"    (\w+): Final = \"(.*)\"", constants)
+            readable = [
+                name for name, value in pairs if name.lower() == re.sub(r"\W+", "_", value).lower()
+            ]
+            assert len(readable) < len(pairs), f"{package.name}: constants for readable values"
+
+
+def test_a_generated_package_keeps_its_layout_under_its_own_formatter_settings(
+    tmp_path: Path,
+) -> None:
+    """Copied into a project of its own, black and ruff leave a generated package as it is:
+    its pyproject declares the layout it was written in."""
+    import shutil
+
+    package = tmp_path / "wiro-image-inpainting-sd"
+    shutil.copytree(GENERATED / "wiro-image-inpainting-sd", package)
+    for formatter in (["black", "--check", "."], ["ruff", "format", "--check", "."]):
+        done = subprocess.run(
+            [sys.executable, "-m", *formatter], cwd=package, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stdout + done.stderr

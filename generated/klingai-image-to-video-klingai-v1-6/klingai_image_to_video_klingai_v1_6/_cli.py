@@ -1,5 +1,7 @@
 # DO NOT EDIT: generated from spec klingai/image-to-video-klingai-v1.6.yaml by `wiro-codegen generate`
-"""Command line of the Wiro tool klingai/image-to-video-klingai-v1.6; `klingai-image-to-video-klingai-v1-6 --help` lists it all."""
+"""Command line of the Wiro tool klingai/image-to-video-klingai-v1.6;
+`klingai-image-to-video-klingai-v1-6 --help` lists it all.
+"""
 
 from __future__ import annotations
 

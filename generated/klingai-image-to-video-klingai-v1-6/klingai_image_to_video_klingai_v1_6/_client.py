@@ -51,7 +51,9 @@ class VideoModeOptions:
 
 
 class ImageToVideoKlingaiV16Inputs(TypedDict, total=False):
-    """The inputs of klingai/image-to-video-klingai-v1.6 as data, by Python name: one item of `batch`."""
+    """The inputs of klingai/image-to-video-klingai-v1.6 as data, by Python name: one item of
+    `batch`.
+    """
 
     input_image_first_url: FileInput | None
     input_image_last_url: FileInput | None
@@ -237,7 +239,9 @@ class Client(_SyncBase):
 
 
 class AsyncClient(_AsyncBase):
-    """Asyncio client of klingai/image-to-video-klingai-v1.6; the same methods as `Client`, awaitable."""
+    """Asyncio client of klingai/image-to-video-klingai-v1.6; the same methods as `Client`,
+    awaitable.
+    """
 
     tool = TOOL
     input_model = "klingai_image_to_video_klingai_v1_6._models:ImageToVideoKlingaiV16Input"

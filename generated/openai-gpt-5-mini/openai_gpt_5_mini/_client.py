@@ -88,9 +88,11 @@ class Client(_SyncBase):
         Args:
             input_image_url: Optional. Multiple image files separated by semicolon. GPT-5.2 only
                 supports images (not sent unless given)
-            prompt: Required (not sent unless given)
-            user_id: Required for chat history. Numeric or string ID. (not sent unless given)
-            session_id: Required for chat history. Numeric or string ID. (not sent unless given)
+            prompt: Prompt (required)
+            user_id: Required for chat history. Numeric or string ID. (optional; not sent unless
+                given)
+            session_id: Required for chat history. Numeric or string ID. (optional; not sent unless
+                given)
             system_instructions: Optional. System-level instructions for the model. (not sent unless
                 given)
             reasoning: Optional. Controls reasoning effort level. If web search is enabled and
@@ -150,9 +152,11 @@ class Client(_SyncBase):
         Args:
             input_image_url: Optional. Multiple image files separated by semicolon. GPT-5.2 only
                 supports images (not sent unless given)
-            prompt: Required (not sent unless given)
-            user_id: Required for chat history. Numeric or string ID. (not sent unless given)
-            session_id: Required for chat history. Numeric or string ID. (not sent unless given)
+            prompt: Prompt (required)
+            user_id: Required for chat history. Numeric or string ID. (optional; not sent unless
+                given)
+            session_id: Required for chat history. Numeric or string ID. (optional; not sent unless
+                given)
             system_instructions: Optional. System-level instructions for the model. (not sent unless
                 given)
             reasoning: Optional. Controls reasoning effort level. If web search is enabled and
@@ -284,9 +288,11 @@ class AsyncClient(_AsyncBase):
         Args:
             input_image_url: Optional. Multiple image files separated by semicolon. GPT-5.2 only
                 supports images (not sent unless given)
-            prompt: Required (not sent unless given)
-            user_id: Required for chat history. Numeric or string ID. (not sent unless given)
-            session_id: Required for chat history. Numeric or string ID. (not sent unless given)
+            prompt: Prompt (required)
+            user_id: Required for chat history. Numeric or string ID. (optional; not sent unless
+                given)
+            session_id: Required for chat history. Numeric or string ID. (optional; not sent unless
+                given)
             system_instructions: Optional. System-level instructions for the model. (not sent unless
                 given)
             reasoning: Optional. Controls reasoning effort level. If web search is enabled and
@@ -346,9 +352,11 @@ class AsyncClient(_AsyncBase):
         Args:
             input_image_url: Optional. Multiple image files separated by semicolon. GPT-5.2 only
                 supports images (not sent unless given)
-            prompt: Required (not sent unless given)
-            user_id: Required for chat history. Numeric or string ID. (not sent unless given)
-            session_id: Required for chat history. Numeric or string ID. (not sent unless given)
+            prompt: Prompt (required)
+            user_id: Required for chat history. Numeric or string ID. (optional; not sent unless
+                given)
+            session_id: Required for chat history. Numeric or string ID. (optional; not sent unless
+                given)
             system_instructions: Optional. System-level instructions for the model. (not sent unless
                 given)
             reasoning: Optional. Controls reasoning effort level. If web search is enabled and

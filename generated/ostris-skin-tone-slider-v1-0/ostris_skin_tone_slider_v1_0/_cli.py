@@ -1,5 +1,7 @@
 # DO NOT EDIT: generated from spec Ostris/Skin Tone Slider v1.0.yaml by `wiro-codegen generate`
-"""Command line of the Wiro tool Ostris/Skin Tone Slider v1.0; `ostris-skin-tone-slider-v1-0 --help` lists it all."""
+"""Command line of the Wiro tool Ostris/Skin Tone Slider v1.0; `ostris-skin-tone-slider-v1-0
+--help` lists it all.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 # DO NOT EDIT: generated from spec Qwen/Qwen-Image-Fast.yaml by `wiro-codegen generate`
-"""Command line of the Wiro tool Qwen/Qwen-Image-Fast; `qwen-qwen-image-fast --help` lists it all."""
+"""Command line of the Wiro tool Qwen/Qwen-Image-Fast; `qwen-qwen-image-fast --help` lists it
+all.
+"""
 
 from __future__ import annotations
 

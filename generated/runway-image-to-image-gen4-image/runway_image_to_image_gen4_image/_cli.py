@@ -1,5 +1,7 @@
 # DO NOT EDIT: generated from spec Runway/image-to-image-gen4-image.yaml by `wiro-codegen generate`
-"""Command line of the Wiro tool Runway/image-to-image-gen4-image; `runway-image-to-image-gen4-image --help` lists it all."""
+"""Command line of the Wiro tool Runway/image-to-image-gen4-image;
+`runway-image-to-image-gen4-image --help` lists it all.
+"""
 
 from __future__ import annotations
 

@@ -52,7 +52,9 @@ ContentModeration = Literal["auto", "low"]
 
 
 class ImageToImageGen4ImageInputs(TypedDict, total=False):
-    """The inputs of Runway/image-to-image-gen4-image as data, by Python name: one item of `batch`."""
+    """The inputs of Runway/image-to-image-gen4-image as data, by Python name: one item of
+    `batch`.
+    """
 
     input_image_url: FileInput | None
     input_image2_url: FileInput | None
@@ -239,7 +241,9 @@ class Client(_SyncBase):
 
 
 class AsyncClient(_AsyncBase):
-    """Asyncio client of Runway/image-to-image-gen4-image; the same methods as `Client`, awaitable."""
+    """Asyncio client of Runway/image-to-image-gen4-image; the same methods as `Client`,
+    awaitable.
+    """
 
     tool = TOOL
     input_model = "runway_image_to_image_gen4_image._models:ImageToImageGen4ImageInput"

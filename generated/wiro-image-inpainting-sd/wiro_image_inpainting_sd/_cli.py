@@ -1,5 +1,7 @@
 # DO NOT EDIT: generated from spec wiro/image-inpainting-sd.yaml by `wiro-codegen generate`
-"""Command line of the Wiro tool wiro/image-inpainting-sd; `wiro-image-inpainting-sd --help` lists it all."""
+"""Command line of the Wiro tool wiro/image-inpainting-sd; `wiro-image-inpainting-sd --help`
+lists it all.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 # DO NOT EDIT: generated from spec wiro/professional-headshot.yaml by `wiro-codegen generate`
-"""Command line of the Wiro tool wiro/professional-headshot; `wiro-professional-headshot --help` lists it all."""
+"""Command line of the Wiro tool wiro/professional-headshot; `wiro-professional-headshot --help`
+lists it all.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 # DO NOT EDIT: generated from spec wiro/wan2-2-effects-extra.yaml by `wiro-codegen generate`
-"""Command line of the Wiro tool wiro/wan2-2-effects-extra; `wiro-wan2-2-effects-extra --help` lists it all."""
+"""Command line of the Wiro tool wiro/wan2-2-effects-extra; `wiro-wan2-2-effects-extra --help`
+lists it all.
+"""
 
 from __future__ import annotations
 

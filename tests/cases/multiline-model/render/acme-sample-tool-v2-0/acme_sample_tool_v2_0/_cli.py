@@ -1,5 +1,7 @@
 # DO NOT EDIT: generated from spec acme/sample-tool-v2.0.yaml by `wiro-codegen generate`
-"""Command line of the Wiro tool acme/sample-tool-v2.0; `acme-sample-tool-v2-0 --help` lists it all."""
+"""Command line of the Wiro tool acme/sample-tool-v2.0; `acme-sample-tool-v2-0 --help` lists it
+all.
+"""
 
 from __future__ import annotations
 
