@@ -35,3 +35,21 @@ def md_fence(content: str) -> str:
     """A code fence longer than any backtick run inside the block."""
     longest = max((len(run) for run in re.findall(r"`+", content)), default=0)
     return "`" * max(3, longest + 1)
+
+
+#: What an image address may hold in a README: anything else is percent-encoded, so no address
+#: can close the markdown link or open HTML.
+_URL_SAFE = "/:?&=%#@+,;~.-_!$*"
+
+
+def md_image(alt: object, url: str) -> str | None:
+    """A markdown image of an untrusted http(s) address, or None when it is not one."""
+    from urllib.parse import quote, urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        return None
+    return f"![{md_text(alt)}]({quote(url.strip(), safe=_URL_SAFE)})"

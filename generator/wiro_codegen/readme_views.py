@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from wiro_codegen.markup import md_fence
+from wiro_codegen.markup import md_fence, md_image
 from wiro_codegen.spec import Input, Spec
 from wiro_codegen.wire import example_arguments
 
@@ -107,6 +107,8 @@ class ReadmeViews:
     #: `--flag name ` for each example file, for the CLI examples.
     example_flags: str
     chat: ChatExample | None
+    #: The tool's cover image as markdown (from the description or `/Tool/Detail`), if any.
+    cover: str | None
 
 
 def readme_views(spec: Spec) -> ReadmeViews:
@@ -125,4 +127,5 @@ def readme_views(spec: Spec) -> ReadmeViews:
         example_files=files,
         example_flags="".join(f"{item.cli_flag} {shlex.quote(name)} " for item, name in files),
         chat=chat_example(spec),
+        cover=md_image(f"{spec.key} cover", spec.tool.cover) if spec.tool.cover else None,
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import API_KEY, API_SECRET
+from tests.conftest import API_KEY, API_SECRET, ROOT
 from wiro_emulator import Emulator, Plan
 from wiro_emulator.tasks import RUN_SEQUENCE, EmulatedTask
 from wiro_runtime import Credentials
@@ -108,3 +108,25 @@ def test_the_pytest_fixture_names_its_own_setting_when_its_specs_are_missing(
     assert result.returncode == 1
     assert "no-such-folder does not exist" in result.stdout
     assert "wiro_emulator_specs" in result.stdout and "--specs" not in result.stdout
+
+
+def test_the_readmes_demo_images_are_what_the_demo_makes() -> None:
+    """The README shows the demo's photo, mask and result side by side: the result committed
+    is what the emulator's inpainting makes of that photo and mask."""
+    from wiro_emulator.images import inpaint_available, inpaint_png, sample_photo_and_mask
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for image in ("emulator/wiro_emulator/samples/photo.png", "emulator/demo-result.png"):
+        assert f"]({image})" in readme and (ROOT / image).is_file()
+    assert inpaint_available(), "the emulator's inpaint extra is installed by ./dev setup"
+    import cv2
+    import numpy as np
+
+    photo, mask = sample_photo_and_mask()
+    made, committed = (
+        cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+        for data in (inpaint_png(photo, mask), (ROOT / "emulator" / "demo-result.png").read_bytes())
+    )
+    assert made is not None and committed is not None and made.shape == committed.shape
+    # the same pixels, give or take what another OpenCV build rounds differently
+    assert float(np.abs(made.astype(int) - committed.astype(int)).mean()) < 1.0

@@ -417,3 +417,25 @@ def test_type_aliases_avoid_every_name_the_client_module_binds() -> None:
     own = {name for name, module in exports if module == "._client"} | {"__all__"}
     public_bases = {"_SyncBase", "_AsyncBase"}
     assert bound - own - public_bases == CLIENT_MODULE_NAMES - {"Client", "AsyncClient"}
+
+
+@pytest.mark.parametrize(
+    ("cover", "shown"),
+    [
+        ("https://cdn.wiro.ai/a b.jpg", "![acme/t cover](https://cdn.wiro.ai/a%20b.jpg)"),
+        ("https://x.io/a.png)<script>", "![acme/t cover](https://x.io/a.png%29%3Cscript%3E)"),
+        ("javascript:alert(1)", None),
+        ("no cover at all", None),
+    ],
+)
+def test_a_cover_image_is_shown_only_as_a_safe_address(cover: str, shown: str | None) -> None:
+    """The README opens with the tool's cover image; an address that is not http(s) is left
+    out, and one that would close the link or open HTML is percent-encoded."""
+    spec = _base_spec()
+    spec = replace(spec, tool=replace(spec.tool, owner="acme", slug="t", cover=cover))
+    readme = next(text for path, text in render_package(spec).items() if path.endswith("README.md"))
+    head = readme.split("Typed Python client", 1)[0]
+    if shown is None:
+        assert "![" not in head
+    else:
+        assert shown in head
