@@ -15,6 +15,7 @@ from urllib.parse import quote
 from wiro_codegen.markup import md_fence, md_image
 from wiro_codegen.spec import Input, Spec
 from wiro_codegen.wire import example_arguments
+from wiro_runtime._cli_exit import EXIT_CODES
 
 _EXTENSIONS = (("video", ".mp4"), ("audio", ".wav"), ("voice", ".wav"), ("music", ".mp3"))
 
@@ -109,6 +110,10 @@ class ReadmeViews:
     chat: ChatExample | None
     #: The tool's cover image as markdown (from the description or `/Tool/Detail`), if any.
     cover: str | None
+    #: The runtime's exit codes, each meaning ready for a table cell.
+    exit_codes: tuple[tuple[int, str], ...] = tuple(
+        (code, meaning.replace("|", "\\|")) for code, meaning in EXIT_CODES
+    )
 
 
 def readme_views(spec: Spec) -> ReadmeViews:

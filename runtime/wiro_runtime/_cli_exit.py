@@ -9,29 +9,38 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-EXIT_OK = 0
-EXIT_INTERNAL = 1
-EXIT_USAGE = 2
-EXIT_API = 3
-EXIT_AUTH = 4
-EXIT_TASK_FAILED = 5
-EXIT_TASK_CANCELLED = 6
-EXIT_WAIT_TIMEOUT = 7
-EXIT_NOT_SAVED = 8
-EXIT_INTERRUPTED = 130
-#: What a Unix tool reports when the reader of its output went away (128 + SIGPIPE).
-EXIT_BROKEN_PIPE = 141
+#: Every exit code of a generated CLI (and of `wiro`) with what it means: the one table that
+#: the constants below, `--help` and the generated READMEs are all made from.
+EXIT_CODES = (
+    (0, "success"),
+    (1, "internal error (a bug: please report it)"),
+    (2, "usage error: bad flag or value, missing credentials"),
+    (3, "API error: Wiro refused the request or could not be reached"),
+    (4, "authentication error"),
+    (5, 'the task failed (`pexit` not "0"), or a chat answer was cut off'),
+    (6, "the task was cancelled or killed"),
+    (7, "the wait deadline passed"),
+    (8, "the task succeeded but its outputs could not be saved (see `download`)"),
+    (130, "interrupted"),
+    (141, "the reader of the output went away (`| head`)"),  # 128 + SIGPIPE, as Unix tools
+)
+(
+    EXIT_OK,
+    EXIT_INTERNAL,
+    EXIT_USAGE,
+    EXIT_API,
+    EXIT_AUTH,
+    EXIT_TASK_FAILED,
+    EXIT_TASK_CANCELLED,
+    EXIT_WAIT_TIMEOUT,
+    EXIT_NOT_SAVED,
+    EXIT_INTERRUPTED,
+    EXIT_BROKEN_PIPE,
+) = (code for code, _ in EXIT_CODES)
 
-EXIT_CODES_HELP = """exit codes:
-  0    success
-  2    usage error (bad flag or value, missing credentials)
-  3    API error (Wiro refused the request or could not be reached)
-  4    authentication error
-  5    task failed (pexit not "0")
-  6    task cancelled or killed
-  7    wait deadline passed
-  8    the task succeeded but its outputs could not be saved (see `download`)
-  130  interrupted"""
+EXIT_CODES_HELP = "exit codes:\n" + "\n".join(
+    f"  {code:<4} {meaning}" for code, meaning in EXIT_CODES
+)
 
 
 def exit_code(exc: BaseException) -> tuple[int, str]:

@@ -200,7 +200,11 @@ def test_help_shows_choices_defaults_and_exit_codes() -> None:
     assert "--selected-model SELECTED_MODEL" in text
     assert "632 (ItsJayQz/GTA5_Artwork_Diffusion)" in text
     assert "default: EulerDiscreteScheduler" in text and "default: 7.5" in text
-    assert "exit codes:" in text and "7 wait deadline passed" in text
+    assert "exit codes:" in text and "7 the wait deadline passed" in text
+    from wiro_runtime._cli_exit import EXIT_CODES
+
+    for code, meaning in EXIT_CODES:  # the one table, every code of it
+        assert f"{code} {meaning}" in text
 
 
 def test_python_dash_m_is_the_same_command() -> None:
