@@ -163,8 +163,42 @@ def _searched(item: Mapping[str, Any], search: str) -> bool:
     return not search or any(search in str(item.get(field, "")).lower() for field in fields)
 
 
-def search(entries: Iterable[Entry], body: Mapping[str, Any]) -> tuple[int, list[dict[str, Any]]]:
-    """`/Tool/List`: (how many match, this page), or `CatalogRefusal`."""
+@dataclass(frozen=True)
+class _Query:
+    """A `/Tool/List` body, read and checked as Wiro checks it."""
+
+    start: int
+    limit: int
+    sort: str
+    ascending: bool
+    text: str
+    categories: frozenset[str]
+    owner: str
+    summary: bool
+
+    def matches(self, item: Mapping[str, Any]) -> bool:
+        categories = {str(c).lower() for c in item["categories"]}
+        owners = (item["slugowner"].lower(), item["cleanslugowner"])
+        return (
+            _searched(item, self.text)
+            and (not self.categories or bool(self.categories & categories))
+            and (not self.owner or self.owner in owners)
+        )
+
+    def order(self, found: list[dict[str, Any]]) -> None:
+        """Sort in place by the query's order, as Wiro sorts."""
+        if self.sort == "relevance":
+            found.sort(key=lambda item: _relevance(item, self.text))
+        elif self.sort in ("id", "time"):
+            found.sort(key=lambda item: int(item["id"]), reverse=self.sort == "time")
+        else:
+            found.sort(key=lambda item: float(item.get(self.sort) or 0), reverse=True)
+        if self.ascending and self.sort != "id":
+            found.reverse()
+
+
+def _query(body: Mapping[str, Any]) -> _Query:
+    """The body's paging, sort and filters, or `CatalogRefusal` in Wiro's words."""
     start, limit = _number(body, "start", 0), _number(body, "limit", 20)
     if not 1 <= limit <= 100:
         raise CatalogRefusal("Request parameter [limit] must be between 1 and 100")
@@ -173,28 +207,27 @@ def search(entries: Iterable[Entry], body: Mapping[str, Any]) -> tuple[int, list
     sort = str(body.get("sort") or "relevance")
     if sort not in SORTS:
         raise CatalogRefusal("Request parameter [sort] is invalid")
-    text = str(body.get("search") or "").strip().lower()
     categories = body.get("categories") or []
     if not isinstance(categories, list):
         raise CatalogRefusal("Request parameter [categories] must be a list")
-    wanted = {str(c).lower() for c in categories if str(c)}
-    owner = str(body.get("slugowner") or "").lower()
-    found = [
-        entry.item
-        for entry in entries
-        if _searched(entry.item, text)
-        and (not wanted or wanted & {str(c).lower() for c in entry.item["categories"]})
-        and (not owner or owner in (entry.item["slugowner"].lower(), entry.item["cleanslugowner"]))
-    ]
-    if sort == "relevance":
-        found.sort(key=lambda item: _relevance(item, text))
-    elif sort in ("id", "time"):
-        found.sort(key=lambda item: int(item["id"]), reverse=sort == "time")
-    else:
-        found.sort(key=lambda item: float(item.get(sort) or 0), reverse=True)
-    if str(body.get("order") or "").lower() == "asc" and sort != "id":
-        found.reverse()
-    page = found[start : start + limit]
-    if body.get("summary"):
+    return _Query(
+        start=start,
+        limit=limit,
+        sort=sort,
+        ascending=str(body.get("order") or "").lower() == "asc",
+        text=str(body.get("search") or "").strip().lower(),
+        categories=frozenset(str(c).lower() for c in categories if str(c)),
+        owner=str(body.get("slugowner") or "").lower(),
+        summary=bool(body.get("summary")),
+    )
+
+
+def search(entries: Iterable[Entry], body: Mapping[str, Any]) -> tuple[int, list[dict[str, Any]]]:
+    """`/Tool/List`: (how many match, this page), or `CatalogRefusal`."""
+    query = _query(body)
+    found = [entry.item for entry in entries if query.matches(entry.item)]
+    query.order(found)
+    page = found[query.start : query.start + query.limit]
+    if query.summary:
         page = [{k: v for k, v in item.items() if k not in DETAIL_ONLY} for item in page]
     return len(found), page

@@ -405,91 +405,106 @@ def spec_from_dict(data: object, filename: str) -> Spec:
             f"this generator reads version {SCHEMA_VERSION}, the spec has {version!r}",
         )
     tool_data = r.mapping(r.get(root, "tool", ""), "tool")
+    inputs = _list(r, root, "inputs", required=True)
+    inputs_read = tuple(_input_from_dict(r, item, index) for index, item in enumerate(inputs))
+    _check_unique(r, inputs_read)
+    examples = _list(r, root, "examples", required=False)
+    return Spec(
+        tool=_tool_from_dict(r, tool_data, inputs_read),
+        package=_package_from_dict(r, r.mapping(r.get(root, "package", ""), "package")),
+        endpoints=_endpoints_from_dict(r, r.mapping(r.get(root, "endpoints", ""), "endpoints")),
+        statuses=Statuses(
+            **{
+                name: r.texts(r.mapping(r.get(root, "statuses", ""), "statuses"), name, "statuses")
+                for name in STATUS_GROUPS
+            }
+        ),
+        auth=_auth_from_dict(r, r.mapping(r.get(root, "auth", ""), "auth")),
+        source=_source_from_dict(r, r.mapping(r.get(root, "source", ""), "source")),
+        inputs=inputs_read,
+        examples=tuple(_example_from_dict(r, item, index) for index, item in enumerate(examples)),
+        schema_version=SCHEMA_VERSION,
+    )
+
+
+def _list(r: _Reader, root: Mapping[str, Any], key: str, *, required: bool) -> list[Any]:
+    value = r.get(root, key, "") if required else root.get(key, [])
+    if not isinstance(value, list):
+        raise r.fail(key, "expected a list")
+    return value
+
+
+def _tool_from_dict(r: _Reader, data: Mapping[str, Any], inputs: tuple[Input, ...]) -> Tool:
     for kind in ("owner", "slug"):
-        if problem := naming.path_segment_problem(kind, r.text(tool_data, kind, "tool")):
+        if problem := naming.path_segment_problem(kind, r.text(data, kind, "tool")):
             raise r.fail(f"tool.{kind}", problem)
     tool = Tool(
-        owner=r.text(tool_data, "owner", "tool"),
-        slug=r.text(tool_data, "slug", "tool"),
-        name=r.text(tool_data, "name", "tool"),
-        family=r.choice(tool_data, "family", "tool", ("Tool", "Model")),
-        description=r.text(tool_data, "description", "tool"),
-        cover=r.optional_text(tool_data, "cover", "tool"),
-        categories=r.texts(tool_data, "categories", "tool"),
-        tags=r.texts(tool_data, "tags", "tool"),
+        owner=r.text(data, "owner", "tool"),
+        slug=r.text(data, "slug", "tool"),
+        name=r.text(data, "name", "tool"),
+        family=r.choice(data, "family", "tool", ("Tool", "Model")),
+        description=r.text(data, "description", "tool"),
+        cover=r.optional_text(data, "cover", "tool"),
+        categories=r.texts(data, "categories", "tool"),
+        tags=r.texts(data, "tags", "tool"),
     )
-    source_data = r.mapping(r.get(root, "source", ""), "source")
-    package_data = r.mapping(r.get(root, "package", ""), "package")
-    module = r.identifier(package_data, "module", "package")
-    model_class = r.identifier(package_data, "model_class", "package")
-    distribution = r.text(package_data, "distribution", "package")
-    command = r.text(package_data, "command", "package")
+    if "output_kind" in data:
+        kind = r.choice(data, "output_kind", "tool", OUTPUT_KINDS)
+    else:  # a spec written before the field: what the generator infers, as it did then
+        kind = infer_output_kind(tool.categories, tool.tags, (i.wire_name for i in inputs))
+    return replace(tool, output_kind=kind)
+
+
+def _package_from_dict(r: _Reader, data: Mapping[str, Any]) -> Package:
+    distribution = r.text(data, "distribution", "package")
+    command = r.text(data, "command", "package")
     for where, value in (("package.distribution", distribution), ("package.command", command)):
         if not value or not all(ch.isascii() and (ch.isalnum() or ch in "-_.") for ch in value):
             raise r.fail(where, f"{value!r} may hold only ASCII letters, digits, '-', '_' and '.'")
-    endpoints_data = r.mapping(r.get(root, "endpoints", ""), "endpoints")
-    base_url = r.text(endpoints_data, "base_url", "endpoints")
+    return Package(
+        distribution=distribution,
+        module=r.identifier(data, "module", "package"),
+        command=command,
+        model_class=r.identifier(data, "model_class", "package"),
+        version=_version(r, data),
+    )
+
+
+def _endpoints_from_dict(r: _Reader, data: Mapping[str, Any]) -> Endpoints:
+    base_url = r.text(data, "base_url", "endpoints")
     if not BASE_URL_PATTERN.fullmatch(base_url):
         raise r.fail(
             "endpoints.base_url",
             f"{base_url!r} must be an http(s) URL of letters, digits and -._~/: only",
         )
-    auth_data = r.mapping(r.get(root, "auth", ""), "auth")
-    statuses_data = r.mapping(r.get(root, "statuses", ""), "statuses")
-    inputs_data = r.get(root, "inputs", "")
-    if not isinstance(inputs_data, list):
-        raise r.fail("inputs", "expected a list")
-    inputs = tuple(_input_from_dict(r, item, index) for index, item in enumerate(inputs_data))
-    if "output_kind" in tool_data:
-        kind = r.choice(tool_data, "output_kind", "tool", OUTPUT_KINDS)
-    else:  # a spec written before the field: what the generator infers, as it did then
-        kind = infer_output_kind(tool.categories, tool.tags, (i.wire_name for i in inputs))
-    tool = replace(tool, output_kind=kind)
-    _check_unique(r, inputs)
-    examples_data = root.get("examples", [])
-    if not isinstance(examples_data, list):
-        raise r.fail("examples", "expected a list")
-    examples = tuple(_example_from_dict(r, item, index) for index, item in enumerate(examples_data))
-    return Spec(
-        tool=tool,
-        package=Package(
-            distribution=distribution,
-            module=module,
-            command=command,
-            model_class=model_class,
-            version=_version(r, package_data),
+    return Endpoints(
+        base_url=base_url,
+        **{
+            name: r.text(data, name, "endpoints")
+            for name in ("run", "task_detail", "task_cancel", "task_kill")
+        },
+    )
+
+
+def _auth_from_dict(r: _Reader, data: Mapping[str, Any]) -> Auth:
+    return Auth(
+        **{
+            name: r.text(data, name, "auth")
+            for name in ("api_key_header", "nonce_header", "signature_header")
+        },
+        modes=r.texts(data, "modes", "auth"),
+    )
+
+
+def _source_from_dict(r: _Reader, data: Mapping[str, Any]) -> Source:
+    return Source(
+        description_file=r.text(data, "description_file", "source"),
+        format=(
+            r.choice(data, "format", "source", SOURCE_FORMATS) if "format" in data else "markdown"
         ),
-        endpoints=Endpoints(
-            base_url=base_url,
-            **{
-                name: r.text(endpoints_data, name, "endpoints")
-                for name in ("run", "task_detail", "task_cancel", "task_kill")
-            },
-        ),
-        statuses=Statuses(
-            **{name: r.texts(statuses_data, name, "statuses") for name in STATUS_GROUPS}
-        ),
-        auth=Auth(
-            **{
-                name: r.text(auth_data, name, "auth")
-                for name in ("api_key_header", "nonce_header", "signature_header")
-            },
-            modes=r.texts(auth_data, "modes", "auth"),
-        ),
-        source=Source(
-            description_file=r.text(source_data, "description_file", "source"),
-            format=(
-                r.choice(source_data, "format", "source", SOURCE_FORMATS)
-                if "format" in source_data
-                else "markdown"
-            ),
-            url=r.optional_text(source_data, "url", "source"),
-            catalog=r.optional_text(source_data, "catalog", "source"),
-            fetched=_day(r, source_data),
-        ),
-        inputs=inputs,
-        examples=examples,
-        schema_version=SCHEMA_VERSION,
+        url=r.optional_text(data, "url", "source"),
+        catalog=r.optional_text(data, "catalog", "source"),
+        fetched=_day(r, data),
     )
 
 

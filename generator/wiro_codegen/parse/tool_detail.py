@@ -118,9 +118,8 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(entry for entry in value if isinstance(entry, str))
 
 
-def read_tool_detail(text: str, filename: str, *, base_url: str = WIRO_BASE_URL) -> RawTool:
-    """The raw form of a `/Tool/Detail` answer; raises GeneratorError naming the file."""
-    tool = _tool_object(text, filename)
+def _tool_name(tool: dict[str, Any], filename: str) -> tuple[str, str]:
+    """(owner, slug) of the answer, each one URL path segment."""
     owner = str(tool.get("cleanslugowner") or tool.get("slugowner") or "").strip()
     slug = str(tool.get("cleanslugproject") or tool.get("slugproject") or "").strip()
     if not owner or not slug:
@@ -136,36 +135,60 @@ def read_tool_detail(text: str, filename: str, *, base_url: str = WIRO_BASE_URL)
                 location=Location(file=filename),
                 hint="slugowner and slugproject must each be one URL path segment",
             )
+    return owner, slug
+
+
+def _input_items(tool: dict[str, Any], key: str, filename: str) -> list[dict[str, Any]]:
+    """The input objects of every parameter group; a null schema is an error of its own."""
     if "parameters" in tool and tool["parameters"] is None:
         raise GeneratorError(
-            f"{owner}/{slug} publishes no input schema (its parameters are null)",
+            f"{key} publishes no input schema (its parameters are null)",
             location=Location(file=filename),
             hint="add it from its description instead: wiro-codegen add "
-            f"https://wiro.ai/models/{owner}/{slug}/llms-full.txt",
+            f"https://wiro.ai/models/{key}/llms-full.txt",
         )
-    items = [
+    return [
         item
         for group in tool.get("parameters") or []
         if isinstance(group, dict)
         for item in group.get("items") or []
         if isinstance(item, dict)
     ]
-    examples = tuple(
+
+
+def _examples(tool: dict[str, Any]) -> tuple[Example, ...]:
+    """The answer's examples (`inspire`), each as (input name, value text) pairs."""
+    return tuple(
         Example(tuple((str(key), example_text(value)) for key, value in example.items()))
         for example in tool.get("inspire") or []
         if isinstance(example, dict)
     )
-    names = [str(item.get("id") or "").strip() for item in items]
+
+
+def _warnings(
+    key: str, items: list[dict[str, Any]], examples: tuple[Example, ...], filename: str
+) -> tuple[ParseWarning, ...]:
+    """No inputs at all, or examples naming inputs the schema lacks."""
     where = Location(file=filename)
-    warnings: list[ParseWarning] = []
     if not items:
-        warnings.append(ParseWarning(no_inputs_message(f"{owner}/{slug}'s parameters"), where))
-    elif unknown := unknown_example_inputs(names, [[k for k, _ in e.values] for e in examples]):
-        message = (
-            f"the examples (inspire) set {', '.join(unknown)}, which the parameters lack: "
-            "the schema may be incomplete"
-        )
-        warnings.append(ParseWarning(message, where))
+        return (ParseWarning(no_inputs_message(f"{key}'s parameters"), where),)
+    names = [str(item.get("id") or "").strip() for item in items]
+    unknown = unknown_example_inputs(names, [[k for k, _ in e.values] for e in examples])
+    if not unknown:
+        return ()
+    message = (
+        f"the examples (inspire) set {', '.join(unknown)}, which the parameters lack: "
+        "the schema may be incomplete"
+    )
+    return (ParseWarning(message, where),)
+
+
+def read_tool_detail(text: str, filename: str, *, base_url: str = WIRO_BASE_URL) -> RawTool:
+    """The raw form of a `/Tool/Detail` answer; raises GeneratorError naming the file."""
+    tool = _tool_object(text, filename)
+    owner, slug = _tool_name(tool, filename)
+    items = _input_items(tool, f"{owner}/{slug}", filename)
+    examples = _examples(tool)
     return RawTool(
         source=SourceText(text=text, filename=filename),
         tool=Tool(
@@ -186,7 +209,7 @@ def read_tool_detail(text: str, filename: str, *, base_url: str = WIRO_BASE_URL)
         format="tool-detail",
         extension=".json",
         inputs_title="parameters",
-        warnings=tuple(warnings),
+        warnings=_warnings(f"{owner}/{slug}", items, examples, filename),
     )
 
 
