@@ -369,7 +369,9 @@ def command_run(tool: ToolDefinition, target: ClientTarget, args: argparse.Names
         if not args.batch:
             _refuse_missing(tool, values)
         if not args.detach:  # settings that would fail once the task ran, refused before
-            client.check_wait(args.wait_timeout, args.on_timeout)
+            from ._polling import WaitPolicy  # not before: `--dry-run` starts without it
+
+            WaitPolicy(args.wait_timeout, args.on_timeout)
             _check_output_dir(args)
         if args.batch:
             shared = _upload_first(client, tool, values, args, complete=False)

@@ -16,12 +16,13 @@ from pathlib import Path
 
 from . import _flows as flows
 from ._batch import BATCH_THREADS, BatchResult
-from ._core import DEFAULT_WAIT_TIMEOUT, ClientCore, Events, SubmitCallback
+from ._core import ClientCore, Events, SubmitCallback
 from ._download import download, target_paths
 from ._drivers import adrive, apool, drive, pool
 from ._errors import WiroError
 from ._files import upload_of
 from ._lifeline import aclose_all, close_all
+from ._polling import DEFAULT_WAIT_TIMEOUT, WaitPolicy
 from ._session import AsyncSession, Session
 from ._stream import AsyncStream, ChatFeed, Stream
 from ._task import Task, TaskHandle, UploadedFile
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     T = TypeVar("T")
 
 
-class SyncClient(ClientCore):
+class SyncClient(ClientCore["httpx.Client"]):
     """Blocking client of one tool."""
 
     _open_pool = staticmethod(pool)
@@ -152,7 +153,15 @@ class SyncClient(ClientCore):
 
     def run_request(self, request: PreparedRequest, **options: Unpack[StreamOptions]) -> Task:
         """Submit a prepared Run (a session's turn), then wait as `run_values` does."""
-        return self._drive(flows.start(self, request, Events(), **options))
+        return self._drive(
+            flows.submit_and_follow(
+                self,
+                request,
+                Events(),
+                policy=WaitPolicy.of(options),
+                cancel_on_interrupt=options.get("cancel_on_interrupt", True),
+            )
+        )
 
     def stream_values(
         self,
@@ -174,7 +183,7 @@ class SyncClient(ClientCore):
         **options: Unpack[StreamOptions],
     ) -> Stream:
         """Submit a prepared Run and stream it; `on_task` gets the finished task."""
-        self.check_stream(options)
+        self.wait_policy(options)
         handle = self._drive(flows.submit(self, request))
         return self.stream_task(handle, on_task=on_task, **options)
 
@@ -188,10 +197,17 @@ class SyncClient(ClientCore):
         """Stream a task already submitted (its `TaskHandle`, id or socket token), as
         `stream` streams a new one: leaving it early stops the task unless
         `cancel_on_interrupt=False`."""
-        self.check_stream(options)
+        self.wait_policy(options)
         ref, token = _reference_of(task)
         feed = ChatFeed()
-        flow = flows.follow(self, ref, feed.events(), socket_token=token, **options)
+        flow = flows.follow_stopping_on_interrupt(
+            self,
+            ref,
+            feed.events(),
+            policy=WaitPolicy.of(options),
+            socket_token=token,
+            cancel_on_interrupt=options.get("cancel_on_interrupt", True),
+        )
         return Stream(self, ref, flow, on_task, feed)
 
     def session(
@@ -265,7 +281,7 @@ class SyncClient(ClientCore):
             ]
 
 
-class AsyncClient(ClientCore):
+class AsyncClient(ClientCore["httpx.AsyncClient"]):
     """Asyncio client of one tool."""
 
     _open_pool = staticmethod(apool)
@@ -362,7 +378,15 @@ class AsyncClient(ClientCore):
 
     async def run_request(self, request: PreparedRequest, **options: Unpack[StreamOptions]) -> Task:
         """Submit a prepared Run (a session's turn), then wait as `run_values` does."""
-        return await self._drive(flows.start(self, request, Events(), **options))
+        return await self._drive(
+            flows.submit_and_follow(
+                self,
+                request,
+                Events(),
+                policy=WaitPolicy.of(options),
+                cancel_on_interrupt=options.get("cancel_on_interrupt", True),
+            )
+        )
 
     async def stream_values(
         self,
@@ -383,7 +407,7 @@ class AsyncClient(ClientCore):
         **options: Unpack[StreamOptions],
     ) -> AsyncStream:
         """Submit a prepared Run and stream it; `on_task` gets the finished task."""
-        self.check_stream(options)
+        self.wait_policy(options)
         handle = await self._drive(flows.submit(self, request))
         return self.stream_task(handle, on_task=on_task, **options)
 
@@ -395,10 +419,17 @@ class AsyncClient(ClientCore):
         **options: Unpack[StreamOptions],
     ) -> AsyncStream:
         """Stream a task already submitted (see `SyncClient.stream_task`)."""
-        self.check_stream(options)
+        self.wait_policy(options)
         ref, token = _reference_of(task)
         feed = ChatFeed()
-        flow = flows.follow(self, ref, feed.events(), socket_token=token, **options)
+        flow = flows.follow_stopping_on_interrupt(
+            self,
+            ref,
+            feed.events(),
+            policy=WaitPolicy.of(options),
+            socket_token=token,
+            cancel_on_interrupt=options.get("cancel_on_interrupt", True),
+        )
         return AsyncStream(self, ref, flow, on_task, feed)
 
     def session(

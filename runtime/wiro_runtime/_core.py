@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from ._auth import Credentials
 from ._envelope import first_task
-from ._errors import ConfigurationError, InputError
+from ._errors import ConfigurationError
 from ._events import (
     LOG_FRAMES,
     TERMINAL_FRAMES,
@@ -24,7 +24,7 @@ from ._events import (
 from ._files import MAX_FILE_BYTES
 from ._llm import ChatOutput
 from ._log import configure_from_environment
-from ._polling import ON_TIMEOUT_ACTIONS, PollSchedule
+from ._polling import PollSchedule, WaitPolicy
 from ._retry import RetryPolicy
 from ._task import Task, TaskHandle
 from ._tool import ToolDefinition
@@ -32,10 +32,9 @@ from ._wire import PLACEHOLDER_HEADERS, PreparedRequest, prepare_run, resolve_ba
 
 SOCKET_URL_ENV = "WIRO_SOCKET_URL"
 DEFAULT_TIMEOUT = 30.0
-DEFAULT_WAIT_TIMEOUT = 600.0
 TYPE_CHECKING = False  # httpx and pydantic load on first use: importing a client stays cheap
 if TYPE_CHECKING:
-    from typing import Any, ClassVar, Protocol, TypedDict
+    from typing import Any, ClassVar, Generic, Protocol, TypedDict, TypeVar
 
     import httpx
     from pydantic import BaseModel
@@ -93,6 +92,22 @@ if TYPE_CHECKING:
         on_timeout: str
         on_result: ResultCallback | None
 
+    #: The connection pool a client drives its flows with: `httpx.Client` for the blocking
+    #: client, `httpx.AsyncClient` for the asyncio one.
+    Pool = TypeVar("Pool", "httpx.Client", "httpx.AsyncClient")
+
+    class PoolOwner(Generic[Pool]):
+        """A client over a pool of this type (for type checkers only)."""
+
+else:
+    Pool = None
+
+    class PoolOwner:
+        """At run time, `ClientCore[httpx.Client]` is `ClientCore`: typing is not imported."""
+
+        def __class_getitem__(cls, item: object) -> type:
+            return cls
+
 
 SubmitCallback = Callable[[TaskHandle], None]
 
@@ -141,7 +156,7 @@ class Events:
         return frame.status in TERMINAL_FRAMES
 
 
-class ClientCore:
+class ClientCore(PoolOwner[Pool]):
     """What a client knows: the tool, where Wiro is, credentials, retry and wait settings."""
 
     tool: ClassVar[ToolDefinition]
@@ -156,7 +171,7 @@ class ClientCore:
     def __init__(
         self,
         *,
-        http_client: httpx.Client | httpx.AsyncClient | None = None,
+        http_client: Pool | None = None,
         api_key: str | None = None,
         api_secret: str | None = None,
         base_url: str | None = None,
@@ -169,7 +184,7 @@ class ClientCore:
     ) -> None:
         configure_from_environment()
         #: The connection pool: the caller's, or this client's own, opened on first use.
-        self._http_client = http_client
+        self._http_client: Pool | None = http_client
         self._owns_http = http_client is None
         self._http_lock = threading.Lock()
         self._api_key = api_key
@@ -193,9 +208,9 @@ class ClientCore:
         self.max_upload_bytes = MAX_FILE_BYTES
 
     #: Opens the connection pool the client drives its flows with, given the HTTP timeout.
-    _open_pool: Callable[[float], Any]
+    _open_pool: Callable[[float], Pool]
 
-    def _pool(self) -> Any:
+    def _pool(self) -> Pool:
         """The connection pool, opened on first use (once, even with batch threads); a
         blocking pool this client opened is closed when the client is garbage, so
         `Client().run(...)` leaves no socket open."""
@@ -268,19 +283,7 @@ class ClientCore:
     def task_from(self, payload: Mapping[str, Any]) -> Task:
         return Task.from_wire(first_task(payload), self.tool.statuses, self.tool.output_kind)
 
-    def check_stream(self, options: StreamOptions) -> None:
-        """`check_wait` for a stream's options, before its task is submitted."""
-        self.check_wait(
-            options.get("wait_timeout", DEFAULT_WAIT_TIMEOUT), options.get("on_timeout", "cancel")
-        )
-
     @staticmethod
-    def check_wait(timeout: float | None, on_timeout: str) -> None:
-        """Refuse wait settings that cannot work, before a task is submitted for them."""
-        if on_timeout not in ON_TIMEOUT_ACTIONS:
-            raise InputError(f"on_timeout must be one of {', '.join(ON_TIMEOUT_ACTIONS)}")
-        if timeout is not None and not timeout > 0:
-            raise InputError(
-                f"the wait timeout must be more than 0 seconds (got {timeout}); "
-                "pass None to wait without a deadline"
-            )
+    def wait_policy(options: StreamOptions) -> WaitPolicy:
+        """A method's wait options, checked before a task is submitted for them."""
+        return WaitPolicy.of(options)

@@ -19,7 +19,7 @@ from typing import Any
 from . import _errors as errors
 from . import _steps as steps
 from ._batch import BatchResult, ResultCallback, failed, wire_values
-from ._core import DEFAULT_WAIT_TIMEOUT, ClientCore, Events, SubmitCallback
+from ._core import ClientCore, Events, SubmitCallback
 from ._envelope import parse_envelope
 from ._events import (
     LogCallback,
@@ -32,7 +32,7 @@ from ._events import (
 from ._files import FileChanged, Upload
 from ._llm import cut_off
 from ._log import log_exchange
-from ._polling import PollSchedule
+from ._polling import DEFAULT_WAIT, DEFAULT_WAIT_TIMEOUT, PollSchedule, WaitPolicy
 from ._retry import RETRY_STATUSES, parse_retry_after
 from ._steps import Flow
 from ._task import (
@@ -140,7 +140,7 @@ def _handle(payload: Mapping[str, Any]) -> TaskHandle:
     return TaskHandle(task_id=task_id, socket_token=token)
 
 
-def upload(core: ClientCore, item: Upload) -> Flow[UploadedFile]:
+def upload(core: ClientCore[Any], item: Upload) -> Flow[UploadedFile]:
     """Upload one input's local data with /File/Upload -> the file Wiro now holds.
 
     Like a Run, it is not sent twice (Wiro's SDKs never retry it); a refusal names the input
@@ -179,7 +179,7 @@ def upload(core: ClientCore, item: Upload) -> Flow[UploadedFile]:
     return UploadedFile.from_wire(found, url)
 
 
-def submit(core: ClientCore, request: PreparedRequest) -> Flow[TaskHandle]:
+def submit(core: ClientCore[Any], request: PreparedRequest) -> Flow[TaskHandle]:
     """Start a task. A Run is billed, so it is sent again only when it provably never left
     (inside `send`) or Wiro refused it for too many concurrent tasks (code 96); an answer that
     leaves it unknown whether a task exists is an `errors.UncertainSubmitError`. Local data for
@@ -209,7 +209,7 @@ def submit(core: ClientCore, request: PreparedRequest) -> Flow[TaskHandle]:
 
 
 def detail(
-    core: ClientCore, reference: str | TaskRef, schedule: PollSchedule | None = None
+    core: ClientCore[Any], reference: str | TaskRef, schedule: PollSchedule | None = None
 ) -> Flow[Task]:
     """The task with this id or socket access token (all digits is an id, anything else a
     token, as Wiro's SDKs read it; `TaskRef` says which)."""
@@ -225,7 +225,7 @@ def detail(
         raise found from None
 
 
-def _task_id(core: ClientCore, reference: str | TaskRef) -> Flow[str]:
+def _task_id(core: ClientCore[Any], reference: str | TaskRef) -> Flow[str]:
     """The id Cancel and Kill take: a token is resolved with Task/Detail first."""
     ref = task_reference(reference)
     if not ref.is_token:
@@ -233,7 +233,7 @@ def _task_id(core: ClientCore, reference: str | TaskRef) -> Flow[str]:
     return (yield from detail(core, ref)).id
 
 
-def _stopped(core: ClientCore, payload: Mapping[str, Any], task_id: str) -> Flow[Task]:
+def _stopped(core: ClientCore[Any], payload: Mapping[str, Any], task_id: str) -> Flow[Task]:
     """The task a Cancel or Kill answered with, or, when it sent none (`{}`, no task list:
     Wiro did not say it stopped), as Task/Detail has it now."""
     tasks = payload.get("tasklist")
@@ -242,14 +242,14 @@ def _stopped(core: ClientCore, payload: Mapping[str, Any], task_id: str) -> Flow
     return (yield from detail(core, TaskRef("taskid", task_id)))
 
 
-def cancel(core: ClientCore, reference: str | TaskRef) -> Flow[Task]:
+def cancel(core: ClientCore[Any], reference: str | TaskRef) -> Flow[Task]:
     """Cancel a queued task; a token is first resolved to the id Cancel needs."""
     task_id = yield from _task_id(core, reference)
     payload = yield from send(core, cancel_request(core.tool, core.base_url, task_id))
     return (yield from _stopped(core, payload, task_id))
 
 
-def kill(core: ClientCore, reference: str | TaskRef) -> Flow[Task]:
+def kill(core: ClientCore[Any], reference: str | TaskRef) -> Flow[Task]:
     """Kill a running task; a token is first resolved to the id Kill is sent."""
     task_id = yield from _task_id(core, reference)
     payload = yield from send(core, kill_request(core.tool, core.base_url, task_id))
@@ -257,7 +257,7 @@ def kill(core: ClientCore, reference: str | TaskRef) -> Flow[Task]:
 
 
 def stop(
-    core: ClientCore, reference: str | TaskRef, confirm_seconds: float = STOP_CONFIRM_SECONDS
+    core: ClientCore[Any], reference: str | TaskRef, confirm_seconds: float = STOP_CONFIRM_SECONDS
 ) -> Flow[Task]:
     """Cancel a queued task or kill a running one, then wait briefly for task_cancel."""
     task = yield from detail(core, reference)
@@ -319,7 +319,7 @@ NOT_FOUND_TRIES = 3
 
 
 def poll(
-    core: ClientCore, reference: str | TaskRef, schedule: PollSchedule, *, known: bool
+    core: ClientCore[Any], reference: str | TaskRef, schedule: PollSchedule, *, known: bool
 ) -> Flow[Task]:
     """Task/Detail for a task, through passing trouble, until the deadline.
 
@@ -342,7 +342,11 @@ def poll(
 
 
 def follow_socket(
-    core: ClientCore, token: str, reference: str | TaskRef, schedule: PollSchedule, events: Events
+    core: ClientCore[Any],
+    token: str,
+    reference: str | TaskRef,
+    schedule: PollSchedule,
+    events: Events,
 ) -> Flow[Task | None]:
     """Relay frames until a terminal one, the deadline, or a socket failure; a socket that
     stays open but silent is checked with Task/Detail every few seconds. Returns the task
@@ -379,11 +383,9 @@ def follow_socket(
     return ended
 
 
-def _on_deadline(
-    core: ClientCore, task: Task, timeout: float | None, on_timeout: str
-) -> Flow[Task]:
-    if on_timeout == "leave":
-        raise _timeout_error(task, timeout, "left")
+def _on_deadline(core: ClientCore[Any], task: Task, policy: WaitPolicy) -> Flow[Task]:
+    if policy.on_timeout == "leave":
+        raise _timeout_error(task, policy.timeout, "left")
     queued = task.state is TaskState.QUEUED
     try:
         yield from (cancel(core, task.ref) if queued else kill(core, task.ref))
@@ -392,25 +394,33 @@ def _on_deadline(
         if latest.done and latest.state is not TaskState.CANCELLED:
             return finish(latest)
         raise
-    raise _timeout_error(task, timeout, "cancelled" if queued else "killed")
+    raise _timeout_error(task, policy.timeout, "cancelled" if queued else "killed")
 
 
-def watch(
-    core: ClientCore,
+# The wait ladder, each rung named by what it adds to the one below it (as httpx's
+# `_send_handling_auth -> _send_handling_redirects -> _send_single_request`):
+#   run                            the values made into a Run request, the policy checked
+#   -> submit_and_follow           the Run sent, `on_submit` told
+#   -> follow_stopping_on_interrupt  Ctrl-C, cancellation or a dropped stream stops the task
+#   -> follow_to_end               the socket or polling to the end, the deadline's policy
+#   wait                           (a task already submitted) the callbacks gathered
+
+
+def follow_to_end(
+    core: ClientCore[Any],
     reference: str | TaskRef,
     events: Events,
     *,
-    wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
-    on_timeout: str = "cancel",
+    policy: WaitPolicy = DEFAULT_WAIT,
     socket_token: str | None = None,
 ) -> Flow[Task]:
-    """Follow a task until it ends, reporting to `events`; `wait` with its callbacks gathered.
+    """Follow a task until it ends, reporting to `events`: live over the socket when it can,
+    polling when it cannot, and the policy's action at the deadline.
 
     A task given with its `socket_token` (from the Run's answer) is known to exist, so Wiro
     not finding it yet is waited out; a bare reference must be found within a few tries.
     """
-    core.check_wait(wait_timeout, on_timeout)
-    schedule = core.schedule(wait_timeout)
+    schedule = core.schedule(policy.timeout)
     ref = task_reference(reference)
     token = socket_token or (ref.value if ref.is_token else None)
     known = bool(socket_token)
@@ -436,7 +446,7 @@ def watch(
             if task.done:
                 return finish(task)
             if schedule.expired():
-                return (yield from _on_deadline(core, task, wait_timeout, on_timeout))
+                return (yield from _on_deadline(core, task, policy))
             yield from steps.sleep(schedule.next_delay())
     except errors.WiroError as exc:
         exc.task_id = exc.task_id or (task.id if task else None if ref.is_token else ref.value)
@@ -444,7 +454,7 @@ def watch(
 
 
 def wait(
-    core: ClientCore,
+    core: ClientCore[Any],
     reference: str | TaskRef,
     *,
     wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
@@ -461,41 +471,29 @@ def wait(
     is waited out until the deadline, where a queued task is cancelled and a running one
     killed, unless `on_timeout` is "leave". Every error raised carries the task's id.
     """
+    policy = WaitPolicy(wait_timeout, on_timeout)
     events = Events(on_status, on_progress, on_log)
     return (
-        yield from watch(
-            core,
-            reference,
-            events,
-            wait_timeout=wait_timeout,
-            on_timeout=on_timeout,
-            socket_token=socket_token,
-        )
+        yield from follow_to_end(core, reference, events, policy=policy, socket_token=socket_token)
     )
 
 
-def follow(
-    core: ClientCore,
+def follow_stopping_on_interrupt(
+    core: ClientCore[Any],
     reference: str | TaskRef,
     events: Events,
     *,
+    policy: WaitPolicy = DEFAULT_WAIT,
     socket_token: str | None = None,
-    wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
-    on_timeout: str = "cancel",
     cancel_on_interrupt: bool = True,
 ) -> Flow[Task]:
-    """Wait for a task this client submitted or was given to follow; on Ctrl-C,
+    """`follow_to_end` a task this client submitted or was given to follow; on Ctrl-C,
     cancellation or an abandoned stream the task is stopped before re-raising, so none is
     left running unseen."""
     try:
         return (
-            yield from watch(
-                core,
-                reference,
-                events,
-                wait_timeout=wait_timeout,
-                on_timeout=on_timeout,
-                socket_token=socket_token,
+            yield from follow_to_end(
+                core, reference, events, policy=policy, socket_token=socket_token
             )
         )
     except steps.INTERRUPTS:
@@ -505,36 +503,33 @@ def follow(
         raise
 
 
-def start(
-    core: ClientCore,
+def submit_and_follow(
+    core: ClientCore[Any],
     request: PreparedRequest,
     events: Events,
     *,
-    wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
-    on_timeout: str = "cancel",
+    policy: WaitPolicy = DEFAULT_WAIT,
     on_submit: SubmitCallback | None = None,
     cancel_on_interrupt: bool = True,
 ) -> Flow[Task]:
-    """Submit a prepared Run, then `follow` it."""
-    core.check_wait(wait_timeout, on_timeout)  # before anything is sent (and billed)
+    """Submit a prepared Run, tell `on_submit`, then follow it, stopping it on interrupt."""
     handle = yield from submit(core, request)
     if on_submit is not None:
         on_submit(handle)
     return (
-        yield from follow(
+        yield from follow_stopping_on_interrupt(
             core,
             handle.ref,
             events,
+            policy=policy,
             socket_token=handle.socket_token,
-            wait_timeout=wait_timeout,
-            on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
         )
     )
 
 
 def run(
-    core: ClientCore,
+    core: ClientCore[Any],
     values: Mapping[str, object],
     *,
     callback_url: str | None = None,
@@ -547,13 +542,13 @@ def run(
     cancel_on_interrupt: bool = True,
 ) -> Flow[Task]:
     """Submit, then wait; on Ctrl-C or cancellation the task is stopped before re-raising."""
+    policy = WaitPolicy(wait_timeout, on_timeout)  # before anything is sent (and billed)
     return (
-        yield from start(
+        yield from submit_and_follow(
             core,
             core.prepare_run(values, callback_url=callback_url),
             Events(on_status, on_progress, on_log),
-            wait_timeout=wait_timeout,
-            on_timeout=on_timeout,
+            policy=policy,
             on_submit=on_submit,
             cancel_on_interrupt=cancel_on_interrupt,
         )
@@ -561,12 +556,11 @@ def run(
 
 
 def batch_item(
-    core: ClientCore,
+    core: ClientCore[Any],
     index: int,
     values: Mapping[str, object],
     *,
-    wait_timeout: float | None,
-    on_timeout: str,
+    policy: WaitPolicy,
 ) -> Flow[BatchResult]:
     """One input of a batch, run to its end -> its result, never an exception of Wiro's.
 
@@ -575,16 +569,11 @@ def batch_item(
     """
     task_id: str | None = None
     try:
-        core.check_wait(wait_timeout, on_timeout)
         request = core.prepare_run(wire_values(core.tool, values))
         handle = yield from submit(core, request)
         task_id = handle.task_id
-        task = yield from wait(
-            core,
-            handle.ref,
-            wait_timeout=wait_timeout,
-            on_timeout=on_timeout,
-            socket_token=handle.socket_token,
+        task = yield from follow_to_end(
+            core, handle.ref, Events(), policy=policy, socket_token=handle.socket_token
         )
         return BatchResult(index, values, task, task_id)
     except errors.WiroError as exc:
@@ -606,7 +595,7 @@ def batch_item(
 
 
 def batch(
-    core: ClientCore,
+    core: ClientCore[Any],
     inputs: Iterable[Mapping[str, object]],
     *,
     concurrency: int = 4,
@@ -615,8 +604,6 @@ def batch(
     on_result: ResultCallback | None = None,
 ) -> tuple[list[Flow[BatchResult]], int, ResultCallback | None]:
     """A batch as one flow per input, to be driven at most `concurrency` at a time."""
-    items = [
-        batch_item(core, index, values, wait_timeout=wait_timeout, on_timeout=on_timeout)
-        for index, values in enumerate(inputs)
-    ]
+    policy = WaitPolicy(wait_timeout, on_timeout)  # before anything is sent (and billed)
+    items = [batch_item(core, index, values, policy=policy) for index, values in enumerate(inputs)]
     return items, max(1, concurrency), on_result

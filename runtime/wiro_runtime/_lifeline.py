@@ -45,7 +45,7 @@ _LOCK = threading.Lock()
 class Lifeline:
     """One streamed task until it ends or is stopped."""
 
-    def __init__(self, client: ClientCore, ref: TaskRef) -> None:
+    def __init__(self, client: ClientCore[Any], ref: TaskRef) -> None:
         self.client = client
         self.ref = ref
         #: The client's own `stop`: blocking, or a coroutine function for an asyncio client.
@@ -171,24 +171,24 @@ class Lifeline:
             waited += 0.02
 
 
-def unsettled(client: ClientCore) -> list[Lifeline]:
+def unsettled(client: ClientCore[Any]) -> list[Lifeline]:
     with _LOCK:
         return [lifeline for lifeline in _UNSETTLED if lifeline.client is client]
 
 
-def close_all(client: ClientCore) -> None:
+def close_all(client: ClientCore[Any]) -> None:
     """Before a blocking client closes its connections: stop its streams' tasks."""
     for lifeline in unsettled(client):
         lifeline.close()
 
 
-async def aclose_all(client: ClientCore) -> None:
+async def aclose_all(client: ClientCore[Any]) -> None:
     """Before an asyncio client closes its connections: stop its streams' tasks."""
     for lifeline in unsettled(client):
         await lifeline.aclose()
 
 
-def stop_blocking(client: ClientCore, ref: TaskRef) -> None:
+def stop_blocking(client: ClientCore[Any], ref: TaskRef) -> None:
     """Stop a task with a connection of its own, the blocking way: what is left of an
     asyncio client once its event loop has ended."""
     from ._drivers import drive, pool

@@ -3,10 +3,49 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 ON_TIMEOUT_ACTIONS = ("cancel", "leave")
+#: How long `run` and `wait` follow a task by default, in seconds.
+DEFAULT_WAIT_TIMEOUT = 600.0
+
+
+@dataclass(frozen=True, slots=True)
+class WaitPolicy:
+    """How long a task is followed (`timeout`, None for no deadline) and what happens at the
+    deadline (`on_timeout`: "cancel" stops it, "leave" leaves it running). Checked once, where
+    a caller's `wait_timeout` and `on_timeout` come in, so a setting that cannot work is
+    refused before anything is sent (and billed)."""
+
+    timeout: float | None = DEFAULT_WAIT_TIMEOUT
+    on_timeout: str = "cancel"
+
+    def __post_init__(self) -> None:
+        from ._errors import InputError
+
+        if self.on_timeout not in ON_TIMEOUT_ACTIONS:
+            raise InputError(f"on_timeout must be one of {', '.join(ON_TIMEOUT_ACTIONS)}")
+        if self.timeout is not None and not self.timeout > 0:
+            raise InputError(
+                f"the wait timeout must be more than 0 seconds (got {self.timeout}); "
+                "pass None to wait without a deadline"
+            )
+
+    @classmethod
+    def of(cls, options: Mapping[str, Any]) -> WaitPolicy:
+        """The policy a method's keyword options (`wait_timeout`, `on_timeout`) ask for."""
+        return cls(
+            options.get("wait_timeout", DEFAULT_WAIT_TIMEOUT), options.get("on_timeout", "cancel")
+        )
+
+
+#: Ten minutes, then the task is stopped.
+DEFAULT_WAIT = WaitPolicy()
 
 
 @dataclass

@@ -28,7 +28,7 @@ from ._task import TaskError
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, Callable, Generator
-    from typing import Self
+    from typing import Any, Self
 
     from ._core import ClientCore
     from ._events import Progress
@@ -162,7 +162,7 @@ class _StreamBase:
 
     def __init__(
         self,
-        client: ClientCore,
+        client: ClientCore[Any],
         ref: TaskRef,
         flow: Flow[Task],
         on_task: Callable[[Task], object] | None = None,

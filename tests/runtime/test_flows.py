@@ -27,6 +27,7 @@ from wiro_runtime import (
 )
 from wiro_runtime import _flows as flows
 from wiro_runtime._download import Buffer, fetched
+from wiro_runtime._polling import WaitPolicy
 from wiro_runtime._retry import MAX_RETRY_AFTER, RetryPolicy, parse_retry_after
 from wiro_runtime._steps import (
     CLOSED,
@@ -324,7 +325,7 @@ def test_ctrl_c_while_waiting_stops_the_task_then_propagates() -> None:
 def test_a_batch_item_reports_errors_as_results() -> None:
     clock = FakeClock()
     client = make_client(clock, use_socket=False)
-    flow = flows.batch_item(client, 3, {"scheduler": "Nope"}, wait_timeout=5, on_timeout="cancel")
+    flow = flows.batch_item(client, 3, {"scheduler": "Nope"}, policy=WaitPolicy(5))
     result, steps = play(flow, lambda step: None, clock)
     assert result.index == 3 and result.task_id is None and not result.ok
     assert steps == []  # refused before anything was sent
@@ -518,7 +519,7 @@ def test_a_cancelled_batch_item_stays_cancelled_even_when_its_stop_fails() -> No
 
     clock = FakeClock()
     client = make_client(clock, use_socket=False)
-    flow = flows.batch_item(client, 0, {}, wait_timeout=60, on_timeout="cancel")
+    flow = flows.batch_item(client, 0, {}, policy=WaitPolicy(60))
     flow.send(None)  # the Run
     step = flow.send(reply(RUN_OK))  # the first Task/Detail
     assert endpoint(step) == "Task/Detail"
