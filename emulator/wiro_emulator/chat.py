@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from wiro_runtime._json import parse_json
+from wiro_runtime._protocol.json_text import parse_json
 
 LLM_FORMATS = ("legacy", "segments")
 

@@ -15,7 +15,7 @@ from aiohttp import web
 from wiro_emulator.state import EmulatorState, Fault
 from wiro_emulator.tasks import Plan
 from wiro_emulator.wallet import Wallet
-from wiro_runtime._json import parse_json
+from wiro_runtime._protocol.json_text import parse_json
 
 PREFIX = "/_emulator/"
 

@@ -27,7 +27,7 @@ from wiro_emulator.state import EmulatorState, ReceivedRequest
 from wiro_emulator.tasks import EmulatedTask
 from wiro_emulator.validate import validate_body
 from wiro_runtime import ToolDefinition, sign
-from wiro_runtime._json import parse_json
+from wiro_runtime._protocol.json_text import parse_json
 
 SIGNATURE_REQUIRED = (
     "Project requires signature authentication. x-signature and x-nonce headers are required."

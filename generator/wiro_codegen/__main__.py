@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from wiro_codegen.errors import GeneratorError
-from wiro_runtime._terminal import printable
+from wiro_runtime._command_line.terminal import printable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wiro_codegen.errors import GeneratorError, Location
-from wiro_runtime._json import parse_json
+from wiro_runtime._protocol.json_text import parse_json
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -34,7 +34,7 @@ from wiro_codegen.views import (
 from wiro_codegen.wire import wire_table
 from wiro_runtime import ToolDefinition
 from wiro_runtime import __version__ as RUNTIME_VERSION
-from wiro_runtime._compat import compatible_range
+from wiro_runtime._protocol.compat import compatible_range
 
 #: Generated packages need the runtime series they were generated against (this one).
 RUNTIME_REQUIREMENT = compatible_range(RUNTIME_VERSION)

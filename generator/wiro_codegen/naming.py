@@ -15,7 +15,7 @@ def _run_options() -> frozenset[str]:
     runtime flow they are passed to, so an option added there can never clash with an input."""
     import inspect
 
-    from wiro_runtime import _flows
+    from wiro_runtime._running import flows as _flows
 
     names: set[str] = set()
     for flow in (_flows.run, _flows.wait):
@@ -231,6 +231,6 @@ def type_alias_name(python_name: str, taken: set[str]) -> str:
 def path_segment_problem(kind: str, value: str) -> str | None:
     """Why `value` cannot be one segment of a Run URL, or None (the runtime's rule, which
     the requests it sends obey too)."""
-    from wiro_runtime._wire import path_segment_problem as runtime_rule
+    from wiro_runtime._protocol.wire import path_segment_problem as runtime_rule
 
     return runtime_rule(kind, value)

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from wiro_codegen.markup import md_fence, md_image
 from wiro_codegen.spec import Input, Spec
 from wiro_codegen.wire import example_arguments
-from wiro_runtime._cli_exit import EXIT_CODES
+from wiro_runtime._command_line.exit_codes import EXIT_CODES
 
 _EXTENSIONS = (("video", ".mp4"), ("audio", ".wav"), ("voice", ".wav"), ("music", ".mp3"))
 

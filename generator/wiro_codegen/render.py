@@ -76,9 +76,10 @@ def vendored_runtime_files(options: RenderOptions) -> dict[str, str]:
         "`wiro-codegen generate --runtime vendored`\n"
     )
     files = {f"{base}/py.typed": ""}
-    for path in sorted(source.glob("*.py")):
-        if path.name != "umbrella.py":  # the `wiro` command finds installed packages only
-            files[f"{base}/{path.name}"] = header + path.read_text(encoding="utf-8")
+    for path in sorted(source.rglob("*.py")):
+        relative = path.relative_to(source).as_posix()
+        if relative != "umbrella.py":  # the `wiro` command finds installed packages only
+            files[f"{base}/{relative}"] = header + path.read_text(encoding="utf-8")
     return files
 
 

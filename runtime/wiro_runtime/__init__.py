@@ -1,184 +1,195 @@
 """Runtime shared by every generated Wiro tool package: auth, envelope, tasks, waiting, files.
 
 Names load on first use, so a generated CLI's `--help` does not pay for httpx or pydantic.
+Every public name is written once, in the imports below: type checkers read them, and
+`__getattr__` finds each name's module in the same lines at run time.
 """
 
 from __future__ import annotations
 
-from ._compat import VERSION as __version__
-from ._compat import require_runtime
+from ._protocol.compat import __version__ as __version__
+from ._protocol.compat import require_runtime as require_runtime
 
 TYPE_CHECKING = False  # typing itself is not imported: a generated CLI's --help must start fast
 if TYPE_CHECKING:
+    # the public names, each as `Name as Name` (an export), one import per module
+    from ._catalog.catalog import Catalog as Catalog
+    from ._chat.session import AsyncSession as AsyncSession
+    from ._chat.session import Session as Session
+    from ._protocol.auth import Credentials as Credentials
+    from ._protocol.auth import sign as sign
+    from ._protocol.checks import (
+        COLOUR_PATTERN as COLOUR_PATTERN,
+    )
+    from ._protocol.checks import (
+        InputProblem as InputProblem,
+    )
+    from ._protocol.checks import (
+        check_inputs as check_inputs,
+    )
+    from ._protocol.checks import (
+        input_problems as input_problems,
+    )
+    from ._protocol.checks import (
+        value_problem as value_problem,
+    )
+    from ._protocol.errors import (
+        APIError as APIError,
+    )
+    from ._protocol.errors import (
+        AuthenticationError as AuthenticationError,
+    )
+    from ._protocol.errors import (
+        ClientClosedError as ClientClosedError,
+    )
+    from ._protocol.errors import (
+        ConfigurationError as ConfigurationError,
+    )
+    from ._protocol.errors import (
+        InputError as InputError,
+    )
+    from ._protocol.errors import (
+        InsufficientBalanceError as InsufficientBalanceError,
+    )
+    from ._protocol.errors import (
+        NotFoundError as NotFoundError,
+    )
+    from ._protocol.errors import (
+        ProtocolError as ProtocolError,
+    )
+    from ._protocol.errors import (
+        RateLimitError as RateLimitError,
+    )
+    from ._protocol.errors import (
+        TransportError as TransportError,
+    )
+    from ._protocol.errors import (
+        UncertainSubmitError as UncertainSubmitError,
+    )
+    from ._protocol.errors import (
+        UploadError as UploadError,
+    )
+    from ._protocol.errors import (
+        ValidationError as ValidationError,
+    )
+    from ._protocol.errors import (
+        WiroError as WiroError,
+    )
+    from ._protocol.events import (
+        LogCallback as LogCallback,
+    )
+    from ._protocol.events import (
+        Progress as Progress,
+    )
+    from ._protocol.events import (
+        ProgressCallback as ProgressCallback,
+    )
+    from ._protocol.events import (
+        StatusCallback as StatusCallback,
+    )
+    from ._protocol.files import FileInput as FileInput
+    from ._protocol.llm import ChatOutput as ChatOutput
+    from ._protocol.llm import ToolCall as ToolCall
+    from ._protocol.retry import RetryPolicy as RetryPolicy
+    from ._protocol.tool import (
+        Choice as Choice,
+    )
+    from ._protocol.tool import (
+        InputDefinition as InputDefinition,
+    )
+    from ._protocol.tool import (
+        StatusRules as StatusRules,
+    )
+    from ._protocol.tool import (
+        ToolDefinition as ToolDefinition,
+    )
+    from ._protocol.wire import (
+        OMIT as OMIT,
+    )
+    from ._protocol.wire import (
+        Omit as Omit,
+    )
+    from ._protocol.wire import (
+        PreparedRequest as PreparedRequest,
+    )
+    from ._protocol.wire import (
+        TaskRef as TaskRef,
+    )
+    from ._running.batch import BatchResult as BatchResult
+    from ._running.client import (
+        DEFAULT_WAIT_TIMEOUT as DEFAULT_WAIT_TIMEOUT,
+    )
+    from ._running.client import (
+        AsyncClient as AsyncClient,
+    )
+    from ._running.client import (
+        SubmitCallback as SubmitCallback,
+    )
+    from ._running.client import (
+        SyncClient as SyncClient,
+    )
+    from ._running.stream import (
+        AsyncStream as AsyncStream,
+    )
+    from ._running.stream import (
+        Stream as Stream,
+    )
+    from ._running.stream import (
+        StreamEvent as StreamEvent,
+    )
+    from ._running.task import (
+        Output as Output,
+    )
+    from ._running.task import (
+        Task as Task,
+    )
+    from ._running.task import (
+        TaskCancelledError as TaskCancelledError,
+    )
+    from ._running.task import (
+        TaskError as TaskError,
+    )
+    from ._running.task import (
+        TaskFailedError as TaskFailedError,
+    )
+    from ._running.task import (
+        TaskHandle as TaskHandle,
+    )
+    from ._running.task import (
+        TaskIncompleteError as TaskIncompleteError,
+    )
+    from ._running.task import (
+        TaskState as TaskState,
+    )
+    from ._running.task import (
+        UploadedFile as UploadedFile,
+    )
+    from ._running.task import (
+        WaitTimeoutError as WaitTimeoutError,
+    )
+
+if TYPE_CHECKING:  # names for type checkers only: they do not exist at run time
     from typing import Any
 
-    from ._auth import Credentials, sign
-    from ._batch import BatchResult
-    from ._catalog import Catalog
-    from ._checks import COLOUR_PATTERN, InputProblem, check_inputs, input_problems, value_problem
-    from ._client import DEFAULT_WAIT_TIMEOUT, AsyncClient, SubmitCallback, SyncClient
-    from ._core import BatchOptions as BatchOptions  # for type checkers: not a runtime name
-    from ._core import StreamOptions as StreamOptions
-    from ._errors import (
-        APIError,
-        AuthenticationError,
-        ClientClosedError,
-        ConfigurationError,
-        InputError,
-        InsufficientBalanceError,
-        NotFoundError,
-        ProtocolError,
-        RateLimitError,
-        TransportError,
-        UncertainSubmitError,
-        UploadError,
-        ValidationError,
-        WiroError,
-    )
-    from ._events import LogCallback, Progress, ProgressCallback, StatusCallback
-    from ._files import FileInput
-    from ._llm import ChatOutput, ToolCall
-    from ._retry import RetryPolicy
-    from ._session import AsyncSession, Session
-    from ._stream import AsyncStream, Stream, StreamEvent
-    from ._task import (
-        Output,
-        Task,
-        TaskCancelledError,
-        TaskError,
-        TaskFailedError,
-        TaskHandle,
-        TaskIncompleteError,
-        TaskState,
-        UploadedFile,
-        WaitTimeoutError,
-    )
-    from ._tool import Choice, InputDefinition, StatusRules, ToolDefinition
-    from ._wire import OMIT, Omit, PreparedRequest, TaskRef
+    from ._running.core import BatchOptions as BatchOptions
+    from ._running.core import StreamOptions as StreamOptions
 
-_LOCATIONS = {
-    "DEFAULT_WAIT_TIMEOUT": "._client",
-    "LogCallback": "._events",
-    "ProgressCallback": "._events",
-    "StatusCallback": "._events",
-    "SubmitCallback": "._client",
-    "APIError": "._errors",
-    "AsyncClient": "._client",
-    "BatchResult": "._batch",
-    "AuthenticationError": "._errors",
-    "Catalog": "._catalog",
-    "Choice": "._tool",
-    "ClientClosedError": "._errors",
-    "ConfigurationError": "._errors",
-    "Credentials": "._auth",
-    "FileInput": "._files",
-    "COLOUR_PATTERN": "._checks",
-    "InputDefinition": "._tool",
-    "InputError": "._errors",
-    "InputProblem": "._checks",
-    "check_inputs": "._checks",
-    "input_problems": "._checks",
-    "value_problem": "._checks",
-    "InsufficientBalanceError": "._errors",
-    "NotFoundError": "._errors",
-    "Output": "._task",
-    "PreparedRequest": "._wire",
-    "OMIT": "._wire",
-    "Omit": "._wire",
-    "TaskRef": "._wire",
-    "Progress": "._events",
-    "RetryPolicy": "._retry",
-    "ProtocolError": "._errors",
-    "RateLimitError": "._errors",
-    "StatusRules": "._tool",
-    "SyncClient": "._client",
-    "Task": "._task",
-    "TaskCancelledError": "._task",
-    "TaskError": "._task",
-    "TaskFailedError": "._task",
-    "TaskHandle": "._task",
-    "TaskIncompleteError": "._task",
-    "ToolCall": "._llm",
-    "ChatOutput": "._llm",
-    "TaskState": "._task",
-    "ToolDefinition": "._tool",
-    "TransportError": "._errors",
-    "UncertainSubmitError": "._errors",
-    "UploadError": "._errors",
-    "UploadedFile": "._task",
-    "ValidationError": "._errors",
-    "WaitTimeoutError": "._task",
-    "WiroError": "._errors",
-    "sign": "._auth",
-    "Session": "._session",
-    "AsyncSession": "._session",
-    "Stream": "._stream",
-    "AsyncStream": "._stream",
-    "StreamEvent": "._stream",
-}
 
-__all__ = [
-    "COLOUR_PATTERN",
-    "DEFAULT_WAIT_TIMEOUT",
-    "OMIT",
-    "APIError",
-    "AsyncClient",
-    "AsyncSession",
-    "AsyncStream",
-    "AuthenticationError",
-    "BatchResult",
-    "Catalog",
-    "ChatOutput",
-    "Choice",
-    "ClientClosedError",
-    "ConfigurationError",
-    "Credentials",
-    "FileInput",
-    "InputDefinition",
-    "InputError",
-    "InputProblem",
-    "InsufficientBalanceError",
-    "LogCallback",
-    "NotFoundError",
-    "Omit",
-    "Output",
-    "PreparedRequest",
-    "Progress",
-    "ProgressCallback",
-    "ProtocolError",
-    "RateLimitError",
-    "RetryPolicy",
-    "Session",
-    "StatusCallback",
-    "StatusRules",
-    "Stream",
-    "StreamEvent",
-    "SubmitCallback",
-    "SyncClient",
-    "Task",
-    "TaskCancelledError",
-    "TaskError",
-    "TaskFailedError",
-    "TaskHandle",
-    "TaskIncompleteError",
-    "TaskRef",
-    "TaskState",
-    "ToolCall",
-    "ToolDefinition",
-    "TransportError",
-    "UncertainSubmitError",
-    "UploadError",
-    "UploadedFile",
-    "ValidationError",
-    "WaitTimeoutError",
-    "WiroError",
-    "__version__",
-    "check_inputs",
-    "input_problems",
-    "require_runtime",
-    "sign",
-    "value_problem",
-]
+def _locations() -> dict[str, str]:
+    """Name -> module of every public name, read from the first `TYPE_CHECKING` block above."""
+    source = __loader__.get_source(__name__) or ""  # type: ignore[name-defined]
+    block = source.split("if TYPE_CHECKING:\n", 1)[1].split("\n\n", 1)[0]
+    found: dict[str, str] = {}
+    for statement in block.split("from ")[1:]:
+        module, _, names = statement.partition(" import ")
+        for name in names.replace("(", "").replace(")", "").split(","):
+            if name.strip():
+                found[name.split(" as ")[-1].strip()] = module.strip()
+    return found
+
+
+_LOCATIONS = _locations()
+__all__ = sorted([*_LOCATIONS, "__version__", "require_runtime"])
 
 
 def __getattr__(name: str) -> Any:

@@ -14,12 +14,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from ._errors import ProtocolError
-from ._json import parse_json
+from ._protocol.errors import ProtocolError
+from ._protocol.json_text import parse_json
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient, SyncClient
-    from ._task import Task
+    from ._running.client import AsyncClient, SyncClient
+    from ._running.task import Task
 
 TOKEN_PARAMETER = "wiro_token"
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ._cli_exit import (
+from ._command_line.exit_codes import (
     EXIT_API,
     EXIT_AUTH,
     EXIT_CODES_HELP,
@@ -34,10 +34,10 @@ from ._cli_exit import (
     exit_code,
     quiet_on_broken_pipe,
 )
-from ._cli_parser import COMMANDS, UsageError, build_parser
-from ._cli_target import ClientTarget
-from ._terminal import printable
-from ._tool import ToolDefinition
+from ._command_line.parser import COMMANDS, UsageError, build_parser
+from ._command_line.target import ClientTarget
+from ._command_line.terminal import printable
+from ._protocol.tool import ToolDefinition
 
 TYPE_CHECKING = False  # no typing import: `--help` must start fast
 if TYPE_CHECKING:
@@ -90,12 +90,12 @@ def _main(tool: ToolDefinition, target: ClientTarget, argv: Sequence[str] | None
     except SystemExit as exc:  # --help and --version exit through argparse
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     if args.command == "completion":
-        from ._completion import completion_script
+        from ._command_line.completion import completion_script
 
         print(completion_script(tool, args.shell), end="")
         return EXIT_OK
     try:
-        from ._cli_commands import command_chat, command_run, command_task
+        from ._command_line.commands import command_chat, command_run, command_task
 
         if args.command == "run":
             return command_run(tool, target, args)

@@ -13,11 +13,11 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import EntryPoint, entry_points
 
-from ._auth import API_KEY_ENV, Credentials
-from ._cli_exit import quiet_on_broken_pipe
-from ._client import SyncClient
-from ._errors import ConfigurationError
-from ._tool import ToolDefinition
+from ._command_line.exit_codes import quiet_on_broken_pipe
+from ._protocol.auth import API_KEY_ENV, Credentials
+from ._protocol.errors import ConfigurationError
+from ._protocol.tool import ToolDefinition
+from ._running.client import SyncClient
 from .cli import EXIT_OK, EXIT_USAGE
 from .cli import main as tool_main
 
@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["--version"]:
-        from ._compat import VERSION
+        from ._protocol.compat import VERSION
 
         print(f"wiro (wiro-runtime {VERSION})")
         return EXIT_OK
@@ -120,7 +120,7 @@ def _auth(args: list[str]) -> int:
     """`wiro auth login | logout | status [--profile NAME]`."""
     import argparse
 
-    from . import _profiles as profiles
+    from ._protocol import profiles as profiles
 
     parser = argparse.ArgumentParser(prog="wiro auth", description="stored Wiro credentials")
     parser.add_argument("action", choices=("login", "logout", "status"))

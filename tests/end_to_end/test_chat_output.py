@@ -20,8 +20,8 @@ from wiro_codegen import add
 from wiro_emulator import Emulator, Plan
 from wiro_emulator.chat import reply
 from wiro_runtime import Task, TaskIncompleteError
-from wiro_runtime._flows import finish
-from wiro_runtime._llm import read_chat
+from wiro_runtime._protocol.llm import read_chat
+from wiro_runtime._running.flows import finish
 
 LEGACY = {
     "prompt": "hi",

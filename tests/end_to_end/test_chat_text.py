@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import API_KEY, API_SECRET, SPECS, cli_env, client_kwargs, command_path
 from wiro_emulator import Emulator, Plan
 from wiro_runtime import StreamEvent, TaskIncompleteError
-from wiro_runtime._events import parse_frame
+from wiro_runtime._protocol.events import parse_frame
 
 COMMAND = "openai-gpt-5-mini"
 

@@ -201,7 +201,7 @@ def test_help_shows_choices_defaults_and_exit_codes() -> None:
     assert "632 (ItsJayQz/GTA5_Artwork_Diffusion)" in text
     assert "default: EulerDiscreteScheduler" in text and "default: 7.5" in text
     assert "exit codes:" in text and "7 the wait deadline passed" in text
-    from wiro_runtime._cli_exit import EXIT_CODES
+    from wiro_runtime._command_line.exit_codes import EXIT_CODES
 
     for code, meaning in EXIT_CODES:  # the one table, every code of it
         assert f"{code} {meaning}" in text

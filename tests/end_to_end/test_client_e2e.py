@@ -261,7 +261,7 @@ def test_async_client_timeout_and_failure(emulator: Emulator) -> None:
 def test_a_generated_package_refuses_an_incompatible_runtime_at_import() -> None:
     """The check runs on import of the package itself, before anything else can fail."""
     script = (
-        "import wiro_runtime._compat as c; c.VERSION = '0.9.0'\n"
+        "import wiro_runtime._protocol.compat as c; c.VERSION = '0.9.0'\n"
         "try:\n"
         "    import wiro_image_inpainting_sd\n"
         "except ImportError as exc:\n"

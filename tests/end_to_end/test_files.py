@@ -15,8 +15,8 @@ from tests.conftest import API_KEY, API_SECRET, cli_env, client_kwargs, command_
 from wiro_emulator import Emulator
 from wiro_emulator.images import sample_photo_and_mask
 from wiro_runtime import InputError
-from wiro_runtime._files import MAX_FILE_BYTES, multipart_parts, split_files
-from wiro_runtime._tool import InputDefinition, ToolDefinition
+from wiro_runtime._protocol.files import MAX_FILE_BYTES, multipart_parts, split_files
+from wiro_runtime._protocol.tool import InputDefinition, ToolDefinition
 
 PHOTO, _ = sample_photo_and_mask()
 

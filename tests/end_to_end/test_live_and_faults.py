@@ -18,7 +18,7 @@ from tests.terminal import Terminal
 from wiro_emulator import Emulator, Plan
 from wiro_image_inpainting_sd import AsyncClient, Client
 from wiro_runtime import APIError, Progress, RetryPolicy, TransportError, UncertainSubmitError
-from wiro_runtime._events import MalformedFrame, parse_frame
+from wiro_runtime._protocol.events import MalformedFrame, parse_frame
 
 QUICK_RETRY = RetryPolicy(max_retries=3, initial_delay=0.01, max_delay=0.05)
 SLOW = Plan(queue_seconds=0.05, run_seconds=0.6)

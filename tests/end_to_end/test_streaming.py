@@ -36,9 +36,9 @@ from wiro_codegen import add
 from wiro_emulator import Emulator, Plan
 from wiro_emulator.chat import reply
 from wiro_runtime import ConfigurationError, InputError, StreamEvent, ValidationError
-from wiro_runtime._llm import ChatOutput
-from wiro_runtime._session import SESSION_ID_PATTERN
-from wiro_runtime._stream import ChatFeed
+from wiro_runtime._chat.session import SESSION_ID_PATTERN
+from wiro_runtime._protocol.llm import ChatOutput
+from wiro_runtime._running.stream import ChatFeed
 
 SLOW = Plan(queue_seconds=0.05, run_seconds=1.0)
 TOOL_CHAT = FIXTURES / "chat" / "acme__tool-chat.md"

@@ -21,7 +21,7 @@ from wiro_codegen.diff import diff_specs
 from wiro_codegen.spec import load_spec
 from wiro_emulator import Emulator
 from wiro_runtime import Catalog, ConfigurationError, TransportError
-from wiro_runtime._wire import join_url
+from wiro_runtime._protocol.wire import join_url
 
 INPAINTING = "wiro/image-inpainting-sd"
 

@@ -386,7 +386,7 @@ def test_the_generated_run_options_are_the_runtime_flows_own() -> None:
 
     from wiro_codegen.views import RUN_OPTION_NAMES, RUN_OPTIONS
     from wiro_runtime import DEFAULT_WAIT_TIMEOUT
-    from wiro_runtime._flows import run
+    from wiro_runtime._running.flows import run
 
     parameters = list(inspect.signature(run).parameters.values())[2:]  # after core, values
     runtime = [p for p in parameters if p.name != "callback_url"]

@@ -25,7 +25,7 @@ from wiro_codegen.parse import parse_description, parse_tool_detail
 from wiro_codegen.spec import Spec, load_spec
 from wiro_codegen.wire import wire_table
 from wiro_runtime import InputError, ToolDefinition, check_inputs
-from wiro_runtime._wire import encode_inputs, fill_defaults
+from wiro_runtime._protocol.wire import encode_inputs, fill_defaults
 
 
 def _specs() -> list[Spec]:

@@ -25,11 +25,12 @@ from wiro_runtime import (
     UncertainSubmitError,
     WaitTimeoutError,
 )
-from wiro_runtime import _flows as flows
-from wiro_runtime._download import Buffer, fetched
-from wiro_runtime._polling import WaitPolicy
-from wiro_runtime._retry import MAX_RETRY_AFTER, RetryPolicy, parse_retry_after
-from wiro_runtime._steps import (
+from wiro_runtime._protocol.polling import WaitPolicy
+from wiro_runtime._protocol.retry import MAX_RETRY_AFTER, RetryPolicy, parse_retry_after
+from wiro_runtime._protocol.wire import named_task
+from wiro_runtime._running import flows as flows
+from wiro_runtime._running.download import Buffer, fetched
+from wiro_runtime._running.steps import (
     CLOSED,
     TIMED_OUT,
     Attempt,
@@ -43,7 +44,6 @@ from wiro_runtime._steps import (
     Step,
     Unanswered,
 )
-from wiro_runtime._wire import named_task
 
 Answer = Callable[[Step], object]
 

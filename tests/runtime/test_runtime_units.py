@@ -25,11 +25,11 @@ from wiro_runtime import (
     input_problems,
     sign,
 )
-from wiro_runtime._envelope import first_task, parse_envelope
-from wiro_runtime._errors import ConfigurationError, InputError
-from wiro_runtime._polling import PollSchedule
-from wiro_runtime._tool import Choice, InputDefinition, ToolDefinition
-from wiro_runtime._wire import (
+from wiro_runtime._protocol.envelope import first_task, parse_envelope
+from wiro_runtime._protocol.errors import ConfigurationError, InputError
+from wiro_runtime._protocol.polling import PollSchedule
+from wiro_runtime._protocol.tool import Choice, InputDefinition, ToolDefinition
+from wiro_runtime._protocol.wire import (
     cancel_request,
     detail_request,
     encode_inputs,
@@ -383,7 +383,7 @@ def test_public_names_are_pinned() -> None:
 def test_generated_code_checks_the_runtime_it_was_made_for(
     monkeypatch: pytest.MonkeyPatch, runtime: str, generated_for: str, compatible: bool
 ) -> None:
-    from wiro_runtime import _compat
+    from wiro_runtime._protocol import compat as _compat
 
     monkeypatch.setattr(_compat, "VERSION", runtime)
     if compatible:

@@ -91,8 +91,38 @@ def test_no_import_cycles(package: str) -> None:
 def test_the_runtime_layers() -> None:
     """Flows decide and never do I/O; drivers do I/O and decide nothing; clients join them."""
     graph = import_graph("wiro_runtime", PACKAGES["wiro_runtime"])
-    flows = graph["wiro_runtime._flows"] | graph["wiro_runtime._download"]
-    assert not flows & {"wiro_runtime._client", "wiro_runtime._drivers"}, flows
-    drivers = graph["wiro_runtime._drivers"]
-    assert drivers <= {"wiro_runtime._steps", "wiro_runtime._files"}, drivers
-    assert {"wiro_runtime._flows", "wiro_runtime._drivers"} <= graph["wiro_runtime._client"]
+    flows = graph["wiro_runtime._running.flows"] | graph["wiro_runtime._running.download"]
+    assert not flows & {"wiro_runtime._running.client", "wiro_runtime._running.drivers"}, flows
+    drivers = graph["wiro_runtime._running.drivers"]
+    assert drivers <= {"wiro_runtime._running.steps", "wiro_runtime._protocol.files"}, drivers
+    assert {"wiro_runtime._running.flows", "wiro_runtime._running.drivers"} <= graph[
+        "wiro_runtime._running.client"
+    ]
+
+
+#: The runtime's rooms, each importing only the rooms below it.
+ROOMS = ("_protocol", "_running", "_chat", "_catalog", "_command_line")
+#: The one call up a floor: `client.session(...)` makes a chat `Session` (imported when called).
+UPWARD = {("wiro_runtime._running.client", "wiro_runtime._chat.session")}
+
+
+def _room(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in ROOMS else None
+
+
+def test_the_runtimes_rooms_import_downward() -> None:
+    """Protocol (no I/O) at the bottom, then flows and drivers, chat, the catalogue, the
+    command line; the public modules at the top (`__init__`, `cli`, `callbacks`, `umbrella`)
+    may use any of them. A room never imports one above it."""
+    graph = import_graph("wiro_runtime", PACKAGES["wiro_runtime"])
+    assert {_room(module) for module in graph} >= set(ROOMS)
+    for module, imported in graph.items():
+        here = _room(module)
+        if here is None:
+            continue
+        for other in imported:
+            there = _room(other)
+            if there is None or (module, other) in UPWARD:
+                continue
+            assert ROOMS.index(there) <= ROOMS.index(here), f"{module} imports {other}"

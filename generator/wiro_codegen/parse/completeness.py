@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from wiro_runtime._json import parse_json
+from wiro_runtime._protocol.json_text import parse_json
 
 _RUN_BODY = re.compile(r"-d\s+'(\{.*?\})'", re.S)
 

@@ -31,7 +31,7 @@ from wiro_codegen.parse.raw import (
     example_text,
 )
 from wiro_codegen.spec import BASE_URL_PATTERN, Example, Option, Statuses, Tool
-from wiro_runtime._json import parse_json
+from wiro_runtime._protocol.json_text import parse_json
 
 
 @dataclass(frozen=True)

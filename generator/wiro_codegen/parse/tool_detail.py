@@ -22,7 +22,7 @@ from wiro_codegen.parse.raw import (
     example_text,
 )
 from wiro_codegen.spec import Example, Option, Tool
-from wiro_runtime._json import parse_json
+from wiro_runtime._protocol.json_text import parse_json
 
 WIRO_BASE_URL = "https://api.wiro.ai/v1"
 

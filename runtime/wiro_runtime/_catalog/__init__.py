@@ -1,0 +1,1 @@
+"""Wiro's catalogue: searching tools and reading one tool's schema."""

@@ -1,0 +1,1 @@
+"""Chat models: their output in both of Wiro's formats, and conversations over sessions."""

@@ -1,0 +1,1 @@
+"""The command line: parsers, commands, progress, exit codes, what a terminal shows."""

@@ -1,0 +1,609 @@
+"""The policy of every multi-step operation, written once for the sync and the async client.
+
+A flow is a generator: it yields a *step* (one HTTP attempt, a sleep, a socket operation, one
+download attempt), and the client's driver performs it and sends back the result, or throws
+into the flow what the step raised (Ctrl-C, cancellation), as if the flow had made the call
+itself. Retries, the code-96 resend, waiting over the socket or by polling, deadlines and
+stopping a task on interrupt therefore exist once, and the tests drive flows with scripted
+answers and no server. httpx's `Auth.auth_flow`, shared by its sync and async clients, is the
+model; generating one client from the other (unasync) would still leave two copies to read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .._protocol import errors as errors
+from .._protocol.envelope import parse_envelope
+from .._protocol.events import (
+    LogCallback,
+    MalformedFrame,
+    ProgressCallback,
+    StatusCallback,
+    parse_frame,
+    socket_request,
+)
+from .._protocol.files import FileChanged, Upload
+from .._protocol.llm import cut_off
+from .._protocol.log import log_exchange
+from .._protocol.polling import DEFAULT_WAIT, DEFAULT_WAIT_TIMEOUT, PollSchedule, WaitPolicy
+from .._protocol.retry import RETRY_STATUSES, parse_retry_after
+from .._protocol.wire import (
+    PreparedRequest,
+    TaskRef,
+    cancel_request,
+    detail_request,
+    kill_request,
+    task_reference,
+    upload_request,
+)
+from . import steps as steps
+from .batch import BatchResult, ResultCallback, failed, wire_values
+from .core import ClientCore, Events, SubmitCallback
+from .steps import Flow
+from .task import (
+    Task,
+    TaskCancelledError,
+    TaskFailedError,
+    TaskHandle,
+    TaskIncompleteError,
+    TaskState,
+    UploadedFile,
+    WaitTimeoutError,
+)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .core import Sender
+
+#: How long a stop (cancel or kill) waits for the task to report task_cancel.
+STOP_CONFIRM_SECONDS = 5.0
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+
+def _may_retry(core: Sender, attempt: int, schedule: PollSchedule | None) -> bool:
+    return attempt < core.retry.max_retries and not (schedule and schedule.expired())
+
+
+#: What an uncertain Run tells the user to do.
+MAY_EXIST = (
+    "; the task may have been created (and billed), so it was not submitted again: look for "
+    "it in your Wiro dashboard before running again"
+)
+
+
+def _transport_error(
+    request: PreparedRequest, failure: steps.Unanswered, billable: bool
+) -> errors.TransportError:
+    exc = failure.error
+    message = f"{request.method} {request.url} failed: {type(exc).__name__}: {exc}"
+    if billable and not failure.never_sent:
+        return errors.UncertainSubmitError(message + MAY_EXIST)
+    return errors.TransportError(message)
+
+
+def send(
+    core: Sender,
+    request: PreparedRequest,
+    *,
+    billable: bool = False,
+    schedule: PollSchedule | None = None,
+) -> Flow[dict[str, Any]]:
+    """One request with its retries -> the envelope's payload.
+
+    Reads, Cancel and Kill are retried on network errors, retryable statuses and malformed
+    answers; a billable Run only when it provably never left. No sleep runs past `schedule`'s
+    deadline.
+    """
+    attempt = 0
+    while True:
+        headers = core.headers_for(request)
+        answer = yield from steps.attempt(request, headers)
+        retry_after: float | None = None
+        if isinstance(answer, steps.Unanswered):
+            if isinstance(answer.error, FileChanged):  # cut short: never complete, never retried
+                raise errors.InputError(str(answer.error)) from answer.error
+            if isinstance(answer.error, steps.PoolClosed):
+                raise errors.ClientClosedError() from None
+            retryable = answer.never_sent or not billable
+            if not (retryable and _may_retry(core, attempt, schedule)):
+                raise _transport_error(request, answer, billable) from answer.error
+        else:
+            log_exchange(
+                request.method, request.url, headers, request.body, answer.status, answer.content
+            )
+            retryable = not billable and answer.status in RETRY_STATUSES
+            if not (retryable and _may_retry(core, attempt, schedule)):
+                try:
+                    return parse_envelope(answer.status, answer.content, answer.headers)
+                except errors.ProtocolError:
+                    if billable or not _may_retry(core, attempt, schedule):
+                        raise
+            retry_after = parse_retry_after(answer.headers.get("retry-after"))
+        delay = core.retry.delay(attempt, retry_after)
+        yield from steps.sleep(schedule.cap(delay) if schedule else delay)
+        attempt += 1
+
+
+def _handle(payload: Mapping[str, Any]) -> TaskHandle:
+    task_id = payload.get("taskid")
+    token = payload.get("socketaccesstoken")
+    if isinstance(task_id, int) and not isinstance(task_id, bool):
+        task_id = str(task_id)
+    if not isinstance(task_id, str) or not task_id or not isinstance(token, str):
+        raise errors.ProtocolError("Wiro accepted the run but sent no taskid and socketaccesstoken")
+    return TaskHandle(task_id=task_id, socket_token=token)
+
+
+def upload(core: ClientCore[Any], item: Upload) -> Flow[UploadedFile]:
+    """Upload one input's local data with /File/Upload -> the file Wiro now holds.
+
+    Like a Run, it is not sent twice (Wiro's SDKs never retry it); a refusal names the input
+    and the way around it.
+    """
+    request = upload_request(core.base_url, item)
+    alternative = f"pass {item.python_name} a public URL of the file instead"
+    try:
+        payload = yield from send(core, request, billable=True)
+    except errors.UncertainSubmitError as exc:
+        raise errors.TransportError(
+            f"{item.python_name}: the upload of {item.file.name} got no answer and was not "
+            f"sent again; run again, or {alternative}"
+        ) from exc
+    except errors.InputError as exc:  # the file changed as it was sent
+        cause = exc.__cause__
+        told = cause.told(item.file.name) if isinstance(cause, FileChanged) else str(exc)
+        raise errors.InputError(f"{item.python_name}: {told}", input_name=item.python_name) from exc
+    except errors.AuthenticationError:
+        raise  # the credentials, not the file: the same error as for any request
+    except errors.APIError as exc:
+        raise errors.UploadError(
+            f"{item.python_name}: Wiro refused the upload of {item.file.name}: {exc}; "
+            f"{alternative}",
+            code=exc.code,
+            status_code=exc.status_code,
+        ) from exc
+    files = payload.get("list")
+    found = files[0] if isinstance(files, list) and files and isinstance(files[0], Mapping) else {}
+    url = found.get("url")
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise errors.UploadError(
+            f"{item.python_name}: Wiro accepted the upload of {item.file.name} but sent no URL "
+            f"for it; {alternative}"
+        )
+    return UploadedFile.from_wire(found, url)
+
+
+def submit(core: ClientCore[Any], request: PreparedRequest) -> Flow[TaskHandle]:
+    """Start a task. A Run is billed, so it is sent again only when it provably never left
+    (inside `send`) or Wiro refused it for too many concurrent tasks (code 96); an answer that
+    leaves it unknown whether a task exists is an `errors.UncertainSubmitError`. Local data for
+    `...Url` inputs is uploaded first and its URL sent."""
+    if request.uploads:
+        urls: dict[str, str] = {}
+        for item in request.uploads:
+            urls[item.wire_name] = (yield from upload(core, item)).url
+        request = request.with_urls(urls)
+    attempt = 0
+    while True:
+        try:
+            return _handle((yield from send(core, request, billable=True)))
+        except errors.RateLimitError as exc:
+            if exc.code != "96" or attempt >= core.retry.concurrency_retries:
+                raise
+            yield from steps.sleep(core.retry.delay(attempt, exc.retry_after))
+            attempt += 1
+        except errors.APIError as exc:
+            if exc.status_code is None or exc.status_code < 500:
+                raise  # Wiro refused the Run: no task was made
+            raise errors.UncertainSubmitError(
+                f"Wiro answered the Run with {exc}{MAY_EXIST}"
+            ) from exc
+        except errors.ProtocolError as exc:
+            raise errors.UncertainSubmitError(f"{exc}{MAY_EXIST}") from exc
+
+
+def detail(
+    core: ClientCore[Any], reference: str | TaskRef, schedule: PollSchedule | None = None
+) -> Flow[Task]:
+    """The task with this id or socket access token (all digits is an id, anything else a
+    token, as Wiro's SDKs read it; `TaskRef` says which)."""
+    ref = task_reference(reference)
+    request = detail_request(core.tool, core.base_url, ref)
+    try:
+        return core.task_from((yield from send(core, request, schedule=schedule)))
+    except errors.NotFoundError as exc:
+        found = errors.NotFoundError(
+            f"Wiro knows no {ref.described()}", code=exc.code, status_code=exc.status_code
+        )
+        found.task_id = None if ref.is_token else ref.value
+        raise found from None
+
+
+def _task_id(core: ClientCore[Any], reference: str | TaskRef) -> Flow[str]:
+    """The id Cancel and Kill take: a token is resolved with Task/Detail first."""
+    ref = task_reference(reference)
+    if not ref.is_token:
+        return ref.value
+    return (yield from detail(core, ref)).id
+
+
+def _stopped(core: ClientCore[Any], payload: Mapping[str, Any], task_id: str) -> Flow[Task]:
+    """The task a Cancel or Kill answered with, or, when it sent none (`{}`, no task list:
+    Wiro did not say it stopped), as Task/Detail has it now."""
+    tasks = payload.get("tasklist")
+    if isinstance(tasks, list) and tasks and isinstance(tasks[0], Mapping):
+        return core.task_from(payload)
+    return (yield from detail(core, TaskRef("taskid", task_id)))
+
+
+def cancel(core: ClientCore[Any], reference: str | TaskRef) -> Flow[Task]:
+    """Cancel a queued task; a token is first resolved to the id Cancel needs."""
+    task_id = yield from _task_id(core, reference)
+    payload = yield from send(core, cancel_request(core.tool, core.base_url, task_id))
+    return (yield from _stopped(core, payload, task_id))
+
+
+def kill(core: ClientCore[Any], reference: str | TaskRef) -> Flow[Task]:
+    """Kill a running task; a token is first resolved to the id Kill is sent."""
+    task_id = yield from _task_id(core, reference)
+    payload = yield from send(core, kill_request(core.tool, core.base_url, task_id))
+    return (yield from _stopped(core, payload, task_id))
+
+
+def stop(
+    core: ClientCore[Any], reference: str | TaskRef, confirm_seconds: float = STOP_CONFIRM_SECONDS
+) -> Flow[Task]:
+    """Cancel a queued task or kill a running one, then wait briefly for task_cancel."""
+    task = yield from detail(core, reference)
+    if task.done:
+        return task
+    if task.state is TaskState.QUEUED:
+        task = yield from cancel(core, task.ref)
+    else:
+        task = yield from kill(core, task.ref)
+    deadline = core.clock() + confirm_seconds
+    while not task.done and core.clock() < deadline:
+        yield from steps.sleep(min(0.2, core.poll_interval))
+        task = yield from detail(core, task.ref)
+    return task
+
+
+# --- waiting ----------------------------------------------------------------------------------
+
+
+def finish(task: Task) -> Task:
+    """Return a successful task; raise for failed or cancelled ones."""
+    if task.state is TaskState.SUCCEEDED:
+        if (why := cut_off(task.finish_reason)) is not None:
+            raise TaskIncompleteError(f"task {task.id} succeeded, but {why}", task)
+        return task
+    if task.state is TaskState.CANCELLED:
+        raise TaskCancelledError(f"task {task.id} was cancelled ({task.status})", task)
+    reason = task.debug_error.strip().splitlines()[-1] if task.debug_error.strip() else ""
+    detail_text = f": {reason}" if reason else ""
+    raise TaskFailedError(
+        f"task {task.id} failed with status {task.status} and pexit {task.pexit}{detail_text}", task
+    )
+
+
+def _timeout_error(task: Task, timeout: float | None, action: str) -> WaitTimeoutError:
+    done = {
+        "cancelled": "it was cancelled",
+        "killed": "it was killed",
+        "left": "it was left running",
+    }
+    return WaitTimeoutError(
+        f"task {task.id} did not finish within {timeout} s (last status {task.status}); "
+        f"{done[action]}",
+        task,
+        action=action,
+    )
+
+
+def _troubled(exc: errors.WiroError) -> bool:
+    """Trouble that passes (the network, a malformed answer, a 5xx or 429), not a refusal."""
+    if isinstance(exc, errors.TransportError | errors.ProtocolError):
+        return True
+    return isinstance(exc, errors.APIError) and (exc.status_code or 0) in RETRY_STATUSES
+
+
+#: How often Task/Detail may answer "no such task" for a reference this client has never
+#: seen before it is believed.
+NOT_FOUND_TRIES = 3
+
+
+def poll(
+    core: ClientCore[Any], reference: str | TaskRef, schedule: PollSchedule, *, known: bool
+) -> Flow[Task]:
+    """Task/Detail for a task, through passing trouble, until the deadline.
+
+    For a task that is `known` to exist (this client submitted it, or has seen it), Wiro's
+    "no such task" (an empty task list right after the Run) is passing trouble too; for a
+    reference it has never seen, it is believed after a few tries.
+    """
+    misses = 0
+    while True:
+        try:
+            return (yield from detail(core, reference, schedule))
+        except errors.NotFoundError:
+            misses += 1
+            if schedule.expired() or (not known and misses >= NOT_FOUND_TRIES):
+                raise
+        except errors.WiroError as exc:
+            if not _troubled(exc) or schedule.expired():
+                raise
+        yield from steps.sleep(schedule.next_delay())
+
+
+def follow_socket(
+    core: ClientCore[Any],
+    token: str,
+    reference: str | TaskRef,
+    schedule: PollSchedule,
+    events: Events,
+) -> Flow[Task | None]:
+    """Relay frames until a terminal one, the deadline, or a socket failure; a socket that
+    stays open but silent is checked with Task/Detail every few seconds. Returns the task
+    if such a check found it ended."""
+    opened = yield from steps.open_socket(
+        core.socket_url, socket_request(token), min(core.timeout, 10.0)
+    )
+    if not opened:
+        return None  # polling takes over; the Run is never sent again
+    ended: Task | None = None
+    while True:
+        remaining = schedule.remaining()
+        if remaining is not None and remaining <= 0:
+            break
+        check = core.socket_check_seconds
+        message = yield from steps.receive(check if remaining is None else min(check, remaining))
+        match message:
+            case steps.SocketEnd.CLOSED:
+                break
+            case steps.SocketEnd.TIMED_OUT:  # silent a while: is the task still going?
+                task = yield from poll(core, reference, schedule, known=True)
+                events.task(task)
+                if task.done:
+                    ended = task
+                    break
+            case _:
+                try:
+                    frame = parse_frame(message)
+                except MalformedFrame:
+                    break  # not Wiro's protocol: polling is the safe way on
+                if frame is not None and events.frame(frame):
+                    break
+    yield from steps.close_socket()
+    return ended
+
+
+def _on_deadline(core: ClientCore[Any], task: Task, policy: WaitPolicy) -> Flow[Task]:
+    if policy.on_timeout == "leave":
+        raise _timeout_error(task, policy.timeout, "left")
+    queued = task.state is TaskState.QUEUED
+    try:
+        yield from (cancel(core, task.ref) if queued else kill(core, task.ref))
+    except errors.APIError:
+        latest = yield from detail(core, task.ref)  # it may have ended between poll and stop
+        if latest.done and latest.state is not TaskState.CANCELLED:
+            return finish(latest)
+        raise
+    raise _timeout_error(task, policy.timeout, "cancelled" if queued else "killed")
+
+
+# The wait ladder, each rung named by what it adds to the one below it (as httpx's
+# `_send_handling_auth -> _send_handling_redirects -> _send_single_request`):
+#   run                            the values made into a Run request, the policy checked
+#   -> submit_and_follow           the Run sent, `on_submit` told
+#   -> follow_stopping_on_interrupt  Ctrl-C, cancellation or a dropped stream stops the task
+#   -> follow_to_end               the socket or polling to the end, the deadline's policy
+#   wait                           (a task already submitted) the callbacks gathered
+
+
+def follow_to_end(
+    core: ClientCore[Any],
+    reference: str | TaskRef,
+    events: Events,
+    *,
+    policy: WaitPolicy = DEFAULT_WAIT,
+    socket_token: str | None = None,
+) -> Flow[Task]:
+    """Follow a task until it ends, reporting to `events`: live over the socket when it can,
+    polling when it cannot, and the policy's action at the deadline.
+
+    A task given with its `socket_token` (from the Run's answer) is known to exist, so Wiro
+    not finding it yet is waited out; a bare reference must be found within a few tries.
+    """
+    schedule = core.schedule(policy.timeout)
+    ref = task_reference(reference)
+    token = socket_token or (ref.value if ref.is_token else None)
+    known = bool(socket_token)
+    task: Task | None = None
+    try:
+        if core.use_socket:
+            if token is None:
+                task = yield from poll(core, ref, schedule, known=known)
+                events.task(task)
+                if task.done:
+                    return finish(task)
+                token = task.socket_token
+            if token is not None:
+                seen = task.ref if task else ref
+                task = (yield from follow_socket(core, token, seen, schedule, events)) or task
+        while True:
+            if task is None or not task.done:  # the end is always confirmed by Task/Detail
+                if task is None:
+                    task = yield from poll(core, ref, schedule, known=known)
+                else:
+                    task = yield from poll(core, task.ref, schedule, known=True)
+                events.task(task)
+            if task.done:
+                return finish(task)
+            if schedule.expired():
+                return (yield from _on_deadline(core, task, policy))
+            yield from steps.sleep(schedule.next_delay())
+    except errors.WiroError as exc:
+        exc.task_id = exc.task_id or (task.id if task else None if ref.is_token else ref.value)
+        raise
+
+
+def wait(
+    core: ClientCore[Any],
+    reference: str | TaskRef,
+    *,
+    wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+    on_timeout: str = "cancel",
+    on_status: StatusCallback | None = None,
+    on_progress: ProgressCallback | None = None,
+    on_log: LogCallback | None = None,
+    socket_token: str | None = None,
+) -> Flow[Task]:
+    """Follow a task until it ends; return it on success, raise TaskError otherwise.
+
+    Live over Wiro's websocket when it can, polling Task/Detail when the socket fails or
+    closes early; the end is always confirmed with Task/Detail. Passing trouble (network, 5xx)
+    is waited out until the deadline, where a queued task is cancelled and a running one
+    killed, unless `on_timeout` is "leave". Every error raised carries the task's id.
+    """
+    policy = WaitPolicy(wait_timeout, on_timeout)
+    events = Events(on_status, on_progress, on_log)
+    return (
+        yield from follow_to_end(core, reference, events, policy=policy, socket_token=socket_token)
+    )
+
+
+def follow_stopping_on_interrupt(
+    core: ClientCore[Any],
+    reference: str | TaskRef,
+    events: Events,
+    *,
+    policy: WaitPolicy = DEFAULT_WAIT,
+    socket_token: str | None = None,
+    cancel_on_interrupt: bool = True,
+) -> Flow[Task]:
+    """`follow_to_end` a task this client submitted or was given to follow; on Ctrl-C,
+    cancellation or an abandoned stream the task is stopped before re-raising, so none is
+    left running unseen."""
+    try:
+        return (
+            yield from follow_to_end(
+                core, reference, events, policy=policy, socket_token=socket_token
+            )
+        )
+    except steps.INTERRUPTS:
+        if cancel_on_interrupt:
+            with contextlib.suppress(errors.WiroError):
+                yield from stop(core, reference)
+        raise
+
+
+def submit_and_follow(
+    core: ClientCore[Any],
+    request: PreparedRequest,
+    events: Events,
+    *,
+    policy: WaitPolicy = DEFAULT_WAIT,
+    on_submit: SubmitCallback | None = None,
+    cancel_on_interrupt: bool = True,
+) -> Flow[Task]:
+    """Submit a prepared Run, tell `on_submit`, then follow it, stopping it on interrupt."""
+    handle = yield from submit(core, request)
+    if on_submit is not None:
+        on_submit(handle)
+    return (
+        yield from follow_stopping_on_interrupt(
+            core,
+            handle.ref,
+            events,
+            policy=policy,
+            socket_token=handle.socket_token,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+    )
+
+
+def run(
+    core: ClientCore[Any],
+    values: Mapping[str, object],
+    *,
+    callback_url: str | None = None,
+    wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+    on_timeout: str = "cancel",
+    on_submit: SubmitCallback | None = None,
+    on_status: StatusCallback | None = None,
+    on_progress: ProgressCallback | None = None,
+    on_log: LogCallback | None = None,
+    cancel_on_interrupt: bool = True,
+) -> Flow[Task]:
+    """Submit, then wait; on Ctrl-C or cancellation the task is stopped before re-raising."""
+    policy = WaitPolicy(wait_timeout, on_timeout)  # before anything is sent (and billed)
+    return (
+        yield from submit_and_follow(
+            core,
+            core.prepare_run(values, callback_url=callback_url),
+            Events(on_status, on_progress, on_log),
+            policy=policy,
+            on_submit=on_submit,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
+    )
+
+
+def batch_item(
+    core: ClientCore[Any],
+    index: int,
+    values: Mapping[str, object],
+    *,
+    policy: WaitPolicy,
+) -> Flow[BatchResult]:
+    """One input of a batch, run to its end -> its result, never an exception of Wiro's.
+
+    Interrupted (Ctrl-C, or the batch's interrupt), its task is stopped first; the result
+    says so, with the stopped task. A cancelled coroutine re-raises once the task is stopped.
+    """
+    task_id: str | None = None
+    try:
+        request = core.prepare_run(wire_values(core.tool, values))
+        handle = yield from submit(core, request)
+        task_id = handle.task_id
+        task = yield from follow_to_end(
+            core, handle.ref, Events(), policy=policy, socket_token=handle.socket_token
+        )
+        return BatchResult(index, values, task, task_id)
+    except errors.WiroError as exc:
+        return failed(index, values, task_id, exc)
+    except steps.INTERRUPTS as interrupt:
+        if task_id is None:
+            raise
+        error: errors.WiroError
+        try:
+            stopped = yield from stop(core, TaskRef("taskid", task_id))
+            message = f"task {task_id} was stopped by an interrupt ({stopped.status})"
+            error = TaskCancelledError(message, stopped)
+        except errors.WiroError as exc:  # the stop failed: the result says so, with the task's id
+            exc.task_id = task_id
+            error = exc
+        if isinstance(interrupt, asyncio.CancelledError):
+            raise interrupt  # a cancelled coroutine stays cancelled, whatever the stop did
+        return failed(index, values, task_id, error)
+
+
+def batch(
+    core: ClientCore[Any],
+    inputs: Iterable[Mapping[str, object]],
+    *,
+    concurrency: int = 4,
+    wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+    on_timeout: str = "cancel",
+    on_result: ResultCallback | None = None,
+) -> tuple[list[Flow[BatchResult]], int, ResultCallback | None]:
+    """A batch as one flow per input, to be driven at most `concurrency` at a time."""
+    policy = WaitPolicy(wait_timeout, on_timeout)  # before anything is sent (and billed)
+    items = [batch_item(core, index, values, policy=policy) for index, values in enumerate(inputs)]
+    return items, max(1, concurrency), on_result
