@@ -268,10 +268,69 @@ def _generate_arguments(args: argparse.Namespace) -> list[str]:
     return parts
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; errors are reported without tracebacks."""
+def _add(args: argparse.Namespace, options: RenderOptions, cache: RenderCache | bool) -> int:
     from wiro_codegen import pipeline
 
+    outcome = pipeline.add(
+        args.sources,
+        args.specs,
+        args.out,
+        strict=args.strict,
+        from_tool_detail=args.from_tool_detail,
+        cache=cache,
+        options=options,
+        catalog_url=args.base_url,
+    )
+    _report([f"added {key}" for key in outcome.written], outcome.warnings, outcome.failures)
+    if outcome.failures:
+        print(f"{len(outcome.written)} added, {len(outcome.failures)} failed", file=sys.stderr)
+        return EXIT_INPUT
+    return EXIT_OK
+
+
+def _generate(args: argparse.Namespace, options: RenderOptions, cache: RenderCache | bool) -> int:
+    from wiro_codegen import pipeline
+
+    outcome = pipeline.generate(args.specs, args.out, cache=cache, options=options)
+    for package in outcome.written:
+        print(f"wrote {args.out / package}")
+    for package in outcome.removed:
+        print(f"removed {args.out / package} (its spec is gone)")
+    print(f"{len(outcome.written)} written, {len(outcome.unchanged)} unchanged")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace, options: RenderOptions, cache: RenderCache | bool) -> int:
+    from wiro_codegen import pipeline
+
+    result = pipeline.check(args.specs, args.out, cache=cache, options=options, verify=args.verify)
+    if result.clean:
+        verified = " (every file as black writes it)" if args.verify else ""
+        print(f"{args.out} is up to date with {args.specs}{verified}")
+        return EXIT_OK
+    for difference in result.differences:
+        sys.stdout.write(difference.diff or f"{difference.kind}: {difference.path}\n")
+    unlike = [d.path for d in result.differences if d.kind == "unlike black"]
+    if unlike:
+        print(
+            f"\nblack would lay out {', '.join(unlike)} otherwise (patch above).\n"
+            "fix: this is a bug in wiro-codegen, not in your specs; please report it with "
+            "the spec",
+            file=sys.stderr,
+        )
+        return EXIT_DRIFT
+    summary = ", ".join(f"{d.kind} {d.path}" for d in result.differences)
+    print(
+        f"\n{args.out} is stale ({summary}).\n"
+        "fix: wiro-codegen generate "
+        + " ".join(shlex.quote(part) for part in _generate_arguments(args)),
+        file=sys.stderr,
+    )
+    return EXIT_DRIFT
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; errors are reported without tracebacks."""
     args = build_parser().parse_args(argv)
     if args.command == "search":
         return _search(args)
@@ -286,62 +345,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from wiro_codegen.cache import RenderCache
 
             cache = RenderCache(args.cache)
-        if args.command == "add":
-            outcome = pipeline.add(
-                args.sources,
-                args.specs,
-                args.out,
-                strict=args.strict,
-                from_tool_detail=args.from_tool_detail,
-                cache=cache,
-                options=options,
-                catalog_url=args.base_url,
-            )
-            added = [f"added {key}" for key in outcome.written]
-            _report(added, outcome.warnings, outcome.failures)
-            if outcome.failures:
-                print(
-                    f"{len(outcome.written)} added, {len(outcome.failures)} failed",
-                    file=sys.stderr,
-                )
-                return EXIT_INPUT
-            return EXIT_OK
-        if args.command == "update":
-            return _update(args, options, cache)
-        if args.command == "generate":
-            outcome = pipeline.generate(args.specs, args.out, cache=cache, options=options)
-            for package in outcome.written:
-                print(f"wrote {args.out / package}")
-            for package in outcome.removed:
-                print(f"removed {args.out / package} (its spec is gone)")
-            print(f"{len(outcome.written)} written, {len(outcome.unchanged)} unchanged")
-            return EXIT_OK
-        result = pipeline.check(
-            args.specs, args.out, cache=cache, options=options, verify=args.verify
-        )
-        if result.clean:
-            verified = " (every file as black writes it)" if args.verify else ""
-            print(f"{args.out} is up to date with {args.specs}{verified}")
-            return EXIT_OK
-        for difference in result.differences:
-            sys.stdout.write(difference.diff or f"{difference.kind}: {difference.path}\n")
-        unlike = [d.path for d in result.differences if d.kind == "unlike black"]
-        if unlike:
-            print(
-                f"\nblack would lay out {', '.join(unlike)} otherwise (patch above).\n"
-                "fix: this is a bug in wiro-codegen, not in your specs; please report it with "
-                "the spec",
-                file=sys.stderr,
-            )
-            return EXIT_DRIFT
-        summary = ", ".join(f"{d.kind} {d.path}" for d in result.differences)
-        print(
-            f"\n{args.out} is stale ({summary}).\n"
-            "fix: wiro-codegen generate "
-            + " ".join(shlex.quote(part) for part in _generate_arguments(args)),
-            file=sys.stderr,
-        )
-        return EXIT_DRIFT
+        command = {"add": _add, "update": _update, "generate": _generate, "check": _check}
+        return command[args.command](args, options, cache)
     except GeneratorError as exc:
         print(f"error: {printable(str(exc), lines=True)}", file=sys.stderr)
         return EXIT_INPUT

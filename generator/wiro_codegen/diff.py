@@ -42,29 +42,52 @@ class SpecDiff:
 
 
 def _input_changes(old: Input, new: Input) -> list[Change]:
+    """What changed in one input, each change marked breaking or compatible."""
+    return [
+        *_type_changes(old, new),
+        *_value_changes(old, new),
+        *_bound_changes(old, new),
+    ]
+
+
+def _type_changes(old: Input, new: Input) -> list[Change]:
+    """Its type (a widening is compatible), or for a select, its options."""
     name = new.python_name
-    changes: list[Change] = []
     if old.python_type != new.python_type:
         widening = (old.python_type, new.python_type) in _WIDENINGS
-        changes.append(
-            Change(name, f"type {old.python_type} -> {new.python_type}", breaking=not widening)
-        )
-    elif old.python_type in ("literal", "list[str]") and old.closed_choices:
-        removed = [value for value in old.choices if value not in new.choices]
-        added = [value for value in new.choices if value not in old.choices]
-        if removed:
-            changes.append(Change(name, f"options removed: {', '.join(removed)}", breaking=True))
-        if added:
-            changes.append(Change(name, f"options added: {', '.join(added)}", breaking=False))
+        said = f"type {old.python_type} -> {new.python_type}"
+        return [Change(name, said, breaking=not widening)]
+    if old.python_type not in ("literal", "list[str]") or not old.closed_choices:
+        return []
+    removed = [value for value in old.choices if value not in new.choices]
+    added = [value for value in new.choices if value not in old.choices]
+    changes = []
+    if removed:
+        changes.append(Change(name, f"options removed: {', '.join(removed)}", breaking=True))
+    if added:
+        changes.append(Change(name, f"options added: {', '.join(added)}", breaking=False))
+    return changes
+
+
+def _value_changes(old: Input, new: Input) -> list[Change]:
+    """Its default, whether it takes files, whether it is required."""
+    name = new.python_name
+    changes = []
     if old.default != new.default:
         changes.append(Change(name, f"default {old.default!r} -> {new.default!r}", breaking=False))
     if old.file_url != new.file_url:
         said = "now takes local files (uploaded)" if new.file_url else "no longer takes files"
         changes.append(Change(name, said, breaking=not new.file_url))
     if old.required != new.required:
-        changes.append(
-            Change(name, "now required" if new.required else "now optional", new.required)
-        )
+        said = "now required" if new.required else "now optional"
+        changes.append(Change(name, said, new.required))
+    return changes
+
+
+def _bound_changes(old: Input, new: Input) -> list[Change]:
+    """Bounds that narrowed, and a Python name that changed: both break callers."""
+    name = new.python_name
+    changes = []
     if new.minimum is not None and (old.minimum is None or new.minimum > old.minimum):
         changes.append(Change(name, f"minimum {old.minimum} -> {new.minimum}", breaking=True))
     if new.maximum is not None and (old.maximum is None or new.maximum < old.maximum):

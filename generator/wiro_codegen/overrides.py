@@ -112,18 +112,8 @@ def _input(reader: _Reader, item: Input, changes: dict[str, Any], where: str) ->
                 hint="set required: false too, if Wiro does without it",
             )  # fmt: skip
         return None
-    if changes.get("file_url") and item.python_type != "str":
-        raise reader.fail(f"{where}.file_url", f"{item.wire_name} is not a text input")
-    numeric = item.python_type in _NUMBER_TYPES
-    for key in ("min", "max", "type"):
-        if key in changes and not numeric:
-            raise reader.fail(f"{where}.{key}", f"{item.wire_name} is not a number input")
-    for key in ("min", "max"):
-        if key in changes and not math.isfinite(changes[key]):
-            raise reader.fail(f"{where}.{key}", f"expected a finite number, got {changes[key]!r}")
+    _check_applies(reader, item, changes, where)
     python_type = changes.get("type", item.python_type)
-    if python_type not in _NUMBER_TYPES and numeric:
-        raise reader.fail(f"{where}.type", f"expected int or float, got {python_type!r}")
     default = changes.get("default", item.default)
     if python_type == "float" and isinstance(default, int) and not isinstance(default, bool):
         default = float(default)
@@ -144,6 +134,23 @@ def _input(reader: _Reader, item: Input, changes: dict[str, Any], where: str) ->
     if updated.default is not None and ("default" in changes or "type" in changes):
         _check_default(reader, where, updated)
     return updated
+
+
+def _check_applies(reader: _Reader, item: Input, changes: dict[str, Any], where: str) -> None:
+    """Each override fits the input it is for: `file_url` a text input; `min`, `max` and
+    `type` a number input, with finite bounds and a number type."""
+    if changes.get("file_url") and item.python_type != "str":
+        raise reader.fail(f"{where}.file_url", f"{item.wire_name} is not a text input")
+    numeric = item.python_type in _NUMBER_TYPES
+    for key in ("min", "max", "type"):
+        if key in changes and not numeric:
+            raise reader.fail(f"{where}.{key}", f"{item.wire_name} is not a number input")
+    for key in ("min", "max"):
+        if key in changes and not math.isfinite(changes[key]):
+            raise reader.fail(f"{where}.{key}", f"expected a finite number, got {changes[key]!r}")
+    python_type = changes.get("type", item.python_type)
+    if python_type not in _NUMBER_TYPES and numeric:
+        raise reader.fail(f"{where}.type", f"expected int or float, got {python_type!r}")
 
 
 def _check_default(reader: _Reader, where: str, item: Input) -> None:

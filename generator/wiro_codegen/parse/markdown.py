@@ -421,16 +421,16 @@ def _completeness(
     return [ParseWarning(cut_off_message(missing), where)] if missing else []
 
 
-def read_description(text: str, filename: str) -> RawTool:
-    """The raw form of a markdown description; raises GeneratorError with a location."""
-    src = SourceText(text=text, filename=filename)
-    warnings: list[ParseWarning] = []
-    sections = _split_sections(src)
+def _required_info(
+    src: SourceText, sections: list[_Section]
+) -> tuple[dict[str, tuple[str, int]], str]:
+    """The Basic tool info section's fields and family, with the name and Run URL it must
+    hold."""
     info_section = _find_section(sections, "Basic tool info")
     if info_section is None:
         raise GeneratorError(
             "no '## Basic tool info' section: this does not look like a Wiro tool description",
-            location=Location(file=filename),
+            location=Location(file=src.filename),
             hint="pass the llms.txt or llms-full.txt text of a tool page from wiro.ai",
         )
     fields, family = _basic_info(src, info_section)
@@ -442,20 +442,40 @@ def read_description(text: str, filename: str) -> RawTool:
                 location=src.location(info_section.start, info_section.title),
                 hint=f"add the line '{label}: ...' to the Basic tool info section",
             )
-    owner, slug, base_url, task_detail = _endpoints(src, fields)
+    return fields, family
+
+
+def _cover(fields: dict[str, tuple[str, int]]) -> str | None:
     cover = fields.get("cover", ("", 0))[0] or None
-    if cover is not None and cover.strip().lower() == "no cover":
-        cover = None
+    return None if cover is None or cover.strip().lower() == "no cover" else cover
+
+
+def _inputs(
+    src: SourceText, sections: list[_Section], warnings: list[ParseWarning]
+) -> tuple[tuple[RawInput, ...], str]:
+    """The inputs and the title of their section (a warning when there is none)."""
     inputs_section = _find_section(sections, r"(?:Tool|Model) Inputs:")
     if inputs_section is None:
-        warnings.append(ParseWarning(no_inputs_message("the description"), Location(file=filename)))
-    title = inputs_section.title if inputs_section else "inputs"
+        warnings.append(
+            ParseWarning(no_inputs_message("the description"), Location(file=src.filename))
+        )
+        return (), "inputs"
     inputs = tuple(
-        _input(fields_of, src, title, warnings)
-        for fields_of in (_tokenize_inputs(src, inputs_section) if inputs_section else [])
+        _input(fields_of, src, inputs_section.title, warnings)
+        for fields_of in _tokenize_inputs(src, inputs_section)
     )
-    if inputs_section is not None:
-        warnings += _completeness(src, sections, inputs_section, [i.wire_name for i in inputs])
+    warnings += _completeness(src, sections, inputs_section, [i.wire_name for i in inputs])
+    return inputs, inputs_section.title
+
+
+def read_description(text: str, filename: str) -> RawTool:
+    """The raw form of a markdown description; raises GeneratorError with a location."""
+    src = SourceText(text=text, filename=filename)
+    warnings: list[ParseWarning] = []
+    sections = _split_sections(src)
+    fields, family = _required_info(src, sections)
+    owner, slug, base_url, task_detail = _endpoints(src, fields)
+    inputs, title = _inputs(src, sections, warnings)
     examples_section = _find_section(sections, r"(?:Tool|Model) Parameter Inspires:")
     examples, fenced = _examples(examples_section, [item.wire_name for item in inputs])
     statuses = _statuses(_find_section(sections, "Task Status Information"), src, warnings)
@@ -470,7 +490,7 @@ def read_description(text: str, filename: str) -> RawTool:
             name=fields["name"][0],
             family=family or "Tool",
             description=fields.get("description", ("", 0))[0],
-            cover=cover,
+            cover=_cover(fields),
             categories=_dash_list(fields.get("categories", ("", 0))[0]),
             tags=_dash_list(fields.get("tags", ("", 0))[0]),
         ),

@@ -17,12 +17,74 @@ if TYPE_CHECKING:
 
     from .._protocol.tool import ToolDefinition
     from .._running.client import SyncClient
-    from .._running.stream import Stream
+    from .._running.stream import Stream, StreamEvent
     from .._running.task import Task
     from .progress import Reporter
 
 #: What ends an interactive chat besides Ctrl-D.
 QUIT_WORDS = ("/exit", "/quit")
+
+
+class _StreamPrinter:
+    """Where each event of a streamed answer goes: the answer on stdout, thinking on stderr,
+    progress through the reporter until either begins."""
+
+    def __init__(self, reporter: Reporter, show_thinking: bool, live: bool) -> None:
+        self.reporter = reporter
+        self.show_thinking = show_thinking
+        self.live = live
+        self.writing = self.thinking = False
+
+    def show(self, event: StreamEvent) -> None:
+        if event.kind in ("answer", "reset") and self.live:
+            self.answer(event)
+        elif event.kind in ("thinking", "thinking_reset"):
+            if self.show_thinking and not self.writing:
+                self.thought(event)
+        elif event.kind == "tool_call" and event.tool_call is not None:
+            call = event.tool_call
+            self.reporter.say(f"tool call {call.call_id}: {call.name}({call.arguments})")
+        elif not (self.writing or self.thinking):
+            self.report(event)
+
+    def answer(self, event: StreamEvent) -> None:
+        if not self.writing:
+            self.reporter.close()
+            if self.thinking:
+                sys.stderr.write("\n")
+            self.writing = True
+        elif event.kind == "reset":
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+            print("(the model rewrote its answer; all of it follows)", file=sys.stderr)
+        sys.stdout.write(for_stream(event.text))
+        sys.stdout.flush()
+
+    def thought(self, event: StreamEvent) -> None:
+        if not self.thinking:
+            self.reporter.close()
+            self.thinking = True
+        elif event.kind == "thinking_reset":
+            sys.stderr.write("\n(the model rewrote its thinking)\n")
+        sys.stderr.write(printable(event.text, lines=True))
+        sys.stderr.flush()
+
+    def report(self, event: StreamEvent) -> None:
+        if event.kind == "status":
+            self.reporter.status(event.text)
+        elif event.kind == "progress" and event.progress is not None:
+            self.reporter.progress(event.progress)
+        elif event.kind == "log":
+            self.reporter.log(event.text)
+
+    def end(self) -> None:
+        """However the stream ended: the reporter closed and the last line finished."""
+        self.reporter.close()
+        if self.thinking and not self.writing:
+            sys.stderr.write("\n")
+        if self.writing:
+            sys.stdout.write("\n")
+            sys.stdout.flush()
 
 
 def print_stream(
@@ -32,46 +94,12 @@ def print_stream(
     ending with a newline however the stream ends; status lines until the text begins, so
     they never cut into it. With `live` off, nothing is printed until the end (one line per
     turn). Text the model rewrote is printed again in full, after a note on stderr."""
-    writing = thinking = False
+    printer = _StreamPrinter(reporter, show_thinking, live)
     try:
         for event in stream:
-            if event.kind in ("answer", "reset") and live:
-                if not writing:
-                    reporter.close()
-                    if thinking:
-                        sys.stderr.write("\n")
-                    writing = True
-                elif event.kind == "reset":
-                    sys.stdout.write("\n")
-                    sys.stdout.flush()
-                    print("(the model rewrote its answer; all of it follows)", file=sys.stderr)
-                sys.stdout.write(for_stream(event.text))
-                sys.stdout.flush()
-            elif event.kind in ("thinking", "thinking_reset") and show_thinking and not writing:
-                if not thinking:
-                    reporter.close()
-                    thinking = True
-                elif event.kind == "thinking_reset":
-                    sys.stderr.write("\n(the model rewrote its thinking)\n")
-                sys.stderr.write(printable(event.text, lines=True))
-                sys.stderr.flush()
-            elif event.kind == "tool_call" and event.tool_call is not None:
-                call = event.tool_call
-                reporter.say(f"tool call {call.call_id}: {call.name}({call.arguments})")
-            elif not (writing or thinking):
-                if event.kind == "status":
-                    reporter.status(event.text)
-                elif event.kind == "progress" and event.progress is not None:
-                    reporter.progress(event.progress)
-                elif event.kind == "log":
-                    reporter.log(event.text)
+            printer.show(event)
     finally:
-        reporter.close()
-        if thinking and not writing:
-            sys.stderr.write("\n")
-        if writing:
-            sys.stdout.write("\n")
-            sys.stdout.flush()
+        printer.end()
     return stream.task
 
 

@@ -117,30 +117,56 @@ def value_problem(
     if wrong_type:
         return InputProblem(item, "type", value, wrong_type)
     texts = [str(value)] if item.python_type in ("str", "literal") else _texts(value) or []
+    return (
+        _text_problem(item, value, texts)
+        or _choice_problem(item, value, texts)
+        or _bound_problem(item, value, wire)
+        or _colour_problem(item, value)
+    )
+
+
+def _text_problem(item: InputDefinition, value: object, texts: list[str]) -> InputProblem | None:
     for text in texts:
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
             detail = "the text is not valid UTF-8 (was it typed in another encoding?)"
             return InputProblem(item, "text", value, detail)
-    if item.closed_choices:
-        allowed = [choice.value for choice in item.choices]
-        wrong = [text for text in texts if text not in allowed]
-        if wrong:
-            shown = ", ".join(allowed[:20]) + (", ..." if len(allowed) > 20 else "")
-            detail = f"invalid choice: {wrong[0]!r} (choose from {shown})"
-            return InputProblem(item, "choice", value, detail)
-    number = _number(item, value, wire) if item.python_type in ("int", "float") else None
-    if number is not None and item.minimum is not None and number < item.minimum:
-        return InputProblem(item, "minimum", value, f"{value} is below the minimum {item.minimum}")
-    if number is not None and item.maximum is not None and number > item.maximum:
-        return InputProblem(item, "maximum", value, f"{value} is above the maximum {item.maximum}")
-    if item.wiro_type == "colorpicker" and isinstance(value, str):
-        import re
-
-        if not re.fullmatch(COLOUR_PATTERN, value):
-            return InputProblem(item, "colour", value, f"{value!r} is not a colour like #ff8800")
     return None
+
+
+def _choice_problem(item: InputDefinition, value: object, texts: list[str]) -> InputProblem | None:
+    if not item.closed_choices:
+        return None
+    allowed = [choice.value for choice in item.choices]
+    wrong = [text for text in texts if text not in allowed]
+    if not wrong:
+        return None
+    shown = ", ".join(allowed[:20]) + (", ..." if len(allowed) > 20 else "")
+    return InputProblem(
+        item, "choice", value, f"invalid choice: {wrong[0]!r} (choose from {shown})"
+    )
+
+
+def _bound_problem(item: InputDefinition, value: object, wire: bool) -> InputProblem | None:
+    number = _number(item, value, wire) if item.python_type in ("int", "float") else None
+    if number is None:
+        return None
+    if item.minimum is not None and number < item.minimum:
+        return InputProblem(item, "minimum", value, f"{value} is below the minimum {item.minimum}")
+    if item.maximum is not None and number > item.maximum:
+        return InputProblem(item, "maximum", value, f"{value} is above the maximum {item.maximum}")
+    return None
+
+
+def _colour_problem(item: InputDefinition, value: object) -> InputProblem | None:
+    if item.wiro_type != "colorpicker" or not isinstance(value, str):
+        return None
+    import re
+
+    if re.fullmatch(COLOUR_PATTERN, value):
+        return None
+    return InputProblem(item, "colour", value, f"{value!r} is not a colour like #ff8800")
 
 
 def input_problems(
