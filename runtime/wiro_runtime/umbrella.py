@@ -75,45 +75,51 @@ def _main(argv: Sequence[str] | None) -> int:
         print(USAGE)
         return EXIT_OK if args else EXIT_USAGE
     command, rest = args[0], args[1:]
-    if command == "tools":
-        tools = installed_tools()
-        rows = []
-        for name in sorted(tools):
-            tool: ToolDefinition = tools[name].load()
-            rows.append({"tool": name, "command": tool.command, "description": tool.description})
-        if "--json" in rest:
-            print(json.dumps(rows, indent=2, ensure_ascii=False))
-        elif not rows:
-            print("no Wiro tool packages are installed", file=sys.stderr)
-        for row in rows if "--json" not in rest else []:
-            shown = "".join(c if c.isprintable() else " " for c in row["description"][:80])
-            print(f"{row['tool']}\t{row['command']}\t{shown}")
+    commands = {"tools": _tools, "run": _run, "auth": _auth, "task": _task}
+    if command not in commands:
+        print(f"wiro: unknown command {command!r}\n{USAGE}", file=sys.stderr)
+        return EXIT_USAGE
+    return commands[command](rest)
+
+
+def _tools(rest: list[str]) -> int:
+    """`wiro tools [--json]`: every installed tool package."""
+    tools = installed_tools()
+    rows = []
+    for name in sorted(tools):
+        tool: ToolDefinition = tools[name].load()
+        rows.append({"tool": name, "command": tool.command, "description": tool.description})
+    if "--json" in rest:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
         return EXIT_OK
-    if command == "run":
-        if not rest:
-            print(f"wiro run: name a tool\n{USAGE}", file=sys.stderr)
-            return EXIT_USAGE
-        point = _find(installed_tools(), rest[0])
-        if point is None:
-            print(
-                f"wiro run: no installed tool {rest[0]!r}; `wiro tools` lists them",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
-        tool = point.load()
-        package = point.module.rsplit(".", 1)[0]
-        return tool_main(tool, f"{package}._client:Client", ["run", *rest[1:]])
-    if command == "auth":
-        return _auth(rest)
-    if command == "task":
-        if not rest or rest[0] not in TASK_COMMANDS:
-            print(
-                f"wiro task: expected one of {', '.join(TASK_COMMANDS)}\n{USAGE}", file=sys.stderr
-            )
-            return EXIT_USAGE
-        return tool_main(ANY_TASK, f"{__name__}:TaskClient", rest)
-    print(f"wiro: unknown command {command!r}\n{USAGE}", file=sys.stderr)
-    return EXIT_USAGE
+    if not rows:
+        print("no Wiro tool packages are installed", file=sys.stderr)
+    for row in rows:
+        shown = "".join(c if c.isprintable() else " " for c in row["description"][:80])
+        print(f"{row['tool']}\t{row['command']}\t{shown}")
+    return EXIT_OK
+
+
+def _run(rest: list[str]) -> int:
+    """`wiro run TOOL ...`: the tool's own `run`."""
+    if not rest:
+        print(f"wiro run: name a tool\n{USAGE}", file=sys.stderr)
+        return EXIT_USAGE
+    point = _find(installed_tools(), rest[0])
+    if point is None:
+        print(f"wiro run: no installed tool {rest[0]!r}; `wiro tools` lists them", file=sys.stderr)
+        return EXIT_USAGE
+    tool = point.load()
+    package = point.module.rsplit(".", 1)[0]
+    return tool_main(tool, f"{package}._client:Client", ["run", *rest[1:]])
+
+
+def _task(rest: list[str]) -> int:
+    """`wiro task detail | wait | cancel | kill | download ...` for a task of any tool."""
+    if not rest or rest[0] not in TASK_COMMANDS:
+        print(f"wiro task: expected one of {', '.join(TASK_COMMANDS)}\n{USAGE}", file=sys.stderr)
+        return EXIT_USAGE
+    return tool_main(ANY_TASK, f"{__name__}:TaskClient", rest)
 
 
 def _auth(args: list[str]) -> int:

@@ -18,6 +18,7 @@ from .terminal import for_stream, printable, warn
 
 TYPE_CHECKING = False  # no typing import: `--help` must start fast
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
     from .._protocol.wire import TaskRef
@@ -255,31 +256,36 @@ def _run_values(tool: ToolDefinition, args: argparse.Namespace) -> dict[str, Any
     """The inputs `run` sends: its flags, a text input given `-` (or the one required text
     input left out, when standard input is piped) read from standard input, and the inputs
     named by `--omit` left unsent."""
+    values = _input_values(args)
+    _omit(tool, values, getattr(args, "omit", None) or ())
+    texts = [item for item in tool.inputs if item.python_type == "str" and not item.file_url]
+    dashed = [item for item in texts if values.get(item.wire_name) == "-"]
+    if len(dashed) > 1:
+        flags = " and ".join(item.cli_flag for item in dashed)
+        raise ConfigurationError(f"{flags} both read standard input; give one of them as text")
+    batch = getattr(args, "batch", None)
+    if dashed and batch == "-":
+        raise ConfigurationError(f"--batch - reads standard input, so {dashed[0].cli_flag} cannot")
+    if dashed:
+        values[dashed[0].wire_name] = _from_stdin(dashed[0].cli_flag)
+        return values
+    missing = [item for item in texts if item.required and item.wire_name not in values]
+    if len(missing) == 1 and not batch and _piped():
+        values[missing[0].wire_name] = _from_stdin(missing[0].cli_flag)
+    return values
+
+
+def _omit(tool: ToolDefinition, values: dict[str, Any], names: Sequence[str]) -> None:
+    """`--omit NAME`: the input left unsent (its default too); a required one cannot be."""
     from .._protocol.wire import OMIT
 
-    values = _input_values(args)
-    for name in getattr(args, "omit", None) or ():
+    for name in names:
         item = _named_input(tool, name)
         if item.required:
             raise ConfigurationError(
                 f"--omit {name}: {item.cli_flag} is required, it cannot be left out"
             )
         values[item.wire_name] = OMIT
-    texts = [item for item in tool.inputs if item.python_type == "str" and not item.file_url]
-    dashed = [item for item in texts if values.get(item.wire_name) == "-"]
-    if len(dashed) > 1:
-        flags = " and ".join(item.cli_flag for item in dashed)
-        raise ConfigurationError(f"{flags} both read standard input; give one of them as text")
-    stdin_taken = getattr(args, "batch", None) == "-"
-    if dashed and stdin_taken:
-        raise ConfigurationError(f"--batch - reads standard input, so {dashed[0].cli_flag} cannot")
-    if dashed:
-        values[dashed[0].wire_name] = _from_stdin(dashed[0].cli_flag)
-        return values
-    missing = [item for item in texts if item.required and item.wire_name not in values]
-    if len(missing) == 1 and not stdin_taken and not getattr(args, "batch", None) and _piped():
-        values[missing[0].wire_name] = _from_stdin(missing[0].cli_flag)
-    return values
 
 
 def _refuse_missing(tool: ToolDefinition, values: dict[str, Any]) -> None:

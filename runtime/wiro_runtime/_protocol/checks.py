@@ -87,25 +87,36 @@ def _type_problem(item: InputDefinition, value: object, wire: bool) -> str | Non
     """Why the value is not of the input's type, or None."""
     kind = item.python_type
     if kind in ("int", "float"):
-        if isinstance(value, float) and (value != value or abs(value) == float("inf")):
-            return f"{value} is not a finite number (JSON cannot carry it)"
-        if _number(item, value, wire) is None:
-            return f"expected {_EXPECTED[kind]}, got {value!r}"
-    elif kind == "bool":
-        texts = {"true", "false"} | {choice.value.lower() for choice in item.choices}
-        if not isinstance(value, bool) and not (wire and str(value).lower() in texts):
-            return f"expected true or false, got {value!r}"
-    elif kind in ("str", "literal"):
+        return _number_type_problem(item, value, wire)
+    if kind == "bool":
+        return _bool_type_problem(item, value, wire)
+    if kind in ("str", "literal"):
         # Wiro reads a JSON number (and, for free text, a boolean) as its text
         read_as_text = isinstance(value, int | float) and (
             kind == "str" or not isinstance(value, bool)
         )
         if not isinstance(value, str) and not (wire and read_as_text):
             return f"expected text, got {type(value).__name__}"
-    elif isinstance(value, str) and not wire:
+        return None
+    if isinstance(value, str) and not wire:
         return f"expected {_EXPECTED[kind]}, got a single text value"
-    elif _texts(value) is None:
+    if _texts(value) is None:
         return f"expected {_EXPECTED.get(kind, 'text')}, got {value!r}"
+    return None
+
+
+def _bool_type_problem(item: InputDefinition, value: object, wire: bool) -> str | None:
+    texts = {"true", "false"} | {choice.value.lower() for choice in item.choices}
+    if not isinstance(value, bool) and not (wire and str(value).lower() in texts):
+        return f"expected true or false, got {value!r}"
+    return None
+
+
+def _number_type_problem(item: InputDefinition, value: object, wire: bool) -> str | None:
+    if isinstance(value, float) and (value != value or abs(value) == float("inf")):
+        return f"{value} is not a finite number (JSON cannot carry it)"
+    if _number(item, value, wire) is None:
+        return f"expected {_EXPECTED[item.python_type]}, got {value!r}"
     return None
 
 

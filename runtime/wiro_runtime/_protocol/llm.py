@@ -132,13 +132,20 @@ def read_chat(content: object) -> ChatOutput | None:
     usage_data = usage if isinstance(usage, dict) else None
     segments = content.get("segments")
     if isinstance(segments, list):
-        items = [item for item in segments if isinstance(item, dict)]
-        answer = "".join(str(i.get("text") or "") for i in items if i.get("type") == "answer")
-        thinking = "".join(str(i.get("text") or "") for i in items if i.get("type") == "thinking")
-        calls = tuple(_tool_call(i) for i in items if i.get("type") in _CALL_TYPES)
-        return ChatOutput(answer, thinking, finish_reason, usage_data, calls)
+        return _from_segments(segments, finish_reason, usage_data)
     if isinstance(content.get("answer"), list) or isinstance(content.get("thinking"), list):
         answer = "\n".join(_texts(content.get("answer")))
         thinking = "\n".join(_texts(content.get("thinking")))
         return ChatOutput(answer, thinking, finish_reason, usage_data)
     return None
+
+
+def _from_segments(
+    segments: list[object], finish_reason: str | None, usage: dict[str, Any] | None
+) -> ChatOutput:
+    """The newer format: typed segments of answer, thinking and tool calls."""
+    items = [item for item in segments if isinstance(item, dict)]
+    answer = "".join(str(i.get("text") or "") for i in items if i.get("type") == "answer")
+    thinking = "".join(str(i.get("text") or "") for i in items if i.get("type") == "thinking")
+    calls = tuple(_tool_call(i) for i in items if i.get("type") in _CALL_TYPES)
+    return ChatOutput(answer, thinking, finish_reason, usage, calls)
