@@ -116,22 +116,27 @@ def parse_frame(text: str | bytes) -> Frame | None:
     if status == "task_postprocess_end":
         return Frame(status, outputs=message if isinstance(message, list) else [])
     if isinstance(message, dict):
-        progress = None
-        if message.get("type") == "progressGenerate" or any(k in message for k in _PROGRESS_KEYS):
-            progress = parse_progress(message)
-        if (chat := read_chat(message)) is not None:
-            return Frame(status, progress=progress, chat=chat)
-        text_value = message.get("raw") or message.get("answer")
-        if isinstance(text_value, str):
-            return Frame(status, progress=progress, log=text_value)
-        if progress is not None:
-            return Frame(status, progress=progress)
-        # other objects are passed on as they came: the text Wiro sent, or their JSON
-        shown = sent if isinstance(sent, str) else json.dumps(message, ensure_ascii=False)
-        return Frame(status, log=shown)
+        return _object_frame(status, message, sent)
     if isinstance(sent, str) and sent:
         return Frame(status, log=sent)
     return Frame(status)
+
+
+def _object_frame(status: str, message: dict[str, Any], sent: object) -> Frame:
+    """A frame whose message is an object: chat text, a log line, progress, or (anything
+    else) the text Wiro sent, passed on as it came."""
+    progress = None
+    if message.get("type") == "progressGenerate" or any(k in message for k in _PROGRESS_KEYS):
+        progress = parse_progress(message)
+    if (chat := read_chat(message)) is not None:
+        return Frame(status, progress=progress, chat=chat)
+    text_value = message.get("raw") or message.get("answer")
+    if isinstance(text_value, str):
+        return Frame(status, progress=progress, log=text_value)
+    if progress is not None:
+        return Frame(status, progress=progress)
+    shown = sent if isinstance(sent, str) else json.dumps(message, ensure_ascii=False)
+    return Frame(status, log=shown)
 
 
 def socket_request(token: str) -> str:

@@ -422,20 +422,14 @@ def follow_to_end(
     """
     schedule = core.schedule(policy.timeout)
     ref = task_reference(reference)
-    token = socket_token or (ref.value if ref.is_token else None)
     known = bool(socket_token)
     task: Task | None = None
     try:
         if core.use_socket:
-            if token is None:
-                task = yield from poll(core, ref, schedule, known=known)
-                events.task(task)
-                if task.done:
-                    return finish(task)
-                token = task.socket_token
-            if token is not None:
-                seen = task.ref if task else ref
-                task = (yield from follow_socket(core, token, seen, schedule, events)) or task
+            token = socket_token or (ref.value if ref.is_token else None)
+            task = yield from _live_first(core, ref, token, schedule, events, known)
+            if task is not None and task.done:
+                return finish(task)
         while True:
             if task is None or not task.done:  # the end is always confirmed by Task/Detail
                 if task is None:
@@ -449,8 +443,39 @@ def follow_to_end(
                 return (yield from _on_deadline(core, task, policy))
             yield from steps.sleep(schedule.next_delay())
     except errors.WiroError as exc:
-        exc.task_id = exc.task_id or (task.id if task else None if ref.is_token else ref.value)
+        exc.task_id = exc.task_id or _named_id(task, ref)
         raise
+
+
+def _named_id(task: Task | None, ref: TaskRef) -> str | None:
+    """The id an error names: the task's, or the reference's when it was an id."""
+    if task is not None:
+        return task.id
+    return None if ref.is_token else ref.value
+
+
+def _live_first(
+    core: ClientCore[Any],
+    ref: TaskRef,
+    token: str | None,
+    schedule: PollSchedule,
+    events: Events,
+    known: bool,
+) -> Flow[Task | None]:
+    """The socket's part of a wait: the task's token found with one Task/Detail when it is
+    not known, then its frames relayed. The task as last seen (None: not seen yet); done when
+    it ended before the socket was needed."""
+    task: Task | None = None
+    if token is None:
+        task = yield from poll(core, ref, schedule, known=known)
+        events.task(task)
+        if task.done:
+            return task
+        token = task.socket_token
+    if token is not None:
+        seen = task.ref if task else ref
+        task = (yield from follow_socket(core, token, seen, schedule, events)) or task
+    return task
 
 
 def wait(
