@@ -115,11 +115,7 @@ class _InputBuilder:
                 wire_name,
             )
         options = tuple(replace(o, label=fix_text(o.label)) for o in raw.options)  # docs only
-        rule = rule_for(wiro_type, has_options=bool(options))
-        if rule.python_type == "literal" and _boolean_values(options):
-            rule = TypeRule("bool", "string")  # sent as its option's own text, "true" or "on"
-        if rule.python_type == "int" and takes_fractions(raw):
-            rule = TypeRule("float", rule.wire_type)
+        rule = _type_rule(raw, options)
         python_type, default, sample = self._default(raw, rule.python_type)
         values = {option.value for option in options}
         if python_type == "literal" and isinstance(default, str) and default not in values:
@@ -151,41 +147,58 @@ class _InputBuilder:
 
     def _default(self, raw: RawInput, python_type: str) -> tuple[str, Default, str | None]:
         """(python type, default, sample): a number default can make an int input a float."""
-        value, offset = raw.default, raw.default_offset or raw.offset
+        value = raw.default
         given = value is not None and value != ""
         if raw.wiro_type in FILE_TYPES or python_type == "list[str]":
             return python_type, None, scalar_text(value) if given else None
         if python_type in ("int", "float"):
-            if not given:
-                return python_type, None, None
-            number = usable_number(value)
-            if number is None:
-                shown = scalar_text(value)
-                shown = shown if len(shown) <= 40 else f"{shown[:40]}... ({len(shown)} characters)"
-                self.warn(
-                    f"default {shown!r} is not a usable number: the input has no default",
-                    offset,
-                    raw.wire_name,
-                )
-                return python_type, None, None
-            if python_type == "float" or isinstance(number, float):
-                return "float", float(number), None
-            return "int", number, None
+            return (
+                (*self._number_default(raw, python_type), None)
+                if given
+                else (python_type, None, None)
+            )
         if python_type == "bool":
-            if not given:
-                return python_type, None, None
-            if isinstance(value, bool):
-                return python_type, value, None
-            lowered = scalar_text(value).lower()
-            if lowered in _TRUE | _FALSE:
-                return python_type, lowered in _TRUE, None
+            return python_type, self._bool_default(raw) if given else None, None
+        return python_type, None if value is None else scalar_text(value), None
+
+    def _number_default(self, raw: RawInput, python_type: str) -> tuple[str, Default]:
+        number = usable_number(raw.default)
+        if number is None:
+            shown = scalar_text(raw.default)
+            shown = shown if len(shown) <= 40 else f"{shown[:40]}... ({len(shown)} characters)"
             self.warn(
-                f"default {scalar_text(value)!r} is not a boolean: the input has no default",
-                offset,
+                f"default {shown!r} is not a usable number: the input has no default",
+                raw.default_offset or raw.offset,
                 raw.wire_name,
             )
-            return python_type, None, None
-        return python_type, None if value is None else scalar_text(value), None
+            return python_type, None
+        if python_type == "float" or isinstance(number, float):
+            return "float", float(number)
+        return "int", number
+
+    def _bool_default(self, raw: RawInput) -> bool | None:
+        if isinstance(raw.default, bool):
+            return raw.default
+        lowered = scalar_text(raw.default).lower()
+        if lowered in _TRUE | _FALSE:
+            return lowered in _TRUE
+        self.warn(
+            f"default {scalar_text(raw.default)!r} is not a boolean: the input has no default",
+            raw.default_offset or raw.offset,
+            raw.wire_name,
+        )
+        return None
+
+
+def _type_rule(raw: RawInput, options: tuple[Option, ...]) -> TypeRule:
+    """How an input's Wiro type maps to Python: yes/no options are a boolean, and an integer
+    input whose help, default, bounds or step take fractions is a float."""
+    rule = rule_for(raw.wiro_type, has_options=bool(options))
+    if rule.python_type == "literal" and _boolean_values(options):
+        return TypeRule("bool", "string")  # sent as its option's own text, "true" or "on"
+    if rule.python_type == "int" and takes_fractions(raw):
+        return TypeRule("float", rule.wire_type)
+    return rule
 
 
 def _inputs(raw: RawTool, warnings: list[ParseWarning]) -> tuple[Input, ...]:

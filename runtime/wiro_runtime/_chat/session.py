@@ -187,18 +187,7 @@ class Conversation:
                 f"send_tool_outputs takes a mapping of call_id to output, got "
                 f"{type(outputs).__name__}; e.g. {{call.call_id: 'the result'}}"
             )
-        calls = self.pending_tool_calls
-        pending = {call.call_id: call for call in calls}
-        if len(pending) < len(calls):
-            twice = sorted(
-                {c.call_id for c in calls if sum(d.call_id == c.call_id for d in calls) > 1}
-            )
-            raise InputError(
-                f"the last turn asked for several calls with one call_id ({', '.join(twice)}), "
-                "so their outputs cannot be told apart; answer from a new turn"
-            )
-        if not pending:
-            raise InputError("the last turn asked for no tool calls, so there is nothing to answer")
+        pending = self._answerable_calls()
         unknown = [call_id for call_id in outputs if call_id not in pending]
         missing = [call_id for call_id in pending if call_id not in outputs]
         if unknown or missing:
@@ -215,6 +204,22 @@ class Conversation:
         ]
         follow_up = {**self._follow_up(), "toolOutputs": answers}
         return self.core.prepare_run(self._ids(), follow_up=follow_up, complete=False)
+
+    def _answerable_calls(self) -> dict[str, ToolCall]:
+        """The last turn's tool calls by call_id: some, each with an id of its own."""
+        calls = self.pending_tool_calls
+        pending = {call.call_id: call for call in calls}
+        if len(pending) < len(calls):
+            twice = sorted(
+                {c.call_id for c in calls if sum(d.call_id == c.call_id for d in calls) > 1}
+            )
+            raise InputError(
+                f"the last turn asked for several calls with one call_id ({', '.join(twice)}), "
+                "so their outputs cannot be told apart; answer from a new turn"
+            )
+        if not pending:
+            raise InputError("the last turn asked for no tool calls, so there is nothing to answer")
+        return pending
 
     def record(self, task: Task) -> None:
         self.turns.append(task)

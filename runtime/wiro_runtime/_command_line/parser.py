@@ -66,29 +66,41 @@ def _seconds(value: str) -> float:
 
 def _input_help(item: InputDefinition) -> str:
     """The input's own help, then what the CLI adds in parentheses (never ".; choices")."""
-    parts: list[str] = []
+    parts = [*_value_notes(item), *_sending_notes(item)]
+    about = item.help or item.label or item.wire_name
+    return _escape(f"{about} ({'; '.join(str(part) for part in parts)})")
+
+
+def _value_notes(item: InputDefinition) -> list[str]:
+    """What values it takes: choices (or suggestions), its default, its range."""
+    notes: list[str] = []
     if item.choices:
         described = [
             c.value if c.label in ("", c.value) else f"{c.value} ({c.label})" for c in item.choices
         ]
         prefix = "choices" if item.closed_choices else "suggested"
-        parts.append(f"{prefix}: {', '.join(described)}")
+        notes.append(f"{prefix}: {', '.join(described)}")
     if item.default is not None and item.default != "":
         default = str(item.default).lower() if isinstance(item.default, bool) else item.default
-        parts.append(f"default: {default}")
+        notes.append(f"default: {default}")
     elif item.default == "":
-        parts.append('default: ""')
+        notes.append('default: ""')
     if item.minimum is not None or item.maximum is not None:
         low = "" if item.minimum is None else item.minimum
         high = "" if item.maximum is None else item.maximum
-        parts.append(f"range: {low}..{high}")
+        notes.append(f"range: {low}..{high}")
+    return notes
+
+
+def _sending_notes(item: InputDefinition) -> list[str]:
+    """Whether it must be given or can be left unsent, and its name on the wire."""
+    notes: list[str] = []
     if item.required:
-        parts.append("required")
+        notes.append("required")
     elif item.default is not None:
-        parts.append(f"--omit {item.cli_flag.removeprefix('--')} leaves it unsent")
-    parts.append(f"sent as {item.wire_name}")
-    about = item.help or item.label or item.wire_name
-    return _escape(f"{about} ({'; '.join(str(part) for part in parts)})")
+        notes.append(f"--omit {item.cli_flag.removeprefix('--')} leaves it unsent")
+    notes.append(f"sent as {item.wire_name}")
+    return notes
 
 
 def _choice(item: InputDefinition) -> Callable[[str], str]:
