@@ -46,30 +46,42 @@ def plan_turn(
         raise TurnRefused("Request parameter [tools] must be a JSON list of tools")
     # a Run that sends session_id, even blank, is part of that session; one without it is not
     keeps_sessions = tool.input_named("session_id") is not None and "session_id" in parameters
-    token = parameters.get("previousTaskToken")
-    outputs = parameters.get("toolOutputs")
-    calls: dict[str, str] = {}
-    if token is not None:
-        previous = _previous(state, token)
-        if keeps_sessions and session_key(previous.parameters) != session_key(parameters):
-            raise TurnRefused(
-                "Request parameter [previousTaskToken] names a task of another session"
-            )
-        if previous.reply is not None:
-            calls = {str(c["call_id"]): str(c["name"]) for c in previous.reply.calls}
-    if outputs is not None:
-        if token is None:
-            raise TurnRefused("Request parameter [toolOutputs] needs previousTaskToken")
-        if not isinstance(outputs, list) or not all(isinstance(o, Mapping) for o in outputs):
-            raise TurnRefused("Request parameter [toolOutputs] must be a list of objects")
-        answered = {str(o.get("call_id")) for o in outputs}
-        if answered != set(calls):
-            raise TurnRefused(
-                "Request parameter [toolOutputs] must answer every call of the previous task"
-            )
+    calls = _previous_calls(state, parameters, keeps_sessions)
+    _check_tool_outputs(parameters, calls)
     with state.lock:
         earlier = list(state.sessions.get(session_key(parameters), [])) if keeps_sessions else []
         turn = plan_reply(state.llm_format, task_id, parameters, earlier, calls)
         if keeps_sessions and turn.prompt:
             state.sessions.setdefault(session_key(parameters), []).append(turn.prompt)
     return turn
+
+
+def _previous_calls(
+    state: EmulatorState, parameters: Mapping[str, Any], keeps_sessions: bool
+) -> dict[str, str]:
+    """The tool calls (call_id -> name) of the task `previousTaskToken` continues, which must
+    be of the same session."""
+    token = parameters.get("previousTaskToken")
+    if token is None:
+        return {}
+    previous = _previous(state, token)
+    if keeps_sessions and session_key(previous.parameters) != session_key(parameters):
+        raise TurnRefused("Request parameter [previousTaskToken] names a task of another session")
+    if previous.reply is None:
+        return {}
+    return {str(c["call_id"]): str(c["name"]) for c in previous.reply.calls}
+
+
+def _check_tool_outputs(parameters: Mapping[str, Any], calls: dict[str, str]) -> None:
+    """`toolOutputs` continue a task, as a list of objects answering each of its calls."""
+    outputs = parameters.get("toolOutputs")
+    if outputs is None:
+        return
+    if parameters.get("previousTaskToken") is None:
+        raise TurnRefused("Request parameter [toolOutputs] needs previousTaskToken")
+    if not isinstance(outputs, list) or not all(isinstance(o, Mapping) for o in outputs):
+        raise TurnRefused("Request parameter [toolOutputs] must be a list of objects")
+    if {str(o.get("call_id")) for o in outputs} != set(calls):
+        raise TurnRefused(
+            "Request parameter [toolOutputs] must answer every call of the previous task"
+        )
