@@ -16,6 +16,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from wiro_codegen.cache import RenderCache
     from wiro_codegen.options import RenderOptions
+    from wiro_codegen.pipeline import UpdateOutcome
 
 EXIT_OK, EXIT_DRIFT, EXIT_INPUT = 0, 1, 2
 
@@ -155,6 +156,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _update_check(outcome: UpdateOutcome) -> int:
+    """`update --check`: nothing written; exit 1 when any tool drifted at its source."""
+    for key in outcome.unchanged:
+        print(f"{key} is up to date")
+    for failure in outcome.failures:
+        print(f"error: {printable(str(failure), lines=True)}", file=sys.stderr)
+    if outcome.diffs:
+        drifted = ", ".join(diff.key for diff in outcome.diffs)
+        print(
+            f"{len(outcome.diffs)} tool(s) changed at their source: {drifted}; "
+            "run `wiro-codegen update` to take the changes",
+            file=sys.stderr,
+        )
+        return EXIT_DRIFT
+    return EXIT_INPUT if outcome.failures else EXIT_OK
+
+
 def _update(args: argparse.Namespace, options: RenderOptions, cache: RenderCache | bool) -> int:
     from wiro_codegen.pipeline import update
 
@@ -178,19 +196,7 @@ def _update(args: argparse.Namespace, options: RenderOptions, cache: RenderCache
         if not diff.changes:
             print("  no API change (description or docs only)")
     if args.check:
-        for key in outcome.unchanged:
-            print(f"{key} is up to date")
-        for failure in outcome.failures:
-            print(f"error: {printable(str(failure), lines=True)}", file=sys.stderr)
-        if outcome.diffs:
-            drifted = ", ".join(diff.key for diff in outcome.diffs)
-            print(
-                f"{len(outcome.diffs)} tool(s) changed at their source: {drifted}; "
-                "run `wiro-codegen update` to take the changes",
-                file=sys.stderr,
-            )
-            return EXIT_DRIFT
-        return EXIT_INPUT if outcome.failures else EXIT_OK
+        return _update_check(outcome)
     _report([f"updated {key}" for key in outcome.written], [], outcome.failures)
     for key in outcome.unchanged:
         print(f"{key} is up to date")

@@ -419,6 +419,26 @@ def _same(new: Spec, old: Spec) -> bool:
     return replace(with_version(new, old.package.version), source=source) == old
 
 
+def _reread(
+    path: Path,
+    old: Spec,
+    source: PathLike | None,
+    from_tool_detail: bool | None,
+    catalog_url: str | None,
+) -> tuple[Spec, str]:
+    """A tool's spec read again from its source (the one given, else the catalogue, the URL
+    or the description it came from), keeping the Python names and flags users call."""
+    origin = str(source) if source is not None else old.source.catalog or old.source.url
+    origin = origin or str(path.with_name(old.source.description_file))
+    detail = (
+        from_tool_detail if from_tool_detail is not None else old.source.format == "tool-detail"
+    )
+    new, text, _ = parse_source(
+        origin, strict=False, from_tool_detail=detail, catalog_url=catalog_url
+    )
+    return keep_names(old, new), text
+
+
 def update(
     tools: Sequence[str] = (),
     specs_dir: PathLike = "specs",
@@ -451,17 +471,7 @@ def update(
     changes: list[_Change] = []
     for path, old in loaded:
         try:
-            origin = str(source) if source is not None else old.source.catalog or old.source.url
-            origin = origin or str(path.with_name(old.source.description_file))
-            detail = (
-                from_tool_detail
-                if from_tool_detail is not None
-                else (old.source.format == "tool-detail")
-            )
-            new, text, _ = parse_source(
-                origin, strict=False, from_tool_detail=detail, catalog_url=catalog_url
-            )
-            new = keep_names(old, new)
+            new, text = _reread(path, old, source, from_tool_detail, catalog_url)
             effective = apply_overrides(new, overrides_path(path))  # a stale one is reported
         except GeneratorError as exc:
             failures.append(exc)

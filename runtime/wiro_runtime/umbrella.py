@@ -122,6 +122,24 @@ def _task(rest: list[str]) -> int:
     return tool_main(ANY_TASK, f"{__name__}:TaskClient", rest)
 
 
+def _auth_status(name: str) -> int:
+    """`wiro auth status`: the stored profile, and whether the environment overrides it."""
+    from ._protocol import profiles as profiles
+
+    stored = profiles.load_profile(name)
+    in_env = bool(os.environ.get(API_KEY_ENV))
+    if stored is None and not in_env:
+        print(f"profile {name!r}: no credentials; run `wiro auth login`")
+        return EXIT_USAGE
+    if stored is not None:
+        key, secret = stored
+        print(f"profile {name!r}: API key {key[:4]}... ({len(key)} characters), "
+              f"{'signature (secret stored)' if secret else 'key only'}")  # fmt: skip
+    if in_env:
+        print(f"{API_KEY_ENV} is set: it is used before any stored profile")
+    return EXIT_OK
+
+
 def _auth(args: list[str]) -> int:
     """`wiro auth login | logout | status [--profile NAME]`."""
     import argparse
@@ -151,18 +169,7 @@ def _auth(args: list[str]) -> int:
                 file=sys.stderr,
             )
             return EXIT_OK
-        stored = profiles.load_profile(name)
-        in_env = bool(os.environ.get(API_KEY_ENV))
-        if stored is None and not in_env:
-            print(f"profile {name!r}: no credentials; run `wiro auth login`")
-            return EXIT_USAGE
-        if stored is not None:
-            key, secret = stored
-            print(f"profile {name!r}: API key {key[:4]}... ({len(key)} characters), "
-                  f"{'signature (secret stored)' if secret else 'key only'}")  # fmt: skip
-        if in_env:
-            print(f"{API_KEY_ENV} is set: it is used before any stored profile")
-        return EXIT_OK
+        return _auth_status(name)
     except ConfigurationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -137,23 +137,31 @@ def _finish(client: SyncClient, task: Task, args: argparse.Namespace) -> int:
         data = task.to_dict()
         data["files"] = [str(path) for path in paths]
         print(json.dumps(data, indent=2, ensure_ascii=False))
-    elif args.no_download:
+        return EXIT_OK
+    if args.no_download:
         for output in task.outputs:
             if output.url:
                 print(printable(output.url))
     else:
         for path in paths:
             print(path)
-    if not args.json:
-        if task.text is not None:  # a chat model: its answer, as text
-            if getattr(args, "show_thinking", False) and task.thinking:
-                print(printable(task.thinking, lines=True), file=sys.stderr)
-            print(for_stream(task.text))
-        else:
-            for output in task.outputs:
-                if not output.url and output.content is not None:
-                    print(json.dumps(output.content, ensure_ascii=False))
+    _print_text(task, show_thinking=getattr(args, "show_thinking", False))
     return EXIT_OK
+
+
+def _print_text(task: Task, *, show_thinking: bool) -> None:
+    """What a task says in words: a chat model's answer (its thinking on stderr if asked), or
+    the outputs that are data rather than files, as JSON."""
+    import json
+
+    if task.text is not None:
+        if show_thinking and task.thinking:
+            print(printable(task.thinking, lines=True), file=sys.stderr)
+        print(for_stream(task.text))
+        return
+    for output in task.outputs:
+        if not output.url and output.content is not None:
+            print(json.dumps(output.content, ensure_ascii=False))
 
 
 def _print_task(task: Task, args: argparse.Namespace) -> None:

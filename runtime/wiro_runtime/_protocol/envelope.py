@@ -50,18 +50,22 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
     return parse_retry_after(headers.get("retry-after"))
 
 
+#: (error, HTTP statuses, Wiro codes), first match wins: what the status or code alone says.
+_RULES: tuple[tuple[type[APIError], frozenset[int], frozenset[str]], ...] = (
+    (AuthenticationError, frozenset({401, 403}), frozenset({"98", "99"})),
+    (RateLimitError, frozenset({429}), frozenset({"96"})),
+    (InsufficientBalanceError, frozenset(), frozenset({"97"})),
+    (ValidationError, frozenset({400, 422}), frozenset()),
+)
+
+
 def error_class(status_code: int, code: str | None, message: str) -> type[APIError]:
     """Pick the APIError subclass from HTTP status, Wiro code and message text."""
+    for error, statuses, codes in _RULES:
+        if status_code in statuses or code in codes:
+            return error
     lowered = message.lower()
-    if status_code in (401, 403) or code in ("98", "99"):
-        return AuthenticationError
-    if status_code == 429 or code == "96":
-        return RateLimitError
-    if code == "97":
-        return InsufficientBalanceError
-    if status_code in (400, 422) or lowered.startswith(_VALIDATION_PREFIXES):
-        return ValidationError
-    if "parameters are invalid" in lowered:
+    if lowered.startswith(_VALIDATION_PREFIXES) or "parameters are invalid" in lowered:
         return ValidationError
     if "project" in lowered and any(hint in lowered for hint in _AUTH_HINTS):
         return AuthenticationError
