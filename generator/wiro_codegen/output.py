@@ -255,14 +255,27 @@ def write_vendored(out: Path, files: Mapping[str, str]) -> list[str]:
     return changed
 
 
-def discard_leftovers(out: Path) -> None:
+#: A staged folder this old was left by a run that was killed: one still under way (another
+#: `generate` on the same folder) is minutes old at most.
+LEFTOVER_SECONDS = 3600.0
+
+
+def discard_leftovers(out: Path, older_than: float = LEFTOVER_SECONDS) -> list[str]:
     """Remove what a killed run left staged: hidden folders beside the packages (`.name.*`)
-    that hold a package this generator wrote. Nothing else is touched."""
+    that hold a package this generator wrote, untouched for `older_than` seconds. Nothing
+    else is touched; returns the names removed."""
+    import time
+
+    removed: list[str] = []
     if not out.is_dir():
-        return
-    for entry in out.iterdir():
-        if entry.name.startswith(".") and entry.is_dir() and is_generated_package(entry):
+        return removed
+    for entry in sorted(out.iterdir()):
+        if not (entry.name.startswith(".") and entry.is_dir() and is_generated_package(entry)):
+            continue
+        if time.time() - entry.stat().st_mtime >= older_than:
             shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry.name)
+    return removed
 
 
 def remove_packages(out: Path, packages: Iterable[str]) -> list[str]:

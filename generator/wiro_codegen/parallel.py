@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -60,7 +60,7 @@ class Work:
         if self.stage_in is None:
             return rendered
         staged = stage_package(self.stage_in, rendered.folder, rendered.files)
-        return Rendered(**{**rendered.__dict__, "staged": staged})
+        return replace(rendered, staged=staged)
 
 
 #: Render with the default options, no cache, nothing staged.

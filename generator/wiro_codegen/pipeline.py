@@ -198,7 +198,11 @@ def _generate_packages(
         [
             entry.name
             for entry in sorted(out.iterdir())
-            if entry.is_dir() and entry.name not in folders and is_generated_package(entry)
+            # hidden folders are staged packages (another run's, or a leftover), not stale ones
+            if entry.is_dir()
+            and not entry.name.startswith(".")
+            and entry.name not in folders
+            and is_generated_package(entry)
         ]
         if out.is_dir()
         else []

@@ -260,3 +260,34 @@ def test_add_writes_all_of_its_files_or_none(tmp_path: Path) -> None:
     assert not (tmp_path / "generated" / PACKAGE).exists()
     assert generator("add", str(INPAINTING_DESCRIPTION), cwd=tmp_path).returncode == 0
     assert generator("check", cwd=tmp_path).returncode == 0  # nothing half-written lingered
+
+
+def test_check_verify_runs_black_over_the_render(workspace: Path) -> None:
+    """`check --verify` confirms with black what `generate` wrote without it; a file black
+    would lay out otherwise is an "unlike black" difference, with black's patch."""
+    from wiro_codegen.format import unlike_black
+
+    verified = generator("check", "--verify", cwd=workspace)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "every file as black writes it" in verified.stdout
+    (found,) = unlike_black({"pkg/m.py": "x=( 1 )\n", "pkg/README.md": "x=( 1 )\n"})
+    assert (found.path, found.kind) == ("pkg/m.py", "unlike black")
+    assert "+x = 1" in found.diff
+
+
+def test_generate_removes_only_what_a_killed_run_left_long_ago(workspace: Path) -> None:
+    """A staged package a killed run left (a hidden folder holding a generated package) goes
+    at the next `generate` once it is old; a fresh one may be another run's, and stays; a
+    hidden folder of the user's is never touched."""
+    import os
+
+    out = workspace / "generated"
+    package = next(p for p in out.iterdir() if p.is_dir())
+    old, fresh, users = out / ".left.abc123", out / ".running.def456", out / ".mine"
+    for folder in (old, fresh):
+        shutil.copytree(package, folder)
+    users.mkdir()
+    (users / "pyproject.toml").write_text("[project]\nname = 'mine'\n")
+    os.utime(old, (0, 0))
+    assert generator("generate", cwd=workspace).returncode == 0
+    assert not old.exists() and fresh.exists() and users.exists()

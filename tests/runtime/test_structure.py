@@ -126,3 +126,28 @@ def test_the_runtimes_rooms_import_downward() -> None:
             if there is None or (module, other) in UPWARD:
                 continue
             assert ROOMS.index(there) <= ROOMS.index(here), f"{module} imports {other}"
+
+
+def test_every_public_name_is_written_once_and_resolves() -> None:
+    """The package's `TYPE_CHECKING` imports are its one list of public names: `__all__` and
+    the lazy lookup are read from them, and each name resolves to what they import."""
+    import importlib
+
+    import wiro_runtime
+
+    init = PACKAGES["wiro_runtime"] / "__init__.py"
+    first_block = next(
+        node
+        for node in ast.parse(init.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING"
+    )
+    imported = {
+        alias.asname or alias.name: node.module
+        for node in first_block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert set(wiro_runtime.__all__) == {*imported, "__version__", "require_runtime"}
+    for name, module in imported.items():
+        source = importlib.import_module(f"wiro_runtime.{module}")
+        assert getattr(wiro_runtime, name) is getattr(source, name), name
