@@ -33,6 +33,7 @@ def _client(emulator: Emulator, **extra: object) -> Client:
 
 def test_run_inpaints_and_downloads(emulator: Emulator, tmp_path: Path) -> None:
     seen: list[str] = []
+    emulator.plan_next(Plan(queue_seconds=1.0))  # the first poll finds it queued, even when busy
     with _client(emulator) as client:
         task = client.run(
             input_image_url=f"{emulator.origin}/samples/photo.png",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -315,7 +316,8 @@ def test_progress_bar_and_lines_keep_stdout_clean(emulator: Emulator, tmp_path: 
 
 
 def test_detach_status_and_download(emulator: Emulator, tmp_path: Path) -> None:
-    emulator.plan_next(Plan(queue_seconds=2.0, run_seconds=0.2))
+    # Long enough that two CLI starts on a loaded machine still find the task unfinished.
+    emulator.plan_next(Plan(queue_seconds=5.0, run_seconds=1.0))
     env = cli_env(emulator)
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -331,7 +333,8 @@ def test_detach_status_and_download(emulator: Emulator, tmp_path: Path) -> None:
     submitted = cli("run", "--detach")
     assert submitted.returncode == 0 and submitted.stdout.strip() == "2221"
     early = cli("download", "2221")
-    assert early.returncode == 3 and "still task_queue" in early.stderr
+    assert early.returncode == 3, early.stderr
+    assert re.match(r"task 2221 is still task_\w+: wait for it with ", early.stderr)
     _wait_for_task(emulator, "task_postprocess_end")
     assert "task_postprocess_end (succeeded)" in cli("status", "2221").stdout
     saved = cli("download", "2221", "-o", "out")
