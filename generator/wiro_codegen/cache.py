@@ -11,12 +11,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
-
-from wiro_codegen.output import write_text_atomic
 
 _GENERATOR_DIR = Path(__file__).resolve().parent
 
@@ -50,19 +51,55 @@ def cache_key(spec_text: str, options: str = "") -> str:
 
 
 class RenderCache:
-    """Rendered files by key, one JSON file per entry, written atomically."""
+    """Rendered packages by key, in one SQLite database in `directory`.
+
+    A run stores all of its new renders in one transaction: one file per entry cost a cold
+    `generate` more than rendering some of the packages did. A damaged database is replaced,
+    and one that cannot be opened only turns the cache off: it never fails a run.
+    """
+
+    FILE = "renders.sqlite3"
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self._connection: sqlite3.Connection | None = None
+        self._unusable = False
 
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
+    def __getstate__(self) -> dict[str, Any]:
+        """Sent to worker processes without its connection (each opens its own if it must)."""
+        return {"directory": self.directory}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["directory"])  # type: ignore[misc]
+
+    @property
+    def path(self) -> Path:
+        return self.directory / self.FILE
+
+    def _database(self) -> sqlite3.Connection | None:
+        if self._connection is None and not self._unusable:
+            try:
+                self._connection = _open(self.path)
+            except sqlite3.DatabaseError:  # not a database, or a damaged one: start anew
+                for suffix in ("", "-wal", "-shm"):
+                    with contextlib.suppress(OSError):
+                        Path(f"{self.path}{suffix}").unlink()
+                with contextlib.suppress(OSError, sqlite3.Error):
+                    self._connection = _open(self.path)
+            except (OSError, sqlite3.Error):
+                pass
+            self._unusable = self._connection is None
+        return self._connection
 
     def get(self, key: str) -> tuple[dict[str, str], dict[str, Any], str, str] | None:
         """(files, catalog entry, package folder, module folder) of a render, or None."""
+        database = self._database()
+        if database is None:
+            return None
         try:
-            data = json.loads(self._path(key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            row = database.execute("SELECT data FROM renders WHERE key = ?", (key,)).fetchone()
+            data = json.loads(row[0]) if row is not None else None
+        except (sqlite3.Error, ValueError, TypeError):
             return None
         if not isinstance(data, dict):
             return None
@@ -79,9 +116,60 @@ class RenderCache:
             return None
         return files, entry, folder, module
 
-    def put(
-        self, key: str, files: dict[str, str], entry: dict[str, Any], folder: str, module: str
-    ) -> None:
-        data = {"files": files, "catalog": entry, "folder": folder, "module": module}
-        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-            write_text_atomic(self._path(key), json.dumps(data, ensure_ascii=False))
+    def put_many(self, entries: Iterable[CacheEntry]) -> None:
+        """Store renders, all in one transaction; a cache that cannot be written only costs
+        time."""
+        database = self._database()
+        rows = [
+            (
+                entry.key,
+                json.dumps(
+                    {
+                        "files": entry.files,
+                        "catalog": entry.catalog,
+                        "folder": entry.folder,
+                        "module": entry.module,
+                    },
+                    ensure_ascii=False,
+                ),
+            )
+            for entry in entries
+        ]
+        if database is None or not rows:
+            return
+        try:
+            database.execute("BEGIN IMMEDIATE")
+            database.executemany("INSERT OR REPLACE INTO renders (key, data) VALUES (?, ?)", rows)
+            database.execute("COMMIT")
+        except sqlite3.Error:
+            with contextlib.suppress(sqlite3.Error):
+                database.execute("ROLLBACK")
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    """One render, as the cache stores it."""
+
+    key: str
+    files: dict[str, str]
+    catalog: dict[str, Any]
+    folder: str
+    module: str
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    database = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        database.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writing run
+        database.execute("PRAGMA synchronous=NORMAL")  # a lost entry only costs time
+        database.execute("CREATE TABLE IF NOT EXISTS renders (key TEXT PRIMARY KEY, data TEXT)")
+    except BaseException:
+        database.close()
+        raise
+    return database

@@ -21,6 +21,8 @@ TARGET_VERSION = "py311"
 def fits(indent: int, text: str) -> bool:
     """Whether `text` fits on a line after `indent` spaces, measured as black measures:
     wide (East Asian) characters count two columns, combining ones none."""
+    if text.isascii():  # black's shortcut too; importing black costs a worker 0.1 s
+        return indent + len(text) <= LINE_LENGTH
     from black.strings import str_width
 
     return indent + str_width(text) <= LINE_LENGTH

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from wiro_codegen.cache import RenderCache, cache_key
+from wiro_codegen.cache import CacheEntry, RenderCache, cache_key
 from wiro_codegen.errors import GeneratorError, Location
 from wiro_codegen.options import DEFAULT_OPTIONS, RenderOptions, place
 from wiro_codegen.output import StagedPackage, stage_package
-from wiro_codegen.render import catalog_entry, render_package
+from wiro_codegen.render import catalog_entry, render_packages
 from wiro_codegen.spec import Spec, dump_spec, parse_spec_text
 
 R = TypeVar("R")
@@ -52,11 +52,8 @@ class Work:
     #: The output directory to stage each package under, for `generate`; None to only render.
     stage_in: Path | None = None
 
-    def finish(self, rendered: Rendered, cached: bool) -> Rendered:
-        """Store a new render in the cache, and stage it if asked to."""
-        if self.cache is not None and not cached:
-            key = cache_key(rendered.spec_text, repr(self.options))
-            self.cache.put(key, rendered.files, rendered.catalog, rendered.folder, rendered.module)
+    def stage(self, rendered: Rendered) -> Rendered:
+        """Stage a render beside its target, if asked to."""
         if self.stage_in is None:
             return rendered
         staged = stage_package(self.stage_in, rendered.folder, rendered.files)
@@ -67,18 +64,38 @@ class Work:
 ONLY_RENDER = Work()
 
 
-def _render(item: str | Spec, filename: str, work: Work) -> Rendered | GeneratorError:
-    """Render one spec, given as a spec file's text or (new) as a Spec, which is written out
-    here too; runs in worker processes, so errors come back as values."""
+def _render_batch(
+    items: Sequence[str | Spec], filenames: Sequence[str], work: Work
+) -> list[Rendered | GeneratorError]:
+    """Render a few specs, each given as a spec file's text or (new) as a Spec, which is
+    written out here too; runs in worker processes, so errors come back as values."""
+    parsed: list[tuple[Spec, str] | GeneratorError] = []
+    for item, filename in zip(items, filenames, strict=True):
+        try:
+            parsed.append(
+                (parse_spec_text(item, filename), item)
+                if isinstance(item, str)
+                else (item, dump_spec(item))
+            )
+        except GeneratorError as exc:
+            parsed.append(exc)
+    ready = [entry for entry in parsed if not isinstance(entry, GeneratorError)]
+    packages = iter(render_packages([spec for spec, _ in ready], work.options))
+    results: list[Rendered | GeneratorError] = []
+    for entry in parsed:
+        if isinstance(entry, GeneratorError):
+            results.append(entry)
+            continue
+        files = next(packages)
+        results.append(files if isinstance(files, GeneratorError) else _staged(*entry, files, work))
+    return results
+
+
+def _staged(spec: Spec, text: str, files: dict[str, str], work: Work) -> Rendered | GeneratorError:
+    where = place(spec, work.options)
+    rendered = Rendered(spec.key, where.own, where.module_dir, files, catalog_entry(spec), text)
     try:
-        if isinstance(item, str):
-            spec, text = parse_spec_text(item, filename), item
-        else:
-            spec, text = item, dump_spec(item)
-        files = render_package(spec, work.options)
-        where = place(spec, work.options)
-        rendered = Rendered(spec.key, where.own, where.module_dir, files, catalog_entry(spec), text)
-        return work.finish(rendered, cached=False)
+        return work.stage(rendered)
     except GeneratorError as exc:
         return exc
 
@@ -117,7 +134,8 @@ def render_specs(
     workers: int | None = None,
 ) -> Iterator[Rendered | GeneratorError]:
     """Each spec (a spec file's text, or a new Spec) rendered, or why it cannot be, in order:
-    from the cache where it can and in worker processes over every core where it must."""
+    from the cache where it can and in worker processes over every core where it must. New
+    renders go into the cache together, once all have come back (or the caller stopped)."""
     hits: dict[int, Rendered] = {}
     for index, item in enumerate(items):
         if work.cache is not None and isinstance(item, str):
@@ -125,12 +143,40 @@ def render_specs(
             if hit:
                 files, entry, folder, module = hit
                 cached = Rendered(names[index], folder, module, files, entry, item)
-                hits[index] = work.finish(cached, cached=True)
+                hits[index] = work.stage(cached)
     missing = [index for index in range(len(items)) if index not in hits]
-    done = in_workers(
-        _render,
-        [[items[i] for i in missing], [names[i] for i in missing], [work] * len(missing)],
-        workers,
+    in_worker = replace(work, cache=None)  # workers render; this process keeps the cache
+    cores = workers if workers is not None else os.cpu_count() or 1
+    size = max(1, len(missing) // (cores * 8))  # a few batches per core: even ends, no idle
+    batches = [missing[start : start + size] for start in range(0, len(missing), size)]
+    done = (
+        outcome
+        for batch in in_workers(
+            _render_batch,
+            [
+                [[items[i] for i in batch] for batch in batches],
+                [[names[i] for i in batch] for batch in batches],
+                [in_worker] * len(batches),
+            ],
+            workers,
+        )
+        for outcome in batch
     )
-    for index in range(len(items)):
-        yield hits[index] if index in hits else next(done)
+    new: list[Rendered] = []
+    try:
+        for index in range(len(items)):
+            if index in hits:
+                yield hits[index]
+            else:
+                outcome = next(done)
+                if isinstance(outcome, Rendered):
+                    new.append(outcome)
+                yield outcome
+    finally:
+        if work.cache is not None:
+            work.cache.put_many(_cache_entry(item, work.options) for item in new)
+
+
+def _cache_entry(rendered: Rendered, options: RenderOptions) -> CacheEntry:
+    key = cache_key(rendered.spec_text, repr(options))
+    return CacheEntry(key, rendered.files, rendered.catalog, rendered.folder, rendered.module)

@@ -8,17 +8,18 @@ Python lines and docstrings), `readme_views`, or one of the filters (`py`, `layo
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from wiro_codegen.context import PackageContext, package_context
+from wiro_codegen.context import PackageContext, header_line, package_context
 from wiro_codegen.errors import GeneratorError, Location
 from wiro_codegen.literals import bracket_layout, py_layout, py_literal
 from wiro_codegen.markup import md_code, md_text, toml_string
-from wiro_codegen.models import render_input_model
+from wiro_codegen.models import render_input_model, render_input_models
 from wiro_codegen.options import DEFAULT_OPTIONS, VENDORED_RUNTIME, RenderOptions, place
 from wiro_codegen.readme_views import docs_default
 from wiro_codegen.spec import Spec
@@ -94,19 +95,46 @@ def _module_templates(options: RenderOptions) -> dict[str, str]:
     return files
 
 
-def render_package(spec: Spec, options: RenderOptions = DEFAULT_OPTIONS) -> dict[str, str]:
-    """Every file of one tool's package, keyed by path relative to the output directory."""
+def render_package(
+    spec: Spec, options: RenderOptions = DEFAULT_OPTIONS, models: str | None = None
+) -> dict[str, str]:
+    """Every file of one tool's package, keyed by path relative to the output directory;
+    `models` is its input model module when it was rendered with others' (`render_packages`)."""
     context = package_context(spec, options)
     where = place(spec, options)
     files: dict[str, str] = {}
     for name, template in _module_templates(options).items():
         files[f"{where.module_dir}/{name}"] = _render(template, context)
-    files[f"{where.module_dir}/_models.py"] = render_input_model(spec, f"# {context.header}")
+    if models is None:
+        models = render_input_model(spec, model_header(spec))
+    files[f"{where.module_dir}/_models.py"] = models
     files[f"{where.module_dir}/py.typed"] = ""
     if not options.vendored:
         files[f"{where.top}/pyproject.toml"] = _render("pyproject.toml.jinja", context)
         files[f"{where.top}/README.md"] = _render("README.md.jinja", context)
     return files
+
+
+def model_header(spec: Spec) -> str:
+    return f"# {header_line(spec)}"
+
+
+def render_packages(
+    specs: Sequence[Spec], options: RenderOptions = DEFAULT_OPTIONS
+) -> list[dict[str, str] | GeneratorError]:
+    """Several tools' packages, their input models from one run of datamodel-code-generator
+    (the set-up of a run costs more than a model); each package, or why it cannot be."""
+    models = render_input_models(specs, [model_header(spec) for spec in specs])
+    packages: list[dict[str, str] | GeneratorError] = []
+    for spec, model in zip(specs, models, strict=True):
+        if isinstance(model, GeneratorError):
+            packages.append(model)
+            continue
+        try:
+            packages.append(render_package(spec, options, model))
+        except GeneratorError as exc:
+            packages.append(exc)
+    return packages
 
 
 CATALOG_PATH = "README.md"

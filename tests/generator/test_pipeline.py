@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import re
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import pytest
 from tests.conftest import GENERATED, INPAINTING_DESCRIPTION, ROOT, SPECS, command_path
 from tests.golden import CASES
 from wiro_codegen import pipeline
+from wiro_codegen.cache import RenderCache
 from wiro_codegen.output import files_on_disk
 
 PACKAGE = "wiro-image-inpainting-sd"
@@ -221,20 +224,42 @@ def test_pipeline_stages_import_in_one_direction() -> None:
         assert not later, f"wiro_codegen/{stage}.py imports a later stage: {later}"
 
 
+def _cache_keys(database: Path) -> list[str]:
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        return [key for (key,) in connection.execute("SELECT key FROM renders ORDER BY key")]
+
+
 def test_the_render_cache_follows_the_spec(workspace: Path) -> None:
-    cache = workspace / ".wiro-cache"
-    entries = sorted(cache.rglob("*.json"))
-    assert len(entries) == 1  # `add` renders through the cache, as `generate` does
+    database = workspace / ".wiro-cache" / RenderCache.FILE
+    keys = _cache_keys(database)
+    assert len(keys) == 1  # `add` renders through the cache, as `generate` does
     assert generator("check", cwd=workspace).returncode == 0
-    assert sorted(cache.rglob("*.json")) == entries
-    entries[0].write_text("{not json")  # a damaged entry is only a miss
+    assert _cache_keys(database) == keys
+    with contextlib.closing(sqlite3.connect(database)) as connection, connection:
+        connection.execute("UPDATE renders SET data = '{not json'")  # a damaged entry: a miss
     assert generator("check", cwd=workspace).returncode == 0
     spec = workspace / "specs/wiro/image-inpainting-sd.yaml"
     spec.write_text(spec.read_text().replace("python_name: seed", "python_name: seed_value"))
     stale = generator("check", cwd=workspace)
     assert stale.returncode == 1 and "seed_value" in stale.stdout
+    assert len(_cache_keys(database)) == 2  # the new render is kept beside the old
+    database.unlink()
     assert generator("generate", "--no-cache", cwd=workspace).returncode == 0
-    assert len(sorted(cache.rglob("*.json"))) == 2
+    assert not database.exists()  # --no-cache neither reads nor writes it
+
+
+def test_a_damaged_cache_database_is_replaced(workspace: Path) -> None:
+    database = workspace / ".wiro-cache" / RenderCache.FILE
+    database.write_bytes(b"not a database, " * 100)
+    assert generator("check", cwd=workspace).returncode == 0
+    assert len(_cache_keys(database)) == 1  # started anew, and the render stored in it
+
+
+def test_an_unusable_cache_only_costs_time(workspace: Path) -> None:
+    cache = workspace / "blocked-cache"
+    cache.write_text("a file where the cache folder should be")
+    result = generator("generate", "--cache", str(cache), cwd=workspace)
+    assert result.returncode == 0 and result.stderr == ""
 
 
 def test_an_unwritable_output_is_a_clear_error(workspace: Path) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 from typing import Annotated, Literal
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 
 class Gpt5MiniInput(BaseModel):

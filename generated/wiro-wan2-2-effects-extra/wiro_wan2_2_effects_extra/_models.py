@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from typing import Annotated, Literal
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 
 class Wan22EffectsExtraInput(BaseModel):
