@@ -136,6 +136,28 @@ def render_specs(
     """Each spec (a spec file's text, or a new Spec) rendered, or why it cannot be, in order:
     from the cache where it can and in worker processes over every core where it must. New
     renders go into the cache together, once all have come back (or the caller stopped)."""
+    hits = _cache_hits(items, names, work)
+    missing = [index for index in range(len(items)) if index not in hits]
+    done = _in_batches([items[i] for i in missing], [names[i] for i in missing], work, workers)
+    new: list[Rendered] = []
+    try:
+        for index in range(len(items)):
+            if index in hits:
+                yield hits[index]
+                continue
+            outcome = next(done)
+            if isinstance(outcome, Rendered):
+                new.append(outcome)
+            yield outcome
+    finally:
+        if work.cache is not None:
+            work.cache.put_many(_cache_entry(item, work.options) for item in new)
+
+
+def _cache_hits(
+    items: Sequence[str | Spec], names: Sequence[str], work: Work
+) -> dict[int, Rendered]:
+    """The specs (by index) whose render the cache holds, staged if `work` says so."""
     hits: dict[int, Rendered] = {}
     for index, item in enumerate(items):
         if work.cache is not None and isinstance(item, str):
@@ -144,37 +166,29 @@ def render_specs(
                 files, entry, folder, module = hit
                 cached = Rendered(names[index], folder, module, files, entry, item)
                 hits[index] = work.stage(cached)
-    missing = [index for index in range(len(items)) if index not in hits]
-    in_worker = replace(work, cache=None)  # workers render; this process keeps the cache
+    return hits
+
+
+def _in_batches(
+    items: Sequence[str | Spec], names: Sequence[str], work: Work, workers: int | None
+) -> Iterator[Rendered | GeneratorError]:
+    """Each spec rendered, in order, by batches of a few (their models share one run of
+    datamodel-code-generator) over the worker processes."""
     cores = workers if workers is not None else os.cpu_count() or 1
-    size = max(1, len(missing) // (cores * 8))  # a few batches per core: even ends, no idle
-    batches = [missing[start : start + size] for start in range(0, len(missing), size)]
-    done = (
-        outcome
-        for batch in in_workers(
-            _render_batch,
-            [
-                [[items[i] for i in batch] for batch in batches],
-                [[names[i] for i in batch] for batch in batches],
-                [in_worker] * len(batches),
-            ],
-            workers,
-        )
-        for outcome in batch
+    size = max(1, len(items) // (cores * 8))  # a few batches per core: even ends, no idle
+    starts = range(0, len(items), size)
+    in_worker = replace(work, cache=None)  # workers render; this process keeps the cache
+    batches = in_workers(
+        _render_batch,
+        [
+            [items[start : start + size] for start in starts],
+            [names[start : start + size] for start in starts],
+            [in_worker] * len(starts),
+        ],
+        workers,
     )
-    new: list[Rendered] = []
-    try:
-        for index in range(len(items)):
-            if index in hits:
-                yield hits[index]
-            else:
-                outcome = next(done)
-                if isinstance(outcome, Rendered):
-                    new.append(outcome)
-                yield outcome
-    finally:
-        if work.cache is not None:
-            work.cache.put_many(_cache_entry(item, work.options) for item in new)
+    for batch in batches:
+        yield from batch
 
 
 def _cache_entry(rendered: Rendered, options: RenderOptions) -> CacheEntry:

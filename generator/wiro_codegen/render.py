@@ -79,7 +79,7 @@ def vendored_runtime_files(options: RenderOptions) -> dict[str, str]:
     files = {f"{base}/py.typed": ""}
     for path in sorted(source.rglob("*.py")):
         relative = path.relative_to(source).as_posix()
-        if relative != "umbrella.py":  # the `wiro` command finds installed packages only
+        if relative != "wiro_command.py":  # the `wiro` command finds installed packages only
             files[f"{base}/{relative}"] = header + path.read_text(encoding="utf-8")
     return files
 

@@ -17,7 +17,7 @@ from tests.conftest import cli_env, client_kwargs, command_path
 from wiro_emulator import Emulator, Plan
 from wiro_image_inpainting_sd import AsyncClient, Client
 from wiro_runtime import BatchResult, InputError, Output, RetryPolicy, TaskFailedError
-from wiro_runtime.callbacks import (
+from wiro_runtime.webhooks import (
     callback_task_id,
     callback_url,
     new_callback_token,

@@ -21,7 +21,7 @@ from wiro_emulator import Emulator, Plan
 from wiro_emulator.chat import reply
 from wiro_runtime import Task, TaskIncompleteError
 from wiro_runtime._protocol.llm import read_chat
-from wiro_runtime._running.flows import finish
+from wiro_runtime._running.flows import succeeded_or_raise
 
 LEGACY = {
     "prompt": "hi",
@@ -110,14 +110,16 @@ def test_an_abnormal_finish_is_not_a_silent_success(reason: str) -> None:
     task = _task({**SEGMENTS, "finishreason": reason})
     assert task.succeeded  # Wiro's own verdict: pexit 0
     with pytest.raises(TaskIncompleteError, match=reason) as caught:
-        finish(task)
+        succeeded_or_raise(task)
     assert caught.value.task.text == "Hello there!"
 
 
 def test_normal_finishes_pass() -> None:
     for reason in ("stop", "tool_calls"):
-        assert finish(_task({**SEGMENTS, "finishreason": reason})).text == "Hello there!"
-    assert finish(_task(LEGACY)).text == "Hello\nthere!"
+        assert (
+            succeeded_or_raise(_task({**SEGMENTS, "finishreason": reason})).text == "Hello there!"
+        )
+    assert succeeded_or_raise(_task(LEGACY)).text == "Hello\nthere!"
 
 
 CHAT_DESCRIPTION = DESCRIPTIONS_DIR / "openai__gpt-5-mini.md"

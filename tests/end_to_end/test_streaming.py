@@ -38,7 +38,7 @@ from wiro_emulator.chat import reply
 from wiro_runtime import ConfigurationError, InputError, StreamEvent, ValidationError
 from wiro_runtime._chat.session import SESSION_ID_PATTERN
 from wiro_runtime._protocol.llm import ChatOutput
-from wiro_runtime._running.stream import ChatFeed
+from wiro_runtime._running.stream import DeltaQueue
 
 SLOW = Plan(queue_seconds=0.05, run_seconds=1.0)
 TOOL_CHAT = FIXTURES / "chat" / "acme__tool-chat.md"
@@ -65,7 +65,7 @@ def _joined(events: list[StreamEvent], kind: str) -> str:
 
 
 def test_snapshots_become_deltas_that_never_repeat_or_go_back() -> None:
-    feed = ChatFeed()
+    feed = DeltaQueue()
     for thinking, answer in [("Th", ""), ("Think", ""), ("Think", "He"), ("Think", "Hello")]:
         feed.chat(ChatOutput(answer, thinking))
     feed.chat(ChatOutput("He", "Think"))  # a late, older frame adds nothing

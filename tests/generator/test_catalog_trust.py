@@ -142,7 +142,7 @@ def test_a_refused_stored_key_names_its_profile_file(emu: Emulator, tmp_path: Pa
     env = cli_env(emu, XDG_CONFIG_HOME=str(tmp_path / "config"))
     del env["WIRO_API_KEY"], env["WIRO_API_SECRET"]
     login = subprocess.run(
-        [sys.executable, "-m", "wiro_runtime.umbrella", "auth", "login"], input="wrong-key\n",
+        [sys.executable, "-m", "wiro_runtime.wiro_command", "auth", "login"], input="wrong-key\n",
         env=env, capture_output=True, text=True, timeout=30, check=False,
     )  # fmt: skip
     assert login.returncode == 0, login.stderr

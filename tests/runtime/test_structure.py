@@ -113,7 +113,7 @@ def _room(module: str) -> str | None:
 
 def test_the_runtimes_rooms_import_downward() -> None:
     """Protocol (no I/O) at the bottom, then flows and drivers, chat, the catalogue, the
-    command line; the public modules at the top (`__init__`, `cli`, `callbacks`, `umbrella`)
+    command line; the public modules at the top (`__init__`, `cli`, `webhooks`, `wiro_command`)
     may use any of them. A room never imports one above it."""
     graph = import_graph("wiro_runtime", PACKAGES["wiro_runtime"])
     assert {_room(module) for module in graph} >= set(ROOMS)
@@ -151,3 +151,19 @@ def test_every_public_name_is_written_once_and_resolves() -> None:
     for name, module in imported.items():
         source = importlib.import_module(f"wiro_runtime.{module}")
         assert getattr(wiro_runtime, name) is getattr(source, name), name
+
+
+def test_webhooks_under_its_former_name_too() -> None:
+    import inspect
+
+    from wiro_runtime import callbacks, webhooks
+
+    def public(name: str, value: object) -> bool:
+        if name.startswith("_") or name == "TYPE_CHECKING":
+            return False
+        defined_here = inspect.isfunction(value) and value.__module__ == webhooks.__name__
+        return defined_here or name.isupper()
+
+    names = {name for name, value in vars(webhooks).items() if public(name, value)}
+    assert set(webhooks.__all__) == names
+    assert all(getattr(callbacks, name) is getattr(webhooks, name) for name in names)

@@ -291,32 +291,42 @@ def _examples(section: _Section | None, names: list[str]) -> tuple[tuple[Example
     """The section's example sets as (key, text) pairs, and whether they came as a JSON block."""
     if section is None or not names:
         return (), False
-    examples: list[Example] = []
     fenced = _FENCED.search(section.body)
     if fenced:
-        try:
-            data = parse_json(fenced.group(1))
-        except ValueError:
-            data = None
-        items = data if isinstance(data, list) else [data] if isinstance(data, dict) else []
-        for item in items:
-            if isinstance(item, dict):
-                examples.append(Example(tuple((str(k), example_text(v)) for k, v in item.items())))
-        return tuple(examples), True
+        return _json_examples(fenced.group(1)), True
+    return _listed_examples(section.body, names), False
+
+
+def _json_examples(block: str) -> tuple[Example, ...]:
+    """Example sets written as a JSON object, or a list of them."""
+    try:
+        data = parse_json(block)
+    except ValueError:
+        data = None
+    items = data if isinstance(data, list) else [data] if isinstance(data, dict) else []
+    return tuple(
+        Example(tuple((str(key), example_text(value)) for key, value in item.items()))
+        for item in items
+        if isinstance(item, dict)
+    )
+
+
+def _listed_examples(body: str, names: list[str]) -> tuple[Example, ...]:
+    """Example sets written as `name: value` lines, a set starting at each `- name:`."""
     pattern = "|".join(
         re.escape(name.removesuffix("Url")) + "(?:Url)?"
         for name in sorted(set(names), key=len, reverse=True)
     )
     key_regex = re.compile(rf"(?:(?<=\s)|^)(?P<dash>-\s+)?(?P<key>{pattern}):(?=\s|$)")
     sets: list[list[tuple[str, str]]] = []
-    matches = list(key_regex.finditer(section.body))
+    matches = list(key_regex.finditer(body))
     for index, match in enumerate(matches):
-        end = matches[index + 1].start() if index + 1 < len(matches) else len(section.body)
-        value, _ = _scalar(section.body[match.end() : end])
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(body)
+        value, _ = _scalar(body[match.end() : end])
         if match.group("dash") or not sets:
             sets.append([])
         sets[-1].append((match.group("key"), value or ""))
-    return tuple(Example(tuple(values)) for values in sets), False
+    return tuple(Example(tuple(values)) for values in sets)
 
 
 # --- statuses ---------------------------------------------------------------------------------

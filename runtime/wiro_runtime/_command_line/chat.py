@@ -15,6 +15,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from .._chat.session import Session
     from .._protocol.tool import ToolDefinition
     from .._running.client import SyncClient
     from .._running.stream import Stream, StreamEvent
@@ -113,10 +114,6 @@ def command_chat(
 ) -> int:
     """Read a prompt per line (stdin), answer each in the same session; Ctrl-C stops the turn
     under way (its task too) and ends the chat."""
-    import json
-
-    from .progress import Reporter, choose_mode
-
     interactive = sys.stdin.isatty() and not args.json
     session = client.session(
         session_id=args.session_id,
@@ -130,50 +127,17 @@ def command_chat(
             file=sys.stderr,
         )
     while True:
-        try:
-            line = input("you> " if interactive else "")
-        except EOFError:
-            if interactive:
-                print(file=sys.stderr)
-            return EXIT_OK
-        except KeyboardInterrupt:
-            print(file=sys.stderr)
-            return EXIT_INTERRUPTED
-        prompt = line.strip()
+        prompt = _next_prompt(interactive)
+        if isinstance(prompt, int):
+            return prompt
         if not prompt:
             continue
-        if interactive and prompt in QUIT_WORDS:
-            return EXIT_OK
-        reporter = Reporter(choose_mode(args.quiet or not interactive), "turn")
-        try:
-            with session.stream(prompt, **defaults) as stream:
-                task = print_stream(
-                    stream, reporter, show_thinking=args.show_thinking, live=interactive
-                )
-        except KeyboardInterrupt:
-            reporter.close()
-            print("\ninterrupted: the turn's task was stopped", file=sys.stderr)
-            return EXIT_INTERRUPTED
-        except TaskIncompleteError as exc:  # cut off: still an answer, and the session goes on
-            task = exc.task
-            warn(str(exc))
-        except WiroError as exc:
-            reporter.close()
-            code, message = exit_code(exc)
-            print(f"error: {printable(message, lines=True)}", file=sys.stderr)
-            if not interactive:
-                return code
-            continue
-        if args.json:
-            turn = {
-                "turn": len(session.turns),
-                "task_id": task.id,
-                "text": task.text,
-                "finish_reason": task.finish_reason,
-            }
-            print(json.dumps(turn, ensure_ascii=False), flush=True)
-        elif not interactive:
-            print(for_stream(_one_line(task.text or "")), flush=True)
+        task = _turn(session, prompt, defaults, args, interactive)
+        if isinstance(task, int):
+            if task == EXIT_INTERRUPTED or not interactive:
+                return task
+            continue  # a failed turn: the conversation goes on
+        _show_turn(task, len(session.turns), args, interactive)
         if session.pending_tool_calls:
             print(
                 "the model asked for tool calls, which this command cannot run; answer them "
@@ -181,3 +145,66 @@ def command_chat(
                 file=sys.stderr,
             )
             return EXIT_OK
+
+
+def _next_prompt(interactive: bool) -> str | int:
+    """The next line's prompt, or the exit code that ends the chat (end of input, Ctrl-C,
+    a quit word)."""
+    try:
+        line = input("you> " if interactive else "")
+    except EOFError:
+        if interactive:
+            print(file=sys.stderr)
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return EXIT_INTERRUPTED
+    prompt = line.strip()
+    return EXIT_OK if interactive and prompt in QUIT_WORDS else prompt
+
+
+def _turn(
+    session: Session,
+    prompt: str,
+    defaults: dict[str, Any],
+    args: argparse.Namespace,
+    interactive: bool,
+) -> Task | int:
+    """One turn streamed to the terminal: its task, or the exit code of why it failed."""
+    from .progress import Reporter, choose_mode
+
+    reporter = Reporter(choose_mode(args.quiet or not interactive), "turn")
+    try:
+        with session.stream(prompt, **defaults) as stream:
+            return print_stream(
+                stream, reporter, show_thinking=args.show_thinking, live=interactive
+            )
+    except KeyboardInterrupt:
+        reporter.close()
+        print("\ninterrupted: the turn's task was stopped", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except TaskIncompleteError as exc:  # cut off: still an answer, and the session goes on
+        warn(str(exc))
+        return exc.task
+    except WiroError as exc:
+        reporter.close()
+        code, message = exit_code(exc)
+        print(f"error: {printable(message, lines=True)}", file=sys.stderr)
+        return code
+
+
+def _show_turn(task: Task, number: int, args: argparse.Namespace, interactive: bool) -> None:
+    """A finished turn on standard output: a JSON line, or its answer on one line when piped
+    (on a terminal it was shown as it streamed)."""
+    import json
+
+    if args.json:
+        turn = {
+            "turn": number,
+            "task_id": task.id,
+            "text": task.text,
+            "finish_reason": task.finish_reason,
+        }
+        print(json.dumps(turn, ensure_ascii=False), flush=True)
+    elif not interactive:
+        print(for_stream(_one_line(task.text or "")), flush=True)

@@ -261,26 +261,40 @@ def _from_stdin(flag: str) -> str:
 
 
 def _run_values(tool: ToolDefinition, args: argparse.Namespace) -> dict[str, Any]:
-    """The inputs `run` sends: its flags, a text input given `-` (or the one required text
-    input left out, when standard input is piped) read from standard input, and the inputs
-    named by `--omit` left unsent."""
+    """The inputs `run` sends: its flags, the text input `_stdin_reader` names read from
+    standard input, and the inputs named by `--omit` left unsent."""
     values = _input_values(args)
     _omit(tool, values, getattr(args, "omit", None) or ())
+    reader = _stdin_reader(tool, values, getattr(args, "batch", None))
+    if reader is not None:
+        values[reader.wire_name] = _from_stdin(reader.cli_flag)
+    return values
+
+
+def _stdin_reader(
+    tool: ToolDefinition, values: dict[str, Any], batch: str | None
+) -> InputDefinition | None:
+    """The text input standard input fills: the one given `-`, or, when standard input is
+    piped, the one required text input left out."""
     texts = [item for item in tool.inputs if item.python_type == "str" and not item.file_url]
+    dashed = _dashed(texts, values, batch)
+    if dashed is not None:
+        return dashed
+    missing = [item for item in texts if item.required and item.wire_name not in values]
+    return missing[0] if len(missing) == 1 and not batch and _piped() else None
+
+
+def _dashed(
+    texts: list[InputDefinition], values: dict[str, Any], batch: str | None
+) -> InputDefinition | None:
+    """The one text input given `-`; two, or one beside `--batch -`, cannot share stdin."""
     dashed = [item for item in texts if values.get(item.wire_name) == "-"]
     if len(dashed) > 1:
         flags = " and ".join(item.cli_flag for item in dashed)
         raise ConfigurationError(f"{flags} both read standard input; give one of them as text")
-    batch = getattr(args, "batch", None)
     if dashed and batch == "-":
         raise ConfigurationError(f"--batch - reads standard input, so {dashed[0].cli_flag} cannot")
-    if dashed:
-        values[dashed[0].wire_name] = _from_stdin(dashed[0].cli_flag)
-        return values
-    missing = [item for item in texts if item.required and item.wire_name not in values]
-    if len(missing) == 1 and not batch and _piped():
-        values[missing[0].wire_name] = _from_stdin(missing[0].cli_flag)
-    return values
+    return dashed[0] if dashed else None
 
 
 def _omit(tool: ToolDefinition, values: dict[str, Any], names: Sequence[str]) -> None:
@@ -546,7 +560,7 @@ def _task_named(tool: ToolDefinition, args: argparse.Namespace) -> TaskRef:
 
 
 def command_task(tool: ToolDefinition, target: ClientTarget, args: argparse.Namespace) -> int:
-    from .._running.flows import finish
+    from .._running.flows import succeeded_or_raise
 
     task_ref = _task_named(tool, args)
     client = _client(target, args, tool)
@@ -580,7 +594,7 @@ def command_task(tool: ToolDefinition, target: ClientTarget, args: argparse.Name
                     file=sys.stderr,
                 )
                 return EXIT_API
-            return _finish(client, finish(task), args)
+            return _finish(client, succeeded_or_raise(task), args)
         operation = {
             "detail": client.detail,
             "status": client.detail,

@@ -21,11 +21,11 @@ from .._protocol.polling import DEFAULT_WAIT_TIMEOUT, WaitPolicy
 from .._protocol.wire import TaskRef, named_task
 from . import flows as flows
 from .batch import BATCH_THREADS, BatchResult
-from .core import ClientCore, Events, SubmitCallback
+from .core import ClientCore, SubmitCallback, WaitCallbacks
 from .download import download, target_paths
 from .drivers import adrive, apool, drive, pool
 from .lifeline import aclose_all, close_all
-from .stream import AsyncStream, ChatFeed, Stream
+from .stream import AsyncStream, DeltaQueue, Stream
 from .task import Task, TaskHandle, UploadedFile
 
 __all__ = ["DEFAULT_WAIT_TIMEOUT", "AsyncClient", "SubmitCallback", "SyncClient"]
@@ -157,7 +157,7 @@ class SyncClient(ClientCore["httpx.Client"]):
             flows.submit_and_follow(
                 self,
                 request,
-                Events(),
+                WaitCallbacks(),
                 policy=WaitPolicy.of(options),
                 cancel_on_interrupt=options.get("cancel_on_interrupt", True),
             )
@@ -199,16 +199,16 @@ class SyncClient(ClientCore["httpx.Client"]):
         `cancel_on_interrupt=False`."""
         self.wait_policy(options)
         ref, token = _reference_of(task)
-        feed = ChatFeed()
+        deltas = DeltaQueue()
         flow = flows.follow_stopping_on_interrupt(
             self,
             ref,
-            feed.events(),
+            deltas.callbacks(),
             policy=WaitPolicy.of(options),
             socket_token=token,
             cancel_on_interrupt=options.get("cancel_on_interrupt", True),
         )
-        return Stream(self, ref, flow, on_task, feed)
+        return Stream(self, ref, flow, on_task, deltas)
 
     def session(
         self,
@@ -382,7 +382,7 @@ class AsyncClient(ClientCore["httpx.AsyncClient"]):
             flows.submit_and_follow(
                 self,
                 request,
-                Events(),
+                WaitCallbacks(),
                 policy=WaitPolicy.of(options),
                 cancel_on_interrupt=options.get("cancel_on_interrupt", True),
             )
@@ -421,16 +421,16 @@ class AsyncClient(ClientCore["httpx.AsyncClient"]):
         """Stream a task already submitted (see `SyncClient.stream_task`)."""
         self.wait_policy(options)
         ref, token = _reference_of(task)
-        feed = ChatFeed()
+        deltas = DeltaQueue()
         flow = flows.follow_stopping_on_interrupt(
             self,
             ref,
-            feed.events(),
+            deltas.callbacks(),
             policy=WaitPolicy.of(options),
             socket_token=token,
             cancel_on_interrupt=options.get("cancel_on_interrupt", True),
         )
-        return AsyncStream(self, ref, flow, on_task, feed)
+        return AsyncStream(self, ref, flow, on_task, deltas)
 
     def session(
         self,

@@ -114,7 +114,7 @@ SubmitCallback = Callable[[TaskHandle], None]
 ChatCallback = Callable[[ChatOutput], None]
 
 
-class Events:
+class WaitCallbacks:
     """Callbacks of one wait, with repeated statuses filtered out; `on_chat` sees each full
     snapshot of a chat model's text, from a frame or a polled task."""
 

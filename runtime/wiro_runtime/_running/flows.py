@@ -42,7 +42,7 @@ from .._protocol.wire import (
 )
 from . import steps as steps
 from .batch import BatchResult, ResultCallback, failed, wire_values
-from .core import ClientCore, Events, SubmitCallback
+from .core import ClientCore, SubmitCallback, WaitCallbacks
 from .steps import Flow
 from .task import (
     Task,
@@ -277,7 +277,7 @@ def stop(
 # --- waiting ----------------------------------------------------------------------------------
 
 
-def finish(task: Task) -> Task:
+def succeeded_or_raise(task: Task) -> Task:
     """Return a successful task; raise for failed or cancelled ones."""
     if task.state is TaskState.SUCCEEDED:
         if (why := cut_off(task.finish_reason)) is not None:
@@ -346,7 +346,7 @@ def follow_socket(
     token: str,
     reference: str | TaskRef,
     schedule: PollSchedule,
-    events: Events,
+    events: WaitCallbacks,
 ) -> Flow[Task | None]:
     """Relay frames until a terminal one, the deadline, or a socket failure; a socket that
     stays open but silent is checked with Task/Detail every few seconds. Returns the task
@@ -392,7 +392,7 @@ def _on_deadline(core: ClientCore[Any], task: Task, policy: WaitPolicy) -> Flow[
     except errors.APIError:
         latest = yield from detail(core, task.ref)  # it may have ended between poll and stop
         if latest.done and latest.state is not TaskState.CANCELLED:
-            return finish(latest)
+            return succeeded_or_raise(latest)
         raise
     raise _timeout_error(task, policy.timeout, "cancelled" if queued else "killed")
 
@@ -409,7 +409,7 @@ def _on_deadline(core: ClientCore[Any], task: Task, policy: WaitPolicy) -> Flow[
 def follow_to_end(
     core: ClientCore[Any],
     reference: str | TaskRef,
-    events: Events,
+    events: WaitCallbacks,
     *,
     policy: WaitPolicy = DEFAULT_WAIT,
     socket_token: str | None = None,
@@ -429,7 +429,7 @@ def follow_to_end(
             token = socket_token or (ref.value if ref.is_token else None)
             task = yield from _live_first(core, ref, token, schedule, events, known)
             if task is not None and task.done:
-                return finish(task)
+                return succeeded_or_raise(task)
         while True:
             if task is None or not task.done:  # the end is always confirmed by Task/Detail
                 if task is None:
@@ -438,7 +438,7 @@ def follow_to_end(
                     task = yield from poll(core, task.ref, schedule, known=True)
                 events.task(task)
             if task.done:
-                return finish(task)
+                return succeeded_or_raise(task)
             if schedule.expired():
                 return (yield from _on_deadline(core, task, policy))
             yield from steps.sleep(schedule.next_delay())
@@ -459,7 +459,7 @@ def _live_first(
     ref: TaskRef,
     token: str | None,
     schedule: PollSchedule,
-    events: Events,
+    events: WaitCallbacks,
     known: bool,
 ) -> Flow[Task | None]:
     """The socket's part of a wait: the task's token found with one Task/Detail when it is
@@ -497,7 +497,7 @@ def wait(
     killed, unless `on_timeout` is "leave". Every error raised carries the task's id.
     """
     policy = WaitPolicy(wait_timeout, on_timeout)
-    events = Events(on_status, on_progress, on_log)
+    events = WaitCallbacks(on_status, on_progress, on_log)
     return (
         yield from follow_to_end(core, reference, events, policy=policy, socket_token=socket_token)
     )
@@ -506,7 +506,7 @@ def wait(
 def follow_stopping_on_interrupt(
     core: ClientCore[Any],
     reference: str | TaskRef,
-    events: Events,
+    events: WaitCallbacks,
     *,
     policy: WaitPolicy = DEFAULT_WAIT,
     socket_token: str | None = None,
@@ -531,7 +531,7 @@ def follow_stopping_on_interrupt(
 def submit_and_follow(
     core: ClientCore[Any],
     request: PreparedRequest,
-    events: Events,
+    events: WaitCallbacks,
     *,
     policy: WaitPolicy = DEFAULT_WAIT,
     on_submit: SubmitCallback | None = None,
@@ -572,7 +572,7 @@ def run(
         yield from submit_and_follow(
             core,
             core.prepare_run(values, callback_url=callback_url),
-            Events(on_status, on_progress, on_log),
+            WaitCallbacks(on_status, on_progress, on_log),
             policy=policy,
             on_submit=on_submit,
             cancel_on_interrupt=cancel_on_interrupt,
@@ -598,7 +598,7 @@ def batch_item(
         handle = yield from submit(core, request)
         task_id = handle.task_id
         task = yield from follow_to_end(
-            core, handle.ref, Events(), policy=policy, socket_token=handle.socket_token
+            core, handle.ref, WaitCallbacks(), policy=policy, socket_token=handle.socket_token
         )
         return BatchResult(index, values, task, task_id)
     except errors.WiroError as exc:

@@ -1,7 +1,7 @@
 """Streaming a task: its live reports as events, a chat model's text as deltas.
 
 Wiro sends a chat model's text as full snapshots (each frame holds all the text so far, in
-either format), so `ChatFeed` keeps what it has passed on and yields only what is new: the
+either format), so `DeltaQueue` keeps what it has passed on and yields only what is new: the
 deltas of a stream join exactly to the finished task's text, and the total yielded is linear
 in the text. Polled tasks (when the socket fails) feed the same differ, in coarser steps.
 `Stream` and `AsyncStream` drive the same flow as `run`, through the drivers' `iterate`.
@@ -20,7 +20,7 @@ import weakref
 from collections import deque
 
 from .._protocol.record import Record
-from .core import Events
+from .core import WaitCallbacks
 from .drivers import Stepper, aiterate, iterate
 from .lifeline import Lifeline
 from .task import TaskError
@@ -81,8 +81,9 @@ def _change(kind: str, shown: str, now: str, final: bool) -> StreamEvent | None:
     return StreamEvent("reset" if kind == "answer" else f"{kind}_reset", now)
 
 
-class ChatFeed:
-    """A task's reports turned into events, in `outbox`: snapshots become deltas."""
+class DeltaQueue:
+    """A task's reports turned into stream events, queued in `outbox`: each snapshot of
+    a chat model's text becomes the delta from what was passed on."""
 
     def __init__(self) -> None:
         self.outbox: deque[StreamEvent] = deque()
@@ -91,8 +92,8 @@ class ChatFeed:
         self.thinking = ""
         self._calls: set[str] = set()
 
-    def events(self) -> Events:
-        return Events(self._status, self._progress, self._log, self.chat)
+    def callbacks(self) -> WaitCallbacks:
+        return WaitCallbacks(self._status, self._progress, self._log, self.chat)
 
     def _status(self, status: str) -> None:
         self.outbox.append(StreamEvent("status", status))
@@ -121,7 +122,7 @@ class ChatFeed:
                 self._calls.add(call.call_id)
                 self.outbox.append(StreamEvent("tool_call", tool_call=call))
 
-    def finish(self, task: Task) -> None:
+    def catch_up(self, task: Task) -> None:
         """The finished task's text is the whole truth: bring what was passed on to it."""
         if task.chat is not None:
             self.chat(task.chat, final=True)
@@ -129,7 +130,7 @@ class ChatFeed:
 
 def _streamed(
     flow: Flow[Task],
-    feed: ChatFeed,
+    deltas: DeltaQueue,
     lifeline: Lifeline,
     on_task: Callable[[Task], object] | None,
 ) -> Flow[Task]:
@@ -143,7 +144,7 @@ def _streamed(
         raise
     except TaskError as exc:
         lifeline.settle(exc.task)
-        feed.finish(exc.task)
+        deltas.catch_up(exc.task)
         if on_task is not None:
             on_task(exc.task)
         raise
@@ -151,7 +152,7 @@ def _streamed(
         lifeline.settle(None)
         raise
     lifeline.settle(task)
-    feed.finish(task)
+    deltas.catch_up(task)
     if on_task is not None:
         on_task(task)
     return task
@@ -166,14 +167,14 @@ class _StreamBase:
         ref: TaskRef,
         flow: Flow[Task],
         on_task: Callable[[Task], object] | None = None,
-        feed: ChatFeed | None = None,
+        deltas: DeltaQueue | None = None,
     ) -> None:
         #: The streamed task, by its id or socket token.
         self.ref = ref
         self._client = client
-        self._feed = feed or ChatFeed()
+        self._deltas = deltas or DeltaQueue()
         self._lifeline = Lifeline(client, ref)
-        self._stepper = Stepper(_streamed(flow, self._feed, self._lifeline, on_task))
+        self._stepper = Stepper(_streamed(flow, self._deltas, self._lifeline, on_task))
         # a stream dropped before it was read stops its task (the exit has its own hook)
         weakref.finalize(self, self._lifeline.dropped).atexit = False
 
@@ -192,7 +193,7 @@ class _StreamBase:
     @property
     def text(self) -> str:
         """The answer streamed so far (after any reset)."""
-        return self._feed.answer
+        return self._deltas.answer
 
     def _begin(self) -> None:
         if self._lifeline.iterated:
@@ -217,7 +218,7 @@ class Stream(_StreamBase):
 
     def __iter__(self) -> Generator[StreamEvent, None, None]:
         self._begin()
-        events = iterate(self._stepper, self._client._pool(), self._feed.outbox)
+        events = iterate(self._stepper, self._client._pool(), self._deltas.outbox)
         self._lifeline.iterating(events)
         return events
 
@@ -252,7 +253,7 @@ class AsyncStream(_StreamBase):
 
     def __aiter__(self) -> AsyncGenerator[StreamEvent, None]:
         self._begin()
-        events = aiterate(self._stepper, self._client._pool(), self._feed.outbox)
+        events = aiterate(self._stepper, self._client._pool(), self._deltas.outbox)
         self._lifeline.iterating(events)
         return events
 
