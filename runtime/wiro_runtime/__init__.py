@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from ._catalog.catalog import Catalog as Catalog
     from ._chat.session import AsyncSession as AsyncSession
     from ._chat.session import Session as Session
+    from ._jobs.job import Job as Job
+    from ._jobs.job import JobSummary as JobSummary
+    from ._jobs.ledger import LedgerRow as LedgerRow
     from ._protocol.auth import Credentials as Credentials
     from ._protocol.auth import sign as sign
     from ._protocol.checks import (

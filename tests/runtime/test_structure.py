@@ -101,9 +101,13 @@ def test_the_runtime_layers() -> None:
 
 
 #: The runtime's rooms, each importing only the rooms below it.
-ROOMS = ("_protocol", "_running", "_chat", "_catalog", "_command_line")
-#: The one call up a floor: `client.session(...)` makes a chat `Session` (imported when called).
-UPWARD = {("wiro_runtime._running.client", "wiro_runtime._chat.session")}
+ROOMS = ("_protocol", "_running", "_chat", "_catalog", "_jobs", "_command_line")
+#: The calls up a floor, each imported only when called: `client.session(...)` makes a chat
+#: `Session`, `client.job(...)` a `Job`.
+UPWARD = {
+    ("wiro_runtime._running.client", "wiro_runtime._chat.session"),
+    ("wiro_runtime._running.client", "wiro_runtime._jobs.job"),
+}
 
 
 def _room(module: str) -> str | None:

@@ -268,6 +268,21 @@ def run_request(
 
 
 UPLOAD_PATH = "/File/Upload"
+TASK_LIST_PATH = "/Task/List"
+
+
+def task_list_request(
+    base_url: str, *, start: int = 0, limit: int = 20, model_name: str | None = None
+) -> PreparedRequest:
+    """`/Task/List`, as Wiro's MCP server sends it (it is not in the docs): the caller's
+    tasks, newest first, a page at a time; `modelName` narrows them to a tool's."""
+    body = {"type": "model", "sort": "id", "order": "DESC", "start": str(start)}
+    body["limit"] = str(limit)
+    if model_name:
+        body["modelName"] = model_name
+    return PreparedRequest("POST", join_url(base_url, TASK_LIST_PATH), body)
+
+
 _UPLOAD_NAME_UNSAFE = re.compile(r"[^\w.\- ]")
 
 

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     import httpx
 
+    from .._jobs.job import Job
     from .._protocol.files import FileInput
     from .._protocol.wire import PreparedRequest
     from .core import BatchOptions, RunOptions, StreamOptions, WaitOptions
@@ -269,6 +270,24 @@ class SyncClient(ClientCore["httpx.Client"]):
         finally:
             pool.shutdown(wait=not leave_now, cancel_futures=True)
         return [result for result in results if result is not None]
+
+    def list_tasks(
+        self, *, start: int = 0, limit: int = 20, model_name: str | None = None
+    ) -> list[Task]:
+        """A page of your tasks, newest first (`/Task/List`, as Wiro's MCP server reads
+        them; every tool's unless `model_name` narrows them)."""
+        return self._drive(flows.list_tasks(self, start=start, limit=limit, model_name=model_name))
+
+    def job(
+        self, ledger: str | os.PathLike[str], *, out_dir: str | os.PathLike[str] | None = None
+    ) -> Job:
+        """A durable job of this tool's inputs, kept in the SQLite file `ledger` (created
+        when new): `job.run(rows)` runs them, and after any crash or Ctrl-C runs the rest
+        without submitting any row twice. Outputs go to a folder per row under `out_dir`
+        (default: beside the ledger, `<name>-outputs`)."""
+        from .._jobs.job import Job
+
+        return Job(self, Path(ledger), out_dir=out_dir)
 
     def download(self, task: Task, directory: str | os.PathLike[str]) -> list[Path]:
         """Save every output file into `directory`; returns the paths in output order. A

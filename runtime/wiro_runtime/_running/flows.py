@@ -37,6 +37,7 @@ from .._protocol.wire import (
     cancel_request,
     detail_request,
     kill_request,
+    task_list_request,
     task_reference,
     upload_request,
 )
@@ -223,6 +224,22 @@ def detail(
         )
         found.task_id = None if ref.is_token else ref.value
         raise found from None
+
+
+def list_tasks(
+    core: ClientCore[Any], *, start: int = 0, limit: int = 20, model_name: str | None = None
+) -> Flow[list[Task]]:
+    """A page of the caller's tasks, newest first (`/Task/List`; every tool's, unless
+    `model_name` narrows them)."""
+    request = task_list_request(core.base_url, start=start, limit=limit, model_name=model_name)
+    payload = yield from send(core, request)
+    listed = payload.get("tasklist")
+    items = listed if isinstance(listed, list) else []
+    return [
+        Task.from_wire(item, core.tool.statuses, core.tool.output_kind)
+        for item in items
+        if isinstance(item, Mapping)
+    ]
 
 
 def _task_id(core: ClientCore[Any], reference: str | TaskRef) -> Flow[str]:

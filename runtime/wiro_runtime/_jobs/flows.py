@@ -1,0 +1,229 @@
+"""One row of a job taken as far as it will go, and rows whose Run answer was lost found
+again: flows (see `_running.steps`), written once for any driver, with every fact that
+money depends on committed to the ledger at the moment it becomes true."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .._protocol import errors
+from .._protocol.files import upload_of
+from .._protocol.polling import WaitPolicy
+from .._protocol.wire import TaskRef
+from .._running import flows, steps
+from .._running.core import ClientCore, WaitCallbacks
+from .._running.steps import Flow
+from .._running.task import Task, TaskError, TaskState, WaitTimeoutError
+from .ledger import Ledger, LedgerRow
+from .outputs import row_folder, save_outputs
+from .rows import FILE, SHA256, file_sha256, is_local_file
+
+#: How far apart this machine's clock and Wiro's may be when a task's creation time is
+#: compared with the moment its intent was written.
+CLOCK_SKEW = 300.0
+#: How many tasks are read back from `/Task/List` at most when looking for lost ones.
+LIST_PAGE = 100
+LIST_PAGES = 50
+
+
+def row_flow(
+    core: ClientCore[Any], ledger: Ledger, row: LedgerRow, out_dir: Path, policy: WaitPolicy
+) -> Flow[LedgerRow]:
+    """A planned row submitted, a submitted one followed, and its outputs saved; the row as
+    the ledger then holds it. A Run whose answer is lost leaves the row `submitting`, to be
+    found by `reconcile`; a wait that ends early leaves it `submitted`, to be followed again."""
+    task_id, token = row.task_id, row.token
+    if row.state == "planned":
+        submitted = yield from _submit(core, ledger, row)
+        if submitted is None:
+            return _reread(ledger, row)
+        task_id, token = submitted
+    if task_id is None:
+        return row
+    task = yield from _follow(core, ledger, row, task_id, token, policy)
+    if task is not None:
+        saved = yield from save_outputs(task, row_folder(out_dir, row.key), core.retry)
+        ledger.record_succeeded(row.key, saved, task.total_cost)
+    return _reread(ledger, row)
+
+
+def _reread(ledger: Ledger, row: LedgerRow) -> LedgerRow:
+    return ledger.row(row.key) or row
+
+
+def _submit(
+    core: ClientCore[Any], ledger: Ledger, row: LedgerRow
+) -> Flow[tuple[str, str | None] | None]:
+    """Local files uploaded (free), the intent committed, the Run sent, its task committed.
+    None: refused (the row failed, nothing was billed) or the answer was lost."""
+    try:
+        values = yield from _with_uploads(core, row.inputs)
+        request = core.prepare_run(values)
+    except errors.WiroError as exc:
+        ledger.record_failed(row.key, describe(exc))
+        return None
+    ledger.record_intent(row.key, request.body)
+    try:
+        handle = yield from flows.submit(core, request)
+    except errors.UncertainSubmitError:
+        return None  # stays `submitting`: a task may exist, and `reconcile` will look for it
+    except errors.WiroError as exc:
+        ledger.record_failed(row.key, describe(exc))  # Wiro refused it: no task, no charge
+        return None
+    ledger.record_submitted(row.key, handle.task_id, handle.socket_token)
+    return handle.task_id, handle.socket_token
+
+
+def _with_uploads(core: ClientCore[Any], inputs: Mapping[str, Any]) -> Flow[dict[str, Any]]:
+    """The row's values with each local file uploaded and replaced by its URL, after checking
+    that it is still the file the row was planned with."""
+    values: dict[str, Any] = {}
+    for name, value in inputs.items():
+        if isinstance(value, list):
+            urls: list[Any] = []
+            for entry in value:
+                urls.append((yield from _uploaded(core, name, entry)))
+            values[name] = urls
+        else:
+            values[name] = yield from _uploaded(core, name, value)
+    return values
+
+
+def _uploaded(core: ClientCore[Any], name: str, value: Any) -> Flow[Any]:
+    if not is_local_file(value):
+        return value
+    path = Path(value[FILE])
+    if file_sha256(path, name) != value[SHA256]:
+        raise errors.InputError(
+            f"{name}: {path} changed since the row was planned; put the file back, or plan "
+            "the row again in a new job",
+            input_name=name,
+        )
+    uploaded = yield from flows.upload(core, upload_of(path, core.max_upload_bytes, name))
+    return uploaded.url
+
+
+def _follow(
+    core: ClientCore[Any],
+    ledger: Ledger,
+    row: LedgerRow,
+    task_id: str,
+    token: str | None,
+    policy: WaitPolicy,
+) -> Flow[Task | None]:
+    """The task followed to its end: returned when it succeeded; a failed or cancelled one
+    is recorded; None too when the wait ended early (the row stays `submitted`)."""
+    ref = TaskRef("taskid", task_id)
+    try:
+        return (
+            yield from flows.follow_to_end(
+                core, ref, WaitCallbacks(), policy=policy, socket_token=token
+            )
+        )
+    except TaskError as exc:
+        if isinstance(exc, WaitTimeoutError):
+            return None
+        ledger.record_failed(row.key, describe(exc), exc.task.total_cost if exc.task else None)
+        return None
+    except errors.WiroError:
+        return None  # Wiro could not be asked: the task is followed again on resume
+    except steps.INTERRUPTS:
+        with contextlib.suppress(errors.WiroError):
+            stopped = yield from flows.stop(core, ref)
+            if stopped.state is TaskState.CANCELLED:  # stopped before it finished: free
+                ledger.record_planned(row.key, f"task {task_id} was stopped by an interrupt")
+        raise
+
+
+def describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def reconcile(
+    core: ClientCore[Any],
+    ledger: Ledger,
+    rows: Sequence[LedgerRow],
+    *,
+    settle_after: float,
+    resubmit_uncertain: bool = False,
+) -> Flow[list[LedgerRow]]:
+    """Rows whose Run answer was lost (`submitting`), and with `resubmit_uncertain` the
+    `uncertain` ones, looked for among the caller's tasks (`/Task/List`): one task of this
+    tool, created after the row's intent, with exactly the inputs sent and held by no other
+    row, is adopted. A row none matches is `uncertain` once `settle_after` seconds have
+    passed since its intent (sent again only with `resubmit_uncertain`); several matching
+    is `uncertain` too. Returns the rows still too recent to judge."""
+    if not rows:
+        return []
+    since = min(row.submitting_at or 0.0 for row in rows) - CLOCK_SKEW
+    tasks = yield from _tasks_since(core, since)
+    taken = ledger.task_ids()
+    waiting: list[LedgerRow] = []
+    for row in rows:
+        found = [task for task in tasks if task.id not in taken and _made_by(core, row, task)]
+        if len(found) == 1:
+            ledger.record_submitted(row.key, found[0].id, found[0].socket_token)
+            taken.add(found[0].id)
+        elif len(found) > 1:
+            ids = ", ".join(task.id for task in found)
+            ledger.record_uncertain(row.key, f"tasks {ids} all match its inputs; check them")
+        elif time.time() - (row.submitting_at or 0.0) < settle_after:
+            waiting.append(row)
+        elif resubmit_uncertain:
+            ledger.record_planned(row.key, "no task of it was found: sent again, as asked")
+        else:
+            ledger.record_uncertain(
+                row.key,
+                "its Run's answer was lost and no task of it was found; resume with "
+                "resubmit_uncertain (--resubmit-uncertain) to send it again",
+            )
+    return waiting
+
+
+def _tasks_since(core: ClientCore[Any], since: float) -> Flow[list[Task]]:
+    """This tool's tasks created after `since`, newest first, a page at a time."""
+    found: list[Task] = []
+    for page in range(LIST_PAGES):
+        listed = yield from flows.list_tasks(
+            core, start=page * LIST_PAGE, limit=LIST_PAGE, model_name=core.tool.slug
+        )
+        found.extend(listed)
+        if len(listed) < LIST_PAGE or any(_created(task) < since for task in listed):
+            break
+    return found
+
+
+def _created(task: Task) -> float:
+    try:
+        return float(task.raw.get("createtime") or 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _made_by(core: ClientCore[Any], row: LedgerRow, task: Task) -> bool:
+    """Whether `task` is the one this row's Run made: this tool's, created after the intent,
+    with every input the row sent."""
+    owner, slug = task.raw.get("modelslugowner"), task.raw.get("modelslugproject")
+    if isinstance(owner, str) and owner.lower() != core.tool.owner.lower():
+        return False
+    if isinstance(slug, str) and slug.lower() != core.tool.slug.lower():
+        return False
+    if _created(task) < (row.submitting_at or 0.0) - CLOCK_SKEW:
+        return False
+    sent = row.sent or {}
+    return all(
+        name in task.parameters and _text(task.parameters[name]) == _text(value)
+        for name, value in sent.items()
+    )
+
+
+def _text(value: object) -> str:
+    """A parameter as text, the way Wiro may hand it back (numbers and lists as strings)."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
