@@ -1,0 +1,47 @@
+"""A job run in a process of its own, for tests that kill it: `python job_runner.py LEDGER
+BASE_URL ORIGIN ROWS [--resubmit-uncertain]`, credentials in WIRO_API_KEY/WIRO_API_SECRET.
+Prints the job's summary as JSON when it ends."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+from wiro_image_inpainting_sd import Client
+
+
+def rows(origin: str, count: int) -> list[dict[str, object]]:
+    """The same rows every time: a prompt per row, the emulator's sample photo and mask."""
+    return [
+        {
+            "prompt": f"row {number}",
+            "input_image_url": f"{origin}/samples/photo.png",
+            "input_image_mask_url": f"{origin}/samples/mask.png",
+        }
+        for number in range(count)
+    ]
+
+
+def main(argv: list[str]) -> int:
+    ledger, base_url, origin, count = argv[0], argv[1], argv[2], int(argv[3])
+    client = Client(
+        api_key=os.environ["WIRO_API_KEY"],
+        api_secret=os.environ["WIRO_API_SECRET"],
+        base_url=base_url,
+        poll_interval=0.02,
+        max_poll_interval=0.1,
+    )
+    with client, client.job(ledger) as job:
+        summary = job.run(
+            rows(origin, count),
+            concurrency=4,
+            settle_seconds=0.5,
+            resubmit_uncertain="--resubmit-uncertain" in argv,
+        )
+    print(json.dumps(summary.to_dict()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

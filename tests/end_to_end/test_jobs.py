@@ -1,0 +1,199 @@
+"""Jobs against the emulator: each row submitted once, lost answers found again, refusals and
+failures recorded, local files uploaded, one runner per job, Ctrl-C that bills nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from wiro_kokoro_tts import Client as SpeechClient
+
+from tests.conftest import cli_env, client_kwargs
+from wiro_emulator import Emulator, Plan
+from wiro_emulator.images import SAMPLES
+from wiro_image_inpainting_sd import Client
+from wiro_runtime import ConfigurationError, Job
+
+RUNNER = Path(__file__).with_name("job_runner.py")
+
+
+def _rows(emulator: Emulator, count: int, first: int = 0) -> list[dict[str, object]]:
+    return [
+        {
+            "prompt": f"row {number}",
+            "input_image_url": f"{emulator.origin}/samples/photo.png",
+            "input_image_mask_url": f"{emulator.origin}/samples/mask.png",
+        }
+        for number in range(first, first + count)
+    ]
+
+
+def _tasks_by_prompt(emulator: Emulator) -> Counter[str]:
+    return Counter(str(task.parameters.get("prompt")) for task in emulator.state.tasks.values())
+
+
+def _job(client: Client, tmp_path: Path) -> Job:
+    return client.job(tmp_path / "photos.wirojob")
+
+
+def test_a_job_runs_each_row_once_and_keeps_its_outputs(emulator: Emulator, tmp_path: Path) -> None:
+    with Client(**client_kwargs(emulator)) as client, _job(client, tmp_path) as job:
+        seen: list[str] = []
+        summary = job.run(_rows(emulator, 6), on_row=lambda row: seen.append(row.state))
+        assert summary.counts["succeeded"] == 6 and summary.done and seen == ["succeeded"] * 6
+        assert summary.total_cost == pytest.approx(6 * 0.0035)
+        for row in job.rows():
+            (saved,) = row.outputs
+            data = Path(saved.path).read_bytes()
+            assert hashlib.sha256(data).hexdigest() == saved.sha256 and row.task_id
+            assert Path(saved.path).stat().st_mode & 0o777 == 0o644
+        again = job.run(_rows(emulator, 6))  # the same rows: nothing is sent again
+        assert again.counts["succeeded"] == 6 and emulator.runs_received() == 6
+        more = job.run(_rows(emulator, 8))  # two new rows: only they are sent
+        assert more.counts["succeeded"] == 8 and emulator.runs_received() == 8
+    assert _tasks_by_prompt(emulator) == Counter(f"row {n}" for n in range(8))
+
+
+def test_a_run_whose_answer_was_lost_is_found_and_followed(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    fault = emulator.inject("/v1/Run/", after=True, reset=True)  # the task is made, the answer lost
+    with Client(**client_kwargs(emulator)) as client, _job(client, tmp_path) as job:
+        summary = job.run(_rows(emulator, 3), concurrency=1, settle_seconds=0.5)
+        assert fault.times == 0
+        assert summary.counts["succeeded"] == 3 and summary.done
+    assert _tasks_by_prompt(emulator) == Counter(f"row {n}" for n in range(3))
+
+
+def test_a_run_that_never_arrived_is_uncertain_until_told(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    fault = emulator.inject("/v1/Run/", reset=True)  # cut before any task is made
+    with Client(**client_kwargs(emulator)) as client, _job(client, tmp_path) as job:
+        first = job.run(_rows(emulator, 2), concurrency=1, settle_seconds=0.3)
+        assert fault.times == 0 and first.counts["uncertain"] == 1 and first.done
+        (row,) = job.rows("uncertain")
+        assert row.error and "--resubmit-uncertain" in row.error
+        sent = emulator.runs_received()
+        assert job.run(settle_seconds=0.3).counts["uncertain"] == 1
+        assert emulator.runs_received() == sent  # never sent again unless told
+        told = job.run(settle_seconds=0.3, resubmit_uncertain=True)
+        assert told.counts["succeeded"] == 2
+    assert _tasks_by_prompt(emulator) == Counter({"row 0": 1, "row 1": 1})
+
+
+def test_refused_and_failed_rows_are_recorded_with_what_they_cost(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.plan_next(Plan(queue_seconds=0.05, run_seconds=0.1, outcome="fail"))
+    bad = {**_rows(emulator, 1, first=9)[0], "steps": "many"}
+    with Client(**client_kwargs(emulator)) as client, _job(client, tmp_path) as job:
+        summary = job.run([*_rows(emulator, 1), bad], concurrency=1)
+        failed, refused = job.rows("failed")
+    assert summary.counts["failed"] == 2 and summary.done
+    assert failed.task_id and "emulated model failure" in (failed.error or "")
+    assert refused.task_id is None and "steps" in (refused.error or "")
+    assert emulator.runs_received() == 1  # the bad row never reached Wiro
+
+
+def test_local_files_are_uploaded_and_a_changed_one_fails_its_row(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    photo, mask = tmp_path / "photo.png", tmp_path / "mask.png"
+    photo.write_bytes(SAMPLES["photo.png"])
+    mask.write_bytes(SAMPLES["mask.png"])
+    row = {"prompt": "local", "input_image_url": photo, "input_image_mask_url": mask}
+    with Client(**client_kwargs(emulator)) as client, _job(client, tmp_path) as job:
+        assert job.run([row]).counts["succeeded"] == 1
+        (done,) = job.rows()
+        assert (
+            done.inputs["inputImageUrl"]["sha256"] == hashlib.sha256(photo.read_bytes()).hexdigest()
+        )
+        assert str(done.sent and done.sent["inputImageUrl"]).startswith(emulator.origin)
+        job.add([{**row, "prompt": "changed"}])
+        photo.write_bytes(photo.read_bytes() + b"\0")
+        summary = job.run()
+        (changed,) = job.rows("failed")
+    assert summary.counts == {**summary.counts, "succeeded": 1, "failed": 1}
+    assert "changed since the row was planned" in (changed.error or "")
+
+
+def test_a_ledger_holds_one_tool_and_a_key_one_row(emulator: Emulator, tmp_path: Path) -> None:
+    with Client(**client_kwargs(emulator)) as client, _job(client, tmp_path) as job:
+        job.add([{"id": "a", **_rows(emulator, 1)[0]}], key="id")
+        with pytest.raises(ConfigurationError, match=r"already in .* with other inputs"):
+            job.add([{"id": "a", **_rows(emulator, 1, first=5)[0]}], key="id")
+    runs_another = "this job runs wiro/image-inpainting-sd"
+    with (
+        SpeechClient(**client_kwargs(emulator)) as speech,
+        pytest.raises(ConfigurationError, match=runs_another),
+    ):
+        speech.job(tmp_path / "photos.wirojob")
+    (tmp_path / "notes.txt").write_text("not a ledger\n" * 200)
+    with (
+        Client(**client_kwargs(emulator)) as client,
+        pytest.raises(ConfigurationError, match="not a job ledger"),
+    ):
+        client.job(tmp_path / "notes.txt")
+
+
+def _runner(emulator: Emulator, ledger: Path, rows: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(RUNNER), str(ledger), emulator.base_url, emulator.origin, str(rows)],
+        env=cli_env(emulator),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _until(condition: object, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_one_process_runs_a_job_at_a_time(emulator: Emulator, tmp_path: Path) -> None:
+    emulator.plan_next(*[Plan(queue_seconds=0.05, run_seconds=30)] * 4)
+    ledger = tmp_path / "photos.wirojob"
+    process = _runner(emulator, ledger, 4)
+    try:
+        _until(lambda: emulator.runs_received() >= 1)
+        with Client(**client_kwargs(emulator)) as client, client.job(ledger) as job:
+            with pytest.raises(ConfigurationError, match="running in another process"):
+                job.run()
+            assert job.summary().rows == 4  # reading it is fine
+    finally:
+        process.kill()
+        process.communicate(timeout=30)
+
+
+def test_ctrl_c_stops_the_tasks_and_a_resume_bills_each_row_once(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.plan_next(*[Plan(queue_seconds=0.05, run_seconds=2.0)] * 4)
+    ledger = tmp_path / "photos.wirojob"
+    process = _runner(emulator, ledger, 6)
+    _until(lambda: sum(t.status() == "task_start" for t in emulator.state.tasks.values()) >= 2)
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=30)
+    assert process.returncode != 0
+    assert all(task.terminal() for task in emulator.state.tasks.values())  # none left running
+    resumed = _runner(emulator, ledger, 6)
+    out, err = resumed.communicate(timeout=60)
+    assert resumed.returncode == 0, err
+    assert json.loads(out)["succeeded"] == 6
+    billed = Counter(
+        str(task.parameters.get("prompt"))
+        for task in emulator.state.tasks.values()
+        if task.succeeded()
+    )
+    assert billed == Counter(f"row {n}" for n in range(6))
