@@ -39,12 +39,16 @@ def _tasks_by_prompt(emulator: Emulator) -> Counter[str]:
     return Counter(str(task.parameters.get("prompt")) for task in emulator.state.tasks.values())
 
 
+def _client(emulator: Emulator) -> Client:
+    return Client(**client_kwargs(emulator))  # type: ignore[arg-type]
+
+
 def _job(client: Client, tmp_path: Path) -> Job:
     return client.job(tmp_path / "photos.wirojob")
 
 
 def test_a_job_runs_each_row_once_and_keeps_its_outputs(emulator: Emulator, tmp_path: Path) -> None:
-    with Client(**client_kwargs(emulator)) as client, _job(client, tmp_path) as job:
+    with _client(emulator) as client, _job(client, tmp_path) as job:
         seen: list[str] = []
         summary = job.run(_rows(emulator, 6), on_row=lambda row: seen.append(row.state))
         assert summary.counts["succeeded"] == 6 and summary.done and seen == ["succeeded"] * 6
@@ -65,7 +69,7 @@ def test_a_run_whose_answer_was_lost_is_found_and_followed(
     emulator: Emulator, tmp_path: Path
 ) -> None:
     fault = emulator.inject("/v1/Run/", after=True, reset=True)  # the task is made, the answer lost
-    with Client(**client_kwargs(emulator)) as client, _job(client, tmp_path) as job:
+    with _client(emulator) as client, _job(client, tmp_path) as job:
         summary = job.run(_rows(emulator, 3), concurrency=1, settle_seconds=0.5)
         assert fault.times == 0
         assert summary.counts["succeeded"] == 3 and summary.done
@@ -76,7 +80,7 @@ def test_a_run_that_never_arrived_is_uncertain_until_told(
     emulator: Emulator, tmp_path: Path
 ) -> None:
     fault = emulator.inject("/v1/Run/", reset=True)  # cut before any task is made
-    with Client(**client_kwargs(emulator)) as client, _job(client, tmp_path) as job:
+    with _client(emulator) as client, _job(client, tmp_path) as job:
         first = job.run(_rows(emulator, 2), concurrency=1, settle_seconds=0.3)
         assert fault.times == 0 and first.counts["uncertain"] == 1 and first.done
         (row,) = job.rows("uncertain")
@@ -94,7 +98,7 @@ def test_refused_and_failed_rows_are_recorded_with_what_they_cost(
 ) -> None:
     emulator.plan_next(Plan(queue_seconds=0.05, run_seconds=0.1, outcome="fail"))
     bad = {**_rows(emulator, 1, first=9)[0], "steps": "many"}
-    with Client(**client_kwargs(emulator)) as client, _job(client, tmp_path) as job:
+    with _client(emulator) as client, _job(client, tmp_path) as job:
         summary = job.run([*_rows(emulator, 1), bad], concurrency=1)
         failed, refused = job.rows("failed")
     assert summary.counts["failed"] == 2 and summary.done
@@ -110,7 +114,7 @@ def test_local_files_are_uploaded_and_a_changed_one_fails_its_row(
     photo.write_bytes(SAMPLES["photo.png"])
     mask.write_bytes(SAMPLES["mask.png"])
     row = {"prompt": "local", "input_image_url": photo, "input_image_mask_url": mask}
-    with Client(**client_kwargs(emulator)) as client, _job(client, tmp_path) as job:
+    with _client(emulator) as client, _job(client, tmp_path) as job:
         assert job.run([row]).counts["succeeded"] == 1
         (done,) = job.rows()
         assert (
@@ -126,19 +130,19 @@ def test_local_files_are_uploaded_and_a_changed_one_fails_its_row(
 
 
 def test_a_ledger_holds_one_tool_and_a_key_one_row(emulator: Emulator, tmp_path: Path) -> None:
-    with Client(**client_kwargs(emulator)) as client, _job(client, tmp_path) as job:
+    with _client(emulator) as client, _job(client, tmp_path) as job:
         job.add([{"id": "a", **_rows(emulator, 1)[0]}], key="id")
         with pytest.raises(ConfigurationError, match=r"already in .* with other inputs"):
             job.add([{"id": "a", **_rows(emulator, 1, first=5)[0]}], key="id")
     runs_another = "this job runs wiro/image-inpainting-sd"
     with (
-        SpeechClient(**client_kwargs(emulator)) as speech,
+        SpeechClient(**client_kwargs(emulator)) as speech,  # type: ignore[arg-type]
         pytest.raises(ConfigurationError, match=runs_another),
     ):
         speech.job(tmp_path / "photos.wirojob")
     (tmp_path / "notes.txt").write_text("not a ledger\n" * 200)
     with (
-        Client(**client_kwargs(emulator)) as client,
+        _client(emulator) as client,
         pytest.raises(ConfigurationError, match="not a job ledger"),
     ):
         client.job(tmp_path / "notes.txt")
@@ -167,7 +171,7 @@ def test_one_process_runs_a_job_at_a_time(emulator: Emulator, tmp_path: Path) ->
     process = _runner(emulator, ledger, 4)
     try:
         _until(lambda: emulator.runs_received() >= 1)
-        with Client(**client_kwargs(emulator)) as client, client.job(ledger) as job:
+        with _client(emulator) as client, client.job(ledger) as job:
             with pytest.raises(ConfigurationError, match="running in another process"):
                 job.run()
             assert job.summary().rows == 4  # reading it is fine
