@@ -101,6 +101,10 @@ def _main(tool: ToolDefinition, target: ClientTarget, argv: Sequence[str] | None
             return command_run(tool, target, args)
         if args.command == "chat":
             return command_chat(tool, target, args)
+        if args.command == "job":
+            from ._command_line.job import command_job
+
+            return command_job(tool, target, args)
         return command_task(tool, target, args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

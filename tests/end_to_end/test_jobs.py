@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from wiro_kokoro_tts import Client as SpeechClient
 
-from tests.conftest import cli_env, client_kwargs
+from tests.conftest import cli_env, client_kwargs, command_path
 from wiro_emulator import Emulator, Plan
 from wiro_emulator.images import SAMPLES
 from wiro_image_inpainting_sd import Client
@@ -186,7 +186,7 @@ def test_ctrl_c_stops_the_tasks_and_a_resume_bills_each_row_once(
     emulator.plan_next(*[Plan(queue_seconds=0.05, run_seconds=2.0)] * 4)
     ledger = tmp_path / "photos.wirojob"
     process = _runner(emulator, ledger, 6)
-    _until(lambda: sum(t.status() == "task_start" for t in emulator.state.tasks.values()) >= 2)
+    _until(lambda: sum(t.status() != "task_queue" for t in emulator.state.tasks.values()) >= 2)
     process.send_signal(signal.SIGINT)
     process.communicate(timeout=30)
     assert process.returncode != 0
@@ -201,3 +201,66 @@ def test_ctrl_c_stops_the_tasks_and_a_resume_bills_each_row_once(
         if task.succeeded()
     )
     assert billed == Counter(f"row {n}" for n in range(6))
+
+
+def _cli(emulator: Emulator, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [command_path("wiro-image-inpainting-sd"), "job", *args],
+        env=cli_env(emulator),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_job_command_runs_reports_and_refuses_bad_rows(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    lines = [json.dumps(row) for row in _rows(emulator, 3)]
+    (tmp_path / "rows.jsonl").write_text("\n".join(lines) + "\n")
+    ran = _cli(emulator, "run", "rows.jsonl", "--job", "photos.wirojob", "-o", "out", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout == "3 rows: 3 succeeded; cost $0.0105\n"
+    status = _cli(emulator, "status", "--job", "photos.wirojob", "--json", cwd=tmp_path)
+    assert json.loads(status.stdout)["succeeded"] == 3
+    assert json.loads(status.stdout)["out_dir"] == str(tmp_path / "out")  # kept for later
+    report = _cli(emulator, "report", "--job", "photos.wirojob", "--csv", cwd=tmp_path)
+    header, *records = report.stdout.splitlines()
+    assert header.startswith("key,position,state,task_id,cost,files,sha256") and len(records) == 3
+    written = _cli(emulator, "report", "--job", "photos.wirojob", "-o", "m.jsonl", cwd=tmp_path)
+    assert written.returncode == 0 and (tmp_path / "m.jsonl").stat().st_mode & 0o777 == 0o644
+    manifest = (tmp_path / "m.jsonl").read_text().splitlines()
+    assert [json.loads(line)["state"] for line in manifest] == ["succeeded"] * 3
+    origin = emulator.origin
+    (tmp_path / "rows.csv").write_text(
+        "prompt,steps,input_image_url\n"
+        f"a,20,{origin}/samples/photo.png\nb,many,{origin}/samples/photo.png\n"
+    )
+    bad = _cli(emulator, "run", "rows.csv", "--job", "photos.wirojob", cwd=tmp_path)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "rows.csv, line 3: steps is 'many', which is not a whole number" in bad.stderr
+    missing = _cli(emulator, "resume", "--job", "other.wirojob", cwd=tmp_path)
+    assert missing.returncode == 2 and "no job at other.wirojob" in missing.stderr
+    assert not (tmp_path / "other.wirojob").exists()
+
+
+def test_ctrl_c_on_the_job_command_says_how_to_go_on(emulator: Emulator, tmp_path: Path) -> None:
+    emulator.plan_next(*[Plan(queue_seconds=0.05, run_seconds=30)] * 3)
+    lines = [json.dumps(row) for row in _rows(emulator, 3)]
+    (tmp_path / "rows.jsonl").write_text("\n".join(lines) + "\n")
+    process = subprocess.Popen(
+        [command_path("wiro-image-inpainting-sd"), "job", "run", "rows.jsonl", "--job", "j"],
+        env=cli_env(emulator),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _until(lambda: sum(t.status() != "task_queue" for t in emulator.state.tasks.values()) >= 3)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130 and "go on with: wiro-image-inpainting-sd job resume" in err
+    assert all(task.terminal() for task in emulator.state.tasks.values())
+    resumed = _cli(emulator, "resume", "--job", "j", "--json", cwd=tmp_path)
+    assert resumed.returncode == 0 and json.loads(resumed.stdout)["succeeded"] == 3

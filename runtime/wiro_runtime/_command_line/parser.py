@@ -224,7 +224,13 @@ TASK_COMMANDS = (
     ("cancel", "cancel a queued task", False),
     ("kill", "kill a running task", False),
 )
-COMMANDS = ("run", "chat", *(name for name, _, _ in TASK_COMMANDS), "completion")
+COMMANDS = ("run", "chat", *(name for name, _, _ in TASK_COMMANDS), "job", "completion")
+JOB_ACTIONS = (
+    ("run", "plan the rows of a file and run every row not yet done"),
+    ("resume", "run every row of the job not yet done"),
+    ("status", "count the job's rows by state, with what they cost"),
+    ("report", "print (or write) the manifest: each row's task, files, cost and error"),
+)
 #: The inputs a chat session sets itself on every turn.
 SESSION_INPUTS = ("prompt", "session_id", "user_id")
 
@@ -286,6 +292,14 @@ def build_parser(tool: ToolDefinition, only: str | None = None) -> argparse.Argu
             named.add_argument("--token", help="the task by its socket access token")
             _add_output(sub, waits=waits)
             _add_connection(sub)
+    job = commands.add_parser(
+        "job",
+        help="a durable batch: each row run once, resumable after any crash or Ctrl-C",
+        description="Rows of inputs run through a ledger (a SQLite file): run it again after "
+        "a crash, a kill or Ctrl-C and no row is submitted twice.",
+    )
+    if only in (None, "job"):
+        _add_job_actions(job)
     completion = commands.add_parser(
         "completion",
         help="print a shell completion script (bash, zsh or fish)",
@@ -295,6 +309,66 @@ def build_parser(tool: ToolDefinition, only: str | None = None) -> argparse.Argu
     if only in (None, "completion"):
         completion.add_argument("shell", choices=("bash", "zsh", "fish"))
     return parser
+
+
+def _add_job_actions(job: argparse.ArgumentParser) -> None:
+    actions = job.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    actions.required = True
+    for name, summary in JOB_ACTIONS:
+        sub = actions.add_parser(
+            name,
+            help=summary,
+            epilog=EXIT_CODES_HELP,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sub.add_argument(
+            "--job", required=True, metavar="LEDGER", help="the job's ledger (a SQLite file)"
+        )
+        if name == "run":
+            sub.add_argument(
+                "rows",
+                metavar="ROWS",
+                help="a .jsonl file (one JSON object a line) or a .csv file with a header, "
+                "inputs by name; '-': JSON lines on stdin",
+            )
+            sub.add_argument(
+                "--key",
+                metavar="FIELD",
+                help="a field naming each row (not sent); default: a hash of its inputs",
+            )
+        if name in ("run", "resume"):
+            _add_job_run_options(sub)
+        if name == "status":
+            sub.add_argument("--json", action="store_true", help="print the counts as JSON")
+        if name == "report":
+            sub.add_argument("--csv", action="store_true", help="CSV instead of JSON lines")
+            sub.add_argument("-o", "--output", metavar="FILE", help="write it to FILE, whole")
+
+
+def _add_job_run_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "-o", "--output-dir", help="where each row's folder of outputs goes (kept for resume)"
+    )
+    sub.add_argument(
+        "--concurrency",
+        type=_number(int, "a whole number"),
+        default=4,
+        help="tasks at once at most (default: 4)",
+    )
+    sub.add_argument(
+        "--resubmit-uncertain",
+        action="store_true",
+        help="send again rows whose Run's answer was lost and whose task cannot be found",
+    )
+    sub.add_argument(
+        "--settle",
+        type=_seconds,
+        default=120.0,
+        help="seconds Wiro gets to list a task whose Run's answer was lost (default: 120)",
+    )
+    sub.add_argument("--json", action="store_true", help="print the summary as JSON")
+    sub.add_argument("-q", "--quiet", action="store_true", help="no progress line on stderr")
+    _add_connection(sub)
 
 
 def version_text(tool: ToolDefinition) -> str:

@@ -20,6 +20,7 @@ from .._running.drivers import drive
 from . import flows as job_flows
 from .ledger import STATES, Ledger, LedgerRow
 from .lock import RunnerLock
+from .manifest import write_manifest
 from .outputs import discard_partials
 from .rows import RowKey, durable_inputs, row_key
 
@@ -79,10 +80,7 @@ class Job:
     ) -> None:
         self.client = client
         self.ledger = Ledger(ledger, client.tool.key)
-        path = self.ledger.path
-        self.out_dir = (
-            Path(out_dir) if out_dir is not None else path.with_name(f"{path.stem}-outputs")
-        )
+        self.out_dir = outputs_of(self.ledger, out_dir)
 
     def __enter__(self) -> Job:
         return self
@@ -119,6 +117,11 @@ class Job:
         return JobSummary(
             self.ledger.path, self.out_dir, self.ledger.counts(), self.ledger.total_cost()
         )
+
+    def write_manifest(self, target: str | os.PathLike[str]) -> Path:
+        """Each row with its task, files (and their SHA-256), cost and error: CSV for a
+        `.csv` file, JSON lines otherwise. Written whole, through a temporary file."""
+        return write_manifest(self.ledger, Path(target))
 
     def rows(self, *states: str) -> Iterator[LedgerRow]:
         """The job's rows in input order (those in `states`, or all)."""
@@ -220,3 +223,15 @@ class Job:
             if on_row is not None:
                 on_row(row)
         return still
+
+
+def outputs_of(ledger: Ledger, out_dir: str | os.PathLike[str] | None = None) -> Path:
+    """Where the job's outputs go: the folder given (and kept in the ledger for later runs),
+    the one kept, or `<ledger name>-outputs` beside the ledger."""
+    if out_dir is not None:
+        chosen = Path(out_dir).resolve()
+        ledger.keep_setting("out_dir", str(chosen))
+        return chosen
+    kept = ledger.setting("out_dir")
+    path = ledger.path
+    return Path(kept) if kept else path.with_name(f"{path.stem}-outputs")

@@ -132,6 +132,19 @@ class Ledger:
                 "another file for a job of this tool"
             )
 
+    def setting(self, name: str) -> str | None:
+        """A value the job keeps beside its rows (where its outputs go)."""
+        found = self._read("SELECT value FROM meta WHERE name = ?", [name])
+        return str(found[0][0]) if found else None
+
+    def keep_setting(self, name: str, value: str) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO meta (name, value) VALUES (?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                [name, value],
+            )
+
     def close(self) -> None:
         with self._lock:
             self._db.close()

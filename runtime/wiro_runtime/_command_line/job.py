@@ -1,0 +1,189 @@
+"""`job run | resume | status | report`: a durable batch from the command line, its rows read
+from a JSON-lines or CSV file a line at a time, its ledger a SQLite file the user names."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from .._jobs.job import Job, JobSummary, outputs_of
+from .._jobs.ledger import Ledger, LedgerRow
+from .._protocol.errors import ConfigurationError
+from .._protocol.json_text import parse_json
+from .._protocol.tool import ToolDefinition
+from .exit_codes import EXIT_API, EXIT_INTERRUPTED, EXIT_OK, EXIT_TASK_FAILED
+from .target import ClientTarget
+from .terminal import printable
+
+
+def command_job(tool: ToolDefinition, target: ClientTarget, args: argparse.Namespace) -> int:
+    ledger = Path(args.job)
+    if args.action != "run" and not ledger.is_file():
+        raise ConfigurationError(f"no job at {ledger}; start one with: {tool.command} job run")
+    if args.action in ("status", "report"):
+        return _read_only(tool, ledger, args)
+    from .commands import _client
+
+    client = _client(target, args, tool)
+    try:
+        with Job(client, ledger, out_dir=args.output_dir) as job:
+            return _run(tool, job, args)
+    finally:
+        client.close()
+
+
+def _read_only(tool: ToolDefinition, path: Path, args: argparse.Namespace) -> int:
+    from .._jobs.manifest import manifest_lines, write_manifest
+
+    ledger = Ledger(path, tool.key)
+    try:
+        if args.action == "status":
+            counts, cost = ledger.counts(), ledger.total_cost()
+            _print_summary(JobSummary(path, outputs_of(ledger), counts, cost), args.json)
+        elif args.output:
+            written = write_manifest(ledger, Path(args.output), "csv" if args.csv else None)
+            print(written)
+        else:
+            for line in manifest_lines(ledger, "csv" if args.csv else "jsonl"):
+                sys.stdout.write(line)
+    finally:
+        ledger.close()
+    return EXIT_OK
+
+
+def _run(tool: ToolDefinition, job: Job, args: argparse.Namespace) -> int:
+    rows = _rows(args.rows, tool) if args.action == "run" else None
+    progress = _Progress(job, quiet=args.quiet)
+    try:
+        summary = job.run(
+            rows,
+            key=args.key if args.action == "run" else None,
+            concurrency=args.concurrency,
+            resubmit_uncertain=args.resubmit_uncertain,
+            settle_seconds=args.settle,
+            on_row=progress.advance,
+        )
+    except KeyboardInterrupt:
+        progress.end()
+        print(
+            f"interrupted: the tasks under way were stopped; go on with: {tool.command} job "
+            f"resume --job {printable(str(job.ledger.path))}",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    progress.end()
+    _print_summary(summary, args.json)
+    if summary.counts["uncertain"]:
+        print(
+            f"{summary.counts['uncertain']} rows are uncertain (a task may exist): see "
+            f"`{tool.command} job report --job {printable(str(job.ledger.path))}`",
+            file=sys.stderr,
+        )
+        return EXIT_API
+    return EXIT_TASK_FAILED if summary.counts["failed"] else EXIT_OK
+
+
+def _print_summary(summary: JobSummary, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(summary.to_dict()))
+        return
+    counts = summary.counts
+    shown = ", ".join(f"{counts[state]} {state}" for state in counts if counts[state])
+    print(f"{summary.rows} rows: {shown or 'none'}; cost ${summary.total_cost:.4f}")
+
+
+class _Progress:
+    """One line on a terminal's stderr, rewritten as rows finish; nothing when piped."""
+
+    def __init__(self, job: Job, *, quiet: bool) -> None:
+        self.live = not quiet and sys.stderr.isatty()
+        self.total = job.summary().rows if self.live else 0
+        self.done = self.failed = 0
+        self.cost = 0.0
+        self.shown = False
+
+    def advance(self, row: LedgerRow) -> None:
+        self.done += row.finished
+        self.failed += row.state == "failed"
+        self.cost += row.cost or 0.0
+        if self.live:
+            self.shown = True
+            line = f"\rjob: {self.done} of {self.total} rows done, {self.failed} failed"
+            sys.stderr.write(f"{line}, ${self.cost:.4f}")
+            sys.stderr.flush()
+
+    def end(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+
+
+def _rows(source: str, tool: ToolDefinition) -> Iterator[dict[str, Any]]:
+    """The rows of a JSON-lines file (or stdin, `-`) or a CSV file, one at a time."""
+    name = "standard input" if source == "-" else source
+    with _opened(source, name) as handle:
+        if source.lower().endswith(".csv"):
+            yield from _csv_rows(handle, name, tool)
+            return
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                data = parse_json(line)
+            except ValueError as exc:
+                raise ConfigurationError(f"{name}, line {number}: not JSON ({exc})") from None
+            if not isinstance(data, dict):
+                raise ConfigurationError(f"{name}, line {number}: not a JSON object")
+            yield data
+
+
+@contextlib.contextmanager
+def _opened(source: str, name: str) -> Iterator[TextIO]:
+    if source == "-":
+        yield sys.stdin
+        return
+    try:
+        with Path(source).open(encoding="utf-8", newline="") as handle:
+            yield handle
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read {name}: {exc.strerror or exc}") from None
+
+
+def _csv_rows(handle: Any, name: str, tool: ToolDefinition) -> Iterator[dict[str, Any]]:
+    """CSV rows with a header of input names; an empty cell is an input not given, numbers
+    and booleans are read as the input's type."""
+    for number, record in enumerate(csv.DictReader(handle), 2):
+        row: dict[str, Any] = {}
+        for field, text in record.items():
+            if field is None or text in (None, ""):
+                continue
+            item = tool.input_named(field)
+            kind = item.python_type if item else "str"
+            try:
+                row[field] = _typed(text, kind)
+            except ValueError:
+                raise ConfigurationError(
+                    f"{name}, line {number}: {field} is {text!r}, which is not {_KINDS[kind]}"
+                ) from None
+        yield row
+
+
+_KINDS = {"int": "a whole number", "float": "a number", "bool": "true or false"}
+
+
+def _typed(text: str, kind: str) -> object:
+    if kind == "int":
+        return int(text)
+    if kind == "float":
+        return float(text)
+    if kind == "bool":
+        lowered = text.strip().lower()
+        if lowered not in ("true", "false", "1", "0", "yes", "no"):
+            raise ValueError(text)
+        return lowered in ("true", "1", "yes")
+    return text
