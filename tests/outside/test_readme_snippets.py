@@ -34,6 +34,11 @@ def test_a_readme_snippet_runs_as_pasted(emulator: Emulator, tmp_path: Path, blo
     photo, mask = sample_photo_and_mask()
     (tmp_path / "photo.png").write_bytes(photo)
     (tmp_path / "mask.png").write_bytes(mask)
+    if 'Path("photos")' in code:  # a job's folder of photos, with their masks
+        for folder, data in (("photos", photo), ("masks", mask)):
+            (tmp_path / folder).mkdir()
+            for name in ("kitchen.png", "hall.png"):
+                (tmp_path / folder / name).write_bytes(data)
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "inpainting.md").write_text(INPAINTING_DESCRIPTION.read_text())
     if "def test_" in code:
