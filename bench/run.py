@@ -412,6 +412,35 @@ def bench_batch(count: int, concurrency: int = 32) -> dict[str, Any]:
     }
 
 
+# --- P9: jobs ---------------------------------------------------------------------------------
+
+
+def bench_jobs(sizes: dict[str, int], work: Path) -> dict[str, Any]:
+    from bench.jobs import bench_job_overhead, bench_plan_memory, bench_resume
+    from wiro_image_inpainting_sd import Client
+
+    emulator = EmulatorProcess(queue=0.0, run=0.0)
+    results: dict[str, Any] = {}
+    try:
+
+        def client() -> Client:
+            return Client(**_client_kwargs(emulator.base_url))
+
+        folder = work / "jobs"
+        folder.mkdir()
+        results.update(bench_job_overhead(client, emulator.origin, sizes["job_rows"], folder))
+        env = {**os.environ, "WIRO_API_KEY": API_KEY, "WIRO_API_SECRET": API_SECRET}
+        results.update(
+            bench_resume(
+                client, emulator.base_url, emulator.origin, sizes["resume_rows"], folder, env
+            )
+        )
+    finally:
+        emulator.stop()
+    results.update(bench_plan_memory(sizes["plan_rows"], work / "jobs"))
+    return results
+
+
 # --- P5: upload memory ------------------------------------------------------------------------
 
 UPLOAD_PROBE = """
@@ -664,6 +693,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "upload_mb": 16,
             "file_upload_mb": 8,
             "stream_frames": 50,
+            "job_rows": 40,
+            "resume_rows": 400,
+            "plan_rows": 2000,
         }
         if args.smoke
         else {
@@ -674,6 +706,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "upload_mb": 200,
             "file_upload_mb": 100,
             "stream_frames": 500,
+            "job_rows": 10_000,
+            "resume_rows": 100_000,
+            "plan_rows": 1_000_000,
         }
     )
     results: dict[str, Any] = {}
@@ -688,6 +723,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("upload", lambda: bench_upload(sizes["upload_mb"], work)),
             ("file upload", lambda: bench_file_upload(sizes["file_upload_mb"], work)),
             ("streaming", lambda: bench_streaming(sizes["stream_frames"], sizes["repeat"])),
+            ("jobs", lambda: bench_jobs(sizes, work)),
             ("footprint", lambda: bench_footprint(work)),
         ]
         for name, step in steps:
