@@ -264,3 +264,24 @@ def test_ctrl_c_on_the_job_command_says_how_to_go_on(emulator: Emulator, tmp_pat
     assert all(task.terminal() for task in emulator.state.tasks.values())
     resumed = _cli(emulator, "resume", "--job", "j", "--json", cwd=tmp_path)
     assert resumed.returncode == 0 and json.loads(resumed.stdout)["succeeded"] == 3
+
+
+def test_each_file_of_a_folder_is_a_row_and_a_shared_file_is_uploaded_once(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    (tmp_path / "photos").mkdir()
+    for number in range(3):  # different photos, one mask for all
+        (tmp_path / "photos" / f"{number}.png").write_bytes(SAMPLES["photo.png"] + bytes(number))
+    (tmp_path / "mask.png").write_bytes(SAMPLES["mask.png"])
+    each = ("--each", "input_image_url=photos/*.png", "--input-image-mask-url", "mask.png")
+    ran = _cli(emulator, "run", *each, "--prompt", "an empty room", "--job", "j", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.startswith("3 rows: 3 succeeded")
+    uploads = [r for r in emulator.received if r.path == "/v1/File/Upload"]
+    assert len(uploads) == 4  # three photos, and the mask once
+    runs = [r.body for r in emulator.received if r.path.startswith("/v1/Run/")]
+    assert {run["prompt"] for run in runs} == {"an empty room"} and len(runs) == 3
+    wrong = _cli(emulator, "run", "--each", "prompt=photos/*.png", "--job", "j", cwd=tmp_path)
+    assert wrong.returncode == 2 and "prompt does not take a file" in wrong.stderr
+    neither = _cli(emulator, "run", "--job", "j", cwd=tmp_path)
+    assert neither.returncode == 2 and "give the rows" in neither.stderr

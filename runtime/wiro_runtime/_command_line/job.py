@@ -58,7 +58,7 @@ def _read_only(tool: ToolDefinition, path: Path, args: argparse.Namespace) -> in
 
 
 def _run(tool: ToolDefinition, job: Job, args: argparse.Namespace) -> int:
-    rows = _rows(args.rows, tool) if args.action == "run" else None
+    rows = _given_rows(tool, args) if args.action == "run" else None
     progress = _Progress(job, quiet=args.quiet)
     try:
         summary = job.run(
@@ -121,6 +121,38 @@ class _Progress:
     def end(self) -> None:
         if self.shown:
             sys.stderr.write("\n")
+
+
+def _given_rows(tool: ToolDefinition, args: argparse.Namespace) -> Iterator[dict[str, Any]]:
+    """`job run`'s rows: from ROWS or `--each`, each over the input flags given."""
+    from .._running.batch import wire_values
+    from .commands import _input_values
+
+    if (args.rows is None) == (args.each is None):
+        raise ConfigurationError("give the rows: a ROWS file, or --each INPUT=GLOB (not both)")
+    rows = _rows(args.rows, tool) if args.rows is not None else _each(args.each, tool)
+    fixed = _input_values(args)
+    for row in rows:
+        yield {**fixed, **wire_values(tool, row)} if fixed else row
+
+
+def _each(spec: str, tool: ToolDefinition) -> Iterator[dict[str, Any]]:
+    """A row per file matching the pattern, given to one file input."""
+    import glob
+
+    name, equals, pattern = spec.partition("=")
+    item = tool.input_named(name) or tool.input_named(name.lstrip("-").replace("-", "_"))
+    if not equals or not pattern or item is None:
+        raise ConfigurationError(f"--each {spec}: expected INPUT=GLOB with an input of {tool.key}")
+    if not (item.wire_type == "files" or item.file_url):
+        raise ConfigurationError(f"--each {spec}: {item.python_name} does not take a file")
+    found = False
+    for path in glob.iglob(pattern, recursive=True):
+        if Path(path).is_file():
+            found = True
+            yield {item.wire_name: path}
+    if not found:
+        raise ConfigurationError(f"--each {spec}: no file matches {pattern!r}")
 
 
 def _rows(source: str, tool: ToolDefinition) -> Iterator[dict[str, Any]]:

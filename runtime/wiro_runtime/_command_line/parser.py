@@ -299,7 +299,7 @@ def build_parser(tool: ToolDefinition, only: str | None = None) -> argparse.Argu
         "a crash, a kill or Ctrl-C and no row is submitted twice.",
     )
     if only in (None, "job"):
-        _add_job_actions(job)
+        _add_job_actions(job, tool)
     completion = commands.add_parser(
         "completion",
         help="print a shell completion script (bash, zsh or fish)",
@@ -311,7 +311,7 @@ def build_parser(tool: ToolDefinition, only: str | None = None) -> argparse.Argu
     return parser
 
 
-def _add_job_actions(job: argparse.ArgumentParser) -> None:
+def _add_job_actions(job: argparse.ArgumentParser, tool: ToolDefinition) -> None:
     actions = job.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     actions.required = True
     for name, summary in JOB_ACTIONS:
@@ -325,17 +325,7 @@ def _add_job_actions(job: argparse.ArgumentParser) -> None:
             "--job", required=True, metavar="LEDGER", help="the job's ledger (a SQLite file)"
         )
         if name == "run":
-            sub.add_argument(
-                "rows",
-                metavar="ROWS",
-                help="a .jsonl file (one JSON object a line) or a .csv file with a header, "
-                "inputs by name; '-': JSON lines on stdin",
-            )
-            sub.add_argument(
-                "--key",
-                metavar="FIELD",
-                help="a field naming each row (not sent); default: a hash of its inputs",
-            )
+            _add_job_rows(sub, tool)
         if name in ("run", "resume"):
             _add_job_run_options(sub)
         if name == "status":
@@ -343,6 +333,30 @@ def _add_job_actions(job: argparse.ArgumentParser) -> None:
         if name == "report":
             sub.add_argument("--csv", action="store_true", help="CSV instead of JSON lines")
             sub.add_argument("-o", "--output", metavar="FILE", help="write it to FILE, whole")
+
+
+def _add_job_rows(sub: argparse.ArgumentParser, tool: ToolDefinition) -> None:
+    sub.add_argument(
+        "rows",
+        metavar="ROWS",
+        nargs="?",
+        help="a .jsonl file (one JSON object a line) or a .csv file with a header, inputs by "
+        "name; '-': JSON lines on stdin",
+    )
+    sub.add_argument(
+        "--each",
+        metavar="INPUT=GLOB",
+        help="instead of ROWS, a row per file matching GLOB given to the file input INPUT "
+        "(e.g. input_image_url='photos/*.jpg')",
+    )
+    sub.add_argument(
+        "--key",
+        metavar="FIELD",
+        help="a field naming each row (not sent); default: a hash of its inputs",
+    )
+    inputs = sub.add_argument_group("tool inputs (the same for every row; a row's own wins)")
+    for item in tool.inputs:
+        _add_input(inputs, item)
 
 
 def _add_job_run_options(sub: argparse.ArgumentParser) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +32,19 @@ LIST_PAGES = 50
 
 
 def row_flow(
-    core: ClientCore[Any], ledger: Ledger, row: LedgerRow, out_dir: Path, policy: WaitPolicy
+    core: ClientCore[Any],
+    ledger: Ledger,
+    row: LedgerRow,
+    out_dir: Path,
+    policy: WaitPolicy,
+    uploads: MutableMapping[str, Any] | None = None,
 ) -> Flow[LedgerRow]:
     """A planned row submitted, a submitted one followed, and its outputs saved; the row as
     the ledger then holds it. A Run whose answer is lost leaves the row `submitting`, to be
     found by `reconcile`; a wait that ends early leaves it `submitted`, to be followed again."""
     task_id, token = row.task_id, row.token
     if row.state == "planned":
-        submitted = yield from _submit(core, ledger, row)
+        submitted = yield from _submit(core, ledger, row, {} if uploads is None else uploads)
         if submitted is None:
             return _reread(ledger, row)
         task_id, token = submitted
@@ -57,12 +62,12 @@ def _reread(ledger: Ledger, row: LedgerRow) -> LedgerRow:
 
 
 def _submit(
-    core: ClientCore[Any], ledger: Ledger, row: LedgerRow
+    core: ClientCore[Any], ledger: Ledger, row: LedgerRow, uploads: MutableMapping[str, Any]
 ) -> Flow[tuple[str, str | None] | None]:
     """Local files uploaded (free), the intent committed, the Run sent, its task committed.
     None: refused (the row failed, nothing was billed) or the answer was lost."""
     try:
-        values = yield from _with_uploads(core, row.inputs)
+        values = yield from _with_uploads(core, row.inputs, uploads)
         request = core.prepare_run(values)
     except errors.WiroError as exc:
         ledger.record_failed(row.key, describe(exc))
@@ -79,7 +84,9 @@ def _submit(
     return handle.task_id, handle.socket_token
 
 
-def _with_uploads(core: ClientCore[Any], inputs: Mapping[str, Any]) -> Flow[dict[str, Any]]:
+def _with_uploads(
+    core: ClientCore[Any], inputs: Mapping[str, Any], uploads: MutableMapping[str, Any]
+) -> Flow[dict[str, Any]]:
     """The row's values with each local file uploaded and replaced by its URL, after checking
     that it is still the file the row was planned with."""
     values: dict[str, Any] = {}
@@ -87,14 +94,16 @@ def _with_uploads(core: ClientCore[Any], inputs: Mapping[str, Any]) -> Flow[dict
         if isinstance(value, list):
             urls: list[Any] = []
             for entry in value:
-                urls.append((yield from _uploaded(core, name, entry)))
+                urls.append((yield from _uploaded(core, name, entry, uploads)))
             values[name] = urls
         else:
-            values[name] = yield from _uploaded(core, name, value)
+            values[name] = yield from _uploaded(core, name, value, uploads)
     return values
 
 
-def _uploaded(core: ClientCore[Any], name: str, value: Any) -> Flow[Any]:
+def _uploaded(
+    core: ClientCore[Any], name: str, value: Any, uploads: MutableMapping[str, Any]
+) -> Flow[Any]:
     if not is_local_file(value):
         return value
     path = Path(value[FILE])
@@ -104,8 +113,30 @@ def _uploaded(core: ClientCore[Any], name: str, value: Any) -> Flow[Any]:
             "the row again in a new job",
             input_name=name,
         )
-    uploaded = yield from flows.upload(core, upload_of(path, core.max_upload_bytes, name))
-    return uploaded.url
+    return (yield from _shared_upload(core, name, path, value[SHA256], uploads))
+
+
+def _shared_upload(
+    core: ClientCore[Any], name: str, path: Path, digest: str, uploads: MutableMapping[str, Any]
+) -> Flow[str]:
+    """The file's URL, uploaded once per content however many rows (and threads) give it:
+    the first to claim it uploads, the others wait for its URL (or take over if it failed)."""
+    mine = object()
+    while True:
+        held = uploads.setdefault(digest, mine)  # atomic: one claim wins
+        if isinstance(held, str):
+            return held
+        if held is mine:
+            break
+        yield from steps.sleep(0.02)
+    try:
+        upload = upload_of(path, core.max_upload_bytes, name)
+        url: str = (yield from flows.upload(core, upload)).url
+    except BaseException:
+        del uploads[digest]  # the next row to need it uploads it
+        raise
+    uploads[digest] = url
+    return url
 
 
 def _follow(

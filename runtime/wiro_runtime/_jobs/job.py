@@ -194,12 +194,15 @@ class Job:
         # one that changes state while the passes run is not read again
         todo = chain(self.ledger.rows("submitted"), self.ledger.rows("planned"))
         http = self.client._pool()
+        uploads: dict[str, object] = {}  # a file many rows give is uploaded once per run
         leave_now = False
         try:
             for row in todo:
                 while len(running) >= concurrency:
                     running = self._collect(running, on_row)
-                flow = job_flows.row_flow(self.client, self.ledger, row, self.out_dir, policy)
+                flow = job_flows.row_flow(
+                    self.client, self.ledger, row, self.out_dir, policy, uploads
+                )
                 running.add(pool.submit(drive, flow, http, interrupt))
             while running:
                 running = self._collect(running, on_row)

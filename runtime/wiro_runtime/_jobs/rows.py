@@ -3,6 +3,7 @@ its content's SHA-256, and a stable key per row (the caller's, or a hash of the 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -52,16 +53,24 @@ def _durable_file(item: InputDefinition, value: object) -> object:
 
 
 def file_sha256(path: Path, input_name: str) -> str:
-    digest = hashlib.sha256()
+    """The file's content hash; a file given to every row (a mask) is read once while it
+    stays as it is."""
     try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
+        stat = path.stat()
+        return _sha256(path, stat.st_size, stat.st_mtime_ns, stat.st_ino)
     except OSError as exc:
         raise InputError(
             f"{input_name}: cannot read {str(path)!r}: {exc.strerror or exc}",
             input_name=input_name,
         ) from None
+
+
+@functools.lru_cache(maxsize=256)
+def _sha256(path: Path, size: int, modified_ns: int, inode: int) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
     return digest.hexdigest()
 
 
