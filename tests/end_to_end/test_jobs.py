@@ -285,3 +285,16 @@ def test_each_file_of_a_folder_is_a_row_and_a_shared_file_is_uploaded_once(
     assert wrong.returncode == 2 and "prompt does not take a file" in wrong.stderr
     neither = _cli(emulator, "run", "--job", "j", cwd=tmp_path)
     assert neither.returncode == 2 and "give the rows" in neither.stderr
+
+
+def test_a_job_finds_the_accounts_concurrency_instead_of_assuming_it(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.set_wallet(balance=30.0)  # Wiro allows 3 tasks at once for $30
+    emulator.plan_next(*[Plan(queue_seconds=0.05, run_seconds=0.5)] * 12)
+    with _client(emulator) as client, _job(client, tmp_path) as job:
+        summary = job.run(_rows(emulator, 12), concurrency=8)
+    assert summary.counts["succeeded"] == 12
+    made = len(emulator.state.tasks)
+    refused = emulator.runs_received() - made
+    assert made == 12 and 1 <= refused <= 4, refused  # it met the limit, and kept under it

@@ -21,6 +21,7 @@ from .._running.steps import Flow
 from .._running.task import Task, TaskError, TaskState, WaitTimeoutError
 from .ledger import Ledger, LedgerRow
 from .outputs import row_folder, save_outputs
+from .pace import Pace
 from .rows import FILE, SHA256, file_sha256, is_local_file
 
 #: How far apart this machine's clock and Wiro's may be when a task's creation time is
@@ -38,13 +39,15 @@ def row_flow(
     out_dir: Path,
     policy: WaitPolicy,
     uploads: MutableMapping[str, Any] | None = None,
+    pace: Pace | None = None,
 ) -> Flow[LedgerRow]:
     """A planned row submitted, a submitted one followed, and its outputs saved; the row as
     the ledger then holds it. A Run whose answer is lost leaves the row `submitting`, to be
     found by `reconcile`; a wait that ends early leaves it `submitted`, to be followed again."""
     task_id, token = row.task_id, row.token
     if row.state == "planned":
-        submitted = yield from _submit(core, ledger, row, {} if uploads is None else uploads)
+        shared = {} if uploads is None else uploads
+        submitted = yield from _submit(core, ledger, row, shared, pace)
         if submitted is None:
             return _reread(ledger, row)
         task_id, token = submitted
@@ -62,7 +65,11 @@ def _reread(ledger: Ledger, row: LedgerRow) -> LedgerRow:
 
 
 def _submit(
-    core: ClientCore[Any], ledger: Ledger, row: LedgerRow, uploads: MutableMapping[str, Any]
+    core: ClientCore[Any],
+    ledger: Ledger,
+    row: LedgerRow,
+    uploads: MutableMapping[str, Any],
+    pace: Pace | None,
 ) -> Flow[tuple[str, str | None] | None]:
     """Local files uploaded (free), the intent committed, the Run sent, its task committed.
     None: refused (the row failed, nothing was billed) or the answer was lost."""
@@ -72,14 +79,29 @@ def _submit(
     except errors.WiroError as exc:
         ledger.record_failed(row.key, describe(exc))
         return None
-    ledger.record_intent(row.key, request.body)
-    try:
-        handle = yield from flows.submit(core, request)
-    except errors.UncertainSubmitError:
-        return None  # stays `submitting`: a task may exist, and `reconcile` will look for it
-    except errors.WiroError as exc:
-        ledger.record_failed(row.key, describe(exc))  # Wiro refused it: no task, no charge
-        return None
+    attempt = 0
+    while True:
+        ledger.record_intent(row.key, request.body)
+        try:
+            handle = yield from flows.submit(core, request, busy_retries=0)
+            break
+        except errors.UncertainSubmitError:
+            return None  # stays `submitting`: a task may exist, and `reconcile` will look for it
+        except errors.RateLimitError as exc:
+            if exc.code != "96":
+                ledger.record_failed(row.key, describe(exc))
+                return None
+            # too many tasks at once on the account: no task was made; run fewer, wait, retry
+            ledger.record_planned(row.key, "Wiro was busy (code 96): sent again")
+            if pace is not None:
+                pace.busy()
+            yield from steps.sleep(core.retry.delay(min(attempt, 6), exc.retry_after))
+            attempt += 1
+        except errors.WiroError as exc:
+            ledger.record_failed(row.key, describe(exc))  # Wiro refused it: no task, no charge
+            return None
+    if pace is not None:
+        pace.accepted()
     ledger.record_submitted(row.key, handle.task_id, handle.socket_token)
     return handle.task_id, handle.socket_token
 

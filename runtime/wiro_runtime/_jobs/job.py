@@ -22,6 +22,7 @@ from .ledger import STATES, Ledger, LedgerRow
 from .lock import RunnerLock
 from .manifest import write_manifest
 from .outputs import discard_partials
+from .pace import Pace
 from .rows import RowKey, durable_inputs, row_key
 
 if TYPE_CHECKING:
@@ -139,7 +140,9 @@ class Job:
         on_row: Callable[[LedgerRow], object] | None = None,
     ) -> JobSummary:
         """Plan `rows` (if given), then take every unfinished row as far as it goes, at most
-        `concurrency` tasks at a time: submitted rows are followed (never sent again),
+        `concurrency` tasks at a time (fewer while Wiro says the account runs too many: the
+        pace starts at 4, grows by one with each Run accepted and halves with each refused
+        for too many concurrent tasks, code 96): submitted rows are followed (never sent again),
         rows whose Run answer was lost are looked for among Wiro's tasks, planned rows are
         submitted. Each finished row's outputs go to its own folder under `out_dir`.
 
@@ -188,6 +191,7 @@ class Job:
         """Submitted rows first (they are billed already), then planned ones, never more than
         `concurrency` at once and never more in memory."""
         interrupt = threading.Event()
+        pace = Pace(concurrency)
         pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=JOB_THREADS)
         running: set[Future[LedgerRow]] = set()
         # each pass reads rows by position, a page at a time: a row is handed out once, and
@@ -198,10 +202,10 @@ class Job:
         leave_now = False
         try:
             for row in todo:
-                while len(running) >= concurrency:
+                while len(running) >= pace.limit:
                     running = self._collect(running, on_row)
                 flow = job_flows.row_flow(
-                    self.client, self.ledger, row, self.out_dir, policy, uploads
+                    self.client, self.ledger, row, self.out_dir, policy, uploads, pace
                 )
                 running.add(pool.submit(drive, flow, http, interrupt))
             while running:

@@ -180,11 +180,15 @@ def upload(core: ClientCore[Any], item: Upload) -> Flow[UploadedFile]:
     return UploadedFile.from_wire(found, url)
 
 
-def submit(core: ClientCore[Any], request: PreparedRequest) -> Flow[TaskHandle]:
+def submit(
+    core: ClientCore[Any], request: PreparedRequest, *, busy_retries: int | None = None
+) -> Flow[TaskHandle]:
     """Start a task. A Run is billed, so it is sent again only when it provably never left
-    (inside `send`) or Wiro refused it for too many concurrent tasks (code 96); an answer that
-    leaves it unknown whether a task exists is an `errors.UncertainSubmitError`. Local data for
-    `...Url` inputs is uploaded first and its URL sent."""
+    (inside `send`) or Wiro refused it for too many concurrent tasks (code 96, at most
+    `busy_retries` times, the retry policy's by default); an answer that leaves it unknown
+    whether a task exists is an `errors.UncertainSubmitError`. Local data for `...Url` inputs
+    is uploaded first and its URL sent."""
+    retries = core.retry.concurrency_retries if busy_retries is None else busy_retries
     if request.uploads:
         urls: dict[str, str] = {}
         for item in request.uploads:
@@ -195,7 +199,7 @@ def submit(core: ClientCore[Any], request: PreparedRequest) -> Flow[TaskHandle]:
         try:
             return _handle((yield from send(core, request, billable=True)))
         except errors.RateLimitError as exc:
-            if exc.code != "96" or attempt >= core.retry.concurrency_retries:
+            if exc.code != "96" or attempt >= retries:
                 raise
             yield from steps.sleep(core.retry.delay(attempt, exc.retry_after))
             attempt += 1
