@@ -161,6 +161,17 @@ def test_cancel_of_a_running_task_is_refused(emulator: Emulator) -> None:
             client.cancel(handle.task_id)
 
 
+def test_a_stop_that_races_the_task_out_of_the_queue_still_stops_it(emulator: Emulator) -> None:
+    emulator.plan_next(Plan(queue_seconds=0.3, run_seconds=30))
+    late = emulator.inject("/v1/Task/Cancel", delay=0.6)  # it arrives once the task runs
+    with _client(emulator) as client:
+        handle = client.submit()
+        stopped = client.stop(handle.task_id)
+    assert late.times == 0 and stopped.status == "task_cancel"
+    paths = [r.path for r in emulator.received if r.path.startswith("/v1/Task/")]
+    assert "/v1/Task/Cancel" in paths and "/v1/Task/Kill" in paths
+
+
 @pytest.mark.parametrize(
     ("plan", "action", "status"),
     [

@@ -495,6 +495,30 @@ def test_a_stop_wiro_did_not_act_on_returns_the_task_as_it_is(answer: dict[str, 
         assert [endpoint(step) for step in steps][-1] == "Task/Detail"
 
 
+def test_a_stop_that_races_the_task_out_of_the_queue_kills_it() -> None:
+    """Detail saw it queued; by the Cancel it ran, and Wiro refused: read again, killed."""
+    clock = FakeClock()
+    client = make_client(clock)
+    refused = {"result": False, "errors": [{"code": 0, "message": "not cancellable"}]}
+    answered = _scripted(
+        reply(task("task_queue")),
+        reply(refused),
+        reply(task("task_start")),
+        reply(task("task_cancel")),
+    )
+    stopped, steps = play(flows.stop(client, "7"), answered, clock)
+    assert stopped.status == "task_cancel"
+    assert [endpoint(step) for step in steps if isinstance(step, Attempt)] == [
+        "Task/Detail",
+        "Task/Cancel",
+        "Task/Detail",
+        "Task/Kill",
+    ]
+    always = _scripted(*[reply(task("task_queue")), reply(refused)] * flows.STOP_ATTEMPTS)
+    with pytest.raises(APIError, match="not cancellable"):  # refused each time: said so
+        play(flows.stop(client, "7"), always, clock)
+
+
 def test_a_task_not_found_right_after_its_run_is_waited_for() -> None:
     """Wiro may answer Task/Detail with an empty task list just after the Run: for a task
     this client submitted, that passes; for a reference it never saw, it is believed after

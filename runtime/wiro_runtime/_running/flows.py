@@ -277,17 +277,32 @@ def kill(core: ClientCore[Any], reference: str | TaskRef) -> Flow[Task]:
     return (yield from _stopped(core, payload, task_id))
 
 
+#: How many times a stop reads a task again when Wiro refused to stop it as it was.
+STOP_ATTEMPTS = 3
+
+
 def stop(
     core: ClientCore[Any], reference: str | TaskRef, confirm_seconds: float = STOP_CONFIRM_SECONDS
 ) -> Flow[Task]:
-    """Cancel a queued task or kill a running one, then wait briefly for task_cancel."""
+    """Cancel a queued task or kill a running one, then wait briefly for task_cancel.
+
+    A task may leave the queue between the Task/Detail that saw it queued and the Cancel (or
+    end before the Kill): Wiro then refuses, and the task is read again and stopped the way
+    its new state takes, so a stop never leaves a task running because it raced it."""
     task = yield from detail(core, reference)
-    if task.done:
-        return task
-    if task.state is TaskState.QUEUED:
-        task = yield from cancel(core, task.ref)
-    else:
-        task = yield from kill(core, task.ref)
+    for attempt in range(STOP_ATTEMPTS):
+        if task.done:
+            return task
+        try:
+            if task.state is TaskState.QUEUED:
+                task = yield from cancel(core, task.ref)
+            else:
+                task = yield from kill(core, task.ref)
+            break
+        except errors.APIError:
+            if attempt == STOP_ATTEMPTS - 1:
+                raise
+            task = yield from detail(core, task.ref)  # it moved on: stop it as it is now
     deadline = core.clock() + confirm_seconds
     while not task.done and core.clock() < deadline:
         yield from steps.sleep(min(0.2, core.poll_interval))
