@@ -189,7 +189,10 @@ def iterate(
                 stepper.fail(KeyboardInterrupt())
                 continue
             try:
-                stepper.answer(_perform(step, http, socket, interrupt))
+                # once the interrupt is thrown, the flow's clean-up (stopping its task) sleeps
+                # and reads for real: it must pace its polls, not spin
+                waker = None if thrown else interrupt
+                stepper.answer(_perform(step, http, socket, waker))
             except BaseException as exc:
                 stepper.fail(exc)
         while outbox and not abandoned:  # what the flow's last stretch reported
