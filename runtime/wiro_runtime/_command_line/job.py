@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .._jobs.job import Job, JobSummary, outputs_of
-from .._jobs.ledger import Ledger, LedgerRow
+from .._jobs.ledger import LedgerRow
+from .._jobs.locate import open_ledger
 from .._protocol.errors import ConfigurationError
 from .._protocol.json_text import parse_json
 from .._protocol.tool import ToolDefinition
@@ -23,8 +24,9 @@ from .terminal import printable
 
 
 def command_job(tool: ToolDefinition, target: ClientTarget, args: argparse.Namespace) -> int:
-    ledger = Path(args.job)
-    if args.action != "run" and not ledger.is_file():
+    ledger: str = args.job
+    in_a_file = not ledger.startswith(("postgresql://", "postgres://"))
+    if args.action != "run" and in_a_file and not Path(ledger).is_file():
         raise ConfigurationError(f"no job at {ledger}; start one with: {tool.command} job run")
     if args.action in ("status", "report"):
         return _read_only(tool, ledger, args)
@@ -38,14 +40,14 @@ def command_job(tool: ToolDefinition, target: ClientTarget, args: argparse.Names
         client.close()
 
 
-def _read_only(tool: ToolDefinition, path: Path, args: argparse.Namespace) -> int:
+def _read_only(tool: ToolDefinition, where: str, args: argparse.Namespace) -> int:
     from .._jobs.manifest import manifest_lines, write_manifest
 
-    ledger = Ledger(path, tool.key)
+    ledger = open_ledger(where, tool.key)
     try:
         if args.action == "status":
             counts, cost = ledger.counts(), ledger.total_cost()
-            _print_summary(JobSummary(path, outputs_of(ledger), counts, cost), args.json)
+            _print_summary(JobSummary(ledger.where, outputs_of(ledger), counts, cost), args.json)
         elif args.output:
             written = write_manifest(ledger, Path(args.output), "csv" if args.csv else None)
             print(written)
@@ -73,7 +75,7 @@ def _run(tool: ToolDefinition, job: Job, args: argparse.Namespace) -> int:
         progress.end()
         print(
             f"interrupted: the tasks under way were stopped; go on with: {tool.command} job "
-            f"resume --job {printable(str(job.ledger.path))}",
+            f"resume --job {printable(job.ledger.where)}",
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
@@ -82,7 +84,7 @@ def _run(tool: ToolDefinition, job: Job, args: argparse.Namespace) -> int:
     if summary.counts["uncertain"]:
         print(
             f"{summary.counts['uncertain']} rows are uncertain (a task may exist): see "
-            f"`{tool.command} job report --job {printable(str(job.ledger.path))}`",
+            f"`{tool.command} job report --job {printable(job.ledger.where)}`",
             file=sys.stderr,
         )
         return EXIT_API

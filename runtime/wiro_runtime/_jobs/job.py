@@ -4,13 +4,15 @@ what may have been, and submits only what never was."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +20,8 @@ from .._protocol.errors import ConfigurationError
 from .._protocol.polling import WaitPolicy
 from .._running.drivers import drive
 from . import flows as job_flows
-from .ledger import STATES, Ledger, LedgerRow
-from .lock import RunnerLock
+from .ledger import LEASE_SECONDS, STATES, Ledger, LedgerRow
+from .locate import open_ledger
 from .manifest import write_manifest
 from .outputs import discard_partials
 from .pace import Pace
@@ -35,6 +37,9 @@ if TYPE_CHECKING:
 
 #: A job's worker threads are named so.
 JOB_THREADS = "wiro-job"
+#: How long a row followed to no end (Wiro unreachable, the wait's deadline) rests before a
+#: runner takes it again.
+RETRY_SECONDS = 30.0
 #: How long after its intent a row whose Run answer was lost may still be listed by Wiro.
 SETTLE_SECONDS = 120.0
 
@@ -43,7 +48,7 @@ SETTLE_SECONDS = 120.0
 class JobSummary:
     """Where a job's rows stand, and what its finished tasks cost."""
 
-    ledger: Path
+    ledger: str
     out_dir: Path
     counts: Mapping[str, int]
     total_cost: float
@@ -80,8 +85,10 @@ class Job:
         out_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         self.client = client
-        self.ledger = Ledger(ledger, client.tool.key)
+        self.ledger = open_ledger(ledger, client.tool.key)
         self.out_dir = outputs_of(self.ledger, out_dir)
+        #: This runner, as the leases of the rows it works on name it.
+        self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
     def __enter__(self) -> Job:
         return self
@@ -116,7 +123,7 @@ class Job:
 
     def summary(self) -> JobSummary:
         return JobSummary(
-            self.ledger.path, self.out_dir, self.ledger.counts(), self.ledger.total_cost()
+            self.ledger.where, self.out_dir, self.ledger.counts(), self.ledger.total_cost()
         )
 
     def write_manifest(self, target: str | os.PathLike[str]) -> Path:
@@ -153,7 +160,7 @@ class Job:
         if concurrency < 1:
             raise ConfigurationError(f"concurrency must be at least 1, got {concurrency}")
         policy = WaitPolicy(wait_timeout, "leave")
-        with RunnerLock(self.ledger.path):
+        with self.ledger.exclusive():
             if rows is not None:
                 self.add(rows, key=key)
             discard_partials(self.out_dir)
@@ -168,7 +175,7 @@ class Job:
         """Rows whose Run answer was lost, found or judged; with `wait`, the recent ones are
         waited for until they can be judged."""
         states = ("submitting", "uncertain") if resubmit_uncertain else ("submitting",)
-        pending = list(self.ledger.rows(*states))
+        pending = self.ledger.unleased(*states)
         while pending:
             pending = drive(
                 job_flows.reconcile(
@@ -188,28 +195,34 @@ class Job:
     def _run_rows(
         self, policy: WaitPolicy, concurrency: int, on_row: Callable[[LedgerRow], object] | None
     ) -> None:
-        """Submitted rows first (they are billed already), then planned ones, never more than
-        `concurrency` at once and never more in memory."""
+        """Rows claimed one at a time, submitted ones first (they are billed already), never
+        more than the pace allows here nor `concurrency` in flight for the whole job (its
+        runners share the account's limit); only the rows under way are in memory."""
         interrupt = threading.Event()
         pace = Pace(concurrency)
         pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=JOB_THREADS)
-        running: set[Future[LedgerRow]] = set()
-        # each pass reads rows by position, a page at a time: a row is handed out once, and
-        # one that changes state while the passes run is not read again
-        todo = chain(self.ledger.rows("submitted"), self.ledger.rows("planned"))
+        running: dict[Future[LedgerRow], str] = {}
         http = self.client._pool()
         uploads: dict[str, object] = {}  # a file many rows give is uploaded once per run
+        heartbeat = _Heartbeat(self.ledger, self._owner)
         leave_now = False
         try:
-            for row in todo:
+            while True:
                 while len(running) >= pace.limit:
-                    running = self._collect(running, on_row)
+                    self._collect(running, heartbeat, on_row)
+                row = self.ledger.claim(self._owner, ("submitted",)) or self.ledger.claim(
+                    self._owner, ("planned",), in_flight_cap=concurrency
+                )
+                if row is None:
+                    if not running:
+                        return
+                    self._collect(running, heartbeat, on_row)  # a slot may free the cap
+                    continue
+                heartbeat.hold(row.key)
                 flow = job_flows.row_flow(
                     self.client, self.ledger, row, self.out_dir, policy, uploads, pace
                 )
-                running.add(pool.submit(drive, flow, http, interrupt))
-            while running:
-                running = self._collect(running, on_row)
+                running[pool.submit(drive, flow, http, interrupt)] = row.key
         except BaseException:
             interrupt.set()  # nothing more is sent; each row under way stops its task
             try:
@@ -219,17 +232,60 @@ class Job:
             raise
         finally:
             pool.shutdown(wait=not leave_now, cancel_futures=True)
+            heartbeat.stop()
+            for key in running.values():
+                with contextlib.suppress(Exception):
+                    self.ledger.release(key)
 
-    @staticmethod
     def _collect(
-        running: set[Future[LedgerRow]], on_row: Callable[[LedgerRow], object] | None
-    ) -> set[Future[LedgerRow]]:
-        done, still = wait(running, return_when=FIRST_COMPLETED)
+        self,
+        running: dict[Future[LedgerRow], str],
+        heartbeat: _Heartbeat,
+        on_row: Callable[[LedgerRow], object] | None,
+    ) -> None:
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
         for future in done:
-            row = future.result()
+            key = running.pop(future)
+            heartbeat.let_go(key)
+            row = future.result()  # an interrupt or a bug: raised here, the rest stopped
+            # a row followed to no end (Wiro unreachable, the wait's deadline) waits a while
+            later = RETRY_SECONDS if row.state == "submitted" else 0.0
+            self.ledger.release(key, retry_after=later)
             if on_row is not None:
                 on_row(row)
-        return still
+
+
+class _Heartbeat:
+    """Renews the leases of the rows this runner works on, so no other runner takes them
+    while they run; a runner that dies stops renewing, and its rows are taken after a lease."""
+
+    def __init__(self, ledger: Ledger, owner: str) -> None:
+        self._ledger = ledger
+        self._owner = owner
+        self._held: set[str] = set()
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"{JOB_THREADS}-lease", daemon=True)
+        self._thread.start()
+
+    def hold(self, key: str) -> None:
+        with self._lock:
+            self._held.add(key)
+
+    def let_go(self, key: str) -> None:
+        with self._lock:
+            self._held.discard(key)
+
+    def _beat(self) -> None:
+        while not self._stopped.wait(LEASE_SECONDS / 4):
+            with self._lock:
+                held = list(self._held)
+            with contextlib.suppress(Exception):  # a missed beat is made up by the next
+                self._ledger.renew(self._owner, held)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join(timeout=5)
 
 
 def outputs_of(ledger: Ledger, out_dir: str | os.PathLike[str] | None = None) -> Path:
@@ -240,5 +296,4 @@ def outputs_of(ledger: Ledger, out_dir: str | os.PathLike[str] | None = None) ->
         ledger.keep_setting("out_dir", str(chosen))
         return chosen
     kept = ledger.setting("out_dir")
-    path = ledger.path
-    return Path(kept) if kept else path.with_name(f"{path.stem}-outputs")
+    return Path(kept) if kept else ledger.default_outputs()

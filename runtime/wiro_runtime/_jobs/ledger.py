@@ -1,15 +1,22 @@
-"""A job's ledger: one row per input and where it stands, kept in SQLite so that nothing
-about a row lives only in memory.
+"""A job's ledger: one row per input and where it stands, so that nothing about a row lives
+only in memory. SQLite (one file, one runner) by default; PostgreSQL (`postgres.py`) where
+many processes on many machines share one job.
 
 A row goes `planned -> submitting -> submitted -> succeeded | failed`, or `uncertain` when
 its Run may have made a task that cannot be found. The intent (`submitting`, with the exact
 request body) is committed before the Run is sent and the task's id right after its answer,
-each with a full sync to disk: a crash, a kill or a power cut at any point leaves a row that
-says what may exist, so a resumed job follows it or finds it, and never submits it twice.
+each durably: a crash, a kill or a power cut at any point leaves a row that says what may
+exist, so a resumed job follows it or finds it, and never submits it twice.
+
+A runner takes a row by leasing it (`claim`), renews the leases of the rows it works on
+(`renew`), and gives each back when it is done with it (`release`): a row whose runner died
+is taken by another once its lease has run out. The SQL is written once; the two databases
+differ only in how they connect, mark parameters and skip rows another runner is taking.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -21,34 +28,20 @@ from pathlib import Path
 from typing import Any
 
 from .._protocol.errors import ConfigurationError
+from .lock import RunnerLock
 
 #: The states of a row, in the order a row goes through them.
 STATES = ("planned", "submitting", "submitted", "succeeded", "failed", "uncertain")
 #: The states a row no longer leaves by itself.
 FINISHED = ("succeeded", "failed")
+#: The states of a row whose task may exist and run: what counts against the account's limit.
+IN_FLIGHT = ("submitting", "submitted")
 #: Bumped when the tables change; a ledger of another format is refused, never guessed at.
 FORMAT = "1"
+#: How long a claim lasts unless renewed: a runner that died gives its rows back after it.
+LEASE_SECONDS = 60.0
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS rows (
-    key TEXT PRIMARY KEY,
-    position INTEGER NOT NULL,
-    inputs TEXT NOT NULL,
-    state TEXT NOT NULL DEFAULT 'planned',
-    sent TEXT,
-    task_id TEXT,
-    token TEXT,
-    submitting_at REAL,
-    outputs TEXT,
-    cost REAL,
-    error TEXT,
-    updated_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS rows_by_state ON rows (state, position);
-CREATE UNIQUE INDEX IF NOT EXISTS rows_by_task ON rows (task_id) WHERE task_id IS NOT NULL;
-"""
-
+_COLUMNS = "key, position, inputs, state, sent, task_id, token, submitting_at, outputs, cost, error"
 _CHUNK = 500
 
 
@@ -88,75 +81,76 @@ class LedgerRow:
 
 
 class Ledger:
-    """A job's rows in one SQLite file (WAL, full syncs), for one tool."""
+    """A job's rows, for one tool; the SQL every database shares."""
 
-    def __init__(self, path: str | os.PathLike[str], tool_key: str) -> None:
-        self.path = Path(path)
+    #: Where the ledger is, as messages name it.
+    where: str
+    #: The job's name within its database (a SQLite file holds one job).
+    job: str
+    #: Appended to the query that picks a row to claim (PostgreSQL: skip rows being taken).
+    claim_suffix = ""
+
+    def __init__(self) -> None:
         self._lock = threading.RLock()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(
-                self.path, timeout=60, isolation_level=None, check_same_thread=False
-            )
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")  # a committed intent survives power loss
-            self._db.executescript(_SCHEMA)
-            self._check_meta(tool_key)
-        except sqlite3.DatabaseError as exc:
-            raise ConfigurationError(
-                f"{self.path}: not a job ledger this version can read ({exc}); "
-                "give another file for a new job"
-            ) from None
-        except OSError as exc:
-            raise ConfigurationError(
-                f"{self.path}: cannot open the job ledger: {exc.strerror or exc}"
-            ) from None
 
-    def _check_meta(self, tool_key: str) -> None:
+    # --- what each database provides ---
+
+    def _run(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
+        raise NotImplementedError
+
+    def _run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        raise NotImplementedError
+
+    def _transaction(self) -> Any:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    # --- the job ---
+
+    def _open_job(self, tool_key: str) -> None:
         with self._transaction():
-            found = dict(self._db.execute("SELECT name, value FROM meta").fetchall())
+            found = dict(self._run("SELECT name, value FROM meta WHERE job = ?", [self.job]))
             if not found:
-                self._db.executemany(
-                    "INSERT INTO meta (name, value) VALUES (?, ?)",
-                    [("format", FORMAT), ("tool", tool_key), ("created", str(time.time()))],
+                self._run_many(
+                    "INSERT INTO meta (job, name, value) VALUES (?, ?, ?)",
+                    [
+                        (self.job, "format", FORMAT),
+                        (self.job, "tool", tool_key),
+                        (self.job, "created", str(time.time())),
+                    ],
                 )
                 return
         if found.get("format") != FORMAT:
             raise ConfigurationError(
-                f"{self.path}: a job ledger of format {found.get('format')!r}; this version "
+                f"{self.where}: a job ledger of format {found.get('format')!r}; this version "
                 f"reads format {FORMAT}"
             )
         if found.get("tool") != tool_key:
             raise ConfigurationError(
-                f"{self.path}: this job runs {found.get('tool')}, not {tool_key}; give "
-                "another file for a job of this tool"
+                f"{self.where}: this job runs {found.get('tool')}, not {tool_key}; give "
+                "another ledger for a job of this tool"
             )
 
     def setting(self, name: str) -> str | None:
         """A value the job keeps beside its rows (where its outputs go)."""
-        found = self._read("SELECT value FROM meta WHERE name = ?", [name])
+        found = self._read("SELECT value FROM meta WHERE job = ? AND name = ?", [self.job, name])
         return str(found[0][0]) if found else None
 
     def keep_setting(self, name: str, value: str) -> None:
         with self._transaction():
-            self._db.execute(
-                "INSERT INTO meta (name, value) VALUES (?, ?) "
-                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                [name, value],
+            self._run(
+                "INSERT INTO meta (job, name, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (job, name) DO UPDATE SET value = excluded.value",
+                [self.job, name, value],
             )
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    # --- writing ----------------------------------------------------------------------------
-
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self._db, self._lock)
 
     def _read(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
         with self._lock:
-            return self._db.execute(sql, parameters).fetchall()
+            return self._run(sql, parameters)
+
+    # --- planning ---
 
     def plan(self, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> int:
         """Add rows (key, inputs) not yet in the ledger, in chunks, in the order given; a
@@ -176,30 +170,105 @@ class Ledger:
         with self._transaction():
             marks = ",".join("?" * len(chunk))
             known = dict(
-                self._db.execute(
-                    f"SELECT key, inputs FROM rows WHERE key IN ({marks})",
-                    [key for key, _ in chunk],
-                ).fetchall()
+                self._run(
+                    f"SELECT key, inputs FROM rows WHERE job = ? AND key IN ({marks})",
+                    [self.job, *(key for key, _ in chunk)],
+                )
             )
-            (last,) = self._db.execute("SELECT COALESCE(MAX(position), -1) FROM rows").fetchone()
-            new: list[tuple[str, int, str, float]] = []
+            ((last,),) = self._run(
+                "SELECT COALESCE(MAX(position), -1) FROM rows WHERE job = ?", [self.job]
+            )
+            new: list[tuple[str, str, int, str, float]] = []
             seen: dict[str, str] = {}
             for key, inputs in chunk:
                 earlier = known.get(key, seen.get(key))
                 if earlier is not None:
                     if earlier != inputs:
                         raise ConfigurationError(
-                            f"row {key!r} is already in {self.path} with other inputs; give "
+                            f"row {key!r} is already in {self.where} with other inputs; give "
                             "each row its own key, or start another job"
                         )
                     continue
                 seen[key] = inputs
                 last += 1
-                new.append((key, last, inputs, time.time()))
-            self._db.executemany(
-                "INSERT INTO rows (key, position, inputs, updated_at) VALUES (?, ?, ?, ?)", new
+                new.append((self.job, key, last, inputs, time.time()))
+            self._run_many(
+                "INSERT INTO rows (job, key, position, inputs, updated_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                new,
             )
         return len(new)
+
+    # --- claiming ---
+
+    def claim(
+        self, owner: str, states: Sequence[str], *, in_flight_cap: int | None = None
+    ) -> LedgerRow | None:
+        """The first row (by position) in one of `states` that no runner holds, leased to
+        `owner`; None when there is none, or when `in_flight_cap` rows of the job already
+        have tasks that may be running (the account's limit is shared by every runner)."""
+        now = time.time()
+        marks = ",".join("?" * len(states))
+        with self._transaction():
+            if in_flight_cap is not None:
+                ((flying,),) = self._run(
+                    "SELECT COUNT(*) FROM rows WHERE job = ? AND state IN (?, ?) "
+                    "AND owner IS NOT NULL AND lease_until > ?",
+                    [self.job, *IN_FLIGHT, now],
+                )
+                if flying >= in_flight_cap:
+                    return None
+            found = self._run(
+                f"SELECT key FROM rows WHERE job = ? AND state IN ({marks}) "
+                "AND (lease_until IS NULL OR lease_until < ?) ORDER BY position LIMIT 1"
+                + self.claim_suffix,
+                [self.job, *states, now],
+            )
+            if not found:
+                return None
+            ((key,),) = found
+            self._run(
+                "UPDATE rows SET owner = ?, lease_until = ? WHERE job = ? AND key = ?",
+                [owner, now + LEASE_SECONDS, self.job, key],
+            )
+            raw = self._run(
+                f"SELECT {_COLUMNS} FROM rows WHERE job = ? AND key = ?", [self.job, key]
+            )
+        return _row(raw[0])
+
+    def renew(self, owner: str, keys: Iterable[str]) -> None:
+        """Keep the rows `owner` works on its own for another lease."""
+        held = list(keys)
+        if not held:
+            return
+        marks = ",".join("?" * len(held))
+        with self._transaction():
+            self._run(
+                "UPDATE rows SET lease_until = ? WHERE job = ? AND owner = ? "
+                f"AND key IN ({marks})",
+                [time.time() + LEASE_SECONDS, self.job, owner, *held],
+            )
+
+    def release(self, key: str, *, retry_after: float = 0.0) -> None:
+        """Give a row back; one left unfinished is not taken again for `retry_after` s."""
+        until = time.time() + retry_after if retry_after else None
+        with self._transaction():
+            self._run(
+                "UPDATE rows SET owner = NULL, lease_until = ? WHERE job = ? AND key = ?",
+                [until, self.job, key],
+            )
+
+    def release_all(self) -> None:
+        """Every lease given back: only when no runner of the job can be alive (SQLite's
+        lock says so)."""
+        with self._transaction():
+            self._run(
+                "UPDATE rows SET owner = NULL, lease_until = NULL WHERE job = ? "
+                "AND lease_until IS NOT NULL",
+                [self.job],
+            )
+
+    # --- recording ---
 
     def record_intent(self, key: str, sent: Mapping[str, Any]) -> float:
         """Before the Run: the exact body about to be sent. Returns the moment written."""
@@ -229,50 +298,152 @@ class Ledger:
     def _set(self, key: str, **values: Any) -> None:
         columns = ", ".join(f"{name} = ?" for name in values)
         with self._transaction():
-            self._db.execute(
-                f"UPDATE rows SET {columns}, updated_at = ? WHERE key = ?",
-                [*values.values(), time.time(), key],
+            self._run(
+                f"UPDATE rows SET {columns}, updated_at = ? WHERE job = ? AND key = ?",
+                [*values.values(), time.time(), self.job, key],
             )
 
-    # --- reading ----------------------------------------------------------------------------
+    # --- reading ---
 
     def counts(self) -> dict[str, int]:
-        found = dict(self._read("SELECT state, COUNT(*) FROM rows GROUP BY state"))
+        found = dict(
+            self._read("SELECT state, COUNT(*) FROM rows WHERE job = ? GROUP BY state", [self.job])
+        )
         return {state: int(found.get(state, 0)) for state in STATES}
 
     def total_cost(self) -> float:
-        ((total,),) = self._read("SELECT COALESCE(SUM(cost), 0) FROM rows")
+        ((total,),) = self._read(
+            "SELECT COALESCE(SUM(cost), 0) FROM rows WHERE job = ?", [self.job]
+        )
         return float(total)
 
-    def rows(self, *states: str, after: int = -1, limit: int | None = None) -> Iterator[LedgerRow]:
+    def rows(self, *states: str, after: int = -1) -> Iterator[LedgerRow]:
         """Rows in input order (those in `states`, or all), read a page at a time."""
-        where = f"state IN ({','.join('?' * len(states))}) AND " if states else ""
-        remaining = limit
-        while remaining is None or remaining > 0:
-            page = min(_CHUNK, remaining) if remaining is not None else _CHUNK
+        where = f"AND state IN ({','.join('?' * len(states))}) " if states else ""
+        while True:
             found = self._read(
-                f"SELECT * FROM rows WHERE {where}position > ? " "ORDER BY position LIMIT ?",
-                [*states, after, page],
+                f"SELECT {_COLUMNS} FROM rows WHERE job = ? {where}AND position > ? "
+                "ORDER BY position LIMIT ?",
+                [self.job, *states, after, _CHUNK],
             )
             for raw in found:
                 yield _row(raw)
-            if len(found) < page:
+            if len(found) < _CHUNK:
                 return
             after = found[-1][1]
-            if remaining is not None:
-                remaining -= len(found)
 
     def row(self, key: str) -> LedgerRow | None:
-        found = self._read("SELECT * FROM rows WHERE key = ?", [key])
+        found = self._read(
+            f"SELECT {_COLUMNS} FROM rows WHERE job = ? AND key = ?", [self.job, key]
+        )
         return _row(found[0]) if found else None
+
+    def unleased(self, *states: str) -> list[LedgerRow]:
+        """Rows in `states` that no runner holds (a runner that died holds none for long)."""
+        marks = ",".join("?" * len(states))
+        found = self._read(
+            f"SELECT {_COLUMNS} FROM rows WHERE job = ? AND state IN ({marks}) "
+            "AND (lease_until IS NULL OR lease_until < ?) ORDER BY position",
+            [self.job, *states, time.time()],
+        )
+        return [_row(raw) for raw in found]
+
+    def exclusive(self) -> contextlib.AbstractContextManager[object]:
+        """What a runner holds while it runs the job (SQLite: the job's lock)."""
+        return contextlib.nullcontext()
+
+    def default_outputs(self) -> Path:
+        """Where the job's outputs go unless told."""
+        return Path(f"{self.job}-outputs")
 
     def task_ids(self) -> set[str]:
         """Every task a row holds: a found task is adopted by one row at most."""
-        found = self._read("SELECT task_id FROM rows WHERE task_id IS NOT NULL")
+        found = self._read(
+            "SELECT task_id FROM rows WHERE job = ? AND task_id IS NOT NULL", [self.job]
+        )
         return {task_id for (task_id,) in found}
 
 
-class _Transaction:
+#: The tables of every ledger (a SQLite file holds one job; a PostgreSQL database many).
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (job TEXT NOT NULL, name TEXT NOT NULL, "
+    "value TEXT NOT NULL, PRIMARY KEY (job, name))",
+    "CREATE TABLE IF NOT EXISTS rows (job TEXT NOT NULL, key TEXT NOT NULL, "
+    "position BIGINT NOT NULL, inputs TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'planned', "
+    "sent TEXT, task_id TEXT, token TEXT, submitting_at DOUBLE PRECISION, outputs TEXT, "
+    "cost DOUBLE PRECISION, error TEXT, owner TEXT, lease_until DOUBLE PRECISION, "
+    "updated_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (job, key))",
+    "CREATE INDEX IF NOT EXISTS rows_by_state ON rows (job, state, position)",
+)
+
+
+class SqliteLedger(Ledger):
+    """A job in one SQLite file (WAL, full syncs): what one machine keeps, for one runner at
+    a time (the job's lock)."""
+
+    job = ""
+
+    def __init__(self, path: str | os.PathLike[str], tool_key: str) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.where = str(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                self.path, timeout=60, isolation_level=None, check_same_thread=False
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")  # a committed intent survives power loss
+            for statement in SCHEMA:
+                self._db.execute(statement)
+            self._open_job(tool_key)
+        except sqlite3.DatabaseError as exc:
+            raise ConfigurationError(
+                f"{self.path}: not a job ledger this version can read ({exc}); "
+                "give another file for a new job"
+            ) from None
+        except OSError as exc:
+            raise ConfigurationError(
+                f"{self.path}: cannot open the job ledger: {exc.strerror or exc}"
+            ) from None
+
+    def exclusive(self) -> contextlib.AbstractContextManager[object]:
+        """The job's lock, held while running; no other runner can be alive then, so every
+        lease a killed one left is given back."""
+        return _Exclusive(self)
+
+    def default_outputs(self) -> Path:
+        return self.path.with_name(f"{self.path.stem}-outputs")
+
+    def _run(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
+        return self._db.execute(sql, parameters).fetchall()
+
+    def _run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._db.executemany(sql, rows)
+
+    def _transaction(self) -> _SqliteTransaction:
+        return _SqliteTransaction(self._db, self._lock)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+class _Exclusive:
+    def __init__(self, ledger: SqliteLedger) -> None:
+        self._ledger = ledger
+        self._lock = RunnerLock(ledger.path)
+
+    def __enter__(self) -> object:
+        self._lock.__enter__()
+        self._ledger.release_all()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._lock.__exit__(*exc_info)
+
+
+class _SqliteTransaction:
     """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on an exception): one writer at a time, and one
     thread at a time on the connection the job's threads share."""
 
@@ -301,10 +472,10 @@ def _dumps(value: Mapping[str, Any]) -> str:
 
 
 def _row(raw: Sequence[Any]) -> LedgerRow:
-    key, position, inputs, state, sent, task_id, token, at, outputs, cost, error, _ = raw
+    key, position, inputs, state, sent, task_id, token, at, outputs, cost, error = raw
     return LedgerRow(
         key=key,
-        position=position,
+        position=int(position),
         inputs=json.loads(inputs),
         state=state,
         sent=json.loads(sent) if sent else None,
