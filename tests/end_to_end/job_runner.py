@@ -1,6 +1,6 @@
 """A job run in a process of its own, for tests that kill it: `python job_runner.py LEDGER
-BASE_URL ORIGIN ROWS [--resubmit-uncertain]`, credentials in WIRO_API_KEY/WIRO_API_SECRET.
-Prints the job's summary as JSON when it ends."""
+BASE_URL ORIGIN ROWS [--resubmit-uncertain]`, credentials in WIRO_API_KEY/WIRO_API_SECRET,
+JOB_OUT_DIR and JOB_LEASE_SECONDS optional. Prints the job's summary as JSON when it ends."""
 
 from __future__ import annotations
 
@@ -32,11 +32,13 @@ def main(argv: list[str]) -> int:
         poll_interval=0.02,
         max_poll_interval=0.1,
     )
-    with client, client.job(ledger) as job:
+    out_dir = os.environ.get("JOB_OUT_DIR")  # runners on one job share its outputs' folder
+    with client, client.job(ledger, out_dir=out_dir) as job:
         summary = job.run(
             rows(origin, count),
             concurrency=4,
             settle_seconds=0.5,
+            lease_seconds=float(os.environ.get("JOB_LEASE_SECONDS", "60")),
             resubmit_uncertain="--resubmit-uncertain" in argv,
         )
     print(json.dumps(summary.to_dict()))

@@ -144,6 +144,7 @@ class Job:
         wait_timeout: float | None = None,
         resubmit_uncertain: bool = False,
         settle_seconds: float = SETTLE_SECONDS,
+        lease_seconds: float = LEASE_SECONDS,
         on_row: Callable[[LedgerRow], object] | None = None,
     ) -> JobSummary:
         """Plan `rows` (if given), then take every unfinished row as far as it goes, at most
@@ -155,20 +156,31 @@ class Job:
 
         Run it again after any crash, kill or Ctrl-C to go on. Ctrl-C stops submitting and
         stops the tasks under way (a stopped task is free, and its row is planned again).
-        Only one process runs a job at a time.
+        One process runs a job kept in a SQLite file; one kept in PostgreSQL is run by as many
+        as you start, on any machines: each claims rows for `lease_seconds` at a time and
+        renews the claims while it works, so the rows of one that died are taken over.
         """
         if concurrency < 1:
             raise ConfigurationError(f"concurrency must be at least 1, got {concurrency}")
+        if not lease_seconds > 0:
+            raise ConfigurationError(f"lease_seconds must be above 0, got {lease_seconds}")
+        self.ledger.lease_seconds = lease_seconds
         policy = WaitPolicy(wait_timeout, "leave")
         with self.ledger.exclusive():
             if rows is not None:
                 self.add(rows, key=key)
-            discard_partials(self.out_dir)
-            self._reconcile(settle_seconds, resubmit_uncertain, wait=False)
-            self._run_rows(policy, concurrency, on_row)
-            self._reconcile(settle_seconds, resubmit_uncertain, wait=True)
-            if self.ledger.counts()["planned"] or self.ledger.counts()["submitted"]:
+            # a shared job's other runners may be filling folders right now: only old ones go
+            discard_partials(self.out_dir, older_than=3600.0 if self.ledger.shared else 0.0)
+            while True:
+                self._reconcile(settle_seconds, resubmit_uncertain, wait=False)
+                self._run_rows(policy, concurrency, on_row)
+                self._reconcile(settle_seconds, resubmit_uncertain, wait=True)
                 self._run_rows(policy, concurrency, on_row)  # found again, or sent again
+                if not self.ledger.held_by_others(self._owner):
+                    break
+                # other runners (or one that died, until its lease runs out) hold rows: the
+                # job is done when they are
+                time.sleep(self.ledger.lease_seconds / 4)
         return self.summary()
 
     def _reconcile(self, settle_seconds: float, resubmit_uncertain: bool, wait: bool) -> None:
@@ -277,7 +289,7 @@ class _Heartbeat:
             self._held.discard(key)
 
     def _beat(self) -> None:
-        while not self._stopped.wait(LEASE_SECONDS / 4):
+        while not self._stopped.wait(self._ledger.lease_seconds / 4):
             with self._lock:
                 held = list(self._held)
             with contextlib.suppress(Exception):  # a missed beat is made up by the next

@@ -89,9 +89,16 @@ class Ledger:
     job: str
     #: Appended to the query that picks a row to claim (PostgreSQL: skip rows being taken).
     claim_suffix = ""
+    #: Run first in a claim that counts the job's rows in flight, so that two runners'
+    #: claims do not both count the same free slot (PostgreSQL: a lock on the job).
+    claim_guard = ""
+    #: Whether other runners may work on the job at the same time.
+    shared = True
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
+        #: How long a claim lasts unless renewed (see `Job.run`).
+        self.lease_seconds = LEASE_SECONDS
 
     # --- what each database provides ---
 
@@ -110,18 +117,19 @@ class Ledger:
     # --- the job ---
 
     def _open_job(self, tool_key: str) -> None:
+        """The job's settings written if it is new (by whichever runner comes first), then
+        checked: a ledger of another format or another tool is refused."""
         with self._transaction():
-            found = dict(self._run("SELECT name, value FROM meta WHERE job = ?", [self.job]))
-            if not found:
-                self._run_many(
-                    "INSERT INTO meta (job, name, value) VALUES (?, ?, ?)",
-                    [
-                        (self.job, "format", FORMAT),
-                        (self.job, "tool", tool_key),
-                        (self.job, "created", str(time.time())),
-                    ],
-                )
-                return
+            self._run_many(
+                "INSERT INTO meta (job, name, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (job, name) DO NOTHING",
+                [
+                    (self.job, "format", FORMAT),
+                    (self.job, "tool", tool_key),
+                    (self.job, "created", str(time.time())),
+                ],
+            )
+        found = dict(self._run("SELECT name, value FROM meta WHERE job = ?", [self.job]))
         if found.get("format") != FORMAT:
             raise ConfigurationError(
                 f"{self.where}: a job ledger of format {found.get('format')!r}; this version "
@@ -192,9 +200,9 @@ class Ledger:
                 seen[key] = inputs
                 last += 1
                 new.append((self.job, key, last, inputs, time.time()))
-            self._run_many(
+            self._run_many(  # runners planning the same rows together: the first one's stand
                 "INSERT INTO rows (job, key, position, inputs, updated_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (job, key) DO NOTHING",
                 new,
             )
         return len(new)
@@ -211,10 +219,13 @@ class Ledger:
         marks = ",".join("?" * len(states))
         with self._transaction():
             if in_flight_cap is not None:
+                if self.claim_guard:
+                    self._run(self.claim_guard, [self.job])
+                # rows a runner holds, about to be submitted or in flight
                 ((flying,),) = self._run(
-                    "SELECT COUNT(*) FROM rows WHERE job = ? AND state IN (?, ?) "
+                    "SELECT COUNT(*) FROM rows WHERE job = ? AND state IN (?, ?, ?) "
                     "AND owner IS NOT NULL AND lease_until > ?",
-                    [self.job, *IN_FLIGHT, now],
+                    [self.job, "planned", *IN_FLIGHT, now],
                 )
                 if flying >= in_flight_cap:
                     return None
@@ -229,7 +240,7 @@ class Ledger:
             ((key,),) = found
             self._run(
                 "UPDATE rows SET owner = ?, lease_until = ? WHERE job = ? AND key = ?",
-                [owner, now + LEASE_SECONDS, self.job, key],
+                [owner, now + self.lease_seconds, self.job, key],
             )
             raw = self._run(
                 f"SELECT {_COLUMNS} FROM rows WHERE job = ? AND key = ?", [self.job, key]
@@ -246,7 +257,7 @@ class Ledger:
             self._run(
                 "UPDATE rows SET lease_until = ? WHERE job = ? AND owner = ? "
                 f"AND key IN ({marks})",
-                [time.time() + LEASE_SECONDS, self.job, owner, *held],
+                [time.time() + self.lease_seconds, self.job, owner, *held],
             )
 
     def release(self, key: str, *, retry_after: float = 0.0) -> None:
@@ -338,6 +349,16 @@ class Ledger:
         )
         return _row(found[0]) if found else None
 
+    def held_by_others(self, owner: str) -> int:
+        """How many unfinished rows other runners hold now (a dead one's, until its lease
+        runs out)."""
+        ((held,),) = self._read(
+            "SELECT COUNT(*) FROM rows WHERE job = ? AND state IN (?, ?, ?) "
+            "AND owner IS NOT NULL AND owner <> ? AND lease_until > ?",
+            [self.job, "planned", *IN_FLIGHT, owner, time.time()],
+        )
+        return int(held)
+
     def unleased(self, *states: str) -> list[LedgerRow]:
         """Rows in `states` that no runner holds (a runner that died holds none for long)."""
         marks = ",".join("?" * len(states))
@@ -382,6 +403,7 @@ class SqliteLedger(Ledger):
     a time (the job's lock)."""
 
     job = ""
+    shared = False
 
     def __init__(self, path: str | os.PathLike[str], tool_key: str) -> None:
         super().__init__()

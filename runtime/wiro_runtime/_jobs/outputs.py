@@ -4,11 +4,13 @@ and saving again after a crash replaces, never duplicates."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from .._protocol.retry import RetryPolicy
@@ -33,12 +35,17 @@ def row_folder(out_dir: Path, key: str) -> Path:
     return out_dir / name
 
 
-def discard_partials(out_dir: Path) -> None:
-    """Folders a killed run was filling: only this job's runner writes here, and it is not
-    running (the ledger's lock says so)."""
-    if out_dir.is_dir():
-        for entry in out_dir.iterdir():
-            if entry.name.startswith(PARTIAL) and entry.is_dir():
+def discard_partials(out_dir: Path, older_than: float = 0.0) -> None:
+    """Folders a killed runner was filling, at least `older_than` seconds old (0: all, when
+    no other runner can be writing here)."""
+    if not out_dir.is_dir():
+        return
+    before = time.time() - older_than
+    for entry in out_dir.iterdir():
+        if entry.name.startswith(PARTIAL) and entry.is_dir():
+            with contextlib.suppress(OSError):
+                if older_than and entry.stat().st_mtime > before:
+                    continue
                 shutil.rmtree(entry, ignore_errors=True)
 
 

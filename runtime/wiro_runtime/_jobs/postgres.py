@@ -20,6 +20,7 @@ _JOB_NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
 
 class PostgresLedger(Ledger):
     claim_suffix = " FOR UPDATE SKIP LOCKED"
+    claim_guard = "SELECT pg_advisory_xact_lock(hashtext(?))"
 
     def __init__(self, url: str, tool_key: str) -> None:
         super().__init__()

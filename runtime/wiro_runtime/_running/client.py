@@ -282,12 +282,14 @@ class SyncClient(ClientCore["httpx.Client"]):
         self, ledger: str | os.PathLike[str], *, out_dir: str | os.PathLike[str] | None = None
     ) -> Job:
         """A durable job of this tool's inputs, kept in the SQLite file `ledger` (created
-        when new): `job.run(rows)` runs them, and after any crash or Ctrl-C runs the rest
-        without submitting any row twice. Outputs go to a folder per row under `out_dir`
-        (default: beside the ledger, `<name>-outputs`)."""
+        when new), or in PostgreSQL for runners on many machines
+        (`"postgresql://user@host/db#job-name"`, with `wiro-runtime[postgres]`): `job.run(rows)`
+        runs them, and after any crash or Ctrl-C runs the rest without submitting any row
+        twice. Outputs go to a folder per row under `out_dir` (default: `<name>-outputs`,
+        beside a SQLite ledger)."""
         from .._jobs.job import Job
 
-        return Job(self, Path(ledger), out_dir=out_dir)
+        return Job(self, ledger, out_dir=out_dir)
 
     def download(self, task: Task, directory: str | os.PathLike[str]) -> list[Path]:
         """Save every output file into `directory`; returns the paths in output order. A
