@@ -58,6 +58,9 @@ if TYPE_CHECKING:
         NotFoundError as NotFoundError,
     )
     from ._protocol.errors import (
+        OutputSaveError as OutputSaveError,
+    )
+    from ._protocol.errors import (
         ProtocolError as ProtocolError,
     )
     from ._protocol.errors import (

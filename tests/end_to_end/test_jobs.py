@@ -19,7 +19,7 @@ from tests.conftest import cli_env, client_kwargs, command_path
 from wiro_emulator import Emulator, Plan
 from wiro_emulator.images import SAMPLES
 from wiro_image_inpainting_sd import Client
-from wiro_runtime import ConfigurationError, Job
+from wiro_runtime import ConfigurationError, Job, OutputSaveError
 
 RUNNER = Path(__file__).with_name("job_runner.py")
 
@@ -298,3 +298,18 @@ def test_a_job_finds_the_accounts_concurrency_instead_of_assuming_it(
     made = len(emulator.state.tasks)
     refused = emulator.runs_received() - made
     assert made == 12 and 1 <= refused <= 6, refused  # it met the limit, and kept under it
+
+
+def test_outputs_that_cannot_be_saved_stop_the_job_and_cost_nothing_on_resume(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "out"
+    blocked.write_text("a file where the outputs' folder should be")
+    with _client(emulator) as client, client.job(tmp_path / "j.wirojob", out_dir=blocked) as job:
+        with pytest.raises(OutputSaveError, match="resume once this is fixed"):
+            job.run(_rows(emulator, 2), concurrency=1)
+        assert job.summary().counts["submitted"] >= 1  # billed, kept, not lost
+        blocked.unlink()
+        resumed = job.run()
+    assert resumed.counts["succeeded"] == 2
+    assert _tasks_by_prompt(emulator) == Counter({"row 0": 1, "row 1": 1})  # none sent twice

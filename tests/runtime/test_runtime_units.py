@@ -314,6 +314,7 @@ def test_public_names_are_pinned() -> None:
             "LedgerRow",
             "NotFoundError",
             "Output",
+            "OutputSaveError",
             "PreparedRequest",
             "Progress",
             "ProtocolError",

@@ -18,7 +18,7 @@ from .._protocol.wire import TaskRef
 from .._running import flows, steps
 from .._running.core import ClientCore, WaitCallbacks
 from .._running.steps import Flow
-from .._running.task import Task, TaskError, TaskState, WaitTimeoutError
+from .._running.task import Task, TaskCancelledError, TaskError, TaskState, WaitTimeoutError
 from .ledger import Ledger, LedgerRow
 from .outputs import row_folder, save_outputs
 from .pace import Pace
@@ -55,7 +55,15 @@ def row_flow(
         return row
     task = yield from _follow(core, ledger, row, task_id, token, policy)
     if task is not None:
-        saved = yield from save_outputs(task, row_folder(out_dir, row.key), core.retry)
+        folder = row_folder(out_dir, row.key)
+        try:
+            saved = yield from save_outputs(task, folder, core.retry)
+        except OSError as exc:  # this machine's trouble (a full disk): the whole job stops
+            raise errors.OutputSaveError(
+                f"cannot save the outputs of task {task.id} into {folder}: "
+                f"{exc.strerror or exc}; the row stays submitted: resume once this is fixed",
+                folder=str(folder),
+            ) from exc
         ledger.record_succeeded(row.key, saved, task.total_cost)
     return _reread(ledger, row)
 
@@ -85,6 +93,11 @@ def _submit(
         try:
             handle = yield from flows.submit(core, request, busy_retries=0)
             break
+        except KeyboardInterrupt:
+            # a job's blocking driver throws its interrupt in between steps, never during
+            # one: out of the Run's step, it means the Run was not sent
+            ledger.record_planned(row.key, "interrupted before its Run was sent")
+            raise
         except errors.UncertainSubmitError:
             return None  # stays `submitting`: a task may exist, and `reconcile` will look for it
         except errors.RateLimitError as exc:
@@ -180,6 +193,9 @@ def _follow(
         )
     except TaskError as exc:
         if isinstance(exc, WaitTimeoutError):
+            return None
+        if isinstance(exc, TaskCancelledError):  # stopped (by a Ctrl-C, or by hand): free
+            ledger.record_planned(row.key, f"{exc}: planned again")
             return None
         ledger.record_failed(row.key, describe(exc), exc.task.total_cost if exc.task else None)
         return None
