@@ -260,9 +260,10 @@ class Job:
             key = running.pop(future)
             heartbeat.let_go(key)
             row = future.result()  # an interrupt or a bug: raised here, the rest stopped
-            # a row followed to no end (Wiro unreachable, the wait's deadline) waits a while
-            later = RETRY_SECONDS if row.state == "submitted" else 0.0
-            self.ledger.release(key, retry_after=later)
+            if not row.finished:  # a finished row was given back with its outcome
+                # one followed to no end (Wiro unreachable, the wait's deadline) waits a while
+                later = RETRY_SECONDS if row.state == "submitted" else 0.0
+                self.ledger.release(key, retry_after=later)
             if on_row is not None:
                 on_row(row)
 

@@ -108,7 +108,9 @@ class Ledger:
     def _run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         raise NotImplementedError
 
-    def _transaction(self) -> Any:
+    def _transaction(self, durable: bool = False) -> Any:
+        """One transaction; `durable` ones are on disk before the commit returns, whatever
+        happens to the machine next (the others survive the process, if not a power cut)."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -281,21 +283,36 @@ class Ledger:
 
     # --- recording ---
 
+    # What money depends on (the intent before a Run, the task after it) is durable: on disk
+    # before the Run is sent, or before anything else happens. The rest can be done again
+    # from those (a finished task followed and saved once more), so it is not waited for.
+
     def record_intent(self, key: str, sent: Mapping[str, Any]) -> float:
         """Before the Run: the exact body about to be sent. Returns the moment written."""
         now = time.time()
-        self._set(key, state="submitting", sent=_dumps(sent), submitting_at=now, error=None)
+        self._set(
+            key, durable=True, state="submitting", sent=_dumps(sent), submitting_at=now, error=None
+        )
         return now
 
     def record_submitted(self, key: str, task_id: str, token: str | None) -> None:
-        self._set(key, state="submitted", task_id=task_id, token=token, error=None)
+        self._set(key, durable=True, state="submitted", task_id=task_id, token=token, error=None)
 
     def record_succeeded(self, key: str, outputs: Sequence[SavedFile], cost: float | None) -> None:
+        """Done: its outputs and cost, and the row given back."""
         saved = json.dumps([output.to_dict() for output in outputs])
-        self._set(key, state="succeeded", outputs=saved, cost=cost, error=None)
+        self._set(
+            key,
+            state="succeeded",
+            outputs=saved,
+            cost=cost,
+            error=None,
+            owner=None,
+            lease_until=None,
+        )
 
     def record_failed(self, key: str, error: str, cost: float | None = None) -> None:
-        self._set(key, state="failed", error=error, cost=cost)
+        self._set(key, state="failed", error=error, cost=cost, owner=None, lease_until=None)
 
     def record_uncertain(self, key: str, why: str) -> None:
         self._set(key, state="uncertain", error=why)
@@ -306,9 +323,9 @@ class Ledger:
             key, state="planned", sent=None, task_id=None, token=None, submitting_at=None, error=why
         )
 
-    def _set(self, key: str, **values: Any) -> None:
+    def _set(self, key: str, *, durable: bool = False, **values: Any) -> None:
         columns = ", ".join(f"{name} = ?" for name in values)
-        with self._transaction():
+        with self._transaction(durable):
             self._run(
                 f"UPDATE rows SET {columns}, updated_at = ? WHERE job = ? AND key = ?",
                 [*values.values(), time.time(), self.job, key],
@@ -415,7 +432,7 @@ class SqliteLedger(Ledger):
                 self.path, timeout=60, isolation_level=None, check_same_thread=False
             )
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")  # a committed intent survives power loss
+            self._db.execute("PRAGMA synchronous=NORMAL")  # FULL for what is `durable`
             for statement in SCHEMA:
                 self._db.execute(statement)
             self._open_job(tool_key)
@@ -443,8 +460,8 @@ class SqliteLedger(Ledger):
     def _run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self._db.executemany(sql, rows)
 
-    def _transaction(self) -> _SqliteTransaction:
-        return _SqliteTransaction(self._db, self._lock)
+    def _transaction(self, durable: bool = False) -> _SqliteTransaction:
+        return _SqliteTransaction(self._db, self._lock, durable)
 
     def close(self) -> None:
         with self._lock:
@@ -469,13 +486,18 @@ class _SqliteTransaction:
     """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on an exception): one writer at a time, and one
     thread at a time on the connection the job's threads share."""
 
-    def __init__(self, db: sqlite3.Connection, lock: threading.RLock) -> None:
+    def __init__(self, db: sqlite3.Connection, lock: threading.RLock, durable: bool) -> None:
         self._db = db
         self._lock = lock
+        self._durable = durable
 
     def __enter__(self) -> None:
         self._lock.acquire()
         try:
+            # in WAL mode, FULL syncs the log at this commit (with all before it); NORMAL at
+            # checkpoints only: a process's crash loses nothing either way, a power cut may
+            # lose what was not durable
+            self._db.execute(f"PRAGMA synchronous={'FULL' if self._durable else 'NORMAL'}")
             self._db.execute("BEGIN IMMEDIATE")
         except BaseException:
             self._lock.release()

@@ -58,8 +58,10 @@ class PostgresLedger(Ledger):
             cursor.executemany(sql.replace("?", "%s"), rows)
 
     @contextmanager
-    def _transaction(self) -> Iterator[None]:
+    def _transaction(self, durable: bool = False) -> Iterator[None]:
         with self._lock, self._db.transaction():
+            if not durable:  # the server's own setting (on, by default) for what is
+                self._db.execute("SET LOCAL synchronous_commit = off")
             yield
 
     def close(self) -> None:
