@@ -27,25 +27,31 @@ def _rows(origin: str, count: int, first: int = 0) -> Iterator[dict[str, object]
 
 
 def bench_job_overhead(
-    client_factory: Callable[[], Any], origin: str, count: int, work: Path, concurrency: int = 32
+    emulator_factory: Callable[[], Any],
+    client_factory: Callable[[str], Any],
+    count: int,
+    work: Path,
+    concurrency: int = 32,
 ) -> dict[str, Any]:
     """P9a: a job of `count` rows against the same rows with the plain client: `run` and
-    `download` per row on `concurrency` threads, nothing kept but the outputs."""
-    with client_factory() as client:
-        started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=concurrency) as pool:
-
-            def one(item: tuple[int, dict[str, object]]) -> int:
-                number, row = item
-                task = client.run(**row)
-                return len(client.download(task, work / "plain" / str(number)))
-
-            saved = sum(pool.map(one, enumerate(_rows(origin, count))))
-        floor = time.perf_counter() - started
-        started = time.perf_counter()
-        with client.job(work / "bench.wirojob", out_dir=work / "job") as job:
-            summary = job.run(_rows(origin, count), concurrency=concurrency)
-        ours = time.perf_counter() - started
+    `download` per row on `concurrency` threads, nothing kept but the outputs. Each side has
+    an emulator of its own: one that kept the other's tasks would be slower for the second."""
+    emulator = emulator_factory()
+    try:
+        saved, floor = _plain_loop(
+            client_factory(emulator.base_url), emulator.origin, count, work, concurrency
+        )
+    finally:
+        emulator.stop()
+    emulator = emulator_factory()
+    try:
+        with client_factory(emulator.base_url) as client:
+            started = time.perf_counter()
+            with client.job(work / "bench.wirojob", out_dir=work / "job") as job:
+                summary = job.run(_rows(emulator.origin, count), concurrency=concurrency)
+            ours = time.perf_counter() - started
+    finally:
+        emulator.stop()
     return {
         "P9a": {
             "measure": f"job of {count} instant tasks at concurrency {concurrency}, outputs "
@@ -59,6 +65,22 @@ def bench_job_overhead(
             "met": ours / floor <= 1.15 and summary.counts["succeeded"] == count,
         }
     }
+
+
+def _plain_loop(
+    client: Any, origin: str, count: int, work: Path, concurrency: int
+) -> tuple[int, float]:
+    with client:
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+
+            def one(item: tuple[int, dict[str, object]]) -> int:
+                number, row = item
+                task = client.run(**row)
+                return len(client.download(task, work / "plain" / str(number)))
+
+            saved = sum(pool.map(one, enumerate(_rows(origin, count))))
+        return saved, time.perf_counter() - started
 
 
 RESUME_PROBE = """

@@ -419,16 +419,21 @@ def bench_jobs(sizes: dict[str, int], work: Path) -> dict[str, Any]:
     from bench.jobs import bench_job_overhead, bench_plan_memory, bench_resume
     from wiro_image_inpainting_sd import Client
 
-    emulator = EmulatorProcess(queue=0.0, run=0.0)
-    results: dict[str, Any] = {}
+    def instant() -> EmulatorProcess:
+        return EmulatorProcess(queue=0.0, run=0.0)
+
+    def client_of(base_url: str) -> Client:
+        return Client(**_client_kwargs(base_url))
+
+    folder = work / "jobs"
+    folder.mkdir()
+    results: dict[str, Any] = bench_job_overhead(instant, client_of, sizes["job_rows"], folder)
+    emulator = instant()
     try:
 
         def client() -> Client:
             return Client(**_client_kwargs(emulator.base_url))
 
-        folder = work / "jobs"
-        folder.mkdir()
-        results.update(bench_job_overhead(client, emulator.origin, sizes["job_rows"], folder))
         env = {**os.environ, "WIRO_API_KEY": API_KEY, "WIRO_API_SECRET": API_SECRET}
         results.update(
             bench_resume(

@@ -412,6 +412,8 @@ SCHEMA = (
     "cost DOUBLE PRECISION, error TEXT, owner TEXT, lease_until DOUBLE PRECISION, "
     "updated_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (job, key))",
     "CREATE INDEX IF NOT EXISTS rows_by_state ON rows (job, state, position)",
+    # the rows runners hold: counted at each claim, so never a scan of the whole job
+    "CREATE INDEX IF NOT EXISTS rows_by_owner ON rows (job, owner)",
 )
 
 
