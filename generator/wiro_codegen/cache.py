@@ -12,7 +12,7 @@ import contextlib
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
@@ -53,73 +53,73 @@ def cache_key(spec_text: str, options: str = "") -> str:
 class RenderCache:
     """Rendered packages by key, in one SQLite database in `directory`.
 
-    A run stores all of its new renders in one transaction: one file per entry cost a cold
-    `generate` more than rendering some of the packages did. A damaged database is replaced,
-    and one that cannot be opened only turns the cache off: it never fails a run.
+    A run reads its hits with one connection and stores all of its new renders in one
+    transaction: one file per entry cost a cold `generate` more than rendering some of the
+    packages did. No connection outlives a call. A damaged database is replaced, and one that
+    cannot be opened only turns the cache off: it never fails a run.
     """
 
     FILE = "renders.sqlite3"
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self._connection: sqlite3.Connection | None = None
         self._unusable = False
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Sent to worker processes without its connection (each opens its own if it must)."""
-        return {"directory": self.directory}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["directory"])  # type: ignore[misc]
 
     @property
     def path(self) -> Path:
         return self.directory / self.FILE
 
-    def _database(self) -> sqlite3.Connection | None:
-        if self._connection is None and not self._unusable:
-            try:
-                self._connection = _open(self.path)
-            except sqlite3.DatabaseError:  # not a database, or a damaged one: start anew
-                for suffix in ("", "-wal", "-shm"):
-                    with contextlib.suppress(OSError):
-                        Path(f"{self.path}{suffix}").unlink()
-                with contextlib.suppress(OSError, sqlite3.Error):
-                    self._connection = _open(self.path)
-            except (OSError, sqlite3.Error):
-                pass
-            self._unusable = self._connection is None
-        return self._connection
+    @contextlib.contextmanager
+    def _database(self) -> Iterator[sqlite3.Connection | None]:
+        database = None if self._unusable else self._open()
+        self._unusable = database is None
+        try:
+            yield database
+        finally:
+            if database is not None:
+                database.close()
+
+    def _open(self) -> sqlite3.Connection | None:
+        try:
+            return _open(self.path)
+        except sqlite3.DatabaseError:  # not a database, or a damaged one: start anew
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    Path(f"{self.path}{suffix}").unlink()
+            with contextlib.suppress(OSError, sqlite3.Error):
+                return _open(self.path)
+        except (OSError, sqlite3.Error):
+            pass
+        return None
 
     def get(self, key: str) -> tuple[dict[str, str], dict[str, Any], str, str] | None:
         """(files, catalog entry, package folder, module folder) of a render, or None."""
-        database = self._database()
-        if database is None:
-            return None
-        try:
-            row = database.execute("SELECT data FROM renders WHERE key = ?", (key,)).fetchone()
-            data = json.loads(row[0]) if row is not None else None
-        except (sqlite3.Error, ValueError, TypeError):
-            return None
-        if not isinstance(data, dict):
-            return None
-        files, entry = data.get("files"), data.get("catalog")
-        folder, module = data.get("folder"), data.get("module")
-        if (
-            not isinstance(files, dict)
-            or not files
-            or not isinstance(entry, dict)
-            or not isinstance(folder, str)
-            or not isinstance(module, str)
-            or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
-        ):
-            return None
-        return files, entry, folder, module
+        return self.get_many([key]).get(key)
+
+    def get_many(
+        self, keys: Iterable[str]
+    ) -> dict[str, tuple[dict[str, str], dict[str, Any], str, str]]:
+        """The renders the cache holds of these keys, read with one connection."""
+        found: dict[str, tuple[dict[str, str], dict[str, Any], str, str]] = {}
+        with self._database() as database:
+            if database is None:
+                return found
+            for key in keys:
+                try:
+                    row = database.execute(
+                        "SELECT data FROM renders WHERE key = ?", (key,)
+                    ).fetchone()
+                    data = json.loads(row[0]) if row is not None else None
+                except (sqlite3.Error, ValueError, TypeError):
+                    continue
+                entry = _entry(data)
+                if entry is not None:
+                    found[key] = entry
+        return found
 
     def put_many(self, entries: Iterable[CacheEntry]) -> None:
         """Store renders, all in one transaction; a cache that cannot be written only costs
         time."""
-        database = self._database()
         rows = [
             (
                 entry.key,
@@ -135,20 +135,37 @@ class RenderCache:
             )
             for entry in entries
         ]
-        if database is None or not rows:
+        if not rows:
             return
-        try:
-            database.execute("BEGIN IMMEDIATE")
-            database.executemany("INSERT OR REPLACE INTO renders (key, data) VALUES (?, ?)", rows)
-            database.execute("COMMIT")
-        except sqlite3.Error:
-            with contextlib.suppress(sqlite3.Error):
-                database.execute("ROLLBACK")
+        with self._database() as database:
+            if database is None:
+                return
+            try:
+                database.execute("BEGIN IMMEDIATE")
+                database.executemany(
+                    "INSERT OR REPLACE INTO renders (key, data) VALUES (?, ?)", rows
+                )
+                database.execute("COMMIT")
+            except sqlite3.Error:
+                with contextlib.suppress(sqlite3.Error):
+                    database.execute("ROLLBACK")
 
-    def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+
+def _entry(data: object) -> tuple[dict[str, str], dict[str, Any], str, str] | None:
+    if not isinstance(data, dict):
+        return None
+    files, entry = data.get("files"), data.get("catalog")
+    folder, module = data.get("folder"), data.get("module")
+    if (
+        not isinstance(files, dict)
+        or not files
+        or not isinstance(entry, dict)
+        or not isinstance(folder, str)
+        or not isinstance(module, str)
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
+    ):
+        return None
+    return files, entry, folder, module
 
 
 @dataclass(frozen=True)

@@ -158,14 +158,16 @@ def _cache_hits(
     items: Sequence[str | Spec], names: Sequence[str], work: Work
 ) -> dict[int, Rendered]:
     """The specs (by index) whose render the cache holds, staged if `work` says so."""
+    if work.cache is None:
+        return {}
+    texts = [(index, item) for index, item in enumerate(items) if isinstance(item, str)]
+    keys = [cache_key(text, repr(work.options)) for _, text in texts]
+    found = work.cache.get_many(keys)
     hits: dict[int, Rendered] = {}
-    for index, item in enumerate(items):
-        if work.cache is not None and isinstance(item, str):
-            hit = work.cache.get(cache_key(item, repr(work.options)))
-            if hit:
-                files, entry, folder, module = hit
-                cached = Rendered(names[index], folder, module, files, entry, item)
-                hits[index] = work.stage(cached)
+    for (index, text), key in zip(texts, keys, strict=True):
+        if key in found:
+            files, entry, folder, module = found[key]
+            hits[index] = work.stage(Rendered(names[index], folder, module, files, entry, text))
     return hits
 
 

@@ -86,7 +86,11 @@ class Job:
     ) -> None:
         self.client = client
         self.ledger = open_ledger(ledger, client.tool.key)
-        self.out_dir = outputs_of(self.ledger, out_dir)
+        try:
+            self.out_dir = outputs_of(self.ledger, out_dir)
+        except BaseException:
+            self.ledger.close()
+            raise
         #: This runner, as the leases of the rows it works on name it.
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 

@@ -433,20 +433,24 @@ class SqliteLedger(Ledger):
             self._db = sqlite3.connect(
                 self.path, timeout=60, isolation_level=None, check_same_thread=False
             )
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigurationError(
+                f"{self.path}: cannot open the job ledger: {getattr(exc, 'strerror', None) or exc}"
+            ) from None
+        try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")  # FULL for what is `durable`
             for statement in SCHEMA:
                 self._db.execute(statement)
             self._open_job(tool_key)
-        except sqlite3.DatabaseError as exc:
-            raise ConfigurationError(
-                f"{self.path}: not a job ledger this version can read ({exc}); "
-                "give another file for a new job"
-            ) from None
-        except OSError as exc:
-            raise ConfigurationError(
-                f"{self.path}: cannot open the job ledger: {exc.strerror or exc}"
-            ) from None
+        except BaseException as exc:
+            self._db.close()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise ConfigurationError(
+                    f"{self.path}: not a job ledger this version can read ({exc}); "
+                    "give another file for a new job"
+                ) from None
+            raise
 
     def exclusive(self) -> contextlib.AbstractContextManager[object]:
         """The job's lock, held while running; no other runner can be alive then, so every

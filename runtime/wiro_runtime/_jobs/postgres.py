@@ -40,14 +40,22 @@ class PostgresLedger(Ledger):
             ) from None
         try:
             self._db = psycopg.connect(urlunsplit(parts._replace(fragment="")), autocommit=True)
+        except psycopg.Error as exc:
+            raise ConfigurationError(f"{self.where}: cannot open the job ledger: {exc}") from None
+        try:
             with self._db.transaction():
                 # tables made once, even by runners starting together
                 self._db.execute("SELECT pg_advisory_xact_lock(7431001)")
                 for statement in SCHEMA:
                     self._db.execute(statement)
             self._open_job(tool_key)
-        except psycopg.Error as exc:
-            raise ConfigurationError(f"{self.where}: cannot open the job ledger: {exc}") from None
+        except BaseException as exc:
+            self._db.close()
+            if isinstance(exc, psycopg.Error):
+                raise ConfigurationError(
+                    f"{self.where}: cannot open the job ledger: {exc}"
+                ) from None
+            raise
 
     def _run(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
         cursor = self._db.execute(sql.replace("?", "%s"), parameters)
