@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import API_KEY, API_SECRET, SPECS, cli_env, client_kwargs
+from tests.end_to_end.job_runner import rows
 from tests.postgres import postgres_server
 from wiro_emulator import Emulator, Plan
 from wiro_image_inpainting_sd import Client
@@ -36,14 +37,7 @@ def _client(emulator: Emulator) -> Client:
 
 
 def _rows(emulator: Emulator, count: int) -> list[dict[str, object]]:
-    return [
-        {
-            "prompt": f"row {number}",
-            "input_image_url": f"{emulator.origin}/samples/photo.png",
-            "input_image_mask_url": f"{emulator.origin}/samples/mask.png",
-        }
-        for number in range(count)
-    ]
+    return rows(emulator.origin, count)  # the rows the runner processes read too
 
 
 def _most_at_once(emulator: Emulator) -> int:
@@ -126,29 +120,29 @@ def test_runners_killed_at_random_leave_no_row_sent_twice(
 ) -> None:
     rng = random.Random(seed)
     ledger = f"{postgres}#crash{seed}"
-    rows = 24
+    count = 24
     plan = Plan(queue_seconds=0.05, run_seconds=0.3)
     with Emulator(SPECS, api_key=API_KEY, api_secret=API_SECRET, plan=plan) as emulator:
-        emulator.inject("/v1/Run/", delay=0.2, times=rows // 2)
+        emulator.inject("/v1/Run/", delay=0.2, times=count // 2)
         for _ in range(12):  # four runners at a time, one or more killed each round
-            runners = _runners(emulator, ledger, rows, 4, tmp_path / "out", 1.0)
+            runners = _runners(emulator, ledger, count, 4, tmp_path / "out", 1.0)
             time.sleep(rng.uniform(0.4, 2.0))
             for runner in rng.sample(runners, rng.randint(1, 4)):
                 runner.send_signal(signal.SIGKILL)
             for runner in runners:
                 runner.communicate(timeout=120)
         finishing = _runners(
-            emulator, ledger, rows, 3, tmp_path / "out", 1.0, "--resubmit-uncertain"
+            emulator, ledger, count, 3, tmp_path / "out", 1.0, "--resubmit-uncertain"
         )
         outs = [runner.communicate(timeout=180) for runner in finishing]
         tasks = list(emulator.state.tasks.values())
         runs = [r for r in emulator.received if r.path.startswith("/v1/Run/")]
     assert all(runner.returncode == 0 for runner in finishing), [err for _, err in outs]
     made = Counter(str(task.parameters.get("prompt")) for task in tasks)
-    assert made == Counter(f"row {number}" for number in range(rows)), made
+    assert made == Counter(f"row {number}" for number in range(count)), made
     sent = Counter(str(run.body.get("prompt")) for run in runs if isinstance(run.body, dict))
     assert max(sent.values()) == 1, sent
     folders = sorted((tmp_path / "out").iterdir())
     assert [f.name for f in folders if f.name.startswith(".")] == []
-    assert len(folders) == rows
+    assert len(folders) == count
     assert all([p.name for p in folder.iterdir()] == ["0.png"] for folder in folders)

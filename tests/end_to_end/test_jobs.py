@@ -240,6 +240,10 @@ def test_the_job_command_runs_reports_and_refuses_bad_rows(
     bad = _cli(emulator, "run", "rows.csv", "--job", "photos.wirojob", cwd=tmp_path)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert "rows.csv, line 3: steps is 'many', which is not a whole number" in bad.stderr
+    unwritable = _cli(
+        emulator, "report", "--job", "photos.wirojob", "-o", "rows.jsonl/m", cwd=tmp_path
+    )
+    assert unwritable.returncode == 2 and "cannot write rows.jsonl/m" in unwritable.stderr
     missing = _cli(emulator, "resume", "--job", "other.wirojob", cwd=tmp_path)
     assert missing.returncode == 2 and "no job at other.wirojob" in missing.stderr
     assert not (tmp_path / "other.wirojob").exists()

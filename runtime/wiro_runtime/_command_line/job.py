@@ -49,7 +49,12 @@ def _read_only(tool: ToolDefinition, where: str, args: argparse.Namespace) -> in
             counts, cost = ledger.counts(), ledger.total_cost()
             _print_summary(JobSummary(ledger.where, outputs_of(ledger), counts, cost), args.json)
         elif args.output:
-            written = write_manifest(ledger, Path(args.output), "csv" if args.csv else None)
+            try:
+                written = write_manifest(ledger, Path(args.output), "csv" if args.csv else None)
+            except OSError as exc:
+                raise ConfigurationError(
+                    f"cannot write {args.output}: {exc.strerror or exc}; give another file"
+                ) from None
             print(written)
         else:
             for line in manifest_lines(ledger, "csv" if args.csv else "jsonl"):

@@ -16,6 +16,7 @@ differ only in how they connect, mark parameters and skip rows another runner is
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import json
 import os
@@ -80,8 +81,9 @@ class LedgerRow:
         return self.state in FINISHED
 
 
-class Ledger:
-    """A job's rows, for one tool; the SQL every database shares."""
+class Ledger(abc.ABC):
+    """A job's rows, for one tool; the SQL every database shares. Each database says how it
+    runs a statement and a transaction, and how it closes."""
 
     #: Where the ledger is, as messages name it.
     where: str
@@ -102,19 +104,22 @@ class Ledger:
 
     # --- what each database provides ---
 
+    @abc.abstractmethod
     def _run(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
-        raise NotImplementedError
+        """One statement (parameters marked `?`); the rows it returns."""
 
+    @abc.abstractmethod
     def _run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        raise NotImplementedError
+        """One statement for each of `rows`."""
 
-    def _transaction(self, durable: bool = False) -> Any:
+    @abc.abstractmethod
+    def _transaction(self, durable: bool = False) -> contextlib.AbstractContextManager[Any]:
         """One transaction; `durable` ones are on disk before the commit returns, whatever
         happens to the machine next (the others survive the process, if not a power cut)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        """Close the connection."""
 
     # --- the job ---
 
