@@ -37,7 +37,7 @@ def main(argv: list[str]) -> int:
         summary = job.run(
             rows(origin, count),
             concurrency=4,
-            settle_seconds=0.5,
+            settle_seconds=1.5,
             lease_seconds=float(os.environ.get("JOB_LEASE_SECONDS", "60")),
             resubmit_uncertain="--resubmit-uncertain" in argv,
         )

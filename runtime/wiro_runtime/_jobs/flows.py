@@ -19,7 +19,7 @@ from .._running import flows, steps
 from .._running.core import ClientCore, WaitCallbacks
 from .._running.steps import Flow
 from .._running.task import Task, TaskCancelledError, TaskError, TaskState, WaitTimeoutError
-from .ledger import Ledger, LedgerRow
+from .ledger import Guard, Ledger, LedgerRow
 from .outputs import row_folder, save_outputs
 from .pace import Pace
 from .rows import FILE, SHA256, file_sha256, is_local_file
@@ -36,18 +36,21 @@ def row_flow(
     core: ClientCore[Any],
     ledger: Ledger,
     row: LedgerRow,
+    owner: str,
     out_dir: Path,
     policy: WaitPolicy,
     uploads: MutableMapping[str, Any] | None = None,
     pace: Pace | None = None,
 ) -> Flow[LedgerRow]:
-    """A planned row submitted, a submitted one followed, and its outputs saved; the row as
-    the ledger then holds it. A Run whose answer is lost leaves the row `submitting`, to be
-    found by `reconcile`; a wait that ends early leaves it `submitted`, to be followed again."""
+    """A planned row (claimed by `owner`) submitted, a submitted one followed, and its
+    outputs saved; the row as the ledger then holds it. A Run whose answer is lost leaves the
+    row `submitting`, to be found by `reconcile`; a wait that ends early leaves it
+    `submitted`, to be followed again; a row that moved on (another runner took it when this
+    one's lease ran out) is let go, and nothing more is sent for it."""
     task_id, token = row.task_id, row.token
     if row.state == "planned":
         shared = {} if uploads is None else uploads
-        submitted = yield from _submit(core, ledger, row, shared, pace)
+        submitted = yield from _submit(core, ledger, row, owner, shared, pace)
         if submitted is None:
             return _reread(ledger, row)
         task_id, token = submitted
@@ -64,7 +67,7 @@ def row_flow(
                 f"{exc.strerror or exc}; the row stays submitted: resume once this is fixed",
                 folder=str(folder),
             ) from exc
-        ledger.record_succeeded(row.key, saved, task.total_cost)
+        ledger.record_succeeded(row.key, task_id, saved, task.total_cost)
     return _reread(ledger, row)
 
 
@@ -76,46 +79,52 @@ def _submit(
     core: ClientCore[Any],
     ledger: Ledger,
     row: LedgerRow,
+    owner: str,
     uploads: MutableMapping[str, Any],
     pace: Pace | None,
 ) -> Flow[tuple[str, str | None] | None]:
     """Local files uploaded (free), the intent committed, the Run sent, its task committed.
-    None: refused (the row failed, nothing was billed) or the answer was lost."""
+    None: refused (the row failed, nothing was billed), the answer was lost, or the row is no
+    longer this runner's (nothing was sent)."""
     try:
         values = yield from _with_uploads(core, row.inputs, uploads)
         request = core.prepare_run(values)
     except errors.WiroError as exc:
-        ledger.record_failed(row.key, describe(exc))
+        ledger.record_failed(row.key, Guard.held(owner), describe(exc))
         return None
     attempt = 0
     while True:
-        ledger.record_intent(row.key, request.body)
+        intent = ledger.record_intent(row.key, owner, request.body)
+        if intent is None:
+            return None  # its lease ran out and another runner has it: not sent
+        sent = Guard.at_intent(intent)
         try:
             handle = yield from flows.submit(core, request, busy_retries=0)
             break
         except KeyboardInterrupt:
             # a job's blocking driver throws its interrupt in between steps, never during
             # one: out of the Run's step, it means the Run was not sent
-            ledger.record_planned(row.key, "interrupted before its Run was sent")
+            ledger.record_planned(row.key, sent, "interrupted before its Run was sent")
             raise
         except errors.UncertainSubmitError:
             return None  # stays `submitting`: a task may exist, and `reconcile` will look for it
         except errors.RateLimitError as exc:
             if exc.code != "96":
-                ledger.record_failed(row.key, describe(exc))
+                ledger.record_failed(row.key, sent, describe(exc))
                 return None
             # too many tasks at once on the account: no task was made; run fewer, wait, retry
-            ledger.record_planned(row.key, "Wiro was busy (code 96): sent again")
+            ledger.record_planned(row.key, sent, "Wiro was busy (code 96): sent again")
             if pace is not None:
                 pace.busy()
             yield from steps.sleep(core.retry.delay(min(attempt, 6), exc.retry_after))
             attempt += 1
         except errors.WiroError as exc:
-            ledger.record_failed(row.key, describe(exc))  # Wiro refused it: no task, no charge
+            ledger.record_failed(row.key, sent, describe(exc))  # refused: no task, no charge
             return None
     if pace is not None:
         pace.accepted()
-    ledger.record_submitted(row.key, handle.task_id, handle.socket_token)
+    if not ledger.record_submitted(row.key, intent, handle.task_id, handle.socket_token):
+        return None  # judged by another runner meanwhile: it follows the row from here
     return handle.task_id, handle.socket_token
 
 
@@ -185,6 +194,7 @@ def _follow(
     """The task followed to its end: returned when it succeeded; a failed or cancelled one
     is recorded; None too when the wait ended early (the row stays `submitted`)."""
     ref = TaskRef("taskid", task_id)
+    on_task = Guard.on_task(task_id)
     try:
         return (
             yield from flows.follow_to_end(
@@ -195,9 +205,10 @@ def _follow(
         if isinstance(exc, WaitTimeoutError):
             return None
         if isinstance(exc, TaskCancelledError):  # stopped (by a Ctrl-C, or by hand): free
-            ledger.record_planned(row.key, f"{exc}: planned again")
+            ledger.record_planned(row.key, on_task, f"{exc}: planned again")
             return None
-        ledger.record_failed(row.key, describe(exc), exc.task.total_cost if exc.task else None)
+        cost = exc.task.total_cost if exc.task else None
+        ledger.record_failed(row.key, on_task, describe(exc), cost)
         return None
     except errors.WiroError:
         return None  # Wiro could not be asked: the task is followed again on resume
@@ -205,7 +216,9 @@ def _follow(
         with contextlib.suppress(errors.WiroError):
             stopped = yield from flows.stop(core, ref)
             if stopped.state is TaskState.CANCELLED:  # stopped before it finished: free
-                ledger.record_planned(row.key, f"task {task_id} was stopped by an interrupt")
+                ledger.record_planned(
+                    row.key, on_task, f"task {task_id} was stopped by an interrupt"
+                )
         raise
 
 
@@ -222,11 +235,12 @@ def reconcile(
     resubmit_uncertain: bool = False,
 ) -> Flow[list[LedgerRow]]:
     """Rows whose Run answer was lost (`submitting`), and with `resubmit_uncertain` the
-    `uncertain` ones, looked for among the caller's tasks (`/Task/List`): one task of this
-    tool, created after the row's intent, with exactly the inputs sent and held by no other
-    row, is adopted. A row none matches is `uncertain` once `settle_after` seconds have
-    passed since its intent (sent again only with `resubmit_uncertain`); several matching
-    is `uncertain` too. Returns the rows still too recent to judge."""
+    `uncertain` ones, claimed by the caller, looked for among the caller's tasks
+    (`/Task/List`): one task of this tool, created after the row's intent, with exactly the
+    inputs sent and held by no other row, is adopted. A row none matches is `uncertain` once
+    `settle_after` seconds have passed since its intent (sent again only with
+    `resubmit_uncertain`); several matching is `uncertain` too. Each judgement lands only if
+    the row still waits on the same intent. Returns the rows still too recent to judge."""
     if not rows:
         return []
     since = min(row.submitting_at or 0.0 for row in rows) - CLOCK_SKEW
@@ -235,19 +249,21 @@ def reconcile(
     waiting: list[LedgerRow] = []
     for row in rows:
         found = [task for task in tasks if task.id not in taken and _made_by(core, row, task)]
+        lost = Guard.at_intent(row.intent, "submitting", "uncertain")
         if len(found) == 1:
-            ledger.record_submitted(row.key, found[0].id, found[0].socket_token)
+            ledger.record_submitted(row.key, row.intent, found[0].id, found[0].socket_token)
             taken.add(found[0].id)
         elif len(found) > 1:
             ids = ", ".join(task.id for task in found)
-            ledger.record_uncertain(row.key, f"tasks {ids} all match its inputs; check them")
+            ledger.record_uncertain(row.key, lost, f"tasks {ids} all match its inputs; check them")
         elif time.time() - (row.submitting_at or 0.0) < settle_after:
             waiting.append(row)
         elif resubmit_uncertain:
-            ledger.record_planned(row.key, "no task of it was found: sent again, as asked")
+            ledger.record_planned(row.key, lost, "no task of it was found: sent again, as asked")
         else:
             ledger.record_uncertain(
                 row.key,
+                lost,
                 "its Run's answer was lost and no task of it was found; resume with "
                 "resubmit_uncertain (--resubmit-uncertain) to send it again",
             )

@@ -170,16 +170,16 @@ class Job:
             raise ConfigurationError(f"lease_seconds must be above 0, got {lease_seconds}")
         self.ledger.lease_seconds = lease_seconds
         policy = WaitPolicy(wait_timeout, "leave")
-        with self.ledger.exclusive():
+        with self.ledger.exclusive(), _Heartbeat(self.ledger, self._owner) as heartbeat:
             if rows is not None:
                 self.add(rows, key=key)
             # a shared job's other runners may be filling folders right now: only old ones go
             discard_partials(self.out_dir, older_than=3600.0 if self.ledger.shared else 0.0)
             while True:
-                self._reconcile(settle_seconds, resubmit_uncertain, wait=False)
-                self._run_rows(policy, concurrency, on_row)
-                self._reconcile(settle_seconds, resubmit_uncertain, wait=True)
-                self._run_rows(policy, concurrency, on_row)  # found again, or sent again
+                self._reconcile(heartbeat, settle_seconds, resubmit_uncertain, wait=False)
+                self._run_rows(heartbeat, policy, concurrency, on_row)
+                self._reconcile(heartbeat, settle_seconds, resubmit_uncertain, wait=True)
+                self._run_rows(heartbeat, policy, concurrency, on_row)  # found, or sent again
                 if not self.ledger.held_by_others(self._owner):
                     break
                 # other runners (or one that died, until its lease runs out) hold rows: the
@@ -187,29 +187,43 @@ class Job:
                 time.sleep(self.ledger.lease_seconds / 4)
         return self.summary()
 
-    def _reconcile(self, settle_seconds: float, resubmit_uncertain: bool, wait: bool) -> None:
-        """Rows whose Run answer was lost, found or judged; with `wait`, the recent ones are
-        waited for until they can be judged."""
+    def _reconcile(
+        self, heartbeat: _Heartbeat, settle_seconds: float, resubmit_uncertain: bool, wait: bool
+    ) -> None:
+        """Rows whose Run answer was lost, claimed, then found or judged; with `wait`, the
+        recent ones are held and waited for until they can be judged."""
         states = ("submitting", "uncertain") if resubmit_uncertain else ("submitting",)
-        pending = self.ledger.unleased(*states)
-        while pending:
-            pending = drive(
-                job_flows.reconcile(
-                    self.client,
-                    self.ledger,
-                    pending,
-                    settle_after=settle_seconds,
-                    resubmit_uncertain=resubmit_uncertain,
-                ),
-                self.client._pool(),
-            )
-            if not pending or not wait:
-                return
-            oldest = min(row.submitting_at or 0.0 for row in pending)
-            time.sleep(max(0.05, min(5.0, oldest + settle_seconds - time.time())))
+        claimed = self.ledger.claim_many(self._owner, states)
+        held = [row.key for row in claimed]
+        heartbeat.hold(*held)
+        try:
+            pending = claimed
+            while pending:
+                pending = drive(
+                    job_flows.reconcile(
+                        self.client,
+                        self.ledger,
+                        pending,
+                        settle_after=settle_seconds,
+                        resubmit_uncertain=resubmit_uncertain,
+                    ),
+                    self.client._pool(),
+                )
+                if not pending or not wait:
+                    return
+                oldest = min(row.submitting_at or 0.0 for row in pending)
+                time.sleep(max(0.05, min(5.0, oldest + settle_seconds - time.time())))
+        finally:
+            heartbeat.let_go(*held)
+            for key in held:
+                self.ledger.release(key, self._owner)
 
     def _run_rows(
-        self, policy: WaitPolicy, concurrency: int, on_row: Callable[[LedgerRow], object] | None
+        self,
+        heartbeat: _Heartbeat,
+        policy: WaitPolicy,
+        concurrency: int,
+        on_row: Callable[[LedgerRow], object] | None,
     ) -> None:
         """Rows claimed one at a time, submitted ones first (they are billed already), never
         more than the pace allows here nor `concurrency` in flight for the whole job (its
@@ -220,7 +234,6 @@ class Job:
         running: dict[Future[LedgerRow], str] = {}
         http = self.client._pool()
         uploads: dict[str, object] = {}  # a file many rows give is uploaded once per run
-        heartbeat = _Heartbeat(self.ledger, self._owner)
         leave_now = False
         try:
             while True:
@@ -236,7 +249,7 @@ class Job:
                     continue
                 heartbeat.hold(row.key)
                 flow = job_flows.row_flow(
-                    self.client, self.ledger, row, self.out_dir, policy, uploads, pace
+                    self.client, self.ledger, row, self._owner, self.out_dir, policy, uploads, pace
                 )
                 running[pool.submit(drive, flow, http, interrupt)] = row.key
         except BaseException:
@@ -248,10 +261,10 @@ class Job:
             raise
         finally:
             pool.shutdown(wait=not leave_now, cancel_futures=True)
-            heartbeat.stop()
+            heartbeat.let_go(*running.values())
             for key in running.values():
                 with contextlib.suppress(Exception):
-                    self.ledger.release(key)
+                    self.ledger.release(key, self._owner)
 
     def _collect(
         self,
@@ -261,13 +274,14 @@ class Job:
     ) -> None:
         done, _ = wait(running, return_when=FIRST_COMPLETED)
         for future in done:
-            key = running.pop(future)
-            heartbeat.let_go(key)
+            key = running[future]
             row = future.result()  # an interrupt or a bug: raised here, the rest stopped
+            del running[future]
+            heartbeat.let_go(key)
             if not row.finished:  # a finished row was given back with its outcome
                 # one followed to no end (Wiro unreachable, the wait's deadline) waits a while
                 later = RETRY_SECONDS if row.state == "submitted" else 0.0
-                self.ledger.release(key, retry_after=later)
+                self.ledger.release(key, self._owner, retry_after=later)
             if on_row is not None:
                 on_row(row)
 
@@ -285,13 +299,19 @@ class _Heartbeat:
         self._thread = threading.Thread(target=self._beat, name=f"{JOB_THREADS}-lease", daemon=True)
         self._thread.start()
 
-    def hold(self, key: str) -> None:
-        with self._lock:
-            self._held.add(key)
+    def __enter__(self) -> _Heartbeat:
+        return self
 
-    def let_go(self, key: str) -> None:
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def hold(self, *keys: str) -> None:
         with self._lock:
-            self._held.discard(key)
+            self._held.update(keys)
+
+    def let_go(self, *keys: str) -> None:
+        with self._lock:
+            self._held.difference_update(keys)
 
     def _beat(self) -> None:
         while not self._stopped.wait(self._ledger.lease_seconds / 4):

@@ -10,8 +10,11 @@ exist, so a resumed job follows it or finds it, and never submits it twice.
 
 A runner takes a row by leasing it (`claim`), renews the leases of the rows it works on
 (`renew`), and gives each back when it is done with it (`release`): a row whose runner died
-is taken by another once its lease has run out. The SQL is written once; the two databases
-differ only in how they connect, mark parameters and skip rows another runner is taking.
+is taken by another once its lease has run out. Every change names what it expects to find
+(a `Guard`): the runner's own lease before a Run, the intent it wrote while a Run is under
+way, the task once there is one. A runner that stalled past its lease, or judged a row that
+has moved on since, changes nothing, and sends nothing. The SQL is written once; the two
+databases differ only in how they connect, mark parameters and skip rows being taken.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import os
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,11 +42,14 @@ FINISHED = ("succeeded", "failed")
 #: The states of a row whose task may exist and run: what counts against the account's limit.
 IN_FLIGHT = ("submitting", "submitted")
 #: Bumped when the tables change; a ledger of another format is refused, never guessed at.
-FORMAT = "1"
+FORMAT = "2"
 #: How long a claim lasts unless renewed: a runner that died gives its rows back after it.
 LEASE_SECONDS = 60.0
 
-_COLUMNS = "key, position, inputs, state, sent, task_id, token, submitting_at, outputs, cost, error"
+_COLUMNS = (
+    "key, position, inputs, state, sent, intent, task_id, token, submitting_at, outputs, cost, "
+    "error"
+)
 _CHUNK = 500
 
 
@@ -69,6 +76,8 @@ class LedgerRow:
     state: str
     #: The Run's body as it was (or is about to be) sent: what a found task must match.
     sent: Mapping[str, Any] | None = None
+    #: Names the one Run this body was written for (a row sent again gets a new one).
+    intent: str | None = None
     task_id: str | None = None
     token: str | None = field(default=None, repr=False)
     submitting_at: float | None = None
@@ -79,6 +88,47 @@ class LedgerRow:
     @property
     def finished(self) -> bool:
         return self.state in FINISHED
+
+
+@dataclass(frozen=True)
+class Guard:
+    """What a change expects to find on a row, so that it lands only on the row as its writer
+    last saw it: in one of `states`, and held by `owner`, at `intent`, or on `task_id`."""
+
+    states: tuple[str, ...]
+    owner: str | None = None
+    intent: str | None = None
+    task_id: str | None = None
+    #: The owner's lease has at least this long left (a Run is sent only well inside it).
+    leased_for: float | None = None
+
+    @classmethod
+    def held(cls, owner: str, *states: str) -> Guard:
+        """Before a Run: the row is this runner's, and no intent is written yet."""
+        return cls(states or ("planned",), owner=owner)
+
+    @classmethod
+    def at_intent(cls, intent: str | None, *states: str) -> Guard:
+        """While a Run is under way or being looked for: the row still waits on this intent."""
+        return cls(states or ("submitting",), intent=intent or "")
+
+    @classmethod
+    def on_task(cls, task_id: str) -> Guard:
+        """Once a task is known: the row still follows it (whoever holds the row)."""
+        return cls(("submitted",), task_id=task_id)
+
+    def sql(self) -> tuple[str, list[Any]]:
+        clauses = [f"state IN ({','.join('?' * len(self.states))})"]
+        values: list[Any] = list(self.states)
+        for column in ("owner", "intent", "task_id"):
+            value = getattr(self, column)
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                values.append(value)
+        if self.leased_for is not None:
+            clauses.append("lease_until > ?")
+            values.append(time.time() + self.leased_for)
+        return " AND ".join(clauses), values
 
 
 class Ledger(abc.ABC):
@@ -107,6 +157,10 @@ class Ledger(abc.ABC):
     @abc.abstractmethod
     def _run(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
         """One statement (parameters marked `?`); the rows it returns."""
+
+    @abc.abstractmethod
+    def _change(self, sql: str, parameters: Sequence[Any] = ()) -> int:
+        """One statement that changes rows; how many it changed."""
 
     @abc.abstractmethod
     def _run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
@@ -222,6 +276,19 @@ class Ledger(abc.ABC):
         """The first row (by position) in one of `states` that no runner holds, leased to
         `owner`; None when there is none, or when `in_flight_cap` rows of the job already
         have tasks that may be running (the account's limit is shared by every runner)."""
+        found = self.claim_many(owner, states, limit=1, in_flight_cap=in_flight_cap)
+        return found[0] if found else None
+
+    def claim_many(
+        self,
+        owner: str,
+        states: Sequence[str],
+        *,
+        limit: int = _CHUNK,
+        in_flight_cap: int | None = None,
+    ) -> list[LedgerRow]:
+        """Up to `limit` rows (by position) in `states` that no runner holds, leased to
+        `owner` (see `claim`)."""
         now = time.time()
         marks = ",".join("?" * len(states))
         with self._transaction():
@@ -234,25 +301,31 @@ class Ledger(abc.ABC):
                     "AND owner IS NOT NULL AND lease_until > ?",
                     [self.job, "planned", *IN_FLIGHT, now],
                 )
-                if flying >= in_flight_cap:
-                    return None
-            found = self._run(
-                f"SELECT key FROM rows WHERE job = ? AND state IN ({marks}) "
-                "AND (lease_until IS NULL OR lease_until < ?) ORDER BY position LIMIT 1"
-                + self.claim_suffix,
-                [self.job, *states, now],
-            )
-            if not found:
-                return None
-            ((key,),) = found
+                limit = min(limit, in_flight_cap - flying)
+                if limit <= 0:
+                    return []
+            keys = [
+                key
+                for (key,) in self._run(
+                    f"SELECT key FROM rows WHERE job = ? AND state IN ({marks}) "
+                    "AND (lease_until IS NULL OR lease_until < ?) ORDER BY position LIMIT ?"
+                    + self.claim_suffix,
+                    [self.job, *states, now, limit],
+                )
+            ]
+            if not keys:
+                return []
+            picked = ",".join("?" * len(keys))
             self._run(
-                "UPDATE rows SET owner = ?, lease_until = ? WHERE job = ? AND key = ?",
-                [owner, now + self.lease_seconds, self.job, key],
+                f"UPDATE rows SET owner = ?, lease_until = ? WHERE job = ? AND key IN ({picked})",
+                [owner, now + self.lease_seconds, self.job, *keys],
             )
             raw = self._run(
-                f"SELECT {_COLUMNS} FROM rows WHERE job = ? AND key = ?", [self.job, key]
+                f"SELECT {_COLUMNS} FROM rows WHERE job = ? AND key IN ({picked}) "
+                "ORDER BY position",
+                [self.job, *keys],
             )
-        return _row(raw[0])
+        return [_row(found) for found in raw]
 
     def renew(self, owner: str, keys: Iterable[str]) -> None:
         """Keep the rows `owner` works on its own for another lease."""
@@ -267,13 +340,15 @@ class Ledger(abc.ABC):
                 [time.time() + self.lease_seconds, self.job, owner, *held],
             )
 
-    def release(self, key: str, *, retry_after: float = 0.0) -> None:
-        """Give a row back; one left unfinished is not taken again for `retry_after` s."""
+    def release(self, key: str, owner: str, *, retry_after: float = 0.0) -> None:
+        """Give a row back (if `owner` still holds it); one left unfinished is not taken
+        again for `retry_after` s."""
         until = time.time() + retry_after if retry_after else None
         with self._transaction():
             self._run(
-                "UPDATE rows SET owner = NULL, lease_until = ? WHERE job = ? AND key = ?",
-                [until, self.job, key],
+                "UPDATE rows SET owner = NULL, lease_until = ? WHERE job = ? AND key = ? "
+                "AND owner = ?",
+                [until, self.job, key, owner],
             )
 
     def release_all(self) -> None:
@@ -292,22 +367,45 @@ class Ledger(abc.ABC):
     # before the Run is sent, or before anything else happens. The rest can be done again
     # from those (a finished task followed and saved once more), so it is not waited for.
 
-    def record_intent(self, key: str, sent: Mapping[str, Any]) -> float:
-        """Before the Run: the exact body about to be sent. Returns the moment written."""
-        now = time.time()
-        self._set(
-            key, durable=True, state="submitting", sent=_dumps(sent), submitting_at=now, error=None
+    # Each returns whether it landed: False means the row moved on (another runner took it
+    # after this one's lease ran out, or judged it first), and the caller lets it go.
+
+    def record_intent(self, key: str, owner: str, sent: Mapping[str, Any]) -> str | None:
+        """Before the Run: the exact body about to be sent, written only while `owner`
+        holds the row with half a lease to spare. Returns the intent that names this Run,
+        or None: the row is not this runner's to send."""
+        intent = uuid.uuid4().hex
+        guard = Guard(("planned",), owner=owner, leased_for=self.lease_seconds / 2)
+        landed = self._set(
+            key,
+            guard,
+            durable=True,
+            state="submitting",
+            sent=_dumps(sent),
+            intent=intent,
+            submitting_at=time.time(),
+            error=None,
         )
-        return now
+        return intent if landed else None
 
-    def record_submitted(self, key: str, task_id: str, token: str | None) -> None:
-        self._set(key, durable=True, state="submitted", task_id=task_id, token=token, error=None)
+    def record_submitted(
+        self, key: str, intent: str | None, task_id: str, token: str | None
+    ) -> bool:
+        """The task a Run made (answered, or found by `reconcile`): lands while the row still
+        waits on that Run, whoever holds it now, so a task once known is never forgotten."""
+        guard = Guard.at_intent(intent, "submitting", "uncertain")
+        return self._set(
+            key, guard, durable=True, state="submitted", task_id=task_id, token=token, error=None
+        )
 
-    def record_succeeded(self, key: str, outputs: Sequence[SavedFile], cost: float | None) -> None:
+    def record_succeeded(
+        self, key: str, task_id: str, outputs: Sequence[SavedFile], cost: float | None
+    ) -> bool:
         """Done: its outputs and cost, and the row given back."""
         saved = json.dumps([output.to_dict() for output in outputs])
-        self._set(
+        return self._set(
             key,
+            Guard.on_task(task_id),
             state="succeeded",
             outputs=saved,
             cost=cost,
@@ -316,25 +414,38 @@ class Ledger(abc.ABC):
             lease_until=None,
         )
 
-    def record_failed(self, key: str, error: str, cost: float | None = None) -> None:
-        self._set(key, state="failed", error=error, cost=cost, owner=None, lease_until=None)
-
-    def record_uncertain(self, key: str, why: str) -> None:
-        self._set(key, state="uncertain", error=why)
-
-    def record_planned(self, key: str, why: str | None = None) -> None:
-        """Back to planned: its task was stopped before it ran (free), or never made."""
-        self._set(
-            key, state="planned", sent=None, task_id=None, token=None, submitting_at=None, error=why
+    def record_failed(self, key: str, guard: Guard, error: str, cost: float | None = None) -> bool:
+        return self._set(
+            key, guard, state="failed", error=error, cost=cost, owner=None, lease_until=None
         )
 
-    def _set(self, key: str, *, durable: bool = False, **values: Any) -> None:
+    def record_uncertain(self, key: str, guard: Guard, why: str) -> bool:
+        return self._set(key, guard, state="uncertain", error=why)
+
+    def record_planned(self, key: str, guard: Guard, why: str | None = None) -> bool:
+        """Back to planned: its task was stopped before it ran (free), or never made."""
+        return self._set(
+            key,
+            guard,
+            state="planned",
+            sent=None,
+            intent=None,
+            task_id=None,
+            token=None,
+            submitting_at=None,
+            error=why,
+        )
+
+    def _set(self, key: str, guard: Guard, *, durable: bool = False, **values: Any) -> bool:
         columns = ", ".join(f"{name} = ?" for name in values)
+        expected, expected_values = guard.sql()
         with self._transaction(durable):
-            self._run(
-                f"UPDATE rows SET {columns}, updated_at = ? WHERE job = ? AND key = ?",
-                [*values.values(), time.time(), self.job, key],
+            changed = self._change(
+                f"UPDATE rows SET {columns}, updated_at = ? WHERE job = ? AND key = ? "
+                f"AND {expected}",
+                [*values.values(), time.time(), self.job, key, *expected_values],
             )
+        return changed > 0
 
     # --- reading ---
 
@@ -381,16 +492,6 @@ class Ledger(abc.ABC):
         )
         return int(held)
 
-    def unleased(self, *states: str) -> list[LedgerRow]:
-        """Rows in `states` that no runner holds (a runner that died holds none for long)."""
-        marks = ",".join("?" * len(states))
-        found = self._read(
-            f"SELECT {_COLUMNS} FROM rows WHERE job = ? AND state IN ({marks}) "
-            "AND (lease_until IS NULL OR lease_until < ?) ORDER BY position",
-            [self.job, *states, time.time()],
-        )
-        return [_row(raw) for raw in found]
-
     def exclusive(self) -> contextlib.AbstractContextManager[object]:
         """What a runner holds while it runs the job (SQLite: the job's lock)."""
         return contextlib.nullcontext()
@@ -413,8 +514,8 @@ SCHEMA = (
     "value TEXT NOT NULL, PRIMARY KEY (job, name))",
     "CREATE TABLE IF NOT EXISTS rows (job TEXT NOT NULL, key TEXT NOT NULL, "
     "position BIGINT NOT NULL, inputs TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'planned', "
-    "sent TEXT, task_id TEXT, token TEXT, submitting_at DOUBLE PRECISION, outputs TEXT, "
-    "cost DOUBLE PRECISION, error TEXT, owner TEXT, lease_until DOUBLE PRECISION, "
+    "sent TEXT, intent TEXT, task_id TEXT, token TEXT, submitting_at DOUBLE PRECISION, "
+    "outputs TEXT, cost DOUBLE PRECISION, error TEXT, owner TEXT, lease_until DOUBLE PRECISION, "
     "updated_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (job, key))",
     "CREATE INDEX IF NOT EXISTS rows_by_state ON rows (job, state, position)",
     # the rows runners hold: counted at each claim, so never a scan of the whole job
@@ -467,6 +568,9 @@ class SqliteLedger(Ledger):
 
     def _run(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
         return self._db.execute(sql, parameters).fetchall()
+
+    def _change(self, sql: str, parameters: Sequence[Any] = ()) -> int:
+        return self._db.execute(sql, parameters).rowcount
 
     def _run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self._db.executemany(sql, rows)
@@ -527,13 +631,14 @@ def _dumps(value: Mapping[str, Any]) -> str:
 
 
 def _row(raw: Sequence[Any]) -> LedgerRow:
-    key, position, inputs, state, sent, task_id, token, at, outputs, cost, error = raw
+    key, position, inputs, state, sent, intent, task_id, token, at, outputs, cost, error = raw
     return LedgerRow(
         key=key,
         position=int(position),
         inputs=json.loads(inputs),
         state=state,
         sent=json.loads(sent) if sent else None,
+        intent=intent,
         task_id=task_id,
         token=token,
         submitting_at=at,

@@ -61,6 +61,9 @@ class PostgresLedger(Ledger):
         cursor = self._db.execute(sql.replace("?", "%s"), parameters)
         return cursor.fetchall() if cursor.description is not None else []
 
+    def _change(self, sql: str, parameters: Sequence[Any] = ()) -> int:
+        return int(self._db.execute(sql.replace("?", "%s"), parameters).rowcount)
+
     def _run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         with self._db.cursor() as cursor:
             cursor.executemany(sql.replace("?", "%s"), rows)
