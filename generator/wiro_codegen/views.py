@@ -28,6 +28,7 @@ CLIENT_MODULE_NAMES = frozenset(
     {
         "Any",
         "AsyncClient",
+        "AsyncJob",
         "AsyncStream",
         "BatchOptions",
         "BatchResult",
@@ -36,6 +37,7 @@ CLIENT_MODULE_NAMES = frozenset(
         "FileInput",
         "Final",
         "Iterable",
+        "Job",
         "Literal",
         "LogCallback",
         "ProgressCallback",

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from ._catalog.catalog import Catalog as Catalog
     from ._chat.session import AsyncSession as AsyncSession
     from ._chat.session import Session as Session
+    from ._jobs.async_job import AsyncJob as AsyncJob
     from ._jobs.job import Job as Job
+    from ._jobs.job import JobProgress as JobProgress
     from ._jobs.job import JobSummary as JobSummary
     from ._jobs.ledger import LedgerRow as LedgerRow
     from ._protocol.auth import Credentials as Credentials

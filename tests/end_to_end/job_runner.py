@@ -8,18 +8,19 @@ import json
 import os
 import sys
 
-from wiro_image_inpainting_sd import Client
+from wiro_image_inpainting_sd import Client, ImageInpaintingSdInputs
 
 
-def rows(origin: str, count: int) -> list[dict[str, object]]:
-    """The same rows every time: a prompt per row, the emulator's sample photo and mask."""
+def rows(origin: str, count: int, first: int = 0) -> list[ImageInpaintingSdInputs]:
+    """The same rows every time: a prompt per row, the emulator's sample photo and mask
+    (typed as the generated client's rows are)."""
     return [
-        {
-            "prompt": f"row {number}",
-            "input_image_url": f"{origin}/samples/photo.png",
-            "input_image_mask_url": f"{origin}/samples/mask.png",
-        }
-        for number in range(count)
+        ImageInpaintingSdInputs(
+            prompt=f"row {number}",
+            input_image_url=f"{origin}/samples/photo.png",
+            input_image_mask_url=f"{origin}/samples/mask.png",
+        )
+        for number in range(first, first + count)
     ]
 
 

@@ -10,6 +10,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,7 +45,7 @@ def _client(emulator: Emulator) -> Client:
     return Client(**client_kwargs(emulator))  # type: ignore[arg-type]
 
 
-def _planned(job: Job, emulator: Emulator, count: int = 1) -> list[str]:
+def _planned(job: Job[Any], emulator: Emulator, count: int = 1) -> list[str]:
     job.add(rows(emulator.origin, count))
     return [row.key for row in job.rows()]
 

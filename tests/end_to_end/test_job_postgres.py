@@ -20,7 +20,7 @@ from tests.conftest import API_KEY, API_SECRET, SPECS, cli_env, client_kwargs
 from tests.end_to_end.job_runner import rows
 from tests.postgres import postgres_server
 from wiro_emulator import Emulator, Plan
-from wiro_image_inpainting_sd import Client
+from wiro_image_inpainting_sd import Client, ImageInpaintingSdInputs
 from wiro_runtime import ConfigurationError
 
 RUNNER = Path(__file__).with_name("job_runner.py")
@@ -36,7 +36,7 @@ def _client(emulator: Emulator) -> Client:
     return Client(**client_kwargs(emulator))  # type: ignore[arg-type]
 
 
-def _rows(emulator: Emulator, count: int) -> list[dict[str, object]]:
+def _rows(emulator: Emulator, count: int) -> list[ImageInpaintingSdInputs]:
     return rows(emulator.origin, count)  # the rows the runner processes read too
 
 

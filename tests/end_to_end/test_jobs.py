@@ -11,11 +11,13 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from wiro_kokoro_tts import Client as SpeechClient
 
 from tests.conftest import cli_env, client_kwargs, command_path
+from tests.end_to_end.job_runner import rows
 from wiro_emulator import Emulator, Plan
 from wiro_emulator.images import SAMPLES
 from wiro_image_inpainting_sd import Client
@@ -24,15 +26,10 @@ from wiro_runtime import ConfigurationError, Job, OutputSaveError
 RUNNER = Path(__file__).with_name("job_runner.py")
 
 
-def _rows(emulator: Emulator, count: int, first: int = 0) -> list[dict[str, object]]:
-    return [
-        {
-            "prompt": f"row {number}",
-            "input_image_url": f"{emulator.origin}/samples/photo.png",
-            "input_image_mask_url": f"{emulator.origin}/samples/mask.png",
-        }
-        for number in range(first, first + count)
-    ]
+def _rows(emulator: Emulator, count: int, first: int = 0) -> list[Any]:
+    """Rows as plain dicts (some tests add inputs no TypedDict allows); `job_runner.rows`
+    types them."""
+    return [dict(row) for row in rows(emulator.origin, count, first)]
 
 
 def _tasks_by_prompt(emulator: Emulator) -> Counter[str]:
@@ -43,7 +40,7 @@ def _client(emulator: Emulator) -> Client:
     return Client(**client_kwargs(emulator))  # type: ignore[arg-type]
 
 
-def _job(client: Client, tmp_path: Path) -> Job:
+def _job(client: Client, tmp_path: Path) -> Job[Any]:
     return client.job(tmp_path / "photos.wirojob")
 
 

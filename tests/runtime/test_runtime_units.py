@@ -300,6 +300,7 @@ def test_public_names_are_pinned() -> None:
         [
             "APIError",
             "AsyncClient",
+            "AsyncJob",
             "AuthenticationError",
             "BatchResult",
             "Choice",
@@ -310,6 +311,7 @@ def test_public_names_are_pinned() -> None:
             "InputError",
             "InsufficientBalanceError",
             "Job",
+            "JobProgress",
             "JobSummary",
             "LedgerRow",
             "NotFoundError",

@@ -103,10 +103,11 @@ def test_the_runtime_layers() -> None:
 #: The runtime's rooms, each importing only the rooms below it.
 ROOMS = ("_protocol", "_running", "_chat", "_catalog", "_jobs", "_command_line")
 #: The calls up a floor, each imported only when called: `client.session(...)` makes a chat
-#: `Session`, `client.job(...)` a `Job`.
+#: `Session`, `client.job(...)` a `Job` (an `AsyncJob` for an asyncio client).
 UPWARD = {
     ("wiro_runtime._running.client", "wiro_runtime._chat.session"),
     ("wiro_runtime._running.client", "wiro_runtime._jobs.job"),
+    ("wiro_runtime._running.client", "wiro_runtime._jobs.async_job"),
 }
 
 

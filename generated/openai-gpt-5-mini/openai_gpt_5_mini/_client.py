@@ -15,9 +15,10 @@ from wiro_runtime import SyncClient as _SyncBase
 from ._tool import TOOL
 
 if TYPE_CHECKING:
+    import os
     from typing import Unpack
 
-    from wiro_runtime import BatchOptions
+    from wiro_runtime import AsyncJob, BatchOptions, Job
 
 __all__ = [
     "AsyncClient",
@@ -223,6 +224,16 @@ class Client(_SyncBase):
         """
         return super().batch(inputs, **options)
 
+    def job(
+        self, ledger: str | os.PathLike[str], *, out_dir: str | os.PathLike[str] | None = None
+    ) -> Job[Gpt5MiniInputs]:
+        """A durable job of many inputs (each row as `batch` takes them), kept in the SQLite
+        file `ledger` or in PostgreSQL (`"postgresql://user@host/db#job-name"`) for runners
+        on many machines. `job.run(rows)` runs it; after any crash or Ctrl-C, the
+        same call goes on without submitting any row twice.
+        """
+        return super().job(ledger, out_dir=out_dir)
+
     def prepare(
         self,
         *,
@@ -422,6 +433,16 @@ class AsyncClient(_AsyncBase):
         tasks are stopped.
         """
         return await super().batch(inputs, **options)
+
+    def job(
+        self, ledger: str | os.PathLike[str], *, out_dir: str | os.PathLike[str] | None = None
+    ) -> AsyncJob[Gpt5MiniInputs]:
+        """A durable job of many inputs (each row as `batch` takes them), kept in the SQLite
+        file `ledger` or in PostgreSQL (`"postgresql://user@host/db#job-name"`) for runners
+        on many machines. `await job.run(rows)` runs it; after any crash or Ctrl-C, the
+        same call goes on without submitting any row twice.
+        """
+        return super().job(ledger, out_dir=out_dir)
 
     def prepare(
         self,

@@ -1,5 +1,6 @@
-"""`job run | resume | status | report`: a durable batch from the command line, its rows read
-from a JSON-lines or CSV file a line at a time, its ledger a SQLite file the user names."""
+"""`job run | resume | retry | cancel | status | report`: a durable batch from the command
+line, its rows read from a JSON-lines or CSV file a line at a time, its ledger a SQLite file
+(or a PostgreSQL job) the user names."""
 
 from __future__ import annotations
 
@@ -12,13 +13,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from .._jobs.job import Job, JobSummary, outputs_of
-from .._jobs.ledger import LedgerRow
+from .._jobs.job import Job, JobProgress, JobSummary, outputs_of
 from .._jobs.locate import open_ledger
 from .._protocol.errors import ConfigurationError
 from .._protocol.json_text import parse_json
 from .._protocol.tool import ToolDefinition
-from .exit_codes import EXIT_API, EXIT_INTERRUPTED, EXIT_OK, EXIT_TASK_FAILED
+from .exit_codes import (
+    EXIT_API,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_TASK_CANCELLED,
+    EXIT_TASK_FAILED,
+)
 from .target import ClientTarget
 from .terminal import printable
 
@@ -34,10 +40,30 @@ def command_job(tool: ToolDefinition, target: ClientTarget, args: argparse.Names
 
     client = _client(target, args, tool)
     try:
-        with Job(client, ledger, out_dir=args.output_dir) as job:
+        job: Job[Any] = Job(client, ledger, out_dir=getattr(args, "output_dir", None))
+        with job:
+            if args.action == "cancel":
+                return _cancel(job, args)
+            if args.action == "retry":
+                print(f"{job.retry_failed()} failed rows planned again", file=sys.stderr)
             return _run(tool, job, args)
     finally:
         client.close()
+
+
+def _cancel(job: Job[Any], args: argparse.Namespace) -> int:
+    """Stop the job's runners (wherever they run) and any task no runner holds."""
+    if not args.json:
+        print(
+            f"cancelling {printable(job.ledger.where)}: waiting for its runners to stop "
+            "their tasks",
+            file=sys.stderr,
+        )
+    summary, problems = job.cancel()
+    for problem in problems:
+        print(f"could not stop {printable(problem)}", file=sys.stderr)
+    _print_summary(summary, args.json)
+    return EXIT_API if problems else EXIT_OK
 
 
 def _read_only(tool: ToolDefinition, where: str, args: argparse.Namespace) -> int:
@@ -64,9 +90,9 @@ def _read_only(tool: ToolDefinition, where: str, args: argparse.Namespace) -> in
     return EXIT_OK
 
 
-def _run(tool: ToolDefinition, job: Job, args: argparse.Namespace) -> int:
+def _run(tool: ToolDefinition, job: Job[Any], args: argparse.Namespace) -> int:
     rows = _given_rows(tool, args) if args.action == "run" else None
-    progress = _Progress(job, quiet=args.quiet)
+    progress = _ProgressLine(quiet=args.quiet)
     try:
         summary = job.run(
             rows,
@@ -74,7 +100,7 @@ def _run(tool: ToolDefinition, job: Job, args: argparse.Namespace) -> int:
             concurrency=args.concurrency,
             resubmit_uncertain=args.resubmit_uncertain,
             settle_seconds=args.settle,
-            on_row=progress.advance,
+            on_progress=progress.show if progress.live else None,
         )
     except KeyboardInterrupt:
         progress.end()
@@ -86,6 +112,13 @@ def _run(tool: ToolDefinition, job: Job, args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     progress.end()
     _print_summary(summary, args.json)
+    if summary.stopped:
+        print(
+            f"the job was cancelled: its tasks under way were stopped; go on with: "
+            f"{tool.command} job resume --job {printable(job.ledger.where)}",
+            file=sys.stderr,
+        )
+        return EXIT_TASK_CANCELLED
     if summary.counts["uncertain"]:
         print(
             f"{summary.counts['uncertain']} rows are uncertain (a task may exist): see "
@@ -105,29 +138,45 @@ def _print_summary(summary: JobSummary, as_json: bool) -> None:
     print(f"{summary.rows} rows: {shown or 'none'}; cost ${summary.total_cost:.4f}")
 
 
-class _Progress:
-    """One line on a terminal's stderr, rewritten as rows finish; nothing when piped."""
+class _ProgressLine:
+    """One line on a terminal's stderr, rewritten as the job goes; nothing when piped."""
 
-    def __init__(self, job: Job, *, quiet: bool) -> None:
+    def __init__(self, *, quiet: bool) -> None:
         self.live = not quiet and sys.stderr.isatty()
-        self.total = job.summary().rows if self.live else 0
-        self.done = self.failed = 0
-        self.cost = 0.0
         self.shown = False
 
-    def advance(self, row: LedgerRow) -> None:
-        self.done += row.finished
-        self.failed += row.state == "failed"
-        self.cost += row.cost or 0.0
-        if self.live:
-            self.shown = True
-            line = f"\rjob: {self.done} of {self.total} rows done, {self.failed} failed"
-            sys.stderr.write(f"{line}, ${self.cost:.4f}")
-            sys.stderr.flush()
+    def show(self, progress: JobProgress) -> None:
+        self.shown = True
+        sys.stderr.write(f"\r{describe_progress(progress)}\x1b[K")
+        sys.stderr.flush()
 
     def end(self) -> None:
         if self.shown:
             sys.stderr.write("\n")
+
+
+def describe_progress(progress: JobProgress) -> str:
+    """`job: 120 of 1000 done, 2 failed, 4 in flight, $0.4200, 3.1 rows/s, about 4m44s left`"""
+    parts = [
+        f"job: {progress.done} of {progress.total} done",
+        f"{progress.failed} failed",
+        f"{progress.in_flight} in flight",
+        f"${progress.cost:.4f}",
+    ]
+    if progress.finished_here:
+        parts.append(f"{progress.rate:.1f} rows/s")
+    if progress.eta_seconds is not None and progress.done < progress.total:
+        parts.append(f"about {_duration(progress.eta_seconds)} left")
+    return ", ".join(parts)
+
+
+def _duration(seconds: float) -> str:
+    whole = int(seconds + 0.5)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
 def _given_rows(tool: ToolDefinition, args: argparse.Namespace) -> Iterator[dict[str, Any]]:

@@ -228,6 +228,8 @@ COMMANDS = ("run", "chat", *(name for name, _, _ in TASK_COMMANDS), "job", "comp
 JOB_ACTIONS = (
     ("run", "plan the rows of a file and run every row not yet done"),
     ("resume", "run every row of the job not yet done"),
+    ("retry", "plan the failed rows again (--failed) and run every row not yet done"),
+    ("cancel", "stop the job wherever it runs: its tasks stopped (free), its rows kept"),
     ("status", "count the job's rows by state, with what they cost"),
     ("report", "print (or write) the manifest: each row's task, files, cost and error"),
 )
@@ -322,13 +324,22 @@ def _add_job_actions(job: argparse.ArgumentParser, tool: ToolDefinition) -> None
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         sub.add_argument(
-            "--job", required=True, metavar="LEDGER", help="the job's ledger (a SQLite file)"
+            "--job",
+            required=True,
+            metavar="LEDGER",
+            help="the job's ledger: a SQLite file, or postgresql://user@host/db#job-name",
         )
         if name == "run":
             _add_job_rows(sub, tool)
-        if name in ("run", "resume"):
+        if name == "retry":
+            sub.add_argument(
+                "--failed", action="store_true", required=True, help="the rows that failed"
+            )
+        if name in ("run", "resume", "retry"):
             _add_job_run_options(sub)
-        if name == "status":
+        if name == "cancel":
+            _add_connection(sub)
+        if name in ("status", "cancel"):
             sub.add_argument("--json", action="store_true", help="print the counts as JSON")
         if name == "report":
             sub.add_argument("--csv", action="store_true", help="CSV instead of JSON lines")

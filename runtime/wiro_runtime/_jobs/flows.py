@@ -214,12 +214,17 @@ def _follow(
         return None  # Wiro could not be asked: the task is followed again on resume
     except steps.INTERRUPTS:
         with contextlib.suppress(errors.WiroError):
-            stopped = yield from flows.stop(core, ref)
-            if stopped.state is TaskState.CANCELLED:  # stopped before it finished: free
-                ledger.record_planned(
-                    row.key, on_task, f"task {task_id} was stopped by an interrupt"
-                )
+            yield from stop_row(core, ledger, row.key, task_id, "stopped by an interrupt")
         raise
+
+
+def stop_row(core: ClientCore[Any], ledger: Ledger, key: str, task_id: str, why: str) -> Flow[Task]:
+    """The row's task stopped; a task stopped before it finished is free, and its row is
+    planned again (the task kept in the history). One that ended first stays to be followed."""
+    stopped = yield from flows.stop(core, TaskRef("taskid", task_id))
+    if stopped.state is TaskState.CANCELLED:
+        ledger.record_planned(key, Guard.on_task(task_id), f"task {task_id} was {why}")
+    return stopped
 
 
 def describe(exc: BaseException) -> str:

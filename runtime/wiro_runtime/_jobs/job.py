@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
 
-from .._protocol.errors import ConfigurationError
+from .._protocol.errors import ConfigurationError, WiroError
 from .._protocol.polling import WaitPolicy
-from .._running.drivers import drive
+from .._running.drivers import drive, pool
 from . import flows as job_flows
 from .ledger import LEASE_SECONDS, STATES, Ledger, LedgerRow
 from .locate import open_ledger
@@ -32,9 +32,6 @@ if TYPE_CHECKING:
 
     from .._running.core import ClientCore
 
-    #: A blocking client (the client imports this module, not the reverse).
-    SyncCore = ClientCore[httpx.Client]
-
 #: A job's worker threads are named so.
 JOB_THREADS = "wiro-job"
 #: How long a row followed to no end (Wiro unreachable, the wait's deadline) rests before a
@@ -42,6 +39,56 @@ JOB_THREADS = "wiro-job"
 RETRY_SECONDS = 30.0
 #: How long after its intent a row whose Run answer was lost may still be listed by Wiro.
 SETTLE_SECONDS = 120.0
+#: How often a runner looks whether the job was cancelled (and reports its progress).
+TICK_SECONDS = 0.5
+#: The job's setting a cancel writes: runners started before that moment stop.
+CANCELLED_AT = "cancelled_at"
+
+
+#: A row's inputs as the caller gives them: a generated client's input TypedDict.
+RowT = TypeVar("RowT", bound=Mapping[str, Any])
+
+
+class RunOptions(TypedDict, total=False):
+    """How `Job.run` runs (each explained there)."""
+
+    key: RowKey | str | None
+    concurrency: int
+    wait_timeout: float | None
+    resubmit_uncertain: bool
+    settle_seconds: float
+    lease_seconds: float
+    on_row: Callable[[LedgerRow], object] | None
+    on_progress: Callable[[JobProgress], object] | None
+
+
+class _Stopped(Exception):
+    """The job was cancelled, or the caller's stop event set: the runner winds down."""
+
+
+@dataclass(frozen=True)
+class JobProgress:
+    """How a run is going, for a progress line: rows of the job finished (before this run
+    too), those failed, those this runner has under way, what they cost, and the pace."""
+
+    total: int
+    done: int
+    failed: int
+    in_flight: int
+    cost: float
+    #: Rows this run finished, and for how long it has run: the rate and what is left.
+    finished_here: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        """Rows finished a second by this run."""
+        return self.finished_here / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def eta_seconds(self) -> float | None:
+        """At this run's rate, how long until every row is done; None before any is."""
+        return (self.total - self.done) / self.rate if self.rate > 0 else None
 
 
 @dataclass(frozen=True)
@@ -51,7 +98,10 @@ class JobSummary:
     ledger: str
     out_dir: Path
     counts: Mapping[str, int]
+    #: Every task's cost, earlier attempts' (failed, then retried) included.
     total_cost: float
+    #: The run ended because the job was cancelled (or the caller stopped it).
+    stopped: bool = False
 
     @property
     def rows(self) -> int:
@@ -69,21 +119,26 @@ class JobSummary:
             "rows": self.rows,
             **{state: self.counts[state] for state in STATES},
             "total_cost": self.total_cost,
+            "stopped": self.stopped,
         }
 
 
-class Job:
-    """A durable batch of one tool's inputs (see `SyncClient.job`)."""
+class Job(Generic[RowT]):
+    """A durable batch of one tool's inputs (see `SyncClient.job`); `RowT` is the type of
+    its rows, the tool's input TypedDict in a generated client."""
 
-    client: SyncCore
+    client: ClientCore[Any]
 
     def __init__(
         self,
-        client: SyncCore,
+        client: ClientCore[Any],
         ledger: str | os.PathLike[str],
         *,
         out_dir: str | os.PathLike[str] | None = None,
+        http: httpx.Client | None = None,
     ) -> None:
+        """`http`: the blocking pool the job's threads drive their flows with (the client's
+        own when it is a blocking client; an asyncio client's job opens one and closes it)."""
         self.client = client
         self.ledger = open_ledger(ledger, client.tool.key)
         try:
@@ -91,10 +146,14 @@ class Job:
         except BaseException:
             self.ledger.close()
             raise
+        self._own_http = http is None and not _blocking(client)
+        self._http: httpx.Client = (
+            http if http is not None else pool(client.timeout) if self._own_http else client._pool()
+        )
         #: This runner, as the leases of the rows it works on name it.
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
-    def __enter__(self) -> Job:
+    def __enter__(self) -> Job[RowT]:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -102,8 +161,10 @@ class Job:
 
     def close(self) -> None:
         self.ledger.close()
+        if self._own_http:
+            self._http.close()
 
-    def add(self, rows: Iterable[Mapping[str, object]], *, key: RowKey | str | None = None) -> int:
+    def add(self, rows: Iterable[RowT], *, key: RowKey | str | None = None) -> int:
         """Plan rows (inputs keyed by Python or wire name) not yet in the job, streamed in
         chunks; `key` names each row (a function of the row, or the name of one of its
         fields, kept out of the inputs); without it a row is keyed by its inputs. Returns
@@ -111,7 +172,7 @@ class Job:
         return self.ledger.plan(self._durable(rows, key))
 
     def _durable(
-        self, rows: Iterable[Mapping[str, object]], key: RowKey | str | None
+        self, rows: Iterable[RowT], key: RowKey | str | None
     ) -> Iterator[tuple[str, dict[str, Any]]]:
         for row in rows:
             values = dict(row)
@@ -125,9 +186,13 @@ class Job:
             inputs = durable_inputs(self.client.tool, values)
             yield row_key(inputs, given), inputs
 
-    def summary(self) -> JobSummary:
+    def summary(self, *, stopped: bool = False) -> JobSummary:
         return JobSummary(
-            self.ledger.where, self.out_dir, self.ledger.counts(), self.ledger.total_cost()
+            self.ledger.where,
+            self.out_dir,
+            self.ledger.counts(),
+            self.ledger.total_cost(),
+            stopped,
         )
 
     def write_manifest(self, target: str | os.PathLike[str]) -> Path:
@@ -139,9 +204,14 @@ class Job:
         """The job's rows in input order (those in `states`, or all)."""
         return self.ledger.rows(*states)
 
+    def retry_failed(self) -> int:
+        """Failed rows planned again, for the next `run` (their tasks, costs and errors kept
+        in the ledger's history); returns how many."""
+        return self.ledger.replan_failed()
+
     def run(
         self,
-        rows: Iterable[Mapping[str, object]] | None = None,
+        rows: Iterable[RowT] | None = None,
         *,
         key: RowKey | str | None = None,
         concurrency: int = 4,
@@ -150,6 +220,8 @@ class Job:
         settle_seconds: float = SETTLE_SECONDS,
         lease_seconds: float = LEASE_SECONDS,
         on_row: Callable[[LedgerRow], object] | None = None,
+        on_progress: Callable[[JobProgress], object] | None = None,
+        stop: threading.Event | None = None,
     ) -> JobSummary:
         """Plan `rows` (if given), then take every unfinished row as far as it goes, at most
         `concurrency` tasks at a time (fewer while Wiro says the account runs too many: the
@@ -159,10 +231,13 @@ class Job:
         submitted. Each finished row's outputs go to its own folder under `out_dir`.
 
         Run it again after any crash, kill or Ctrl-C to go on. Ctrl-C stops submitting and
-        stops the tasks under way (a stopped task is free, and its row is planned again).
-        One process runs a job kept in a SQLite file; one kept in PostgreSQL is run by as many
-        as you start, on any machines: each claims rows for `lease_seconds` at a time and
-        renews the claims while it works, so the rows of one that died are taken over.
+        stops the tasks under way (a stopped task is free, and its row is planned again); so
+        does `cancel` (from any process) and setting `stop`, after which the summary says
+        `stopped`. One process runs a job kept in a SQLite file; one kept in PostgreSQL is
+        run by as many as you start, on any machines: each claims rows for `lease_seconds`
+        at a time and renews the claims while it works, so the rows of one that died are
+        taken over. `on_row` sees each row a task ended for; `on_progress` how the run goes,
+        twice a second and as rows end.
         """
         if concurrency < 1:
             raise ConfigurationError(f"concurrency must be at least 1, got {concurrency}")
@@ -173,22 +248,44 @@ class Job:
         with self.ledger.exclusive(), _Heartbeat(self.ledger, self._owner) as heartbeat:
             if rows is not None:
                 self.add(rows, key=key)
+            watch = _Watch(self, stop, on_row, on_progress)
             # a shared job's other runners may be filling folders right now: only old ones go
             discard_partials(self.out_dir, older_than=3600.0 if self.ledger.shared else 0.0)
-            while True:
-                self._reconcile(heartbeat, settle_seconds, resubmit_uncertain, wait=False)
-                self._run_rows(heartbeat, policy, concurrency, on_row)
-                self._reconcile(heartbeat, settle_seconds, resubmit_uncertain, wait=True)
-                self._run_rows(heartbeat, policy, concurrency, on_row)  # found, or sent again
-                if not self.ledger.held_by_others(self._owner):
-                    break
-                # other runners (or one that died, until its lease runs out) hold rows: the
-                # job is done when they are
-                time.sleep(self.ledger.lease_seconds / 4)
+            try:
+                self._run_until_done(
+                    heartbeat, watch, policy, concurrency, settle_seconds, resubmit_uncertain
+                )
+            except _Stopped:
+                return self.summary(stopped=True)
         return self.summary()
 
+    def _run_until_done(
+        self,
+        heartbeat: _Heartbeat,
+        watch: _Watch,
+        policy: WaitPolicy,
+        concurrency: int,
+        settle_seconds: float,
+        resubmit_uncertain: bool,
+    ) -> None:
+        while True:
+            self._reconcile(heartbeat, watch, settle_seconds, resubmit_uncertain, wait=False)
+            self._run_rows(heartbeat, watch, policy, concurrency)
+            self._reconcile(heartbeat, watch, settle_seconds, resubmit_uncertain, wait=True)
+            self._run_rows(heartbeat, watch, policy, concurrency)  # found, or sent again
+            if not self.ledger.held_by_others(self._owner):
+                return
+            # other runners (or one that died, until its lease runs out) hold rows: the job
+            # is done when they are
+            watch.sleep(self.ledger.lease_seconds / 4)
+
     def _reconcile(
-        self, heartbeat: _Heartbeat, settle_seconds: float, resubmit_uncertain: bool, wait: bool
+        self,
+        heartbeat: _Heartbeat,
+        watch: _Watch,
+        settle_seconds: float,
+        resubmit_uncertain: bool,
+        wait: bool,
     ) -> None:
         """Rows whose Run answer was lost, claimed, then found or judged; with `wait`, the
         recent ones are held and waited for until they can be judged."""
@@ -207,51 +304,48 @@ class Job:
                         settle_after=settle_seconds,
                         resubmit_uncertain=resubmit_uncertain,
                     ),
-                    self.client._pool(),
+                    self._http,
                 )
                 if not pending or not wait:
                     return
                 oldest = min(row.submitting_at or 0.0 for row in pending)
-                time.sleep(max(0.05, min(5.0, oldest + settle_seconds - time.time())))
+                watch.sleep(max(0.05, min(5.0, oldest + settle_seconds - time.time())))
         finally:
             heartbeat.let_go(*held)
             for key in held:
                 self.ledger.release(key, self._owner)
 
     def _run_rows(
-        self,
-        heartbeat: _Heartbeat,
-        policy: WaitPolicy,
-        concurrency: int,
-        on_row: Callable[[LedgerRow], object] | None,
+        self, heartbeat: _Heartbeat, watch: _Watch, policy: WaitPolicy, concurrency: int
     ) -> None:
         """Rows claimed one at a time, submitted ones first (they are billed already), never
         more than the pace allows here nor `concurrency` in flight for the whole job (its
         runners share the account's limit); only the rows under way are in memory."""
         interrupt = threading.Event()
         pace = Pace(concurrency)
-        pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=JOB_THREADS)
+        workers = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=JOB_THREADS)
         running: dict[Future[LedgerRow], str] = {}
-        http = self.client._pool()
         uploads: dict[str, object] = {}  # a file many rows give is uploaded once per run
         leave_now = False
         try:
             while True:
-                while len(running) >= pace.limit:
-                    self._collect(running, heartbeat, on_row)
+                watch.check(len(running))
+                if len(running) >= pace.limit:
+                    self._collect(running, heartbeat, watch)
+                    continue
                 row = self.ledger.claim(self._owner, ("submitted",)) or self.ledger.claim(
                     self._owner, ("planned",), in_flight_cap=concurrency
                 )
                 if row is None:
                     if not running:
                         return
-                    self._collect(running, heartbeat, on_row)  # a slot may free the cap
+                    self._collect(running, heartbeat, watch)  # a slot may free the cap
                     continue
                 heartbeat.hold(row.key)
                 flow = job_flows.row_flow(
                     self.client, self.ledger, row, self._owner, self.out_dir, policy, uploads, pace
                 )
-                running[pool.submit(drive, flow, http, interrupt)] = row.key
+                running[workers.submit(drive, flow, self._http, interrupt)] = row.key
         except BaseException:
             interrupt.set()  # nothing more is sent; each row under way stops its task
             try:
@@ -260,19 +354,17 @@ class Job:
                 leave_now = True  # a second Ctrl-C: the stops go on without us
             raise
         finally:
-            pool.shutdown(wait=not leave_now, cancel_futures=True)
+            workers.shutdown(wait=not leave_now, cancel_futures=True)
             heartbeat.let_go(*running.values())
             for key in running.values():
                 with contextlib.suppress(Exception):
                     self.ledger.release(key, self._owner)
 
     def _collect(
-        self,
-        running: dict[Future[LedgerRow], str],
-        heartbeat: _Heartbeat,
-        on_row: Callable[[LedgerRow], object] | None,
+        self, running: dict[Future[LedgerRow], str], heartbeat: _Heartbeat, watch: _Watch
     ) -> None:
-        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        """The rows whose flows ended (within a tick), given back unless finished."""
+        done, _ = wait(running, timeout=TICK_SECONDS, return_when=FIRST_COMPLETED)
         for future in done:
             key = running[future]
             row = future.result()  # an interrupt or a bug: raised here, the rest stopped
@@ -282,8 +374,116 @@ class Job:
                 # one followed to no end (Wiro unreachable, the wait's deadline) waits a while
                 later = RETRY_SECONDS if row.state == "submitted" else 0.0
                 self.ledger.release(key, self._owner, retry_after=later)
-            if on_row is not None:
-                on_row(row)
+            watch.ended(row, len(running))
+
+    def cancel(self) -> tuple[JobSummary, list[str]]:
+        """Stop the job: every runner of it started before now (in this process or any
+        other, on any machine) stops submitting and stops its tasks, and the tasks of rows
+        no runner holds (one that died) are stopped here. A stopped task is free; its row is
+        planned again, so running the job again goes on. Returns once no runner holds a row
+        (a dead one's leases run out), with the problems met stopping tasks."""
+        self.ledger.keep_setting(CANCELLED_AT, repr(time.time()))
+        problems: list[str] = []
+        while True:
+            with self.ledger.when_idle():  # a SQLite job with no runner: its leases freed
+                problems += self._stop_unheld()
+            if not self.ledger.held_by_others(self._owner):
+                return self.summary(stopped=True), problems
+            time.sleep(TICK_SECONDS)
+
+    def _stop_unheld(self) -> list[str]:
+        """The tasks of submitted rows no runner holds, stopped (held while stopping)."""
+        claimed = self.ledger.claim_many(self._owner, ("submitted",))
+        problems: list[str] = []
+        with _Heartbeat(self.ledger, self._owner) as heartbeat:
+            heartbeat.hold(*(row.key for row in claimed))
+            try:
+                for row in claimed:
+                    if row.task_id is None:
+                        continue
+                    stop = job_flows.stop_row(
+                        self.client, self.ledger, row.key, row.task_id, "stopped by a cancel"
+                    )
+                    try:
+                        drive(stop, self._http)
+                    except WiroError as exc:
+                        problems.append(f"row {row.key}, task {row.task_id}: {exc}")
+            finally:
+                for row in claimed:
+                    self.ledger.release(row.key, self._owner)
+        return problems
+
+
+class _Watch:
+    """What a run looks at between its steps: a cancel of the job (written by any runner),
+    the caller's stop event, and who to tell how it goes."""
+
+    def __init__(
+        self,
+        job: Job[Any],
+        stop: threading.Event | None,
+        on_row: Callable[[LedgerRow], object] | None,
+        on_progress: Callable[[JobProgress], object] | None,
+    ) -> None:
+        self._ledger = job.ledger
+        self._stop = stop
+        self._on_row = on_row
+        self._on_progress = on_progress
+        self._started = time.time()
+        self._clock = time.monotonic()
+        self._next = 0.0
+        counts = job.ledger.counts() if on_progress is not None else dict.fromkeys(STATES, 0)
+        self._total = sum(counts.values())
+        self._done = counts["succeeded"] + counts["failed"]
+        self._failed = counts["failed"]
+        self._cost = job.ledger.total_cost() if on_progress is not None else 0.0
+        self._here = 0
+
+    def check(self, in_flight: int) -> None:
+        """Raise `_Stopped` when the run should end; report progress, each at most a tick
+        apart."""
+        now = time.monotonic()
+        if now < self._next:
+            return
+        self._next = now + TICK_SECONDS
+        if self._stop is not None and self._stop.is_set():
+            raise _Stopped
+        cancelled = self._ledger.setting(CANCELLED_AT)
+        if cancelled and float(cancelled) >= self._started:
+            raise _Stopped
+        self._report(in_flight)
+
+    def sleep(self, seconds: float) -> None:
+        """A wait between rounds that still notices a cancel."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            self.check(0)
+            time.sleep(min(left, TICK_SECONDS))
+
+    def ended(self, row: LedgerRow, in_flight: int) -> None:
+        if row.finished:
+            self._done += 1
+            self._here += 1
+            self._failed += row.state == "failed"
+            self._cost += row.cost or 0.0
+        if self._on_row is not None:
+            self._on_row(row)
+        self._report(in_flight)
+
+    def _report(self, in_flight: int) -> None:
+        if self._on_progress is None:
+            return
+        self._on_progress(
+            JobProgress(
+                total=self._total,
+                done=self._done,
+                failed=self._failed,
+                in_flight=in_flight,
+                cost=self._cost,
+                finished_here=self._here,
+                seconds=time.monotonic() - self._clock,
+            )
+        )
 
 
 class _Heartbeat:
@@ -323,6 +523,11 @@ class _Heartbeat:
     def stop(self) -> None:
         self._stopped.set()
         self._thread.join(timeout=5)
+
+
+def _blocking(client: ClientCore[Any]) -> bool:
+    """Whether the client drives its flows with a blocking pool (a `SyncClient`)."""
+    return client._open_pool is pool
 
 
 def outputs_of(ledger: Ledger, out_dir: str | os.PathLike[str] | None = None) -> Path:

@@ -51,6 +51,19 @@ _COLUMNS = (
     "error"
 )
 _CHUNK = 500
+#: A row planned again: no intent, no task.
+_REPLANNED: dict[str, Any] = {
+    "state": "planned",
+    "sent": None,
+    "intent": None,
+    "task_id": None,
+    "token": None,
+    "submitting_at": None,
+    "cost": None,
+}
+#: A task a row leaves behind, kept: never lose the record of what may have been billed.
+_HISTORY = "job, key, task_id, state, cost, error, why, at"
+_HISTORY_FROM_ROW = "job, key, task_id, state, cost, error, ?, ?"
 
 
 @dataclass(frozen=True)
@@ -423,27 +436,53 @@ class Ledger(abc.ABC):
         return self._set(key, guard, state="uncertain", error=why)
 
     def record_planned(self, key: str, guard: Guard, why: str | None = None) -> bool:
-        """Back to planned: its task was stopped before it ran (free), or never made."""
-        return self._set(
-            key,
-            guard,
-            state="planned",
-            sent=None,
-            intent=None,
-            task_id=None,
-            token=None,
-            submitting_at=None,
-            error=why,
-        )
+        """Back to planned: its task was stopped before it ran (free), or never made. A task
+        it had is kept in the job's history."""
+        return self._set(key, guard, keep_task=why or "planned again", **_REPLANNED, error=why)
 
-    def _set(self, key: str, guard: Guard, *, durable: bool = False, **values: Any) -> bool:
+    def replan_failed(self) -> int:
+        """Every failed row no runner holds planned again, its task kept in the history;
+        how many."""
+        now = time.time()
+        free = "state = 'failed' AND (lease_until IS NULL OR lease_until < ?)"
+        with self._transaction(durable=True):
+            self._run(
+                f"INSERT INTO attempts ({_HISTORY}) SELECT {_HISTORY_FROM_ROW} FROM rows "
+                f"WHERE job = ? AND task_id IS NOT NULL AND {free}",
+                ["retried", now, self.job, now],
+            )
+            columns = ", ".join(f"{name} = ?" for name in _REPLANNED)
+            return self._change(
+                f"UPDATE rows SET {columns}, error = NULL, owner = NULL, updated_at = ? "
+                f"WHERE job = ? AND {free}",
+                [*_REPLANNED.values(), now, self.job, now],
+            )
+
+    def _set(
+        self,
+        key: str,
+        guard: Guard,
+        *,
+        durable: bool = False,
+        keep_task: str | None = None,
+        **values: Any,
+    ) -> bool:
+        """Change the row if the guard holds; with `keep_task`, the task it leaves behind
+        goes to the history first (why: `keep_task`), in the same transaction."""
         columns = ", ".join(f"{name} = ?" for name in values)
         expected, expected_values = guard.sql()
-        with self._transaction(durable):
+        now = time.time()
+        with self._transaction(durable or keep_task is not None):
+            if keep_task is not None:
+                self._run(
+                    f"INSERT INTO attempts ({_HISTORY}) SELECT {_HISTORY_FROM_ROW} FROM rows "
+                    f"WHERE job = ? AND key = ? AND task_id IS NOT NULL AND {expected}",
+                    [keep_task, now, self.job, key, *expected_values],
+                )
             changed = self._change(
                 f"UPDATE rows SET {columns}, updated_at = ? WHERE job = ? AND key = ? "
                 f"AND {expected}",
-                [*values.values(), time.time(), self.job, key, *expected_values],
+                [*values.values(), now, self.job, key, *expected_values],
             )
         return changed > 0
 
@@ -456,10 +495,23 @@ class Ledger(abc.ABC):
         return {state: int(found.get(state, 0)) for state in STATES}
 
     def total_cost(self) -> float:
+        """What every task of the job cost: each row's, and those it had before (history)."""
         ((total,),) = self._read(
-            "SELECT COALESCE(SUM(cost), 0) FROM rows WHERE job = ?", [self.job]
+            "SELECT (SELECT COALESCE(SUM(cost), 0) FROM rows WHERE job = ?) "
+            "+ (SELECT COALESCE(SUM(cost), 0) FROM attempts WHERE job = ?)",
+            [self.job, self.job],
         )
         return float(total)
+
+    def history(self, key: str) -> list[dict[str, Any]]:
+        """The tasks a row had before its current one, oldest first."""
+        found = self._read(
+            "SELECT task_id, state, cost, error, why, at FROM attempts WHERE job = ? "
+            "AND key = ? ORDER BY at",
+            [self.job, key],
+        )
+        names = ("task_id", "state", "cost", "error", "why", "at")
+        return [dict(zip(names, values, strict=True)) for values in found]
 
     def rows(self, *states: str, after: int = -1) -> Iterator[LedgerRow]:
         """Rows in input order (those in `states`, or all), read a page at a time."""
@@ -496,6 +548,11 @@ class Ledger(abc.ABC):
         """What a runner holds while it runs the job (SQLite: the job's lock)."""
         return contextlib.nullcontext()
 
+    def when_idle(self) -> contextlib.AbstractContextManager[object]:
+        """The job's lock if no runner holds it (SQLite: then every lease is freed), else
+        nothing: for work done beside the runners, such as a cancel."""
+        return contextlib.nullcontext()
+
     def default_outputs(self) -> Path:
         """Where the job's outputs go unless told."""
         return Path(f"{self.job}-outputs")
@@ -518,6 +575,11 @@ SCHEMA = (
     "outputs TEXT, cost DOUBLE PRECISION, error TEXT, owner TEXT, lease_until DOUBLE PRECISION, "
     "updated_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (job, key))",
     "CREATE INDEX IF NOT EXISTS rows_by_state ON rows (job, state, position)",
+    # the tasks rows had before their current one (stopped, or failed and retried)
+    "CREATE TABLE IF NOT EXISTS attempts (job TEXT NOT NULL, key TEXT NOT NULL, "
+    "task_id TEXT NOT NULL, state TEXT NOT NULL, cost DOUBLE PRECISION, error TEXT, "
+    "why TEXT NOT NULL, at DOUBLE PRECISION NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS attempts_by_row ON attempts (job, key)",
     # the rows runners hold: counted at each claim, so never a scan of the whole job
     "CREATE INDEX IF NOT EXISTS rows_by_owner ON rows (job, owner)",
 )
@@ -562,6 +624,19 @@ class SqliteLedger(Ledger):
         """The job's lock, held while running; no other runner can be alive then, so every
         lease a killed one left is given back."""
         return _Exclusive(self)
+
+    @contextlib.contextmanager
+    def when_idle(self) -> Iterator[object]:
+        try:
+            exclusive = _Exclusive(self)
+            exclusive.__enter__()
+        except ConfigurationError:  # a runner is alive: it holds its rows itself
+            yield None
+            return
+        try:
+            yield exclusive
+        finally:
+            exclusive.__exit__(None, None, None)
 
     def default_outputs(self) -> Path:
         return self.path.with_name(f"{self.path.stem}-outputs")

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     import httpx
 
+    from .._jobs.async_job import AsyncJob
     from .._jobs.job import Job
     from .._protocol.files import FileInput
     from .._protocol.wire import PreparedRequest
@@ -280,7 +281,7 @@ class SyncClient(ClientCore["httpx.Client"]):
 
     def job(
         self, ledger: str | os.PathLike[str], *, out_dir: str | os.PathLike[str] | None = None
-    ) -> Job:
+    ) -> Job[Any]:
         """A durable job of this tool's inputs, kept in the SQLite file `ledger` (created
         when new), or in PostgreSQL for runners on many machines
         (`"postgresql://user@host/db#job-name"`, with `wiro-runtime[postgres]`): `job.run(rows)`
@@ -462,6 +463,15 @@ class AsyncClient(ClientCore["httpx.AsyncClient"]):
     ) -> AsyncSession:
         """A conversation (see `SyncClient.session`)."""
         return AsyncSession(self, session_id, user_id, **options)
+
+    def job(
+        self, ledger: str | os.PathLike[str], *, out_dir: str | os.PathLike[str] | None = None
+    ) -> AsyncJob[Any]:
+        """A durable job of this tool's inputs (see `SyncClient.job`): `await job.run(rows)`,
+        run in a worker thread over a blocking connection pool of its own."""
+        from .._jobs.async_job import AsyncJob
+
+        return AsyncJob(self, ledger, out_dir=out_dir)
 
     async def batch(
         self, inputs: Iterable[Any], **options: Unpack[BatchOptions]

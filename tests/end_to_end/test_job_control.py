@@ -1,0 +1,179 @@
+"""A job under control: cancelled from another process (its runner stops, its tasks are
+stopped and free), cancelled after its runner died, failed rows retried with their earlier
+tasks kept, the asyncio job and its cancellation, and the progress a run reports."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import cli_env, client_kwargs, command_path
+from tests.end_to_end.job_runner import rows
+from wiro_emulator import Emulator, Plan
+from wiro_image_inpainting_sd import AsyncClient, Client
+from wiro_runtime import JobProgress
+from wiro_runtime._command_line.job import describe_progress
+
+RUNNER = Path(__file__).with_name("job_runner.py")
+#: Tasks that wait in Wiro's queue long enough to be stopped there (a stopped task is free).
+QUEUED = Plan(queue_seconds=30, run_seconds=0.1)
+
+
+def _client(emulator: Emulator) -> Client:
+    return Client(**client_kwargs(emulator))  # type: ignore[arg-type]
+
+
+def _cli(emulator: Emulator, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [command_path("wiro-image-inpainting-sd"), "job", *args],
+        env=cli_env(emulator),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def _runner(emulator: Emulator, ledger: Path, count: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(RUNNER), str(ledger), emulator.base_url, emulator.origin, str(count)],
+        env=cli_env(emulator),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _until(condition: object, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def _billed(emulator: Emulator) -> Counter[str]:
+    return Counter(
+        str(task.parameters.get("prompt"))
+        for task in emulator.state.tasks.values()
+        if task.succeeded()
+    )
+
+
+def test_a_cancel_from_another_process_stops_the_runner_and_its_tasks(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.plan_next(*[QUEUED] * 4)
+    ledger = tmp_path / "photos.wirojob"
+    runner = _runner(emulator, ledger, 6)
+    _until(lambda: emulator.runs_received() >= 4)
+    cancel = _cli(emulator, "cancel", "--job", str(ledger), "--json", cwd=tmp_path)
+    out, err = runner.communicate(timeout=60)
+    assert cancel.returncode == 0, cancel.stderr
+    assert json.loads(cancel.stdout)["stopped"] is True
+    assert runner.returncode == 0, err and json.loads(out)["stopped"] is True
+    tasks = list(emulator.state.tasks.values())
+    assert tasks and all(task.terminal() and not task.succeeded() for task in tasks)
+    with _client(emulator) as client, client.job(ledger) as job:
+        assert job.summary().counts["planned"] == 6  # each stopped task was free: planned again
+        stopped = [entry for row in job.rows() for entry in job.ledger.history(row.key)]
+        assert len(stopped) == 4 and all("stopped by an interrupt" in e["why"] for e in stopped)
+    resumed = _cli(emulator, "resume", "--job", str(ledger), "--json", cwd=tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    assert json.loads(resumed.stdout)["succeeded"] == 6
+    assert _billed(emulator) == Counter(f"row {n}" for n in range(6))
+
+
+def test_a_cancel_stops_the_tasks_a_dead_runner_left(emulator: Emulator, tmp_path: Path) -> None:
+    emulator.plan_next(*[QUEUED] * 3)
+    ledger = tmp_path / "photos.wirojob"
+    runner = _runner(emulator, ledger, 3)
+    _until(lambda: emulator.runs_received() >= 3)
+    time.sleep(0.3)  # their task ids are in the ledger
+    runner.send_signal(signal.SIGKILL)
+    runner.communicate(timeout=30)
+    assert not any(task.terminal() for task in emulator.state.tasks.values())
+    with _client(emulator) as client, client.job(ledger) as job:
+        summary, problems = job.cancel()
+        assert problems == [] and summary.stopped and summary.counts["planned"] == 3
+        assert all(task.terminal() for task in emulator.state.tasks.values())
+        (entry,) = job.ledger.history(next(job.rows()).key)
+        assert "stopped by a cancel" in entry["why"] and entry["task_id"]
+        assert job.run().counts["succeeded"] == 3  # started after the cancel: it goes on
+    assert _billed(emulator) == Counter(f"row {n}" for n in range(3))
+
+
+def test_failed_rows_are_retried_and_their_earlier_tasks_kept(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.plan_next(Plan(queue_seconds=0.05, run_seconds=0.1, outcome="fail"))
+    lines = [json.dumps(row) for row in rows(emulator.origin, 3)]
+    (tmp_path / "rows.jsonl").write_text("\n".join(lines) + "\n")
+    first = _cli(emulator, "run", "rows.jsonl", "--job", "j", "--json", cwd=tmp_path)
+    assert first.returncode == 5 and json.loads(first.stdout)["failed"] == 1
+    retried = _cli(emulator, "retry", "--failed", "--job", "j", "--json", cwd=tmp_path)
+    assert retried.returncode == 0, retried.stderr
+    assert "1 failed rows planned again" in retried.stderr
+    assert json.loads(retried.stdout)["succeeded"] == 3
+    with _client(emulator) as client, client.job(tmp_path / "j") as job:
+        (earlier,) = [entry for row in job.rows() for entry in job.ledger.history(row.key)]
+        assert earlier["state"] == "failed" and earlier["why"] == "retried"
+        assert "emulated model failure" in earlier["error"]
+    assert emulator.runs_received() == 4
+    no_flag = _cli(emulator, "retry", "--job", "j", cwd=tmp_path)
+    assert no_flag.returncode == 2 and "--failed" in no_flag.stderr
+
+
+def test_an_asyncio_job_runs_and_stops_its_tasks_when_cancelled(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    async def main() -> None:
+        async with AsyncClient(**client_kwargs(emulator)) as client:  # type: ignore[arg-type]
+            async with client.job(tmp_path / "done.wirojob") as job:
+                summary = await job.run(rows(emulator.origin, 3))
+                assert summary.counts["succeeded"] == 3
+            emulator.plan_next(*[QUEUED] * 3)
+            async with client.job(tmp_path / "stopped.wirojob") as job:
+                running = asyncio.ensure_future(job.run(rows(emulator.origin, 3, first=10)))
+                while emulator.runs_received() < 6:
+                    await asyncio.sleep(0.05)
+                await asyncio.sleep(0.3)
+                running.cancel()
+                with pytest.raises(asyncio.CancelledError):
+                    await running
+                assert (await job.summary()).counts["planned"] == 3
+
+    asyncio.run(main())
+    stopped = {"row 10", "row 11", "row 12"}
+    later = [t for t in emulator.state.tasks.values() if t.parameters.get("prompt") in stopped]
+    assert len(later) == 3
+    assert all(task.terminal() and not task.succeeded() for task in later)
+
+
+def test_a_run_reports_its_progress(emulator: Emulator, tmp_path: Path) -> None:
+    seen: list[JobProgress] = []
+    with _client(emulator) as client, client.job(tmp_path / "j.wirojob") as job:
+        job.run(rows(emulator.origin, 5), concurrency=2, on_progress=seen.append)
+    assert seen and seen[-1].done == seen[-1].total == 5
+    assert [p.done for p in seen] == sorted(p.done for p in seen)
+    assert max(p.in_flight for p in seen) <= 2
+    assert seen[-1].cost == pytest.approx(5 * 0.0035)
+
+
+def test_the_progress_line_says_what_is_left() -> None:
+    progress = JobProgress(
+        total=1000, done=120, failed=2, in_flight=4, cost=0.42, finished_here=100, seconds=32.0
+    )
+    assert describe_progress(progress) == (
+        "job: 120 of 1000 done, 2 failed, 4 in flight, $0.4200, 3.1 rows/s, about 4m42s left"
+    )
+    starting = JobProgress(0 + 10, 0, 0, 3, 0.0, 0, 1.0)
+    assert describe_progress(starting) == "job: 0 of 10 done, 0 failed, 3 in flight, $0.0000"
