@@ -18,6 +18,8 @@ from wiro_emulator import Emulator, Plan
 # No test sees credentials stored on this machine (`wiro auth login`): a config folder of
 # the suite's own, inherited by every command a test starts.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="wiro-test-config-")
+# Nor the jobs it ran (`wiro jobs`): a state folder of its own.
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="wiro-test-state-")
 # Nor the standard input the suite was started with (a terminal, or a CI runner's pipe that
 # never ends): a command that reads a piped prompt reads what its test gives it, or nothing.
 _nothing = os.open(os.devnull, os.O_RDONLY)

@@ -21,7 +21,7 @@ PREFIX = "/_emulator/"
 
 _FAULT_FIELDS = {
     "path": str, "status": int, "body": str, "delay": float, "reset": bool, "after": bool,
-    "retry_after": float, "times": int, "retry_at": float,
+    "retry_after": float, "times": int, "retry_at": float, "cut": int,
 }  # fmt: skip
 _WALLET_FIELDS: dict[str, type] = {"balance": float, "spend_limit": float}
 _PLAN_FIELDS = {

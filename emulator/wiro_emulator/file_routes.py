@@ -12,7 +12,29 @@ from aiohttp.http_exceptions import BadHttpMessage
 
 from wiro_emulator.api import Api, error, ok, origin
 from wiro_emulator.images import SAMPLES
+from wiro_emulator.state import ReceivedRequest
 from wiro_emulator.uploads import store_upload
+
+
+def ranged(request: web.Request, content: bytes, content_type: str) -> web.Response:
+    """The file, or the part a `Range: bytes=N-M` asks for (206), as a CDN serves it: a
+    cut download goes on from where it stopped."""
+    try:
+        wanted = request.http_range
+    except ValueError:
+        wanted = slice(None, None)  # a Range that cannot be read is ignored, as servers do
+    whole = {"Accept-Ranges": "bytes"}
+    if wanted.start is None and wanted.stop is None:
+        return web.Response(body=content, content_type=content_type, headers=whole)
+    start, stop, _ = wanted.indices(len(content))
+    if start >= len(content) or stop <= start:
+        return web.Response(status=416, headers={"Content-Range": f"bytes */{len(content)}"})
+    return web.Response(
+        status=206,
+        body=content[start:stop],
+        content_type=content_type,
+        headers={**whole, "Content-Range": f"bytes {start}-{stop - 1}/{len(content)}"},
+    )
 
 
 class FileRoutes(Api):
@@ -85,13 +107,15 @@ class FileRoutes(Api):
 
     async def file(self, request: web.Request) -> web.StreamResponse:
         key = f"{request.match_info['key']}/{request.match_info['name']}"
+        with self.state.lock:
+            self.state.downloads.append(ReceivedRequest(request.path, dict(request.headers), None))
         found = self.state.files.get(key)
         if found is None:
             raise web.HTTPNotFound()
         content, content_type = found
         if isinstance(content, Path):
             return web.FileResponse(content, headers={"Content-Type": content_type})
-        return web.Response(body=content, content_type=content_type)
+        return ranged(request, content, content_type)
 
     async def sample(self, request: web.Request) -> web.Response:
         content = SAMPLES.get(request.match_info["name"])

@@ -36,6 +36,8 @@ async def _faulty(fault: Fault, request: web.Request, handler: Any) -> web.Strea
     status and body."""
     if fault.delay:
         await asyncio.sleep(fault.delay)
+    if fault.cut is not None:
+        return await _cut_short(request, await handler(request), fault.cut)
     if fault.after:
         await handler(request)
     if fault.reset:
@@ -54,6 +56,23 @@ async def _faulty(fault: Fault, request: web.Request, handler: Any) -> web.Strea
         )
     response: web.StreamResponse = await handler(request)
     return response
+
+
+async def _cut_short(
+    request: web.Request, answer: web.StreamResponse, keep: int
+) -> web.StreamResponse:
+    """The answer's status and headers, its whole length announced, and only `keep` bytes
+    of its body before the connection is cut."""
+    body = answer.body if isinstance(answer, web.Response) else None
+    data = bytes(body) if isinstance(body, bytes | bytearray) else b""
+    cut = web.StreamResponse(status=answer.status, headers=answer.headers)
+    cut.content_length = len(data)
+    await cut.prepare(request)
+    await cut.write(data[:keep])
+    await asyncio.sleep(0.05)  # the bytes leave before the line is cut
+    if request.transport is not None:
+        request.transport.abort()
+    raise ConnectionResetError("emulated download cut short")
 
 
 class EmulatorApp:

@@ -105,13 +105,15 @@ class Emulator:
         retry_after: float | None = None,
         times: int = 1,
         retry_at: float | None = None,
+        cut: int | None = None,
     ) -> Fault:
         """Make the next `times` requests to paths starting with `path` misbehave
-        (`retry_after` sends seconds, `retry_at` an HTTP date that many seconds ahead).
+        (`retry_after` sends seconds, `retry_at` an HTTP date that many seconds ahead; `cut`
+        sends the answer's headers and that many bytes of its body, then cuts the line).
 
         The fault is returned: its `times` counts down as it fires, so a test can show it did.
         """
-        fault = Fault(path, status, body, delay, reset, after, retry_after, times, retry_at)
+        fault = Fault(path, status, body, delay, reset, after, retry_after, times, retry_at, cut)
         self.state.add_fault(fault)
         return fault
 
@@ -141,6 +143,17 @@ class Emulator:
     def received(self) -> list[ReceivedRequest]:
         """Every request received so far, oldest first (each with `.path` and parsed `.body`)."""
         return self.state.requests()
+
+    @property
+    def downloads(self) -> list[ReceivedRequest]:
+        """Every download of a file the emulator serves, oldest first (`.headers` has any
+        `Range` asked for)."""
+        with self.state.lock:
+            return list(self.state.downloads)
+
+    def forget_downloads(self) -> None:
+        with self.state.lock:
+            self.state.downloads.clear()
 
     @property
     def tools(self) -> list[ToolDefinition]:

@@ -43,6 +43,9 @@ class Fault:
     times: int = 1
     #: Seconds from now for a `Retry-After` sent as an HTTP date rather than as seconds.
     retry_at: float | None = None
+    #: The answer's headers (its whole length) and only this many bytes of its body, then
+    #: the connection cut: a download broken midway.
+    cut: int | None = None
 
 
 SOCKET_FAULTS = ("refuse", "drop", "silent")
@@ -66,6 +69,8 @@ class EmulatorState:
         default_factory=lambda: Path(tempfile.mkdtemp(prefix="wiro-emulator-"))
     )
     received: list[ReceivedRequest] = field(default_factory=list)
+    #: Each download of a file the emulator serves (`/files/...`), its headers (a `Range`).
+    downloads: list[ReceivedRequest] = field(default_factory=list)
     #: (folder id, file name) of every /File/Upload, to refuse a second file of a name.
     upload_names: set[tuple[str, str]] = field(default_factory=set)
     faults: list[Fault] = field(default_factory=list)

@@ -3,6 +3,7 @@
 wiro tools                      list installed tools
 wiro run OWNER/SLUG ARGS...     the same as that tool's own `run` command
 wiro task COMMAND TASK ...      detail, status, wait, download, cancel, kill any task
+wiro jobs                       the jobs run from this machine, and where each stands
 """
 
 from __future__ import annotations
@@ -21,13 +22,18 @@ from ._running.client import SyncClient
 from .cli import EXIT_OK, EXIT_USAGE
 from .cli import main as tool_main
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ._jobs.registry import KnownJob
+
 ENTRY_POINT_GROUP = "wiro.tools"
 TASK_COMMANDS = ("detail", "status", "wait", "download", "cancel", "kill")
 USAGE = """usage: wiro --version
        wiro auth {login,logout,status} [--profile NAME]
        wiro tools [--json]
        wiro run OWNER/SLUG [run options...]   (see: wiro run OWNER/SLUG --help)
-       wiro task {detail,status,wait,download,cancel,kill} TASK [options...]"""
+       wiro task {detail,status,wait,download,cancel,kill} TASK [options...]
+       wiro jobs [--json]"""
 
 #: Task endpoints are the same for every tool, so task commands need no tool package.
 ANY_TASK = ToolDefinition(
@@ -75,7 +81,7 @@ def _main(argv: Sequence[str] | None) -> int:
         print(USAGE)
         return EXIT_OK if args else EXIT_USAGE
     command, rest = args[0], args[1:]
-    commands = {"tools": _tools, "run": _run, "auth": _auth, "task": _task}
+    commands = {"tools": _tools, "run": _run, "auth": _auth, "task": _task, "jobs": _jobs}
     if command not in commands:
         print(f"wiro: unknown command {command!r}\n{USAGE}", file=sys.stderr)
         return EXIT_USAGE
@@ -120,6 +126,65 @@ def _task(rest: list[str]) -> int:
         print(f"wiro task: expected one of {', '.join(TASK_COMMANDS)}\n{USAGE}", file=sys.stderr)
         return EXIT_USAGE
     return tool_main(ANY_TASK, f"{__name__}:TaskClient", rest)
+
+
+def _jobs(rest: list[str]) -> int:
+    """`wiro jobs [--json]`: the jobs run from this machine's command line (any tool's), where
+    each stands, and the command that goes on with an unfinished one."""
+    from ._jobs import registry
+
+    unknown = [arg for arg in rest if arg != "--json"]
+    if unknown:
+        print(f"wiro jobs: unknown argument {unknown[0]!r}\n{USAGE}", file=sys.stderr)
+        return EXIT_USAGE
+    rows = [row for job in registry.known() if (row := _job_row(job)) is not None]
+    if "--json" in rest:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not rows:
+        print("no jobs have run here yet (`<tool command> job run` starts one)", file=sys.stderr)
+    for row in rows:
+        print("\t".join(_printable(str(row[name])) for name in ("ledger", "tool", "state")))
+        if row.get("next"):
+            print(f"\tgo on with: {_printable(str(row['next']))}")
+    return EXIT_OK
+
+
+def _job_row(job: KnownJob) -> dict[str, object] | None:
+    """One job as `wiro jobs` shows it; None (and forgotten) when its ledger file is gone."""
+    import time
+
+    from ._jobs.locate import open_ledger
+
+    in_a_file = not job.ledger.startswith(("postgresql://", "postgres://"))
+    if in_a_file and not os.path.isfile(job.ledger):
+        from ._jobs import registry
+
+        registry.forget(job.ledger)
+        return None
+    row: dict[str, object] = {
+        "ledger": job.ledger,
+        "tool": job.tool,
+        "last_run": time.strftime("%Y-%m-%d %H:%M", time.localtime(job.last_run)),
+    }
+    try:
+        ledger = open_ledger(job.ledger, job.tool)
+    except ConfigurationError as exc:
+        return {**row, "state": f"cannot be read: {exc}"}
+    try:
+        counts, cost = ledger.counts(), ledger.total_cost()
+    finally:
+        ledger.close()
+    shown = ", ".join(f"{count} {state}" for state, count in counts.items() if count)
+    unfinished = any(counts[state] for state in ("planned", "submitting", "submitted"))
+    row.update(counts, total_cost=cost, state=f"{shown or 'no rows'}; ${cost:.4f}")
+    if unfinished:
+        row["next"] = f"{job.command} job resume --job {job.ledger}"
+    return row
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else " " for c in text)
 
 
 def _auth_status(name: str) -> int:

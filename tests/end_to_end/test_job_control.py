@@ -177,3 +177,47 @@ def test_the_progress_line_says_what_is_left() -> None:
     )
     starting = JobProgress(0 + 10, 0, 0, 3, 0.0, 0, 1.0)
     assert describe_progress(starting) == "job: 0 of 10 done, 0 failed, 3 in flight, $0.0000"
+
+
+def test_wiro_jobs_lists_the_jobs_run_here_and_how_to_go_on(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    state = tmp_path / "state"
+    env = cli_env(emulator, XDG_STATE_HOME=str(state))
+
+    def command(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            list(args), env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+        )
+
+    empty = command(command_path("wiro"), "jobs")
+    assert empty.returncode == 0 and empty.stdout == "" and "no jobs" in empty.stderr
+    lines = [json.dumps(row) for row in rows(emulator.origin, 2)]
+    (tmp_path / "rows.jsonl").write_text("\n".join(lines) + "\n")
+    tool = command_path("wiro-image-inpainting-sd")
+    assert command(tool, "job", "run", "rows.jsonl", "--job", "done.wirojob").returncode == 0
+    other = [json.dumps(row) for row in rows(emulator.origin, 2, first=10)]
+    (tmp_path / "other.jsonl").write_text("\n".join(other) + "\n")
+    emulator.plan_next(*[QUEUED] * 2)  # its runner is killed while its tasks wait
+    unfinished = subprocess.Popen(
+        [tool, "job", "run", "other.jsonl", "--job", "open.wirojob"], env=env, cwd=tmp_path
+    )
+    _until(lambda: emulator.runs_received() >= 4)
+    time.sleep(0.3)
+    unfinished.kill()
+    unfinished.wait(timeout=30)
+    listed = command(command_path("wiro"), "jobs", "--json")
+    assert listed.returncode == 0, listed.stderr
+    jobs = {Path(str(job["ledger"])).name: job for job in json.loads(listed.stdout)}
+    assert set(jobs) == {"done.wirojob", "open.wirojob"}
+    assert jobs["done.wirojob"]["succeeded"] == 2 and "next" not in jobs["done.wirojob"]
+    assert jobs["open.wirojob"]["submitted"] == 2
+    assert jobs["open.wirojob"]["next"] == (
+        f"wiro-image-inpainting-sd job resume --job {tmp_path / 'open.wirojob'}"
+    )
+    (tmp_path / "done.wirojob").unlink()  # a job whose ledger is gone is forgotten
+    text = command(command_path("wiro"), "jobs")
+    assert "done.wirojob" not in text.stdout
+    assert f"go on with: wiro-image-inpainting-sd job resume --job {tmp_path}" in text.stdout
+    bad = command(command_path("wiro"), "jobs", "--all")
+    assert bad.returncode == 2 and "unknown argument '--all'" in bad.stderr

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from .._jobs import registry
 from .._jobs.job import Job, JobProgress, JobSummary, outputs_of
 from .._jobs.locate import open_ledger
 from .._protocol.errors import ConfigurationError
@@ -42,6 +43,8 @@ def command_job(tool: ToolDefinition, target: ClientTarget, args: argparse.Names
     try:
         job: Job[Any] = Job(client, ledger, out_dir=getattr(args, "output_dir", None))
         with job:
+            if args.action != "cancel":  # `wiro jobs` lists it from now on
+                registry.remember(ledger, tool.key, tool.command)
             if args.action == "cancel":
                 return _cancel(job, args)
             if args.action == "retry":

@@ -108,9 +108,16 @@ class PartialFile:
         self.path = Path(name)
         self.file = os.fdopen(handle, "wb")
         os.fchmod(handle, FILE_MODE)  # mkstemp's 0600 is for secrets; a saved output is not
+        self.size = 0
 
     def write(self, chunk: bytes) -> None:
         self.file.write(chunk)
+        self.size += len(chunk)
+
+    def restart(self) -> None:
+        self.file.seek(0)
+        self.file.truncate()
+        self.size = 0
 
     def commit(self) -> Path:
         try:
@@ -141,8 +148,15 @@ class Buffer:
     def __init__(self) -> None:
         self.data = bytearray()
 
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
     def write(self, chunk: bytes) -> None:
         self.data += chunk
+
+    def restart(self) -> None:
+        self.data.clear()
 
     def discard(self) -> None:
         self.data.clear()
@@ -152,30 +166,41 @@ S = TypeVar("S", PartialFile, Buffer)
 
 
 def fetched(url: str, new_sink: Callable[[], S], retry: RetryPolicy) -> Flow[S]:
-    """GET `url` into a fresh sink per attempt, retried like a read -> the filled sink."""
+    """GET `url` into a sink, retried like a read -> the filled sink. A download cut off
+    midway goes on from where it stopped (an HTTP Range), and each attempt that brought
+    bytes starts the count of retries over; a server that cannot send a range sends the
+    whole file again, and the sink starts over."""
+    sink = new_sink()
     attempt = 0
     while True:
-        sink = new_sink()
+        before = sink.size
         try:
-            answer = yield from fetch(url, sink)
+            answer = yield from fetch(url, sink, before)
         except BaseException:
             sink.discard()
             raise
         if isinstance(answer, int) and answer < 400:
             return sink
-        sink.discard()
-        if isinstance(answer, Unanswered):
-            if isinstance(answer.error, PoolClosed):
-                raise ClientClosedError() from None
-            error = TransportError(f"downloading {url} failed: {answer.error}")
-            retryable = True
-        else:
-            error = TransportError(f"downloading {url} failed with HTTP {answer}")
-            retryable = answer in RETRY_STATUSES
+        if answer == 416:  # the range asked for is not there (the file changed): start over
+            sink.restart()
+        if sink.size > before:
+            attempt = 0  # it was getting somewhere: a cut connection, not a dead server
+        error, retryable = _failure(url, answer)
         if not retryable or attempt >= retry.max_retries:
+            sink.discard()
             raise error
         yield from sleep(retry.delay(attempt))
         attempt += 1
+
+
+def _failure(url: str, answer: int | Unanswered) -> tuple[Exception, bool]:
+    """What a failed attempt raises, and whether another may succeed."""
+    if isinstance(answer, Unanswered):
+        if isinstance(answer.error, PoolClosed):
+            return ClientClosedError(), False
+        return TransportError(f"downloading {url} failed: {answer.error}"), True
+    error = TransportError(f"downloading {url} failed with HTTP {answer}")
+    return error, answer in RETRY_STATUSES or answer == 416
 
 
 def download(url: str, target: Path, retry: RetryPolicy) -> Flow[Path]:

@@ -86,6 +86,24 @@ class _SinkFailed(Exception):
         self.error = error
 
 
+def _range(step: Fetch) -> dict[str, str] | None:
+    """A resumed download asks for the rest of the file only."""
+    return {"Range": f"bytes={step.offset}-"} if step.offset else None
+
+
+def _begin_body(step: Fetch, response: httpx.Response) -> None:
+    """A resumed download appends only the range it asked for: a server that ignored the
+    Range (200) or sent another range starts the file over."""
+    if not step.offset:
+        return
+    sent_range = response.headers.get("content-range", "")
+    if response.status_code != 206 or not sent_range.startswith(f"bytes {step.offset}-"):
+        try:
+            step.sink.restart()
+        except Exception as exc:
+            raise _SinkFailed(exc) from exc
+
+
 def _write(sink: Sink, chunk: bytes) -> None:
     try:
         sink.write(chunk)
@@ -237,8 +255,9 @@ def _perform(
 
 def _fetch(http: httpx.Client, step: Fetch) -> int | Unanswered:
     try:
-        with http.stream("GET", step.url) as response:
+        with http.stream("GET", step.url, headers=_range(step)) as response:
             if response.status_code < 400:
+                _begin_body(step, response)
                 for chunk in response.iter_bytes():
                     _write(step.sink, chunk)
             return response.status_code
@@ -382,8 +401,9 @@ async def _aperform(step: Step, http: httpx.AsyncClient, socket: _AsyncSocket) -
 
 async def _afetch(http: httpx.AsyncClient, step: Fetch) -> int | Unanswered:
     try:
-        async with http.stream("GET", step.url) as response:
+        async with http.stream("GET", step.url, headers=_range(step)) as response:
             if response.status_code < 400:
+                _begin_body(step, response)
                 async for chunk in response.aiter_bytes():
                     _write(step.sink, chunk)
             return response.status_code

@@ -21,9 +21,17 @@ T = TypeVar("T")
 
 
 class Sink(Protocol):
-    """Where a download's bytes go (a partial file)."""
+    """Where a download's bytes go (a partial file): appended to, or started over when a
+    server sends the whole file again instead of the range a resumed download asked for."""
+
+    @property
+    def size(self) -> int:
+        """The bytes written so far: where a resumed download starts."""
+        ...
 
     def write(self, chunk: bytes) -> None: ...
+
+    def restart(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +86,12 @@ class CloseSocket:
 @dataclass(frozen=True, slots=True)
 class Fetch:
     """GET `url` once, its body streamed into `sink` only if the status is below 400 -> the
-    HTTP status, or `Unanswered`."""
+    HTTP status, or `Unanswered`. From `offset` on (an HTTP Range): a 206 answer is appended
+    to the sink, a whole file (200) written over it."""
 
     url: str
     sink: Sink
+    offset: int = 0
 
 
 class PoolClosed(Exception):
@@ -154,9 +164,9 @@ def close_socket() -> Flow[None]:
     yield CloseSocket()
 
 
-def fetch(url: str, sink: Sink) -> Flow[int | Unanswered]:
-    """GET `url` once into `sink`: the HTTP status, or `Unanswered`."""
-    step = Fetch(url, sink)
+def fetch(url: str, sink: Sink, offset: int = 0) -> Flow[int | Unanswered]:
+    """GET `url` once into `sink` (from `offset` on): the HTTP status, or `Unanswered`."""
+    step = Fetch(url, sink, offset)
     answer = yield step
     if isinstance(answer, int | Unanswered) and not isinstance(answer, bool):
         return answer
