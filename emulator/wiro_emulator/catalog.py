@@ -8,13 +8,12 @@ their own (`Emulator.publish`): one with `parameters: null`, or one found only b
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from wiro_emulator.tasks import CPS, PRICE_PER_RUN
+from wiro_emulator.billing import ToolPrice
 from wiro_runtime import InputDefinition, ToolDefinition
 
 SORTS = ("relevance", "id", "time", "ratedusercount", "commentcount", "averagepoint")
@@ -106,11 +105,7 @@ def detail_item(tool: ToolDefinition, tool_id: int) -> dict[str, Any]:
         "averagepoint": "4.5",
         "commentcount": "0",
         "ratedusercount": str(tool_id % 7),
-        "dynamicprice": json.dumps(
-            [{"inputs": {}, "price": str(PRICE_PER_RUN), "priceMethod": "cpr"}]
-        ),
-        "cps": CPS,
-        "approximatelycost": str(PRICE_PER_RUN),
+        **ToolPrice().catalog_fields(),
         "taskstat": {"runcount": "0", "successcount": "0"},
         "readme": f"<p>{tool.description}</p>",
         "inspire": _inspire(tool),

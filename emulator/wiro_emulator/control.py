@@ -12,6 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
+from wiro_emulator.billing import CPS, PRICE_PER_RUN, ToolPrice
 from wiro_emulator.state import EmulatorState, Fault
 from wiro_emulator.tasks import Plan
 from wiro_emulator.wallet import Wallet
@@ -24,6 +25,7 @@ _FAULT_FIELDS = {
     "retry_after": float, "times": int, "retry_at": float, "cut": int,
 }  # fmt: skip
 _WALLET_FIELDS: dict[str, type] = {"balance": float, "spend_limit": float}
+_PRICE_FIELDS = {"tool": str, "tiers": list, "cps": float, "approximate_cost": float}
 _PLAN_FIELDS = {
     "queue_seconds": float, "run_seconds": float, "outcome": str, "answers": list,
     "finish_reason": str,
@@ -98,6 +100,22 @@ def routes(state: EmulatorState) -> list[web.RouteDef]:
         state.set_wallet(Wallet(given.get("balance"), given.get("spend_limit")))
         return web.json_response({"result": True})
 
+    async def prices(request: web.Request) -> web.Response:
+        given = _fields(await _json(request), _PRICE_FIELDS, "prices")
+        if "tool" not in given or "tiers" not in given:
+            raise _Refused("prices: tool (owner/slug) and tiers (dynamicprice's list) are needed")
+        tiers = given["tiers"]
+        if not all(isinstance(t, dict) and isinstance(t.get("inputs"), dict) for t in tiers):
+            raise _Refused("prices: each tier is an object with an inputs object")
+        price = ToolPrice(
+            tiers, given.get("cps", CPS), given.get("approximate_cost", PRICE_PER_RUN)
+        )
+        try:
+            state.set_price(given["tool"], price)
+        except KeyError as exc:
+            raise _Refused(f"prices: {exc.args[0]}") from None
+        return web.json_response({"result": True})
+
     async def received(request: web.Request) -> web.Response:
         seen = [{"path": item.path, "body": item.body} for item in state.requests()]
         return web.json_response(seen)
@@ -126,5 +144,6 @@ def routes(state: EmulatorState) -> list[web.RouteDef]:
         web.post(f"{PREFIX}socket", refusing(socket)),
         web.post(f"{PREFIX}plans", refusing(plans)),
         web.post(f"{PREFIX}wallet", refusing(wallet)),
+        web.post(f"{PREFIX}prices", refusing(prices)),
         web.get(f"{PREFIX}received", refusing(received)),
     ]

@@ -40,6 +40,8 @@ def make_outputs(state: EmulatorState, task: EmulatedTask, origin: str) -> None:
             suffix, content_type = "png", "image/png"
         else:
             content, suffix, content_type = placeholder(kind, seed)
+        if index == 0:
+            task.output_pixels = png_size(content)
         name = f"{index}.{suffix}"
         key = f"{task.uuid}/{name}"
         with state.lock:
@@ -60,6 +62,13 @@ def make_outputs(state: EmulatorState, task: EmulatedTask, origin: str) -> None:
             }
         )
     task.outputs = outputs
+
+
+def png_size(content: bytes) -> tuple[int, int] | None:
+    """A PNG's width and height, from its header; None for anything else."""
+    if content[:8] != b"\x89PNG\r\n\x1a\n" or len(content) < 24:
+        return None
+    return int.from_bytes(content[16:20], "big"), int.from_bytes(content[20:24], "big")
 
 
 async def ensure_outputs(state: EmulatorState, task: EmulatedTask, origin: str) -> None:

@@ -11,6 +11,7 @@ from aiohttp import ClientError, ClientSession, web
 
 from wiro_emulator import wallet
 from wiro_emulator.api import Api, error, ok, origin
+from wiro_emulator.billing import ToolPrice
 from wiro_emulator.catalog_routes import served_tool
 from wiro_emulator.inputs import fetch_inputs
 from wiro_emulator.outputs import ensure_outputs
@@ -65,6 +66,7 @@ class RunRoute(Api):
             parameters=parameters,
             plan=plan,
             reply=turn.planned(plan.answers, plan.finish_reason) if turn else None,
+            price=self.state.prices.get((tool.owner.lower(), tool.slug.lower()), ToolPrice()),
         )
         # preprocessing: Wiro downloads every input URL; one it cannot get fails the task
         task.inputs, task.input_error = await fetch_inputs(

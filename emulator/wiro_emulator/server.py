@@ -18,6 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
+from wiro_emulator.billing import CPS, PRICE_PER_RUN, ToolPrice
 from wiro_emulator.catalog import Entry, published
 from wiro_emulator.chat import LLM_FORMATS
 from wiro_emulator.routes import EmulatorApp
@@ -116,6 +117,20 @@ class Emulator:
         fault = Fault(path, status, body, delay, reset, after, retry_after, times, retry_at, cut)
         self.state.add_fault(fault)
         return fault
+
+    def set_price(
+        self,
+        tool: str,
+        tiers: list[dict[str, Any]],
+        *,
+        cps: float = CPS,
+        approximate_cost: float = PRICE_PER_RUN,
+    ) -> None:
+        """Price a served tool (`owner/slug`) otherwise than the flat rate: `tiers` as
+        `dynamicprice` lists them (`[]`: none, billed by the second at `cps`). The catalogue
+        publishes them and the tasks made from now on are billed by them."""
+        price = ToolPrice([dict(tier) for tier in tiers], cps, approximate_cost)
+        self.state.set_price(tool, price)
 
     def set_wallet(self, balance: float | None = None, spend_limit: float | None = None) -> None:
         """Bill Runs to an account with this balance and spend limit (None: not limited), so

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wiro_emulator.billing import ToolPrice
 from wiro_emulator.catalog import Entry
 from wiro_emulator.tasks import EmulatedTask, Plan
 from wiro_emulator.wallet import Wallet
@@ -76,6 +77,8 @@ class EmulatorState:
     faults: list[Fault] = field(default_factory=list)
     #: What `/Tool/List` and `/Tool/Detail` publish, in catalogue order.
     catalog: list[Entry] = field(default_factory=list)
+    #: Tools priced otherwise than the documented flat rate (`Emulator.set_price`).
+    prices: dict[tuple[str, str], ToolPrice] = field(default_factory=dict)
     #: Each chat session's prompts so far, by (user_id, session_id).
     sessions: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     #: The account Runs are billed to: balance, spend limit (neither limited by default).
@@ -110,6 +113,18 @@ class EmulatorState:
     def set_wallet(self, wallet: Wallet) -> None:
         with self.lock:
             self.wallet = wallet
+
+    def set_price(self, tool: str, price: ToolPrice) -> None:
+        """Price a served tool (`owner/slug`): the catalogue publishes it, and the tasks
+        made from now on are billed by it."""
+        owner, _, slug = tool.lower().partition("/")
+        with self.lock:
+            if (owner, slug) not in self.tools:
+                raise KeyError(f"the emulator serves no tool {tool!r}")
+            self.prices[(owner, slug)] = price
+            for entry in self.catalog:
+                if entry.tool == (owner, slug):
+                    entry.item.update(price.catalog_fields())
 
     def requests(self) -> list[ReceivedRequest]:
         """Every request received so far, oldest first."""

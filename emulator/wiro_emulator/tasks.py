@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from wiro_emulator.billing import RunFacts, ToolPrice, charge
 from wiro_emulator.chat import Reply, answer_so_far
 
 #: Wiro's lifecycle after the queue, in order (docs: tasks.md).
@@ -24,10 +25,6 @@ RUN_SEQUENCE = (
     "task_postprocess_end",
 )
 OUTCOMES = ("success", "fail", "error")
-#: Cost per second, as Task/Detail reports it (a string, as every Wiro number).
-CPS = "0.001"
-#: What every tool costs per successful run (`cpr`), the catalogue's `dynamicprice` too.
-PRICE_PER_RUN = 0.0035
 #: How a chat turn may end early, as Wiro reports it.
 FINISH_REASONS = ("length", "content_filter", "error")
 
@@ -78,6 +75,10 @@ class EmulatedTask:
     outputs: list[dict[str, Any]] | None = None
     #: What Task/Detail reports as `debugoutput` once the task has succeeded.
     debug_output: str = ""
+    #: The tool's prices when the task was made: what it is billed by.
+    price: ToolPrice = field(default_factory=ToolPrice)
+    #: (width, height) of its first output image, once made: what `cp-pixel` bills.
+    output_pixels: tuple[int, int] | None = None
     #: The input files as fetched in preprocessing, by wire name (the first of each).
     inputs: dict[str, bytes] = field(default_factory=dict)
     #: Why preprocessing failed (an input that could not be fetched): the task ends in error.
@@ -175,6 +176,16 @@ class EmulatedTask:
             return self.planned_end()
         return None
 
+    def cost(self) -> float:
+        """What the task is billed: its tool's price for what it did once it succeeded;
+        nothing for a failed, stopped or unfinished one."""
+        if not self.succeeded():
+            return 0.0
+        started, ended = self.reached("task_accept"), self.ended_at()
+        seconds = max(0.0, ended - started) if started is not None and ended else 0.0
+        facts = RunFacts(self.parameters, len(self.outputs or []), seconds, self.output_pixels)
+        return charge(self.price, facts)
+
     def to_wire(self) -> dict[str, Any]:
         """The task as Task/Detail's `tasklist` item, with every field Wiro always sends:
         numbers as strings, times in whole seconds ("0" until reached) that stop moving once
@@ -219,8 +230,8 @@ class EmulatedTask:
             "pexit": self.pexit() or "",
             "outputs": outputs,
             "size": str(sum(int(item.get("size", 0)) for item in outputs)),
-            "cps": CPS,
-            "totalcost": f"{PRICE_PER_RUN}" if self.succeeded() else "0",
+            "cps": f"{self.price.cps:.12f}",
+            "totalcost": f"{self.cost():.12f}" if self.succeeded() else "0",
             "modelslugowner": self.owner,
             "modelslugproject": self.slug,
         }

@@ -1,7 +1,7 @@
 """The account a Run is billed to: its balance, its spend limit, and the concurrency the
 balance allows, with the refusals Wiro sends (wiro-api.md 8 and 13.1).
 
-Every tool costs the documented default price per run (`cpr`) when it succeeds; failed and
+A task costs its tool's price for what it did when it succeeds (`billing`); failed and
 cancelled tasks, and queue time, are free. What was spent is read from the tasks themselves,
 so nothing is charged twice and a stopped task is never charged.
 """
@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from wiro_emulator.tasks import PRICE_PER_RUN, EmulatedTask
+from wiro_emulator.tasks import EmulatedTask
 
 #: Wiro refuses a Run below this balance (code 97).
 MINIMUM_BALANCE = 0.50
@@ -29,8 +29,8 @@ class Wallet:
 
 
 def spent(tasks: Iterable[EmulatedTask]) -> float:
-    """What the tasks cost: the succeeded ones, at the price per run."""
-    return sum(PRICE_PER_RUN for task in tasks if task.succeeded())
+    """What the tasks cost: the succeeded ones, each at its tool's price."""
+    return sum(task.cost() for task in tasks)
 
 
 def concurrency(balance: float) -> int | None:

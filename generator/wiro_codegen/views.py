@@ -43,6 +43,7 @@ CLIENT_MODULE_NAMES = frozenset(
         "ProgressCallback",
         "Required",
         "Omit",
+        "Quote",
         "Sequence",
         "StatusCallback",
         "Stream",
@@ -68,6 +69,7 @@ RUN_OPTIONS = (
     "on_progress: ProgressCallback | None = None,",
     "on_log: LogCallback | None = None,",
     "cancel_on_interrupt: bool = True,",
+    "max_cost: float | None = None,",
 )
 RUN_OPTION_NAMES = tuple(line.split(":", 1)[0] for line in RUN_OPTIONS)
 #: The options `stream` takes: `run`'s, less the callbacks (its events are what it yields).

@@ -51,6 +51,9 @@ if TYPE_CHECKING:
         ConfigurationError as ConfigurationError,
     )
     from ._protocol.errors import (
+        CostLimitError as CostLimitError,
+    )
+    from ._protocol.errors import (
         InputError as InputError,
     )
     from ._protocol.errors import (
@@ -98,6 +101,9 @@ if TYPE_CHECKING:
     from ._protocol.files import FileInput as FileInput
     from ._protocol.llm import ChatOutput as ChatOutput
     from ._protocol.llm import ToolCall as ToolCall
+    from ._protocol.pricing import PriceTier as PriceTier
+    from ._protocol.pricing import Pricing as Pricing
+    from ._protocol.pricing import Quote as Quote
     from ._protocol.retry import RetryPolicy as RetryPolicy
     from ._protocol.tool import (
         Choice as Choice,

@@ -218,7 +218,7 @@ def test_prices_are_published_and_only_a_success_costs(emulator: Emulator) -> No
     inpainting = {"slugowner": "wiro", "slugproject": "image-inpainting-sd"}
     (item,) = _post(emulator, "/Tool/Detail", inpainting)["tool"]
     (tier,) = json.loads(item["dynamicprice"])
-    assert tier == {"inputs": {}, "price": "0.0035", "priceMethod": "cpr"}
+    assert tier == {"inputs": {}, "price": 0.0035, "priceMethod": "cpr"}  # as Wiro's docs show
     emulator.plan_next(Plan(0.0, 0.1), Plan(0.0, 0.1, outcome="fail"), Plan(30, 30))
     with Client(**client_kwargs(emulator)) as client:  # type: ignore[arg-type]
         paid = client.run()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Quote, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import AsyncStream, Stream
@@ -93,6 +93,7 @@ class Client(_SyncBase):
         on_progress: ProgressCallback | None = None,
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
+        max_cost: float | None = None,
     ) -> Task:
         """Submit a task, follow it live and return it finished, with its outputs.
 
@@ -129,6 +130,7 @@ class Client(_SyncBase):
             on_progress=on_progress,
             on_log=on_log,
             cancel_on_interrupt=cancel_on_interrupt,
+            max_cost=max_cost,
         )
 
     def stream(
@@ -144,6 +146,7 @@ class Client(_SyncBase):
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
         cancel_on_interrupt: bool = True,
+        max_cost: float | None = None,
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
@@ -177,6 +180,7 @@ class Client(_SyncBase):
             wait_timeout=wait_timeout,
             on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
+            max_cost=max_cost,
         )
 
     def submit(
@@ -223,6 +227,33 @@ class Client(_SyncBase):
         same call goes on without submitting any row twice.
         """
         return super().job(ledger, out_dir=out_dir)
+
+    def quote(
+        self,
+        *,
+        input_image_first_url: FileInput | None = None,
+        input_image_last_url: FileInput | None = None,
+        prompt: str | Omit = "a portrait photo of a woman underwater with flowing hair",
+        negative_prompt: str | None = None,
+        video_seconds: VideoSeconds | Omit = "5",
+        video_mode: VideoMode | Omit = "std",
+        callback_url: str | None = None,
+    ) -> Quote:
+        """What a run of these inputs will cost, in USD, before anything is sent: a `Quote`
+        (exact, a band, or unknown where only the run can tell) from the tool's prices in
+        Wiro's catalogue, read once per client. `max_cost=` on `run` refuses above it.
+        """
+        return self.quote_values(
+            {
+                "inputImageFirstUrl": input_image_first_url,
+                "inputImageLastUrl": input_image_last_url,
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "videoSeconds": video_seconds,
+                "videoMode": video_mode,
+            },
+            callback_url=callback_url,
+        )
 
     def prepare(
         self,
@@ -274,6 +305,7 @@ class AsyncClient(_AsyncBase):
         on_progress: ProgressCallback | None = None,
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
+        max_cost: float | None = None,
     ) -> Task:
         """Submit a task, follow it live and return it finished, with its outputs.
 
@@ -310,6 +342,7 @@ class AsyncClient(_AsyncBase):
             on_progress=on_progress,
             on_log=on_log,
             cancel_on_interrupt=cancel_on_interrupt,
+            max_cost=max_cost,
         )
 
     async def stream(
@@ -325,6 +358,7 @@ class AsyncClient(_AsyncBase):
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
         cancel_on_interrupt: bool = True,
+        max_cost: float | None = None,
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
@@ -358,6 +392,7 @@ class AsyncClient(_AsyncBase):
             wait_timeout=wait_timeout,
             on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
+            max_cost=max_cost,
         )
 
     async def submit(
@@ -404,6 +439,33 @@ class AsyncClient(_AsyncBase):
         same call goes on without submitting any row twice.
         """
         return super().job(ledger, out_dir=out_dir)
+
+    async def quote(
+        self,
+        *,
+        input_image_first_url: FileInput | None = None,
+        input_image_last_url: FileInput | None = None,
+        prompt: str | Omit = "a portrait photo of a woman underwater with flowing hair",
+        negative_prompt: str | None = None,
+        video_seconds: VideoSeconds | Omit = "5",
+        video_mode: VideoMode | Omit = "std",
+        callback_url: str | None = None,
+    ) -> Quote:
+        """What a run of these inputs will cost, in USD, before anything is sent: a `Quote`
+        (exact, a band, or unknown where only the run can tell) from the tool's prices in
+        Wiro's catalogue, read once per client. `max_cost=` on `run` refuses above it.
+        """
+        return await self.quote_values(
+            {
+                "inputImageFirstUrl": input_image_first_url,
+                "inputImageLastUrl": input_image_last_url,
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "videoSeconds": video_seconds,
+                "videoMode": video_mode,
+            },
+            callback_url=callback_url,
+        )
 
     def prepare(
         self,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Quote, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import AsyncStream, Stream
@@ -78,6 +78,7 @@ class Client(_SyncBase):
         on_progress: ProgressCallback | None = None,
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
+        max_cost: float | None = None,
     ) -> Task:
         """Submit a task, follow it live and return it finished, with its outputs.
 
@@ -123,6 +124,7 @@ class Client(_SyncBase):
             on_progress=on_progress,
             on_log=on_log,
             cancel_on_interrupt=cancel_on_interrupt,
+            max_cost=max_cost,
         )
 
     def stream(
@@ -140,6 +142,7 @@ class Client(_SyncBase):
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
         cancel_on_interrupt: bool = True,
+        max_cost: float | None = None,
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
@@ -183,6 +186,7 @@ class Client(_SyncBase):
             wait_timeout=wait_timeout,
             on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
+            max_cost=max_cost,
         )
 
     def submit(
@@ -233,6 +237,37 @@ class Client(_SyncBase):
         same call goes on without submitting any row twice.
         """
         return super().job(ledger, out_dir=out_dir)
+
+    def quote(
+        self,
+        *,
+        input_image_url: FileInput | None = None,
+        prompt: str,
+        user_id: str | None = None,
+        session_id: str | None = None,
+        system_instructions: str | None = None,
+        reasoning: Reasoning | Omit = "high",
+        web_search: bool | Omit = False,
+        verbosity: Verbosity | Omit = "high",
+        callback_url: str | None = None,
+    ) -> Quote:
+        """What a run of these inputs will cost, in USD, before anything is sent: a `Quote`
+        (exact, a band, or unknown where only the run can tell) from the tool's prices in
+        Wiro's catalogue, read once per client. `max_cost=` on `run` refuses above it.
+        """
+        return self.quote_values(
+            {
+                "inputImageUrl": input_image_url,
+                "prompt": prompt,
+                "user_id": user_id,
+                "session_id": session_id,
+                "systemInstructions": system_instructions,
+                "reasoning": reasoning,
+                "webSearch": web_search,
+                "verbosity": verbosity,
+            },
+            callback_url=callback_url,
+        )
 
     def prepare(
         self,
@@ -288,6 +323,7 @@ class AsyncClient(_AsyncBase):
         on_progress: ProgressCallback | None = None,
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
+        max_cost: float | None = None,
     ) -> Task:
         """Submit a task, follow it live and return it finished, with its outputs.
 
@@ -333,6 +369,7 @@ class AsyncClient(_AsyncBase):
             on_progress=on_progress,
             on_log=on_log,
             cancel_on_interrupt=cancel_on_interrupt,
+            max_cost=max_cost,
         )
 
     async def stream(
@@ -350,6 +387,7 @@ class AsyncClient(_AsyncBase):
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
         cancel_on_interrupt: bool = True,
+        max_cost: float | None = None,
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
@@ -393,6 +431,7 @@ class AsyncClient(_AsyncBase):
             wait_timeout=wait_timeout,
             on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
+            max_cost=max_cost,
         )
 
     async def submit(
@@ -443,6 +482,37 @@ class AsyncClient(_AsyncBase):
         same call goes on without submitting any row twice.
         """
         return super().job(ledger, out_dir=out_dir)
+
+    async def quote(
+        self,
+        *,
+        input_image_url: FileInput | None = None,
+        prompt: str,
+        user_id: str | None = None,
+        session_id: str | None = None,
+        system_instructions: str | None = None,
+        reasoning: Reasoning | Omit = "high",
+        web_search: bool | Omit = False,
+        verbosity: Verbosity | Omit = "high",
+        callback_url: str | None = None,
+    ) -> Quote:
+        """What a run of these inputs will cost, in USD, before anything is sent: a `Quote`
+        (exact, a band, or unknown where only the run can tell) from the tool's prices in
+        Wiro's catalogue, read once per client. `max_cost=` on `run` refuses above it.
+        """
+        return await self.quote_values(
+            {
+                "inputImageUrl": input_image_url,
+                "prompt": prompt,
+                "user_id": user_id,
+                "session_id": session_id,
+                "systemInstructions": system_instructions,
+                "reasoning": reasoning,
+                "webSearch": web_search,
+                "verbosity": verbosity,
+            },
+            callback_url=callback_url,
+        )
 
     def prepare(
         self,

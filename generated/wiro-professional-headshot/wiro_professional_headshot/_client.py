@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Quote, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import AsyncStream, Stream
@@ -119,6 +119,7 @@ class Client(_SyncBase):
         on_progress: ProgressCallback | None = None,
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
+        max_cost: float | None = None,
     ) -> Task:
         """Submit a task, follow it live and return it finished, with its outputs.
 
@@ -156,6 +157,7 @@ class Client(_SyncBase):
             on_progress=on_progress,
             on_log=on_log,
             cancel_on_interrupt=cancel_on_interrupt,
+            max_cost=max_cost,
         )
 
     def stream(
@@ -171,6 +173,7 @@ class Client(_SyncBase):
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
         cancel_on_interrupt: bool = True,
+        max_cost: float | None = None,
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
@@ -205,6 +208,7 @@ class Client(_SyncBase):
             wait_timeout=wait_timeout,
             on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
+            max_cost=max_cost,
         )
 
     def submit(
@@ -251,6 +255,33 @@ class Client(_SyncBase):
         same call goes on without submitting any row twice.
         """
         return super().job(ledger, out_dir=out_dir)
+
+    def quote(
+        self,
+        *,
+        input_image_url: FileInput | None = None,
+        background: Background | Omit = "neutral",
+        safety_tolerance: SafetyTolerance | Omit = "2",
+        aspect_ratio: AspectRatio | None = None,
+        seed: str | Omit = "42",
+        output_format: OutputFormat | Omit = "jpeg",
+        callback_url: str | None = None,
+    ) -> Quote:
+        """What a run of these inputs will cost, in USD, before anything is sent: a `Quote`
+        (exact, a band, or unknown where only the run can tell) from the tool's prices in
+        Wiro's catalogue, read once per client. `max_cost=` on `run` refuses above it.
+        """
+        return self.quote_values(
+            {
+                "inputImageUrl": input_image_url,
+                "background": background,
+                "safetyTolerance": safety_tolerance,
+                "aspectRatio": aspect_ratio,
+                "seed": seed,
+                "outputFormat": output_format,
+            },
+            callback_url=callback_url,
+        )
 
     def prepare(
         self,
@@ -300,6 +331,7 @@ class AsyncClient(_AsyncBase):
         on_progress: ProgressCallback | None = None,
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
+        max_cost: float | None = None,
     ) -> Task:
         """Submit a task, follow it live and return it finished, with its outputs.
 
@@ -337,6 +369,7 @@ class AsyncClient(_AsyncBase):
             on_progress=on_progress,
             on_log=on_log,
             cancel_on_interrupt=cancel_on_interrupt,
+            max_cost=max_cost,
         )
 
     async def stream(
@@ -352,6 +385,7 @@ class AsyncClient(_AsyncBase):
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
         cancel_on_interrupt: bool = True,
+        max_cost: float | None = None,
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
@@ -386,6 +420,7 @@ class AsyncClient(_AsyncBase):
             wait_timeout=wait_timeout,
             on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
+            max_cost=max_cost,
         )
 
     async def submit(
@@ -432,6 +467,33 @@ class AsyncClient(_AsyncBase):
         same call goes on without submitting any row twice.
         """
         return super().job(ledger, out_dir=out_dir)
+
+    async def quote(
+        self,
+        *,
+        input_image_url: FileInput | None = None,
+        background: Background | Omit = "neutral",
+        safety_tolerance: SafetyTolerance | Omit = "2",
+        aspect_ratio: AspectRatio | None = None,
+        seed: str | Omit = "42",
+        output_format: OutputFormat | Omit = "jpeg",
+        callback_url: str | None = None,
+    ) -> Quote:
+        """What a run of these inputs will cost, in USD, before anything is sent: a `Quote`
+        (exact, a band, or unknown where only the run can tell) from the tool's prices in
+        Wiro's catalogue, read once per client. `max_cost=` on `run` refuses above it.
+        """
+        return await self.quote_values(
+            {
+                "inputImageUrl": input_image_url,
+                "background": background,
+                "safetyTolerance": safety_tolerance,
+                "aspectRatio": aspect_ratio,
+                "seed": seed,
+                "outputFormat": output_format,
+            },
+            callback_url=callback_url,
+        )
 
     def prepare(
         self,

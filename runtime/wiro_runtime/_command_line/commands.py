@@ -401,6 +401,8 @@ def command_run(tool: ToolDefinition, target: ClientTarget, args: argparse.Names
 
             WaitPolicy(args.wait_timeout, args.on_timeout)
             _check_output_dir(args)
+        if (args.estimate or args.max_cost is not None) and _priced(client, values, args):
+            return EXIT_OK  # --estimate: said, nothing sent
         if args.batch:
             shared = _upload_first(client, tool, values, args, complete=False)
             return _command_batch(client, shared, args)
@@ -434,6 +436,33 @@ def command_run(tool: ToolDefinition, target: ClientTarget, args: argparse.Names
         return _finish(client, task, args)
     finally:
         client.close()
+
+
+def _priced(client: SyncClient, values: dict[str, Any], args: argparse.Namespace) -> bool:
+    """`--estimate`: print the quote (True: nothing more to do); `--max-cost`: refuse a run
+    whose quote may pass it, before any upload or Run."""
+    import json
+
+    from .._protocol.errors import CostLimitError
+    from .._protocol.pricing import over_cap
+
+    if args.batch:
+        raise ConfigurationError("--estimate and --max-cost take one run; leave out --batch")
+    if args.max_cost is not None and not args.max_cost >= 0:
+        raise ConfigurationError(f"--max-cost must be 0 or more, got {args.max_cost}")
+    found = client.quote_values(values, callback_url=args.callback_url)
+    if args.estimate:
+        read = client.pricing.read if client.pricing else None
+        if args.json:
+            print(json.dumps({"quote": found.to_dict(), "prices_read": read}))
+        else:
+            print(f"this run would cost {found.describe()}")
+            warn(f"prices read {read} from Wiro's catalogue; the task's totalcost is the truth")
+        return True
+    refused = over_cap(found, args.max_cost)
+    if refused is not None:
+        raise CostLimitError(refused, quote=found, cap=args.max_cost)
+    return False
 
 
 def _read_batch(source: str) -> list[tuple[int, dict[str, Any] | str]]:

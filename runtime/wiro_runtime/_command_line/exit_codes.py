@@ -21,6 +21,7 @@ EXIT_CODES = (
     (6, "the task was cancelled or killed"),
     (7, "the wait deadline passed"),
     (8, "the task succeeded but its outputs could not be saved (see `download`)"),
+    (9, "refused before sending: the run may cost more than --max-cost"),
     (130, "interrupted"),
     (141, "the reader of the output went away (`| head`)"),  # 128 + SIGPIPE, as Unix tools
 )
@@ -34,6 +35,7 @@ EXIT_CODES = (
     EXIT_TASK_CANCELLED,
     EXIT_WAIT_TIMEOUT,
     EXIT_NOT_SAVED,
+    EXIT_OVER_BUDGET,
     EXIT_INTERRUPTED,
     EXIT_BROKEN_PIPE,
 ) = (code for code, _ in EXIT_CODES)
@@ -60,6 +62,8 @@ def exit_code(exc: BaseException) -> tuple[int, str]:
         return EXIT_TASK_CANCELLED, str(exc)
     if isinstance(exc, TaskFailedError):
         return EXIT_TASK_FAILED, str(exc)
+    if isinstance(exc, errors.CostLimitError):
+        return EXIT_OVER_BUDGET, str(exc)
     if isinstance(exc, errors.OutputSaveError):
         hint = "\n  the task is done and paid for: free the space or pick another -o folder, then"
         hint += f" fetch its outputs with: download {exc.task_id} -o FOLDER" if exc.task_id else ""

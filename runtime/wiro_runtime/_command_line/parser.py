@@ -466,6 +466,19 @@ def _add_run_options(run: argparse.ArgumentParser, tool: ToolDefinition) -> None
     )
     run.add_argument("--callback-url", help="URL Wiro POSTs to when the task ends")
     run.add_argument(
+        "--estimate",
+        action="store_true",
+        help="print what the run would cost (from the tool's prices in Wiro's catalogue) and "
+        "send nothing",
+    )
+    run.add_argument(
+        "--max-cost",
+        type=_number(float, "an amount in USD"),
+        metavar="USD",
+        help="refuse, sending nothing, when the run may cost more (or its cost cannot be "
+        "bounded before it runs)",
+    )
+    run.add_argument(
         "--dry-run",
         action="store_true",
         help="print the request as JSON (secrets as placeholders) and send nothing",

@@ -83,6 +83,16 @@ class OutputSaveError(WiroError):
         self.folder = folder
 
 
+class CostLimitError(WiroError):
+    """A run refused before anything was sent: its quote may pass the cap it was given
+    (`max_cost`), or cannot be bounded before the run. `quote` is the `Quote`, `cap` the cap."""
+
+    def __init__(self, message: str, *, quote: object, cap: float) -> None:
+        super().__init__(message)
+        self.quote = quote
+        self.cap = cap
+
+
 class APIError(WiroError):
     """Wiro reported an error, with its code and messages."""
 

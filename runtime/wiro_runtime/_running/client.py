@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from .._jobs.async_job import AsyncJob
     from .._jobs.job import Job
     from .._protocol.files import FileInput
+    from .._protocol.pricing import Quote
     from .._protocol.wire import PreparedRequest
     from .core import BatchOptions, RunOptions, StreamOptions, WaitOptions
     from .steps import Flow
@@ -150,8 +151,17 @@ class SyncClient(ClientCore["httpx.Client"]):
 
     def run_values(self, values: Mapping[str, object], **options: Unpack[RunOptions]) -> Task:
         """Submit values keyed by wire name, then wait (`wait`'s options, `wait_timeout` for
-        its `timeout`); on Ctrl-C the task is cancelled or killed before re-raising."""
+        its `timeout`); on Ctrl-C the task is cancelled or killed before re-raising. With
+        `max_cost`, a run whose quote may pass it raises `CostLimitError`, nothing sent."""
         return self._drive(flows.run(self, values, **options))
+
+    def quote_values(
+        self, values: Mapping[str, object], *, callback_url: str | None = None
+    ) -> Quote:
+        """What a run of these values (keyed by wire name) will cost, from the tool's prices
+        in Wiro's catalogue (read once per client); sends no Run."""
+        request = self.prepare_run(values, callback_url=callback_url)
+        return self._drive(flows.quote_request(self, request))
 
     def run_request(self, request: PreparedRequest, **options: Unpack[StreamOptions]) -> Task:
         """Submit a prepared Run (a session's turn), then wait as `run_values` does."""
@@ -184,8 +194,10 @@ class SyncClient(ClientCore["httpx.Client"]):
         on_task: Callable[[Task], object] | None = None,
         **options: Unpack[StreamOptions],
     ) -> Stream:
-        """Submit a prepared Run and stream it; `on_task` gets the finished task."""
+        """Submit a prepared Run and stream it; `on_task` gets the finished task. With
+        `max_cost`, a run whose quote may pass it raises `CostLimitError`, nothing sent."""
         self.wait_policy(options)
+        self._drive(flows.within_cap(self, request, options.get("max_cost")))
         handle = self._drive(flows.submit(self, request))
         return self.stream_task(handle, on_task=on_task, **options)
 
@@ -398,6 +410,13 @@ class AsyncClient(ClientCore["httpx.AsyncClient"]):
         cancelled, the task is stopped too."""
         return await self._drive(flows.run(self, values, **options))
 
+    async def quote_values(
+        self, values: Mapping[str, object], *, callback_url: str | None = None
+    ) -> Quote:
+        """What a run of these values will cost (see `SyncClient.quote_values`)."""
+        request = self.prepare_run(values, callback_url=callback_url)
+        return await self._drive(flows.quote_request(self, request))
+
     async def run_request(self, request: PreparedRequest, **options: Unpack[StreamOptions]) -> Task:
         """Submit a prepared Run (a session's turn), then wait as `run_values` does."""
         return await self._drive(
@@ -430,6 +449,7 @@ class AsyncClient(ClientCore["httpx.AsyncClient"]):
     ) -> AsyncStream:
         """Submit a prepared Run and stream it; `on_task` gets the finished task."""
         self.wait_policy(options)
+        await self._drive(flows.within_cap(self, request, options.get("max_cost")))
         handle = await self._drive(flows.submit(self, request))
         return self.stream_task(handle, on_task=on_task, **options)
 

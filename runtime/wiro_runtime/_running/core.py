@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     import httpx
     from pydantic import BaseModel
 
+    from .._protocol.pricing import Pricing
     from .batch import ResultCallback
 
     class Sender(Protocol):
@@ -72,6 +73,7 @@ if TYPE_CHECKING:
         socket_token: str | None  # from the Run's answer: saves a Task/Detail
 
     class RunOptions(TypedDict, total=False):
+        max_cost: float | None
         callback_url: str | None
         wait_timeout: float | None
         on_timeout: str
@@ -82,6 +84,7 @@ if TYPE_CHECKING:
         cancel_on_interrupt: bool
 
     class StreamOptions(TypedDict, total=False):
+        max_cost: float | None
         wait_timeout: float | None
         on_timeout: str
         cancel_on_interrupt: bool
@@ -206,6 +209,8 @@ class ClientCore(PoolOwner[Pool]):
         self.use_socket = use_socket
         #: Wiro's documented limit per file; raise it only for servers that accept more.
         self.max_upload_bytes = MAX_FILE_BYTES
+        #: The tool's prices, read from Wiro's catalogue by the first quote (or set here).
+        self.pricing: Pricing | None = None
 
     #: Opens the connection pool the client drives its flows with, given the HTTP timeout.
     _open_pool: Callable[[float], Pool]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -30,12 +31,14 @@ from .._protocol.files import FileChanged, Upload
 from .._protocol.llm import cut_off
 from .._protocol.log import log_exchange
 from .._protocol.polling import DEFAULT_WAIT, DEFAULT_WAIT_TIMEOUT, PollSchedule, WaitPolicy
+from .._protocol.pricing import Pricing, Quote, over_cap, quote
 from .._protocol.retry import RETRY_STATUSES, parse_retry_after
 from .._protocol.wire import (
     PreparedRequest,
     TaskRef,
     cancel_request,
     detail_request,
+    join_url,
     kill_request,
     task_list_request,
     task_reference,
@@ -228,6 +231,49 @@ def detail(
         )
         found.task_id = None if ref.is_token else ref.value
         raise found from None
+
+
+def tool_pricing(core: ClientCore[Any]) -> Flow[Pricing]:
+    """The tool's prices as Wiro's catalogue says them now (`/Tool/Detail`), read once per
+    client; a tool the catalogue does not know has no known prices."""
+    if core.pricing is not None:
+        return core.pricing
+    body = {"slugowner": core.tool.owner, "slugproject": core.tool.slug}
+    request = PreparedRequest("POST", join_url(core.base_url, "/Tool/Detail"), body)
+    payload = yield from send(core, request)
+    items = [item for item in payload.get("tool") or [] if isinstance(item, Mapping)]
+    read = time.strftime("%Y-%m-%d", time.gmtime())
+    core.pricing = Pricing.from_catalog(items[0], read=read) if items else Pricing(read=read)
+    return core.pricing
+
+
+def quote_request(core: ClientCore[Any], request: PreparedRequest) -> Flow[Quote]:
+    """What this Run will cost, from the tool's prices and the exact values it sends."""
+    pricing = yield from tool_pricing(core)
+    values: dict[str, Any] = dict(request.body)
+    for part in request.parts:  # local files sent along: each counts as a file of its input
+        if part.file is not None:
+            values[part.name] = [*values.get(part.name, []), part.file]
+    files = tuple(
+        item.wire_name for item in core.tool.inputs if item.file_url or item.wire_type == "files"
+    )
+    return quote(pricing, values, files)
+
+
+def within_cap(
+    core: ClientCore[Any], request: PreparedRequest, max_cost: float | None
+) -> Flow[Quote | None]:
+    """Nothing happens without a cap; with one, a Run whose quote may pass it (or cannot
+    be bounded before it runs) is refused, nothing sent."""
+    if max_cost is None:
+        return None
+    if not max_cost >= 0:
+        raise errors.ConfigurationError(f"max_cost must be 0 or more, got {max_cost}")
+    found = yield from quote_request(core, request)
+    refused = over_cap(found, max_cost)
+    if refused is not None:
+        raise errors.CostLimitError(refused, quote=found, cap=max_cost)
+    return found
 
 
 def list_tasks(
@@ -601,13 +647,17 @@ def run(
     on_progress: ProgressCallback | None = None,
     on_log: LogCallback | None = None,
     cancel_on_interrupt: bool = True,
+    max_cost: float | None = None,
 ) -> Flow[Task]:
-    """Submit, then wait; on Ctrl-C or cancellation the task is stopped before re-raising."""
+    """Submit, then wait; on Ctrl-C or cancellation the task is stopped before re-raising.
+    With `max_cost`, a run whose quote may pass it is refused before it is sent."""
     policy = WaitPolicy(wait_timeout, on_timeout)  # before anything is sent (and billed)
+    request = core.prepare_run(values, callback_url=callback_url)
+    yield from within_cap(core, request, max_cost)
     return (
         yield from submit_and_follow(
             core,
-            core.prepare_run(values, callback_url=callback_url),
+            request,
             WaitCallbacks(on_status, on_progress, on_log),
             policy=policy,
             on_submit=on_submit,

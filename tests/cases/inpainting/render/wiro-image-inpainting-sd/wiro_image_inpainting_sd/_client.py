@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Quote, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import AsyncStream, Stream
@@ -148,6 +148,7 @@ class Client(_SyncBase):
         on_progress: ProgressCallback | None = None,
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
+        max_cost: float | None = None,
     ) -> Task:
         """Submit a task, follow it live and return it finished, with its outputs.
 
@@ -207,6 +208,7 @@ class Client(_SyncBase):
             on_progress=on_progress,
             on_log=on_log,
             cancel_on_interrupt=cancel_on_interrupt,
+            max_cost=max_cost,
         )
 
     def stream(
@@ -230,6 +232,7 @@ class Client(_SyncBase):
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
         cancel_on_interrupt: bool = True,
+        max_cost: float | None = None,
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
@@ -286,6 +289,7 @@ class Client(_SyncBase):
             wait_timeout=wait_timeout,
             on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
+            max_cost=max_cost,
         )
 
     def submit(
@@ -348,6 +352,49 @@ class Client(_SyncBase):
         same call goes on without submitting any row twice.
         """
         return super().job(ledger, out_dir=out_dir)
+
+    def quote(
+        self,
+        *,
+        selected_model: SelectedModel | Omit = "1",
+        selected_model_private: str | Omit = "",
+        input_image_url: FileInput | None = None,
+        input_image_mask_url: FileInput | None = None,
+        prompt: str | Omit = "handsome man with sunglasses, realistic, highly detailed",
+        negative_prompt: str | Omit = "painted illustration",
+        samples: int | Omit = 1,
+        steps: int | Omit = 30,
+        scale: float | Omit = 7.5,
+        strength: float | Omit = 0.85,
+        seed: str | Omit = "123456",
+        scheduler: Scheduler | Omit = "EulerDiscreteScheduler",
+        width: int | Omit = 512,
+        height: int | Omit = 512,
+        callback_url: str | None = None,
+    ) -> Quote:
+        """What a run of these inputs will cost, in USD, before anything is sent: a `Quote`
+        (exact, a band, or unknown where only the run can tell) from the tool's prices in
+        Wiro's catalogue, read once per client. `max_cost=` on `run` refuses above it.
+        """
+        return self.quote_values(
+            {
+                "selectedModel": selected_model,
+                "selectedModelPrivate": selected_model_private,
+                "inputImageUrl": input_image_url,
+                "inputImageMaskUrl": input_image_mask_url,
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "samples": samples,
+                "steps": steps,
+                "scale": scale,
+                "strength": strength,
+                "seed": seed,
+                "scheduler": scheduler,
+                "width": width,
+                "height": height,
+            },
+            callback_url=callback_url,
+        )
 
     def prepare(
         self,
@@ -421,6 +468,7 @@ class AsyncClient(_AsyncBase):
         on_progress: ProgressCallback | None = None,
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
+        max_cost: float | None = None,
     ) -> Task:
         """Submit a task, follow it live and return it finished, with its outputs.
 
@@ -480,6 +528,7 @@ class AsyncClient(_AsyncBase):
             on_progress=on_progress,
             on_log=on_log,
             cancel_on_interrupt=cancel_on_interrupt,
+            max_cost=max_cost,
         )
 
     async def stream(
@@ -503,6 +552,7 @@ class AsyncClient(_AsyncBase):
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
         cancel_on_interrupt: bool = True,
+        max_cost: float | None = None,
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
@@ -559,6 +609,7 @@ class AsyncClient(_AsyncBase):
             wait_timeout=wait_timeout,
             on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
+            max_cost=max_cost,
         )
 
     async def submit(
@@ -621,6 +672,49 @@ class AsyncClient(_AsyncBase):
         same call goes on without submitting any row twice.
         """
         return super().job(ledger, out_dir=out_dir)
+
+    async def quote(
+        self,
+        *,
+        selected_model: SelectedModel | Omit = "1",
+        selected_model_private: str | Omit = "",
+        input_image_url: FileInput | None = None,
+        input_image_mask_url: FileInput | None = None,
+        prompt: str | Omit = "handsome man with sunglasses, realistic, highly detailed",
+        negative_prompt: str | Omit = "painted illustration",
+        samples: int | Omit = 1,
+        steps: int | Omit = 30,
+        scale: float | Omit = 7.5,
+        strength: float | Omit = 0.85,
+        seed: str | Omit = "123456",
+        scheduler: Scheduler | Omit = "EulerDiscreteScheduler",
+        width: int | Omit = 512,
+        height: int | Omit = 512,
+        callback_url: str | None = None,
+    ) -> Quote:
+        """What a run of these inputs will cost, in USD, before anything is sent: a `Quote`
+        (exact, a band, or unknown where only the run can tell) from the tool's prices in
+        Wiro's catalogue, read once per client. `max_cost=` on `run` refuses above it.
+        """
+        return await self.quote_values(
+            {
+                "selectedModel": selected_model,
+                "selectedModelPrivate": selected_model_private,
+                "inputImageUrl": input_image_url,
+                "inputImageMaskUrl": input_image_mask_url,
+                "prompt": prompt,
+                "negativePrompt": negative_prompt,
+                "samples": samples,
+                "steps": steps,
+                "scale": scale,
+                "strength": strength,
+                "seed": seed,
+                "scheduler": scheduler,
+                "width": width,
+                "height": height,
+            },
+            callback_url=callback_url,
+        )
 
     def prepare(
         self,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
-from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Task, TaskHandle
+from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Quote, Task, TaskHandle
 from wiro_runtime import AsyncClient as _AsyncBase
 from wiro_runtime import LogCallback, ProgressCallback, StatusCallback, SubmitCallback
 from wiro_runtime import AsyncStream, Stream
@@ -90,6 +90,7 @@ class Client(_SyncBase):
         on_progress: ProgressCallback | None = None,
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
+        max_cost: float | None = None,
     ) -> Task:
         """Submit a task, follow it live and return it finished, with its outputs.
 
@@ -132,6 +133,7 @@ class Client(_SyncBase):
             on_progress=on_progress,
             on_log=on_log,
             cancel_on_interrupt=cancel_on_interrupt,
+            max_cost=max_cost,
         )
 
     def stream(
@@ -151,6 +153,7 @@ class Client(_SyncBase):
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
         cancel_on_interrupt: bool = True,
+        max_cost: float | None = None,
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
@@ -190,6 +193,7 @@ class Client(_SyncBase):
             wait_timeout=wait_timeout,
             on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
+            max_cost=max_cost,
         )
 
     def submit(
@@ -244,6 +248,41 @@ class Client(_SyncBase):
         same call goes on without submitting any row twice.
         """
         return super().job(ledger, out_dir=out_dir)
+
+    def quote(
+        self,
+        *,
+        prompt: str | Omit = 'a "quoted" cat \\ with a backslash',
+        duration: Duration | Omit = "5",
+        effect: str | Omit = "zoom",
+        class_: str | None = None,
+        timeout_input: int | Omit = 60,
+        guidance: float | Omit = 3.0,
+        watermark: bool | Omit = False,
+        styles: list[Styles] | None = None,
+        input_image: FileInput | Sequence[FileInput] | None = None,
+        strength: str | Omit = "0.5",
+        callback_url: str | None = None,
+    ) -> Quote:
+        """What a run of these inputs will cost, in USD, before anything is sent: a `Quote`
+        (exact, a band, or unknown where only the run can tell) from the tool's prices in
+        Wiro's catalogue, read once per client. `max_cost=` on `run` refuses above it.
+        """
+        return self.quote_values(
+            {
+                "prompt": prompt,
+                "duration": duration,
+                "effect": effect,
+                "class": class_,
+                "timeout": timeout_input,
+                "guidance": guidance,
+                "watermark": watermark,
+                "styles": styles,
+                "inputImage": input_image,
+                "strength": strength,
+            },
+            callback_url=callback_url,
+        )
 
     def prepare(
         self,
@@ -305,6 +344,7 @@ class AsyncClient(_AsyncBase):
         on_progress: ProgressCallback | None = None,
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
+        max_cost: float | None = None,
     ) -> Task:
         """Submit a task, follow it live and return it finished, with its outputs.
 
@@ -347,6 +387,7 @@ class AsyncClient(_AsyncBase):
             on_progress=on_progress,
             on_log=on_log,
             cancel_on_interrupt=cancel_on_interrupt,
+            max_cost=max_cost,
         )
 
     async def stream(
@@ -366,6 +407,7 @@ class AsyncClient(_AsyncBase):
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_timeout: Literal["cancel", "leave"] = "cancel",
         cancel_on_interrupt: bool = True,
+        max_cost: float | None = None,
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
@@ -405,6 +447,7 @@ class AsyncClient(_AsyncBase):
             wait_timeout=wait_timeout,
             on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
+            max_cost=max_cost,
         )
 
     async def submit(
@@ -459,6 +502,41 @@ class AsyncClient(_AsyncBase):
         same call goes on without submitting any row twice.
         """
         return super().job(ledger, out_dir=out_dir)
+
+    async def quote(
+        self,
+        *,
+        prompt: str | Omit = 'a "quoted" cat \\ with a backslash',
+        duration: Duration | Omit = "5",
+        effect: str | Omit = "zoom",
+        class_: str | None = None,
+        timeout_input: int | Omit = 60,
+        guidance: float | Omit = 3.0,
+        watermark: bool | Omit = False,
+        styles: list[Styles] | None = None,
+        input_image: FileInput | Sequence[FileInput] | None = None,
+        strength: str | Omit = "0.5",
+        callback_url: str | None = None,
+    ) -> Quote:
+        """What a run of these inputs will cost, in USD, before anything is sent: a `Quote`
+        (exact, a band, or unknown where only the run can tell) from the tool's prices in
+        Wiro's catalogue, read once per client. `max_cost=` on `run` refuses above it.
+        """
+        return await self.quote_values(
+            {
+                "prompt": prompt,
+                "duration": duration,
+                "effect": effect,
+                "class": class_,
+                "timeout": timeout_input,
+                "guidance": guidance,
+                "watermark": watermark,
+                "styles": styles,
+                "inputImage": input_image,
+                "strength": strength,
+            },
+            callback_url=callback_url,
+        )
 
     def prepare(
         self,

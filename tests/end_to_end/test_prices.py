@@ -1,0 +1,119 @@
+"""Prices end to end: quotes from the catalogue against what the emulator bills, caps that
+refuse before any Run, and the command line's `--estimate` and `--max-cost`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import API_KEY, API_SECRET, SPECS, cli_env, client_kwargs, command_path
+from tests.end_to_end.job_runner import rows
+from wiro_emulator import Emulator, Plan
+from wiro_image_inpainting_sd import Client
+from wiro_runtime import CostLimitError
+
+TOOL = "wiro/image-inpainting-sd"
+#: Tiers by the number of steps, as a video model's are by resolution (Wiro's `pricing.md`).
+BY_STEPS = [
+    {"inputs": {}, "price": 0.004, "priceMethod": "cpr"},
+    {"inputs": {"steps": "50"}, "price": 0.009, "priceMethod": "cpr"},
+]
+
+
+def _client(emulator: Emulator) -> Client:
+    return Client(**client_kwargs(emulator))  # type: ignore[arg-type]
+
+
+def _details(emulator: Emulator) -> int:
+    return sum(r.path.startswith("/v1/Tool/Detail") for r in emulator.received)
+
+
+def test_a_quote_is_what_the_run_is_billed(emulator: Emulator) -> None:
+    emulator.set_price(TOOL, BY_STEPS)
+    row: dict[str, Any] = dict(rows(emulator.origin, 1)[0])
+    with _client(emulator) as client:
+        flat, dear = client.quote(**row), client.quote(**row, steps=50)
+        assert (flat.low, flat.high, flat.basis) == (0.004, 0.004, "per run")
+        assert dear.low == dear.high == 0.009
+        assert emulator.runs_received() == 0 and _details(emulator) == 1  # read once
+        assert client.pricing is not None and client.pricing.read
+        assert client.run(**row, steps=50).total_cost == pytest.approx(dear.low)
+
+
+def test_a_cap_refuses_before_anything_is_sent(emulator: Emulator) -> None:
+    emulator.set_price(TOOL, BY_STEPS)
+    row: dict[str, Any] = dict(rows(emulator.origin, 1)[0])
+    with _client(emulator) as client:
+        with pytest.raises(CostLimitError, match=r"may cost \$0.0090 \(per run\), more than"):
+            client.run(**row, steps=50, max_cost=0.005)
+        with pytest.raises(CostLimitError):
+            client.stream(**row, steps=50, max_cost=0.005)
+        assert emulator.runs_received() == 0
+        assert client.run(**row, max_cost=0.005).total_cost == pytest.approx(0.004)
+    emulator.set_price(TOOL, [{"inputs": {}, "price": 0.001, "priceMethod": "cpt"}])
+    with _client(emulator) as client:  # billed by tokens: no cap can be held before the run
+        with pytest.raises(CostLimitError, match="cannot be bounded before it runs"):
+            client.run(**row, max_cost=1.0)
+        assert client.quote(**row, samples=3).describe().startswith("unknown (per token")
+    assert emulator.runs_received() == 1
+
+
+def test_the_command_line_estimates_and_caps(emulator: Emulator, tmp_path: object) -> None:
+    emulator.set_price(TOOL, BY_STEPS)
+    row: dict[str, Any] = dict(rows(emulator.origin, 1)[0])
+    base = [
+        command_path("wiro-image-inpainting-sd"), "run", "--steps", "50",
+        "--input-image-url", str(row["input_image_url"]),
+        "--input-image-mask-url", str(row["input_image_mask_url"]),
+    ]  # fmt: skip
+
+    def run(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*base, *extra], env=cli_env(emulator), capture_output=True, text=True, timeout=60
+        )
+
+    said = run("--estimate")
+    assert said.returncode == 0 and said.stdout == "this run would cost $0.0090 (per run)\n"
+    as_json = json.loads(run("--estimate", "--json").stdout)
+    assert as_json["quote"] == {"low": 0.009, "high": 0.009, "method": "cpr", "basis": "per run"}
+    refused = run("--max-cost", "0.005")
+    assert refused.returncode == 9 and "more than the cap of $0.0050" in refused.stderr
+    bad = run("--max-cost", "lots")
+    assert bad.returncode == 2 and "expected an amount in USD" in bad.stderr
+    assert emulator.runs_received() == 0
+
+
+METHODS = st.sampled_from(["cpr", "cpo", "cps", "cp-promptlength", "cp-pixel"])
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    method=METHODS,
+    price=st.floats(0.0001, 0.05),
+    samples=st.integers(1, 4),
+    prompt=st.text(st.characters(codec="ascii", categories=["L", "N", "Zs"]), max_size=40),
+    side=st.sampled_from([256, 512, 1024, 1536, 2048]),
+)
+def test_what_the_emulator_bills_lies_inside_the_quote(
+    method: str, price: float, samples: int, prompt: str, side: int
+) -> None:
+    plan = Plan(queue_seconds=0.02, run_seconds=0.2)
+    with Emulator(SPECS, api_key=API_KEY, api_secret=API_SECRET, plan=plan) as emulator:
+        emulator.set_price(
+            TOOL,
+            [{"inputs": {}, "price": price, "priceMethod": method, "priceExtra": price / 2}],
+            cps=0.001,
+            approximate_cost=0.001 * 0.25,  # an average run of 0.25 s
+        )
+        row: dict[str, Any] = {**rows(emulator.origin, 1)[0], "prompt": prompt, "samples": samples}
+        with _client(emulator) as client:
+            found = client.quote(**row, width=side, height=side)
+            task = client.run(**row, width=side, height=side)
+    assert task.total_cost is not None and found.low is not None
+    assert found.low - 1e-9 <= task.total_cost, (found, task.total_cost)
+    assert found.high is None or task.total_cost <= found.high + 1e-9, (found, task.total_cost)
