@@ -457,7 +457,10 @@ def _priced(client: SyncClient, values: dict[str, Any], args: argparse.Namespace
             print(json.dumps({"quote": found.to_dict(), "prices_read": read}))
         else:
             print(f"this run would cost {found.describe()}")
-            warn(f"prices read {read} from Wiro's catalogue; the task's totalcost is the truth")
+            print(
+                f"prices read {read} from Wiro's catalogue; the task's totalcost is the truth",
+                file=sys.stderr,
+            )
         return True
     refused = over_cap(found, args.max_cost)
     if refused is not None:
