@@ -99,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     update.add_argument("--allow-breaking", action="store_true", help="write breaking changes")
     update.add_argument(
+        "--ignore-prices",
+        action="store_true",
+        help="with --check: a change of a tool's prices alone does not fail the check",
+    )
+    update.add_argument(
         "--check",
         action="store_true",
         help="write nothing; exit 1 when any tool's source changed (for CI: Wiro changed a "
@@ -156,16 +161,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _update_check(outcome: UpdateOutcome) -> int:
-    """`update --check`: nothing written; exit 1 when any tool drifted at its source."""
+def _update_check(outcome: UpdateOutcome, ignore_prices: bool) -> int:
+    """`update --check`: nothing written; exit 1 when any tool drifted at its source (its
+    prices too, unless `ignore_prices`)."""
     for key in outcome.unchanged:
         print(f"{key} is up to date")
     for failure in outcome.failures:
         print(f"error: {printable(str(failure), lines=True)}", file=sys.stderr)
-    if outcome.diffs:
-        drifted = ", ".join(diff.key for diff in outcome.diffs)
+    drifts = [diff for diff in outcome.diffs if not (ignore_prices and diff.only_prices)]
+    if drifts:
+        drifted = ", ".join(diff.key for diff in drifts)
         print(
-            f"{len(outcome.diffs)} tool(s) changed at their source: {drifted}; "
+            f"{len(drifts)} tool(s) changed at their source: {drifted}; "
             "run `wiro-codegen update` to take the changes",
             file=sys.stderr,
         )
@@ -189,14 +196,14 @@ def _update(args: argparse.Namespace, options: RenderOptions, cache: RenderCache
         check_only=args.check,
     )
     for diff in outcome.diffs:
-        verdict = "breaking" if diff.breaking else "compatible"
+        verdict = "breaking" if diff.breaking else "prices" if diff.only_prices else "compatible"
         print(f"{diff.key}: {verdict}" if diff.changes else f"{diff.key}:")
         for change in diff.changes or ():
             print(f"  {change}")
         if not diff.changes:
             print("  no API change (description or docs only)")
     if args.check:
-        return _update_check(outcome)
+        return _update_check(outcome, args.ignore_prices)
     _report([f"updated {key}" for key in outcome.written], [], outcome.failures)
     for key in outcome.unchanged:
         print(f"{key} is up to date")

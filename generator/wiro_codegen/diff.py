@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from wiro_codegen.spec import Input, Spec
+from wiro_codegen.spec_prices import change_in_words, same_prices
 from wiro_codegen.typemap import infer_output_kind
 
 #: Type changes that accept everything the old type accepted.
@@ -18,10 +19,12 @@ class Change:
     input_name: str | None
     description: str
     breaking: bool
+    #: A change of the tool's prices: not of its API, but what users pay.
+    price: bool = False
 
     def __str__(self) -> str:
         where = f"{self.input_name}: " if self.input_name else ""
-        kind = "BREAKING" if self.breaking else "compatible"
+        kind = "price" if self.price else "BREAKING" if self.breaking else "compatible"
         return f"[{kind}] {where}{self.description}"
 
 
@@ -38,7 +41,12 @@ class SpecDiff:
 
     @property
     def api_changed(self) -> bool:
-        return bool(self.changes)
+        return any(not change.price for change in self.changes)
+
+    @property
+    def only_prices(self) -> bool:
+        """Only the tool's prices changed (`update --check --ignore-prices` lets it pass)."""
+        return bool(self.changes) and all(change.price for change in self.changes)
 
 
 def _input_changes(old: Input, new: Input) -> list[Change]:
@@ -125,6 +133,9 @@ def diff_specs(old: Spec, new: Spec) -> SpecDiff:
         # what `run` prints and whether `task.text` is set follow it
         kinds = f"{old.tool.output_kind} -> {new.tool.output_kind}"
         changes.append(Change(None, f"output kind {kinds}", breaking=False))
+    if not same_prices(old.pricing, new.pricing):
+        said = change_in_words(old.pricing, new.pricing)
+        changes.append(Change(None, said, breaking=False, price=True))
     return SpecDiff(new.key, tuple(changes))
 
 

@@ -42,6 +42,7 @@ from wiro_codegen.render import (
 )
 from wiro_codegen.sources import expand, parse_source, parse_sources
 from wiro_codegen.spec import Spec, dump_spec, load_spec, parse_spec_text
+from wiro_codegen.spec_prices import same_prices
 
 PathLike = str | os.PathLike[str]
 
@@ -418,9 +419,12 @@ def _chosen_specs(specs_dir: Path, tools: Sequence[str]) -> list[tuple[Path, Spe
 
 
 def _same(new: Spec, old: Spec) -> bool:
-    """Nothing but the version and the day it was fetched differs."""
+    """Nothing but the version and the day it (and its prices) were read differs."""
     source = replace(new.source, fetched=old.source.fetched)
-    return replace(with_version(new, old.package.version), source=source) == old
+    prices = new.pricing
+    if prices is not None and old.pricing is not None and same_prices(prices, old.pricing):
+        prices = old.pricing
+    return replace(with_version(new, old.package.version), source=source, pricing=prices) == old
 
 
 def _reread(

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from wiro_codegen.markup import md_fence, md_image
 from wiro_codegen.spec import Input, Spec
+from wiro_codegen.spec_prices import in_words, tier_rows
 from wiro_codegen.wire import example_arguments
 from wiro_runtime._command_line.exit_codes import EXIT_CODES
 
@@ -110,6 +111,10 @@ class ReadmeViews:
     chat: ChatExample | None
     #: The tool's cover image as markdown (from the description or `/Tool/Detail`), if any.
     cover: str | None
+    #: The prices the spec holds, in words; their day; a row per tier (applies to, price).
+    price_summary: str | None = None
+    price_read: str | None = None
+    price_rows: tuple[tuple[str, str], ...] = ()
     #: The runtime's exit codes, each meaning ready for a table cell.
     exit_codes: tuple[tuple[int, str], ...] = tuple(
         (code, meaning.replace("|", "\\|")) for code, meaning in EXIT_CODES
@@ -133,4 +138,7 @@ def readme_views(spec: Spec) -> ReadmeViews:
         example_flags="".join(f"{item.cli_flag} {shlex.quote(name)} " for item, name in files),
         chat=chat_example(spec),
         cover=md_image(f"{spec.key} cover", spec.tool.cover) if spec.tool.cover else None,
+        price_summary=in_words(spec.pricing) if spec.pricing is not None else None,
+        price_read=spec.pricing.read if spec.pricing is not None else None,
+        price_rows=tuple(tier_rows(spec.pricing)) if spec.pricing is not None else (),
     )

@@ -123,12 +123,12 @@ def parse_source(
     parse = parse_tool_detail if from_tool_detail or from_catalog else parse_description
     result = parse(text, name, url=url)
     spec = result.spec
-    if from_catalog:
+    if from_catalog or url is not None:
         fetched = datetime.datetime.now(datetime.UTC).date().isoformat()
-        spec = replace(spec, source=replace(spec.source, catalog=source, fetched=fetched))
-    elif url is not None:
-        fetched = datetime.datetime.now(datetime.UTC).date().isoformat()
-        spec = replace(spec, source=replace(spec.source, fetched=fetched))
+        catalog = source if from_catalog else None
+        spec = replace(spec, source=replace(spec.source, catalog=catalog, fetched=fetched))
+        if spec.pricing is not None:  # read today, from Wiro
+            spec = replace(spec, pricing=replace(spec.pricing, read=fetched))
     found = [str(warning) for warning in result.warnings]
     if strict and found:
         raise GeneratorError(

@@ -18,8 +18,10 @@ import yaml
 
 from wiro_codegen import naming
 from wiro_codegen.errors import GeneratorError, Location
+from wiro_codegen.spec_prices import pricing_from_dict, pricing_to_dict
 from wiro_codegen.typemap import OUTPUT_KINDS, infer_output_kind
 from wiro_codegen.yamlfiles import parse_yaml, read_text
+from wiro_runtime._protocol.pricing import Pricing
 
 SCHEMA_VERSION = 1
 
@@ -186,6 +188,8 @@ class Spec:
     inputs: tuple[Input, ...] = field(default_factory=tuple)
     examples: tuple[Example, ...] = ()
     schema_version: int = SCHEMA_VERSION
+    #: The tool's prices as Wiro's catalogue listed them (None: the source states none).
+    pricing: Pricing | None = None
 
     @property
     def key(self) -> str:
@@ -240,6 +244,7 @@ def spec_to_dict(spec: Spec) -> dict[str, Any]:
         },
         "inputs": [_input_to_dict(item) for item in spec.inputs],
         "examples": [dict(example.values) for example in spec.examples],
+        **({"pricing": pricing_to_dict(spec.pricing)} if spec.pricing is not None else {}),
     }
 
 
@@ -424,6 +429,7 @@ def spec_from_dict(data: object, filename: str) -> Spec:
         inputs=inputs_read,
         examples=tuple(_example_from_dict(r, item, index) for index, item in enumerate(examples)),
         schema_version=SCHEMA_VERSION,
+        pricing=pricing_from_dict(r, root["pricing"]) if "pricing" in root else None,
     )
 
 

@@ -252,3 +252,55 @@ def test_key_only_credentials_read_the_catalogue(tmp_path: Path) -> None:
         details = [r for r in emu.received if r.path == "/v1/Tool/Detail"]
     assert shown.returncode == 0, shown.stderr
     assert details and "x-signature" not in {key.lower() for key in details[0].headers}
+
+
+def test_prices_are_read_into_the_spec_and_a_change_is_its_own_verdict(
+    catalog_emulator: Emulator, tmp_path: Path
+) -> None:
+    assert _codegen("add", INPAINTING, emu=catalog_emulator, cwd=tmp_path).returncode == 0
+    spec_file = tmp_path / "specs" / "wiro" / "image-inpainting-sd.yaml"
+    spec = load_spec(spec_file)
+    assert spec.pricing is not None and spec.pricing.read == spec.source.fetched
+    assert [(t.price, t.method) for t in spec.pricing.tiers] == [(0.0035, "cpr")]
+    readme = (tmp_path / "generated" / "wiro-image-inpainting-sd" / "README.md").read_text()
+    assert f"Wiro's catalogue listed on {spec.pricing.read}: $0.0035 per run." in readme
+    catalog_emulator.set_price(INPAINTING, [{"inputs": {}, "price": 0.0048, "priceMethod": "cpr"}])
+    drift = _codegen("update", "--check", emu=catalog_emulator, cwd=tmp_path)
+    assert drift.returncode == 1, drift.stderr
+    assert f"{INPAINTING}: prices" in drift.stdout
+    assert "[price] price: $0.0035 -> $0.0048 per run, +37%" in drift.stdout
+    ignored = _codegen("update", "--check", "--ignore-prices", emu=catalog_emulator, cwd=tmp_path)
+    assert ignored.returncode == 0, ignored.stdout + ignored.stderr
+    taken = _codegen("update", emu=catalog_emulator, cwd=tmp_path)
+    assert taken.returncode == 0, taken.stderr
+    after = load_spec(spec_file)
+    assert after.pricing is not None and after.pricing.tiers[0].price == 0.0048
+    assert after.package.version == "0.1.1"  # a price is not an API change: a patch
+    tiers = [
+        {"inputs": {"steps": "30"}, "price": 0.004, "priceMethod": "cpr"},
+        {"inputs": {"steps": "50 | <b>"}, "price": 0.009, "priceMethod": "cpo"},
+    ]
+    catalog_emulator.set_price(INPAINTING, tiers)
+    assert _codegen("update", emu=catalog_emulator, cwd=tmp_path).returncode == 0
+    readme = (tmp_path / "generated" / "wiro-image-inpainting-sd" / "README.md").read_text()
+    assert "$0.0040 to $0.0090 per output or per run (2 tiers by steps)" in readme
+    assert "| steps = 30 | $0.0040 per run |" in readme
+    assert "| steps = 50 \\| \\<b\\> | $0.0090 per output |" in readme  # escaped, one cell
+
+
+@pytest.mark.parametrize(
+    ("pricing", "named"),
+    [
+        ("pricing: [1]", "pricing: expected a mapping"),
+        ("pricing: {tiers: [{price: -1}]}", "pricing.tiers[0].price: expected an amount"),
+        ("pricing: {tiers: [{price: 1, inputs: {a: 1}}]}", "pricing.tiers[0].inputs"),
+        ("pricing: {tiers: [], cps: yes}", "pricing.cps: expected an amount"),
+    ],
+)
+def test_bad_prices_in_a_spec_are_named(pricing: str, named: str, tmp_path: Path) -> None:
+    from wiro_codegen.errors import GeneratorError
+    from wiro_codegen.spec import parse_spec_text
+
+    text = (SPECS / "wiro" / "image-inpainting-sd.yaml").read_text() + pricing + "\n"
+    with pytest.raises(GeneratorError, match=named.replace("[", r"\[").replace("]", r"\]")):
+        parse_spec_text(text, "spec.yaml")

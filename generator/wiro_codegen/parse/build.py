@@ -294,5 +294,6 @@ def build_spec(raw: RawTool, url: str | None = None) -> ParseResult:
         ),
         inputs=inputs,
         examples=_examples(raw, inputs, warnings),
+        pricing=raw.pricing,
     )
     return ParseResult(spec=spec, warnings=tuple(warnings))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from wiro_codegen.errors import Location
 from wiro_codegen.spec import Example, Option, Spec, Statuses, Tool
+from wiro_runtime._protocol.pricing import Pricing
 
 DEFAULT_STATUSES = Statuses(
     success=("task_postprocess_end",),
@@ -124,6 +125,8 @@ class RawTool:
     examples_offset: int | None = None
     examples_title: str = ""
     warnings: tuple[ParseWarning, ...] = ()
+    #: The prices the source lists (`/Tool/Detail` does; a description does not).
+    pricing: Pricing | None = None
 
 
 def scalar_text(value: object, other: str | None = None) -> str:

@@ -23,6 +23,7 @@ from wiro_codegen.parse.raw import (
 )
 from wiro_codegen.spec import Example, Option, Tool
 from wiro_runtime._protocol.json_text import parse_json
+from wiro_runtime._protocol.pricing import Pricing
 
 WIRO_BASE_URL = "https://api.wiro.ai/v1"
 
@@ -210,6 +211,7 @@ def read_tool_detail(text: str, filename: str, *, base_url: str = WIRO_BASE_URL)
         extension=".json",
         inputs_title="parameters",
         warnings=_warnings(f"{owner}/{slug}", items, examples, filename),
+        pricing=Pricing.from_catalog(tool),
     )
 
 
