@@ -21,7 +21,7 @@ EXIT_CODES = (
     (6, "the task was cancelled or killed"),
     (7, "the wait deadline passed"),
     (8, "the task succeeded but its outputs could not be saved (see `download`)"),
-    (9, "refused before sending: the run may cost more than --max-cost"),
+    (9, "refused before sending: the run may cost more than --max-cost (a job: --budget)"),
     (130, "interrupted"),
     (141, "the reader of the output went away (`| head`)"),  # 128 + SIGPIPE, as Unix tools
 )

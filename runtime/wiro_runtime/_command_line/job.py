@@ -23,6 +23,7 @@ from .exit_codes import (
     EXIT_API,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_OVER_BUDGET,
     EXIT_TASK_CANCELLED,
     EXIT_TASK_FAILED,
 )
@@ -104,6 +105,7 @@ def _run(tool: ToolDefinition, job: Job[Any], args: argparse.Namespace) -> int:
             resubmit_uncertain=args.resubmit_uncertain,
             settle_seconds=args.settle,
             on_progress=progress.show if progress.live else None,
+            budget=args.budget,
         )
     except KeyboardInterrupt:
         progress.end()
@@ -122,6 +124,14 @@ def _run(tool: ToolDefinition, job: Job[Any], args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_TASK_CANCELLED
+    if summary.budget_reached:
+        print(
+            f"stopped submitting: {summary.budget_reached}; {summary.counts['planned']} rows "
+            f"left planned: raise --budget and run `{tool.command} job resume --job "
+            f"{printable(job.ledger.where)} --budget USD` to go on",
+            file=sys.stderr,
+        )
+        return EXIT_OVER_BUDGET
     if summary.counts["uncertain"]:
         print(
             f"{summary.counts['uncertain']} rows are uncertain (a task may exist): see "

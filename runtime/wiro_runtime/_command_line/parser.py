@@ -391,6 +391,13 @@ def _add_job_run_options(sub: argparse.ArgumentParser) -> None:
         default=120.0,
         help="seconds Wiro gets to list a task whose Run's answer was lost (default: 120)",
     )
+    sub.add_argument(
+        "--budget",
+        type=_number(float, "an amount in USD"),
+        metavar="USD",
+        help="submit no row that could take the job's spending (spent, in flight, and the "
+        "row's quote) past this",
+    )
     sub.add_argument("--json", action="store_true", help="print the summary as JSON")
     sub.add_argument("-q", "--quiet", action="store_true", help="no progress line on stderr")
     _add_connection(sub)

@@ -14,12 +14,12 @@ from typing import Any
 from .._protocol import errors
 from .._protocol.files import upload_of
 from .._protocol.polling import WaitPolicy
-from .._protocol.wire import TaskRef
+from .._protocol.wire import PreparedRequest, TaskRef
 from .._running import flows, steps
 from .._running.core import ClientCore, WaitCallbacks
 from .._running.steps import Flow
 from .._running.task import Task, TaskCancelledError, TaskError, TaskState, WaitTimeoutError
-from .ledger import Guard, Ledger, LedgerRow
+from .ledger import BudgetReached, Guard, Ledger, LedgerRow
 from .outputs import row_folder, save_outputs
 from .pace import Pace
 from .rows import FILE, SHA256, file_sha256, is_local_file
@@ -32,6 +32,21 @@ LIST_PAGE = 100
 LIST_PAGES = 50
 
 
+class Budget:
+    """A job's cap on what it may spend, shared by its threads: once a row's Run would pass
+    it (or cannot be priced), the job submits nothing more and says why."""
+
+    def __init__(self, limit: float) -> None:
+        if not limit >= 0:
+            raise errors.ConfigurationError(f"budget must be 0 or more, got {limit}")
+        self.limit = limit
+        self.why: str | None = None
+
+    def reached(self, why: str) -> None:
+        if self.why is None:
+            self.why = why
+
+
 def row_flow(
     core: ClientCore[Any],
     ledger: Ledger,
@@ -41,6 +56,7 @@ def row_flow(
     policy: WaitPolicy,
     uploads: MutableMapping[str, Any] | None = None,
     pace: Pace | None = None,
+    budget: Budget | None = None,
 ) -> Flow[LedgerRow]:
     """A planned row (claimed by `owner`) submitted, a submitted one followed, and its
     outputs saved; the row as the ledger then holds it. A Run whose answer is lost leaves the
@@ -50,7 +66,7 @@ def row_flow(
     task_id, token = row.task_id, row.token
     if row.state == "planned":
         shared = {} if uploads is None else uploads
-        submitted = yield from _submit(core, ledger, row, owner, shared, pace)
+        submitted = yield from _submit(core, ledger, row, owner, shared, pace, budget)
         if submitted is None:
             return _reread(ledger, row)
         task_id, token = submitted
@@ -82,19 +98,34 @@ def _submit(
     owner: str,
     uploads: MutableMapping[str, Any],
     pace: Pace | None,
+    budget: Budget | None = None,
 ) -> Flow[tuple[str, str | None] | None]:
     """Local files uploaded (free), the intent committed, the Run sent, its task committed.
-    None: refused (the row failed, nothing was billed), the answer was lost, or the row is no
-    longer this runner's (nothing was sent)."""
+    None: refused (the row failed, nothing was billed), the answer was lost, the row is no
+    longer this runner's, or the budget cannot take it (nothing was sent)."""
     try:
         values = yield from _with_uploads(core, row.inputs, uploads)
         request = core.prepare_run(values)
     except errors.WiroError as exc:
         ledger.record_failed(row.key, Guard.held(owner), describe(exc))
         return None
+    quoted = yield from _quoted(core, request, budget)
+    if budget is not None and budget.why is not None:
+        return None
     attempt = 0
     while True:
-        intent = ledger.record_intent(row.key, owner, request.body)
+        try:
+            intent = ledger.record_intent(
+                row.key,
+                owner,
+                request.body,
+                quoted=quoted,
+                budget=budget.limit if budget is not None else None,
+            )
+        except BudgetReached as exc:
+            assert budget is not None
+            budget.reached(str(exc))
+            return None  # stays planned: nothing was sent
         if intent is None:
             return None  # its lease ran out and another runner has it: not sent
         sent = Guard.at_intent(intent)
@@ -126,6 +157,26 @@ def _submit(
     if not ledger.record_submitted(row.key, intent, handle.task_id, handle.socket_token):
         return None  # judged by another runner meanwhile: it follows the row from here
     return handle.task_id, handle.socket_token
+
+
+def _quoted(
+    core: ClientCore[Any], request: PreparedRequest, budget: Budget | None
+) -> Flow[float | None]:
+    """Under a budget, the Run's quoted high end (None: unbounded); a job whose rows cannot
+    be priced cannot hold a budget, and stops submitting."""
+    if budget is None:
+        return None
+    try:
+        found = yield from flows.quote_request(core, request)
+    except errors.WiroError as exc:
+        budget.reached(f"the rows cannot be priced, so the budget cannot be held: {exc}")
+        return None
+    if found.high is None:
+        budget.reached(
+            f"a row's cost cannot be bounded before it runs ({found.describe()}), so the "
+            f"budget of ${budget.limit:.4f} cannot be held"
+        )
+    return found.high
 
 
 def _with_uploads(

@@ -20,6 +20,7 @@ from .._protocol.errors import ConfigurationError, WiroError
 from .._protocol.polling import WaitPolicy
 from .._running.drivers import drive, pool
 from . import flows as job_flows
+from .flows import Budget
 from .ledger import LEASE_SECONDS, STATES, Ledger, LedgerRow
 from .locate import open_ledger
 from .manifest import write_manifest
@@ -60,6 +61,7 @@ class RunOptions(TypedDict, total=False):
     lease_seconds: float
     on_row: Callable[[LedgerRow], object] | None
     on_progress: Callable[[JobProgress], object] | None
+    budget: float | None
 
 
 class _Stopped(Exception):
@@ -102,6 +104,8 @@ class JobSummary:
     total_cost: float
     #: The run ended because the job was cancelled (or the caller stopped it).
     stopped: bool = False
+    #: Why the run stopped submitting under its budget (None: it did not).
+    budget_reached: str | None = None
 
     @property
     def rows(self) -> int:
@@ -120,6 +124,7 @@ class JobSummary:
             **{state: self.counts[state] for state in STATES},
             "total_cost": self.total_cost,
             "stopped": self.stopped,
+            "budget_reached": self.budget_reached,
         }
 
 
@@ -186,13 +191,14 @@ class Job(Generic[RowT]):
             inputs = durable_inputs(self.client.tool, values)
             yield row_key(inputs, given), inputs
 
-    def summary(self, *, stopped: bool = False) -> JobSummary:
+    def summary(self, *, stopped: bool = False, budget: Budget | None = None) -> JobSummary:
         return JobSummary(
             self.ledger.where,
             self.out_dir,
             self.ledger.counts(),
             self.ledger.total_cost(),
             stopped,
+            budget.why if budget is not None else None,
         )
 
     def write_manifest(self, target: str | os.PathLike[str]) -> Path:
@@ -222,6 +228,7 @@ class Job(Generic[RowT]):
         on_row: Callable[[LedgerRow], object] | None = None,
         on_progress: Callable[[JobProgress], object] | None = None,
         stop: threading.Event | None = None,
+        budget: float | None = None,
     ) -> JobSummary:
         """Plan `rows` (if given), then take every unfinished row as far as it goes, at most
         `concurrency` tasks at a time (fewer while Wiro says the account runs too many: the
@@ -238,6 +245,12 @@ class Job(Generic[RowT]):
         at a time and renews the claims while it works, so the rows of one that died are
         taken over. `on_row` sees each row a task ended for; `on_progress` how the run goes,
         twice a second and as rows end.
+
+        With a `budget` (USD), each Run is priced before it is sent and sent only while what
+        the job spent, what its rows in flight may cost (their quotes' high ends) and its own
+        quote stay within it, counted for the whole job (every runner of it); past that, or
+        for a row whose cost cannot be bounded, nothing more is submitted, the rows under way
+        end, and the summary says why (`budget_reached`).
         """
         if concurrency < 1:
             raise ConfigurationError(f"concurrency must be at least 1, got {concurrency}")
@@ -245,34 +258,26 @@ class Job(Generic[RowT]):
             raise ConfigurationError(f"lease_seconds must be above 0, got {lease_seconds}")
         self.ledger.lease_seconds = lease_seconds
         policy = WaitPolicy(wait_timeout, "leave")
+        limit = Budget(budget) if budget is not None else None
         with self.ledger.exclusive(), _Heartbeat(self.ledger, self._owner) as heartbeat:
             if rows is not None:
                 self.add(rows, key=key)
             watch = _Watch(self, stop, on_row, on_progress)
             # a shared job's other runners may be filling folders right now: only old ones go
             discard_partials(self.out_dir, older_than=3600.0 if self.ledger.shared else 0.0)
+            how = _How(policy, concurrency, settle_seconds, resubmit_uncertain, limit)
             try:
-                self._run_until_done(
-                    heartbeat, watch, policy, concurrency, settle_seconds, resubmit_uncertain
-                )
+                self._run_until_done(heartbeat, watch, how)
             except _Stopped:
-                return self.summary(stopped=True)
-        return self.summary()
+                return self.summary(stopped=True, budget=limit)
+        return self.summary(budget=limit)
 
-    def _run_until_done(
-        self,
-        heartbeat: _Heartbeat,
-        watch: _Watch,
-        policy: WaitPolicy,
-        concurrency: int,
-        settle_seconds: float,
-        resubmit_uncertain: bool,
-    ) -> None:
+    def _run_until_done(self, heartbeat: _Heartbeat, watch: _Watch, how: _How) -> None:
         while True:
-            self._reconcile(heartbeat, watch, settle_seconds, resubmit_uncertain, wait=False)
-            self._run_rows(heartbeat, watch, policy, concurrency)
-            self._reconcile(heartbeat, watch, settle_seconds, resubmit_uncertain, wait=True)
-            self._run_rows(heartbeat, watch, policy, concurrency)  # found, or sent again
+            self._reconcile(heartbeat, watch, how.settle_seconds, how.resubmit_uncertain, False)
+            self._run_rows(heartbeat, watch, how)
+            self._reconcile(heartbeat, watch, how.settle_seconds, how.resubmit_uncertain, True)
+            self._run_rows(heartbeat, watch, how)  # found, or sent again
             if not self.ledger.held_by_others(self._owner):
                 return
             # other runners (or one that died, until its lease runs out) hold rows: the job
@@ -315,15 +320,14 @@ class Job(Generic[RowT]):
             for key in held:
                 self.ledger.release(key, self._owner)
 
-    def _run_rows(
-        self, heartbeat: _Heartbeat, watch: _Watch, policy: WaitPolicy, concurrency: int
-    ) -> None:
+    def _run_rows(self, heartbeat: _Heartbeat, watch: _Watch, how: _How) -> None:
         """Rows claimed one at a time, submitted ones first (they are billed already), never
         more than the pace allows here nor `concurrency` in flight for the whole job (its
-        runners share the account's limit); only the rows under way are in memory."""
+        runners share the account's limit), and no planned one once the budget is reached;
+        only the rows under way are in memory."""
         interrupt = threading.Event()
-        pace = Pace(concurrency)
-        workers = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=JOB_THREADS)
+        pace = Pace(how.concurrency)
+        workers = ThreadPoolExecutor(max_workers=how.concurrency, thread_name_prefix=JOB_THREADS)
         running: dict[Future[LedgerRow], str] = {}
         uploads: dict[str, object] = {}  # a file many rows give is uploaded once per run
         leave_now = False
@@ -333,9 +337,7 @@ class Job(Generic[RowT]):
                 if len(running) >= pace.limit:
                     self._collect(running, heartbeat, watch)
                     continue
-                row = self.ledger.claim(self._owner, ("submitted",)) or self.ledger.claim(
-                    self._owner, ("planned",), in_flight_cap=concurrency
-                )
+                row = self.ledger.claim(self._owner, ("submitted",)) or self._next_planned(how)
                 if row is None:
                     if not running:
                         return
@@ -343,7 +345,15 @@ class Job(Generic[RowT]):
                     continue
                 heartbeat.hold(row.key)
                 flow = job_flows.row_flow(
-                    self.client, self.ledger, row, self._owner, self.out_dir, policy, uploads, pace
+                    self.client,
+                    self.ledger,
+                    row,
+                    self._owner,
+                    self.out_dir,
+                    how.policy,
+                    uploads,
+                    pace,
+                    how.budget,
                 )
                 running[workers.submit(drive, flow, self._http, interrupt)] = row.key
         except BaseException:
@@ -359,6 +369,12 @@ class Job(Generic[RowT]):
             for key in running.values():
                 with contextlib.suppress(Exception):
                     self.ledger.release(key, self._owner)
+
+    def _next_planned(self, how: _How) -> LedgerRow | None:
+        """A planned row to submit, unless the budget is reached."""
+        if how.budget is not None and how.budget.why is not None:
+            return None
+        return self.ledger.claim(self._owner, ("planned",), in_flight_cap=how.concurrency)
 
     def _collect(
         self, running: dict[Future[LedgerRow], str], heartbeat: _Heartbeat, watch: _Watch
@@ -412,6 +428,17 @@ class Job(Generic[RowT]):
                 for row in claimed:
                     self.ledger.release(row.key, self._owner)
         return problems
+
+
+@dataclass(frozen=True)
+class _How:
+    """How a run runs: `Job.run`'s settings, checked, for the steps it takes."""
+
+    policy: WaitPolicy
+    concurrency: int
+    settle_seconds: float
+    resubmit_uncertain: bool
+    budget: Budget | None
 
 
 class _Watch:

@@ -144,6 +144,18 @@ class Guard:
         return " AND ".join(clauses), values
 
 
+class BudgetReached(Exception):
+    """A Run refused before it was sent: the job's budget cannot take its quote."""
+
+    def __init__(self, committed: float, quoted: float | None, budget: float) -> None:
+        self.committed, self.quoted, self.budget = committed, quoted, budget
+        price = "a cost that cannot be bounded" if quoted is None else f"up to ${quoted:.4f}"
+        super().__init__(
+            f"the budget of ${budget:.4f} is reached: ${committed:.4f} spent or in flight, "
+            f"and the next row may cost {price}"
+        )
+
+
 class Ledger(abc.ABC):
     """A job's rows, for one tool; the SQL every database shares. Each database says how it
     runs a statement and a transaction, and how it closes."""
@@ -383,23 +395,54 @@ class Ledger(abc.ABC):
     # Each returns whether it landed: False means the row moved on (another runner took it
     # after this one's lease ran out, or judged it first), and the caller lets it go.
 
-    def record_intent(self, key: str, owner: str, sent: Mapping[str, Any]) -> str | None:
+    def record_intent(
+        self,
+        key: str,
+        owner: str,
+        sent: Mapping[str, Any],
+        *,
+        quoted: float | None = None,
+        budget: float | None = None,
+    ) -> str | None:
         """Before the Run: the exact body about to be sent, written only while `owner`
         holds the row with half a lease to spare. Returns the intent that names this Run,
-        or None: the row is not this runner's to send."""
+        or None: the row is not this runner's to send. With a `budget`, the Run's `quoted`
+        high end is kept, and the intent is refused (`BudgetReached`) when what the job
+        spent, what its rows in flight may cost and this Run's quote would pass it, counted
+        under the job's lock so that runners together hold it too."""
         intent = uuid.uuid4().hex
         guard = Guard(("planned",), owner=owner, leased_for=self.lease_seconds / 2)
-        landed = self._set(
-            key,
-            guard,
-            durable=True,
-            state="submitting",
-            sent=_dumps(sent),
-            intent=intent,
-            submitting_at=time.time(),
-            error=None,
-        )
+        values: dict[str, Any] = {
+            "state": "submitting",
+            "sent": _dumps(sent),
+            "intent": intent,
+            "submitting_at": time.time(),
+            "quoted": quoted,
+            "error": None,
+        }
+        with self._transaction(durable=True):
+            if budget is not None:
+                self._within_budget(budget, quoted)
+            landed = self._apply(key, guard, **values)
         return intent if landed else None
+
+    def committed(self) -> float:
+        """What the job spent, and what its rows in flight may still cost (their quotes)."""
+        ((spent,),) = self._run(
+            "SELECT (SELECT COALESCE(SUM(cost), 0) FROM rows WHERE job = ?) "
+            "+ (SELECT COALESCE(SUM(cost), 0) FROM attempts WHERE job = ?) "
+            "+ (SELECT COALESCE(SUM(quoted), 0) FROM rows WHERE job = ? "
+            "AND state IN (?, ?))",
+            [self.job, self.job, self.job, *IN_FLIGHT],
+        )
+        return float(spent)
+
+    def _within_budget(self, budget: float, quoted: float | None) -> None:
+        if self.claim_guard:
+            self._run(self.claim_guard, [self.job])
+        committed = self.committed()
+        if quoted is None or committed + quoted > budget:
+            raise BudgetReached(committed, quoted, budget)
 
     def record_submitted(
         self, key: str, intent: str | None, task_id: str, token: str | None
@@ -467,23 +510,29 @@ class Ledger(abc.ABC):
         keep_task: str | None = None,
         **values: Any,
     ) -> bool:
+        """Change the row if the guard holds, in a transaction of its own (see `_apply`)."""
+        with self._transaction(durable or keep_task is not None):
+            return self._apply(key, guard, keep_task=keep_task, **values)
+
+    def _apply(
+        self, key: str, guard: Guard, *, keep_task: str | None = None, **values: Any
+    ) -> bool:
         """Change the row if the guard holds; with `keep_task`, the task it leaves behind
-        goes to the history first (why: `keep_task`), in the same transaction."""
+        goes to the history first (why: `keep_task`). Inside the caller's transaction."""
         columns = ", ".join(f"{name} = ?" for name in values)
         expected, expected_values = guard.sql()
         now = time.time()
-        with self._transaction(durable or keep_task is not None):
-            if keep_task is not None:
-                self._run(
-                    f"INSERT INTO attempts ({_HISTORY}) SELECT {_HISTORY_FROM_ROW} FROM rows "
-                    f"WHERE job = ? AND key = ? AND task_id IS NOT NULL AND {expected}",
-                    [keep_task, now, self.job, key, *expected_values],
-                )
-            changed = self._change(
-                f"UPDATE rows SET {columns}, updated_at = ? WHERE job = ? AND key = ? "
-                f"AND {expected}",
-                [*values.values(), now, self.job, key, *expected_values],
+        if keep_task is not None:
+            self._run(
+                f"INSERT INTO attempts ({_HISTORY}) SELECT {_HISTORY_FROM_ROW} FROM rows "
+                f"WHERE job = ? AND key = ? AND task_id IS NOT NULL AND {expected}",
+                [keep_task, now, self.job, key, *expected_values],
             )
+        changed = self._change(
+            f"UPDATE rows SET {columns}, updated_at = ? WHERE job = ? AND key = ? "
+            f"AND {expected}",
+            [*values.values(), now, self.job, key, *expected_values],
+        )
         return changed > 0
 
     # --- reading ---
@@ -571,7 +620,8 @@ SCHEMA = (
     "value TEXT NOT NULL, PRIMARY KEY (job, name))",
     "CREATE TABLE IF NOT EXISTS rows (job TEXT NOT NULL, key TEXT NOT NULL, "
     "position BIGINT NOT NULL, inputs TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'planned', "
-    "sent TEXT, intent TEXT, task_id TEXT, token TEXT, submitting_at DOUBLE PRECISION, "
+    "sent TEXT, intent TEXT, quoted DOUBLE PRECISION, task_id TEXT, token TEXT, "
+    "submitting_at DOUBLE PRECISION, "
     "outputs TEXT, cost DOUBLE PRECISION, error TEXT, owner TEXT, lease_until DOUBLE PRECISION, "
     "updated_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (job, key))",
     "CREATE INDEX IF NOT EXISTS rows_by_state ON rows (job, state, position)",

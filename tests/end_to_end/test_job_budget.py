@@ -1,0 +1,100 @@
+"""A job's budget: each Run priced before it is sent, none sent that could take what the job
+spent and has in flight past the budget, for one runner and for runners sharing a job."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import cli_env, client_kwargs, command_path
+from tests.end_to_end.job_runner import rows
+from tests.postgres import postgres_server
+from wiro_emulator import Emulator
+from wiro_image_inpainting_sd import Client
+
+TOOL = "wiro/image-inpainting-sd"
+CENT = [{"inputs": {}, "price": 0.01, "priceMethod": "cpr"}]
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[str]:
+    with postgres_server() as url:
+        yield url
+
+
+def _client(emulator: Emulator) -> Client:
+    return Client(**client_kwargs(emulator))  # type: ignore[arg-type]
+
+
+def test_a_budget_stops_submitting_before_it_could_be_passed(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.set_price(TOOL, CENT)
+    with _client(emulator) as client, client.job(tmp_path / "j.wirojob") as job:
+        summary = job.run(rows(emulator.origin, 10), concurrency=4, budget=0.045)
+        assert summary.budget_reached and "budget of $0.0450 is reached" in summary.budget_reached
+        assert summary.counts["succeeded"] == 4 and summary.counts["planned"] == 6
+        assert summary.total_cost == pytest.approx(0.04)
+        more = job.run(budget=0.1)  # a higher budget goes on from there
+        assert more.counts["succeeded"] == 10 and more.budget_reached is None
+    assert emulator.runs_received() == 10
+
+
+def test_a_row_whose_cost_cannot_be_bounded_is_not_sent_under_a_budget(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.set_price(TOOL, [{"inputs": {}, "price": 0.00001, "priceMethod": "cpt"}])
+    with _client(emulator) as client, client.job(tmp_path / "j.wirojob") as job:
+        summary = job.run(rows(emulator.origin, 3), budget=5.0)
+    assert summary.budget_reached and "cannot be bounded" in summary.budget_reached
+    assert summary.counts["planned"] == 3 and emulator.runs_received() == 0
+
+
+def test_runners_sharing_a_job_share_its_budget(
+    emulator: Emulator, postgres: str, tmp_path: Path
+) -> None:
+    emulator.set_price(TOOL, CENT)
+    target = f"{postgres}#budget-{uuid.uuid4().hex[:8]}"
+    with _client(emulator) as client, client.job(target) as job:
+        job.add(rows(emulator.origin, 20))
+    start = threading.Barrier(3)
+    failures: list[BaseException] = []
+
+    def runner() -> None:
+        try:
+            with _client(emulator) as client, client.job(target, out_dir=tmp_path) as job:
+                start.wait()
+                job.run(concurrency=3, budget=0.075)
+        except BaseException as exc:  # reported by the test below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=runner) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == []
+    with _client(emulator) as client, client.job(target) as job:
+        summary = job.summary()
+    assert summary.total_cost <= 0.075 + 1e-9 and summary.counts["succeeded"] == 7
+    assert emulator.runs_received() == 7
+
+
+def test_the_job_command_stops_at_its_budget(emulator: Emulator, tmp_path: Path) -> None:
+    emulator.set_price(TOOL, CENT)
+    lines = [json.dumps(row) for row in rows(emulator.origin, 5)]
+    (tmp_path / "rows.jsonl").write_text("\n".join(lines) + "\n")
+    ran = subprocess.run(
+        [command_path("wiro-image-inpainting-sd"), "job", "run", "rows.jsonl", "--job", "j",
+         "--budget", "0.02", "--json"],
+        env=cli_env(emulator), cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert ran.returncode == 9, ran.stderr
+    assert json.loads(ran.stdout)["succeeded"] == 2
+    assert "3 rows left planned: raise --budget" in ran.stderr
