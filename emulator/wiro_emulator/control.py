@@ -24,7 +24,9 @@ _FAULT_FIELDS = {
     "path": str, "status": int, "body": str, "delay": float, "reset": bool, "after": bool,
     "retry_after": float, "times": int, "retry_at": float, "cut": int,
 }  # fmt: skip
-_WALLET_FIELDS: dict[str, type] = {"balance": float, "spend_limit": float}
+_WALLET_FIELDS: dict[str, type] = {
+    "balance": float, "spend_limit": float, "personal_limit": float, "blocked": list,
+}  # fmt: skip
 _PRICE_FIELDS = {"tool": str, "tiers": list, "cps": float, "approximate_cost": float}
 _PLAN_FIELDS = {
     "queue_seconds": float, "run_seconds": float, "outcome": str, "answers": list,
@@ -97,7 +99,17 @@ def routes(state: EmulatorState) -> list[web.RouteDef]:
 
     async def wallet(request: web.Request) -> web.Response:
         given = _fields(await _json(request), _WALLET_FIELDS, "wallet")
-        state.set_wallet(Wallet(given.get("balance"), given.get("spend_limit")))
+        blocked = given.get("blocked", [])
+        if not all(isinstance(tool, str) for tool in blocked):
+            raise _Refused("wallet: blocked is a list of tools (owner/slug)")
+        state.set_wallet(
+            Wallet(
+                given.get("balance"),
+                given.get("spend_limit"),
+                given.get("personal_limit"),
+                tuple(blocked),
+            )
+        )
         return web.json_response({"result": True})
 
     async def prices(request: web.Request) -> web.Response:

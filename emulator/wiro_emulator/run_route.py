@@ -17,7 +17,7 @@ from wiro_emulator.inputs import fetch_inputs
 from wiro_emulator.outputs import ensure_outputs
 from wiro_emulator.sessions import TurnRefused, plan_turn
 from wiro_emulator.state import EmulatorState
-from wiro_emulator.tasks import EmulatedTask
+from wiro_emulator.tasks import DEFAULT_PROJECT, EmulatedTask
 from wiro_emulator.validate import validate_body
 
 
@@ -49,10 +49,11 @@ class RunRoute(Api):
         if problems:
             return _refused(*problems)
         with self.state.lock:
-            refused = wallet.refusal(self.state.wallet, list(self.state.tasks.values()))
+            refused = wallet.refusal(self.state.wallet, list(self.state.tasks.values()), tool.key)
         if refused is not None:
-            return _refused(refused[1], code=refused[0])
-        parameters = {key: value for key, value in body.items() if key != "callbackUrl"}
+            code, message, status = refused
+            return error(message, code=code, status=status)
+        parameters = {k: v for k, v in body.items() if k not in ("callbackUrl", "projectid")}
         task_id = str(next(self.state.ids))
         try:
             turn = plan_turn(self.state, tool, task_id, parameters)
@@ -67,6 +68,7 @@ class RunRoute(Api):
             plan=plan,
             reply=turn.planned(plan.answers, plan.finish_reason) if turn else None,
             price=self.state.prices.get((tool.owner.lower(), tool.slug.lower()), ToolPrice()),
+            project_id=str(body.get("projectid") or DEFAULT_PROJECT),
         )
         # preprocessing: Wiro downloads every input URL; one it cannot get fails the task
         task.inputs, task.input_error = await fetch_inputs(

@@ -132,11 +132,19 @@ class Emulator:
         price = ToolPrice([dict(tier) for tier in tiers], cps, approximate_cost)
         self.state.set_price(tool, price)
 
-    def set_wallet(self, balance: float | None = None, spend_limit: float | None = None) -> None:
-        """Bill Runs to an account with this balance and spend limit (None: not limited), so
-        a client's guards meet Wiro's refusals: code 97 below $0.50, code 96 past the
-        concurrency the balance allows, and the spend limit's own message."""
-        self.state.set_wallet(Wallet(balance, spend_limit))
+    def set_wallet(
+        self,
+        balance: float | None = None,
+        spend_limit: float | None = None,
+        *,
+        personal_limit: float | None = None,
+        blocked: tuple[str, ...] = (),
+    ) -> None:
+        """Bill Runs to an account with this balance and spend limits (None: not limited),
+        so a client's guards meet Wiro's refusals: code 97 below $0.50, code 96 past the
+        concurrency the balance allows, each spend limit's own message, and HTTP 403 for a
+        tool (`owner/slug`) in `blocked`, which the team may not run."""
+        self.state.set_wallet(Wallet(balance, spend_limit, personal_limit, tuple(blocked)))
 
     def break_socket(self, fault: str | None) -> None:
         """`refuse` the websocket, `drop` it after two frames, keep it open but `silent`, or

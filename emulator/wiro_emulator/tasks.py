@@ -25,6 +25,8 @@ RUN_SEQUENCE = (
     "task_postprocess_end",
 )
 OUTCOMES = ("success", "fail", "error")
+#: The project a key's Runs are billed to unless a Run names another (`projectid`).
+DEFAULT_PROJECT = "1"
 #: How a chat turn may end early, as Wiro reports it.
 FINISH_REASONS = ("length", "content_filter", "error")
 
@@ -79,6 +81,8 @@ class EmulatedTask:
     price: ToolPrice = field(default_factory=ToolPrice)
     #: (width, height) of its first output image, once made: what `cp-pixel` bills.
     output_pixels: tuple[int, int] | None = None
+    #: The project it is billed to.
+    project_id: str = DEFAULT_PROJECT
     #: The input files as fetched in preprocessing, by wire name (the first of each).
     inputs: dict[str, bytes] = field(default_factory=dict)
     #: Why preprocessing failed (an input that could not be fetched): the task ends in error.
@@ -232,6 +236,7 @@ class EmulatedTask:
             "size": str(sum(int(item.get("size", 0)) for item in outputs)),
             "cps": f"{self.price.cps:.12f}",
             "totalcost": f"{self.cost():.12f}" if self.succeeded() else "0",
+            "projectid": self.project_id,
             "modelslugowner": self.owner,
             "modelslugproject": self.slug,
         }

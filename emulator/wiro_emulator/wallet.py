@@ -22,10 +22,13 @@ UNLIMITED_ABOVE = 250.0
 
 @dataclass
 class Wallet:
-    """A balance (None: not limited) and a spend limit (None: none)."""
+    """A balance (None: not limited), the team's spend limit and the member's own in it
+    (None: none), and the tools the team's key may not run (`owner/slug`)."""
 
     balance: float | None = None
     spend_limit: float | None = None
+    personal_limit: float | None = None
+    blocked: tuple[str, ...] = ()
 
 
 def spent(tasks: Iterable[EmulatedTask]) -> float:
@@ -40,21 +43,34 @@ def concurrency(balance: float) -> int | None:
     return max(1, math.floor(balance * 0.10))
 
 
-def refusal(wallet: Wallet, tasks: list[EmulatedTask]) -> tuple[int, str] | None:
-    """(code, message) of Wiro's refusal of one more Run, or None when it may run."""
+#: The HTTP status of a refusal at Wiro's gateway (a model the team may not run).
+FORBIDDEN = 403
+
+
+def refusal(
+    wallet: Wallet, tasks: list[EmulatedTask], tool: str = ""
+) -> tuple[int, str, int] | None:
+    """(code, message, HTTP status) of Wiro's refusal of one more Run of `tool`, or None
+    when it may run."""
+    if tool.lower() in (blocked.lower() for blocked in wallet.blocked):
+        return 0, "This model is not available for your team", FORBIDDEN
     cost = spent(tasks)
     if wallet.spend_limit is not None and cost >= wallet.spend_limit:
-        return 0, "Team spend limit has been reached"
+        return 0, "Team spend limit has been reached", 200
+    if wallet.personal_limit is not None and cost >= wallet.personal_limit:
+        return 0, "Your personal spend limit in this team has been reached", 200
     if wallet.balance is None:
         return None
     left = wallet.balance - cost
     if left < MINIMUM_BALANCE:
-        return 97, "Insufficient balance"
+        return 97, "Insufficient balance", 200
     allowed = concurrency(left)
     running = sum(1 for task in tasks if not task.terminal())
     if allowed is not None and running >= allowed:
-        return 96, (
+        tasks_word = "task" if allowed == 1 else "tasks"
+        message = (
             f"Concurrent task limit reached: your balance of ${left:.2f} allows {allowed} "
-            f"task{'s' if allowed != 1 else ''} at a time"
+            f"{tasks_word} at a time"
         )
+        return 96, message, 200
     return None

@@ -60,6 +60,9 @@ if TYPE_CHECKING:
         InsufficientBalanceError as InsufficientBalanceError,
     )
     from ._protocol.errors import (
+        ModelNotAllowedError as ModelNotAllowedError,
+    )
+    from ._protocol.errors import (
         NotFoundError as NotFoundError,
     )
     from ._protocol.errors import (
@@ -70,6 +73,9 @@ if TYPE_CHECKING:
     )
     from ._protocol.errors import (
         RateLimitError as RateLimitError,
+    )
+    from ._protocol.errors import (
+        SpendLimitError as SpendLimitError,
     )
     from ._protocol.errors import (
         TransportError as TransportError,

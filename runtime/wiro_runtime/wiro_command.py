@@ -4,6 +4,7 @@ wiro tools                      list installed tools
 wiro run OWNER/SLUG ARGS...     the same as that tool's own `run` command
 wiro task COMMAND TASK ...      detail, status, wait, download, cancel, kill any task
 wiro jobs                       the jobs run from this machine, and where each stands
+wiro spend                      what this machine's runs and jobs cost, by tool, tag and job
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib.metadata import EntryPoint, entry_points
 
 from ._command_line.exit_codes import quiet_on_broken_pipe
@@ -33,7 +34,8 @@ USAGE = """usage: wiro --version
        wiro tools [--json]
        wiro run OWNER/SLUG [run options...]   (see: wiro run OWNER/SLUG --help)
        wiro task {detail,status,wait,download,cancel,kill} TASK [options...]
-       wiro jobs [--json]"""
+       wiro jobs [--json]
+       wiro spend [--json]"""
 
 #: Task endpoints are the same for every tool, so task commands need no tool package.
 ANY_TASK = ToolDefinition(
@@ -81,7 +83,14 @@ def _main(argv: Sequence[str] | None) -> int:
         print(USAGE)
         return EXIT_OK if args else EXIT_USAGE
     command, rest = args[0], args[1:]
-    commands = {"tools": _tools, "run": _run, "auth": _auth, "task": _task, "jobs": _jobs}
+    commands = {
+        "tools": _tools,
+        "run": _run,
+        "auth": _auth,
+        "task": _task,
+        "jobs": _jobs,
+        "spend": _spend,
+    }
     if command not in commands:
         print(f"wiro: unknown command {command!r}\n{USAGE}", file=sys.stderr)
         return EXIT_USAGE
@@ -181,6 +190,73 @@ def _job_row(job: KnownJob) -> dict[str, object] | None:
     if unfinished:
         row["next"] = f"{job.command} job resume --job {job.ledger}"
     return row
+
+
+def _spend(rest: list[str]) -> int:
+    """`wiro spend [--json]`: what the runs and jobs of this machine's command line cost
+    (Wiro's `totalcost` of each finished task), by tool, by tag and by job."""
+    from ._jobs import registry, spend_log
+
+    unknown = [arg for arg in rest if arg != "--json"]
+    if unknown:
+        print(f"wiro spend: unknown argument {unknown[0]!r}\n{USAGE}", file=sys.stderr)
+        return EXIT_USAGE
+    report = _SpendReport()
+    for task in spend_log.spent():
+        report.add(task.tool, task.cost, task.tags, None)
+    for job in registry.known():
+        if (found := _job_spend(job)) is not None:
+            report.add(job.tool, found[0], found[1], job.ledger)
+    if "--json" in rest:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for title, totals in (("by tool", report.tools), ("by tag", report.tags),
+                          ("by job", report.jobs)):  # fmt: skip
+        if totals:
+            print(f"{title}:")
+            for name, amount in sorted(totals.items(), key=lambda item: -item[1]):
+                print(f"  {_printable(name)}\t${amount:.4f}")
+    print(f"total: ${report.total:.4f}")
+    return EXIT_OK
+
+
+class _SpendReport:
+    def __init__(self) -> None:
+        self.total = 0.0
+        self.tools: dict[str, float] = {}
+        self.tags: dict[str, float] = {}
+        self.jobs: dict[str, float] = {}
+
+    def add(self, tool: str, cost: float, tags: Mapping[str, str], job: str | None) -> None:
+        self.total += cost
+        self.tools[tool] = self.tools.get(tool, 0.0) + cost
+        for key, value in tags.items():
+            name = f"{key}={value}"
+            self.tags[name] = self.tags.get(name, 0.0) + cost
+        if job is not None:
+            self.jobs[job] = self.jobs.get(job, 0.0) + cost
+
+    def to_dict(self) -> dict[str, object]:
+        return {"total": self.total, "by_tool": self.tools, "by_tag": self.tags,
+                "by_job": self.jobs}  # fmt: skip
+
+
+def _job_spend(job: KnownJob) -> tuple[float, dict[str, str]] | None:
+    """A job's total cost and tags, from its ledger; None when it cannot be read."""
+    from ._jobs.locate import open_ledger
+
+    in_a_file = not job.ledger.startswith(("postgresql://", "postgres://"))
+    if in_a_file and not os.path.isfile(job.ledger):
+        return None
+    try:
+        ledger = open_ledger(job.ledger, job.tool)
+    except ConfigurationError:
+        return None
+    try:
+        tags = json.loads(ledger.setting("tags") or "{}")
+        return ledger.total_cost(), {str(k): str(v) for k, v in tags.items()}
+    finally:
+        ledger.close()
 
 
 def _printable(text: str) -> str:

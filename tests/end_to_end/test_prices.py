@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -117,3 +118,102 @@ def test_what_the_emulator_bills_lies_inside_the_quote(
     assert task.total_cost is not None and found.low is not None
     assert found.low - 1e-9 <= task.total_cost, (found, task.total_cost)
     assert found.high is None or task.total_cost <= found.high + 1e-9, (found, task.total_cost)
+
+
+def test_wiros_refusals_to_bill_are_typed_and_have_exit_codes(emulator: Emulator) -> None:
+    from wiro_emulator import Plan
+    from wiro_runtime import (
+        InsufficientBalanceError,
+        ModelNotAllowedError,
+        RateLimitError,
+        RetryPolicy,
+        SpendLimitError,
+    )
+    from wiro_runtime._command_line.exit_codes import exit_code
+
+    row: dict[str, Any] = dict(rows(emulator.origin, 1)[0])
+    flags = ["--input-image-url", str(row["input_image_url"]),
+             "--input-image-mask-url", str(row["input_image_mask_url"])]  # fmt: skip
+
+    def cli() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [command_path("wiro-image-inpainting-sd"), "run", *flags],
+            env=cli_env(emulator), capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+
+    cases: list[tuple[dict[str, Any], type[Exception], int, str]] = [
+        ({"balance": 0.3}, InsufficientBalanceError, 10, "add credit"),
+        ({"spend_limit": 0.0}, SpendLimitError, 10, "Team spend limit has been reached"),
+        ({"personal_limit": 0.0}, SpendLimitError, 10, "Your personal spend limit"),
+        ({"blocked": (TOOL,)}, ModelNotAllowedError, 11, "ask your team's admin to allow"),
+    ]
+    with _client(emulator) as client:
+        for wallet, error, code, said in cases:
+            emulator.set_wallet(**wallet)
+            with pytest.raises(error):
+                client.run(**row)
+            refused = cli()
+            assert refused.returncode == code and said in refused.stderr, refused.stderr
+        emulator.set_wallet(balance=10.0)  # one task at a time
+        emulator.plan_next(Plan(30, 30))
+        client.submit(**row)
+        client.retry = RetryPolicy(concurrency_retries=0)
+        with pytest.raises(RateLimitError) as busy:
+            client.submit(**row)
+    # (the command line retries code 96 for a while first; what it then says:)
+    code, said = exit_code(busy.value)
+    assert code == 12 and "wait for your running tasks" in said
+
+
+def test_runs_are_billed_to_the_project_named(emulator: Emulator) -> None:
+    from wiro_runtime import ConfigurationError
+
+    row: dict[str, Any] = dict(rows(emulator.origin, 1)[0])
+    with Client(**client_kwargs(emulator), project_id="42") as client:  # type: ignore[arg-type]
+        task = client.run(**row)
+        assert task.raw["projectid"] == "42"
+        assert "projectid" not in task.parameters  # a field of the Run, not an input
+    flags = ["--input-image-url", str(row["input_image_url"]),
+             "--input-image-mask-url", str(row["input_image_mask_url"])]  # fmt: skip
+    ran = subprocess.run(
+        [command_path("wiro-image-inpainting-sd"), "run", *flags, "--project-id", "7", "--json"],
+        env=cli_env(emulator), capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    made = sorted(emulator.state.tasks.values(), key=lambda t: int(t.id))
+    assert [t.project_id for t in made] == ["42", "7"]
+    with pytest.raises(ConfigurationError, match="project_id is blank"):
+        Client(**client_kwargs(emulator), project_id=" ")  # type: ignore[arg-type]
+
+
+def test_wiro_spend_totals_runs_and_jobs_by_tool_tag_and_job(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.set_price(TOOL, [{"inputs": {}, "price": 0.01, "priceMethod": "cpr"}])
+    env = cli_env(emulator, XDG_STATE_HOME=str(tmp_path / "state"))
+    row: dict[str, Any] = dict(rows(emulator.origin, 1)[0])
+    flags = ["--input-image-url", str(row["input_image_url"]),
+             "--input-image-mask-url", str(row["input_image_mask_url"])]  # fmt: skip
+    tool = command_path("wiro-image-inpainting-sd")
+
+    def command(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            list(args), env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+        )
+
+    assert command(tool, "run", *flags, "--tag", "client=acme", "--json").returncode == 0
+    assert command(tool, "run", *flags, "--no-download").returncode == 0
+    bad = command(tool, "run", *flags, "--tag", "acme")
+    assert bad.returncode == 2 and "expected KEY=VALUE" in bad.stderr
+    lines = [json.dumps(r) for r in rows(emulator.origin, 2, first=5)]
+    (tmp_path / "rows.jsonl").write_text("\n".join(lines) + "\n")
+    ran = command(tool, "job", "run", "rows.jsonl", "--job", "j", "--tag", "client=acme")
+    assert ran.returncode == 0, ran.stderr
+    assert emulator.runs_received() == 4
+    spent = json.loads(command(command_path("wiro"), "spend", "--json").stdout)
+    assert spent["total"] == pytest.approx(0.04)
+    assert spent["by_tool"] == {TOOL: pytest.approx(0.04)}
+    assert spent["by_tag"] == {"client=acme": pytest.approx(0.03)}
+    assert spent["by_job"] == {str(tmp_path / "j"): pytest.approx(0.02)}
+    text = command(command_path("wiro"), "spend").stdout
+    assert "by tag:\n  client=acme\t$0.0300" in text and text.endswith("total: $0.0400\n")

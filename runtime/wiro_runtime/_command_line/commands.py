@@ -52,6 +52,7 @@ def _client(target: ClientTarget, args: argparse.Namespace, tool: ToolDefinition
         base_url=args.base_url,
         timeout=args.timeout,
         poll_interval=args.poll_interval,
+        project_id=getattr(args, "project_id", None),
     )
     return client
 
@@ -129,6 +130,7 @@ def _finish(client: SyncClient, task: Task, args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
+    _log_spend(client, task, args)
     paths: list[Path] = []
     if not args.no_download:
         directory = Path(args.output_dir or Path("wiro-output") / task.id)
@@ -147,6 +149,14 @@ def _finish(client: SyncClient, task: Task, args: argparse.Namespace) -> int:
             print(path)
     _print_text(task, show_thinking=getattr(args, "show_thinking", False))
     return EXIT_OK
+
+
+def _log_spend(client: SyncClient, task: Task, args: argparse.Namespace) -> None:
+    """A finished task's cost, for `wiro spend` (never a reason for the run to fail)."""
+    from .._jobs import spend_log
+
+    tags = spend_log.parse_tags(getattr(args, "tag", None))
+    spend_log.record(client.tool.key, task.id, task.total_cost, tags, client.project_id)
 
 
 def _print_text(task: Task, *, show_thinking: bool) -> None:
@@ -391,6 +401,9 @@ def command_run(tool: ToolDefinition, target: ClientTarget, args: argparse.Names
     if args.dry_run or args.print_curl:
         return _offline(tool, args)
     _refuse_stream_conflicts(args)
+    from .._jobs.spend_log import parse_tags
+
+    parse_tags(args.tag)  # a bad tag is refused before anything is sent
     client = _client(target, args, tool)
     try:
         values = _run_values(tool, args)
@@ -514,6 +527,8 @@ def _command_batch(client: SyncClient, defaults: dict[str, Any], args: argparse.
         nonlocal all_ok, finished
         data = result.to_dict()
         data["index"] = good[result.index][0]
+        if result.task is not None:
+            _log_spend(client, result.task, args)
         files: list[str] = []
         ok = result.ok
         if ok and result.task is not None and not args.no_download:

@@ -22,6 +22,9 @@ EXIT_CODES = (
     (7, "the wait deadline passed"),
     (8, "the task succeeded but its outputs could not be saved (see `download`)"),
     (9, "refused before sending: the run may cost more than --max-cost (a job: --budget)"),
+    (10, "Wiro refused to bill it: balance too low, or a team or personal spend limit reached"),
+    (11, "this tool is not available to your team"),
+    (12, "too many tasks at once for the balance (code 96), or too many requests: retry later"),
     (130, "interrupted"),
     (141, "the reader of the output went away (`| head`)"),  # 128 + SIGPIPE, as Unix tools
 )
@@ -36,6 +39,9 @@ EXIT_CODES = (
     EXIT_WAIT_TIMEOUT,
     EXIT_NOT_SAVED,
     EXIT_OVER_BUDGET,
+    EXIT_NOT_BILLABLE,
+    EXIT_NOT_ALLOWED,
+    EXIT_BUSY,
     EXIT_INTERRUPTED,
     EXIT_BROKEN_PIPE,
 ) = (code for code, _ in EXIT_CODES)
@@ -64,6 +70,15 @@ def exit_code(exc: BaseException) -> tuple[int, str]:
         return EXIT_TASK_FAILED, str(exc)
     if isinstance(exc, errors.CostLimitError):
         return EXIT_OVER_BUDGET, str(exc)
+    if isinstance(exc, errors.InsufficientBalanceError | errors.SpendLimitError):
+        return (
+            EXIT_NOT_BILLABLE,
+            f"{exc}\n  add credit, or ask your team's admin to raise the limit",
+        )
+    if isinstance(exc, errors.ModelNotAllowedError):
+        return EXIT_NOT_ALLOWED, f"{exc}\n  ask your team's admin to allow this tool"
+    if isinstance(exc, errors.RateLimitError):
+        return EXIT_BUSY, f"{exc}\n  wait for your running tasks to end, or add credit"
     if isinstance(exc, errors.OutputSaveError):
         hint = "\n  the task is done and paid for: free the space or pick another -o folder, then"
         hint += f" fetch its outputs with: download {exc.task_id} -o FOLDER" if exc.task_id else ""

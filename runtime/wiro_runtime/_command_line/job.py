@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from .._jobs import registry
 from .._jobs.job import Job, JobProgress, JobSummary, outputs_of
 from .._jobs.locate import open_ledger
+from .._jobs.spend_log import parse_tags
 from .._protocol.errors import ConfigurationError
 from .._protocol.json_text import parse_json
 from .._protocol.tool import ToolDefinition
@@ -46,6 +47,9 @@ def command_job(tool: ToolDefinition, target: ClientTarget, args: argparse.Names
         with job:
             if args.action != "cancel":  # `wiro jobs` lists it from now on
                 registry.remember(ledger, tool.key, tool.command)
+                tags = parse_tags(args.tag)
+                if tags:  # what the job spends is labelled so in `wiro spend`
+                    job.ledger.keep_setting("tags", json.dumps(tags, sort_keys=True))
             if args.action == "cancel":
                 return _cancel(job, args)
             if args.action == "retry":

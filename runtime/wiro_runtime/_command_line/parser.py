@@ -178,6 +178,10 @@ def _add_connection(parser: argparse.ArgumentParser) -> None:
         "--api-secret", help="API secret of a signature project (default: $WIRO_API_SECRET)"
     )
     group.add_argument("--base-url", help="API base URL (default: $WIRO_BASE_URL or Wiro's)")
+    group.add_argument(
+        "--project-id",
+        help="bill the runs to this project of yours (Wiro's projectid; default: the key's)",
+    )
     group.add_argument("--timeout", type=_seconds, default=30.0, help="HTTP timeout in seconds")
     group.add_argument(
         "--poll-interval",
@@ -392,6 +396,12 @@ def _add_job_run_options(sub: argparse.ArgumentParser) -> None:
         help="seconds Wiro gets to list a task whose Run's answer was lost (default: 120)",
     )
     sub.add_argument(
+        "--tag",
+        metavar="KEY=VALUE",
+        action="append",
+        help="label what this job spends, for `wiro spend` (repeatable; kept with the job)",
+    )
+    sub.add_argument(
         "--budget",
         type=_number(float, "an amount in USD"),
         metavar="USD",
@@ -472,6 +482,12 @@ def _add_run_options(run: argparse.ArgumentParser, tool: ToolDefinition) -> None
         help="leave this input unsent, its default too (Wiro applies its own); repeatable",
     )
     run.add_argument("--callback-url", help="URL Wiro POSTs to when the task ends")
+    run.add_argument(
+        "--tag",
+        metavar="KEY=VALUE",
+        action="append",
+        help="label what this run spends, for `wiro spend` (repeatable)",
+    )
     run.add_argument(
         "--estimate",
         action="store_true",

@@ -9,9 +9,11 @@ from .errors import (
     APIError,
     AuthenticationError,
     InsufficientBalanceError,
+    ModelNotAllowedError,
     NotFoundError,
     ProtocolError,
     RateLimitError,
+    SpendLimitError,
     ValidationError,
 )
 from .json_text import parse_json
@@ -59,12 +61,22 @@ _RULES: tuple[tuple[type[APIError], frozenset[int], frozenset[str]], ...] = (
 )
 
 
+#: Refusals of a team's governance, by their words (the gateway sends the model's as a 403).
+_GOVERNANCE: tuple[tuple[type[APIError], tuple[str, ...]], ...] = (
+    (SpendLimitError, ("spend limit", "reached")),
+    (ModelNotAllowedError, ("not available for your team",)),
+)
+
+
 def error_class(status_code: int, code: str | None, message: str) -> type[APIError]:
     """Pick the APIError subclass from HTTP status, Wiro code and message text."""
+    lowered = message.lower()
+    for error, words in _GOVERNANCE:
+        if all(word in lowered for word in words):
+            return error
     for error, statuses, codes in _RULES:
         if status_code in statuses or code in codes:
             return error
-    lowered = message.lower()
     if lowered.startswith(_VALIDATION_PREFIXES) or "parameters are invalid" in lowered:
         return ValidationError
     if "project" in lowered and any(hint in lowered for hint in _AUTH_HINTS):

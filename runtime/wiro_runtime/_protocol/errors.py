@@ -8,13 +8,16 @@ WiroError
 │   └── UncertainSubmitError  a Run that may have created a (billed) task: look before retrying
 ├── ProtocolError             the answer is not Wiro's envelope
 ├── OutputSaveError           a finished task's file could not be written here (disk, folder)
+├── CostLimitError            refused here, nothing sent: the run may cost more than its cap
 ├── APIError                  Wiro answered `result: false` or an HTTP error
 │   ├── UploadError           Wiro refused the upload of a local file for a URL input
 │   ├── AuthenticationError   bad key, secret, signature or nonce
 │   ├── ValidationError       Wiro rejected a parameter
 │   ├── NotFoundError         unknown tool or task
 │   ├── RateLimitError        HTTP 429 or too many concurrent tasks (code 96)
-│   └── InsufficientBalanceError  code 97
+│   ├── InsufficientBalanceError  code 97
+│   ├── SpendLimitError       a team's, or your own in a team, spend limit is reached
+│   └── ModelNotAllowedError  the tool is not available to your team
 └── TaskError                 the task ran but did not succeed
     ├── TaskFailedError       ended with pexit other than "0", or task_error
     ├── TaskCancelledError    ended as task_cancel
@@ -140,6 +143,15 @@ class NotFoundError(APIError):
 
 class RateLimitError(APIError):
     """Too many requests, or too many concurrent tasks for the balance."""
+
+
+class SpendLimitError(APIError):
+    """Wiro refused to bill the Run: the team's spend limit, or your own limit in the team,
+    is reached (they never reset: a team admin raises them)."""
+
+
+class ModelNotAllowedError(APIError):
+    """The team's allow or block list keeps this tool from your team's key."""
 
 
 class InsufficientBalanceError(APIError):

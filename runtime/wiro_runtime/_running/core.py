@@ -63,6 +63,7 @@ if TYPE_CHECKING:
         max_poll_interval: float
         retry: RetryPolicy | None
         use_socket: bool
+        project_id: str | None
 
     class WaitOptions(TypedDict, total=False):
         wait_timeout: float | None
@@ -184,6 +185,7 @@ class ClientCore(PoolOwner[Pool]):
         max_poll_interval: float = 5.0,
         retry: RetryPolicy | None = None,
         use_socket: bool = True,
+        project_id: str | None = None,
     ) -> None:
         configure_from_environment()
         #: The connection pool: the caller's, or this client's own, opened on first use.
@@ -211,6 +213,10 @@ class ClientCore(PoolOwner[Pool]):
         self.max_upload_bytes = MAX_FILE_BYTES
         #: The tool's prices, read from Wiro's catalogue by the first quote (or set here).
         self.pricing: Pricing | None = None
+        if project_id is not None and not str(project_id).strip():
+            raise ConfigurationError("project_id is blank; leave it out to bill the key's own")
+        #: The project every Run is billed to (Wiro's `projectid`; None: the key's own).
+        self.project_id = project_id
 
     #: Opens the connection pool the client drives its flows with, given the HTTP timeout.
     _open_pool: Callable[[float], Pool]
@@ -256,7 +262,9 @@ class ClientCore(PoolOwner[Pool]):
         complete: bool = True,
     ) -> PreparedRequest:
         """The exact `/Run` request for input values keyed by wire name, defaults filled in
-        (see `prepare_run` for `follow_up` and `complete`)."""
+        (see `prepare_run` for `follow_up` and `complete`), billed to `project_id` if set."""
+        if self.project_id is not None:
+            follow_up = {**(follow_up or {}), "projectid": str(self.project_id)}
         return prepare_run(
             self.tool,
             values,
