@@ -41,6 +41,7 @@ from ._protocol.tool import ToolDefinition
 
 TYPE_CHECKING = False  # no typing import: `--help` must start fast
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Sequence
 
 __all__ = [
@@ -95,17 +96,7 @@ def _main(tool: ToolDefinition, target: ClientTarget, argv: Sequence[str] | None
         print(completion_script(tool, args.shell), end="")
         return EXIT_OK
     try:
-        from ._command_line.commands import command_chat, command_run, command_task
-
-        if args.command == "run":
-            return command_run(tool, target, args)
-        if args.command == "chat":
-            return command_chat(tool, target, args)
-        if args.command == "job":
-            from ._command_line.job import command_job
-
-            return command_job(tool, target, args)
-        return command_task(tool, target, args)
+        return _dispatch(tool, target, args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -117,3 +108,18 @@ def _main(tool: ToolDefinition, target: ClientTarget, argv: Sequence[str] | None
         if os.environ.get("WIRO_DEBUG"):
             raise
         return code
+
+
+def _dispatch(tool: ToolDefinition, target: ClientTarget, args: argparse.Namespace) -> int:
+    """The command asked for, run."""
+    from ._command_line.commands import command_chat, command_run, command_task
+
+    if args.command == "run":
+        return command_run(tool, target, args)
+    if args.command == "chat":
+        return command_chat(tool, target, args)
+    if args.command == "job":
+        from ._command_line.job import command_job
+
+        return command_job(tool, target, args)
+    return command_task(tool, target, args)

@@ -217,3 +217,27 @@ def test_wiro_spend_totals_runs_and_jobs_by_tool_tag_and_job(
     assert spent["by_job"] == {str(tmp_path / "j"): pytest.approx(0.02)}
     text = command(command_path("wiro"), "spend").stdout
     assert "by tag:\n  client=acme\t$0.0300" in text and text.endswith("total: $0.0400\n")
+
+
+def test_a_dear_run_on_a_terminal_asks_first(emulator: Emulator, tmp_path: Path) -> None:
+    from tests.terminal import Terminal
+
+    emulator.set_price(TOOL, [{"inputs": {}, "price": 2.0, "priceMethod": "cpr"}])
+    row: dict[str, Any] = dict(rows(emulator.origin, 1)[0])
+    argv = [command_path("wiro-image-inpainting-sd"), "run", "--no-download",
+            "--input-image-url", str(row["input_image_url"]),
+            "--input-image-mask-url", str(row["input_image_mask_url"])]  # fmt: skip
+    declined = Terminal(argv, cli_env(emulator))
+    declined.wait_for(b"this run may cost $2.0000 (per run); send it? [y/N] ")
+    declined.type(b"n\n")
+    code, shown = declined.finish(timeout=30)
+    assert code == 130 and "nothing sent" in shown and emulator.runs_received() == 0
+    accepted = Terminal(argv, cli_env(emulator))
+    accepted.wait_for(b"send it? [y/N] ")
+    accepted.type(b"y\n")
+    assert accepted.finish(timeout=60)[0] == 0 and emulator.runs_received() == 1
+    cheap = Terminal(argv, cli_env(emulator, WIRO_CONFIRM_ABOVE="5"))  # under the threshold
+    assert cheap.finish(timeout=60)[0] == 0 and emulator.runs_received() == 2
+    piped = subprocess.run(argv, env=cli_env(emulator), capture_output=True, text=True, timeout=60)
+    assert piped.returncode == 0 and "send it?" not in piped.stderr  # no terminal: no question
+    assert emulator.runs_received() == 3

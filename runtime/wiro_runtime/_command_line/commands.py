@@ -416,6 +416,9 @@ def command_run(tool: ToolDefinition, target: ClientTarget, args: argparse.Names
             _check_output_dir(args)
         if (args.estimate or args.max_cost is not None) and _priced(client, values, args):
             return EXIT_OK  # --estimate: said, nothing sent
+        if not _confirmed(client, values, args):
+            print("nothing sent", file=sys.stderr)
+            return EXIT_INTERRUPTED
         if args.batch:
             shared = _upload_first(client, tool, values, args, complete=False)
             return _command_batch(client, shared, args)
@@ -479,6 +482,36 @@ def _priced(client: SyncClient, values: dict[str, Any], args: argparse.Namespace
     if refused is not None:
         raise CostLimitError(refused, quote=found, cap=args.max_cost)
     return False
+
+
+#: Above this many USD (or with a cost that cannot be bounded), a run on a terminal asks
+#: first; `--yes` does not ask.
+CONFIRM_ABOVE_ENV = "WIRO_CONFIRM_ABOVE"
+
+
+def _confirmed(client: SyncClient, values: dict[str, Any], args: argparse.Namespace) -> bool:
+    """On a terminal, a run that may cost more than the threshold is sent only once the
+    user says yes; elsewhere (scripts, CI), with `--yes`, or when it cannot be priced, it
+    goes without asking."""
+    if args.yes or args.batch or not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return True
+    try:
+        threshold = float(os.environ.get(CONFIRM_ABOVE_ENV) or "1.0")
+    except ValueError:
+        raise ConfigurationError(f"${CONFIRM_ABOVE_ENV} must be an amount in USD") from None
+    try:
+        found = client.quote_values(values, callback_url=args.callback_url)
+    except WiroError:
+        return True  # the catalogue cannot be read: the run itself may still go
+    if found.high is not None and found.high <= threshold:
+        return True
+    sys.stderr.write(f"this run may cost {found.describe()}; send it? [y/N] ")
+    sys.stderr.flush()
+    try:
+        answer = sys.stdin.readline()
+    except KeyboardInterrupt:
+        return False
+    return answer.strip().lower() in ("y", "yes")
 
 
 def _read_batch(source: str) -> list[tuple[int, dict[str, Any] | str]]:

@@ -495,6 +495,13 @@ def _add_run_options(run: argparse.ArgumentParser, tool: ToolDefinition) -> None
         "send nothing",
     )
     run.add_argument(
+        "-y",
+        "--yes",
+        action="store_true",
+        help="do not ask before a run that may cost more than $WIRO_CONFIRM_ABOVE (default "
+        "$1.00; asked only on a terminal)",
+    )
+    run.add_argument(
         "--max-cost",
         type=_number(float, "an amount in USD"),
         metavar="USD",
