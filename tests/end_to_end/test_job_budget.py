@@ -38,11 +38,12 @@ def test_a_budget_stops_submitting_before_it_could_be_passed(
     emulator.set_price(TOOL, CENT)
     with _client(emulator) as client, client.job(tmp_path / "j.wirojob") as job:
         summary = job.run(rows(emulator.origin, 10), concurrency=4, budget=0.045)
-        assert summary.budget_reached and "budget of $0.0450 is reached" in summary.budget_reached
+        assert summary.halted and "budget of $0.0450 is reached" in summary.halted
+        assert summary.halted_by == "budget"
         assert summary.counts["succeeded"] == 4 and summary.counts["planned"] == 6
         assert summary.total_cost == pytest.approx(0.04)
         more = job.run(budget=0.1)  # a higher budget goes on from there
-        assert more.counts["succeeded"] == 10 and more.budget_reached is None
+        assert more.counts["succeeded"] == 10 and more.halted is None
     assert emulator.runs_received() == 10
 
 
@@ -52,7 +53,7 @@ def test_a_row_whose_cost_cannot_be_bounded_is_not_sent_under_a_budget(
     emulator.set_price(TOOL, [{"inputs": {}, "price": 0.00001, "priceMethod": "cpt"}])
     with _client(emulator) as client, client.job(tmp_path / "j.wirojob") as job:
         summary = job.run(rows(emulator.origin, 3), budget=5.0)
-    assert summary.budget_reached and "cannot be bounded" in summary.budget_reached
+    assert summary.halted and "cannot be bounded" in summary.halted
     assert summary.counts["planned"] == 3 and emulator.runs_received() == 0
 
 
@@ -97,4 +98,17 @@ def test_the_job_command_stops_at_its_budget(emulator: Emulator, tmp_path: Path)
     )  # fmt: skip
     assert ran.returncode == 9, ran.stderr
     assert json.loads(ran.stdout)["succeeded"] == 2
-    assert "3 rows left planned: raise --budget" in ran.stderr
+    assert "3 rows left planned; to go on, raise the budget" in ran.stderr
+
+
+def test_wiro_refusing_to_bill_stops_a_job_with_its_rows_planned(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.set_wallet(spend_limit=0.0)
+    with _client(emulator) as client, client.job(tmp_path / "j.wirojob") as job:
+        summary = job.run(rows(emulator.origin, 5), concurrency=1)
+        assert summary.halted_by == "billing" and "spend limit" in (summary.halted or "")
+        assert summary.counts["planned"] == 5 and summary.counts["failed"] == 0
+        assert emulator.runs_received() == 1  # one refused, then none sent
+        emulator.set_wallet()  # the admin raised the limit
+        assert job.run().counts["succeeded"] == 5

@@ -23,6 +23,8 @@ from .._protocol.tool import ToolDefinition
 from .exit_codes import (
     EXIT_API,
     EXIT_INTERRUPTED,
+    EXIT_NOT_ALLOWED,
+    EXIT_NOT_BILLABLE,
     EXIT_OK,
     EXIT_OVER_BUDGET,
     EXIT_TASK_CANCELLED,
@@ -128,14 +130,18 @@ def _run(tool: ToolDefinition, job: Job[Any], args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_TASK_CANCELLED
-    if summary.budget_reached:
+    if summary.halted:
+        resume = f"{tool.command} job resume --job {printable(job.ledger.where)}"
+        if summary.halted_by == "budget":
+            fix = f"raise the budget: `{resume} --budget USD`"
+        else:
+            fix = f"once that is fixed: `{resume}`"
         print(
-            f"stopped submitting: {summary.budget_reached}; {summary.counts['planned']} rows "
-            f"left planned: raise --budget and run `{tool.command} job resume --job "
-            f"{printable(job.ledger.where)} --budget USD` to go on",
+            f"stopped submitting: {printable(summary.halted)}; {summary.counts['planned']} "
+            f"rows left planned; to go on, {fix}",
             file=sys.stderr,
         )
-        return EXIT_OVER_BUDGET
+        return HALT_EXIT_CODES.get(summary.halted_by or "", EXIT_API)
     if summary.counts["uncertain"]:
         print(
             f"{summary.counts['uncertain']} rows are uncertain (a task may exist): see "
@@ -144,6 +150,11 @@ def _run(tool: ToolDefinition, job: Job[Any], args: argparse.Namespace) -> int:
         )
         return EXIT_API
     return EXIT_TASK_FAILED if summary.counts["failed"] else EXIT_OK
+
+
+#: What `job run` exits with when it stopped submitting, by what stopped it.
+HALT_EXIT_CODES = {"budget": EXIT_OVER_BUDGET, "billing": EXIT_NOT_BILLABLE,
+                   "not allowed": EXIT_NOT_ALLOWED}  # fmt: skip
 
 
 def _print_summary(summary: JobSummary, as_json: bool) -> None:

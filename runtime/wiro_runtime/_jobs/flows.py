@@ -32,19 +32,34 @@ LIST_PAGE = 100
 LIST_PAGES = 50
 
 
-class Budget:
-    """A job's cap on what it may spend, shared by its threads: once a row's Run would pass
-    it (or cannot be priced), the job submits nothing more and says why."""
+class Gate:
+    """Whether a job may still submit, shared by its threads: a Run its budget cannot take,
+    or Wiro refusing to bill (the balance, a spend limit, a tool the team may not run),
+    closes it for the rest of the run. `why` says what closed it; `cause` is "budget",
+    "billing" or "not allowed"."""
 
-    def __init__(self, limit: float) -> None:
-        if not limit >= 0:
-            raise errors.ConfigurationError(f"budget must be 0 or more, got {limit}")
-        self.limit = limit
+    def __init__(self, budget: float | None = None) -> None:
+        if budget is not None and not budget >= 0:
+            raise errors.ConfigurationError(f"budget must be 0 or more, got {budget}")
+        self.budget = budget
         self.why: str | None = None
+        self.cause: str | None = None
 
-    def reached(self, why: str) -> None:
+    @property
+    def open(self) -> bool:
+        return self.why is None
+
+    def close(self, cause: str, why: str) -> None:
         if self.why is None:
-            self.why = why
+            self.why, self.cause = why, cause
+
+
+#: Wiro's refusals to bill a Run, by what closes the gate: no row after it would be billed.
+REFUSALS_TO_BILL: tuple[tuple[type[errors.APIError], str], ...] = (
+    (errors.InsufficientBalanceError, "billing"),
+    (errors.SpendLimitError, "billing"),
+    (errors.ModelNotAllowedError, "not allowed"),
+)
 
 
 def row_flow(
@@ -56,7 +71,7 @@ def row_flow(
     policy: WaitPolicy,
     uploads: MutableMapping[str, Any] | None = None,
     pace: Pace | None = None,
-    budget: Budget | None = None,
+    gate: Gate | None = None,
 ) -> Flow[LedgerRow]:
     """A planned row (claimed by `owner`) submitted, a submitted one followed, and its
     outputs saved; the row as the ledger then holds it. A Run whose answer is lost leaves the
@@ -66,7 +81,7 @@ def row_flow(
     task_id, token = row.task_id, row.token
     if row.state == "planned":
         shared = {} if uploads is None else uploads
-        submitted = yield from _submit(core, ledger, row, owner, shared, pace, budget)
+        submitted = yield from _submit(core, ledger, row, owner, shared, pace, gate or Gate())
         if submitted is None:
             return _reread(ledger, row)
         task_id, token = submitted
@@ -98,33 +113,28 @@ def _submit(
     owner: str,
     uploads: MutableMapping[str, Any],
     pace: Pace | None,
-    budget: Budget | None = None,
+    gate: Gate,
 ) -> Flow[tuple[str, str | None] | None]:
     """Local files uploaded (free), the intent committed, the Run sent, its task committed.
     None: refused (the row failed, nothing was billed), the answer was lost, the row is no
-    longer this runner's, or the budget cannot take it (nothing was sent)."""
+    longer this runner's, or the gate closed (nothing was sent; the row stays planned)."""
     try:
         values = yield from _with_uploads(core, row.inputs, uploads)
         request = core.prepare_run(values)
     except errors.WiroError as exc:
         ledger.record_failed(row.key, Guard.held(owner), describe(exc))
         return None
-    quoted = yield from _quoted(core, request, budget)
-    if budget is not None and budget.why is not None:
+    quoted = yield from _quoted(core, request, gate)
+    if not gate.open:
         return None
     attempt = 0
     while True:
         try:
             intent = ledger.record_intent(
-                row.key,
-                owner,
-                request.body,
-                quoted=quoted,
-                budget=budget.limit if budget is not None else None,
+                row.key, owner, request.body, quoted=quoted, budget=gate.budget
             )
         except BudgetReached as exc:
-            assert budget is not None
-            budget.reached(str(exc))
+            gate.close("budget", str(exc))
             return None  # stays planned: nothing was sent
         if intent is None:
             return None  # its lease ran out and another runner has it: not sent
@@ -149,6 +159,14 @@ def _submit(
                 pace.busy()
             yield from steps.sleep(core.retry.delay(min(attempt, 6), exc.retry_after))
             attempt += 1
+        except errors.APIError as exc:
+            cause = next((c for kind, c in REFUSALS_TO_BILL if isinstance(exc, kind)), None)
+            if cause is None:
+                ledger.record_failed(row.key, sent, describe(exc))  # refused: no task, no charge
+            else:  # no row would be billed now: it waits, planned, and the job stops sending
+                ledger.record_planned(row.key, sent, f"not sent: {exc}")
+                gate.close(cause, str(exc))
+            return None
         except errors.WiroError as exc:
             ledger.record_failed(row.key, sent, describe(exc))  # refused: no task, no charge
             return None
@@ -159,22 +177,21 @@ def _submit(
     return handle.task_id, handle.socket_token
 
 
-def _quoted(
-    core: ClientCore[Any], request: PreparedRequest, budget: Budget | None
-) -> Flow[float | None]:
+def _quoted(core: ClientCore[Any], request: PreparedRequest, gate: Gate) -> Flow[float | None]:
     """Under a budget, the Run's quoted high end (None: unbounded); a job whose rows cannot
-    be priced cannot hold a budget, and stops submitting."""
-    if budget is None:
+    be priced, or bounded, cannot hold a budget, and stops submitting."""
+    if gate.budget is None:
         return None
     try:
         found = yield from flows.quote_request(core, request)
     except errors.WiroError as exc:
-        budget.reached(f"the rows cannot be priced, so the budget cannot be held: {exc}")
+        gate.close("budget", f"the rows cannot be priced, so the budget cannot be held: {exc}")
         return None
     if found.high is None:
-        budget.reached(
+        gate.close(
+            "budget",
             f"a row's cost cannot be bounded before it runs ({found.describe()}), so the "
-            f"budget of ${budget.limit:.4f} cannot be held"
+            f"budget of ${gate.budget:.4f} cannot be held",
         )
     return found.high
 

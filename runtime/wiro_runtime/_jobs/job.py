@@ -20,7 +20,7 @@ from .._protocol.errors import ConfigurationError, WiroError
 from .._protocol.polling import WaitPolicy
 from .._running.drivers import drive, pool
 from . import flows as job_flows
-from .flows import Budget
+from .flows import Gate
 from .ledger import LEASE_SECONDS, STATES, Ledger, LedgerRow
 from .locate import open_ledger
 from .manifest import write_manifest
@@ -104,8 +104,11 @@ class JobSummary:
     total_cost: float
     #: The run ended because the job was cancelled (or the caller stopped it).
     stopped: bool = False
-    #: Why the run stopped submitting under its budget (None: it did not).
-    budget_reached: str | None = None
+    #: Why the run stopped submitting before every row was sent (None: it did not): its
+    #: budget, or Wiro refusing to bill; `halted_by` says which ("budget", "billing",
+    #: "not allowed").
+    halted: str | None = None
+    halted_by: str | None = None
 
     @property
     def rows(self) -> int:
@@ -124,7 +127,8 @@ class JobSummary:
             **{state: self.counts[state] for state in STATES},
             "total_cost": self.total_cost,
             "stopped": self.stopped,
-            "budget_reached": self.budget_reached,
+            "halted": self.halted,
+            "halted_by": self.halted_by,
         }
 
 
@@ -191,14 +195,15 @@ class Job(Generic[RowT]):
             inputs = durable_inputs(self.client.tool, values)
             yield row_key(inputs, given), inputs
 
-    def summary(self, *, stopped: bool = False, budget: Budget | None = None) -> JobSummary:
+    def summary(self, *, stopped: bool = False, gate: Gate | None = None) -> JobSummary:
         return JobSummary(
             self.ledger.where,
             self.out_dir,
             self.ledger.counts(),
             self.ledger.total_cost(),
             stopped,
-            budget.why if budget is not None else None,
+            gate.why if gate is not None else None,
+            gate.cause if gate is not None else None,
         )
 
     def write_manifest(self, target: str | os.PathLike[str]) -> Path:
@@ -250,7 +255,8 @@ class Job(Generic[RowT]):
         the job spent, what its rows in flight may cost (their quotes' high ends) and its own
         quote stay within it, counted for the whole job (every runner of it); past that, or
         for a row whose cost cannot be bounded, nothing more is submitted, the rows under way
-        end, and the summary says why (`budget_reached`).
+        end, and the summary says why (`halted`). So too when Wiro refuses to bill a Run
+        (the balance, a spend limit, a tool the team may not run): its row stays planned.
         """
         if concurrency < 1:
             raise ConfigurationError(f"concurrency must be at least 1, got {concurrency}")
@@ -258,19 +264,19 @@ class Job(Generic[RowT]):
             raise ConfigurationError(f"lease_seconds must be above 0, got {lease_seconds}")
         self.ledger.lease_seconds = lease_seconds
         policy = WaitPolicy(wait_timeout, "leave")
-        limit = Budget(budget) if budget is not None else None
+        gate = Gate(budget)
         with self.ledger.exclusive(), _Heartbeat(self.ledger, self._owner) as heartbeat:
             if rows is not None:
                 self.add(rows, key=key)
             watch = _Watch(self, stop, on_row, on_progress)
             # a shared job's other runners may be filling folders right now: only old ones go
             discard_partials(self.out_dir, older_than=3600.0 if self.ledger.shared else 0.0)
-            how = _How(policy, concurrency, settle_seconds, resubmit_uncertain, limit)
+            how = _How(policy, concurrency, settle_seconds, resubmit_uncertain, gate)
             try:
                 self._run_until_done(heartbeat, watch, how)
             except _Stopped:
-                return self.summary(stopped=True, budget=limit)
-        return self.summary(budget=limit)
+                return self.summary(stopped=True, gate=gate)
+        return self.summary(gate=gate)
 
     def _run_until_done(self, heartbeat: _Heartbeat, watch: _Watch, how: _How) -> None:
         while True:
@@ -323,7 +329,7 @@ class Job(Generic[RowT]):
     def _run_rows(self, heartbeat: _Heartbeat, watch: _Watch, how: _How) -> None:
         """Rows claimed one at a time, submitted ones first (they are billed already), never
         more than the pace allows here nor `concurrency` in flight for the whole job (its
-        runners share the account's limit), and no planned one once the budget is reached;
+        runners share the account's limit), and no planned one once the gate is closed;
         only the rows under way are in memory."""
         interrupt = threading.Event()
         pace = Pace(how.concurrency)
@@ -353,7 +359,7 @@ class Job(Generic[RowT]):
                     how.policy,
                     uploads,
                     pace,
-                    how.budget,
+                    how.gate,
                 )
                 running[workers.submit(drive, flow, self._http, interrupt)] = row.key
         except BaseException:
@@ -371,8 +377,8 @@ class Job(Generic[RowT]):
                     self.ledger.release(key, self._owner)
 
     def _next_planned(self, how: _How) -> LedgerRow | None:
-        """A planned row to submit, unless the budget is reached."""
-        if how.budget is not None and how.budget.why is not None:
+        """A planned row to submit, unless the gate is closed (budget, Wiro's refusal)."""
+        if not how.gate.open:
             return None
         return self.ledger.claim(self._owner, ("planned",), in_flight_cap=how.concurrency)
 
@@ -438,7 +444,7 @@ class _How:
     concurrency: int
     settle_seconds: float
     resubmit_uncertain: bool
-    budget: Budget | None
+    gate: Gate
 
 
 class _Watch:
