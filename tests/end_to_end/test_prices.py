@@ -241,3 +241,44 @@ def test_a_dear_run_on_a_terminal_asks_first(emulator: Emulator, tmp_path: Path)
     piped = subprocess.run(argv, env=cli_env(emulator), capture_output=True, text=True, timeout=60)
     assert piped.returncode == 0 and "send it?" not in piped.stderr  # no terminal: no question
     assert emulator.runs_received() == 3
+
+
+def _every_served_tool() -> list[str]:
+    with Emulator(SPECS, api_key=API_KEY, api_secret=API_SECRET) as emulator:
+        return [tool.key for tool in emulator.tools]
+
+
+def _required_values(tool: Any, origin: str) -> dict[str, Any]:
+    """A run of the tool with what it requires, files from the emulator's samples."""
+    values: dict[str, Any] = {}
+    for item in tool.inputs:
+        if not item.required:
+            continue
+        if item.file_url or item.wire_type == "files":
+            values[item.wire_name] = f"{origin}/samples/photo.png"
+        elif item.choices:
+            values[item.wire_name] = item.choices[0].value
+        else:
+            values[item.wire_name] = "a prompt" if item.python_type == "str" else 1
+    return values
+
+
+@pytest.mark.parametrize("key", _every_served_tool())
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(method=METHODS, price=st.floats(0.0001, 0.05))
+def test_every_served_tool_is_billed_inside_its_quote(key: str, method: str, price: float) -> None:
+    from wiro_runtime import SyncClient
+
+    plan = Plan(queue_seconds=0.02, run_seconds=0.2)
+    with Emulator(SPECS, api_key=API_KEY, api_secret=API_SECRET, plan=plan) as emulator:
+        (tool,) = [served for served in emulator.tools if served.key == key]
+        emulator.set_price(key, [{"inputs": {}, "price": price, "priceMethod": method}],
+                           cps=0.001, approximate_cost=0.001 * 0.25)  # fmt: skip
+        client_class = type("Client", (SyncClient,), {"tool": tool})
+        with client_class(**client_kwargs(emulator)) as client:
+            values = _required_values(tool, emulator.origin)
+            found = client.quote_values(values)
+            task = client.run_values(values)
+    assert task.total_cost is not None and found.low is not None, (key, found)
+    assert found.low - 1e-9 <= task.total_cost, (key, found, task.total_cost)
+    assert found.high is None or task.total_cost <= found.high + 1e-9, (key, found, task.total_cost)

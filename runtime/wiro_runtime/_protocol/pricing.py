@@ -239,8 +239,7 @@ def _per_pixel(pricing: Pricing, tier: PriceTier, run: _Run) -> Quote:
 
 def _per_character(pricing: Pricing, tier: PriceTier, run: _Run) -> Quote:
     prompt = run.values.get("prompt")
-    if not isinstance(prompt, str):
-        return Quote(None, None, tier.method, "per character of a prompt not given")
+    prompt = prompt if isinstance(prompt, str) else ""  # none sent: no character to bill
     cost = tier.price * len(prompt)
     return Quote(cost, cost, tier.method, f"per character x {len(prompt)}")
 
