@@ -282,3 +282,19 @@ def test_every_served_tool_is_billed_inside_its_quote(key: str, method: str, pri
     assert task.total_cost is not None and found.low is not None, (key, found)
     assert found.low - 1e-9 <= task.total_cost, (key, found, task.total_cost)
     assert found.high is None or task.total_cost <= found.high + 1e-9, (key, found, task.total_cost)
+
+
+def test_a_batch_holds_its_budget_and_each_runs_cap(emulator: Emulator) -> None:
+    emulator.set_price(TOOL, BY_STEPS)
+    base: dict[str, Any] = dict(rows(emulator.origin, 1)[0])
+    inputs: list[Any] = [{**base, "prompt": f"p{n}"} for n in range(6)]
+    with _client(emulator) as client:
+        results = client.batch(inputs, concurrency=2, budget=0.013)
+        sent = [result for result in results if result.ok]
+        refused = [result for result in results if isinstance(result.error, CostLimitError)]
+        assert len(sent) == 3 and len(refused) == 3  # 3 x $0.004 fit in $0.013, a 4th not
+        assert all(result.task_id is None for result in refused)
+        assert "has $0.0010 left" in str(refused[0].error)
+        capped = client.batch([{**base, "steps": 50}, base], max_cost=0.005)
+        assert isinstance(capped[0].error, CostLimitError) and capped[1].ok
+    assert emulator.runs_received() == 4

@@ -145,7 +145,8 @@ class Client(_SyncBase):
 
         Results come in input order, each with its task or its error; `on_result` sees each
         as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
-        tasks are stopped.
+        tasks are stopped. `max_cost` caps each run and `budget` all of them together: a run
+        they cannot take is not sent, and its result carries the `CostLimitError`.
         """
         return super().batch(inputs, **options)
 
@@ -301,7 +302,8 @@ class AsyncClient(_AsyncBase):
 
         Results come in input order, each with its task or its error; `on_result` sees each
         as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
-        tasks are stopped.
+        tasks are stopped. `max_cost` caps each run and `budget` all of them together: a run
+        they cannot take is not sent, and its result carries the `CostLimitError`.
         """
         return await super().batch(inputs, **options)
 

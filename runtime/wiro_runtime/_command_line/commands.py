@@ -397,6 +397,28 @@ def _refuse_stream_conflicts(args: argparse.Namespace) -> None:
             )
 
 
+def _before_sending(
+    client: SyncClient, tool: ToolDefinition, values: dict[str, Any], args: argparse.Namespace
+) -> int | None:
+    """Everything that can refuse a run before it is sent (missing inputs, wait settings,
+    the output folder, its price: `--estimate`, `--max-cost`, the question on a terminal):
+    the exit code when the command ends here, None when the run may go."""
+    if not args.batch:
+        _refuse_missing(tool, values)
+    if not args.detach:  # settings that would fail once the task ran, refused before
+        from .._protocol.polling import WaitPolicy  # not before: `--dry-run` starts without it
+
+        WaitPolicy(args.wait_timeout, args.on_timeout)
+        _check_output_dir(args)
+    priced = args.estimate or (args.max_cost is not None and not args.batch)
+    if priced and _priced(client, values, args):
+        return EXIT_OK  # --estimate: said, nothing sent
+    if not _confirmed(client, values, args):
+        print("nothing sent", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return None
+
+
 def command_run(tool: ToolDefinition, target: ClientTarget, args: argparse.Namespace) -> int:
     if args.dry_run or args.print_curl:
         return _offline(tool, args)
@@ -407,18 +429,9 @@ def command_run(tool: ToolDefinition, target: ClientTarget, args: argparse.Names
     client = _client(target, args, tool)
     try:
         values = _run_values(tool, args)
-        if not args.batch:
-            _refuse_missing(tool, values)
-        if not args.detach:  # settings that would fail once the task ran, refused before
-            from .._protocol.polling import WaitPolicy  # not before: `--dry-run` starts without it
-
-            WaitPolicy(args.wait_timeout, args.on_timeout)
-            _check_output_dir(args)
-        if (args.estimate or args.max_cost is not None) and _priced(client, values, args):
-            return EXIT_OK  # --estimate: said, nothing sent
-        if not _confirmed(client, values, args):
-            print("nothing sent", file=sys.stderr)
-            return EXIT_INTERRUPTED
+        ended = _before_sending(client, tool, values, args)
+        if ended is not None:
+            return ended
         if args.batch:
             shared = _upload_first(client, tool, values, args, complete=False)
             return _command_batch(client, shared, args)
@@ -463,7 +476,7 @@ def _priced(client: SyncClient, values: dict[str, Any], args: argparse.Namespace
     from .._protocol.pricing import over_cap
 
     if args.batch:
-        raise ConfigurationError("--estimate and --max-cost take one run; leave out --batch")
+        raise ConfigurationError("--estimate prices one run; leave out --batch")
     if args.max_cost is not None and not args.max_cost >= 0:
         raise ConfigurationError(f"--max-cost must be 0 or more, got {args.max_cost}")
     found = client.quote_values(values, callback_url=args.callback_url)
@@ -584,6 +597,7 @@ def _command_batch(client: SyncClient, defaults: dict[str, Any], args: argparse.
             wait_timeout=args.wait_timeout,
             on_timeout=args.on_timeout,
             on_result=on_result,
+            max_cost=args.max_cost,
         )
     except KeyboardInterrupt:
         from .._running.batch import BATCH_THREADS

@@ -506,7 +506,7 @@ def _add_run_options(run: argparse.ArgumentParser, tool: ToolDefinition) -> None
         type=_number(float, "an amount in USD"),
         metavar="USD",
         help="refuse, sending nothing, when the run may cost more (or its cost cannot be "
-        "bounded before it runs)",
+        "bounded before it runs); with --batch, each run of it",
     )
     run.add_argument(
         "--dry-run",

@@ -91,6 +91,8 @@ if TYPE_CHECKING:
         cancel_on_interrupt: bool
 
     class BatchOptions(TypedDict, total=False):
+        max_cost: float | None
+        budget: float | None
         concurrency: int
         wait_timeout: float | None
         on_timeout: str

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -666,28 +667,73 @@ def run(
     )
 
 
+class Spending:
+    """A batch's budget, shared by its items (threads or coroutines): each Run reserves its
+    quote's high end before it is sent, and its cost replaces the reservation once known, so
+    what the batch spent and may still spend never passes the budget."""
+
+    def __init__(self, budget: float) -> None:
+        if not budget >= 0:
+            raise errors.ConfigurationError(f"budget must be 0 or more, got {budget}")
+        self.budget = budget
+        self.committed = 0.0
+        self._lock = threading.Lock()
+
+    def reserve(self, found: Quote) -> float:
+        """The amount reserved for a Run so quoted; `CostLimitError` when the budget cannot
+        take it (nothing is sent)."""
+        with self._lock:
+            if found.high is not None and self.committed + found.high <= self.budget:
+                self.committed += found.high
+                return found.high
+            left = max(0.0, self.budget - self.committed)
+        raise errors.CostLimitError(
+            f"not sent: the batch's budget of ${self.budget:.4f} has ${left:.4f} left, and "
+            f"this run may cost {found.describe()}",
+            quote=found,
+            cap=self.budget,
+        )
+
+    def settle(self, reserved: float, cost: float | None) -> None:
+        """A Run's cost known (None: unknown, the reservation stays)."""
+        if cost is None:
+            return
+        with self._lock:
+            self.committed += cost - reserved
+
+
 def batch_item(
     core: ClientCore[Any],
     index: int,
     values: Mapping[str, object],
     *,
     policy: WaitPolicy,
+    max_cost: float | None = None,
+    spending: Spending | None = None,
 ) -> Flow[BatchResult]:
     """One input of a batch, run to its end -> its result, never an exception of Wiro's.
+    A run whose quote passes `max_cost`, or that the batch's budget cannot take, is not sent
+    (its result carries the `CostLimitError`).
 
     Interrupted (Ctrl-C, or the batch's interrupt), its task is stopped first; the result
     says so, with the stopped task. A cancelled coroutine re-raises once the task is stopped.
     """
     task_id: str | None = None
+    reserved: float | None = None
     try:
         request = core.prepare_run(wire_values(core.tool, values))
+        yield from within_cap(core, request, max_cost)
+        if spending is not None:
+            reserved = spending.reserve((yield from quote_request(core, request)))
         handle = yield from submit(core, request)
         task_id = handle.task_id
         task = yield from follow_to_end(
             core, handle.ref, WaitCallbacks(), policy=policy, socket_token=handle.socket_token
         )
+        _settle(spending, reserved, task.total_cost)
         return BatchResult(index, values, task, task_id)
     except errors.WiroError as exc:
+        _settle(spending, reserved, _cost_after(task_id, exc))
         return failed(index, values, task_id, exc)
     except steps.INTERRUPTS as interrupt:
         if task_id is None:
@@ -705,6 +751,20 @@ def batch_item(
         return failed(index, values, task_id, error)
 
 
+def _cost_after(task_id: str | None, exc: errors.WiroError) -> float | None:
+    """What a failed batch item cost: nothing if no task was made, its task's cost if it
+    ended, unknown otherwise (its reservation stays)."""
+    if task_id is None:
+        return 0.0
+    ended = getattr(exc, "task", None)
+    return ended.total_cost if isinstance(ended, Task) else None
+
+
+def _settle(spending: Spending | None, reserved: float | None, cost: float | None) -> None:
+    if spending is not None and reserved is not None:
+        spending.settle(reserved, cost)
+
+
 def batch(
     core: ClientCore[Any],
     inputs: Iterable[Mapping[str, object]],
@@ -713,8 +773,15 @@ def batch(
     wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
     on_timeout: str = "cancel",
     on_result: ResultCallback | None = None,
+    max_cost: float | None = None,
+    budget: float | None = None,
 ) -> tuple[list[Flow[BatchResult]], int, ResultCallback | None]:
-    """A batch as one flow per input, to be driven at most `concurrency` at a time."""
+    """A batch as one flow per input, to be driven at most `concurrency` at a time; each run
+    capped at `max_cost`, and all of them together at `budget` (see `batch_item`)."""
     policy = WaitPolicy(wait_timeout, on_timeout)  # before anything is sent (and billed)
-    items = [batch_item(core, index, values, policy=policy) for index, values in enumerate(inputs)]
+    spending = Spending(budget) if budget is not None else None
+    items = [
+        batch_item(core, index, values, policy=policy, max_cost=max_cost, spending=spending)
+        for index, values in enumerate(inputs)
+    ]
     return items, max(1, concurrency), on_result
