@@ -295,6 +295,7 @@ def test_a_batch_holds_its_budget_and_each_runs_cap(emulator: Emulator) -> None:
         assert len(sent) == 3 and len(refused) == 3  # 3 x $0.004 fit in $0.013, a 4th not
         assert all(result.task_id is None for result in refused)
         assert "has $0.0010 left" in str(refused[0].error)
-        capped = client.batch([{**base, "steps": 50}, base], max_cost=0.005)
+        dear: list[Any] = [{**base, "steps": 50}, base]
+        capped = client.batch(dear, max_cost=0.005)
         assert isinstance(capped[0].error, CostLimitError) and capped[1].ok
     assert emulator.runs_received() == 4
