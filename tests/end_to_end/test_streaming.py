@@ -349,22 +349,34 @@ def test_ctrl_c_typed_during_run_stream_stops_the_task() -> None:
     assert "interrupted: stopping task" in shown and "Traceback" not in shown
 
 
-def test_chat_on_a_terminal_and_ctrl_c_while_streaming() -> None:
+def test_chat_on_a_terminal_edits_lines_and_ctrl_c_stops_only_the_answer(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "state"
     with _emulator("segments", Plan(0.05, 1.0)) as emu:
-        terminal = Terminal([command_path("openai-gpt-5-mini"), "chat"], cli_env(emu))
+        env = cli_env(emu, XDG_STATE_HOME=str(state))
+        terminal = Terminal([command_path("openai-gpt-5-mini"), "chat"], env)
         terminal.wait_for(b"you> ")
-        terminal.type(b"hello terminal\r")
+        terminal.type(b"hello termnal\x1b[D\x1b[D\x1b[Di\r")  # three arrows left, a fix
         terminal.wait_for(reply("hello terminal")[1].encode())
         terminal.wait_for(b"you> ", timeout=20)
         emu.plan_next(Plan(0.05, 8))
         terminal.type(b"a very long answer\r")
         _wait_until_writing(emu, 1)
-        terminal.type(b"\x03")  # Ctrl-C, typed
+        terminal.type(b"\x03")  # Ctrl-C, typed: the answer stops, the chat goes on
+        terminal.wait_for(b"Ctrl-C again or Ctrl-D to leave")
+        terminal.wait_for(b"you> ", timeout=20)
+        terminal.type(b"\x04")  # Ctrl-D: the chat ends
         code, shown = terminal.finish(timeout=30)
         statuses = [task.status() for task in emu.state.tasks.values()]
-    assert code == 130, shown
+        prompts = [r.body["prompt"] for r in emu.received if r.path.startswith("/v1/Run/")]
+    assert code == 0, shown
     assert statuses == ["task_postprocess_end", "task_cancel"]
-    assert "interrupted" in shown and "Traceback" not in shown
+    assert prompts == ["hello terminal", "a very long answer"]  # no escape code billed
+    history = (state / "wiro" / "chat_history").read_text()
+    assert "hello terminal" in history and "a very long answer" in history
+    assert (state / "wiro" / "chat_history").stat().st_mode & 0o777 == 0o600
+    assert "Traceback" not in shown
 
 
 # --- the generated docs ----------------------------------------------------------------------

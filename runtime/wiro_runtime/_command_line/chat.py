@@ -4,7 +4,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 from .._protocol.errors import WiroError
 from .._running.task import TaskIncompleteError
@@ -123,9 +127,20 @@ def command_chat(
     )
     if interactive:
         print(
-            f"chatting with {tool.key} (session {session.session_id}); Ctrl-D or /exit to end",
+            f"chatting with {tool.key} (session {session.session_id}); Ctrl-C stops an "
+            "answer, Ctrl-D or /exit ends",
             file=sys.stderr,
         )
+    with line_editing(interactive):
+        return _converse(session, defaults, args, interactive)
+
+
+def _converse(
+    session: Session,
+    defaults: dict[str, Any],
+    args: argparse.Namespace,
+    interactive: bool,
+) -> int:
     while True:
         prompt = _next_prompt(interactive)
         if isinstance(prompt, int):
@@ -134,9 +149,9 @@ def command_chat(
             continue
         task = _turn(session, prompt, defaults, args, interactive)
         if isinstance(task, int):
-            if task == EXIT_INTERRUPTED or not interactive:
+            if not interactive:
                 return task
-            continue  # a failed turn: the conversation goes on
+            continue  # a failed or stopped turn: back to the prompt, the conversation goes on
         _show_turn(task, len(session.turns), args, interactive)
         if session.pending_tool_calls:
             print(
@@ -145,6 +160,40 @@ def command_chat(
                 file=sys.stderr,
             )
             return EXIT_OK
+
+
+#: How many prompts the history file keeps.
+HISTORY_LENGTH = 1000
+
+
+def history_path() -> Path:
+    """Where `chat` keeps what you typed: the user's state folder, as `wiro jobs` does."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "wiro" / "chat_history"
+
+
+@contextlib.contextmanager
+def line_editing(interactive: bool) -> Iterator[None]:
+    """On a terminal, prompts are edited as in a shell (arrows, Home, End, Ctrl-R) and
+    remembered across chats; where readline is missing (Windows) input stays plain."""
+    try:
+        import readline
+    except ImportError:
+        readline = None  # type: ignore[assignment]
+    if not interactive or readline is None:
+        yield
+        return
+    path = history_path()
+    with contextlib.suppress(OSError):
+        readline.read_history_file(path)
+    readline.set_history_length(HISTORY_LENGTH)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            readline.write_history_file(path)
+            path.chmod(0o600)  # what you asked a model is yours alone
 
 
 def _next_prompt(interactive: bool) -> str | int:
@@ -181,7 +230,8 @@ def _turn(
             )
     except KeyboardInterrupt:
         reporter.close()
-        print("\ninterrupted: the turn's task was stopped", file=sys.stderr)
+        then = "; Ctrl-C again or Ctrl-D to leave" if interactive else ""
+        print(f"\ninterrupted: the turn's task was stopped{then}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except TaskIncompleteError as exc:  # cut off: still an answer, and the session goes on
         warn(str(exc))
