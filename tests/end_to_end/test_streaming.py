@@ -419,3 +419,24 @@ def test_a_tool_calling_tools_readme_example_runs(
     with _emulator("segments", FAST, specs) as emu:
         (output,) = _run_examples([tool_example], emu, str(package))
     assert output == "(emulated answer from tools: get_weather said sunny, 21 C)\n"
+
+
+def test_a_prompt_as_an_argument_after_text_piped_in() -> None:
+    with _emulator("segments", FAST) as emu:
+        chat = command_path("openai-gpt-5-mini")
+
+        def run(*args: str, given: str | None = None) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [chat, "run", *args], input=given, env=cli_env(emu), capture_output=True,
+                text=True, timeout=60, check=False,
+            )  # fmt: skip
+
+        alone = run("Write a haiku")
+        assert alone.returncode == 0, alone.stderr
+        assert alone.stdout.strip() == reply("Write a haiku")[1]
+        context = run("Sum it up in a line", given="a long report\non two lines\n")
+        assert context.returncode == 0, context.stderr
+        twice = run("one", "--prompt", "two")
+        assert twice.returncode == 2 and "give the prompt once" in twice.stderr
+        prompts = [r.body["prompt"] for r in emu.received if r.path.startswith("/v1/Run/")]
+    assert prompts == ["Write a haiku", "a long report\non two lines\n\nSum it up in a line"]

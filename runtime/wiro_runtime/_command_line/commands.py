@@ -275,9 +275,29 @@ def _run_values(tool: ToolDefinition, args: argparse.Namespace) -> dict[str, Any
     standard input, and the inputs named by `--omit` left unsent."""
     values = _input_values(args)
     _omit(tool, values, getattr(args, "omit", None) or ())
+    given = getattr(args, "positional_prompt", None)
+    if given is not None:
+        return _with_prompt(tool, values, given, args)
     reader = _stdin_reader(tool, values, getattr(args, "batch", None))
     if reader is not None:
         values[reader.wire_name] = _from_stdin(reader.cli_flag)
+    return values
+
+
+def _with_prompt(
+    tool: ToolDefinition, values: dict[str, Any], given: str, args: argparse.Namespace
+) -> dict[str, Any]:
+    """`run PROMPT`: the prompt as an argument, after any text piped in (the text to work
+    on, then what to do with it, as `llm` takes them)."""
+    if "prompt" in values:
+        raise ConfigurationError("give the prompt once: as PROMPT or as --prompt, not both")
+    others_dashed = any(value == "-" for value in values.values())
+    if given != "-" and _piped() and not others_dashed and not getattr(args, "batch", None):
+        piped = sys.stdin.read().rstrip("\n")
+        given = f"{piped}\n\n{given}" if piped.strip() else given
+    elif given == "-":
+        given = _from_stdin("PROMPT")
+    values["prompt"] = given
     return values
 
 

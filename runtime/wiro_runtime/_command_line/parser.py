@@ -265,6 +265,15 @@ def build_parser(tool: ToolDefinition, only: str | None = None) -> argparse.Argu
     )
     if only in (None, "run"):
         _add_run_options(run, tool)
+        prompt = tool.input_named("prompt")
+        if prompt is not None and prompt.python_type == "str":
+            run.add_argument(
+                "positional_prompt",
+                metavar="PROMPT",
+                nargs="?",
+                help="the prompt, as --prompt gives it; with text piped in, that text comes "
+                "first, then a blank line and this",
+            )
     if tool.input_named("session_id") is not None:
         chat = commands.add_parser(
             "chat",
