@@ -440,3 +440,29 @@ def test_a_prompt_as_an_argument_after_text_piped_in() -> None:
         assert twice.returncode == 2 and "give the prompt once" in twice.stderr
         prompts = [r.body["prompt"] for r in emu.received if r.path.startswith("/v1/Run/")]
     assert prompts == ["Write a haiku", "a long report\non two lines\n\nSum it up in a line"]
+
+
+def test_json_carries_the_whole_turn_in_run_and_chat() -> None:
+    with _emulator("segments", FAST) as emu:
+        chat = command_path("openai-gpt-5-mini")
+        ran = subprocess.run(
+            [chat, "run", "--prompt", "What is 2 + 2?", "--session-id", "s-1", "--user-id", "u-1",
+             "--json"],
+            env=cli_env(emu), capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert ran.returncode == 0, ran.stderr
+        whole = json.loads(ran.stdout)
+        thinking, answer = reply("What is 2 + 2?")
+        assert (whole["text"], whole["thinking"]) == (answer, thinking)
+        assert (whole["session_id"], whole["user_id"]) == ("s-1", "u-1")
+        assert whole["finish_reason"] == "stop" and "usage" in whole
+        turns = subprocess.run(
+            [chat, "chat", "--json", "--session-id", "s-2", "--user-id", "u-2"],
+            input="What is 2 + 2?\n", env=cli_env(emu), capture_output=True, text=True,
+            timeout=60, check=False,
+        )  # fmt: skip
+        assert turns.returncode == 0, turns.stderr
+        (turn,) = [json.loads(line) for line in turns.stdout.splitlines()]
+        assert turn["turn"] == 1 and turn["thinking"] == thinking
+        assert (turn["session_id"], turn["user_id"]) == ("s-2", "u-2")
+        assert set(turn) >= {"usage", "finish_reason", "total_cost", "task_id", "text"}

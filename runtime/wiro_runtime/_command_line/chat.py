@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from .._running.task import Task
     from .progress import Reporter
 
+#: What `chat --json` prints of each turn (beside its number), as `run --json` names them.
+TURN_FIELDS = ("task_id", "text", "thinking", "finish_reason", "usage", "session_id",
+               "user_id", "total_cost")  # fmt: skip
 #: What ends an interactive chat besides Ctrl-D.
 QUIT_WORDS = ("/exit", "/quit")
 
@@ -249,12 +252,8 @@ def _show_turn(task: Task, number: int, args: argparse.Namespace, interactive: b
     import json
 
     if args.json:
-        turn = {
-            "turn": number,
-            "task_id": task.id,
-            "text": task.text,
-            "finish_reason": task.finish_reason,
-        }
+        whole = task.to_dict()
+        turn = {"turn": number, **{key: whole.get(key) for key in TURN_FIELDS}}
         print(json.dumps(turn, ensure_ascii=False), flush=True)
     elif not interactive:
         print(for_stream(_one_line(task.text or "")), flush=True)

@@ -321,8 +321,15 @@ class Task:
             "total_cost": self.total_cost,
             "outputs": [output.to_dict() for output in self.outputs],
             "text": self.text,
+            "thinking": self.thinking,
             "finish_reason": self.finish_reason,
             "usage": self.usage,
+            # a chat turn's conversation, to continue it (`--session-id`, `--user-id`)
+            **{
+                name: self.parameters[name]
+                for name in ("session_id", "user_id")
+                if isinstance(self.parameters.get(name), str)
+            },
             "debug_error": self.debug_error,
         }
 
