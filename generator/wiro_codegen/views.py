@@ -40,6 +40,7 @@ CLIENT_MODULE_NAMES = frozenset(
         "Job",
         "Literal",
         "LogCallback",
+        "Mapping",
         "ProgressCallback",
         "Required",
         "Omit",
@@ -70,6 +71,7 @@ RUN_OPTIONS = (
     "on_log: LogCallback | None = None,",
     "cancel_on_interrupt: bool = True,",
     "max_cost: float | None = None,",
+    "extra_body: Mapping[str, Any] | None = None,",
 )
 RUN_OPTION_NAMES = tuple(line.split(":", 1)[0] for line in RUN_OPTIONS)
 #: The options `stream` takes: `run`'s, less the callbacks (its events are what it yields).

@@ -466,3 +466,18 @@ def test_json_carries_the_whole_turn_in_run_and_chat() -> None:
         assert turn["turn"] == 1 and turn["thinking"] == thinking
         assert (turn["session_id"], turn["user_id"]) == ("s-2", "u-2")
         assert set(turn) >= {"usage", "finish_reason", "total_cost", "task_id", "text"}
+
+
+def test_tools_as_python_lists_and_fields_a_description_misses(
+    tool_chat: tuple[Path, Any],
+) -> None:
+    specs, module = tool_chat
+    with _emulator("segments", FAST, specs) as emu, module.Client(**client_kwargs(emu)) as client:
+        listed = json.loads(WEATHER)  # a Python list, as users write tools
+        with client.session().stream("Weather in Paris?", tools=listed) as stream:
+            list(stream)
+        assert stream.task.finish_reason == "tool_calls"
+        client.run(prompt="hello", extra_body={"reasoning": {"effort": "low"}})
+        runs = [r.body for r in emu.received if r.path.startswith("/v1/Run/")]
+    assert json.loads(runs[0]["tools"]) == listed  # sent as the JSON text the input holds
+    assert runs[1]["reasoning"] == {"effort": "low"}  # beside the inputs, as given

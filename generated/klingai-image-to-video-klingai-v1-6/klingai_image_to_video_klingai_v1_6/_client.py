@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
 from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Quote, Task, TaskHandle
@@ -94,6 +94,7 @@ class Client(_SyncBase):
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
         max_cost: float | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Task:
         """Submit a task, follow it live and return it finished, with its outputs.
 
@@ -131,6 +132,7 @@ class Client(_SyncBase):
             on_log=on_log,
             cancel_on_interrupt=cancel_on_interrupt,
             max_cost=max_cost,
+            extra_body=extra_body,
         )
 
     def stream(
@@ -147,6 +149,7 @@ class Client(_SyncBase):
         on_timeout: Literal["cancel", "leave"] = "cancel",
         cancel_on_interrupt: bool = True,
         max_cost: float | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
@@ -181,6 +184,7 @@ class Client(_SyncBase):
             on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
             max_cost=max_cost,
+            extra_body=extra_body,
         )
 
     def submit(
@@ -307,6 +311,7 @@ class AsyncClient(_AsyncBase):
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
         max_cost: float | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Task:
         """Submit a task, follow it live and return it finished, with its outputs.
 
@@ -344,6 +349,7 @@ class AsyncClient(_AsyncBase):
             on_log=on_log,
             cancel_on_interrupt=cancel_on_interrupt,
             max_cost=max_cost,
+            extra_body=extra_body,
         )
 
     async def stream(
@@ -360,6 +366,7 @@ class AsyncClient(_AsyncBase):
         on_timeout: Literal["cancel", "leave"] = "cancel",
         cancel_on_interrupt: bool = True,
         max_cost: float | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
@@ -394,6 +401,7 @@ class AsyncClient(_AsyncBase):
             on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
             max_cost=max_cost,
+            extra_body=extra_body,
         )
 
     async def submit(

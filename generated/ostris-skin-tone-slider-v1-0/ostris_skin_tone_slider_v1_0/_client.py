@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
 from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Quote, Task, TaskHandle
@@ -75,6 +75,7 @@ class Client(_SyncBase):
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
         max_cost: float | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Task:
         """Submit a task, follow it live and return it finished, with its outputs.
 
@@ -119,6 +120,7 @@ class Client(_SyncBase):
             on_log=on_log,
             cancel_on_interrupt=cancel_on_interrupt,
             max_cost=max_cost,
+            extra_body=extra_body,
         )
 
     def stream(
@@ -141,6 +143,7 @@ class Client(_SyncBase):
         on_timeout: Literal["cancel", "leave"] = "cancel",
         cancel_on_interrupt: bool = True,
         max_cost: float | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
@@ -182,6 +185,7 @@ class Client(_SyncBase):
             on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
             max_cost=max_cost,
+            extra_body=extra_body,
         )
 
     def submit(
@@ -336,6 +340,7 @@ class AsyncClient(_AsyncBase):
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
         max_cost: float | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Task:
         """Submit a task, follow it live and return it finished, with its outputs.
 
@@ -380,6 +385,7 @@ class AsyncClient(_AsyncBase):
             on_log=on_log,
             cancel_on_interrupt=cancel_on_interrupt,
             max_cost=max_cost,
+            extra_body=extra_body,
         )
 
     async def stream(
@@ -402,6 +408,7 @@ class AsyncClient(_AsyncBase):
         on_timeout: Literal["cancel", "leave"] = "cancel",
         cancel_on_interrupt: bool = True,
         max_cost: float | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
@@ -443,6 +450,7 @@ class AsyncClient(_AsyncBase):
             on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
             max_cost=max_cost,
+            extra_body=extra_body,
         )
 
     async def submit(

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
 from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Quote, Task, TaskHandle
@@ -63,6 +63,7 @@ class Client(_SyncBase):
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
         max_cost: float | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Task:
         """Submit a task, follow it live and return it finished, with its outputs.
 
@@ -95,6 +96,7 @@ class Client(_SyncBase):
             on_log=on_log,
             cancel_on_interrupt=cancel_on_interrupt,
             max_cost=max_cost,
+            extra_body=extra_body,
         )
 
     def stream(
@@ -110,6 +112,7 @@ class Client(_SyncBase):
         on_timeout: Literal["cancel", "leave"] = "cancel",
         cancel_on_interrupt: bool = True,
         max_cost: float | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
@@ -139,6 +142,7 @@ class Client(_SyncBase):
             on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
             max_cost=max_cost,
+            extra_body=extra_body,
         )
 
     def submit(
@@ -250,6 +254,7 @@ class AsyncClient(_AsyncBase):
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
         max_cost: float | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Task:
         """Submit a task, follow it live and return it finished, with its outputs.
 
@@ -282,6 +287,7 @@ class AsyncClient(_AsyncBase):
             on_log=on_log,
             cancel_on_interrupt=cancel_on_interrupt,
             max_cost=max_cost,
+            extra_body=extra_body,
         )
 
     async def stream(
@@ -297,6 +303,7 @@ class AsyncClient(_AsyncBase):
         on_timeout: Literal["cancel", "leave"] = "cancel",
         cancel_on_interrupt: bool = True,
         max_cost: float | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
@@ -326,6 +333,7 @@ class AsyncClient(_AsyncBase):
             on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
             max_cost=max_cost,
+            extra_body=extra_body,
         )
 
     async def submit(

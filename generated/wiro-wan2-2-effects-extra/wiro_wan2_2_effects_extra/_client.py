@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
 from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Quote, Task, TaskHandle
@@ -108,6 +108,7 @@ class Client(_SyncBase):
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
         max_cost: float | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Task:
         """Submit a task, follow it live and return it finished, with its outputs.
 
@@ -135,6 +136,7 @@ class Client(_SyncBase):
             on_log=on_log,
             cancel_on_interrupt=cancel_on_interrupt,
             max_cost=max_cost,
+            extra_body=extra_body,
         )
 
     def stream(
@@ -147,6 +149,7 @@ class Client(_SyncBase):
         on_timeout: Literal["cancel", "leave"] = "cancel",
         cancel_on_interrupt: bool = True,
         max_cost: float | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
@@ -171,6 +174,7 @@ class Client(_SyncBase):
             on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
             max_cost=max_cost,
+            extra_body=extra_body,
         )
 
     def submit(
@@ -267,6 +271,7 @@ class AsyncClient(_AsyncBase):
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
         max_cost: float | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Task:
         """Submit a task, follow it live and return it finished, with its outputs.
 
@@ -294,6 +299,7 @@ class AsyncClient(_AsyncBase):
             on_log=on_log,
             cancel_on_interrupt=cancel_on_interrupt,
             max_cost=max_cost,
+            extra_body=extra_body,
         )
 
     async def stream(
@@ -306,6 +312,7 @@ class AsyncClient(_AsyncBase):
         on_timeout: Literal["cancel", "leave"] = "cancel",
         cancel_on_interrupt: bool = True,
         max_cost: float | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
@@ -330,6 +337,7 @@ class AsyncClient(_AsyncBase):
             on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
             max_cost=max_cost,
+            extra_body=extra_body,
         )
 
     async def submit(

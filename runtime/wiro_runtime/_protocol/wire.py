@@ -190,9 +190,21 @@ def fill_defaults(tool: ToolDefinition, values: Mapping[str, object]) -> dict[st
     return filled
 
 
-def _given(values: Mapping[str, object]) -> dict[str, object]:
-    """The values actually given: `OMIT` is not a value."""
-    return {key: value for key, value in values.items() if value is not OMIT}
+def _given(values: Mapping[str, object], tool: ToolDefinition | None = None) -> dict[str, object]:
+    """The values actually given (`OMIT` is not a value); a Python list or dict given to a
+    text input (one that holds JSON, such as a chat model's `tools`) sent as its JSON text."""
+    text_inputs = (
+        {item.wire_name for item in tool.inputs if item.python_type == "str"} if tool else set()
+    )
+    return {
+        key: (
+            json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            if key in text_inputs and isinstance(value, list | dict)
+            else value
+        )
+        for key, value in values.items()
+        if value is not OMIT
+    }
 
 
 def encode_inputs(tool: ToolDefinition, values: Mapping[str, object]) -> dict[str, Any]:
@@ -221,7 +233,7 @@ def prepare_run(
     `follow_up` holds the fields of Wiro's protocol that continue a conversation
     (`previousTaskToken`, `toolOutputs`), sent beside the inputs. `complete=False` sends only
     the values given (no defaults, none required): a turn that answers tool calls."""
-    plain, files = split_files(tool, _given(values), limit)
+    plain, files = split_files(tool, _given(values, tool), limit)
     plain, uploads = split_uploads(tool, plain, limit)
     omitted = {key: OMIT for key, value in values.items() if value is OMIT}
     given = fill_defaults(tool, {**plain, **omitted}) if complete else plain

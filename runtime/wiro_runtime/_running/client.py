@@ -184,7 +184,8 @@ class SyncClient(ClientCore["httpx.Client"]):
     ) -> Stream:
         """Submit values keyed by wire name and return the task's `Stream` of events: a
         chat model's text as deltas, tool calls, statuses, progress and log lines."""
-        request = self.prepare_run(values, callback_url=callback_url)
+        extra = options.get("extra_body")
+        request = self.prepare_run(values, callback_url=callback_url, follow_up=extra)
         return self.stream_request(request, **options)
 
     def stream_request(
@@ -437,7 +438,8 @@ class AsyncClient(ClientCore["httpx.AsyncClient"]):
         **options: Unpack[StreamOptions],
     ) -> AsyncStream:
         """Submit and return the task's `AsyncStream` (see `SyncClient.stream_values`)."""
-        request = self.prepare_run(values, callback_url=callback_url)
+        extra = options.get("extra_body")
+        request = self.prepare_run(values, callback_url=callback_url, follow_up=extra)
         return await self.stream_request(request, **options)
 
     async def stream_request(

@@ -75,6 +75,7 @@ if TYPE_CHECKING:
 
     class RunOptions(TypedDict, total=False):
         max_cost: float | None
+        extra_body: Mapping[str, Any] | None
         callback_url: str | None
         wait_timeout: float | None
         on_timeout: str
@@ -86,6 +87,7 @@ if TYPE_CHECKING:
 
     class StreamOptions(TypedDict, total=False):
         max_cost: float | None
+        extra_body: Mapping[str, Any] | None
         wait_timeout: float | None
         on_timeout: str
         cancel_on_interrupt: bool

@@ -649,11 +649,14 @@ def run(
     on_log: LogCallback | None = None,
     cancel_on_interrupt: bool = True,
     max_cost: float | None = None,
+    extra_body: Mapping[str, Any] | None = None,
 ) -> Flow[Task]:
     """Submit, then wait; on Ctrl-C or cancellation the task is stopped before re-raising.
-    With `max_cost`, a run whose quote may pass it is refused before it is sent."""
+    With `max_cost`, a run whose quote may pass it is refused before it is sent;
+    `extra_body` fields go into the Run's body beside the inputs (ones a description
+    misses), unchecked."""
     policy = WaitPolicy(wait_timeout, on_timeout)  # before anything is sent (and billed)
-    request = core.prepare_run(values, callback_url=callback_url)
+    request = core.prepare_run(values, callback_url=callback_url, follow_up=extra_body)
     yield from within_cap(core, request, max_cost)
     return (
         yield from submit_and_follow(

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, Required, TypedDict
 
 from wiro_runtime import DEFAULT_WAIT_TIMEOUT, BatchResult, FileInput, Omit, Quote, Task, TaskHandle
@@ -91,6 +91,7 @@ class Client(_SyncBase):
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
         max_cost: float | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Task:
         """Submit a task, follow it live and return it finished, with its outputs.
 
@@ -134,6 +135,7 @@ class Client(_SyncBase):
             on_log=on_log,
             cancel_on_interrupt=cancel_on_interrupt,
             max_cost=max_cost,
+            extra_body=extra_body,
         )
 
     def stream(
@@ -154,6 +156,7 @@ class Client(_SyncBase):
         on_timeout: Literal["cancel", "leave"] = "cancel",
         cancel_on_interrupt: bool = True,
         max_cost: float | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Stream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
@@ -194,6 +197,7 @@ class Client(_SyncBase):
             on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
             max_cost=max_cost,
+            extra_body=extra_body,
         )
 
     def submit(
@@ -346,6 +350,7 @@ class AsyncClient(_AsyncBase):
         on_log: LogCallback | None = None,
         cancel_on_interrupt: bool = True,
         max_cost: float | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Task:
         """Submit a task, follow it live and return it finished, with its outputs.
 
@@ -389,6 +394,7 @@ class AsyncClient(_AsyncBase):
             on_log=on_log,
             cancel_on_interrupt=cancel_on_interrupt,
             max_cost=max_cost,
+            extra_body=extra_body,
         )
 
     async def stream(
@@ -409,6 +415,7 @@ class AsyncClient(_AsyncBase):
         on_timeout: Literal["cancel", "leave"] = "cancel",
         cancel_on_interrupt: bool = True,
         max_cost: float | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> AsyncStream:
         """Submit a task and return its stream of events as they arrive (iterate it).
 
@@ -449,6 +456,7 @@ class AsyncClient(_AsyncBase):
             on_timeout=on_timeout,
             cancel_on_interrupt=cancel_on_interrupt,
             max_cost=max_cost,
+            extra_body=extra_body,
         )
 
     async def submit(
