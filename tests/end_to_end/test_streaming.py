@@ -474,10 +474,15 @@ def test_tools_as_python_lists_and_fields_a_description_misses(
     specs, module = tool_chat
     with _emulator("segments", FAST, specs) as emu, module.Client(**client_kwargs(emu)) as client:
         listed = json.loads(WEATHER)  # a Python list, as users write tools
-        with client.session().stream("Weather in Paris?", tools=listed) as stream:
+        session = client.session()
+        with session.stream("Weather in Paris?", tools=listed) as stream:
             list(stream)
         assert stream.task.finish_reason == "tool_calls"
+        (call,) = session.pending_tool_calls
+        session.send_tool_outputs({call.call_id: "sunny"})
+        session.run("And in Rome?")  # the session's tools go along
         client.run(prompt="hello", extra_body={"reasoning": {"effort": "low"}})
         runs = [r.body for r in emu.received if r.path.startswith("/v1/Run/")]
     assert json.loads(runs[0]["tools"]) == listed  # sent as the JSON text the input holds
-    assert runs[1]["reasoning"] == {"effort": "low"}  # beside the inputs, as given
+    assert json.loads(runs[2]["tools"]) == listed  # kept for the turns after
+    assert runs[3]["reasoning"] == {"effort": "low"}  # beside the inputs, as given

@@ -105,6 +105,11 @@ def _output_text(call_id: str, value: object) -> str:
         ) from None
 
 
+#: Inputs a session keeps from the turn that gives them to the turns after (wire names):
+#: a model asked for tools on one turn is asked with them on the next.
+KEPT_INPUTS = ("tools",)
+
+
 class Conversation:
     """What a session knows: its ids, its last task, and the tool calls awaiting outputs."""
 
@@ -129,6 +134,8 @@ class Conversation:
         self.turns: list[Task] = []
         #: How each turn is waited for (`wait_timeout`, `on_timeout`, `cancel_on_interrupt`).
         self.options = options
+        #: Inputs a conversation keeps once given (its tools), sent again on every turn.
+        self.kept: dict[str, object] = {}
 
     @property
     def last(self) -> Task | None:
@@ -173,6 +180,11 @@ class Conversation:
         for name in (SESSION_ID_INPUT, USER_ID_INPUT):
             if name in values:
                 raise InputError(f"{name} is the session's own; pass it to session() instead")
+        for name in KEPT_INPUTS:  # given: kept for the turns after; not given: the kept ones
+            if name in values:
+                self.kept[name] = values[name]
+            elif name in self.kept:
+                values[name] = self.kept[name]
         if prompt is not None:
             if self.core.tool.input_named("prompt") is None:
                 raise InputError(f"{self.core.tool.key} has no prompt input")
