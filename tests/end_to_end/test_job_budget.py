@@ -5,27 +5,19 @@ from __future__ import annotations
 
 import json
 import subprocess
-import threading
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import cli_env, client_kwargs, command_path
 from tests.end_to_end.job_runner import rows
-from tests.postgres import postgres_server
+from tests.end_to_end.job_support import together
 from wiro_emulator import Emulator
 from wiro_image_inpainting_sd import Client
 
 TOOL = "wiro/image-inpainting-sd"
 CENT = [{"inputs": {}, "price": 0.01, "priceMethod": "cpr"}]
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[str]:
-    with postgres_server() as url:
-        yield url
 
 
 def _client(emulator: Emulator) -> Client:
@@ -64,22 +56,12 @@ def test_runners_sharing_a_job_share_its_budget(
     target = f"{postgres}#budget-{uuid.uuid4().hex[:8]}"
     with _client(emulator) as client, client.job(target) as job:
         job.add(rows(emulator.origin, 20))
-    start = threading.Barrier(3)
-    failures: list[BaseException] = []
 
     def runner() -> None:
-        try:
-            with _client(emulator) as client, client.job(target, out_dir=tmp_path) as job:
-                start.wait()
-                job.run(concurrency=3, budget=0.075)
-        except BaseException as exc:  # reported by the test below
-            failures.append(exc)
+        with _client(emulator) as client, client.job(target, out_dir=tmp_path) as job:
+            job.run(concurrency=3, budget=0.075)
 
-    threads = [threading.Thread(target=runner) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    failures = together(3, runner)
     assert failures == []
     with _client(emulator) as client, client.job(target) as job:
         summary = job.summary()

@@ -8,7 +8,6 @@ import asyncio
 import json
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -17,12 +16,12 @@ import pytest
 
 from tests.conftest import cli_env, client_kwargs, command_path
 from tests.end_to_end.job_runner import rows
+from tests.end_to_end.job_support import start_runner, until
 from wiro_emulator import Emulator, Plan
 from wiro_image_inpainting_sd import AsyncClient, Client
 from wiro_runtime import JobProgress
 from wiro_runtime._command_line.job import describe_progress
 
-RUNNER = Path(__file__).with_name("job_runner.py")
 #: Tasks that wait in Wiro's queue long enough to be stopped there (a stopped task is free).
 QUEUED = Plan(queue_seconds=30, run_seconds=0.1)
 
@@ -43,23 +42,6 @@ def _cli(emulator: Emulator, *args: str, cwd: Path) -> subprocess.CompletedProce
     )
 
 
-def _runner(emulator: Emulator, ledger: Path, count: int) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, str(RUNNER), str(ledger), emulator.base_url, emulator.origin, str(count)],
-        env=cli_env(emulator),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _until(condition: object, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
 def _billed(emulator: Emulator) -> Counter[str]:
     return Counter(
         str(task.parameters.get("prompt"))
@@ -73,8 +55,8 @@ def test_a_cancel_from_another_process_stops_the_runner_and_its_tasks(
 ) -> None:
     emulator.plan_next(*[QUEUED] * 4)
     ledger = tmp_path / "photos.wirojob"
-    runner = _runner(emulator, ledger, 6)
-    _until(lambda: emulator.runs_received() >= 4)
+    runner = start_runner(emulator, ledger, 6)
+    until(lambda: emulator.runs_received() >= 4)
     cancel = _cli(emulator, "cancel", "--job", str(ledger), "--json", cwd=tmp_path)
     out, err = runner.communicate(timeout=60)
     assert cancel.returncode == 0, cancel.stderr
@@ -95,8 +77,8 @@ def test_a_cancel_from_another_process_stops_the_runner_and_its_tasks(
 def test_a_cancel_stops_the_tasks_a_dead_runner_left(emulator: Emulator, tmp_path: Path) -> None:
     emulator.plan_next(*[QUEUED] * 3)
     ledger = tmp_path / "photos.wirojob"
-    runner = _runner(emulator, ledger, 3)
-    _until(lambda: emulator.runs_received() >= 3)
+    runner = start_runner(emulator, ledger, 3)
+    until(lambda: emulator.runs_received() >= 3)
     time.sleep(0.3)  # their task ids are in the ledger
     runner.send_signal(signal.SIGKILL)
     runner.communicate(timeout=30)
@@ -202,7 +184,7 @@ def test_wiro_jobs_lists_the_jobs_run_here_and_how_to_go_on(
     unfinished = subprocess.Popen(
         [tool, "job", "run", "other.jsonl", "--job", "open.wirojob"], env=env, cwd=tmp_path
     )
-    _until(lambda: emulator.runs_received() >= 4)
+    until(lambda: emulator.runs_received() >= 4)
     time.sleep(0.3)
     unfinished.kill()
     unfinished.wait(timeout=30)

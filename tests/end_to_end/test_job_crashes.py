@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import API_KEY, API_SECRET, SPECS, cli_env
+from tests.end_to_end.job_support import RUNNER
 from wiro_emulator import Emulator, Plan
 
-RUNNER = Path(__file__).with_name("job_runner.py")
 ROWS = 16
 KILLS = 25
 

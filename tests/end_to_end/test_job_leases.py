@@ -4,11 +4,9 @@ lost rows together send each of them once."""
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +14,7 @@ import pytest
 
 from tests.conftest import client_kwargs
 from tests.end_to_end.job_runner import rows
-from tests.postgres import postgres_server
+from tests.end_to_end.job_support import together
 from wiro_emulator import Emulator
 from wiro_image_inpainting_sd import Client
 from wiro_runtime import Job
@@ -24,12 +22,6 @@ from wiro_runtime._jobs import flows as job_flows
 from wiro_runtime._jobs.ledger import Guard
 from wiro_runtime._protocol.polling import WaitPolicy
 from wiro_runtime._running.drivers import drive
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[str]:
-    with postgres_server() as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -136,22 +128,12 @@ def test_runners_judging_the_same_lost_rows_send_each_once(
             job.ledger.release(key, "gone")
     # two of the three look slowly: what they judge, the third has sent again meanwhile
     emulator.inject("/v1/Task/List", delay=0.5, times=2)
-    start = threading.Barrier(3)
-    failures: list[BaseException] = []
 
     def runner() -> None:
-        try:
-            with _client(emulator) as client, client.job(target, out_dir=tmp_path) as job:
-                start.wait()
-                job.run(resubmit_uncertain=True, settle_seconds=0.0)
-        except BaseException as exc:  # reported by the test below
-            failures.append(exc)
+        with _client(emulator) as client, client.job(target, out_dir=tmp_path) as job:
+            job.run(resubmit_uncertain=True, settle_seconds=0.0)
 
-    threads = [threading.Thread(target=runner) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    failures = together(3, runner)
     assert failures == []
     runs = [r for r in emulator.received if r.path.startswith("/v1/Run/")]
     sent = Counter(str(run.body.get("prompt")) for run in runs if isinstance(run.body, dict))

@@ -11,25 +11,16 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import API_KEY, API_SECRET, SPECS, cli_env, client_kwargs
 from tests.end_to_end.job_runner import rows
-from tests.postgres import postgres_server
+from tests.end_to_end.job_support import RUNNER
 from wiro_emulator import Emulator, Plan
 from wiro_image_inpainting_sd import Client, ImageInpaintingSdInputs
 from wiro_runtime import ConfigurationError
-
-RUNNER = Path(__file__).with_name("job_runner.py")
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[str]:
-    with postgres_server() as url:
-        yield url
 
 
 def _client(emulator: Emulator) -> Client:

@@ -7,8 +7,6 @@ import hashlib
 import json
 import signal
 import subprocess
-import sys
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -18,12 +16,11 @@ from wiro_kokoro_tts import Client as SpeechClient
 
 from tests.conftest import cli_env, client_kwargs, command_path
 from tests.end_to_end.job_runner import rows
+from tests.end_to_end.job_support import start_runner, until
 from wiro_emulator import Emulator, Plan
 from wiro_emulator.images import SAMPLES
 from wiro_image_inpainting_sd import Client
 from wiro_runtime import ConfigurationError, Job, OutputSaveError
-
-RUNNER = Path(__file__).with_name("job_runner.py")
 
 
 def _rows(emulator: Emulator, count: int, first: int = 0) -> list[Any]:
@@ -145,29 +142,12 @@ def test_a_ledger_holds_one_tool_and_a_key_one_row(emulator: Emulator, tmp_path:
         client.job(tmp_path / "notes.txt")
 
 
-def _runner(emulator: Emulator, ledger: Path, rows: int) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, str(RUNNER), str(ledger), emulator.base_url, emulator.origin, str(rows)],
-        env=cli_env(emulator),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _until(condition: object, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
 def test_one_process_runs_a_job_at_a_time(emulator: Emulator, tmp_path: Path) -> None:
     emulator.plan_next(*[Plan(queue_seconds=0.05, run_seconds=30)] * 4)
     ledger = tmp_path / "photos.wirojob"
-    process = _runner(emulator, ledger, 4)
+    process = start_runner(emulator, ledger, 4)
     try:
-        _until(lambda: emulator.runs_received() >= 1)
+        until(lambda: emulator.runs_received() >= 1)
         with _client(emulator) as client, client.job(ledger) as job:
             with pytest.raises(ConfigurationError, match="running in another process"):
                 job.run()
@@ -182,13 +162,13 @@ def test_ctrl_c_stops_the_tasks_and_a_resume_bills_each_row_once(
 ) -> None:
     emulator.plan_next(*[Plan(queue_seconds=0.05, run_seconds=2.0)] * 4)
     ledger = tmp_path / "photos.wirojob"
-    process = _runner(emulator, ledger, 6)
-    _until(lambda: sum(t.status() != "task_queue" for t in emulator.state.tasks.values()) >= 2)
+    process = start_runner(emulator, ledger, 6)
+    until(lambda: sum(t.status() != "task_queue" for t in emulator.state.tasks.values()) >= 2)
     process.send_signal(signal.SIGINT)
     process.communicate(timeout=30)
     assert process.returncode != 0
     assert all(task.terminal() for task in emulator.state.tasks.values())  # none left running
-    resumed = _runner(emulator, ledger, 6)
+    resumed = start_runner(emulator, ledger, 6)
     out, err = resumed.communicate(timeout=60)
     assert resumed.returncode == 0, err
     assert json.loads(out)["succeeded"] == 6
@@ -258,7 +238,7 @@ def test_ctrl_c_on_the_job_command_says_how_to_go_on(emulator: Emulator, tmp_pat
         stderr=subprocess.PIPE,
         text=True,
     )
-    _until(lambda: sum(t.status() != "task_queue" for t in emulator.state.tasks.values()) >= 3)
+    until(lambda: sum(t.status() != "task_queue" for t in emulator.state.tasks.values()) >= 3)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=30)
     assert process.returncode == 130 and "go on with: wiro-image-inpainting-sd job resume" in err

@@ -49,16 +49,20 @@ def reopenable(ledger: str) -> str:
 
 
 @contextlib.contextmanager
-def _opened() -> Iterator[sqlite3.Connection]:
-    path = registry_path()
+def state_db(path: Path, schema: str) -> Iterator[sqlite3.Connection]:
+    """A SQLite file of the user's state folder, its table made if new, one transaction."""
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, timeout=10)
     try:
-        db.execute(_SCHEMA)
+        db.execute(schema)
         with db:
             yield db
     finally:
         db.close()
+
+
+def _opened() -> contextlib.AbstractContextManager[sqlite3.Connection]:
+    return state_db(registry_path(), _SCHEMA)
 
 
 def remember(ledger: str, tool: str, command: str) -> None:

@@ -10,11 +10,11 @@ import contextlib
 import json
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .registry import registry_path
+from .registry import registry_path, state_db
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS tasks (task_id TEXT NOT NULL, tool TEXT NOT NULL, "
@@ -38,17 +38,8 @@ def log_path() -> Path:
     return registry_path().with_name("spend.sqlite")
 
 
-@contextlib.contextmanager
-def _opened() -> Iterator[sqlite3.Connection]:
-    path = log_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, timeout=10)
-    try:
-        db.execute(_SCHEMA)
-        with db:
-            yield db
-    finally:
-        db.close()
+def _opened() -> contextlib.AbstractContextManager[sqlite3.Connection]:
+    return state_db(log_path(), _SCHEMA)
 
 
 def record(
