@@ -54,6 +54,8 @@ def refusal(
     when it may run."""
     if tool.lower() in (blocked.lower() for blocked in wallet.blocked):
         return 0, "This model is not available for your team", FORBIDDEN
+    if wallet.spend_limit is None and wallet.personal_limit is None and wallet.balance is None:
+        return None  # nothing limits it: what was spent need not be counted
     cost = spent(tasks)
     if wallet.spend_limit is not None and cost >= wallet.spend_limit:
         return 0, "Team spend limit has been reached", 200
