@@ -136,9 +136,10 @@ def _run(tool: ToolDefinition, job: Job[Any], args: argparse.Namespace) -> int:
             fix = f"raise the budget: `{resume} --budget USD`"
         else:
             fix = f"once that is fixed: `{resume}`"
+        left = summary.counts["planned"]
         print(
-            f"stopped submitting: {printable(summary.halted)}; {summary.counts['planned']} "
-            f"rows left planned; to go on, {fix}",
+            f"stopped submitting: {printable(summary.halted)}; {left} "
+            f"row{'' if left == 1 else 's'} left planned; to go on, {fix}",
             file=sys.stderr,
         )
         return HALT_EXIT_CODES.get(summary.halted_by or "", EXIT_API)
