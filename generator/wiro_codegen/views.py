@@ -58,6 +58,12 @@ CLIENT_MODULE_NAMES = frozenset(
     }
 )
 
+#: What `run` and `stream` say of `max_cost` and `extra_body`, in their docstrings.
+MONEY_AND_EXTRAS = (
+    "`max_cost` (USD) refuses, sending nothing, a run whose quote may cost more",
+    "(`CostLimitError`); `extra_body` sends fields the description misses beside the inputs.",
+)
+
 #: The indentation of a method's parameters and of the values in its body.
 PARAMETER_INDENT = 8
 
@@ -281,6 +287,7 @@ def docstrings(spec: Spec, views: Sequence[InputView], module: str) -> dict[str,
         *reports,
         "However the stream is left before its end (a break, an exception, Ctrl-C, dropping",
         "it unread), the task is stopped.",
+        *MONEY_AND_EXTRAS,
     ]
     if arguments:
         stream += ["", "Args:", *arguments]
@@ -291,6 +298,7 @@ def docstrings(spec: Spec, views: Sequence[InputView], module: str) -> dict[str,
         "`on_submit` gets the task handle as soon as it exists (store it to resume later);",
         "`on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or",
         "cancellation of the awaiting coroutine) the task is cancelled or killed first.",
+        *MONEY_AND_EXTRAS,
     ]
     if arguments:
         run += ["", "Args:", *arguments]

@@ -87,6 +87,8 @@ class Client(_SyncBase):
         `on_submit` gets the task handle as soon as it exists (store it to resume later);
         `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
+        `max_cost` (USD) refuses, sending nothing, a run whose quote may cost more
+        (`CostLimitError`); `extra_body` sends fields the description misses beside the inputs.
 
         Args:
             input_image_url: Optional. Multiple image files separated by semicolon. GPT-5.2 only
@@ -155,6 +157,8 @@ class Client(_SyncBase):
         task (`stream.task.text` is the answer).
         However the stream is left before its end (a break, an exception, Ctrl-C, dropping
         it unread), the task is stopped.
+        `max_cost` (USD) refuses, sending nothing, a run whose quote may cost more
+        (`CostLimitError`); `extra_body` sends fields the description misses beside the inputs.
 
         Args:
             input_image_url: Optional. Multiple image files separated by semicolon. GPT-5.2 only
@@ -337,6 +341,8 @@ class AsyncClient(_AsyncBase):
         `on_submit` gets the task handle as soon as it exists (store it to resume later);
         `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
+        `max_cost` (USD) refuses, sending nothing, a run whose quote may cost more
+        (`CostLimitError`); `extra_body` sends fields the description misses beside the inputs.
 
         Args:
             input_image_url: Optional. Multiple image files separated by semicolon. GPT-5.2 only
@@ -405,6 +411,8 @@ class AsyncClient(_AsyncBase):
         task (`stream.task.text` is the answer).
         However the stream is left before its end (a break, an exception, Ctrl-C, dropping
         it unread), the task is stopped.
+        `max_cost` (USD) refuses, sending nothing, a run whose quote may cost more
+        (`CostLimitError`); `extra_body` sends fields the description misses beside the inputs.
 
         Args:
             input_image_url: Optional. Multiple image files separated by semicolon. GPT-5.2 only

@@ -83,6 +83,8 @@ class Client(_SyncBase):
         `on_submit` gets the task handle as soon as it exists (store it to resume later);
         `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
+        `max_cost` (USD) refuses, sending nothing, a run whose quote may cost more
+        (`CostLimitError`); `extra_body` sends fields the description misses beside the inputs.
 
         Args:
             prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from
@@ -152,6 +154,8 @@ class Client(_SyncBase):
         outputs.
         However the stream is left before its end (a break, an exception, Ctrl-C, dropping
         it unread), the task is stopped.
+        `max_cost` (USD) refuses, sending nothing, a run whose quote may cost more
+        (`CostLimitError`); `extra_body` sends fields the description misses beside the inputs.
 
         Args:
             prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from
@@ -348,6 +352,8 @@ class AsyncClient(_AsyncBase):
         `on_submit` gets the task handle as soon as it exists (store it to resume later);
         `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
+        `max_cost` (USD) refuses, sending nothing, a run whose quote may cost more
+        (`CostLimitError`); `extra_body` sends fields the description misses beside the inputs.
 
         Args:
             prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from
@@ -417,6 +423,8 @@ class AsyncClient(_AsyncBase):
         outputs.
         However the stream is left before its end (a break, an exception, Ctrl-C, dropping
         it unread), the task is stopped.
+        `max_cost` (USD) refuses, sending nothing, a run whose quote may cost more
+        (`CostLimitError`); `extra_body` sends fields the description misses beside the inputs.
 
         Args:
             prompt: What to make, in words. (default ", photo of a woman on a jet ski, taken from

@@ -157,6 +157,8 @@ class Client(_SyncBase):
         `on_submit` gets the task handle as soon as it exists (store it to resume later);
         `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
+        `max_cost` (USD) refuses, sending nothing, a run whose quote may cost more
+        (`CostLimitError`); `extra_body` sends fields the description misses beside the inputs.
 
         Args:
             selected_model: The model to generate with. (one of `SelectedModel`; default "1"; OMIT
@@ -244,6 +246,8 @@ class Client(_SyncBase):
         outputs.
         However the stream is left before its end (a break, an exception, Ctrl-C, dropping
         it unread), the task is stopped.
+        `max_cost` (USD) refuses, sending nothing, a run whose quote may cost more
+        (`CostLimitError`); `extra_body` sends fields the description misses beside the inputs.
 
         Args:
             selected_model: The model to generate with. (one of `SelectedModel`; default "1"; OMIT
@@ -482,6 +486,8 @@ class AsyncClient(_AsyncBase):
         `on_submit` gets the task handle as soon as it exists (store it to resume later);
         `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
+        `max_cost` (USD) refuses, sending nothing, a run whose quote may cost more
+        (`CostLimitError`); `extra_body` sends fields the description misses beside the inputs.
 
         Args:
             selected_model: The model to generate with. (one of `SelectedModel`; default "1"; OMIT
@@ -569,6 +575,8 @@ class AsyncClient(_AsyncBase):
         outputs.
         However the stream is left before its end (a break, an exception, Ctrl-C, dropping
         it unread), the task is stopped.
+        `max_cost` (USD) refuses, sending nothing, a run whose quote may cost more
+        (`CostLimitError`); `extra_body` sends fields the description misses beside the inputs.
 
         Args:
             selected_model: The model to generate with. (one of `SelectedModel`; default "1"; OMIT
