@@ -5,6 +5,7 @@ wiro run OWNER/SLUG ARGS...     the same as that tool's own `run` command
 wiro task COMMAND TASK ...      detail, status, wait, download, cancel, kill any task
 wiro jobs                       the jobs run from this machine, and where each stands
 wiro spend                      what this machine's runs and jobs cost, by tool, tag and job
+wiro logs [CID]                 the conversations `chat` had here, or one of them, turn by turn
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ USAGE = """usage: wiro --version
        wiro run OWNER/SLUG [run options...]   (see: wiro run OWNER/SLUG --help)
        wiro task {detail,status,wait,download,cancel,kill} TASK [options...]
        wiro jobs [--json]
-       wiro spend [--json]"""
+       wiro spend [--json]
+       wiro logs [CID] [--json]"""
 
 #: Task endpoints are the same for every tool, so task commands need no tool package.
 ANY_TASK = ToolDefinition(
@@ -90,6 +92,7 @@ def _main(argv: Sequence[str] | None) -> int:
         "task": _task,
         "jobs": _jobs,
         "spend": _spend,
+        "logs": _logs,
     }
     if command not in commands:
         print(f"wiro: unknown command {command!r}\n{USAGE}", file=sys.stderr)
@@ -190,6 +193,47 @@ def _job_row(job: KnownJob) -> dict[str, object] | None:
     if unfinished:
         row["next"] = f"{job.command} job resume --job {job.ledger}"
     return row
+
+
+def _logs(rest: list[str]) -> int:
+    """`wiro logs [CID] [--json]`: the conversations `chat` logged on this machine, the
+    latest first; with CID, that one's turns. `<tool> chat --cid CID` goes on with it."""
+    from ._command_line.chat_log import conversations
+
+    named = [arg for arg in rest if arg != "--json"]
+    if len(named) > 1 or any(arg.startswith("-") for arg in named):
+        print(f"wiro logs: expected at most one conversation id\n{USAGE}", file=sys.stderr)
+        return EXIT_USAGE
+    as_json = "--json" in rest
+    if named:
+        return _show_conversation(named[0], as_json)
+    listed = conversations()
+    if as_json:
+        print(json.dumps(listed, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not listed:
+        print("no conversations are logged here yet (`<tool command> chat` starts one)",
+              file=sys.stderr)  # fmt: skip
+    for item in listed:
+        first = _printable(str(item["first_prompt"]))[:60]
+        print(f"{item['cid']}\t{item['tool']}\t{item['turns']} turns\t{first}")
+    return EXIT_OK
+
+
+def _show_conversation(cid: str, as_json: bool) -> int:
+    from ._command_line.chat_log import turns
+
+    found = turns(cid)
+    if not found:
+        print(f"wiro logs: no conversation {cid!r}; `wiro logs` lists them", file=sys.stderr)
+        return EXIT_USAGE
+    if as_json:
+        print(json.dumps(found, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for turn in found:
+        print(f"you> {_printable(str(turn['prompt']))}")
+        print(f"{_printable(str(turn['answer'] or ''))}\n")
+    return EXIT_OK
 
 
 def _spend(rest: list[str]) -> int:

@@ -486,3 +486,35 @@ def test_tools_as_python_lists_and_fields_a_description_misses(
     assert json.loads(runs[0]["tools"]) == listed  # sent as the JSON text the input holds
     assert json.loads(runs[2]["tools"]) == listed  # kept for the turns after
     assert runs[3]["reasoning"] == {"effort": "low"}  # beside the inputs, as given
+
+
+def test_a_conversation_goes_on_in_another_process(tmp_path: Path) -> None:
+    with _emulator("segments", FAST) as emu:
+        env = cli_env(emu, XDG_STATE_HOME=str(tmp_path / "state"))
+        chat = command_path("openai-gpt-5-mini")
+
+        def command(*args: str, given: str = "") -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                list(args), input=given, env=env, capture_output=True, text=True, timeout=60,
+                check=False,
+            )  # fmt: skip
+
+        nothing = command(chat, "chat", "-c", given="hello\n")
+        assert nothing.returncode == 2 and "no logged conversation" in nothing.stderr
+        first = command(chat, "chat", given="My name is Ada.\n")
+        assert first.returncode == 0, first.stderr
+        later = command(chat, "chat", "-c", given="What is my name?\n")  # a new process
+        assert later.returncode == 0, later.stderr
+        assert later.stdout.strip() == reply("What is my name?", ["My name is Ada."])[1]
+        assert "going on with conversation" in later.stderr
+        command(chat, "chat", "--no-log", given="not kept\n")
+        runs = [r.body for r in emu.received if r.path.startswith("/v1/Run/")]
+        listed = json.loads(command(command_path("wiro"), "logs", "--json").stdout)
+        (conversation,) = listed
+        shown = command(command_path("wiro"), "logs", conversation["cid"])
+    assert runs[1]["session_id"] == runs[0]["session_id"] == conversation["cid"]
+    assert runs[1]["user_id"] == runs[0]["user_id"] and "previousTaskToken" in runs[1]
+    assert conversation["turns"] == 2 and conversation["first_prompt"] == "My name is Ada."
+    assert "you> What is my name?" in shown.stdout
+    log = tmp_path / "state" / "wiro" / "chats.sqlite"
+    assert log.stat().st_mode & 0o777 == 0o600

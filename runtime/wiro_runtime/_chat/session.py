@@ -118,6 +118,7 @@ class Conversation:
         core: Core,
         session_id: str | None = None,
         user_id: str | None = None,
+        previous_token: str | None = None,
         **options: Unpack[StreamOptions],
     ) -> None:
         tool = core.tool
@@ -136,6 +137,8 @@ class Conversation:
         self.options = options
         #: Inputs a conversation keeps once given (its tools), sent again on every turn.
         self.kept: dict[str, object] = {}
+        #: The socket token of the task a resumed conversation's first turn continues.
+        self.previous_token = previous_token
 
     @property
     def last(self) -> Task | None:
@@ -159,8 +162,8 @@ class Conversation:
 
     def _follow_up(self) -> dict[str, Any]:
         last = self.last
-        if last is None:
-            return {}
+        if last is None:  # a conversation resumed goes on from the task it ended with
+            return {"previousTaskToken": self.previous_token} if self.previous_token else {}
         if not last.socket_token:
             raise ConfigurationError(
                 f"task {last.id} has no socket access token, so the conversation cannot go on"

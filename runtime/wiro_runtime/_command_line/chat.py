@@ -122,9 +122,9 @@ def command_chat(
     """Read a prompt per line (stdin), answer each in the same session; Ctrl-C stops the turn
     under way (its task too) and ends the chat."""
     interactive = sys.stdin.isatty() and not args.json
+    ids = _conversation(tool, args)
     session = client.session(
-        session_id=args.session_id,
-        user_id=args.user_id,
+        **ids,
         wait_timeout=args.wait_timeout,
         cancel_on_interrupt=True,
     )
@@ -135,10 +135,32 @@ def command_chat(
             file=sys.stderr,
         )
     with line_editing(interactive):
-        return _converse(session, defaults, args, interactive)
+        return _converse(tool, session, defaults, args, interactive)
+
+
+def _conversation(tool: ToolDefinition, args: argparse.Namespace) -> dict[str, Any]:
+    """The session's ids: given, new, or those of a logged conversation going on (`-c`,
+    `--cid`), with the token of the task its next turn continues."""
+    from .._protocol.errors import ConfigurationError
+    from .chat_log import resume
+
+    if not (args.resume_last or args.cid):
+        return {"session_id": args.session_id, "user_id": args.user_id}
+    if args.session_id or args.user_id:
+        raise ConfigurationError("-c and --cid go on with a logged conversation and its ids; "
+                                 "leave out --session-id and --user-id")  # fmt: skip
+    found = resume(tool.key, args.cid)
+    if found is None:
+        named = f"conversation {args.cid!r}" if args.cid else f"conversation of {tool.key}"
+        raise ConfigurationError(f"no logged {named} here; `wiro logs` lists them")
+    if found.tool != tool.key:
+        raise ConfigurationError(f"conversation {found.cid} was with {found.tool}, not {tool.key}")
+    print(f"going on with conversation {found.cid} ({found.turns} turns)", file=sys.stderr)
+    return {"session_id": found.cid, "user_id": found.user_id, "previous_token": found.token}
 
 
 def _converse(
+    tool: ToolDefinition,
     session: Session,
     defaults: dict[str, Any],
     args: argparse.Namespace,
@@ -155,6 +177,10 @@ def _converse(
             if not interactive:
                 return task
             continue  # a failed or stopped turn: back to the prompt, the conversation goes on
+        if not args.no_log:
+            from .chat_log import log_turn
+
+            log_turn(tool.key, session.session_id, session.user_id, prompt, task)
         _show_turn(task, len(session.turns), args, interactive)
         if session.pending_tool_calls:
             print(

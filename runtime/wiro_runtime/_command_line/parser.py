@@ -456,6 +456,17 @@ def _add_chat_options(chat: argparse.ArgumentParser, tool: ToolDefinition) -> No
             _add_input(inputs, item)
     chat.add_argument("--session-id", help="continue this session (default: a new UUID)")
     chat.add_argument("--user-id", help="the user the session belongs to (default: a new UUID)")
+    chat.add_argument(
+        "-c",
+        "--continue",
+        dest="resume_last",
+        action="store_true",
+        help="go on with the last conversation this tool had here (see `wiro logs`)",
+    )
+    chat.add_argument("--cid", help="go on with this logged conversation (see `wiro logs`)")
+    chat.add_argument(
+        "--no-log", action="store_true", help="keep no record of this chat on this machine"
+    )
     _add_text_options(chat)
     chat.add_argument(
         "--json", action="store_true", help="print one JSON object per turn: turn, task_id, text"

@@ -230,11 +230,13 @@ class SyncClient(ClientCore["httpx.Client"]):
         *,
         session_id: str | None = None,
         user_id: str | None = None,
+        previous_token: str | None = None,
         **options: Unpack[StreamOptions],
     ) -> Session:
         """A conversation: every turn keeps `session_id` and `user_id` (new UUIDs unless
-        given) and continues the last one."""
-        return Session(self, session_id, user_id, **options)
+        given) and continues the last one; `previous_token` (a finished task's socket token)
+        resumes a conversation from that task."""
+        return Session(self, session_id, user_id, previous_token, **options)
 
     def batch(self, inputs: Iterable[Any], **options: Unpack[BatchOptions]) -> list[BatchResult]:
         """Run many inputs (keyed by Python or wire names), at most `concurrency` (4) at a time.
@@ -481,10 +483,11 @@ class AsyncClient(ClientCore["httpx.AsyncClient"]):
         *,
         session_id: str | None = None,
         user_id: str | None = None,
+        previous_token: str | None = None,
         **options: Unpack[StreamOptions],
     ) -> AsyncSession:
         """A conversation (see `SyncClient.session`)."""
-        return AsyncSession(self, session_id, user_id, **options)
+        return AsyncSession(self, session_id, user_id, previous_token, **options)
 
     def job(
         self, ledger: str | os.PathLike[str], *, out_dir: str | os.PathLike[str] | None = None
