@@ -518,3 +518,14 @@ def test_a_conversation_goes_on_in_another_process(tmp_path: Path) -> None:
     assert "you> What is my name?" in shown.stdout
     log = tmp_path / "state" / "wiro" / "chats.sqlite"
     assert log.stat().st_mode & 0o777 == 0o600
+
+
+def test_system_instructions_as_llm_names_them() -> None:
+    with _emulator("segments", FAST) as emu:
+        ran = subprocess.run(
+            [command_path("openai-gpt-5-mini"), "run", "hi", "--system", "Answer in French."],
+            env=cli_env(emu), capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        (body,) = [r.body for r in emu.received if r.path.startswith("/v1/Run/")]
+    assert ran.returncode == 0, ran.stderr
+    assert body["systemInstructions"] == "Answer in French." and body["prompt"] == "hi"

@@ -168,7 +168,11 @@ def _add_input(parser: argparse._ActionsContainer, item: InputDefinition) -> Non
         kwargs["type"] = _checked(convert, item)
     # a required input is checked when a task is about to be sent, not here: a batch's
     # lines or standard input may give it
-    parser.add_argument(item.cli_flag, metavar=metavar, help=_input_help(item), **kwargs)
+    flags = [item.cli_flag]
+    taken = getattr(parser, "_option_string_actions", {})
+    if item.wire_name in SYSTEM_INPUTS and "--system" not in taken and item.cli_flag != "--system":
+        flags.append("--system")  # the name `llm` and the openai CLI give it (once a tool)
+    parser.add_argument(*flags, metavar=metavar, help=_input_help(item), **kwargs)
 
 
 def _add_connection(parser: argparse.ArgumentParser) -> None:
@@ -237,6 +241,8 @@ JOB_ACTIONS = (
     ("status", "count the job's rows by state, with what they cost"),
     ("report", "print (or write) the manifest: each row's task, files, cost and error"),
 )
+#: A chat model's system instructions, by the names tools give them: `--system` too.
+SYSTEM_INPUTS = ("systemInstructions", "systemPrompt", "system_prompt", "system_instructions")
 #: The inputs a chat session sets itself on every turn.
 SESSION_INPUTS = ("prompt", "session_id", "user_id")
 
