@@ -63,16 +63,20 @@ def refusal(
         return 0, "Your personal spend limit in this team has been reached", 200
     if wallet.balance is None:
         return None
-    left = wallet.balance - cost
+    return _balance_refusal(wallet.balance - cost, tasks)
+
+
+def _balance_refusal(left: float, tasks: list[EmulatedTask]) -> tuple[int, str, int] | None:
+    """Below the minimum balance, or past the concurrency what is left allows."""
     if left < MINIMUM_BALANCE:
         return 97, "Insufficient balance", 200
     allowed = concurrency(left)
     running = sum(1 for task in tasks if not task.terminal())
-    if allowed is not None and running >= allowed:
-        tasks_word = "task" if allowed == 1 else "tasks"
-        message = (
-            f"Concurrent task limit reached: your balance of ${left:.2f} allows {allowed} "
-            f"{tasks_word} at a time"
-        )
-        return 96, message, 200
-    return None
+    if allowed is None or running < allowed:
+        return None
+    tasks_word = "task" if allowed == 1 else "tasks"
+    message = (
+        f"Concurrent task limit reached: your balance of ${left:.2f} allows {allowed} "
+        f"{tasks_word} at a time"
+    )
+    return 96, message, 200

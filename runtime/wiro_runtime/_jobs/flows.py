@@ -18,7 +18,14 @@ from .._protocol.wire import PreparedRequest, TaskRef
 from .._running import flows, steps
 from .._running.core import ClientCore, WaitCallbacks
 from .._running.steps import Flow
-from .._running.task import Task, TaskCancelledError, TaskError, TaskState, WaitTimeoutError
+from .._running.task import (
+    Task,
+    TaskCancelledError,
+    TaskError,
+    TaskHandle,
+    TaskState,
+    WaitTimeoutError,
+)
 from .ledger import BudgetReached, Guard, Ledger, LedgerRow
 from .outputs import row_folder, save_outputs
 from .pace import Pace
@@ -125,10 +132,8 @@ def _submit(
         ledger.record_failed(row.key, Guard.held(owner), describe(exc))
         return None
     quoted = yield from _quoted(core, request, gate)
-    if not gate.open:
-        return None
     attempt = 0
-    while True:
+    while gate.open:
         try:
             intent = ledger.record_intent(
                 row.key, owner, request.body, quoted=quoted, budget=gate.budget
@@ -138,43 +143,61 @@ def _submit(
             return None  # stays planned: nothing was sent
         if intent is None:
             return None  # its lease ran out and another runner has it: not sent
-        sent = Guard.at_intent(intent)
-        try:
-            handle = yield from flows.submit(core, request, busy_retries=0)
-            break
-        except KeyboardInterrupt:
-            # a job's blocking driver throws its interrupt in between steps, never during
-            # one: out of the Run's step, it means the Run was not sent
-            ledger.record_planned(row.key, sent, "interrupted before its Run was sent")
-            raise
-        except errors.UncertainSubmitError:
-            return None  # stays `submitting`: a task may exist, and `reconcile` will look for it
-        except errors.RateLimitError as exc:
-            if exc.code != "96":
-                ledger.record_failed(row.key, sent, describe(exc))
-                return None
-            # too many tasks at once on the account: no task was made; run fewer, wait, retry
-            ledger.record_planned(row.key, sent, "Wiro was busy (code 96): sent again")
+        sent = yield from _send(core, ledger, row.key, request, intent, gate)
+        if isinstance(sent, TaskHandle):
             if pace is not None:
-                pace.busy()
-            yield from steps.sleep(core.retry.delay(min(attempt, 6), exc.retry_after))
-            attempt += 1
-        except errors.APIError as exc:
-            cause = next((c for kind, c in REFUSALS_TO_BILL if isinstance(exc, kind)), None)
-            if cause is None:
-                ledger.record_failed(row.key, sent, describe(exc))  # refused: no task, no charge
-            else:  # no row would be billed now: it waits, planned, and the job stops sending
-                ledger.record_planned(row.key, sent, f"not sent: {exc}")
-                gate.close(cause, str(exc))
+                pace.accepted()
+            if not ledger.record_submitted(row.key, intent, sent.task_id, sent.socket_token):
+                return None  # judged by another runner meanwhile: it follows the row from here
+            return sent.task_id, sent.socket_token
+        if not isinstance(sent, errors.RateLimitError):
             return None
-        except errors.WiroError as exc:
-            ledger.record_failed(row.key, sent, describe(exc))  # refused: no task, no charge
+        # too many tasks at once on the account: no task was made; run fewer, wait, retry
+        if pace is not None:
+            pace.busy()
+        yield from steps.sleep(core.retry.delay(min(attempt, 6), sent.retry_after))
+        attempt += 1
+    return None
+
+
+def _send(
+    core: ClientCore[Any],
+    ledger: Ledger,
+    key: str,
+    request: PreparedRequest,
+    intent: str,
+    gate: Gate,
+) -> Flow[TaskHandle | errors.RateLimitError | None]:
+    """The Run, sent once, its intent written: the task's handle; Wiro's code 96 (the row
+    planned again, to be sent after a wait); or None, with the row as the refusal left it
+    (failed, planned with the gate closed, or `submitting` when the answer was lost)."""
+    sent = Guard.at_intent(intent)
+    try:
+        return (yield from flows.submit(core, request, busy_retries=0))
+    except KeyboardInterrupt:
+        # a job's blocking driver throws its interrupt in between steps, never during one:
+        # out of the Run's step, it means the Run was not sent
+        ledger.record_planned(key, sent, "interrupted before its Run was sent")
+        raise
+    except errors.UncertainSubmitError:
+        return None  # stays `submitting`: a task may exist, and `reconcile` will look for it
+    except errors.RateLimitError as exc:
+        if exc.code != "96":
+            ledger.record_failed(key, sent, describe(exc))
             return None
-    if pace is not None:
-        pace.accepted()
-    if not ledger.record_submitted(row.key, intent, handle.task_id, handle.socket_token):
-        return None  # judged by another runner meanwhile: it follows the row from here
-    return handle.task_id, handle.socket_token
+        ledger.record_planned(key, sent, "Wiro was busy (code 96): sent again")
+        return exc
+    except errors.APIError as exc:
+        cause = next((c for kind, c in REFUSALS_TO_BILL if isinstance(exc, kind)), None)
+        if cause is None:
+            ledger.record_failed(key, sent, describe(exc))  # refused: no task, no charge
+        else:  # no row would be billed now: it waits, planned, and the job stops sending
+            ledger.record_planned(key, sent, f"not sent: {exc}")
+            gate.close(cause, str(exc))
+        return None
+    except errors.WiroError as exc:
+        ledger.record_failed(key, sent, describe(exc))  # refused: no task, no charge
+        return None
 
 
 def _quoted(core: ClientCore[Any], request: PreparedRequest, gate: Gate) -> Flow[float | None]:

@@ -68,12 +68,20 @@ _GOVERNANCE: tuple[tuple[type[APIError], tuple[str, ...]], ...] = (
 )
 
 
-def error_class(status_code: int, code: str | None, message: str) -> type[APIError]:
-    """Pick the APIError subclass from HTTP status, Wiro code and message text."""
-    lowered = message.lower()
+def _governance(lowered: str) -> type[APIError] | None:
+    """A team's refusal to bill, by its words (before the status: the gateway's is a 403)."""
     for error, words in _GOVERNANCE:
         if all(word in lowered for word in words):
             return error
+    return None
+
+
+def error_class(status_code: int, code: str | None, message: str) -> type[APIError]:
+    """Pick the APIError subclass from HTTP status, Wiro code and message text."""
+    lowered = message.lower()
+    governance = _governance(lowered)
+    if governance is not None:
+        return governance
     for error, statuses, codes in _RULES:
         if status_code in statuses or code in codes:
             return error
