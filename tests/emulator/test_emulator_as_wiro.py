@@ -131,6 +131,7 @@ def test_a_task_has_every_field_wiro_sends_and_its_times_freeze_at_the_end(
 
 def test_the_socket_answers_where_wiros_own_url_puts_it(emulator: Emulator) -> None:
     wiros_shape = f"ws://127.0.0.1:{emulator.port}/v1"  # wss://socket.wiro.ai/v1, host swapped
+    emulator.plan_next(Plan(queue_seconds=0.3, run_seconds=1.0))  # the socket opens in time
     statuses: list[str] = []
     with Client(**client_kwargs(emulator), socket_url=wiros_shape) as client:  # type: ignore[arg-type]
         task = client.run(on_status=statuses.append)
