@@ -97,7 +97,11 @@ def _main(argv: Sequence[str] | None) -> int:
     if command not in commands:
         print(f"wiro: unknown command {command!r}\n{USAGE}", file=sys.stderr)
         return EXIT_USAGE
-    return commands[command](rest)
+    try:
+        return commands[command](rest)
+    except ConfigurationError as exc:  # a state file that cannot be read, a setting: no traceback
+        print(f"error: {_printable(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _tools(rest: list[str]) -> int:

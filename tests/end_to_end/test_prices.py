@@ -64,7 +64,7 @@ def test_a_cap_refuses_before_anything_is_sent(emulator: Emulator) -> None:
     assert emulator.runs_received() == 1
 
 
-def test_the_command_line_estimates_and_caps(emulator: Emulator, tmp_path: object) -> None:
+def test_the_command_line_estimates_and_caps(emulator: Emulator) -> None:
     emulator.set_price(TOOL, BY_STEPS)
     row: dict[str, Any] = dict(rows(emulator.origin, 1)[0])
     base = [
@@ -86,6 +86,9 @@ def test_the_command_line_estimates_and_caps(emulator: Emulator, tmp_path: objec
     assert refused.returncode == 9 and "more than the cap of $0.0050" in refused.stderr
     bad = run("--max-cost", "lots")
     assert bad.returncode == 2 and "expected an amount in USD" in bad.stderr
+    for amount in ("nan", "-1"):
+        odd = run("--max-cost", amount)
+        assert odd.returncode == 2 and "must be an amount of 0 or more" in odd.stderr
     assert emulator.runs_received() == 0
 
 
@@ -299,3 +302,27 @@ def test_a_batch_holds_its_budget_and_each_runs_cap(emulator: Emulator) -> None:
         capped = client.batch(dear, max_cost=0.005)
         assert isinstance(capped[0].error, CostLimitError) and capped[1].ok
     assert emulator.runs_received() == 4
+
+
+def test_state_files_that_cannot_be_read_are_named_never_a_traceback(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    state = tmp_path / "state" / "wiro"
+    state.mkdir(parents=True)
+    for name in ("jobs.sqlite", "spend.sqlite", "chats.sqlite"):
+        (state / name).write_text("not a database, whatever a crash or an editor left here")
+    env = cli_env(emulator, XDG_STATE_HOME=str(tmp_path / "state"))
+    for command in ("jobs", "spend", "logs"):
+        shown = subprocess.run(
+            [command_path("wiro"), command], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert shown.returncode == 2 and "Traceback" not in shown.stderr, shown.stderr
+        assert "cannot read it" in shown.stderr and "move it away" in shown.stderr
+    row: dict[str, Any] = dict(rows(emulator.origin, 1)[0])
+    ran = subprocess.run(  # a run whose spend cannot be logged still runs
+        [command_path("wiro-image-inpainting-sd"), "run", "--no-download", "--tag", "a=b",
+         "--input-image-url", str(row["input_image_url"]),
+         "--input-image-mask-url", str(row["input_image_mask_url"])],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .._jobs.registry import registry_path, state_db
+from .._protocol.errors import ConfigurationError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def _opened() -> Iterator[sqlite3.Connection]:
 def log_turn(tool: str, session_id: str, user_id: str | None, prompt: str, task: Task) -> None:
     """One finished turn, numbered after the conversation's last."""
     usage = json.dumps(task.usage) if task.usage is not None else None
-    with contextlib.suppress(OSError, sqlite3.Error), _opened() as db:
+    with contextlib.suppress(ConfigurationError), _opened() as db:
         ((last,),) = db.execute(
             "SELECT COALESCE(MAX(n), 0) FROM turns WHERE cid = ?", (session_id,)
         )

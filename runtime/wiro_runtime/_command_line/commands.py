@@ -493,12 +493,12 @@ def _priced(client: SyncClient, values: dict[str, Any], args: argparse.Namespace
     import json
 
     from .._protocol.errors import CostLimitError
-    from .._protocol.pricing import over_cap
+    from .._protocol.pricing import checked_amount, over_cap
 
     if args.batch:
         raise ConfigurationError("--estimate prices one run; leave out --batch")
-    if args.max_cost is not None and not args.max_cost >= 0:
-        raise ConfigurationError(f"--max-cost must be 0 or more, got {args.max_cost}")
+    if args.max_cost is not None:
+        checked_amount("--max-cost", args.max_cost)
     found = client.quote_values(values, callback_url=args.callback_url)
     if args.estimate:
         read = client.pricing.read if client.pricing else None

@@ -14,6 +14,7 @@ from typing import Any
 from .._protocol import errors
 from .._protocol.files import upload_of
 from .._protocol.polling import WaitPolicy
+from .._protocol.pricing import checked_amount
 from .._protocol.wire import PreparedRequest, TaskRef
 from .._running import flows, steps
 from .._running.core import ClientCore, WaitCallbacks
@@ -46,9 +47,7 @@ class Gate:
     "billing" or "not allowed"."""
 
     def __init__(self, budget: float | None = None) -> None:
-        if budget is not None and not budget >= 0:
-            raise errors.ConfigurationError(f"budget must be 0 or more, got {budget}")
-        self.budget = budget
+        self.budget = checked_amount("budget", budget) if budget is not None else None
         self.why: str | None = None
         self.cause: str | None = None
 

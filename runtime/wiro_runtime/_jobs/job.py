@@ -280,9 +280,9 @@ class Job(Generic[RowT]):
 
     def _run_until_done(self, heartbeat: _Heartbeat, watch: _Watch, how: _How) -> None:
         while True:
-            self._reconcile(heartbeat, watch, how.settle_seconds, how.resubmit_uncertain, False)
+            self._reconcile(heartbeat, watch, how, wait=False)
             self._run_rows(heartbeat, watch, how)
-            self._reconcile(heartbeat, watch, how.settle_seconds, how.resubmit_uncertain, True)
+            self._reconcile(heartbeat, watch, how, wait=True)
             self._run_rows(heartbeat, watch, how)  # found, or sent again
             if not self.ledger.held_by_others(self._owner):
                 return
@@ -290,17 +290,10 @@ class Job(Generic[RowT]):
             # is done when they are
             watch.sleep(self.ledger.lease_seconds / 4)
 
-    def _reconcile(
-        self,
-        heartbeat: _Heartbeat,
-        watch: _Watch,
-        settle_seconds: float,
-        resubmit_uncertain: bool,
-        wait: bool,
-    ) -> None:
+    def _reconcile(self, heartbeat: _Heartbeat, watch: _Watch, how: _How, *, wait: bool) -> None:
         """Rows whose Run answer was lost, claimed, then found or judged; with `wait`, the
         recent ones are held and waited for until they can be judged."""
-        states = ("submitting", "uncertain") if resubmit_uncertain else ("submitting",)
+        states = ("submitting", "uncertain") if how.resubmit_uncertain else ("submitting",)
         claimed = self.ledger.claim_many(self._owner, states)
         held = [row.key for row in claimed]
         heartbeat.hold(*held)
@@ -312,15 +305,15 @@ class Job(Generic[RowT]):
                         self.client,
                         self.ledger,
                         pending,
-                        settle_after=settle_seconds,
-                        resubmit_uncertain=resubmit_uncertain,
+                        settle_after=how.settle_seconds,
+                        resubmit_uncertain=how.resubmit_uncertain,
                     ),
                     self._http,
                 )
                 if not pending or not wait:
                     return
                 oldest = min(row.submitting_at or 0.0 for row in pending)
-                watch.sleep(max(0.05, min(5.0, oldest + settle_seconds - time.time())))
+                watch.sleep(max(0.05, min(5.0, oldest + how.settle_seconds - time.time())))
         finally:
             heartbeat.let_go(*held)
             for key in held:

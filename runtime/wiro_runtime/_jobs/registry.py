@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from .._protocol.errors import ConfigurationError
+
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS jobs (ledger TEXT PRIMARY KEY, tool TEXT NOT NULL, "
     "command TEXT NOT NULL, last_run DOUBLE PRECISION NOT NULL)"
@@ -50,13 +52,23 @@ def reopenable(ledger: str) -> str:
 
 @contextlib.contextmanager
 def state_db(path: Path, schema: str) -> Iterator[sqlite3.Connection]:
-    """A SQLite file of the user's state folder, its table made if new, one transaction."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, timeout=10)
+    """A SQLite file of the user's state folder, its table made if new, one transaction. A
+    file that cannot be opened or read is a `ConfigurationError` naming it and the fix."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, timeout=10)
+    except (OSError, sqlite3.Error) as exc:
+        raise ConfigurationError(
+            f"{path}: cannot open it ({exc}); make its folder writable, or set XDG_STATE_HOME"
+        ) from None
     try:
         db.execute(schema)
         with db:
             yield db
+    except sqlite3.Error as exc:
+        raise ConfigurationError(
+            f"{path}: cannot read it ({exc}); move it away and a new one is started"
+        ) from None
     finally:
         db.close()
 
@@ -67,7 +79,7 @@ def _opened() -> contextlib.AbstractContextManager[sqlite3.Connection]:
 
 def remember(ledger: str, tool: str, command: str) -> None:
     """This job ran now (its ledger named as `reopenable` names it)."""
-    with contextlib.suppress(OSError, sqlite3.Error), _opened() as db:
+    with contextlib.suppress(ConfigurationError), _opened() as db:
         db.execute(
             "INSERT INTO jobs (ledger, tool, command, last_run) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (ledger) DO UPDATE SET tool = excluded.tool, "
@@ -89,5 +101,5 @@ def known() -> list[KnownJob]:
 
 def forget(ledger: str) -> None:
     """A job whose ledger is gone."""
-    with contextlib.suppress(OSError, sqlite3.Error), _opened() as db:
+    with contextlib.suppress(ConfigurationError), _opened() as db:
         db.execute("DELETE FROM jobs WHERE ledger = ?", (ledger,))

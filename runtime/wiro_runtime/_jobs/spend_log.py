@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._protocol.errors import ConfigurationError
 from .registry import registry_path, state_db
 
 _SCHEMA = (
@@ -48,7 +49,7 @@ def record(
     """A finished task's cost (once per task, however often it is saved or read again)."""
     if cost is None:
         return
-    with contextlib.suppress(OSError, sqlite3.Error), _opened() as db:
+    with contextlib.suppress(ConfigurationError), _opened() as db:
         db.execute(
             "INSERT INTO tasks (task_id, tool, cost, tags, project, at) VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (tool, task_id) DO UPDATE SET cost = excluded.cost",

@@ -112,6 +112,15 @@ class Quote:
         return {"low": self.low, "high": self.high, "method": self.method, "basis": self.basis}
 
 
+def checked_amount(name: str, amount: float) -> float:
+    """A cap or a budget in USD, refused unless it is 0 or more (NaN included)."""
+    if not amount >= 0:
+        from .errors import ConfigurationError
+
+        raise ConfigurationError(f"{name} must be an amount of 0 or more, got {amount}")
+    return amount
+
+
 def over_cap(found: Quote, cap: float) -> str | None:
     """Why a run quoted so is refused under `cap` (its high end passes it, or it has none),
     or None: it may go."""

@@ -32,7 +32,7 @@ from .._protocol.files import FileChanged, Upload
 from .._protocol.llm import cut_off
 from .._protocol.log import log_exchange
 from .._protocol.polling import DEFAULT_WAIT, DEFAULT_WAIT_TIMEOUT, PollSchedule, WaitPolicy
-from .._protocol.pricing import Pricing, Quote, over_cap, quote
+from .._protocol.pricing import Pricing, Quote, checked_amount, over_cap, quote
 from .._protocol.retry import RETRY_STATUSES, parse_retry_after
 from .._protocol.wire import (
     PreparedRequest,
@@ -268,10 +268,8 @@ def within_cap(
     be bounded before it runs) is refused, nothing sent."""
     if max_cost is None:
         return None
-    if not max_cost >= 0:
-        raise errors.ConfigurationError(f"max_cost must be 0 or more, got {max_cost}")
     found = yield from quote_request(core, request)
-    refused = over_cap(found, max_cost)
+    refused = over_cap(found, checked_amount("max_cost", max_cost))
     if refused is not None:
         raise errors.CostLimitError(refused, quote=found, cap=max_cost)
     return found
@@ -676,9 +674,7 @@ class Spending:
     what the batch spent and may still spend never passes the budget."""
 
     def __init__(self, budget: float) -> None:
-        if not budget >= 0:
-            raise errors.ConfigurationError(f"budget must be 0 or more, got {budget}")
-        self.budget = budget
+        self.budget = checked_amount("budget", budget)
         self.committed = 0.0
         self._lock = threading.Lock()
 
