@@ -61,7 +61,8 @@ CLIENT_MODULE_NAMES = frozenset(
 #: What `run` and `stream` say of `max_cost` and `extra_body`, in their docstrings.
 MONEY_AND_EXTRAS = (
     "`max_cost` (USD) refuses, sending nothing, a run whose quote may cost more",
-    "(`CostLimitError`); `extra_body` sends fields the description misses beside the inputs.",
+    "(`CostLimitError`), and stops unbilled a task billed by the second before it passes it",
+    "(`StoppedAtCapError`); `extra_body` sends fields the description misses beside the inputs.",
 )
 
 #: The indentation of a method's parameters and of the values in its body.

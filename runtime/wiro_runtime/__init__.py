@@ -161,6 +161,9 @@ if TYPE_CHECKING:
         Output as Output,
     )
     from ._running.task import (
+        StoppedAtCapError as StoppedAtCapError,
+    )
+    from ._running.task import (
         Task as Task,
     )
     from ._running.task import (

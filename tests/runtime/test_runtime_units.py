@@ -329,6 +329,7 @@ def test_public_names_are_pinned() -> None:
             "RetryPolicy",
             "SpendLimitError",
             "StatusRules",
+            "StoppedAtCapError",
             "SyncClient",
             "Task",
             "TaskCancelledError",

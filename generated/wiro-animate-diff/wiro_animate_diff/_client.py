@@ -72,7 +72,8 @@ class Client(_SyncBase):
         `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
         `max_cost` (USD) refuses, sending nothing, a run whose quote may cost more
-        (`CostLimitError`); `extra_body` sends fields the description misses beside the inputs.
+        (`CostLimitError`), and stops unbilled a task billed by the second before it passes it
+        (`StoppedAtCapError`); `extra_body` sends fields the description misses beside the inputs.
 
         Args:
             selected_model: The model to generate with. (default "60"; OMIT leaves it unsent)
@@ -124,7 +125,8 @@ class Client(_SyncBase):
         However the stream is left before its end (a break, an exception, Ctrl-C, dropping
         it unread), the task is stopped.
         `max_cost` (USD) refuses, sending nothing, a run whose quote may cost more
-        (`CostLimitError`); `extra_body` sends fields the description misses beside the inputs.
+        (`CostLimitError`), and stops unbilled a task billed by the second before it passes it
+        (`StoppedAtCapError`); `extra_body` sends fields the description misses beside the inputs.
 
         Args:
             selected_model: The model to generate with. (default "60"; OMIT leaves it unsent)
@@ -177,7 +179,8 @@ class Client(_SyncBase):
         Results come in input order, each with its task or its error; `on_result` sees each
         as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
         tasks are stopped. `max_cost` caps each run and `budget` all of them together: a run
-        they cannot take is not sent, and its result carries the `CostLimitError`.
+        they cannot take is not sent, and its result carries the `CostLimitError`; a task
+        billed by the second is stopped, unbilled, before it passes them (`StoppedAtCapError`).
         """
         return super().batch(inputs, **options)
 
@@ -267,7 +270,8 @@ class AsyncClient(_AsyncBase):
         `on_status`, `on_progress` and `on_log` report the task as it runs. On Ctrl-C (or
         cancellation of the awaiting coroutine) the task is cancelled or killed first.
         `max_cost` (USD) refuses, sending nothing, a run whose quote may cost more
-        (`CostLimitError`); `extra_body` sends fields the description misses beside the inputs.
+        (`CostLimitError`), and stops unbilled a task billed by the second before it passes it
+        (`StoppedAtCapError`); `extra_body` sends fields the description misses beside the inputs.
 
         Args:
             selected_model: The model to generate with. (default "60"; OMIT leaves it unsent)
@@ -319,7 +323,8 @@ class AsyncClient(_AsyncBase):
         However the stream is left before its end (a break, an exception, Ctrl-C, dropping
         it unread), the task is stopped.
         `max_cost` (USD) refuses, sending nothing, a run whose quote may cost more
-        (`CostLimitError`); `extra_body` sends fields the description misses beside the inputs.
+        (`CostLimitError`), and stops unbilled a task billed by the second before it passes it
+        (`StoppedAtCapError`); `extra_body` sends fields the description misses beside the inputs.
 
         Args:
             selected_model: The model to generate with. (default "60"; OMIT leaves it unsent)
@@ -372,7 +377,8 @@ class AsyncClient(_AsyncBase):
         Results come in input order, each with its task or its error; `on_result` sees each
         as it finishes. On Ctrl-C (or cancellation) nothing more is submitted and running
         tasks are stopped. `max_cost` caps each run and `budget` all of them together: a run
-        they cannot take is not sent, and its result carries the `CostLimitError`.
+        they cannot take is not sent, and its result carries the `CostLimitError`; a task
+        billed by the second is stopped, unbilled, before it passes them (`StoppedAtCapError`).
         """
         return await super().batch(inputs, **options)
 

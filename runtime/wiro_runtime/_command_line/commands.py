@@ -79,6 +79,7 @@ def _follow(
             on_progress=reporter.progress,
             on_log=reporter.log,
             socket_token=socket_token,
+            max_cost=getattr(args, "max_cost", None),
         )
     finally:
         reporter.close()
@@ -386,6 +387,7 @@ def _stream(
         wait_timeout=args.wait_timeout,
         on_timeout=args.on_timeout,
         cancel_on_interrupt=False,
+        max_cost=args.max_cost,
     ) as stream:
         try:
             print_stream(stream, reporter, show_thinking=args.show_thinking)

@@ -21,7 +21,7 @@ EXIT_CODES = (
     (6, "the task was cancelled or killed"),
     (7, "the wait deadline passed"),
     (8, "the task succeeded but its outputs could not be saved (see `download`)"),
-    (9, "refused before sending: the run may cost more than --max-cost (a job: --budget)"),
+    (9, "over --max-cost (a job: --budget): refused before sending, or stopped unbilled"),
     (10, "Wiro refused to bill it: balance too low, or a team or personal spend limit reached"),
     (11, "this tool is not available to your team"),
     (12, "too many tasks at once for the balance (code 96), or too many requests: retry later"),
@@ -54,7 +54,12 @@ EXIT_CODES_HELP = "exit codes:\n" + "\n".join(
 def exit_code(exc: BaseException) -> tuple[int, str]:
     """Map an exception to an exit code and the message to print."""
     from .._protocol import errors as errors
-    from .._running.task import TaskCancelledError, TaskFailedError, WaitTimeoutError
+    from .._running.task import (
+        StoppedAtCapError,
+        TaskCancelledError,
+        TaskFailedError,
+        WaitTimeoutError,
+    )
 
     hint = ""
     if isinstance(exc, errors.ConfigurationError | errors.InputError):
@@ -64,6 +69,8 @@ def exit_code(exc: BaseException) -> tuple[int, str]:
     if isinstance(exc, WaitTimeoutError):
         hint = "" if exc.action != "left" else f"\n  resume with: wait {exc.task.id}"
         return EXIT_WAIT_TIMEOUT, f"{exc}{hint}"
+    if isinstance(exc, StoppedAtCapError):
+        return EXIT_OVER_BUDGET, str(exc)
     if isinstance(exc, TaskCancelledError):
         return EXIT_TASK_CANCELLED, str(exc)
     if isinstance(exc, TaskFailedError):

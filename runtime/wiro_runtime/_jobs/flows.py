@@ -13,13 +13,15 @@ from typing import Any
 
 from .._protocol import errors
 from .._protocol.files import upload_of
+from .._protocol.metering import Meter
 from .._protocol.polling import WaitPolicy
-from .._protocol.pricing import checked_amount
+from .._protocol.pricing import Quote, checked_amount
 from .._protocol.wire import PreparedRequest, TaskRef
 from .._running import flows, steps
 from .._running.core import ClientCore, WaitCallbacks
 from .._running.steps import Flow
 from .._running.task import (
+    StoppedAtCapError,
     Task,
     TaskCancelledError,
     TaskError,
@@ -85,15 +87,17 @@ def row_flow(
     `submitted`, to be followed again; a row that moved on (another runner took it when this
     one's lease ran out) is let go, and nothing more is sent for it."""
     task_id, token = row.task_id, row.token
+    gate = gate or Gate()
     if row.state == "planned":
         shared = {} if uploads is None else uploads
-        submitted = yield from _submit(core, ledger, row, owner, shared, pace, gate or Gate())
+        submitted = yield from _submit(core, ledger, row, owner, shared, pace, gate)
         if submitted is None:
             return _reread(ledger, row)
         task_id, token = submitted
     if task_id is None:
         return row
-    task = yield from _follow(core, ledger, row, task_id, token, policy)
+    meter = yield from _meter(core, ledger, row.key, task_id, gate)
+    task = yield from _follow(core, ledger, row, task_id, token, policy, meter, gate)
     if task is not None:
         folder = row_folder(out_dir, row.key)
         try:
@@ -130,7 +134,8 @@ def _submit(
     except errors.WiroError as exc:
         ledger.record_failed(row.key, Guard.held(owner), describe(exc))
         return None
-    quoted = yield from _quoted(core, request, gate)
+    found = yield from _quoted(core, request, gate)
+    quoted = None if found is None else found.high
     attempt = 0
     while gate.open:
         try:
@@ -199,9 +204,9 @@ def _send(
         return None
 
 
-def _quoted(core: ClientCore[Any], request: PreparedRequest, gate: Gate) -> Flow[float | None]:
-    """Under a budget, the Run's quoted high end (None: unbounded); a job whose rows cannot
-    be priced, or bounded, cannot hold a budget, and stops submitting."""
+def _quoted(core: ClientCore[Any], request: PreparedRequest, gate: Gate) -> Flow[Quote | None]:
+    """Under a budget, the Run's quote (its high end None: unbounded); a job whose rows
+    cannot be priced, or bounded, cannot hold a budget, and stops submitting."""
     if gate.budget is None:
         return None
     try:
@@ -215,7 +220,37 @@ def _quoted(core: ClientCore[Any], request: PreparedRequest, gate: Gate) -> Flow
             f"a row's cost cannot be bounded before it runs ({found.describe()}), so the "
             f"budget of ${gate.budget:.4f} cannot be held",
         )
-    return found.high
+    return found
+
+
+class _HeldInLedger:
+    """A running task's allowance: its row's reservation in the ledger, grown under the
+    job's lock while the budget (shared by every runner of the job) can take it."""
+
+    def __init__(self, ledger: Ledger, key: str, task_id: str, budget: float) -> None:
+        self.ledger, self.key, self.task_id, self.budget = ledger, key, task_id, budget
+
+    def reserved(self) -> float:
+        return self.ledger.reservation(self.key) or 0.0
+
+    def grow(self, to: float) -> bool:
+        return self.ledger.grow_reservation(self.key, self.task_id, to, self.budget)
+
+
+def _meter(
+    core: ClientCore[Any], ledger: Ledger, key: str, task_id: str, gate: Gate
+) -> Flow[Meter | None]:
+    """Under a budget, the meter of a row's task billed by the second, from what its Run
+    sent (a resumed job's rows too)."""
+    sent = ledger.row(key)
+    if gate.budget is None or sent is None or sent.sent is None:
+        return None
+    try:
+        found = yield from flows.quote_body(core, sent.sent)
+    except errors.WiroError:
+        return None  # priced when it was sent; its reservation still counts against the budget
+    allowance = _HeldInLedger(ledger, key, task_id, gate.budget)
+    return flows.meter_of(found, allowance, f"the job's budget of ${gate.budget:.4f}")
 
 
 def _with_uploads(
@@ -280,21 +315,26 @@ def _follow(
     task_id: str,
     token: str | None,
     policy: WaitPolicy,
+    meter: Meter | None,
+    gate: Gate,
 ) -> Flow[Task | None]:
     """The task followed to its end: returned when it succeeded; a failed or cancelled one
-    is recorded; None too when the wait ended early (the row stays `submitted`)."""
+    is recorded; None too when the wait ended early (the row stays `submitted`). One
+    stopped at the budget closes the gate: nothing more is sent."""
     ref = TaskRef("taskid", task_id)
     on_task = Guard.on_task(task_id)
     try:
         return (
-            yield from flows.follow_to_end(
-                core, ref, WaitCallbacks(), policy=policy, socket_token=token
+            yield from flows.follow_metered(
+                core, ref, WaitCallbacks(), policy=policy, socket_token=token, meter=meter
             )
         )
     except TaskError as exc:
         if isinstance(exc, WaitTimeoutError):
             return None
-        if isinstance(exc, TaskCancelledError):  # stopped (by a Ctrl-C, or by hand): free
+        if isinstance(exc, StoppedAtCapError):
+            gate.close("budget", str(exc))
+        if isinstance(exc, TaskCancelledError):  # stopped (by a Ctrl-C, by hand, at the budget)
             ledger.record_planned(row.key, on_task, f"{exc}: planned again")
             return None
         cost = exc.task.total_cost if exc.task else None

@@ -318,8 +318,7 @@ class Ledger(abc.ABC):
         marks = ",".join("?" * len(states))
         with self._transaction():
             if in_flight_cap is not None:
-                if self.claim_guard:
-                    self._run(self.claim_guard, [self.job])
+                self._hold_job_lock()
                 # rows a runner holds, about to be submitted or in flight
                 ((flying,),) = self._run(
                     "SELECT COUNT(*) FROM rows WHERE job = ? AND state IN (?, ?, ?) "
@@ -437,9 +436,34 @@ class Ledger(abc.ABC):
         )
         return float(spent)
 
-    def _within_budget(self, budget: float, quoted: float | None) -> None:
+    def grow_reservation(self, key: str, task_id: str, to: float, budget: float) -> bool:
+        """A running task billed by the second may cost up to `to`: kept as its row's quote
+        if the budget takes it (counted under the job's lock, as intents are), else False."""
+        with self._transaction(durable=True):
+            self._hold_job_lock()
+            found = self._run(
+                "SELECT quoted FROM rows WHERE job = ? AND key = ? AND task_id = ?",
+                [self.job, key, task_id],
+            )
+            if not found or found[0][0] is None:
+                return False
+            if self.committed() - float(found[0][0]) + to > budget:
+                return False
+            return self._apply(key, Guard.on_task(task_id), quoted=to)
+
+    def reservation(self, key: str) -> float | None:
+        """What the row's Run may cost, as held against the budget (None: not held)."""
+        found = self._run("SELECT quoted FROM rows WHERE job = ? AND key = ?", [self.job, key])
+        return None if not found or found[0][0] is None else float(found[0][0])
+
+    def _hold_job_lock(self) -> None:
+        """Inside a transaction: the job's lock, held to its end, where processes share the
+        ledger (one process's SQLite file is held by its transaction already)."""
         if self.claim_guard:
             self._run(self.claim_guard, [self.job])
+
+    def _within_budget(self, budget: float, quoted: float | None) -> None:
+        self._hold_job_lock()
         committed = self.committed()
         if quoted is None or committed + quoted > budget:
             raise BudgetReached(committed, quoted, budget)

@@ -21,6 +21,7 @@ WiroError
 └── TaskError                 the task ran but did not succeed
     ├── TaskFailedError       ended with pexit other than "0", or task_error
     ├── TaskCancelledError    ended as task_cancel
+    │   └── StoppedAtCapError  stopped here before its seconds cost more than its cap or budget
     └── WaitTimeoutError      did not end before the wait deadline
 
 TaskError and its subclasses live in `_task`, beside the Task they carry.

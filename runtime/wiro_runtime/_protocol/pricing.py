@@ -85,12 +85,14 @@ class Pricing:
 @dataclass(frozen=True)
 class Quote:
     """What a run will cost: from `low` to `high` USD (equal when exact; None where only
-    the run can tell), billed `method`, the basis in words."""
+    the run can tell), billed `method`, the basis in words; `per_second`, the rate of a run
+    billed by its seconds (which can outrun `high`: see `metering`)."""
 
     low: float | None
     high: float | None
     method: str
     basis: str
+    per_second: float | None = None
 
     @property
     def exact(self) -> bool:
@@ -227,7 +229,8 @@ def _by_seconds(pricing: Pricing, cps: float | None, what: str) -> Quote:
     seconds = f", about {typical / pricing.cps:.0f} s" if pricing.cps else ""
     if cps is not None and pricing.cps:
         typical = typical / pricing.cps * cps  # this tier's rate over the average seconds
-    return Quote(typical * low, typical * high, "cps", f"per second{seconds}")
+    rate = cps if cps is not None and cps > 0 else None
+    return Quote(typical * low, typical * high, "cps", f"per second{seconds}", rate)
 
 
 def _per_token(pricing: Pricing, tier: PriceTier, run: _Run) -> Quote:
@@ -295,7 +298,8 @@ def _spread(quotes: list[Quote], why: str) -> Quote:
     basis = why + "; ".join(sorted({q.basis for q in quotes}))
     low = None if None in lows else min(low for low in lows if low is not None)
     high = None if None in highs else max(high for high in highs if high is not None)
-    return Quote(low, high, "/".join(methods), basis)
+    rates = [q.per_second for q in quotes if q.per_second is not None]
+    return Quote(low, high, "/".join(methods), basis, max(rates) if rates else None)
 
 
 def _matches(tier: PriceTier, values: Mapping[str, Any]) -> bool:

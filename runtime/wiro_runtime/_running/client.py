@@ -145,7 +145,9 @@ class SyncClient(ClientCore["httpx.Client"]):
         closes early; the end is always confirmed with Task/Detail. `wait_timeout` (default
         600 s) is the overall deadline, separate from the HTTP timeout; when it passes,
         `on_timeout="cancel"` cancels a queued task or kills a running one, and "leave" leaves
-        it. `on_status`, `on_progress` and `on_log` see the task's live events.
+        it. `on_status`, `on_progress` and `on_log` see the task's live events. With
+        `max_cost`, a task billed by the second is stopped, unbilled, before it costs more
+        (`StoppedAtCapError`).
         """
         return self._drive(flows.wait(self, named_task(reference, task_id, token), **options))
 
@@ -222,6 +224,7 @@ class SyncClient(ClientCore["httpx.Client"]):
             policy=WaitPolicy.of(options),
             socket_token=token,
             cancel_on_interrupt=options.get("cancel_on_interrupt", True),
+            cap=flows.checked_cap(options),
         )
         return Stream(self, ref, flow, on_task, deltas)
 
@@ -475,6 +478,7 @@ class AsyncClient(ClientCore["httpx.AsyncClient"]):
             policy=WaitPolicy.of(options),
             socket_token=token,
             cancel_on_interrupt=options.get("cancel_on_interrupt", True),
+            cap=flows.checked_cap(options),
         )
         return AsyncStream(self, ref, flow, on_task, deltas)
 

@@ -72,6 +72,7 @@ if TYPE_CHECKING:
         on_progress: ProgressCallback | None
         on_log: LogCallback | None
         socket_token: str | None  # from the Run's answer: saves a Task/Detail
+        max_cost: float | None
 
     class RunOptions(TypedDict, total=False):
         max_cost: float | None

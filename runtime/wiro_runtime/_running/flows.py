@@ -31,6 +31,7 @@ from .._protocol.events import (
 from .._protocol.files import FileChanged, Upload
 from .._protocol.llm import cut_off
 from .._protocol.log import log_exchange
+from .._protocol.metering import FIRST_LOOK, Allowance, Capped, FixedCap, Meter
 from .._protocol.polling import DEFAULT_WAIT, DEFAULT_WAIT_TIMEOUT, PollSchedule, WaitPolicy
 from .._protocol.pricing import Pricing, Quote, checked_amount, over_cap, quote
 from .._protocol.retry import RETRY_STATUSES, parse_retry_after
@@ -50,6 +51,7 @@ from .batch import BatchResult, ResultCallback, failed, wire_values
 from .core import ClientCore, SubmitCallback, WaitCallbacks
 from .steps import Flow
 from .task import (
+    StoppedAtCapError,
     Task,
     TaskCancelledError,
     TaskFailedError,
@@ -250,15 +252,34 @@ def tool_pricing(core: ClientCore[Any]) -> Flow[Pricing]:
 
 def quote_request(core: ClientCore[Any], request: PreparedRequest) -> Flow[Quote]:
     """What this Run will cost, from the tool's prices and the exact values it sends."""
-    pricing = yield from tool_pricing(core)
     values: dict[str, Any] = dict(request.body)
     for part in request.parts:  # local files sent along: each counts as a file of its input
         if part.file is not None:
             values[part.name] = [*values.get(part.name, []), part.file]
+    return (yield from quote_body(core, values))
+
+
+def quote_body(core: ClientCore[Any], values: Mapping[str, Any]) -> Flow[Quote]:
+    """What a Run sending these wire values costs (or cost: a Run already sent)."""
+    pricing = yield from tool_pricing(core)
     files = tuple(
         item.wire_name for item in core.tool.inputs if item.file_url or item.wire_type == "files"
     )
     return quote(pricing, values, files)
+
+
+def meter_of(found: Quote | None, allowance: Allowance | None, limit: str) -> Meter | None:
+    """The meter a task so quoted is followed with: only one billed by the second, under a
+    cap or a budget, needs one."""
+    if found is None or found.per_second is None or allowance is None:
+        return None
+    return Meter(found.per_second, allowance, limit)
+
+
+def checked_cap(options: Mapping[str, Any]) -> float | None:
+    """A method's `max_cost` option, checked (None: no cap)."""
+    cap = options.get("max_cost")
+    return None if cap is None else checked_amount("max_cost", cap)
 
 
 def within_cap(
@@ -483,6 +504,7 @@ def _on_deadline(core: ClientCore[Any], task: Task, policy: WaitPolicy) -> Flow[
 #   run                            the values made into a Run request, the policy checked
 #   -> submit_and_follow           the Run sent, `on_submit` told
 #   -> follow_stopping_on_interrupt  Ctrl-C, cancellation or a dropped stream stops the task
+#   -> follow_metered              a task billed by the second stopped before it passes its cap
 #   -> follow_to_end               the socket or polling to the end, the deadline's policy
 #   wait                           (a task already submitted) the callbacks gathered
 
@@ -528,6 +550,68 @@ def follow_to_end(
         raise
 
 
+def follow_metered(
+    core: ClientCore[Any],
+    reference: str | TaskRef,
+    events: WaitCallbacks,
+    *,
+    policy: WaitPolicy = DEFAULT_WAIT,
+    socket_token: str | None = None,
+    meter: Meter | None = None,
+    cap: float | None = None,
+) -> Flow[Task]:
+    """`follow_to_end`; with a `meter`, a task billed by the second is followed a stretch at
+    a time, looked at after each, and stopped (free, as a task stopped before it ends is)
+    once its allowance cannot pay for the next stretch: `StoppedAtCapError`. With a `cap`
+    (`max_cost`) instead, the meter is made at the first look, from what the task was sent."""
+    if meter is None and cap is None:
+        return (
+            yield from follow_to_end(
+                core, reference, events, policy=policy, socket_token=socket_token
+            )
+        )
+    overall = core.schedule(policy.timeout)
+    ref, token, elapsed = task_reference(reference), socket_token, None
+    while True:
+        stretch = _stretch(meter, cap, elapsed, overall)
+        try:
+            return (
+                yield from follow_to_end(
+                    core, ref, events, policy=WaitPolicy(stretch, "leave"), socket_token=token
+                )
+            )
+        except WaitTimeoutError as exc:
+            task = exc.task
+        if overall.expired():
+            return (yield from _on_deadline(core, task, policy))
+        ref, token = task.ref, token or task.socket_token
+        if meter is None and cap is not None:
+            found = yield from quote_body(core, task.parameters)
+            meter, cap = meter_of(found, FixedCap(cap), f"its cap (max_cost) of ${cap}"), None
+        elapsed = task.elapsed_seconds or 0.0
+        if meter is not None and not meter.may_go_on(elapsed):
+            stopped = yield from stop(core, ref)
+            if stopped.done and stopped.state is not TaskState.CANCELLED:  # it ended first
+                return succeeded_or_raise(stopped)
+            raise StoppedAtCapError(meter.why_stopped(task.id, elapsed), stopped)
+
+
+def _stretch(
+    meter: Meter | None, cap: float | None, elapsed: float | None, overall: PollSchedule
+) -> float | None:
+    """How long to follow before the next look (None: to the end, no deadline)."""
+    if meter is not None:
+        seconds: float | None = meter.seconds_to_look(elapsed)
+    elif cap is not None:
+        seconds = FIRST_LOOK  # the meter is made at the first look
+    else:
+        seconds = None  # not billed by the second: to the end, or the deadline
+    if seconds is None:
+        remaining = overall.remaining()
+        return None if remaining is None else max(remaining, 0.01)
+    return max(overall.cap(seconds), 0.01)
+
+
 def _named_id(task: Task | None, ref: TaskRef) -> str | None:
     """The id an error names: the task's, or the reference's when it was an id."""
     if task is not None:
@@ -569,18 +653,24 @@ def wait(
     on_progress: ProgressCallback | None = None,
     on_log: LogCallback | None = None,
     socket_token: str | None = None,
+    max_cost: float | None = None,
 ) -> Flow[Task]:
     """Follow a task until it ends; return it on success, raise TaskError otherwise.
 
     Live over Wiro's websocket when it can, polling Task/Detail when the socket fails or
     closes early; the end is always confirmed with Task/Detail. Passing trouble (network, 5xx)
     is waited out until the deadline, where a queued task is cancelled and a running one
-    killed, unless `on_timeout` is "leave". Every error raised carries the task's id.
+    killed, unless `on_timeout` is "leave". With `max_cost`, a task billed by the second is
+    stopped before it costs more (`StoppedAtCapError`). Every error raised carries the task's
+    id.
     """
     policy = WaitPolicy(wait_timeout, on_timeout)
+    cap = checked_cap({"max_cost": max_cost})
     events = WaitCallbacks(on_status, on_progress, on_log)
     return (
-        yield from follow_to_end(core, reference, events, policy=policy, socket_token=socket_token)
+        yield from follow_metered(
+            core, reference, events, policy=policy, socket_token=socket_token, cap=cap
+        )
     )
 
 
@@ -592,14 +682,22 @@ def follow_stopping_on_interrupt(
     policy: WaitPolicy = DEFAULT_WAIT,
     socket_token: str | None = None,
     cancel_on_interrupt: bool = True,
+    meter: Meter | None = None,
+    cap: float | None = None,
 ) -> Flow[Task]:
-    """`follow_to_end` a task this client submitted or was given to follow; on Ctrl-C,
+    """`follow_metered` a task this client submitted or was given to follow; on Ctrl-C,
     cancellation or an abandoned stream the task is stopped before re-raising, so none is
     left running unseen."""
     try:
         return (
-            yield from follow_to_end(
-                core, reference, events, policy=policy, socket_token=socket_token
+            yield from follow_metered(
+                core,
+                reference,
+                events,
+                policy=policy,
+                socket_token=socket_token,
+                meter=meter,
+                cap=cap,
             )
         )
     except steps.INTERRUPTS:
@@ -617,6 +715,7 @@ def submit_and_follow(
     policy: WaitPolicy = DEFAULT_WAIT,
     on_submit: SubmitCallback | None = None,
     cancel_on_interrupt: bool = True,
+    meter: Meter | None = None,
 ) -> Flow[Task]:
     """Submit a prepared Run, tell `on_submit`, then follow it, stopping it on interrupt."""
     handle = yield from submit(core, request)
@@ -630,6 +729,7 @@ def submit_and_follow(
             policy=policy,
             socket_token=handle.socket_token,
             cancel_on_interrupt=cancel_on_interrupt,
+            meter=meter,
         )
     )
 
@@ -655,7 +755,8 @@ def run(
     misses), unchecked."""
     policy = WaitPolicy(wait_timeout, on_timeout)  # before anything is sent (and billed)
     request = core.prepare_run(values, callback_url=callback_url, follow_up=extra_body)
-    yield from within_cap(core, request, max_cost)
+    found = yield from within_cap(core, request, max_cost)
+    cap = None if max_cost is None else FixedCap(max_cost)
     return (
         yield from submit_and_follow(
             core,
@@ -664,28 +765,28 @@ def run(
             policy=policy,
             on_submit=on_submit,
             cancel_on_interrupt=cancel_on_interrupt,
+            meter=meter_of(found, cap, f"its cap (max_cost) of ${max_cost}"),
         )
     )
 
 
 class Spending:
     """A batch's budget, shared by its items (threads or coroutines): each Run reserves its
-    quote's high end before it is sent, and its cost replaces the reservation once known, so
-    what the batch spent and may still spend never passes the budget."""
+    quote's high end before it is sent, a task billed by the second grows its reservation
+    while the budget can take it, and its cost replaces the reservation once known, so what
+    the batch spent and may still spend never passes the budget."""
 
     def __init__(self, budget: float) -> None:
         self.budget = checked_amount("budget", budget)
         self.committed = 0.0
         self._lock = threading.Lock()
 
-    def reserve(self, found: Quote) -> float:
-        """The amount reserved for a Run so quoted; `CostLimitError` when the budget cannot
-        take it (nothing is sent)."""
-        with self._lock:
-            if found.high is not None and self.committed + found.high <= self.budget:
-                self.committed += found.high
-                return found.high
-            left = max(0.0, self.budget - self.committed)
+    def reserve(self, found: Quote) -> Reservation:
+        """The reservation of a Run so quoted; `CostLimitError` when the budget cannot take
+        it (nothing is sent)."""
+        if found.high is not None and self._change(0.0, found.high):
+            return Reservation(self, found.high)
+        left = max(0.0, self.budget - self.committed)
         raise errors.CostLimitError(
             f"not sent: the batch's budget of ${self.budget:.4f} has ${left:.4f} left, and "
             f"this run may cost {found.describe()}",
@@ -693,12 +794,35 @@ class Spending:
             cap=self.budget,
         )
 
-    def settle(self, reserved: float, cost: float | None) -> None:
-        """A Run's cost known (None: unknown, the reservation stays)."""
-        if cost is None:
-            return
+    def _change(self, old: float, new: float) -> bool:
+        """One reservation changed from `old` to `new`, if the budget takes it."""
         with self._lock:
-            self.committed += cost - reserved
+            if new > old and self.committed - old + new > self.budget:
+                return False
+            self.committed += new - old
+            return True
+
+
+class Reservation:
+    """What one Run of a batch holds of its budget (an `Allowance`)."""
+
+    def __init__(self, spending: Spending, amount: float) -> None:
+        self.spending, self.amount = spending, amount
+
+    def reserved(self) -> float:
+        return self.amount
+
+    def grow(self, to: float) -> bool:
+        if not self.spending._change(self.amount, to):
+            return False
+        self.amount = to
+        return True
+
+    def settle(self, cost: float | None) -> None:
+        """The Run's cost known (None: unknown, the reservation stays)."""
+        if cost is not None:
+            self.spending._change(self.amount, cost)
+            self.amount = cost
 
 
 def batch_item(
@@ -712,27 +836,34 @@ def batch_item(
 ) -> Flow[BatchResult]:
     """One input of a batch, run to its end -> its result, never an exception of Wiro's.
     A run whose quote passes `max_cost`, or that the batch's budget cannot take, is not sent
-    (its result carries the `CostLimitError`).
+    (its result carries the `CostLimitError`); a task billed by the second is stopped before
+    it costs more than either allows (`StoppedAtCapError`).
 
     Interrupted (Ctrl-C, or the batch's interrupt), its task is stopped first; the result
     says so, with the stopped task. A cancelled coroutine re-raises once the task is stopped.
     """
     task_id: str | None = None
-    reserved: float | None = None
+    reserved: Reservation | None = None
     try:
         request = core.prepare_run(wire_values(core.tool, values))
-        yield from within_cap(core, request, max_cost)
+        found = yield from within_cap(core, request, max_cost)
         if spending is not None:
-            reserved = spending.reserve((yield from quote_request(core, request)))
+            found = yield from quote_request(core, request)
+            reserved = spending.reserve(found)
         handle = yield from submit(core, request)
         task_id = handle.task_id
-        task = yield from follow_to_end(
-            core, handle.ref, WaitCallbacks(), policy=policy, socket_token=handle.socket_token
+        task = yield from follow_metered(
+            core,
+            handle.ref,
+            WaitCallbacks(),
+            policy=policy,
+            socket_token=handle.socket_token,
+            meter=meter_of(found, _allowance(reserved, max_cost), _limit(spending, max_cost)),
         )
-        _settle(spending, reserved, task.total_cost)
+        _settle(reserved, task.total_cost)
         return BatchResult(index, values, task, task_id)
     except errors.WiroError as exc:
-        _settle(spending, reserved, _cost_after(task_id, exc))
+        _settle(reserved, _cost_after(task_id, exc))
         return failed(index, values, task_id, exc)
     except steps.INTERRUPTS as interrupt:
         if task_id is None:
@@ -750,6 +881,18 @@ def batch_item(
         return failed(index, values, task_id, error)
 
 
+def _allowance(reserved: Reservation | None, max_cost: float | None) -> Allowance | None:
+    if reserved is None:
+        return None if max_cost is None else FixedCap(max_cost)
+    return reserved if max_cost is None else Capped(reserved, max_cost)
+
+
+def _limit(spending: Spending | None, max_cost: float | None) -> str:
+    if spending is None:
+        return f"its cap (max_cost) of ${max_cost}"
+    return f"the batch's budget of ${spending.budget:.4f}"
+
+
 def _cost_after(task_id: str | None, exc: errors.WiroError) -> float | None:
     """What a failed batch item cost: nothing if no task was made, its task's cost if it
     ended, unknown otherwise (its reservation stays)."""
@@ -759,9 +902,9 @@ def _cost_after(task_id: str | None, exc: errors.WiroError) -> float | None:
     return ended.total_cost if isinstance(ended, Task) else None
 
 
-def _settle(spending: Spending | None, reserved: float | None, cost: float | None) -> None:
-    if spending is not None and reserved is not None:
-        spending.settle(reserved, cost)
+def _settle(reserved: Reservation | None, cost: float | None) -> None:
+    if reserved is not None:
+        reserved.settle(cost)
 
 
 def batch(

@@ -374,6 +374,11 @@ class TaskCancelledError(TaskError):
     """The task was cancelled or killed."""
 
 
+class StoppedAtCapError(TaskCancelledError):
+    """The task, billed by the second, was stopped by this client before it could cost more
+    than its cap (`max_cost`) or its batch's or job's budget allowed: it is not billed."""
+
+
 class WaitTimeoutError(TaskError):
     """The task did not end before the wait deadline; says what was done about it."""
 
