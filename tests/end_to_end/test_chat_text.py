@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import API_KEY, API_SECRET, SPECS, cli_env, client_kwargs, command_path
 from wiro_emulator import Emulator, Plan
-from wiro_runtime import StreamEvent, TaskIncompleteError
+from wiro_runtime import CostLimitError, StreamEvent, TaskIncompleteError
 from wiro_runtime._protocol.events import parse_frame
 
 COMMAND = "openai-gpt-5-mini"
@@ -133,3 +133,14 @@ def test_chat_keeps_going_after_a_cut_off_turn(emu: Emulator) -> None:
     lines = shown.stdout.splitlines()
     assert lines[0] == "Once upon a" and len(lines) == 2
     assert "cut off" in shown.stderr
+
+
+def test_a_sessions_cap_refuses_a_turn_before_it_is_sent(emu: Emulator) -> None:
+    emu.set_price("openai/gpt-5-mini", [{"inputs": {}, "price": 0.01, "priceMethod": "cpr"}])
+    with _client(emu) as client:
+        session = client.session(max_cost=0.005)
+        with pytest.raises(CostLimitError, match=r"\$0\.0100"):
+            session.run("Hello")
+        with pytest.raises(CostLimitError):
+            session.stream("Hello")
+    assert emu.runs_received() == 0

@@ -168,12 +168,13 @@ class SyncClient(ClientCore["httpx.Client"]):
     def run_request(self, request: PreparedRequest, **options: Unpack[StreamOptions]) -> Task:
         """Submit a prepared Run (a session's turn), then wait as `run_values` does."""
         return self._drive(
-            flows.submit_and_follow(
+            flows.run_prepared(
                 self,
                 request,
                 WaitCallbacks(),
                 policy=WaitPolicy.of(options),
                 cancel_on_interrupt=options.get("cancel_on_interrupt", True),
+                max_cost=flows.checked_cap(options),
             )
         )
 
@@ -426,12 +427,13 @@ class AsyncClient(ClientCore["httpx.AsyncClient"]):
     async def run_request(self, request: PreparedRequest, **options: Unpack[StreamOptions]) -> Task:
         """Submit a prepared Run (a session's turn), then wait as `run_values` does."""
         return await self._drive(
-            flows.submit_and_follow(
+            flows.run_prepared(
                 self,
                 request,
                 WaitCallbacks(),
                 policy=WaitPolicy.of(options),
                 cancel_on_interrupt=options.get("cancel_on_interrupt", True),
+                max_cost=flows.checked_cap(options),
             )
         )
 

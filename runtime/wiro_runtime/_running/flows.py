@@ -755,13 +755,38 @@ def run(
     misses), unchecked."""
     policy = WaitPolicy(wait_timeout, on_timeout)  # before anything is sent (and billed)
     request = core.prepare_run(values, callback_url=callback_url, follow_up=extra_body)
+    return (
+        yield from run_prepared(
+            core,
+            request,
+            WaitCallbacks(on_status, on_progress, on_log),
+            policy=policy,
+            on_submit=on_submit,
+            cancel_on_interrupt=cancel_on_interrupt,
+            max_cost=max_cost,
+        )
+    )
+
+
+def run_prepared(
+    core: ClientCore[Any],
+    request: PreparedRequest,
+    events: WaitCallbacks,
+    *,
+    policy: WaitPolicy,
+    on_submit: SubmitCallback | None = None,
+    cancel_on_interrupt: bool = True,
+    max_cost: float | None = None,
+) -> Flow[Task]:
+    """A prepared Run (a session's turn too) refused above `max_cost` before it is sent,
+    then submitted and followed, a task billed by the second stopped before it passes it."""
     found = yield from within_cap(core, request, max_cost)
     cap = None if max_cost is None else FixedCap(max_cost)
     return (
         yield from submit_and_follow(
             core,
             request,
-            WaitCallbacks(on_status, on_progress, on_log),
+            events,
             policy=policy,
             on_submit=on_submit,
             cancel_on_interrupt=cancel_on_interrupt,
