@@ -24,9 +24,16 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 SAMPLES_PATH = "/samples/"
 
 
-def _urls(value: object) -> list[str]:
+def _urls(tool: ToolDefinition, name: str, value: object) -> list[str]:
+    """The URLs an input's value names: a list's, or several in one text where the input
+    says they are separated so (a chat model's "image files separated by semicolon")."""
     items = value if isinstance(value, list) else [value]
-    return [item for item in items if isinstance(item, str) and item]
+    item = next((i for i in tool.inputs if i.wire_name == name), None)
+    separator = item.file_separator if item is not None else None
+    texts = [text for text in items if isinstance(text, str) and text]
+    if separator is None:
+        return texts
+    return [part.strip() for text in texts for part in text.split(separator) if part.strip()]
 
 
 def _is_http(text: str) -> bool:
@@ -66,7 +73,7 @@ async def fetch_inputs(
     fetched: dict[str, bytes] = {}
     async with ClientSession(timeout=ClientTimeout(total=15)) as session:
         for name, value in parameters.items():
-            for text in _urls(value):
+            for text in _urls(tool, name, value):
                 if not _is_http(text):
                     if takes_files(tool, name):
                         return {}, (

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .._running.client import SyncClient
     from .._running.stream import Stream, StreamEvent
     from .._running.task import Task
+    from .attachments import Attachments
     from .progress import Reporter
 
 #: What `chat --json` prints of each turn (beside its number), as `run --json` names them.
@@ -31,51 +32,59 @@ TURN_FIELDS = ("task_id", "text", "thinking", "finish_reason", "usage", "session
                "user_id", "total_cost")  # fmt: skip
 #: What ends an interactive chat besides Ctrl-D.
 QUIT_WORDS = ("/exit", "/quit")
+#: A prompt of several lines typed on a terminal: `!multi`, the lines, then `!end` (as
+#: `llm chat` has them); a pasted block is one prompt already.
+MULTI_START, MULTI_END = "!multi", "!end"
 
 
 class _StreamPrinter:
-    """Where each event of a streamed answer goes: the answer on stdout, thinking on stderr,
-    progress through the reporter until either begins."""
+    """Where each event of a streamed answer goes: the answer on stdout (Markdown on a
+    terminal unless `plain`), thinking dimmed and labelled on stderr, progress through the
+    reporter until either begins (then erased, never drawn again)."""
 
-    def __init__(self, reporter: Reporter, show_thinking: bool, live: bool) -> None:
+    def __init__(self, reporter: Reporter, show_thinking: bool, live: bool, plain: bool) -> None:
+        from .answer import Thinking, answer_for
+
         self.reporter = reporter
         self.show_thinking = show_thinking
         self.live = live
-        self.writing = self.thinking = False
+        self.answer = answer_for(plain) if live else None
+        self.thinking = Thinking()
+        #: Thinking that grew once the answer had begun: shown after it, not inside it.
+        self.late_thinking = ""
+        self.writing = False
 
     def show(self, event: StreamEvent) -> None:
-        if event.kind in ("answer", "reset") and self.live:
-            self.answer(event)
+        if event.kind in ("answer", "reset") and self.answer is not None:
+            self.write(event)
         elif event.kind in ("thinking", "thinking_reset"):
-            if self.show_thinking and not self.writing:
+            if self.show_thinking:
                 self.thought(event)
         elif event.kind == "tool_call" and event.tool_call is not None:
             call = event.tool_call
             self.reporter.say(f"tool call {call.call_id}: {call.name}({call.arguments})")
-        elif not (self.writing or self.thinking):
+        elif not (self.writing or self.thinking.started):
             self.report(event)
 
-    def answer(self, event: StreamEvent) -> None:
+    def write(self, event: StreamEvent) -> None:
+        assert self.answer is not None
         if not self.writing:
             self.reporter.close()
-            if self.thinking:
-                sys.stderr.write("\n")
+            self.thinking.end()
             self.writing = True
         elif event.kind == "reset":
-            sys.stdout.write("\n")
-            sys.stdout.flush()
+            self.answer.restart()
             print("(the model rewrote its answer; all of it follows)", file=sys.stderr)
-        sys.stdout.write(for_stream(event.text))
-        sys.stdout.flush()
+        self.answer.write(event.text)
 
     def thought(self, event: StreamEvent) -> None:
-        if not self.thinking:
-            self.reporter.close()
-            self.thinking = True
-        elif event.kind == "thinking_reset":
-            sys.stderr.write("\n(the model rewrote its thinking)\n")
-        sys.stderr.write(printable(event.text, lines=True))
-        sys.stderr.flush()
+        if self.writing:
+            self.late_thinking += event.text
+            return
+        self.reporter.close()
+        if event.kind == "thinking_reset":
+            self.thinking.restart()
+        self.thinking.write(event.text)
 
     def report(self, event: StreamEvent) -> None:
         if event.kind == "status":
@@ -87,22 +96,28 @@ class _StreamPrinter:
 
     def end(self) -> None:
         """However the stream ended: the reporter closed and the last line finished."""
+        from .answer import show_thinking
+
         self.reporter.close()
-        if self.thinking and not self.writing:
-            sys.stderr.write("\n")
-        if self.writing:
-            sys.stdout.write("\n")
-            sys.stdout.flush()
+        self.thinking.end()
+        if self.answer is not None:
+            self.answer.end()
+        show_thinking(self.late_thinking)
 
 
 def print_stream(
-    stream: Stream, reporter: Reporter, *, show_thinking: bool, live: bool = True
+    stream: Stream,
+    reporter: Reporter,
+    *,
+    show_thinking: bool,
+    live: bool = True,
+    plain: bool = False,
 ) -> Task:
     """Answer deltas on stdout as they arrive (thinking on stderr with `show_thinking`),
     ending with a newline however the stream ends; status lines until the text begins, so
     they never cut into it. With `live` off, nothing is printed until the end (one line per
     turn). Text the model rewrote is printed again in full, after a note on stderr."""
-    printer = _StreamPrinter(reporter, show_thinking, live)
+    printer = _StreamPrinter(reporter, show_thinking, live, plain)
     try:
         for event in stream:
             printer.show(event)
@@ -131,11 +146,13 @@ def command_chat(
     if interactive:
         print(
             f"chatting with {tool.key} (session {session.session_id}); Ctrl-C stops an "
-            "answer, Ctrl-D or /exit ends",
+            "answer, Ctrl-D or /exit ends; !multi for several lines, !attach PATH for a file",
             file=sys.stderr,
         )
+    from .attachments import Attachments
+
     with line_editing(interactive):
-        return _converse(tool, session, defaults, args, interactive)
+        return _converse(tool, session, defaults, args, Attachments(client, tool), interactive)
 
 
 def _conversation(tool: ToolDefinition, args: argparse.Namespace) -> dict[str, Any]:
@@ -164,6 +181,7 @@ def _converse(
     session: Session,
     defaults: dict[str, Any],
     args: argparse.Namespace,
+    attachments: Attachments,
     interactive: bool,
 ) -> int:
     while True:
@@ -172,7 +190,10 @@ def _converse(
             return prompt
         if not prompt:
             continue
-        task = _turn(session, prompt, defaults, args, interactive)
+        if interactive and (path := attachments.asked(prompt)) is not None:
+            attachments.attach(path)
+            continue
+        task = _turn(session, prompt, attachments.for_turn(defaults), args, interactive)
         if isinstance(task, int):
             if not interactive:
                 return task
@@ -216,6 +237,8 @@ def line_editing(interactive: bool) -> Iterator[None]:
     with contextlib.suppress(OSError):
         readline.read_history_file(path)
     readline.set_history_length(HISTORY_LENGTH)
+    # a pasted block arrives whole, its line breaks and indentation kept, as one prompt
+    readline.parse_and_bind("set enable-bracketed-paste on")
     try:
         yield
     finally:
@@ -226,10 +249,22 @@ def line_editing(interactive: bool) -> Iterator[None]:
 
 
 def _next_prompt(interactive: bool) -> str | int:
-    """The next line's prompt, or the exit code that ends the chat (end of input, Ctrl-C,
-    a quit word)."""
+    """The next prompt (a line, a pasted block, or the lines of `!multi`), or the exit code
+    that ends the chat (end of input, Ctrl-C, a quit word)."""
+    line = _read_line("you> " if interactive else "", interactive)
+    if isinstance(line, int):
+        return line
+    command = line.strip()
+    if interactive and command in QUIT_WORDS:
+        return EXIT_OK
+    if interactive and command == MULTI_START:
+        return _read_lines()
+    return line.strip("\r\n").rstrip()
+
+
+def _read_line(prompt: str, interactive: bool) -> str | int:
     try:
-        line = input("you> " if interactive else "")
+        return input(prompt)
     except EOFError:
         if interactive:
             print(file=sys.stderr)
@@ -237,8 +272,25 @@ def _next_prompt(interactive: bool) -> str | int:
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return EXIT_INTERRUPTED
-    prompt = line.strip()
-    return EXIT_OK if interactive and prompt in QUIT_WORDS else prompt
+
+
+def _read_lines() -> str | int:
+    """The lines of a `!multi` prompt, as typed, up to `!end`; Ctrl-D ends them too."""
+    print(f"(several lines; {MULTI_END} on a line of its own sends them)", file=sys.stderr)
+    lines: list[str] = []
+    while True:
+        try:
+            line = input("...> ")
+        except EOFError:
+            print(file=sys.stderr)
+            break
+        except KeyboardInterrupt:
+            print(file=sys.stderr)
+            return ""  # dropped: back to the prompt
+        if line.strip() == MULTI_END:
+            break
+        lines.append(line)
+    return "\n".join(lines).strip("\n").rstrip()
 
 
 def _turn(
@@ -251,11 +303,17 @@ def _turn(
     """One turn streamed to the terminal: its task, or the exit code of why it failed."""
     from .progress import Reporter, choose_mode
 
-    reporter = Reporter(choose_mode(args.quiet or not interactive), "turn")
+    reporter = Reporter(
+        choose_mode(args.quiet or not interactive), "turn", transient=True, logs=False
+    )
     try:
         with session.stream(prompt, **defaults) as stream:
             return print_stream(
-                stream, reporter, show_thinking=args.show_thinking, live=interactive
+                stream,
+                reporter,
+                show_thinking=args.show_thinking,
+                live=interactive,
+                plain=args.plain,
             )
     except KeyboardInterrupt:
         reporter.close()

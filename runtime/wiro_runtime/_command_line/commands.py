@@ -14,7 +14,7 @@ from .._protocol.json_text import parse_json
 from .._protocol.tool import InputDefinition, ToolDefinition
 from .._running.task import TaskIncompleteError
 from .exit_codes import EXIT_API, EXIT_INTERRUPTED, EXIT_OK, EXIT_TASK_FAILED, exit_code
-from .terminal import for_stream, printable, warn
+from .terminal import printable, warn
 
 TYPE_CHECKING = False  # no typing import: `--help` must start fast
 if TYPE_CHECKING:
@@ -57,10 +57,13 @@ def _client(target: ClientTarget, args: argparse.Namespace, tool: ToolDefinition
     return client
 
 
-def _reporter(args: argparse.Namespace, label: str) -> Reporter:
+def _reporter(args: argparse.Namespace, label: str, *, answers: bool = False) -> Reporter:
+    """The progress of a task; one whose answer is text (a chat model's) shows no bar once
+    it ends or the text begins, and no loading lines."""
     from .progress import Reporter, choose_mode
 
-    return Reporter(choose_mode(getattr(args, "quiet", False)), label)
+    mode = choose_mode(getattr(args, "quiet", False))
+    return Reporter(mode, label, transient=answers, logs=not answers)
 
 
 def _follow(
@@ -97,8 +100,9 @@ def _upload_first(
     (a large one takes a while), and return the values with their URLs in place, so a file
     shared by many tasks (a batch's) is uploaded once. `complete=False`: values that are
     not all of a Run's (a batch's shared ones)."""
-    uploaded = dict(values)
-    for item in client.prepare_run(values, complete=complete).uploads:
+    prepared = client.prepare_run(values, complete=complete)
+    urls: dict[str, str] = {}
+    for item in prepared.uploads:
         definition = tool.input_named(item.wire_name)
         flag = definition.cli_flag if definition else item.python_name
         size = item.file.size
@@ -106,9 +110,13 @@ def _upload_first(
         if not args.quiet:
             name = printable(item.file.name)
             print(f"uploading {name} ({shown}) for {flag}", file=sys.stderr, flush=True)
-        uploaded[item.wire_name] = client.upload(values[item.wire_name], input_name=flag).url
+        urls[item.placeholder] = client.upload(item.source, input_name=flag).url
         if not args.quiet:
             print(f"uploaded {printable(item.file.name)}", file=sys.stderr, flush=True)
+    filled = prepared.with_urls(urls).body
+    uploaded = dict(values)
+    for item in prepared.uploads:
+        uploaded[item.wire_name] = filled[item.wire_name]
     return uploaded
 
 
@@ -148,7 +156,11 @@ def _finish(client: SyncClient, task: Task, args: argparse.Namespace) -> int:
     else:
         for path in paths:
             print(path)
-    _print_text(task, show_thinking=getattr(args, "show_thinking", False))
+    _print_text(
+        task,
+        show_thinking=getattr(args, "show_thinking", False),
+        plain=getattr(args, "plain", False),
+    )
     return EXIT_OK
 
 
@@ -160,15 +172,19 @@ def _log_spend(client: SyncClient, task: Task, args: argparse.Namespace) -> None
     spend_log.record(client.tool.key, task.id, task.total_cost, tags, client.project_id)
 
 
-def _print_text(task: Task, *, show_thinking: bool) -> None:
-    """What a task says in words: a chat model's answer (its thinking on stderr if asked), or
-    the outputs that are data rather than files, as JSON."""
+def _print_text(task: Task, *, show_thinking: bool, plain: bool) -> None:
+    """What a task says in words: a chat model's answer (its thinking on stderr if asked;
+    Markdown rendered on a terminal unless `plain`), or the outputs that are data rather
+    than files, as JSON."""
     import json
 
     if task.text is not None:
+        from .answer import print_answer
+        from .answer import show_thinking as print_thinking
+
         if show_thinking and task.thinking:
-            print(printable(task.thinking, lines=True), file=sys.stderr)
-        print(for_stream(task.text))
+            print_thinking(task.thinking)
+        print_answer(task.text, plain)
         return
     for output in task.outputs:
         if not output.url and output.content is not None:
@@ -390,7 +406,7 @@ def _stream(
         max_cost=args.max_cost,
     ) as stream:
         try:
-            print_stream(stream, reporter, show_thinking=args.show_thinking)
+            print_stream(stream, reporter, show_thinking=args.show_thinking, plain=args.plain)
         except TaskIncompleteError as exc:  # its text is printed already
             warn(str(exc))
             return EXIT_TASK_FAILED
@@ -467,7 +483,7 @@ def command_run(tool: ToolDefinition, target: ClientTarget, args: argparse.Names
                 file=sys.stderr,
             )
             return EXIT_INTERRUPTED
-        reporter = _reporter(args, f"task {handle.task_id}")
+        reporter = _reporter(args, f"task {handle.task_id}", answers=tool.output_kind == "text")
         if args.detach:
             print(handle.task_id)
             reporter.say(f"follow it with: {task_command(tool, 'wait', handle.ref)}")
@@ -646,7 +662,9 @@ def command_chat(tool: ToolDefinition, target: ClientTarget, args: argparse.Name
 
     client = _client(target, args, tool)
     try:
-        return chat(tool, client, _input_values(args), args)
+        # files given once for every turn are uploaded once, not at every turn
+        defaults = _upload_first(client, tool, _input_values(args), args, complete=False)
+        return chat(tool, client, defaults, args)
     finally:
         client.close()
 

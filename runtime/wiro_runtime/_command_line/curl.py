@@ -38,7 +38,7 @@ def curl_script(request: PreparedRequest) -> str:
             signature
             + f'{variable}="$({sent.removeprefix(signature).rstrip()} | {URL_OF_UPLOAD})"\n'
         )
-        urls[item.wire_name] = "${" + variable + "}"
+        urls[item.placeholder] = "${" + variable + "}"
     last = len(request.uploads) + 1
     signature = SIGNATURE_LINES.replace('"$(date +%s)"', f'"$(date +%s)00{last}"')
     return script + _one_curl(request.with_urls(urls), signature, expand=True)

@@ -451,7 +451,13 @@ def _add_text_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--show-thinking",
         action="store_true",
-        help="also print the model's thinking, on stderr",
+        help="also print the model's thinking, labelled, on stderr",
+    )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="print the answer as the model wrote it, its Markdown not rendered (always so "
+        "when stdout is not a terminal)",
     )
 
 

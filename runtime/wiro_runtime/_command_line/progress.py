@@ -47,11 +47,18 @@ def choose_mode(quiet: bool) -> str:
 
 
 class Reporter:
-    """Receives a task's events and renders them in one of the modes."""
+    """Receives a task's events and renders them in one of the modes. A `transient` bar (a
+    chat model's: its answer follows) is erased when it closes; `logs` off keeps a model's
+    loading lines out of a chat. Once closed, no bar is drawn again."""
 
-    def __init__(self, mode: str, label: str = "task") -> None:
+    def __init__(
+        self, mode: str, label: str = "task", *, transient: bool = False, logs: bool = True
+    ) -> None:
         self.mode = mode
         self.label = label
+        self.transient = transient
+        self.logs = logs
+        self.closed = False
         self._bar: Any = None
         self._bar_task: Any = None
         self._last_percent = -100.0
@@ -69,9 +76,10 @@ class Reporter:
         else:
             print(text, file=sys.stderr, flush=True)
 
-    def _ensure_bar(self) -> None:
-        if self._bar is not None:
-            return
+    def _ensure_bar(self) -> bool:
+        """Whether there is a bar to draw on (none once closed)."""
+        if self._bar is not None or self.closed:
+            return self._bar is not None
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -92,10 +100,11 @@ class Reporter:
             TimeElapsedColumn(),
             TimeRemainingColumn(),
             console=console,
-            transient=False,
+            transient=self.transient,
         )
         self._bar.start()
         self._bar_task = self._bar.add_task(self.label, total=100.0)
+        return True
 
     @property
     def last_status(self) -> str:
@@ -106,8 +115,7 @@ class Reporter:
         self._status = status
         if self.mode == "lines":
             self.say(f"{self.label}: {status_label(status)}")
-        elif self.mode == "bar":
-            self._ensure_bar()
+        elif self.mode == "bar" and self._ensure_bar():
             description = printable(f"{self.label}: {status_label(status)}")
             self._bar.update(self._bar_task, description=description)
             if status == "task_postprocess_end":
@@ -120,20 +128,18 @@ class Reporter:
             self._last_percent = progress.percent
             steps = f" ({progress.step}/{progress.total})" if progress.total else ""
             self.say(f"{self.label}: {status_label(self._status)} {progress.percent:.0f}%{steps}")
-        elif self.mode == "bar":
-            self._ensure_bar()
+        elif self.mode == "bar" and self._ensure_bar():
             self._bar.update(self._bar_task, completed=progress.percent)
 
     def log(self, line: str) -> None:
-        if self.mode == "none":
+        if self.mode == "none" or not self.logs:
             return
         for text in line.splitlines()[-5:]:
             self.say(f"{self.label} log: {text}")
 
     def start_batch(self, total: int) -> None:
         self._total, self._done, self._failed = total, 0, 0
-        if self.mode == "bar":
-            self._ensure_bar()
+        if self.mode == "bar" and self._ensure_bar():
             self._bar.update(self._bar_task, total=float(total), completed=0.0)
 
     def advance(self, ok: bool) -> None:
@@ -149,6 +155,7 @@ class Reporter:
             self._bar.update(self._bar_task, completed=float(self._done), description=summary)
 
     def close(self) -> None:
+        self.closed = True
         if self._bar is not None:
             self._bar.stop()
             self._bar = None

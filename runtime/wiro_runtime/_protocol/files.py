@@ -269,22 +269,33 @@ def split_files(
 
 
 class Upload(Record):
-    """Local data for a text input that takes a file's URL: uploaded first, its URL sent."""
+    """Local data for a text input that takes a file's URL: uploaded first, its URL sent.
+    `slot` numbers the files of an input that takes several in one value."""
 
-    __slots__ = ("file", "python_name", "wire_name")
+    __slots__ = ("file", "python_name", "slot", "wire_name")
     wire_name: str
     python_name: str
     file: LocalFile
+    slot: int
 
-    def __init__(self, wire_name: str, python_name: str, file: LocalFile) -> None:
+    def __init__(self, wire_name: str, python_name: str, file: LocalFile, slot: int = 0) -> None:
         self.wire_name = wire_name
         self.python_name = python_name
         self.file = file
+        self.slot = slot
 
     @property
     def placeholder(self) -> str:
-        """What stands in the body for the URL until the upload gives it."""
-        return f"<URL of the upload of {self.file.name}>"
+        """What stands in the body for the URL until the upload gives it (one of its own
+        for each file of each input)."""
+        return f"<URL of the upload of {self.file.name} for {self.wire_name} #{self.slot + 1}>"
+
+    @property
+    def source(self) -> FileInput:
+        """What `client.upload` takes to send the same data again."""
+        found = self.file.path or self.file.data or self.file.stream
+        assert found is not None, "a local file is a path, bytes or a stream"
+        return found  # type: ignore[return-value]
 
 
 def upload_of(value: object, limit: int = MAX_FILE_BYTES, name: str = "file") -> Upload:
@@ -298,22 +309,40 @@ def split_uploads(
     tool: ToolDefinition, values: Mapping[str, object], limit: int = MAX_FILE_BYTES
 ) -> tuple[dict[str, object], list[Upload]]:
     """Values with each `...Url` input's local data replaced by a placeholder, and the
-    uploads that will give their URLs. A URL passes as it is; a list is not accepted."""
+    uploads that will give their URLs. A URL passes as it is. An input that takes several
+    files in one value (`file_separator`) takes a list of them, or one text of them
+    separated as it says; any other takes one."""
     plain: dict[str, object] = dict(values)
     uploads: list[Upload] = []
     for item in tool.inputs:
         value = values.get(item.wire_name)
         if not item.file_url or value is None or is_url(value):
             continue
-        if isinstance(value, list | tuple):
+        shown: list[str] = []
+        for slot, one in enumerate(_files_of(item, value)):
+            if is_url(one):
+                shown.append(str(one))
+                continue
+            upload = Upload(item.wire_name, item.python_name, local_file(item, one, slot, limit))
+            shown.append(upload.placeholder)
+            uploads.append(upload)
+        plain[item.wire_name] = (item.file_separator or "").join(shown)
+    return plain, uploads
+
+
+def _files_of(item: InputDefinition, value: object) -> list[object]:
+    """The files (or URLs) one input's value names."""
+    separator = item.file_separator
+    if isinstance(value, list | tuple):
+        if separator is None:
             raise InputError(
                 f"{item.python_name} takes one file or URL, got {len(value)}",
                 input_name=item.python_name,
             )
-        upload = Upload(item.wire_name, item.python_name, local_file(item, value, 0, limit))
-        plain[item.wire_name] = upload.placeholder
-        uploads.append(upload)
-    return plain, uploads
+        return list(value)
+    if separator is not None and isinstance(value, str) and separator in value:
+        return [part.strip() for part in value.split(separator) if part.strip()]
+    return [value]
 
 
 def _text(value: object) -> str:

@@ -107,6 +107,18 @@ class InputDefinition(_Record):
         self.step = step
         self.file_url = file_url
 
+    @property
+    def file_separator(self) -> str | None:
+        """The separator of several files in one value of an input that takes files' URLs
+        and says so (Wiro's chat models: "Multiple image files separated by semicolon");
+        None: one file."""
+        if not self.file_url:
+            return None
+        import re
+
+        said = re.search(r"separated by (?:a )?semicolons?|semicolon[- ]separated", self.help, re.I)
+        return ";" if said else None
+
 
 class ToolDefinition(_Record):
     """Everything the runtime needs to call one tool and build its CLI."""

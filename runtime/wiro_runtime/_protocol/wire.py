@@ -93,11 +93,18 @@ class PreparedRequest(Record):
         self.uploads = uploads
 
     def with_urls(self, urls: Mapping[str, str]) -> PreparedRequest:
-        """This request with the uploaded files' URLs (by wire name) in place of the
-        placeholders; nothing is left to upload."""
-        body = {key: urls.get(key, value) for key, value in self.body.items()}
+        """This request with the uploaded files' URLs (by each upload's `placeholder`) in
+        place of the placeholders; nothing is left to upload."""
+
+        def filled(value: Any) -> Any:
+            if isinstance(value, str):
+                for placeholder, url in urls.items():
+                    value = value.replace(placeholder, url)
+            return value
+
+        body = {key: filled(value) for key, value in self.body.items()}
         parts = tuple(
-            Part(part.name, urls[part.name]) if part.file is None and part.name in urls else part
+            Part(part.name, filled(part.value)) if part.file is None else part
             for part in self.parts
         )
         return PreparedRequest(self.method, self.url, body, self.encoding, self.headers, parts)

@@ -198,7 +198,7 @@ def submit(
     if request.uploads:
         urls: dict[str, str] = {}
         for item in request.uploads:
-            urls[item.wire_name] = (yield from upload(core, item)).url
+            urls[item.placeholder] = (yield from upload(core, item)).url
         request = request.with_urls(urls)
     attempt = 0
     while True:
