@@ -220,7 +220,8 @@ def _logs(rest: list[str]) -> int:
               file=sys.stderr)  # fmt: skip
     for item in listed:
         first = _printable(str(item["first_prompt"]))[:60]
-        print(f"{item['cid']}\t{item['tool']}\t{item['turns']} turns\t{first}")
+        turns = f"{item['turns']} turn{'s' * (item['turns'] != 1)}"
+        print(f"{item['cid']}\t{item['tool']}\t{turns}\t{first}")
     return EXIT_OK
 
 

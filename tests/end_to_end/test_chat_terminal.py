@@ -5,6 +5,7 @@ pasted block and `!multi` are one prompt each, the answer's Markdown is rendered
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 from tests.conftest import API_KEY, API_SECRET, SPECS, cli_env, command_path
@@ -178,3 +179,37 @@ def test_several_local_files_go_to_an_input_that_takes_several(tmp_path: Path) -
     assert uploads == 2 and ran.stderr.count("uploaded") == 2
     first, second = run["inputImageUrl"].split(";")
     assert first != second and first.startswith("http") and second.startswith("http")
+
+
+def test_thinking_is_shown_when_the_answer_is_polled_too(tmp_path: Path) -> None:
+    with _emulator(Plan(0.3, 1.2)) as emu:
+        emu.break_socket("refuse")  # Task/Detail snapshots only: thinking and answer together
+        terminal = _chat(emu, tmp_path, "--show-thinking")
+        terminal.type(b"hello\r")
+        terminal.wait_for(b"you> ", timeout=30, count=2)
+        screen = terminal.screen()
+        terminal.type(b"\x04")
+        code, shown = terminal.finish(timeout=30)
+    thinking, answer = reply("hello")
+    assert code == 0, shown
+    turn = screen[screen.index("you> hello") + 1 :]
+    assert turn == ["[thinking]", thinking, "[/thinking]", answer, "you>"]
+
+
+def test_after_ctrl_c_no_bar_is_drawn_again(tmp_path: Path) -> None:
+    with _emulator(Plan(1.5, 8.0)) as emu:
+        terminal = _chat(emu, tmp_path)
+        terminal.type(b"a long one\r")
+        time.sleep(0.8)  # queued: the bar is up
+        terminal.type(b"\x03")
+        terminal.wait_for(b"Ctrl-C again or Ctrl-D to leave")
+        terminal.wait_for(b"you> ", timeout=20, count=2)
+        time.sleep(1.0)  # long enough for a bar left running to draw again
+        screen = terminal.screen()
+        terminal.type(b"\x04")
+        code, shown = terminal.finish(timeout=30)
+        statuses = [task.status() for task in emu.state.tasks.values()]
+    assert code == 0, shown
+    after = screen[screen.index("you> a long one") + 1 :]
+    assert after[-1] == "you>" and not any("turn:" in line or "%" in line for line in after)
+    assert statuses == ["task_cancel"]

@@ -172,7 +172,8 @@ def _conversation(tool: ToolDefinition, args: argparse.Namespace) -> dict[str, A
         raise ConfigurationError(f"no logged {named} here; `wiro logs` lists them")
     if found.tool != tool.key:
         raise ConfigurationError(f"conversation {found.cid} was with {found.tool}, not {tool.key}")
-    print(f"going on with conversation {found.cid} ({found.turns} turns)", file=sys.stderr)
+    turns = f"{found.turns} turn{'s' * (found.turns != 1)}"
+    print(f"going on with conversation {found.cid} ({turns})", file=sys.stderr)
     return {"session_id": found.cid, "user_id": found.user_id, "previous_token": found.token}
 
 
