@@ -213,3 +213,38 @@ def test_after_ctrl_c_no_bar_is_drawn_again(tmp_path: Path) -> None:
     after = screen[screen.index("you> a long one") + 1 :]
     assert after[-1] == "you>" and not any("turn:" in line or "%" in line for line in after)
     assert statuses == ["task_cancel"]
+
+
+def test_run_logs_its_turn_and_run_c_goes_on_with_it_in_another_process(tmp_path: Path) -> None:
+    with _emulator() as emu:
+        env = cli_env(emu, XDG_STATE_HOME=str(tmp_path))
+
+        def run(*words: str) -> subprocess.CompletedProcess[str]:
+            command = [command_path(COMMAND), "run", "-q", *words]
+            return subprocess.run(
+                command, env=env, capture_output=True, text=True, timeout=60, check=False
+            )
+
+        first = run("My name is Ada.")
+        second = run("-c", "What is my name?")
+        stray = run("--no-log", "Not kept")
+        third = subprocess.run(
+            [command_path(COMMAND), "chat", "-c", "-q"], input="And again?\n", env=env,
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        refused = run("-c", "--session-id", "s-9", "x")
+        runs = [r.body for r in emu.received if r.path.startswith("/v1/Run/")]
+        tokens = [task.token for task in emu.state.tasks.values()]
+        logs = subprocess.run([command_path("wiro"), "logs"], env=env, capture_output=True,
+                              text=True, timeout=60, check=False)  # fmt: skip
+    for done in (first, second, stray, third):
+        assert done.returncode == 0, done.stderr
+    assert "going on with conversation" in second.stderr and "(1 turn)" in second.stderr
+    assert "[turn 2 of this session" in second.stdout
+    assert "[turn 3 of this session" in third.stdout  # chat -c goes on after run -c
+    assert len({run["session_id"] for run in (runs[0], runs[1], runs[3])}) == 1
+    assert runs[1]["previousTaskToken"] == tokens[0]
+    assert runs[3]["previousTaskToken"] == tokens[1]  # the unlogged run is not in it
+    assert "session_id" not in runs[2]
+    assert refused.returncode == 2 and "leave out --session-id" in refused.stderr
+    assert logs.stdout.count("\n") == 1 and "3 turns" in logs.stdout

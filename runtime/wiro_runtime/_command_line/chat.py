@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .._running.stream import Stream, StreamEvent
     from .._running.task import Task
     from .attachments import Attachments
+    from .chat_log import Resumed
     from .progress import Reporter
 
 #: What `chat --json` prints of each turn (beside its number), as `run --json` names them.
@@ -159,13 +160,27 @@ def _conversation(tool: ToolDefinition, args: argparse.Namespace) -> dict[str, A
     """The session's ids: given, new, or those of a logged conversation going on (`-c`,
     `--cid`), with the token of the task its next turn continues."""
     from .._protocol.errors import ConfigurationError
-    from .chat_log import resume
 
     if not (args.resume_last or args.cid):
         return {"session_id": args.session_id, "user_id": args.user_id}
     if args.session_id or args.user_id:
-        raise ConfigurationError("-c and --cid go on with a logged conversation and its ids; "
-                                 "leave out --session-id and --user-id")  # fmt: skip
+        raise ConfigurationError(GIVEN_IDS)
+    found = resumed(tool, args)
+    return {"session_id": found.cid, "user_id": found.user_id, "previous_token": found.token}
+
+
+#: Why -c and --cid take no ids of their own.
+GIVEN_IDS = (
+    "-c and --cid go on with a logged conversation and its ids; leave out --session-id and "
+    "--user-id"
+)
+
+
+def resumed(tool: ToolDefinition, args: argparse.Namespace) -> Resumed:
+    """The logged conversation `-c` (this tool's last) or `--cid` names, said on stderr."""
+    from .._protocol.errors import ConfigurationError
+    from .chat_log import resume
+
     found = resume(tool.key, args.cid)
     if found is None:
         named = f"conversation {args.cid!r}" if args.cid else f"conversation of {tool.key}"
@@ -174,7 +189,52 @@ def _conversation(tool: ToolDefinition, args: argparse.Namespace) -> dict[str, A
         raise ConfigurationError(f"conversation {found.cid} was with {found.tool}, not {tool.key}")
     turns = f"{found.turns} turn{'s' * (found.turns != 1)}"
     print(f"going on with conversation {found.cid} ({turns})", file=sys.stderr)
-    return {"session_id": found.cid, "user_id": found.user_id, "previous_token": found.token}
+    return found
+
+
+class RunTurn:
+    """A chat model's `run` as a turn of a logged conversation, so that `run -c` and
+    `chat -c` can go on with it: its ids, and the token of the task it continues."""
+
+    def __init__(self, tool: str, values: dict[str, Any], follow_up: dict[str, str] | None,
+                 log: bool) -> None:  # fmt: skip
+        self.tool, self.follow_up, self.log = tool, follow_up, log
+        self.session_id = str(values["session_id"])
+        self.user_id = str(values["user_id"]) if values.get("user_id") else None
+        self.prompt = str(values.get("prompt") or "")
+
+    def done(self, task: Task) -> None:
+        """The turn answered: logged (unless `--no-log`)."""
+        if self.log:
+            from .chat_log import log_turn
+
+            log_turn(self.tool, self.session_id, self.user_id, self.prompt, task)
+
+
+def run_turn(
+    tool: ToolDefinition, values: dict[str, Any], args: argparse.Namespace
+) -> RunTurn | None:
+    """A chat model's `run` going on with a logged conversation (`-c`, `--cid`: its ids set
+    in `values`), or beginning one (new ids, unless given); None for a tool that keeps no
+    conversation, or with `--no-log` alone."""
+    import uuid
+
+    from .._protocol.errors import ConfigurationError
+
+    if not hasattr(args, "resume_last"):
+        return None
+    if args.resume_last or args.cid:
+        if values.get("session_id") or values.get("user_id"):
+            raise ConfigurationError(GIVEN_IDS)
+        found = resumed(tool, args)
+        values["session_id"], values["user_id"] = found.cid, found.user_id or str(uuid.uuid4())
+        follow_up = {"previousTaskToken": found.token} if found.token else None
+        return RunTurn(tool.key, values, follow_up, not args.no_log)
+    if args.no_log:
+        return None
+    values.setdefault("session_id", str(uuid.uuid4()))
+    values.setdefault("user_id", str(uuid.uuid4()))
+    return RunTurn(tool.key, values, None, True)
 
 
 def _converse(

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .._running.batch import BatchResult
     from .._running.client import SyncClient
     from .._running.task import Task, TaskHandle
+    from .chat import RunTurn
     from .progress import Reporter
     from .target import ClientTarget
 
@@ -391,7 +392,11 @@ def _offline(tool: ToolDefinition, args: argparse.Namespace) -> int:
 
 
 def _stream(
-    client: SyncClient, handle: TaskHandle, args: argparse.Namespace, reporter: Reporter
+    client: SyncClient,
+    handle: TaskHandle,
+    args: argparse.Namespace,
+    reporter: Reporter,
+    turn: RunTurn | None,
 ) -> int:
     """`run --stream`: the answer on stdout as it is written. Ctrl-C is the caller's to
     handle (it says what it stops); leaving any other way (the reader of stdout went away,
@@ -406,8 +411,12 @@ def _stream(
         max_cost=args.max_cost,
     ) as stream:
         try:
-            print_stream(stream, reporter, show_thinking=args.show_thinking, plain=args.plain)
+            task = print_stream(
+                stream, reporter, show_thinking=args.show_thinking, plain=args.plain
+            )
         except TaskIncompleteError as exc:  # its text is printed already
+            if turn is not None:
+                turn.done(exc.task)
             warn(str(exc))
             return EXIT_TASK_FAILED
         except (KeyboardInterrupt, WiroError):
@@ -415,6 +424,8 @@ def _stream(
         except BaseException:
             _stop_quietly(client, handle.ref)
             raise
+    if turn is not None:
+        turn.done(task)
     return EXIT_OK
 
 
@@ -467,6 +478,10 @@ def command_run(tool: ToolDefinition, target: ClientTarget, args: argparse.Names
     client = _client(target, args, tool)
     try:
         values = _run_values(tool, args)
+        from .chat import run_turn
+
+        # a chat model's run: a turn logged, or going on with a logged conversation
+        turn = None if args.batch else run_turn(tool, values, args)
         ended = _before_sending(client, tool, values, args)
         if ended is not None:
             return ended
@@ -475,7 +490,11 @@ def command_run(tool: ToolDefinition, target: ClientTarget, args: argparse.Names
             return _command_batch(client, shared, args)
         values = _upload_first(client, tool, values, args)
         try:
-            handle = client.submit_values(values, callback_url=args.callback_url)
+            handle = client.submit_values(
+                values,
+                callback_url=args.callback_url,
+                extra_body=turn.follow_up if turn is not None else None,
+            )
         except KeyboardInterrupt:
             print(
                 "\ninterrupted while submitting: the task may or may not exist; "
@@ -494,12 +513,16 @@ def command_run(tool: ToolDefinition, target: ClientTarget, args: argparse.Names
         )
         try:
             if getattr(args, "stream", False):
-                return _stream(client, handle, args, reporter)
+                return _stream(client, handle, args, reporter, turn)
             task = _follow(client, handle.ref, args, reporter, handle.socket_token)
         except KeyboardInterrupt:
             return _interrupted(client, tool, handle.task_id, reporter.last_status)
         except TaskIncompleteError as exc:
+            if turn is not None:
+                turn.done(exc.task)  # cut off, still a turn: "continue" goes on from it
             return _finish_cut_off(client, exc, args)
+        if turn is not None:
+            turn.done(task)
         return _finish(client, task, args)
     finally:
         client.close()

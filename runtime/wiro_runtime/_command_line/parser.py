@@ -461,6 +461,20 @@ def _add_text_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_conversation_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-c",
+        "--continue",
+        dest="resume_last",
+        action="store_true",
+        help="go on with the last conversation this tool had here (see `wiro logs`)",
+    )
+    parser.add_argument("--cid", help="go on with this logged conversation (see `wiro logs`)")
+    parser.add_argument(
+        "--no-log", action="store_true", help="keep no record of this conversation here"
+    )
+
+
 def _add_chat_options(chat: argparse.ArgumentParser, tool: ToolDefinition) -> None:
     inputs = chat.add_argument_group("tool inputs (the same on every turn)")
     for item in tool.inputs:
@@ -468,17 +482,7 @@ def _add_chat_options(chat: argparse.ArgumentParser, tool: ToolDefinition) -> No
             _add_input(inputs, item)
     chat.add_argument("--session-id", help="continue this session (default: a new UUID)")
     chat.add_argument("--user-id", help="the user the session belongs to (default: a new UUID)")
-    chat.add_argument(
-        "-c",
-        "--continue",
-        dest="resume_last",
-        action="store_true",
-        help="go on with the last conversation this tool had here (see `wiro logs`)",
-    )
-    chat.add_argument("--cid", help="go on with this logged conversation (see `wiro logs`)")
-    chat.add_argument(
-        "--no-log", action="store_true", help="keep no record of this chat on this machine"
-    )
+    _add_conversation_options(chat)
     _add_text_options(chat)
     chat.add_argument(
         "--json", action="store_true", help="print one JSON object per turn: turn, task_id, text"
@@ -506,6 +510,8 @@ def _add_run_options(run: argparse.ArgumentParser, tool: ToolDefinition) -> None
             help="print the answer on stdout as it is written",
         )
         _add_text_options(run)
+        if all(tool.input_named(name) is not None for name in SESSION_INPUTS):
+            _add_conversation_options(run)
     run.add_argument(
         "--omit",
         metavar="INPUT",

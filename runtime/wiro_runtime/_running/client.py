@@ -74,10 +74,16 @@ class SyncClient(ClientCore["httpx.Client"]):
     # operations: each a flow
 
     def submit_values(
-        self, values: Mapping[str, object], *, callback_url: str | None = None
+        self,
+        values: Mapping[str, object],
+        *,
+        callback_url: str | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> TaskHandle:
-        """Start a task from values keyed by wire name; a Run is never sent twice by accident."""
-        return self._drive(flows.submit(self, self.prepare_run(values, callback_url=callback_url)))
+        """Start a task from values keyed by wire name (`extra_body` fields sent beside
+        them); a Run is never sent twice by accident."""
+        request = self.prepare_run(values, callback_url=callback_url, follow_up=extra_body)
+        return self._drive(flows.submit(self, request))
 
     def upload(self, file: FileInput, *, input_name: str = "file") -> UploadedFile:
         """Upload a path, bytes or binary file with /File/Upload (streamed, 100 MB at most);
@@ -347,10 +353,14 @@ class AsyncClient(ClientCore["httpx.AsyncClient"]):
     # operations: each a flow
 
     async def submit_values(
-        self, values: Mapping[str, object], *, callback_url: str | None = None
+        self,
+        values: Mapping[str, object],
+        *,
+        callback_url: str | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> TaskHandle:
         """Start a task from values keyed by wire name (see `SyncClient.submit_values`)."""
-        request = self.prepare_run(values, callback_url=callback_url)
+        request = self.prepare_run(values, callback_url=callback_url, follow_up=extra_body)
         return await self._drive(flows.submit(self, request))
 
     async def upload(self, file: FileInput, *, input_name: str = "file") -> UploadedFile:
