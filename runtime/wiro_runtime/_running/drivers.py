@@ -202,9 +202,8 @@ def iterate(
                     stepper.fail(exc)
                     continue
             outbox.clear()
-            if interrupt is not None and interrupt.is_set() and not thrown:
+            if not thrown and _throw_interrupt(stepper, interrupt):
                 thrown = True
-                stepper.fail(KeyboardInterrupt())
                 continue
             try:
                 # once the interrupt is thrown, the flow's clean-up (stopping its task) sleeps
@@ -221,6 +220,14 @@ def iterate(
     finally:
         stepper.flow.close()
         socket.close()
+
+
+def _throw_interrupt(stepper: Stepper[R], interrupt: threading.Event | None) -> bool:
+    """A batch's interrupt, once set, thrown into the flow as Ctrl-C (True: it was)."""
+    if interrupt is None or not interrupt.is_set():
+        return False
+    stepper.fail(KeyboardInterrupt())
+    return True
 
 
 def _perform(
