@@ -242,11 +242,11 @@ def _meter(
 ) -> Flow[Meter | None]:
     """Under a budget, the meter of a row's task billed by the second, from what its Run
     sent (a resumed job's rows too)."""
-    sent = ledger.row(key)
-    if gate.budget is None or sent is None or sent.sent is None:
+    row = ledger.row(key)
+    if gate.budget is None or row is None or row.sent is None:
         return None
     try:
-        found = yield from flows.quote_body(core, sent.sent)
+        found = yield from flows.quote_body(core, row.sent)
     except errors.WiroError:
         return None  # priced when it was sent; its reservation still counts against the budget
     allowance = _HeldInLedger(ledger, key, task_id, gate.budget)

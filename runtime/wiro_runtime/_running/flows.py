@@ -276,6 +276,11 @@ def meter_of(found: Quote | None, allowance: Allowance | None, limit: str) -> Me
     return Meter(found.per_second, allowance, limit)
 
 
+def cap_words(cap: float) -> str:
+    """How a message names a run's own cap."""
+    return f"its cap (max_cost) of ${cap:g}"
+
+
 def checked_cap(options: Mapping[str, Any]) -> float | None:
     """A method's `max_cost` option, checked (None: no cap)."""
     cap = options.get("max_cost")
@@ -586,14 +591,24 @@ def follow_metered(
             return (yield from _on_deadline(core, task, policy))
         ref, token = task.ref, token or task.socket_token
         if meter is None and cap is not None:
-            found = yield from quote_body(core, task.parameters)
-            meter, cap = meter_of(found, FixedCap(cap), f"its cap (max_cost) of ${cap}"), None
+            meter, cap = (yield from _meter_for_cap(core, task, cap)), None
         elapsed = task.elapsed_seconds or 0.0
         if meter is not None and not meter.may_go_on(elapsed):
             stopped = yield from stop(core, ref)
             if stopped.done and stopped.state is not TaskState.CANCELLED:  # it ended first
                 return succeeded_or_raise(stopped)
             raise StoppedAtCapError(meter.why_stopped(task.id, elapsed), stopped)
+
+
+def _meter_for_cap(core: ClientCore[Any], task: Task, cap: float) -> Flow[Meter | None]:
+    """The meter of a task followed under `cap`, priced from what it was sent; None when it
+    is not billed by the second, or its price cannot be read (it is then followed to its
+    end all the same: a wait is never abandoned for want of a price)."""
+    try:
+        found = yield from quote_body(core, task.parameters)
+    except errors.WiroError:
+        return None
+    return meter_of(found, FixedCap(cap), cap_words(cap))
 
 
 def _stretch(
@@ -665,7 +680,7 @@ def wait(
     id.
     """
     policy = WaitPolicy(wait_timeout, on_timeout)
-    cap = checked_cap({"max_cost": max_cost})
+    cap = None if max_cost is None else checked_amount("max_cost", max_cost)
     events = WaitCallbacks(on_status, on_progress, on_log)
     return (
         yield from follow_metered(
@@ -781,7 +796,7 @@ def run_prepared(
     """A prepared Run (a session's turn too) refused above `max_cost` before it is sent,
     then submitted and followed, a task billed by the second stopped before it passes it."""
     found = yield from within_cap(core, request, max_cost)
-    cap = None if max_cost is None else FixedCap(max_cost)
+    meter = None if max_cost is None else meter_of(found, FixedCap(max_cost), cap_words(max_cost))
     return (
         yield from submit_and_follow(
             core,
@@ -790,7 +805,7 @@ def run_prepared(
             policy=policy,
             on_submit=on_submit,
             cancel_on_interrupt=cancel_on_interrupt,
-            meter=meter_of(found, cap, f"its cap (max_cost) of ${max_cost}"),
+            meter=meter,
         )
     )
 
@@ -809,7 +824,7 @@ class Spending:
     def reserve(self, found: Quote) -> Reservation:
         """The reservation of a Run so quoted; `CostLimitError` when the budget cannot take
         it (nothing is sent)."""
-        if found.high is not None and self._change(0.0, found.high):
+        if found.high is not None and self.exchange(0.0, found.high):
             return Reservation(self, found.high)
         left = max(0.0, self.budget - self.committed)
         raise errors.CostLimitError(
@@ -819,8 +834,9 @@ class Spending:
             cap=self.budget,
         )
 
-    def _change(self, old: float, new: float) -> bool:
-        """One reservation changed from `old` to `new`, if the budget takes it."""
+    def exchange(self, old: float, new: float) -> bool:
+        """One reservation changed from `old` to `new`, if the budget takes it (a smaller
+        one always is)."""
         with self._lock:
             if new > old and self.committed - old + new > self.budget:
                 return False
@@ -838,7 +854,7 @@ class Reservation:
         return self.amount
 
     def grow(self, to: float) -> bool:
-        if not self.spending._change(self.amount, to):
+        if not self.spending.exchange(self.amount, to):
             return False
         self.amount = to
         return True
@@ -846,7 +862,7 @@ class Reservation:
     def settle(self, cost: float | None) -> None:
         """The Run's cost known (None: unknown, the reservation stays)."""
         if cost is not None:
-            self.spending._change(self.amount, cost)
+            self.spending.exchange(self.amount, cost)
             self.amount = cost
 
 
@@ -914,7 +930,7 @@ def _allowance(reserved: Reservation | None, max_cost: float | None) -> Allowanc
 
 def _limit(spending: Spending | None, max_cost: float | None) -> str:
     if spending is None:
-        return f"its cap (max_cost) of ${max_cost}"
+        return cap_words(max_cost or 0.0)
     return f"the batch's budget of ${spending.budget:.4f}"
 
 
