@@ -8,6 +8,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import API_KEY, API_SECRET, SPECS, cli_env, command_path
 from tests.terminal import Terminal
 from wiro_emulator import Emulator, Plan
@@ -104,20 +106,6 @@ def test_plain_and_piped_answers_are_the_exact_text(tmp_path: Path) -> None:
     assert piped.returncode == 0 and piped.stdout == MARKDOWN + "\n"
 
 
-def test_no_bar_or_loading_line_is_left_above_an_answer(tmp_path: Path) -> None:
-    with _emulator(Plan(0.5, 1.5)) as emu:
-        terminal = _chat(emu, tmp_path, "--show-thinking")
-        terminal.type(b"hello\r")
-        terminal.wait_for(b"you> ", timeout=20, count=2)
-        screen = terminal.screen()
-        terminal.type(b"\x04")
-        code, shown = terminal.finish(timeout=30)
-    thinking, answer = reply("hello")
-    assert code == 0, shown
-    turn = screen[screen.index("you> hello") + 1 :]
-    assert turn == ["[thinking]", thinking, "[/thinking]", answer, "you>"]  # no bar, no log
-
-
 def _uploads(emu: Emulator) -> int:
     return sum(r.path.startswith("/v1/File/Upload") for r in emu.received)
 
@@ -181,9 +169,13 @@ def test_several_local_files_go_to_an_input_that_takes_several(tmp_path: Path) -
     assert first != second and first.startswith("http") and second.startswith("http")
 
 
-def test_thinking_is_shown_when_the_answer_is_polled_too(tmp_path: Path) -> None:
-    with _emulator(Plan(0.3, 1.2)) as emu:
-        emu.break_socket("refuse")  # Task/Detail snapshots only: thinking and answer together
+@pytest.mark.parametrize("delivery", ["socket", "polling"])
+def test_thinking_is_labelled_and_no_bar_or_loading_line_is_left(
+    tmp_path: Path, delivery: str
+) -> None:
+    with _emulator(Plan(0.5, 1.5)) as emu:
+        if delivery == "polling":  # Task/Detail snapshots only: thinking and answer together
+            emu.break_socket("refuse")
         terminal = _chat(emu, tmp_path, "--show-thinking")
         terminal.type(b"hello\r")
         terminal.wait_for(b"you> ", timeout=30, count=2)
@@ -193,7 +185,7 @@ def test_thinking_is_shown_when_the_answer_is_polled_too(tmp_path: Path) -> None
     thinking, answer = reply("hello")
     assert code == 0, shown
     turn = screen[screen.index("you> hello") + 1 :]
-    assert turn == ["[thinking]", thinking, "[/thinking]", answer, "you>"]
+    assert turn == ["[thinking]", thinking, "[/thinking]", answer, "you>"]  # no bar, no log
 
 
 def test_after_ctrl_c_no_bar_is_drawn_again(tmp_path: Path) -> None:
