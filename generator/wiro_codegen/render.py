@@ -89,6 +89,7 @@ def _module_templates(options: RenderOptions) -> dict[str, str]:
     files = {"__init__.py": "__init__.py.jinja", "_tool.py": "_tool.py.jinja"}
     if options.emit_client:
         files["_client.py"] = "_client.py.jinja"
+        files["ray.py"] = "ray.py.jinja"
     if options.emit_cli:
         files["_cli.py"] = "_cli.py.jinja"
         files["__main__.py"] = "__main__.py.jinja"

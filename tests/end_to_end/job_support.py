@@ -52,3 +52,15 @@ def together(count: int, work: Callable[[], object]) -> list[BaseException]:
     for thread in threads:
         thread.join(timeout=120)
     return failures
+
+
+def most_at_once(emulator: Emulator) -> int:
+    """The most tasks that were running at the same moment."""
+    moments = []
+    for task in emulator.state.tasks.values():
+        moments += [(task.created, 1), ((task.ended_at() or time.time()), -1)]
+    running = most = 0
+    for _, change in sorted(moments):
+        running += change
+        most = max(most, running)
+    return most

@@ -17,7 +17,7 @@ import pytest
 
 from tests.conftest import API_KEY, API_SECRET, SPECS, cli_env, client_kwargs
 from tests.end_to_end.job_runner import rows
-from tests.end_to_end.job_support import RUNNER
+from tests.end_to_end.job_support import RUNNER, most_at_once
 from wiro_emulator import Emulator, Plan
 from wiro_image_inpainting_sd import Client, ImageInpaintingSdInputs
 from wiro_runtime import ConfigurationError
@@ -29,18 +29,6 @@ def _client(emulator: Emulator) -> Client:
 
 def _rows(emulator: Emulator, count: int) -> list[ImageInpaintingSdInputs]:
     return rows(emulator.origin, count)  # the rows the runner processes read too
-
-
-def _most_at_once(emulator: Emulator) -> int:
-    """The most tasks that were running at the same moment."""
-    moments = []
-    for task in emulator.state.tasks.values():
-        moments += [(task.created, 1), ((task.ended_at() or time.time()), -1)]
-    running = most = 0
-    for _, change in sorted(moments):
-        running += change
-        most = max(most, running)
-    return most
 
 
 def _runners(
@@ -93,7 +81,7 @@ def test_runners_share_a_job_each_row_once_and_one_in_flight_count(
         ends = [runner.communicate(timeout=120) for runner in runners]
         assert all(runner.returncode == 0 for runner in runners), [err for _, err in ends]
         made = Counter(str(task.parameters.get("prompt")) for task in emulator.state.tasks.values())
-        most = _most_at_once(emulator)
+        most = most_at_once(emulator)
         with _client(emulator) as client, client.job(f"{postgres}#shared") as job:
             summary = job.summary()
     assert made == Counter(f"row {number}" for number in range(24))  # each row once

@@ -4,6 +4,7 @@ real sockets; a snippet that is a test file is run by pytest with the emulator's
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import INPAINTING_DESCRIPTION, ROOT, cli_env
+from tests.postgres import postgres_server
 from wiro_emulator import Emulator
 from wiro_emulator.images import sample_photo_and_mask
 
@@ -48,8 +50,12 @@ def test_a_readme_snippet_runs_as_pasted(emulator: Emulator, tmp_path: Path, blo
     else:
         (tmp_path / "snippet.py").write_text(code)
         env, command = cli_env(emulator), [sys.executable, "snippet.py"]
-    ran = subprocess.run(
-        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False
-    )
+    with contextlib.ExitStack() as stack:
+        if "WIRO_JOBS_DB" in code:  # a job in PostgreSQL, on a server of the test's own
+            env["WIRO_JOBS_DB"] = stack.enter_context(postgres_server())
+        ran = subprocess.run(
+            command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+            check=False,
+        )  # fmt: skip
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "Traceback" not in ran.stderr

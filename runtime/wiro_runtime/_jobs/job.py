@@ -180,6 +180,10 @@ class Job(Generic[RowT]):
         how many rows were new."""
         return self.ledger.plan(self._durable(rows, key))
 
+    def keys_of(self, rows: Iterable[RowT], *, key: RowKey | str | None = None) -> list[str]:
+        """The key each row has (or would have) in the job, in order (see `add`)."""
+        return [found for found, _ in self._durable(rows, key)]
+
     def _durable(
         self, rows: Iterable[RowT], key: RowKey | str | None
     ) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -234,6 +238,7 @@ class Job(Generic[RowT]):
         on_progress: Callable[[JobProgress], object] | None = None,
         stop: threading.Event | None = None,
         budget: float | None = None,
+        only: Iterable[str] | None = None,
     ) -> JobSummary:
         """Plan `rows` (if given), then take every unfinished row as far as it goes, at most
         `concurrency` tasks at a time (fewer while Wiro says the account runs too many: the
@@ -257,21 +262,39 @@ class Job(Generic[RowT]):
         for a row whose cost cannot be bounded, nothing more is submitted, the rows under way
         end, and the summary says why (`halted`). So too when Wiro refuses to bill a Run
         (the balance, a spend limit, a tool the team may not run): its row stays planned.
+
+        `only` limits the run to the rows with these keys (one batch of a Ray dataset: see
+        `keys_of`); it returns once they are finished, whoever holds the others.
         """
         if concurrency < 1:
             raise ConfigurationError(f"concurrency must be at least 1, got {concurrency}")
         if not lease_seconds > 0:
             raise ConfigurationError(f"lease_seconds must be above 0, got {lease_seconds}")
         self.ledger.lease_seconds = lease_seconds
+        self.ledger.scope = None if only is None else tuple(only)
         policy = WaitPolicy(wait_timeout, "leave")
-        gate = Gate(budget)
+        how = _How(policy, concurrency, settle_seconds, resubmit_uncertain, Gate(budget))
+        try:
+            return self._run(rows, key, how, stop, on_row, on_progress)
+        finally:
+            self.ledger.scope = None
+
+    def _run(
+        self,
+        rows: Iterable[RowT] | None,
+        key: RowKey | str | None,
+        how: _How,
+        stop: threading.Event | None,
+        on_row: Callable[[LedgerRow], object] | None,
+        on_progress: Callable[[JobProgress], object] | None,
+    ) -> JobSummary:
+        gate = how.gate
         with self.ledger.exclusive(), _Heartbeat(self.ledger, self._owner) as heartbeat:
             if rows is not None:
                 self.add(rows, key=key)
             watch = _Watch(self, stop, on_row, on_progress)
             # a shared job's other runners may be filling folders right now: only old ones go
             discard_partials(self.out_dir, older_than=3600.0 if self.ledger.shared else 0.0)
-            how = _How(policy, concurrency, settle_seconds, resubmit_uncertain, gate)
             try:
                 self._run_until_done(heartbeat, watch, how)
             except _Stopped:
@@ -284,11 +307,19 @@ class Job(Generic[RowT]):
             self._run_rows(heartbeat, watch, how)
             self._reconcile(heartbeat, watch, how, wait=True)
             self._run_rows(heartbeat, watch, how)  # found, or sent again
-            if not self.ledger.held_by_others(self._owner):
+            if self._held_back(how):  # a slot frees as soon as any runner's task ends
+                watch.sleep(TICK_SECONDS)
+            elif self.ledger.held_by_others(self._owner):
+                # other runners (or one that died, until its lease runs out) hold rows: the
+                # job is done when they are
+                watch.sleep(self.ledger.lease_seconds / 4)
+            else:
                 return
-            # other runners (or one that died, until its lease runs out) hold rows: the job
-            # is done when they are
-            watch.sleep(self.ledger.lease_seconds / 4)
+
+    def _held_back(self, how: _How) -> bool:
+        """Whether rows of a scoped run (`only`) wait for the job's concurrency, which other
+        runners fill: the run goes on once their tasks end (unless the gate closed)."""
+        return how.gate.open and self.ledger.waiting_in_scope() > 0
 
     def _reconcile(self, heartbeat: _Heartbeat, watch: _Watch, how: _How, *, wait: bool) -> None:
         """Rows whose Run answer was lost, claimed, then found or judged; with `wait`, the

@@ -176,6 +176,14 @@ class Ledger(abc.ABC):
         self._lock = threading.RLock()
         #: How long a claim lasts unless renewed (see `Job.run`).
         self.lease_seconds = LEASE_SECONDS
+        #: The keys a run is limited to (one Ray batch's rows), or None: every row.
+        self.scope: tuple[str, ...] | None = None
+
+    def _in_scope(self) -> tuple[str, list[str]]:
+        """The SQL that keeps a query to the run's rows, and its parameters."""
+        if self.scope is None:
+            return "", []
+        return f" AND key IN ({','.join('?' * len(self.scope))})", list(self.scope)
 
     # --- what each database provides ---
 
@@ -328,13 +336,14 @@ class Ledger(abc.ABC):
                 limit = min(limit, in_flight_cap - flying)
                 if limit <= 0:
                     return []
+            scoped, in_scope = self._in_scope()
             keys = [
                 key
                 for (key,) in self._run(
                     f"SELECT key FROM rows WHERE job = ? AND state IN ({marks}) "
-                    "AND (lease_until IS NULL OR lease_until < ?) ORDER BY position LIMIT ?"
-                    + self.claim_suffix,
-                    [self.job, *states, now, limit],
+                    f"AND (lease_until IS NULL OR lease_until < ?){scoped} ORDER BY position "
+                    "LIMIT ?" + self.claim_suffix,
+                    [self.job, *states, now, *in_scope, limit],
                 )
             ]
             if not keys:
@@ -608,14 +617,27 @@ class Ledger(abc.ABC):
         return _row(found[0]) if found else None
 
     def held_by_others(self, owner: str) -> int:
-        """How many unfinished rows other runners hold now (a dead one's, until its lease
-        runs out)."""
+        """How many unfinished rows (of the run's scope) other runners hold now (a dead
+        one's, until its lease runs out)."""
+        scoped, in_scope = self._in_scope()
         ((held,),) = self._read(
             "SELECT COUNT(*) FROM rows WHERE job = ? AND state IN (?, ?, ?) "
-            "AND owner IS NOT NULL AND owner <> ? AND lease_until > ?",
-            [self.job, "planned", *IN_FLIGHT, owner, time.time()],
+            f"AND owner IS NOT NULL AND owner <> ? AND lease_until > ?{scoped}",
+            [self.job, "planned", *IN_FLIGHT, owner, time.time(), *in_scope],
         )
         return int(held)
+
+    def waiting_in_scope(self) -> int:
+        """How many rows of the run's scope are still to be run or followed (0 without a
+        scope): held back by the job's concurrency, which other runners' tasks fill."""
+        if self.scope is None:
+            return 0
+        scoped, in_scope = self._in_scope()
+        ((waiting,),) = self._read(
+            f"SELECT COUNT(*) FROM rows WHERE job = ? AND state IN (?, ?, ?){scoped}",
+            [self.job, "planned", *IN_FLIGHT, *in_scope],
+        )
+        return int(waiting)
 
     def exclusive(self) -> contextlib.AbstractContextManager[object]:
         """What a runner holds while it runs the job (SQLite: the job's lock)."""

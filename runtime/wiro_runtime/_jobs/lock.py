@@ -11,6 +11,10 @@ from pathlib import Path
 from .._protocol.errors import ConfigurationError
 
 
+class JobBusyError(ConfigurationError):
+    """A job kept in a SQLite file is being run by another process."""
+
+
 class RunnerLock:
     def __init__(self, ledger: Path) -> None:
         self.path = ledger.with_name(f"{ledger.name}.lock")
@@ -22,7 +26,7 @@ class RunnerLock:
             _lock(handle)
         except BlockingIOError:
             os.close(handle)
-            raise ConfigurationError(
+            raise JobBusyError(
                 f"the job {self.path.name.removesuffix('.lock')} is running in another "
                 "process; wait for it to end (or stop it), then run it again"
             ) from None

@@ -1,0 +1,26 @@
+# DO NOT EDIT: generated from spec Ostris/Skin Tone Slider v1.0.yaml by `wiro-codegen generate`
+"""This tool as a Ray Data transform: each batch's rows run through a job whose ledger every
+worker shares, so a batch Ray runs again after a worker died sends nothing twice (see
+`wiro_runtime.ray_data`; running it needs `pip install 'wiro-runtime[ray]'`).
+
+    ds.map_batches(
+        Transform,
+        fn_constructor_kwargs={"ledger": "postgresql://user@host/db#my-job", "out_dir": "out"},
+        concurrency=4,
+    )
+"""
+
+from __future__ import annotations
+
+from wiro_runtime.ray_data import Transform as _Transform
+
+from ._client import Client, SkinToneSliderV10Inputs
+
+__all__ = ["Transform"]
+
+
+class Transform(_Transform[SkinToneSliderV10Inputs]):
+    """Each batch's rows (columns named after the inputs) run with `Client`, the results
+    added as columns (`wiro_task_id`, `wiro_state`, `wiro_cost`, `wiro_error`, `wiro_files`)."""
+
+    client_class = Client

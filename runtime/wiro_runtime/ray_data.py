@@ -1,0 +1,136 @@
+"""A generated tool as a Ray Data transform: `ds.map_batches(Transform, ...)` runs each
+batch's rows through one job whose ledger every worker shares, so a batch Ray runs again
+after a worker died follows the tasks its rows already have and sends nothing twice.
+
+Each generated package has its typed `Transform` (`from <package>.ray import Transform`);
+Ray itself is needed only to run it (`pip install 'wiro-runtime[ray]'`): this module never
+imports it. Columns named after the tool's inputs (Python names) are its inputs; the others
+pass through. The results come back as columns beside them (`RESULT_COLUMNS`).
+
+The ledger is a PostgreSQL job (`"postgresql://user@host/db#job-name"`) for a cluster: its
+rows are claimed under leases, and the whole job never has more than `concurrency` tasks in
+flight, however many workers run it (Wiro's limit is the account's). A SQLite file serves
+one machine: its workers then take turns, a batch at a time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic
+
+from ._jobs.job import RowT
+from ._jobs.ledger import LEASE_SECONDS, LedgerRow
+from ._jobs.lock import JobBusyError
+from ._protocol.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from ._running.client import SyncClient
+
+__all__ = ["RESULT_COLUMNS", "Transform"]
+
+#: The columns a batch gains: the row's key in the job, its task, how it ended, what it cost,
+#: why it failed, and the paths of its saved outputs.
+RESULT_COLUMNS = ("wiro_key", "wiro_task_id", "wiro_state", "wiro_cost", "wiro_error",
+                  "wiro_files")  # fmt: skip
+#: How long a worker of a SQLite job waits between looks at the job's lock.
+TURN_SECONDS = 0.2
+
+
+class Transform(Generic[RowT]):
+    """The callable class `map_batches` makes one of per worker (see the module).
+
+    `ledger` is the job (a PostgreSQL URL with `#job-name`, or a SQLite file); `out_dir`
+    where outputs are saved (a folder per row, on a filesystem the workers share); `key`
+    the column that names each row (default: a hash of its inputs); `inputs` fixed values
+    for every row (by Python name); `columns` the input columns, checked now (default:
+    every column named after an input); `concurrency` the most tasks in flight for the
+    whole job; `budget` the job's (USD); `client` the client's own settings.
+    """
+
+    client_class: ClassVar[type[SyncClient]]
+
+    def __init__(
+        self,
+        *,
+        ledger: str,
+        out_dir: str | None = None,
+        key: str | None = None,
+        inputs: Mapping[str, Any] | None = None,
+        columns: Sequence[str] | None = None,
+        concurrency: int = 4,
+        budget: float | None = None,
+        lease_seconds: float = LEASE_SECONDS,
+        client: Mapping[str, Any] | None = None,
+    ) -> None:
+        tool = self.client_class.tool
+        self.names = {item.python_name for item in tool.inputs}
+        fixed = dict(inputs or {})
+        unknown = sorted(name for name in [*fixed, *(columns or ())] if name not in self.names)
+        if unknown:
+            raise ConfigurationError(
+                f"{tool.key} has no input named {', '.join(map(repr, unknown))}; its inputs: "
+                f"{', '.join(sorted(self.names))}"
+            )
+        self.fixed, self.columns, self.key = fixed, tuple(columns or ()), key
+        self.options: dict[str, Any] = {
+            "concurrency": concurrency,
+            "budget": budget,
+            "lease_seconds": lease_seconds,
+        }
+        self.client = self.client_class(**dict(client or {}))
+        self.job = self.client.job(ledger, out_dir=out_dir)
+
+    def __call__(self, batch: Mapping[str, Sequence[Any]]) -> dict[str, list[Any]]:
+        """The batch's rows run (or followed, if a task of theirs exists), and the batch
+        returned with the result columns."""
+        count = len(next(iter(batch.values()))) if batch else 0
+        rows = [self._row(batch, index) for index in range(count)]
+        keys = self.job.keys_of(rows, key=self.key)
+        self._run(rows, keys)
+        results = [self.job.ledger.row(found) for found in keys]
+        out = {name: [_plain(value) for value in values] for name, values in batch.items()}
+        out.update(_result_columns(keys, results))
+        return out
+
+    def _row(self, batch: Mapping[str, Sequence[Any]], index: int) -> dict[str, Any]:
+        missing = [name for name in self.columns if name not in batch]
+        if missing:
+            raise ConfigurationError(f"the batch has no column {', '.join(missing)}")
+        used = self.columns or tuple(name for name in batch if name in self.names)
+        row = {**self.fixed, **{name: _plain(batch[name][index]) for name in used}}
+        if self.key is not None:
+            if self.key not in batch:
+                raise ConfigurationError(f"the batch has no key column {self.key!r}")
+            row[self.key] = _plain(batch[self.key][index])
+        return row
+
+    def _run(self, rows: list[dict[str, Any]], keys: list[str]) -> None:
+        """This batch's rows planned (those already in the job kept as they are), then run
+        to their end; with a SQLite job, once no other worker of this machine runs it."""
+        while True:
+            try:
+                self.job.run(rows, key=self.key, only=keys, **self.options)
+                return
+            except JobBusyError:
+                time.sleep(TURN_SECONDS)
+
+
+def _plain(value: Any) -> Any:
+    """A cell as plain Python (a numpy scalar as its value; an array as a list)."""
+    if isinstance(value, str | bytes | int | float | bool) or value is None:
+        return value
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return value
+
+
+def _result_columns(keys: list[str], rows: list[LedgerRow | None]) -> dict[str, list[Any]]:
+    return {
+        "wiro_key": keys,
+        "wiro_task_id": [row.task_id if row else None for row in rows],
+        "wiro_state": [row.state if row else None for row in rows],
+        "wiro_cost": [row.cost if row else None for row in rows],
+        "wiro_error": [row.error if row else None for row in rows],
+        "wiro_files": [[saved.path for saved in row.outputs] if row else [] for row in rows],
+    }

@@ -1,0 +1,169 @@
+"""Every generated tool as a Ray Data transform, on a real local Ray cluster (worker
+processes of its own) against the emulator, with the job ledger on a real PostgreSQL server:
+each row run once however Ray retries, a killed worker's batch followed, not sent again,
+and the whole cluster within the account's concurrency."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import API_KEY, API_SECRET, ROOT, SPECS, client_kwargs
+from tests.end_to_end.job_support import most_at_once
+from wiro_emulator import Emulator, Plan
+from wiro_image_inpainting_sd.ray import Transform
+from wiro_runtime import ConfigurationError
+
+ray = pytest.importorskip("ray", reason="the Ray tests need ray (`pip install 'ray[data]'`)")
+
+pytestmark = [
+    pytest.mark.slow,
+    # Ray warns of its own settings deprecated, as it reads them: none of them is ours
+    pytest.mark.filterwarnings("ignore::DeprecationWarning:ray"),
+]
+
+#: The account's concurrency the emulator enforces: max(1, floor(balance x 0.10)).
+BALANCE, AT_ONCE = 80.0, 8
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A local Ray cluster of four worker slots; the folder its workers write their pids to."""
+    pids = tmp_path_factory.mktemp("pids")
+    os.environ["WIRO_TEST_PIDS_DIR"] = str(pids)
+    ray.init(
+        num_cpus=4,
+        include_dashboard=False,
+        log_to_driver=False,
+        logging_level="ERROR",
+        runtime_env={"env_vars": {"PYTHONPATH": str(ROOT), "WIRO_TEST_PIDS_DIR": str(pids)}},
+    )
+    ray.data.DataContext.get_current().enable_progress_bars = False
+    yield pids
+    ray.shutdown()
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    with Emulator(SPECS, api_key=API_KEY, api_secret=API_SECRET, plan=Plan(0.05, 0.2)) as emu:
+        emu.set_wallet(balance=BALANCE)
+        yield emu
+
+
+def _rows(emulator: Emulator, count: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "photo_id": f"photo-{number:04d}",
+            "prompt": f"row {number}",
+            "input_image_url": f"{emulator.origin}/samples/photo.png",
+        }
+        for number in range(count)
+    ]
+
+
+def _settings(emulator: Emulator, ledger: str, out_dir: Path, **more: Any) -> dict[str, Any]:
+    return {
+        "ledger": ledger,
+        "out_dir": str(out_dir),
+        "key": "photo_id",
+        "inputs": {"input_image_mask_url": f"{emulator.origin}/samples/mask.png"},
+        "concurrency": AT_ONCE,
+        "client": client_kwargs(emulator),
+        **more,
+    }
+
+
+def _runs(emulator: Emulator) -> Counter[str]:
+    return Counter(str(task.parameters.get("prompt")) for task in emulator.state.tasks.values())
+
+
+def test_500_rows_run_once_each_within_the_accounts_concurrency(
+    cluster: Path, emulator: Emulator, postgres: str, tmp_path: Path
+) -> None:
+    ledger = f"{postgres}#ray-500"
+    dataset = ray.data.from_items(_rows(emulator, 500))
+    results = dataset.map_batches(
+        Transform,
+        fn_constructor_kwargs=_settings(emulator, ledger, tmp_path),
+        concurrency=3,
+        batch_size=50,
+    ).take_all()
+    assert len(results) == 500
+    assert {row["wiro_state"] for row in results} == {"succeeded"}
+    assert {row["photo_id"] for row in results} == {f"photo-{n:04d}" for n in range(500)}
+    assert all(Path(row["wiro_files"][0]).is_file() for row in results)
+    assert sum(row["wiro_cost"] for row in results) == pytest.approx(500 * 0.0035)
+    runs = _runs(emulator)
+    assert len(runs) == 500 and set(runs.values()) == {1}  # 0 duplicate Runs, 0 rows lost
+    assert most_at_once(emulator) <= AT_ONCE  # the whole cluster within the account's limit
+    again = dataset.map_batches(  # the same job again: every row is done, nothing is sent
+        Transform, fn_constructor_kwargs=_settings(emulator, ledger, tmp_path), concurrency=2,
+        batch_size=50,
+    ).take_all()  # fmt: skip
+    assert {row["wiro_task_id"] for row in again} == {row["wiro_task_id"] for row in results}
+    assert len(emulator.state.tasks) == 500
+
+
+def test_a_killed_worker_s_batch_is_followed_not_sent_again(
+    cluster: Path, emulator: Emulator, postgres: str, tmp_path: Path
+) -> None:
+    from tests.end_to_end.ray_support import TellingTransform
+
+    emulator.plan_next(*[Plan(0.05, 1.0)] * 60)  # long enough to die with tasks in flight
+    ledger = f"{postgres}#ray-killed"
+    before = set(os.listdir(cluster))
+    settings = _settings(emulator, ledger, tmp_path, lease_seconds=2.0)
+    dataset = ray.data.from_items(_rows(emulator, 60)).map_batches(
+        TellingTransform, fn_constructor_kwargs=settings, concurrency=2, batch_size=10
+    )
+    iterator = iter(dataset.iter_rows())
+    results = [next(iterator)]  # the job is under way
+    deadline = time.monotonic() + 60
+    while len(emulator.state.tasks) < 4 or set(os.listdir(cluster)) == before:
+        assert time.monotonic() < deadline, "no worker started"
+        time.sleep(0.05)
+    victim = int(sorted(set(os.listdir(cluster)) - before)[0])
+    os.kill(victim, signal.SIGKILL)  # mid-batch: Ray runs the batch again on a new worker
+    results += list(iterator)
+    workers = set(os.listdir(cluster)) - before
+    assert len(workers) >= 3, workers  # the killed worker's batch ran again on a new one
+    assert len(results) == 60 and {row["wiro_state"] for row in results} == {"succeeded"}
+    runs = _runs(emulator)
+    assert len(runs) == 60 and set(runs.values()) == {1}  # 0 duplicate Runs, 0 rows lost
+    assert most_at_once(emulator) <= AT_ONCE
+
+
+def test_inputs_that_the_tool_lacks_are_refused_before_anything_is_sent(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    with pytest.raises(ConfigurationError, match="has no input named 'colour'"):
+        Transform(ledger=str(tmp_path / "j.wirojob"), inputs={"colour": "red"})
+    with pytest.raises(ConfigurationError, match="has no input named 'photo'"):
+        Transform(ledger=str(tmp_path / "j.wirojob"), columns=["prompt", "photo"])
+    assert not emulator.received
+
+
+def test_workers_of_one_machine_take_turns_on_a_sqlite_job(
+    cluster: Path, emulator: Emulator, tmp_path: Path
+) -> None:
+    ledger = str(tmp_path / "photos.wirojob")
+    results = (
+        ray.data.from_items(_rows(emulator, 40))
+        .map_batches(
+            Transform,
+            fn_constructor_kwargs=_settings(emulator, ledger, tmp_path / "out"),
+            concurrency=2,
+            batch_size=10,
+        )
+        .take_all()
+    )
+    assert {row["wiro_state"] for row in results} == {"succeeded"}
+    runs = _runs(emulator)
+    assert len(runs) == 40 and set(runs.values()) == {1}
