@@ -446,6 +446,14 @@ def bench_jobs(sizes: dict[str, int], work: Path) -> dict[str, Any]:
     return results
 
 
+def bench_ray_step(rows: int, work: Path) -> dict[str, Any]:
+    from bench.ray_bench import bench_ray
+
+    folder = work / "ray"
+    folder.mkdir()
+    return bench_ray(lambda: EmulatorProcess(queue=0.0, run=0.0), _client_kwargs, rows, folder)
+
+
 # --- P5: upload memory ------------------------------------------------------------------------
 
 UPLOAD_PROBE = """
@@ -701,6 +709,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "job_rows": 40,
             "resume_rows": 400,
             "plan_rows": 2000,
+            "ray_rows": 100,
         }
         if args.smoke
         else {
@@ -714,6 +723,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "job_rows": 10_000,
             "resume_rows": 100_000,
             "plan_rows": 1_000_000,
+            "ray_rows": 2000,
         }
     )
     results: dict[str, Any] = {}
@@ -730,6 +740,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("streaming", lambda: bench_streaming(sizes["stream_frames"], sizes["repeat"])),
             ("jobs", lambda: bench_jobs(sizes, work)),
             ("footprint", lambda: bench_footprint(work)),
+            ("ray", lambda: bench_ray_step(sizes["ray_rows"], work)),
         ]
         for name, step in steps:
             print(f"bench: {name} ...", file=sys.stderr, flush=True)

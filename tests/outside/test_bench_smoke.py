@@ -29,7 +29,7 @@ def test_bench_smoke_run_writes_every_figure(tmp_path: Path) -> None:
     ids = set(results["results"])
     expected = {"P1a", "P1b-generate", "P1b-check", "P2a", "P2b", "P2c", "P2d", "P2e", "P3", "P4"}
     expected |= {"P1c", "P5", "P2f", "P2g", "P6a", "P6b", "P7a", "P7b", "P8a", "P8b"}
-    expected |= {"P9a", "P9b", "P9c"}
+    expected |= {"P9a", "P9b", "P9c", "P10"}
     assert expected <= ids, expected - ids
     assert all(isinstance(entry["met"], bool) for entry in results["results"].values())
     assert (tmp_path / "bench" / "latency.png").read_bytes()[:4] == b"\x89PNG"

@@ -30,7 +30,13 @@ def test_the_readme_has_the_snippets_this_runs() -> None:
     assert len(BLOCKS) >= 5, [_title(block) for block in BLOCKS]
 
 
-@pytest.mark.parametrize("block", BLOCKS, ids=[_title(block) for block in BLOCKS])
+def _param(block: str) -> object:
+    """A snippet that starts a Ray cluster and a PostgreSQL server takes a while: slow."""
+    marks = [pytest.mark.slow] if "WIRO_JOBS_DB" in block else []
+    return pytest.param(block, marks=marks, id=_title(block))
+
+
+@pytest.mark.parametrize("block", [_param(block) for block in BLOCKS])
 def test_a_readme_snippet_runs_as_pasted(emulator: Emulator, tmp_path: Path, block: str) -> None:
     code = textwrap.dedent(block)  # snippets inside a list are indented
     photo, mask = sample_photo_and_mask()

@@ -1,7 +1,7 @@
 # DO NOT EDIT: generated from spec Ostris/Skin Tone Slider v1.0.yaml by `wiro-codegen generate`
 """This tool as a Ray Data transform: each batch's rows run through a job whose ledger every
-worker shares, so a batch Ray runs again after a worker died sends nothing twice (see
-`wiro_runtime.ray_data`; running it needs `pip install 'wiro-runtime[ray]'`).
+worker shares, so a batch Ray runs again after a worker died sends nothing twice (see the
+runtime's `ray_data` module; running it needs Ray: `pip install 'ray[data]'`).
 
     ds.map_batches(
         Transform,
