@@ -57,7 +57,7 @@ def bench_ray(
             results = dataset.map_batches(
                 Transform,
                 fn_constructor_kwargs=settings,
-                concurrency=WORKERS,
+                compute=ray.data.ActorPoolStrategy(size=WORKERS),
                 batch_size=BATCH,
                 num_cpus=0.25,
             ).take_all()

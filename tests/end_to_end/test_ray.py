@@ -92,7 +92,7 @@ def test_500_rows_run_once_each_within_the_accounts_concurrency(
     results = dataset.map_batches(
         Transform,
         fn_constructor_kwargs=_settings(emulator, ledger, tmp_path),
-        concurrency=3,
+        compute=ray.data.ActorPoolStrategy(size=3),
         batch_size=50,
     ).take_all()
     assert len(results) == 500
@@ -104,8 +104,8 @@ def test_500_rows_run_once_each_within_the_accounts_concurrency(
     assert len(runs) == 500 and set(runs.values()) == {1}  # 0 duplicate Runs, 0 rows lost
     assert most_at_once(emulator) <= AT_ONCE  # the whole cluster within the account's limit
     again = dataset.map_batches(  # the same job again: every row is done, nothing is sent
-        Transform, fn_constructor_kwargs=_settings(emulator, ledger, tmp_path), concurrency=2,
-        batch_size=50,
+        Transform, fn_constructor_kwargs=_settings(emulator, ledger, tmp_path),
+        compute=ray.data.ActorPoolStrategy(size=2), batch_size=50,
     ).take_all()  # fmt: skip
     assert {row["wiro_task_id"] for row in again} == {row["wiro_task_id"] for row in results}
     assert len(emulator.state.tasks) == 500
@@ -121,7 +121,10 @@ def test_a_killed_worker_s_batch_is_followed_not_sent_again(
     before = set(os.listdir(cluster))
     settings = _settings(emulator, ledger, tmp_path, lease_seconds=2.0)
     dataset = ray.data.from_items(_rows(emulator, 60)).map_batches(
-        TellingTransform, fn_constructor_kwargs=settings, concurrency=2, batch_size=10
+        TellingTransform,
+        fn_constructor_kwargs=settings,
+        compute=ray.data.ActorPoolStrategy(size=2),
+        batch_size=10,
     )
     iterator = iter(dataset.iter_rows())
     results = [next(iterator)]  # the job is under way
@@ -159,7 +162,7 @@ def test_workers_of_one_machine_take_turns_on_a_sqlite_job(
         .map_batches(
             Transform,
             fn_constructor_kwargs=_settings(emulator, ledger, tmp_path / "out"),
-            concurrency=2,
+            compute=ray.data.ActorPoolStrategy(size=2),
             batch_size=10,
         )
         .take_all()

@@ -6,7 +6,7 @@ runtime's `ray_data` module; running it needs Ray: `pip install 'ray[data]'`).
     ds.map_batches(
         Transform,
         fn_constructor_kwargs={"ledger": "postgresql://user@host/db#my-job", "out_dir": "out"},
-        concurrency=4,
+        compute=ray.data.ActorPoolStrategy(size=4),
     )
 """
 
