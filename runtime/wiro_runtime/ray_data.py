@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
 from ._jobs.job import RowT
@@ -27,12 +28,15 @@ from ._protocol.errors import ConfigurationError
 if TYPE_CHECKING:
     from ._running.client import SyncClient
 
-__all__ = ["RESULT_COLUMNS", "Transform"]
+__all__ = ["OUTPUTS", "RESULT_COLUMNS", "Transform"]
 
 #: The columns a batch gains: the row's key in the job, its task, how it ended, what it cost,
-#: why it failed, and the paths of its saved outputs.
+#: why it failed, and the paths of its saved outputs (with `outputs="bytes"`, `wiro_bytes`:
+#: their contents too).
 RESULT_COLUMNS = ("wiro_key", "wiro_task_id", "wiro_state", "wiro_cost", "wiro_error",
                   "wiro_files")  # fmt: skip
+#: What a batch carries of each row's outputs: their paths, or their bytes as well.
+OUTPUTS = ("paths", "bytes")
 #: How long a worker of a SQLite job waits between looks at the job's lock.
 TURN_SECONDS = 0.2
 
@@ -45,7 +49,8 @@ class Transform(Generic[RowT]):
     the column that names each row (default: a hash of its inputs); `inputs` fixed values
     for every row (by Python name); `columns` the input columns, checked now (default:
     every column named after an input); `concurrency` the most tasks in flight for the
-    whole job; `budget` the job's (USD); `client` the client's own settings.
+    whole job; `budget` the job's (USD); `outputs` "bytes" to carry each row's output files
+    in the batch too (`wiro_bytes`), beside their paths; `client` the client's own settings.
     """
 
     client_class: ClassVar[type[SyncClient]]
@@ -61,9 +66,15 @@ class Transform(Generic[RowT]):
         concurrency: int = 4,
         budget: float | None = None,
         lease_seconds: float = LEASE_SECONDS,
+        outputs: str = "paths",
         client: Mapping[str, Any] | None = None,
     ) -> None:
         tool = self.client_class.tool
+        if outputs not in OUTPUTS:
+            raise ConfigurationError(
+                f"outputs must be one of {', '.join(OUTPUTS)}, got {outputs!r}"
+            )
+        self.with_bytes = outputs == "bytes"
         self.names = {item.python_name for item in tool.inputs}
         fixed = dict(inputs or {})
         unknown = sorted(name for name in [*fixed, *(columns or ())] if name not in self.names)
@@ -91,6 +102,11 @@ class Transform(Generic[RowT]):
         results = [self.job.ledger.row(found) for found in keys]
         out = {name: [_plain(value) for value in values] for name, values in batch.items()}
         out.update(_result_columns(keys, results))
+        if self.with_bytes:
+            out["wiro_bytes"] = [
+                [Path(saved.path).read_bytes() for saved in row.outputs] if row else []
+                for row in results
+            ]
         return out
 
     def _row(self, batch: Mapping[str, Sequence[Any]], index: int) -> dict[str, Any]:

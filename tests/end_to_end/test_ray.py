@@ -150,6 +150,8 @@ def test_inputs_that_the_tool_lacks_are_refused_before_anything_is_sent(
         Transform(ledger=str(tmp_path / "j.wirojob"), inputs={"colour": "red"})
     with pytest.raises(ConfigurationError, match="has no input named 'photo'"):
         Transform(ledger=str(tmp_path / "j.wirojob"), columns=["prompt", "photo"])
+    with pytest.raises(ConfigurationError, match="outputs must be one of paths, bytes"):
+        Transform(ledger=str(tmp_path / "j.wirojob"), outputs="base64")
     assert not emulator.received
 
 
@@ -170,3 +172,18 @@ def test_workers_of_one_machine_take_turns_on_a_sqlite_job(
     assert {row["wiro_state"] for row in results} == {"succeeded"}
     runs = _runs(emulator)
     assert len(runs) == 40 and set(runs.values()) == {1}
+
+
+def test_outputs_come_back_as_bytes_when_asked(
+    cluster: Path, emulator: Emulator, tmp_path: Path
+) -> None:
+    settings = _settings(emulator, str(tmp_path / "b.wirojob"), tmp_path / "out", outputs="bytes")
+    results = (
+        ray.data.from_items(_rows(emulator, 3))
+        .map_batches(Transform, fn_constructor_kwargs=settings, batch_size=3)
+        .take_all()
+    )
+    for row in results:
+        (image,) = row["wiro_bytes"]
+        assert image[:8] == b"\x89PNG\r\n\x1a\n"
+        assert image == Path(row["wiro_files"][0]).read_bytes()
