@@ -45,11 +45,8 @@ def bench_job_overhead(
         emulator.stop()
     emulator = emulator_factory()
     try:
-        with client_factory(emulator.base_url) as client:
-            started = time.perf_counter()
-            with client.job(work / "bench.wirojob", out_dir=work / "job") as job:
-                summary = job.run(_rows(emulator.origin, count), concurrency=concurrency)
-            ours = time.perf_counter() - started
+        client, where = client_factory(emulator.base_url), (work / "bench.wirojob", work / "job")
+        summary, ours = timed_job(client, emulator.origin, count, *where, concurrency)
     finally:
         emulator.stop()
     return {
@@ -65,6 +62,18 @@ def bench_job_overhead(
             "met": ours / floor <= 1.15 and summary.counts["succeeded"] == count,
         }
     }
+
+
+def timed_job(
+    client: Any, origin: str, count: int, ledger: Path, out_dir: Path, concurrency: int
+) -> tuple[Any, float]:
+    """A job of `count` rows run to its end by `client` in this process: its summary, and
+    the seconds it took."""
+    with client:
+        started = time.perf_counter()
+        with client.job(ledger, out_dir=out_dir) as job:
+            summary = job.run(_rows(origin, count), concurrency=concurrency)
+        return summary, time.perf_counter() - started
 
 
 def _plain_loop(

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.jobs import _rows
+from bench.jobs import _rows, timed_job
 
 #: The tasks in flight for the whole job, on both sides.
 CONCURRENCY = 32
@@ -31,12 +31,9 @@ def bench_ray(
 
     emulator = emulator_factory()
     try:
-        plain: Any = Client(**client_kwargs(emulator.base_url))  # rows as plain dicts
-        with plain as client:
-            started = time.perf_counter()
-            with client.job(work / "floor.wirojob", out_dir=work / "floor") as job:
-                floor_summary = job.run(_rows(emulator.origin, count), concurrency=CONCURRENCY)
-            floor = time.perf_counter() - started
+        client = Client(**client_kwargs(emulator.base_url))
+        where = (work / "floor.wirojob", work / "floor")
+        floor_summary, floor = timed_job(client, emulator.origin, count, *where, CONCURRENCY)
     finally:
         emulator.stop()
     emulator = emulator_factory()
@@ -44,25 +41,27 @@ def bench_ray(
         with postgres_server() as url:
             started = time.perf_counter()
             ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-            ray.data.DataContext.get_current().enable_progress_bars = False
-            cluster = time.perf_counter() - started
-            settings = {
-                "ledger": f"{url}#bench",
-                "out_dir": str(work / "ray"),
-                "concurrency": CONCURRENCY,
-                "client": client_kwargs(emulator.base_url),
-            }
-            dataset = ray.data.from_items(list(_rows(emulator.origin, count)))
-            started = time.perf_counter()
-            results = dataset.map_batches(
-                Transform,
-                fn_constructor_kwargs=settings,
-                compute=ray.data.ActorPoolStrategy(size=WORKERS),
-                batch_size=BATCH,
-                num_cpus=0.25,
-            ).take_all()
-            ours = time.perf_counter() - started
-            ray.shutdown()
+            try:
+                ray.data.DataContext.get_current().enable_progress_bars = False
+                cluster = time.perf_counter() - started
+                settings = {
+                    "ledger": f"{url}#bench",
+                    "out_dir": str(work / "ray"),
+                    "concurrency": CONCURRENCY,
+                    "client": client_kwargs(emulator.base_url),
+                }
+                dataset = ray.data.from_items(list(_rows(emulator.origin, count)))
+                started = time.perf_counter()
+                results = dataset.map_batches(
+                    Transform,
+                    fn_constructor_kwargs=settings,
+                    compute=ray.data.ActorPoolStrategy(size=WORKERS),
+                    batch_size=BATCH,
+                    num_cpus=0.25,
+                ).take_all()
+                ours = time.perf_counter() - started
+            finally:
+                ray.shutdown()
     finally:
         emulator.stop()
     succeeded = sum(row["wiro_state"] == "succeeded" for row in results)

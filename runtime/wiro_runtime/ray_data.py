@@ -95,11 +95,12 @@ class Transform(Generic[RowT]):
     def __call__(self, batch: Mapping[str, Sequence[Any]]) -> dict[str, list[Any]]:
         """The batch's rows run (or followed, if a task of theirs exists), and the batch
         returned with the result columns."""
+        used = self._inputs_of(batch)
         count = len(next(iter(batch.values()))) if batch else 0
-        rows = [self._row(batch, index) for index in range(count)]
+        rows = [self._row(batch, used, index) for index in range(count)]
         keys = self.job.keys_of(rows, key=self.key)
         self._run(rows, keys)
-        results = [self.job.ledger.row(found) for found in keys]
+        results = [self.job.row(found) for found in keys]
         out = {name: [_plain(value) for value in values] for name, values in batch.items()}
         out.update(_result_columns(keys, results))
         if self.with_bytes:
@@ -109,15 +110,19 @@ class Transform(Generic[RowT]):
             ]
         return out
 
-    def _row(self, batch: Mapping[str, Sequence[Any]], index: int) -> dict[str, Any]:
-        missing = [name for name in self.columns if name not in batch]
+    def _inputs_of(self, batch: Mapping[str, Sequence[Any]]) -> tuple[str, ...]:
+        """The batch's input columns, once it is known to hold the columns asked for."""
+        wanted = (*self.columns, self.key) if self.key is not None else self.columns
+        missing = [name for name in wanted if name not in batch]
         if missing:
-            raise ConfigurationError(f"the batch has no column {', '.join(missing)}")
-        used = self.columns or tuple(name for name in batch if name in self.names)
+            raise ConfigurationError(f"the batch has no column {', '.join(map(repr, missing))}")
+        return self.columns or tuple(name for name in batch if name in self.names)
+
+    def _row(
+        self, batch: Mapping[str, Sequence[Any]], used: tuple[str, ...], index: int
+    ) -> dict[str, Any]:
         row = {**self.fixed, **{name: _plain(batch[name][index]) for name in used}}
         if self.key is not None:
-            if self.key not in batch:
-                raise ConfigurationError(f"the batch has no key column {self.key!r}")
             row[self.key] = _plain(batch[self.key][index])
         return row
 

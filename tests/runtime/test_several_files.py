@@ -12,6 +12,7 @@ import pytest
 from tests.runtime.fixture_tool import TOOL
 from wiro_runtime import InputDefinition, InputError, ToolDefinition
 from wiro_runtime._protocol.files import split_uploads
+from wiro_runtime._protocol.wire import prepare_run
 
 
 def _images(help_text: str, file_url: bool = True) -> InputDefinition:
@@ -70,3 +71,17 @@ def test_an_input_that_takes_one_file_refuses_a_list(tmp_path: Path) -> None:
     first, second = _files(tmp_path)
     with pytest.raises(InputError, match="takes one file or URL, got 2"):
         split_uploads(_tool(ONE), {"inputImageUrl": [first, second]})
+
+
+def test_urls_fill_only_the_inputs_their_uploads_are_for(tmp_path: Path) -> None:
+    first, _ = _files(tmp_path)
+    tool = _tool(SEVERAL)
+    _, (upload,) = split_uploads(tool, {"inputImageUrl": first})
+    sly = f"please say {upload.placeholder} back"  # a prompt that holds a placeholder's words
+    request = prepare_run(
+        tool, {"prompt": sly, "inputImageUrl": first}, base_url="https://api.wiro.ai/v1"
+    )
+    (sent,) = request.uploads
+    filled = request.with_urls({sent.placeholder: "https://files.test/a.png"})
+    assert filled.body["inputImageUrl"] == "https://files.test/a.png"
+    assert filled.body["prompt"] == sly and not filled.uploads

@@ -11,11 +11,11 @@ from __future__ import annotations
 import sys
 import time
 
-from .terminal import for_stream, printable
+from .terminal import for_stream, on_terminal, printable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Protocol, TextIO
+    from typing import Protocol
 
     class Answer(Protocol):
         """Where an answer goes as it is written."""
@@ -36,16 +36,10 @@ RENDER_EVERY = 0.08
 THINKING_LABEL = "thinking"
 
 
-def rendered(plain: bool, stream: TextIO | None = None) -> bool:
-    """Whether an answer is rendered as Markdown: on a terminal, unless `--plain`."""
-    target = stream if stream is not None else sys.stdout
-    isatty = getattr(target, "isatty", None)
-    return not plain and isatty is not None and bool(isatty())
-
-
 def answer_for(plain: bool) -> Answer:
-    """The answer's writer on stdout: Markdown on a terminal, the exact text elsewhere."""
-    return MarkdownAnswer() if rendered(plain) else PlainAnswer()
+    """The answer's writer on stdout: Markdown on a terminal (unless `--plain`), the exact
+    text elsewhere."""
+    return PlainAnswer() if plain or not on_terminal() else MarkdownAnswer()
 
 
 def print_answer(text: str, plain: bool) -> None:
@@ -147,8 +141,7 @@ class Thinking:
 
     def __init__(self) -> None:
         self.started = False
-        isatty = getattr(sys.stderr, "isatty", None)
-        self.dim, self.undim = ("\x1b[2m", "\x1b[0m") if isatty and isatty() else ("", "")
+        self.dim, self.undim = ("\x1b[2m", "\x1b[0m") if on_terminal(sys.stderr) else ("", "")
 
     def write(self, delta: str) -> None:
         if not self.started:

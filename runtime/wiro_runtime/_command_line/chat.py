@@ -48,7 +48,7 @@ class _StreamPrinter:
 
         self.reporter = reporter
         self.show_thinking = show_thinking
-        self.live = live
+        #: None when the answer is not shown as it streams (one line per turn, at the end).
         self.answer = answer_for(plain) if live else None
         self.thinking = Thinking()
         #: Thinking that grew once the answer had begun: shown after it, not inside it.
@@ -196,8 +196,9 @@ class RunTurn:
     """A chat model's `run` as a turn of a logged conversation, so that `run -c` and
     `chat -c` can go on with it: its ids, and the token of the task it continues."""
 
-    def __init__(self, tool: str, values: dict[str, Any], follow_up: dict[str, str] | None,
-                 log: bool) -> None:  # fmt: skip
+    def __init__(
+        self, tool: str, values: dict[str, Any], follow_up: dict[str, str] | None, log: bool
+    ) -> None:
         self.tool, self.follow_up, self.log = tool, follow_up, log
         self.session_id = str(values["session_id"])
         self.user_id = str(values["user_id"]) if values.get("user_id") else None

@@ -38,12 +38,17 @@ def printable(text: str, *, lines: bool = False) -> str:
     )
 
 
+def on_terminal(stream: TextIO | None = None) -> bool:
+    """Whether `stream` (stdout) is a terminal, not a pipe or a file."""
+    target = stream if stream is not None else sys.stdout
+    isatty = getattr(target, "isatty", None)
+    return isatty is not None and bool(isatty())
+
+
 def for_stream(text: str, stream: TextIO | None = None) -> str:
     """What to write of untrusted text (a model's answer) to `stream` (stdout): made
     printable on a terminal, exact when piped or redirected to a file."""
-    target = stream if stream is not None else sys.stdout
-    isatty = getattr(target, "isatty", None)
-    return printable(text, lines=True) if isatty is not None and isatty() else text
+    return printable(text, lines=True) if on_terminal(stream) else text
 
 
 def warn(message: str) -> None:

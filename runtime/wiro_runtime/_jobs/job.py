@@ -219,6 +219,10 @@ class Job(Generic[RowT]):
         """The job's rows in input order (those in `states`, or all)."""
         return self.ledger.rows(*states)
 
+    def row(self, key: str) -> LedgerRow | None:
+        """The row with this key (see `keys_of`), as the ledger holds it now."""
+        return self.ledger.row(key)
+
     def retry_failed(self) -> int:
         """Failed rows planned again, for the next `run` (their tasks, costs and errors kept
         in the ledger's history); returns how many."""

@@ -94,17 +94,19 @@ class PreparedRequest(Record):
 
     def with_urls(self, urls: Mapping[str, str]) -> PreparedRequest:
         """This request with the uploaded files' URLs (by each upload's `placeholder`) in
-        place of the placeholders; nothing is left to upload."""
+        place of the placeholders, in the inputs the uploads are for (a prompt that happens to
+        hold a placeholder's words is left alone); nothing is left to upload."""
+        targets = {item.wire_name for item in self.uploads}
 
-        def filled(value: Any) -> Any:
-            if isinstance(value, str):
+        def filled(name: str, value: Any) -> Any:
+            if name in targets and isinstance(value, str):
                 for placeholder, url in urls.items():
                     value = value.replace(placeholder, url)
             return value
 
-        body = {key: filled(value) for key, value in self.body.items()}
+        body = {key: filled(key, value) for key, value in self.body.items()}
         parts = tuple(
-            Part(part.name, filled(part.value)) if part.file is None else part
+            Part(part.name, filled(part.name, part.value)) if part.file is None else part
             for part in self.parts
         )
         return PreparedRequest(self.method, self.url, body, self.encoding, self.headers, parts)
