@@ -1,6 +1,7 @@
 """A job run in a process of its own, for tests that kill it: `python job_runner.py LEDGER
 BASE_URL ORIGIN ROWS [--resubmit-uncertain]`, credentials in WIRO_API_KEY/WIRO_API_SECRET,
-JOB_OUT_DIR and JOB_LEASE_SECONDS optional. Prints the job's summary as JSON when it ends."""
+JOB_OUT_DIR, JOB_LEASE_SECONDS and JOB_CONCURRENCY optional. Prints the job's summary as
+JSON when it ends."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def main(argv: list[str]) -> int:
     with client, client.job(ledger, out_dir=out_dir) as job:
         summary = job.run(
             rows(origin, count),
-            concurrency=4,
+            concurrency=int(os.environ.get("JOB_CONCURRENCY", "4")),
             settle_seconds=1.5,
             lease_seconds=float(os.environ.get("JOB_LEASE_SECONDS", "60")),
             resubmit_uncertain="--resubmit-uncertain" in argv,

@@ -39,8 +39,14 @@ def _runners(
     out_dir: Path,
     lease: float,
     *extra: str,
+    concurrency: int = 4,
 ) -> list[subprocess.Popen[str]]:
-    env = {**cli_env(emulator), "JOB_OUT_DIR": str(out_dir), "JOB_LEASE_SECONDS": str(lease)}
+    env = {
+        **cli_env(emulator),
+        "JOB_OUT_DIR": str(out_dir),
+        "JOB_LEASE_SECONDS": str(lease),
+        "JOB_CONCURRENCY": str(concurrency),
+    }
     where = [ledger, emulator.base_url, emulator.origin, str(rows), *extra]
     return [
         subprocess.Popen(
@@ -125,3 +131,21 @@ def test_runners_killed_at_random_leave_no_row_sent_twice(
     assert [f.name for f in folders if f.name.startswith(".")] == []
     assert len(folders) == count
     assert all([p.name for p in folder.iterdir()] == ["0.png"] for folder in folders)
+
+
+def test_runners_find_the_accounts_limit_together(postgres: str, tmp_path: Path) -> None:
+    """Four runners allowed sixteen tasks each, on an account that runs two at once: they
+    keep one pace in the ledger, so Wiro's refusals (code 96, free) stay few instead of
+    each runner finding the limit on its own, and every row still runs once."""
+    plan = Plan(queue_seconds=0.05, run_seconds=0.3)
+    count = 40
+    with Emulator(SPECS, api_key=API_KEY, api_secret=API_SECRET, plan=plan) as emulator:
+        emulator.set_wallet(balance=25.0)  # two at once: max(1, floor(balance x 0.10))
+        ledger = f"{postgres}#paced"
+        runners = _runners(emulator, ledger, count, 4, tmp_path / "out", 60.0, concurrency=16)
+        ends = [runner.communicate(timeout=180) for runner in runners]
+        assert all(runner.returncode == 0 for runner in runners), [err for _, err in ends]
+        made = Counter(str(task.parameters.get("prompt")) for task in emulator.state.tasks.values())
+        refused = emulator.runs_received() - len(emulator.state.tasks)
+    assert made == Counter(f"row {number}" for number in range(count))
+    assert refused <= count // 4, refused  # each runner on its own: about a hundred

@@ -1,11 +1,20 @@
 """A job's pace: it starts low, grows by one per window of accepted Runs, halves once per
-crowd of refusals for too many concurrent tasks, and never passes its cap."""
+crowd of refusals for too many concurrent tasks (Runs sent before it came down), rests
+before sending anything new, and never passes its cap; the runners of one job share one
+window, kept in its ledger."""
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
-from wiro_runtime._jobs.pace import CALM_SECONDS, START, Pace
+from wiro_runtime._jobs.locate import open_ledger
+from wiro_runtime._jobs.pace import SETTING, STALE_SECONDS, START, Pace, SharedPace
+
+
+def no_rest(refusals: int) -> float:
+    return 0.0
 
 
 def test_a_pace_grows_a_window_at_a_time_up_to_its_cap() -> None:
@@ -28,12 +37,61 @@ def test_a_crowd_of_refusals_halves_it_once() -> None:
     for _ in range(200):
         pace.accepted()
     assert pace.limit == 16
+    sent = time.time()
     for _ in range(5):  # Runs sent together, refused together
-        pace.busy()
+        pace.busy(sent, no_rest)
     assert pace.limit == 8
-    time.sleep(CALM_SECONDS + 0.05)
-    pace.busy()
+    pace.busy(time.time(), no_rest)  # sent after it came down: a crowd of its own
     assert pace.limit == 4
     small = Pace(cap=1)
-    small.busy()
+    small.busy(time.time(), no_rest)
     assert small.limit == 1  # never below one
+
+
+def test_after_a_refusal_nothing_new_is_sent_for_a_rest_longer_with_each_crowd() -> None:
+    asked: list[int] = []
+
+    def rest(refusals: int) -> float:
+        asked.append(refusals)
+        return 0.3 * refusals
+
+    pace = Pace(cap=8)
+    sent = time.time()
+    assert 0.25 < pace.busy(sent, rest) <= 0.3 and pace.limit == 0
+    assert pace.busy(sent, rest) <= 0.3  # the same crowd: no longer
+    time.sleep(0.35)
+    assert pace.limit == START // 2
+    assert 0.55 < pace.busy(time.time(), rest) <= 0.6  # a second crowd in a row: longer
+    pace.accepted()
+    pace.busy(time.time(), rest)
+    assert asked == [1, 2, 1]  # an accepted Run starts the count again
+
+
+def test_runners_of_one_job_share_its_window(tmp_path: Path) -> None:
+    """Two runners' ledgers on one job: what one learns, the other reads, and the window
+    in the ledger follows the same rule as one in memory."""
+    first = SharedPace(16, open_ledger(tmp_path / "job.sqlite", "acme/tool"))
+    second = SharedPace(16, open_ledger(tmp_path / "job.sqlite", "acme/tool"))
+    assert first.limit == second.limit == START
+    for _ in range(200):
+        first.accepted()
+    assert second.limit == 16
+    sent = time.time()
+    for _ in range(5):
+        second.busy(sent, no_rest)
+    assert first.limit == 8  # halved once for the crowd, whoever was refused
+    assert second.busy(time.time(), lambda refusals: 5.0) > 4.0
+    assert first.limit == 0  # resting, for every runner
+    assert SharedPace(6, open_ledger(tmp_path / "job.sqlite", "acme/tool")).limit == 0
+
+
+def test_a_stale_or_unreadable_shared_window_starts_again(tmp_path: Path) -> None:
+    ledger = open_ledger(tmp_path / "job.sqlite", "acme/tool")
+    old = time.time() - STALE_SECONDS - 1
+    ledger.keep_setting(SETTING, json.dumps({"size": 1.0, "changed_at": old}))
+    assert SharedPace(16, ledger).limit == START
+    ledger.keep_setting(SETTING, "{not json")
+    pace = SharedPace(16, ledger)
+    assert pace.limit == START
+    pace.busy(time.time(), no_rest)
+    assert pace.limit == START // 2

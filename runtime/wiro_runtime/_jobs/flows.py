@@ -136,31 +136,34 @@ def _submit(
         return None
     found = yield from _quoted(core, request, gate)
     quoted = None if found is None else found.high
-    attempt = 0
-    while gate.open:
-        try:
-            intent = ledger.record_intent(
-                row.key, owner, request.body, quoted=quoted, budget=gate.budget
-            )
-        except BudgetReached as exc:
-            gate.close("budget", str(exc))
-            return None  # stays planned: nothing was sent
-        if intent is None:
-            return None  # its lease ran out and another runner has it: not sent
-        sent = yield from _send(core, ledger, row.key, request, intent, gate)
-        if isinstance(sent, TaskHandle):
-            if pace is not None:
-                pace.accepted()
-            if not ledger.record_submitted(row.key, intent, sent.task_id, sent.socket_token):
-                return None  # judged by another runner meanwhile: it follows the row from here
-            return sent.task_id, sent.socket_token
-        if not isinstance(sent, errors.RateLimitError):
-            return None
-        # too many tasks at once on the account: no task was made; run fewer, wait, retry
+    if not gate.open:
+        return None
+    try:
+        intent = ledger.record_intent(
+            row.key, owner, request.body, quoted=quoted, budget=gate.budget
+        )
+    except BudgetReached as exc:
+        gate.close("budget", str(exc))
+        return None  # stays planned: nothing was sent
+    if intent is None:
+        return None  # its lease ran out and another runner has it: not sent
+    sent_at = time.time()
+    sent = yield from _send(core, ledger, row.key, request, intent, gate)
+    if isinstance(sent, TaskHandle):
         if pace is not None:
-            pace.busy()
-        yield from steps.sleep(core.retry.delay(min(attempt, 6), sent.retry_after))
-        attempt += 1
+            pace.accepted()
+        if not ledger.record_submitted(row.key, intent, sent.task_id, sent.socket_token):
+            return None  # judged by another runner meanwhile: it follows the row from here
+        return sent.task_id, sent.socket_token
+    if isinstance(sent, errors.RateLimitError):
+        # too many tasks at once on the account: no task was made. The job runs fewer, and
+        # the row, planned again, waits a while, then for a slot the pace allows
+        retry_after = sent.retry_after
+
+        def rest(refusals: int) -> float:
+            return core.retry.delay(min(refusals - 1, 6), retry_after)
+
+        ledger.release(row.key, owner, retry_after=pace.busy(sent_at, rest) if pace else rest(1))
     return None
 
 

@@ -25,7 +25,7 @@ from .ledger import LEASE_SECONDS, STATES, Ledger, LedgerRow
 from .locate import open_ledger
 from .manifest import write_manifest
 from .outputs import discard_partials
-from .pace import Pace
+from .pace import Pace, SharedPace
 from .rows import RowKey, durable_inputs, row_key
 
 if TYPE_CHECKING:
@@ -311,8 +311,8 @@ class Job(Generic[RowT]):
             self._run_rows(heartbeat, watch, how)
             self._reconcile(heartbeat, watch, how, wait=True)
             self._run_rows(heartbeat, watch, how)  # found, or sent again
-            if self._held_back(how):  # a slot frees as soon as any runner's task ends
-                watch.sleep(TICK_SECONDS)
+            if self._held_back(how) or self.ledger.resting():
+                watch.sleep(TICK_SECONDS)  # a slot frees as soon as any runner's task ends
             elif self.ledger.held_by_others(self._owner):
                 # other runners (or one that died, until its lease runs out) hold rows: the
                 # job is done when they are
@@ -360,7 +360,12 @@ class Job(Generic[RowT]):
         runners share the account's limit), and no planned one once the gate is closed;
         only the rows under way are in memory."""
         interrupt = threading.Event()
-        pace = Pace(how.concurrency)
+        # one pace for the whole job where runners share it: they share the account's limit
+        pace = (
+            SharedPace(how.concurrency, self.ledger)
+            if self.ledger.shared
+            else Pace(how.concurrency)
+        )
         workers = ThreadPoolExecutor(max_workers=how.concurrency, thread_name_prefix=JOB_THREADS)
         running: dict[Future[LedgerRow], str] = {}
         uploads: dict[str, object] = {}  # a file many rows give is uploaded once per run
@@ -368,10 +373,12 @@ class Job(Generic[RowT]):
         try:
             while True:
                 watch.check(len(running))
-                if len(running) >= pace.limit:
+                if running and len(running) >= pace.limit:
                     self._collect(running, heartbeat, watch)
                     continue
-                row = self.ledger.claim(self._owner, ("submitted",)) or self._next_planned(how)
+                row = self.ledger.claim(self._owner, ("submitted",)) or self._next_planned(
+                    how, pace
+                )
                 if row is None:
                     if not running:
                         return
@@ -404,11 +411,12 @@ class Job(Generic[RowT]):
                 with contextlib.suppress(Exception):
                     self.ledger.release(key, self._owner)
 
-    def _next_planned(self, how: _How) -> LedgerRow | None:
-        """A planned row to submit, unless the gate is closed (budget, Wiro's refusal)."""
+    def _next_planned(self, how: _How, pace: Pace) -> LedgerRow | None:
+        """A planned row to submit, unless the gate is closed (budget, Wiro's refusal) or
+        the job has as many tasks in flight as its pace allows (all runners together)."""
         if not how.gate.open:
             return None
-        return self.ledger.claim(self._owner, ("planned",), in_flight_cap=how.concurrency)
+        return self.ledger.claim(self._owner, ("planned",), in_flight_cap=pace.limit)
 
     def _collect(
         self, running: dict[Future[LedgerRow], str], heartbeat: _Heartbeat, watch: _Watch

@@ -27,7 +27,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -241,12 +241,21 @@ class Ledger(abc.ABC):
         return str(found[0][0]) if found else None
 
     def keep_setting(self, name: str, value: str) -> None:
+        self.change_setting(name, lambda _kept: value)
+
+    def change_setting(self, name: str, change: Callable[[str | None], str]) -> str:
+        """A kept value changed by every runner in turn (under the job's lock): `change`
+        gets the value kept (None: none yet) and returns the one to keep."""
         with self._transaction():
+            self._hold_job_lock()
+            found = self._run("SELECT value FROM meta WHERE job = ? AND name = ?", [self.job, name])
+            value = change(str(found[0][0]) if found else None)
             self._run(
                 "INSERT INTO meta (job, name, value) VALUES (?, ?, ?) "
                 "ON CONFLICT (job, name) DO UPDATE SET value = excluded.value",
                 [self.job, name, value],
             )
+        return value
 
     def _read(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
         with self._lock:
@@ -626,6 +635,17 @@ class Ledger(abc.ABC):
             [self.job, "planned", *IN_FLIGHT, owner, time.time(), *in_scope],
         )
         return int(held)
+
+    def resting(self) -> int:
+        """How many planned rows (of the run's scope) wait out a refusal before they are
+        sent again (Wiro was busy), held by no runner."""
+        scoped, in_scope = self._in_scope()
+        ((count,),) = self._read(
+            "SELECT COUNT(*) FROM rows WHERE job = ? AND state = ? AND owner IS NULL "
+            f"AND lease_until > ?{scoped}",
+            [self.job, "planned", time.time(), *in_scope],
+        )
+        return int(count)
 
     def waiting_in_scope(self) -> int:
         """How many rows of the run's scope are still to be run or followed (0 without a
