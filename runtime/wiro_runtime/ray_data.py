@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
-from ._jobs.job import RowT
+from ._jobs.job import Job, RowT
 from ._jobs.ledger import LEASE_SECONDS, LedgerRow
 from ._jobs.lock import JobBusyError
 from ._protocol.errors import ConfigurationError
@@ -45,7 +44,9 @@ class Transform(Generic[RowT]):
     """The callable class `map_batches` makes one of per worker (see the module).
 
     `ledger` is the job (a PostgreSQL URL with `#job-name`, or a SQLite file); `out_dir`
-    where outputs are saved (a folder per row, on a filesystem the workers share); `key`
+    where outputs are saved, a folder per row: a folder every worker reaches, a URI
+    (`s3://bucket/prefix`, any scheme pyarrow or fsspec knows), or a path on `filesystem`
+    (a `pyarrow.fs.FileSystem` or an fsspec filesystem, as Ray Data's own writers take); `key`
     the column that names each row (default: a hash of its inputs); `inputs` fixed values
     for every row (by Python name); `columns` the input columns, checked now (default:
     every column named after an input); `concurrency` the most tasks in flight for the
@@ -60,6 +61,7 @@ class Transform(Generic[RowT]):
         *,
         ledger: str,
         out_dir: str | None = None,
+        filesystem: Any | None = None,
         key: str | None = None,
         inputs: Mapping[str, Any] | None = None,
         columns: Sequence[str] | None = None,
@@ -90,7 +92,7 @@ class Transform(Generic[RowT]):
             "lease_seconds": lease_seconds,
         }
         self.client = self.client_class(**dict(client or {}))
-        self.job = self.client.job(ledger, out_dir=out_dir)
+        self.job: Job[Any] = Job(self.client, ledger, out_dir=out_dir, filesystem=filesystem)
 
     def __call__(self, batch: Mapping[str, Sequence[Any]]) -> dict[str, list[Any]]:
         """The batch's rows run (or followed, if a task of theirs exists), and the batch
@@ -105,7 +107,7 @@ class Transform(Generic[RowT]):
         out.update(_result_columns(keys, results))
         if self.with_bytes:
             out["wiro_bytes"] = [
-                [Path(saved.path).read_bytes() for saved in row.outputs] if row else []
+                [self.job.outputs.read(saved.path) for saved in row.outputs] if row else []
                 for row in results
             ]
         return out

@@ -20,6 +20,7 @@ from wiro_image_inpainting_sd import Client
 from wiro_runtime import Job
 from wiro_runtime._jobs import flows as job_flows
 from wiro_runtime._jobs.ledger import Guard
+from wiro_runtime._jobs.stores import FolderStore
 from wiro_runtime._protocol.polling import WaitPolicy
 from wiro_runtime._running.drivers import drive
 
@@ -53,7 +54,7 @@ def test_a_runner_whose_lease_ran_out_sends_nothing(
         time.sleep(0.3)  # it stalls past its lease; another runner takes the row
         assert theirs.ledger.claim("other", ("planned",)) is not None
         flow = job_flows.row_flow(
-            client, mine.ledger, row, "stalled", tmp_path / "out", WaitPolicy()
+            client, mine.ledger, row, "stalled", FolderStore(tmp_path / "out"), WaitPolicy()
         )
         after = drive(flow, client._pool())
         mine.ledger.release(key, "stalled")  # gives back nothing it does not hold

@@ -185,10 +185,16 @@ def test_workers_of_one_machine_take_turns_on_a_sqlite_job(
     assert len(runs) == 40 and set(runs.values()) == {1}
 
 
+@pytest.mark.parametrize("where", ["folder", "uri"])
 def test_outputs_come_back_as_bytes_when_asked(
-    cluster: Path, emulator: Emulator, tmp_path: Path
+    cluster: Path, emulator: Emulator, tmp_path: Path, where: str
 ) -> None:
-    settings = _settings(emulator, str(tmp_path / "b.wirojob"), tmp_path / "out", outputs="bytes")
+    """Saved in a folder, or on a filesystem by its URI (as a data lake's `s3://…` is; a
+    local one here), and carried in the batch too."""
+    lake = tmp_path / "lake"
+    out_dir = lake.as_uri() if where == "uri" else str(lake)
+    settings = _settings(emulator, str(tmp_path / "b.wirojob"), lake, outputs="bytes")
+    settings["out_dir"] = out_dir
     results = (
         ray.data.from_items(_rows(emulator, 3))
         .map_batches(Transform, fn_constructor_kwargs=settings, batch_size=3)
@@ -196,5 +202,7 @@ def test_outputs_come_back_as_bytes_when_asked(
     )
     for row in results:
         (image,) = row["wiro_bytes"]
+        (saved,) = row["wiro_files"]
         assert image[:8] == b"\x89PNG\r\n\x1a\n"
-        assert image == Path(row["wiro_files"][0]).read_bytes()
+        assert saved == f"{out_dir}/{row['photo_id']}/0.png"
+        assert image == (lake / row["photo_id"] / "0.png").read_bytes()

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .._jobs import registry
-from .._jobs.job import Job, JobProgress, JobSummary, outputs_of
+from .._jobs.job import Job, JobProgress, JobSummary
 from .._jobs.locate import open_ledger
 from .._jobs.spend_log import parse_tags
+from .._jobs.stores import open_store
 from .._protocol.errors import ConfigurationError
 from .._protocol.json_text import parse_json
 from .._protocol.tool import ToolDefinition
@@ -83,7 +84,9 @@ def _read_only(tool: ToolDefinition, where: str, args: argparse.Namespace) -> in
     try:
         if args.action == "status":
             counts, cost = ledger.counts(), ledger.total_cost()
-            _print_summary(JobSummary(ledger.where, outputs_of(ledger), counts, cost), args.json)
+            _print_summary(
+                JobSummary(ledger.where, open_store(ledger).where, counts, cost), args.json
+            )
         elif args.output:
             try:
                 written = write_manifest(ledger, Path(args.output), "csv" if args.csv else None)

@@ -42,7 +42,7 @@ class AsyncJob(Generic[RowT]):
         await asyncio.to_thread(self.job.close)
 
     @property
-    def out_dir(self) -> Path:
+    def out_dir(self) -> Path | str:
         return self.job.out_dir
 
     async def add(self, rows: Iterable[RowT], **options: Any) -> int:

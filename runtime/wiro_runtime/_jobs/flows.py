@@ -30,9 +30,9 @@ from .._running.task import (
     WaitTimeoutError,
 )
 from .ledger import BudgetReached, Guard, Ledger, LedgerRow
-from .outputs import row_folder, save_outputs
 from .pace import Pace
 from .rows import FILE, SHA256, file_sha256, is_local_file
+from .stores import OutputStore
 
 #: How far apart this machine's clock and Wiro's may be when a task's creation time is
 #: compared with the moment its intent was written.
@@ -75,7 +75,7 @@ def row_flow(
     ledger: Ledger,
     row: LedgerRow,
     owner: str,
-    out_dir: Path,
+    outputs: OutputStore,
     policy: WaitPolicy,
     uploads: MutableMapping[str, Any] | None = None,
     pace: Pace | None = None,
@@ -99,14 +99,14 @@ def row_flow(
     meter = yield from _meter(core, ledger, row.key, task_id, gate)
     task = yield from _follow(core, ledger, row, task_id, token, policy, meter, gate)
     if task is not None:
-        folder = row_folder(out_dir, row.key)
         try:
-            saved = yield from save_outputs(task, folder, core.retry)
-        except OSError as exc:  # this machine's trouble (a full disk): the whole job stops
+            saved = yield from outputs.save(task, row.key, core.retry)
+        except OSError as exc:  # a full disk, a store refusing: the whole job stops
+            folder = outputs.place(row.key)
             raise errors.OutputSaveError(
                 f"cannot save the outputs of task {task.id} into {folder}: "
                 f"{exc.strerror or exc}; the row stays submitted: resume once this is fixed",
-                folder=str(folder),
+                folder=folder,
             ) from exc
         ledger.record_succeeded(row.key, task_id, saved, task.total_cost)
     return _reread(ledger, row)

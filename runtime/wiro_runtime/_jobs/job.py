@@ -24,9 +24,9 @@ from .flows import Gate
 from .ledger import LEASE_SECONDS, STATES, Ledger, LedgerRow
 from .locate import open_ledger
 from .manifest import write_manifest
-from .outputs import discard_partials
 from .pace import Pace, SharedPace
 from .rows import RowKey, durable_inputs, row_key
+from .stores import FolderStore, OutputStore, open_store
 
 if TYPE_CHECKING:
     import httpx
@@ -98,7 +98,8 @@ class JobSummary:
     """Where a job's rows stand, and what its finished tasks cost."""
 
     ledger: str
-    out_dir: Path
+    #: Where the outputs go: a folder's path, or a filesystem's URI.
+    out_dir: str
     counts: Mapping[str, int]
     #: Every task's cost, earlier attempts' (failed, then retried) included.
     total_cost: float
@@ -122,7 +123,7 @@ class JobSummary:
     def to_dict(self) -> dict[str, Any]:
         return {
             "ledger": str(self.ledger),
-            "out_dir": str(self.out_dir),
+            "out_dir": self.out_dir,
             "rows": self.rows,
             **{state: self.counts[state] for state in STATES},
             "total_cost": self.total_cost,
@@ -144,14 +145,18 @@ class Job(Generic[RowT]):
         ledger: str | os.PathLike[str],
         *,
         out_dir: str | os.PathLike[str] | None = None,
+        filesystem: Any | None = None,
         http: httpx.Client | None = None,
     ) -> None:
-        """`http`: the blocking pool the job's threads drive their flows with (the client's
-        own when it is a blocking client; an asyncio client's job opens one and closes it)."""
+        """`out_dir`: a folder, or a filesystem's URI (`s3://bucket/prefix`), or a path on
+        `filesystem` (a pyarrow or fsspec filesystem; see `stores`). `http`: the blocking
+        pool the job's threads drive their flows with (the client's own when it is a
+        blocking client; an asyncio client's job opens one and closes it)."""
         self.client = client
         self.ledger = open_ledger(ledger, client.tool.key)
         try:
-            self.out_dir = outputs_of(self.ledger, out_dir)
+            #: Where each finished row's outputs are saved.
+            self.outputs: OutputStore = open_store(self.ledger, out_dir, filesystem)
         except BaseException:
             self.ledger.close()
             raise
@@ -161,6 +166,12 @@ class Job(Generic[RowT]):
         )
         #: This runner, as the leases of the rows it works on name it.
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+    @property
+    def out_dir(self) -> Path | str:
+        """Where the outputs go: a local folder, or (outputs on another filesystem) its
+        URI or path."""
+        return self.outputs.folder if isinstance(self.outputs, FolderStore) else self.outputs.where
 
     def __enter__(self) -> Job[RowT]:
         return self
@@ -202,7 +213,7 @@ class Job(Generic[RowT]):
     def summary(self, *, stopped: bool = False, gate: Gate | None = None) -> JobSummary:
         return JobSummary(
             self.ledger.where,
-            self.out_dir,
+            self.outputs.where,
             self.ledger.counts(),
             self.ledger.total_cost(),
             stopped,
@@ -298,7 +309,7 @@ class Job(Generic[RowT]):
                 self.add(rows, key=key)
             watch = _Watch(self, stop, on_row, on_progress)
             # a shared job's other runners may be filling folders right now: only old ones go
-            discard_partials(self.out_dir, older_than=3600.0 if self.ledger.shared else 0.0)
+            self.outputs.discard_partials(older_than=3600.0 if self.ledger.shared else 0.0)
             try:
                 self._run_until_done(heartbeat, watch, how)
             except _Stopped:
@@ -390,7 +401,7 @@ class Job(Generic[RowT]):
                     self.ledger,
                     row,
                     self._owner,
-                    self.out_dir,
+                    self.outputs,
                     how.policy,
                     uploads,
                     pace,
@@ -597,14 +608,3 @@ class _Heartbeat:
 def _blocking(client: ClientCore[Any]) -> bool:
     """Whether the client drives its flows with a blocking pool (a `SyncClient`)."""
     return client._open_pool is pool
-
-
-def outputs_of(ledger: Ledger, out_dir: str | os.PathLike[str] | None = None) -> Path:
-    """Where the job's outputs go: the folder given (and kept in the ledger for later runs),
-    the one kept, or `<ledger name>-outputs` beside the ledger."""
-    if out_dir is not None:
-        chosen = Path(out_dir).resolve()
-        ledger.keep_setting("out_dir", str(chosen))
-        return chosen
-    kept = ledger.setting("out_dir")
-    return Path(kept) if kept else ledger.default_outputs()

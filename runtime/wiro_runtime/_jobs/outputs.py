@@ -26,13 +26,17 @@ _UNSAFE = re.compile(r"[^\w.\-]")
 TEXT_FILE = "answer.txt"
 
 
-def row_folder(out_dir: Path, key: str) -> Path:
-    """The row's own folder: its key, made a safe file name (with a hash when it had to
-    change, so two keys never share a folder)."""
+def row_name(key: str) -> str:
+    """The name of the row's own folder: its key, made a safe file name (with a hash when
+    it had to change, so two keys never share a folder)."""
     name = _UNSAFE.sub("_", key)[:100].lstrip(".") or "row"
     if name != key:
         name = f"{name}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:8]}"
-    return out_dir / name
+    return name
+
+
+def row_folder(out_dir: Path, key: str) -> Path:
+    return out_dir / row_name(key)
 
 
 def discard_partials(out_dir: Path, older_than: float = 0.0) -> None:
