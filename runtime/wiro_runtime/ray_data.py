@@ -23,6 +23,7 @@ from ._jobs.job import Job, RowT
 from ._jobs.ledger import LEASE_SECONDS, LedgerRow
 from ._jobs.lock import JobBusyError
 from ._protocol.errors import ConfigurationError
+from ._protocol.log import logger
 
 if TYPE_CHECKING:
     from ._running.client import SyncClient
@@ -131,11 +132,20 @@ class Transform(Generic[RowT]):
     def _run(self, rows: list[dict[str, Any]], keys: list[str]) -> None:
         """This batch's rows planned (those already in the job kept as they are), then run
         to their end; with a SQLite job, once no other worker of this machine runs it."""
+        told = False
         while True:
             try:
                 self.job.run(rows, key=self.key, only=keys, **self.options)
                 return
-            except JobBusyError:
+            except JobBusyError as busy:
+                if not told:
+                    told = True
+                    logger.info(
+                        "%s; this batch of %d rows waits its turn (a PostgreSQL ledger lets "
+                        "workers run side by side, on any machine)",
+                        busy,
+                        len(rows),
+                    )
                 time.sleep(TURN_SECONDS)
 
 
