@@ -142,10 +142,10 @@ def test_runners_find_the_accounts_limit_together(postgres: str, tmp_path: Path)
     with Emulator(SPECS, api_key=API_KEY, api_secret=API_SECRET, plan=plan) as emulator:
         emulator.set_wallet(balance=25.0)  # two at once: max(1, floor(balance x 0.10))
         ledger = f"{postgres}#paced"
-        runners = _runners(emulator, ledger, count, 4, tmp_path / "out", 60.0, concurrency=16)
+        runners = _runners(emulator, ledger, count, 4, tmp_path / "out", 8.0, concurrency=16)
         ends = [runner.communicate(timeout=180) for runner in runners]
         assert all(runner.returncode == 0 for runner in runners), [err for _, err in ends]
         made = Counter(str(task.parameters.get("prompt")) for task in emulator.state.tasks.values())
         refused = emulator.runs_received() - len(emulator.state.tasks)
     assert made == Counter(f"row {number}" for number in range(count))
-    assert refused <= count // 4, refused  # each runner on its own: about a hundred
+    assert refused <= count // 3, refused  # each runner on its own: about a hundred

@@ -317,11 +317,18 @@ class Job(Generic[RowT]):
         return self.summary(gate=gate)
 
     def _run_until_done(self, heartbeat: _Heartbeat, watch: _Watch, how: _How) -> None:
+        # one pace for the whole run, and for the whole job where runners share it (they
+        # share the account's limit)
+        pace = (
+            SharedPace(how.concurrency, self.ledger)
+            if self.ledger.shared
+            else Pace(how.concurrency)
+        )
         while True:
             self._reconcile(heartbeat, watch, how, wait=False)
-            self._run_rows(heartbeat, watch, how)
+            self._run_rows(heartbeat, watch, how, pace)
             self._reconcile(heartbeat, watch, how, wait=True)
-            self._run_rows(heartbeat, watch, how)  # found, or sent again
+            self._run_rows(heartbeat, watch, how, pace)  # found, or sent again
             if self._held_back(how) or self.ledger.resting():
                 watch.sleep(TICK_SECONDS)  # a slot frees as soon as any runner's task ends
             elif self.ledger.held_by_others(self._owner):
@@ -365,18 +372,12 @@ class Job(Generic[RowT]):
             for key in held:
                 self.ledger.release(key, self._owner)
 
-    def _run_rows(self, heartbeat: _Heartbeat, watch: _Watch, how: _How) -> None:
+    def _run_rows(self, heartbeat: _Heartbeat, watch: _Watch, how: _How, pace: Pace) -> None:
         """Rows claimed one at a time, submitted ones first (they are billed already), never
         more than the pace allows here nor `concurrency` in flight for the whole job (its
         runners share the account's limit), and no planned one once the gate is closed;
         only the rows under way are in memory."""
         interrupt = threading.Event()
-        # one pace for the whole job where runners share it: they share the account's limit
-        pace = (
-            SharedPace(how.concurrency, self.ledger)
-            if self.ledger.shared
-            else Pace(how.concurrency)
-        )
         workers = ThreadPoolExecutor(max_workers=how.concurrency, thread_name_prefix=JOB_THREADS)
         running: dict[Future[LedgerRow], str] = {}
         uploads: dict[str, object] = {}  # a file many rows give is uploaded once per run
