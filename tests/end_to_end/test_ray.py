@@ -29,6 +29,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning:ray"),
 ]
 
+TOOL = "wiro/image-inpainting-sd"
 #: The account's concurrency the emulator enforces: max(1, floor(balance x 0.10)).
 BALANCE, AT_ONCE = 80.0, 8
 
@@ -152,6 +153,50 @@ def test_a_killed_worker_s_batch_is_followed_not_sent_again(
     runs = _runs(emulator)
     assert len(runs) == 60 and set(runs.values()) == {1}  # 0 duplicate Runs, 0 rows lost
     assert most_at_once(emulator) <= AT_ONCE
+
+
+def test_a_cluster_spends_within_one_budget(
+    cluster: Path, emulator: Emulator, postgres: str, tmp_path: Path
+) -> None:
+    """A budget for twelve rows of forty, held by the whole cluster: the rest stay planned,
+    to go on with a higher one."""
+    emulator.set_price(TOOL, [{"inputs": {}, "price": 0.01, "priceMethod": "cpr"}])
+    settings = _settings(emulator, f"{postgres}#ray-budget", tmp_path, budget=0.125)
+    results = _through(Transform, _rows(emulator, 40), settings, workers=3)
+    states = Counter(row["wiro_state"] for row in results)
+    assert states == {"succeeded": 12, "planned": 28}, states
+    assert sum(row["wiro_cost"] or 0 for row in results) == pytest.approx(0.12)
+    runs = _runs(emulator)
+    assert len(runs) == 12 and set(runs.values()) == {1}
+
+
+def test_workers_find_the_accounts_limit_together(
+    cluster: Path, emulator: Emulator, postgres: str, tmp_path: Path
+) -> None:
+    """Workers allowed sixteen tasks at once, on an account that runs two: they keep one
+    pace in the ledger, so Wiro's refusals (code 96, free) stay few."""
+    emulator.set_wallet(balance=25.0)  # two at once
+    settings = _settings(emulator, f"{postgres}#ray-paced", tmp_path, concurrency=16)
+    results = _through(Transform, _rows(emulator, 40), settings, workers=3)
+    assert {row["wiro_state"] for row in results} == {"succeeded"}
+    runs = _runs(emulator)
+    assert len(runs) == 40 and set(runs.values()) == {1}
+    # the first crowd (at most two), then a probe past two every ten Runs or so; each
+    # worker pacing itself alone: ten or more
+    assert emulator.runs_received() - len(runs) <= 9
+
+
+def _through(
+    transform: type[Transform], rows: list[dict[str, Any]], settings: dict[str, Any], workers: int
+) -> list[dict[str, Any]]:
+    dataset = ray.data.from_items(rows).map_batches(
+        transform,
+        fn_constructor_kwargs=settings,
+        compute=ray.data.ActorPoolStrategy(size=workers),
+        batch_size=10,
+    )
+    rows_out: list[dict[str, Any]] = dataset.take_all()
+    return rows_out
 
 
 def test_inputs_that_the_tool_lacks_are_refused_before_anything_is_sent(
