@@ -5,7 +5,10 @@ runtime's `ray_data` module; running it needs Ray: `pip install 'ray[data]'`).
 
     ds.map_batches(
         Transform,
-        fn_constructor_kwargs={"ledger": "postgresql://user@host/db#my-job", "out_dir": "out"},
+        fn_constructor_kwargs={
+            "ledger": "postgresql://user@host/db#my-job",
+            "out_dir": "s3://bucket/results",  # or a folder every worker reaches
+        },
         compute=ray.data.ActorPoolStrategy(size=4),
     )
 """
