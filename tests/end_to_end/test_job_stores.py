@@ -124,4 +124,8 @@ def test_a_place_no_filesystem_serves_is_refused_before_anything_is_sent(
             Job(client, tmp_path / "b.wirojob", filesystem=fs.LocalFileSystem())
         with pytest.raises(ConfigurationError, match=r"pyarrow\.fs\.FileSystem or an fsspec"):
             Job(client, tmp_path / "c.wirojob", out_dir="x", filesystem=object())
+        for secret in ["s3://AKIA:hush@bucket/out", "s3://bucket/out?secret_key=hush"]:
+            with pytest.raises(ConfigurationError, match="must not hold credentials") as refused:
+                Job(client, tmp_path / "d.wirojob", out_dir=secret)
+            assert "hush" not in str(refused.value)
     assert not emulator.received

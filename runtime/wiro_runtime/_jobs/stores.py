@@ -15,6 +15,7 @@ import importlib
 import re
 import shutil
 import tempfile
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,8 @@ from .outputs import PARTIAL, discard_partials, row_folder, row_name, save_outpu
 
 #: A location with a scheme (`s3://…`, `file:///…`): a filesystem's, not a local folder.
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+#: Query parameters that carry credentials.
+_SECRET = re.compile(r"key|secret|token|password|credential|sas|sig", re.I)
 #: The ledger setting that keeps where a job's outputs go, for its later runs.
 SETTING = "out_dir"
 
@@ -129,6 +132,7 @@ def open_store(
         return FileSystemStore(_arrow_filesystem(filesystem), str(out_dir), str(out_dir))
     if out_dir is not None:
         chosen = str(out_dir) if _URI.match(str(out_dir)) else str(Path(out_dir).resolve())
+        _refuse_secrets(chosen)
         ledger.keep_setting(SETTING, chosen)
     else:
         chosen = ledger.setting(SETTING) or str(ledger.default_outputs())
@@ -136,6 +140,23 @@ def open_store(
         found, base = _from_uri(chosen)
         return FileSystemStore(found, base, chosen)
     return FolderStore(Path(chosen))
+
+
+def _refuse_secrets(uri: str) -> None:
+    """A URI that carries credentials (`s3://key:secret@bucket`, `?secret_key=`) would put
+    them in the ledger, the saved paths and every summary: refused, with the way to give
+    them."""
+    if not _URI.match(uri):
+        return
+    parts = urllib.parse.urlsplit(uri)
+    names = {name.lower() for name, _ in urllib.parse.parse_qsl(parts.query)}
+    if "@" in parts.netloc or any(_SECRET.search(name) for name in names):
+        raise ConfigurationError(
+            "out_dir must not hold credentials (they would be kept in the job's ledger and "
+            "shown in its paths): give them to the filesystem instead, through its own "
+            "environment variables or configuration (AWS_ACCESS_KEY_ID, a credentials file), "
+            "or as a filesystem object (filesystem=)"
+        )
 
 
 def _from_uri(uri: str) -> tuple[Any, str]:
