@@ -6,14 +6,16 @@ resumed run saves it without a second Run; a place no filesystem serves is refus
 from __future__ import annotations
 
 import errno
+import json
 import stat
+import subprocess
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import client_kwargs
+from tests.conftest import cli_env, client_kwargs, command_path
 from tests.end_to_end.job_runner import rows
 from wiro_emulator import Emulator
 from wiro_image_inpainting_sd import Client
@@ -54,6 +56,20 @@ def test_outputs_go_to_a_uri_pyarrow_knows(emulator: Emulator, tmp_path: Path) -
     # a later run of the job finds where its outputs go in the ledger
     with _client(emulator) as client, Job[Any](client, tmp_path / "j.wirojob") as job:
         assert job.out_dir == lake.as_uri() == job.summary().out_dir
+
+
+def test_the_job_command_saves_to_a_uri(emulator: Emulator, tmp_path: Path) -> None:
+    lines = [json.dumps(row) for row in rows(emulator.origin, 2)]
+    (tmp_path / "rows.jsonl").write_text("\n".join(lines) + "\n")
+    lake = (tmp_path / "lake").as_uri()
+    ran = subprocess.run(
+        [command_path("wiro-image-inpainting-sd"), "job", "run", "rows.jsonl", "--job", "j",
+         "-o", lake, "--json"],
+        env=cli_env(emulator), cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout)["out_dir"] == lake
+    assert len(list((tmp_path / "lake").glob("*/0.png"))) == 2
 
 
 def test_outputs_go_to_a_uri_only_fsspec_knows(emulator: Emulator, tmp_path: Path) -> None:

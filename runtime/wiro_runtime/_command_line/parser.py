@@ -391,7 +391,10 @@ def _add_job_rows(sub: argparse.ArgumentParser, tool: ToolDefinition) -> None:
 
 def _add_job_run_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
-        "-o", "--output-dir", help="where each row's folder of outputs goes (kept for resume)"
+        "-o",
+        "--output-dir",
+        help="where each row's folder of outputs goes: a folder, or a filesystem's URI "
+        "(s3://bucket/results; needs pyarrow); kept for resume",
     )
     sub.add_argument(
         "--concurrency",
