@@ -19,7 +19,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
-from ._jobs.job import Job, RowT
+from ._jobs.job import SETTLE_SECONDS, Job, RowT
 from ._jobs.ledger import LEASE_SECONDS, LedgerRow
 from ._jobs.lock import JobBusyError
 from ._protocol.errors import ConfigurationError
@@ -53,6 +53,10 @@ class Transform(Generic[RowT]):
     every column named after an input); `concurrency` the most tasks in flight for the
     whole job; `budget` the job's (USD); `outputs` "bytes" to carry each row's output files
     in the batch too (`wiro_bytes`), beside their paths; `client` the client's own settings.
+    `lease_seconds`, `settle_seconds` and `resubmit_uncertain` are `Job.run`'s: a worker
+    killed between writing a row's intent and Wiro's answer leaves the row `uncertain` (no
+    task of it was found: its Run may never have been sent); run the dataset again with
+    `resubmit_uncertain=True` to send such rows again.
     """
 
     client_class: ClassVar[type[SyncClient]]
@@ -69,6 +73,8 @@ class Transform(Generic[RowT]):
         concurrency: int = 4,
         budget: float | None = None,
         lease_seconds: float = LEASE_SECONDS,
+        settle_seconds: float = SETTLE_SECONDS,
+        resubmit_uncertain: bool = False,
         outputs: str = "paths",
         client: Mapping[str, Any] | None = None,
     ) -> None:
@@ -91,6 +97,8 @@ class Transform(Generic[RowT]):
             "concurrency": concurrency,
             "budget": budget,
             "lease_seconds": lease_seconds,
+            "settle_seconds": settle_seconds,
+            "resubmit_uncertain": resubmit_uncertain,
         }
         self.client = self.client_class(**dict(client or {}))
         self.job: Job[Any] = Job(self.client, ledger, out_dir=out_dir, filesystem=filesystem)
