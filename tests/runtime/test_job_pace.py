@@ -5,6 +5,7 @@ window, kept in its ledger."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from pathlib import Path
@@ -70,28 +71,31 @@ def test_after_a_refusal_nothing_new_is_sent_for_a_rest_longer_with_each_crowd()
 def test_runners_of_one_job_share_its_window(tmp_path: Path) -> None:
     """Two runners' ledgers on one job: what one learns, the other reads, and the window
     in the ledger follows the same rule as one in memory."""
-    first = SharedPace(16, open_ledger(tmp_path / "job.sqlite", "acme/tool"))
-    second = SharedPace(16, open_ledger(tmp_path / "job.sqlite", "acme/tool"))
-    assert first.limit == second.limit == START
-    for _ in range(200):
-        first.accepted()
-    assert second.limit == 16
-    sent = time.time()
-    for _ in range(5):
-        second.busy(sent, no_rest)
-    assert first.limit == 8  # halved once for the crowd, whoever was refused
-    assert second.busy(time.time(), lambda refusals: 5.0) > 4.0
-    assert first.limit == 0  # resting, for every runner
-    assert SharedPace(6, open_ledger(tmp_path / "job.sqlite", "acme/tool")).limit == 0
+    with contextlib.ExitStack() as ledgers:
+        opened = [open_ledger(tmp_path / "job.sqlite", "acme/tool") for _ in range(3)]
+        for ledger in opened:
+            ledgers.callback(ledger.close)
+        first, second = SharedPace(16, opened[0]), SharedPace(16, opened[1])
+        assert first.limit == second.limit == START
+        for _ in range(200):
+            first.accepted()
+        assert second.limit == 16
+        sent = time.time()
+        for _ in range(5):
+            second.busy(sent, no_rest)
+        assert first.limit == 8  # halved once for the crowd, whoever was refused
+        assert second.busy(time.time(), lambda refusals: 5.0) > 4.0
+        assert first.limit == 0  # resting, for every runner
+        assert SharedPace(6, opened[2]).limit == 0
 
 
 def test_a_stale_or_unreadable_shared_window_starts_again(tmp_path: Path) -> None:
-    ledger = open_ledger(tmp_path / "job.sqlite", "acme/tool")
-    old = time.time() - STALE_SECONDS - 1
-    ledger.keep_setting(SETTING, json.dumps({"size": 1.0, "changed_at": old}))
-    assert SharedPace(16, ledger).limit == START
-    ledger.keep_setting(SETTING, "{not json")
-    pace = SharedPace(16, ledger)
-    assert pace.limit == START
-    pace.busy(time.time(), no_rest)
-    assert pace.limit == START // 2
+    with contextlib.closing(open_ledger(tmp_path / "job.sqlite", "acme/tool")) as ledger:
+        old = time.time() - STALE_SECONDS - 1
+        ledger.keep_setting(SETTING, json.dumps({"size": 1.0, "changed_at": old}))
+        assert SharedPace(16, ledger).limit == START
+        ledger.keep_setting(SETTING, "{not json")
+        pace = SharedPace(16, ledger)
+        assert pace.limit == START
+        pace.busy(time.time(), no_rest)
+        assert pace.limit == START // 2
