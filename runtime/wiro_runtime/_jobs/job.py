@@ -40,6 +40,8 @@ JOB_THREADS = "wiro-job"
 RETRY_SECONDS = 30.0
 #: How long after its intent a row whose Run answer was lost may still be listed by Wiro.
 SETTLE_SECONDS = 120.0
+#: How often a runner with nothing left to take looks whether the others are done.
+OTHERS_SECONDS = 2.0
 #: How often a runner looks whether the job was cancelled (and reports its progress).
 TICK_SECONDS = 0.5
 #: The job's setting a cancel writes: runners started before that moment stop.
@@ -333,8 +335,8 @@ class Job(Generic[RowT]):
                 watch.sleep(TICK_SECONDS)  # a slot frees as soon as any runner's task ends
             elif self.ledger.held_by_others(self._owner):
                 # other runners (or one that died, until its lease runs out) hold rows: the
-                # job is done when they are
-                watch.sleep(self.ledger.lease_seconds / 4)
+                # job is done when they are, or this runner takes a dead one's rows over
+                watch.sleep(min(self.ledger.lease_seconds / 4, OTHERS_SECONDS))
             else:
                 return
 
