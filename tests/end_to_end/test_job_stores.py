@@ -145,3 +145,4 @@ def test_a_place_no_filesystem_serves_is_refused_before_anything_is_sent(
                 Job(client, tmp_path / "d.wirojob", out_dir=secret)
             assert "hush" not in str(refused.value)
     assert not emulator.received
+    assert list(tmp_path.iterdir()) == []  # no ledger left behind by a refusal

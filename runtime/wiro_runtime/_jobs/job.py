@@ -26,7 +26,7 @@ from .locate import open_ledger
 from .manifest import write_manifest
 from .pace import Pace, SharedPace
 from .rows import RowKey, durable_inputs, row_key
-from .stores import FolderStore, OutputStore, open_store
+from .stores import FolderStore, OutputStore, given_store, open_store
 
 if TYPE_CHECKING:
     import httpx
@@ -155,10 +155,11 @@ class Job(Generic[RowT]):
         pool the job's threads drive their flows with (the client's own when it is a
         blocking client; an asyncio client's job opens one and closes it)."""
         self.client = client
+        given = given_store(out_dir, filesystem)  # refused before the ledger is touched
         self.ledger = open_ledger(ledger, client.tool.key)
         try:
             #: Where each finished row's outputs are saved.
-            self.outputs: OutputStore = open_store(self.ledger, out_dir, filesystem)
+            self.outputs: OutputStore = open_store(self.ledger, given)
         except BaseException:
             self.ledger.close()
             raise

@@ -39,6 +39,8 @@ class OutputStore(abc.ABC):
 
     #: Where, in words: a folder's path or a filesystem's URI.
     where: str
+    #: Whether `where` names it for a later run (a filesystem object given cannot be).
+    kept: bool = True
 
     @abc.abstractmethod
     def place(self, key: str) -> str:
@@ -81,9 +83,9 @@ class FileSystemStore(OutputStore):
     """A pyarrow filesystem, a folder per row under `base` (a path on it); saved files are
     named `shown` + their path under `base` (the URI given, or the path itself)."""
 
-    def __init__(self, filesystem: Any, base: str, shown: str) -> None:
+    def __init__(self, filesystem: Any, base: str, shown: str, *, kept: bool = False) -> None:
         self.filesystem, self.base, self.shown = filesystem, base.rstrip("/"), shown.rstrip("/")
-        self.where = self.shown
+        self.where, self.kept = self.shown, kept
 
     def place(self, key: str) -> str:
         return f"{self.shown}/{row_name(key)}"
@@ -119,27 +121,37 @@ class FileSystemStore(OutputStore):
         return data
 
 
-def open_store(
-    ledger: Ledger, out_dir: str | Any | None = None, filesystem: Any | None = None
-) -> OutputStore:
-    """Where the job's outputs go: `out_dir` (a folder, or a URI) or a path on `filesystem`
-    (pyarrow's or fsspec's), the place kept in the ledger by an earlier run, or
-    `<ledger name>-outputs` beside the ledger. A place given is kept for later runs (a
-    filesystem object cannot be: give it again)."""
+def given_store(out_dir: str | Any | None, filesystem: Any | None = None) -> OutputStore | None:
+    """The place given for the job's outputs, checked before the job's ledger is touched
+    (a place that cannot serve leaves nothing behind): `out_dir` (a folder, or a URI) or a
+    path on `filesystem` (pyarrow's or fsspec's); None when none is given."""
     if filesystem is not None:
         if out_dir is None:
             raise ConfigurationError("a filesystem needs out_dir: the path on it to write under")
         return FileSystemStore(_arrow_filesystem(filesystem), str(out_dir), str(out_dir))
-    if out_dir is not None:
-        chosen = str(out_dir) if _URI.match(str(out_dir)) else str(Path(out_dir).resolve())
-        _refuse_secrets(chosen)
-        ledger.keep_setting(SETTING, chosen)
-    else:
-        chosen = ledger.setting(SETTING) or str(ledger.default_outputs())
-    if _URI.match(chosen):
-        found, base = _from_uri(chosen)
-        return FileSystemStore(found, base, chosen)
-    return FolderStore(Path(chosen))
+    if out_dir is None:
+        return None
+    chosen = str(out_dir) if _URI.match(str(out_dir)) else str(Path(out_dir).resolve())
+    _refuse_secrets(chosen)
+    return _store_at(chosen, kept=True)
+
+
+def open_store(ledger: Ledger, given: OutputStore | None = None) -> OutputStore:
+    """Where the job's outputs go: the place given (kept for later runs, unless it is a
+    filesystem object: give that again), the place an earlier run kept, or `<ledger
+    name>-outputs` beside the ledger."""
+    if given is None:
+        return _store_at(ledger.setting(SETTING) or str(ledger.default_outputs()), kept=True)
+    if given.kept:
+        ledger.keep_setting(SETTING, given.where)
+    return given
+
+
+def _store_at(place: str, *, kept: bool) -> OutputStore:
+    if _URI.match(place):
+        found, base = _from_uri(place)
+        return FileSystemStore(found, base, place, kept=kept)
+    return FolderStore(Path(place))
 
 
 def _refuse_secrets(uri: str) -> None:
@@ -179,7 +191,10 @@ def _from_uri(uri: str) -> tuple[Any, str]:
     try:
         found, path = fsspec_core.url_to_fs(uri)
     except (ImportError, ValueError) as exc:
-        raise ConfigurationError(f"out_dir {uri}: {exc}") from exc
+        raise ConfigurationError(
+            f"out_dir {uri}: {exc}; give a folder, or the URI of a filesystem pyarrow or "
+            "fsspec knows (s3://, gs://, abfs://, hdfs://, file://), with its package installed"
+        ) from exc
     return _arrow_filesystem(found), str(path)
 
 
