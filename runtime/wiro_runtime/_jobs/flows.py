@@ -126,7 +126,8 @@ def _submit(
     gate: Gate,
 ) -> Flow[tuple[str, str | None] | None]:
     """Local files uploaded (free), the intent committed, the Run sent, its task committed.
-    None: refused (the row failed, nothing was billed), the answer was lost, the row is no
+    None: refused (the row failed, nothing was billed), Wiro too busy (code 96: the row is
+    planned again and rests, given back to the job), the answer was lost, the row is no
     longer this runner's, or the gate closed (nothing was sent; the row stays planned)."""
     try:
         values = yield from _with_uploads(core, row.inputs, uploads)
