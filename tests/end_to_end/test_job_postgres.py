@@ -149,3 +149,21 @@ def test_runners_find_the_accounts_limit_together(postgres: str, tmp_path: Path)
         refused = emulator.runs_received() - len(emulator.state.tasks)
     assert made == Counter(f"row {number}" for number in range(count))
     assert refused <= count // 3, refused  # each runner on its own: about a hundred
+
+
+def test_a_dead_runners_half_filled_folder_goes_a_live_ones_stays(
+    emulator: Emulator, postgres: str, tmp_path: Path
+) -> None:
+    """Folders being filled are named after their runner: one whose runner holds no lease
+    (it died) is removed, one whose runner holds a row now is left to it."""
+    ledger = f"{postgres}#partials"
+    dead = tmp_path / ".partial-deadbeef.row-1-abc"
+    live = tmp_path / ".partial-11ve0001.row-2-abc"
+    for folder in (dead, live):
+        folder.mkdir()
+        (folder / "0.png").write_bytes(b"half")
+    with _client(emulator) as client, client.job(ledger, out_dir=tmp_path) as job:
+        job.add(_rows(emulator, 2))
+        assert job.ledger.claim("elsewhere:1:11ve0001", ("planned",)) is not None  # alive
+        job.outputs.discard_partials(job._dead)
+        assert live.is_dir() and not dead.exists()

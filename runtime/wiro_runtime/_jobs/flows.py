@@ -100,7 +100,7 @@ def row_flow(
     task = yield from _follow(core, ledger, row, task_id, token, policy, meter, gate)
     if task is not None:
         try:
-            saved = yield from outputs.save(task, row.key, core.retry)
+            saved = yield from outputs.save(task, row.key, core.retry, owner)
         except OSError as exc:  # a full disk, a store refusing: the whole job stops
             folder = outputs.place(row.key)
             raise errors.OutputSaveError(

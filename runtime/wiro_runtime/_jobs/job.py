@@ -24,6 +24,7 @@ from .flows import Gate
 from .ledger import LEASE_SECONDS, STATES, Ledger, LedgerRow
 from .locate import open_ledger
 from .manifest import write_manifest
+from .outputs import runner_tag
 from .pace import Pace, SharedPace
 from .rows import RowKey, durable_inputs, row_key
 from .stores import FolderStore, OutputStore, given_store, open_store
@@ -311,13 +312,18 @@ class Job(Generic[RowT]):
             if rows is not None:
                 self.add(rows, key=key)
             watch = _Watch(self, stop, on_row, on_progress)
-            # a shared job's other runners may be filling folders right now: only old ones go
-            self.outputs.discard_partials(older_than=3600.0 if self.ledger.shared else 0.0)
+            self.outputs.discard_partials(self._dead)
             try:
                 self._run_until_done(heartbeat, watch, how)
             except _Stopped:
                 return self.summary(stopped=True, gate=gate)
+            self.outputs.discard_partials(self._dead)  # the leases of the dead have run out
         return self.summary(gate=gate)
+
+    def _dead(self, tag: str) -> bool:
+        """Whether the runner of this tag is gone: not this one, and holding no lease (a
+        shared job's other runners may be filling folders right now)."""
+        return tag != runner_tag(self._owner) and not self.ledger.runner_alive(tag)
 
     def _run_until_done(self, heartbeat: _Heartbeat, watch: _Watch, how: _How) -> None:
         # one pace for the whole run, and for the whole job where runners share it (they

@@ -636,6 +636,15 @@ class Ledger(abc.ABC):
         )
         return int(held)
 
+    def runner_alive(self, tag: str) -> bool:
+        """Whether the runner whose name ends with `tag` holds a row's lease now (a runner
+        that died holds none once its leases run out)."""
+        found = self._read(
+            "SELECT 1 FROM rows WHERE job = ? AND owner LIKE ? AND lease_until > ? LIMIT 1",
+            [self.job, f"%:{tag}", time.time()],
+        )
+        return bool(found)
+
     def resting(self) -> int:
         """How many planned rows (of the run's scope) wait out a refusal before they are
         sent again (Wiro was busy), held by no runner."""

@@ -11,6 +11,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from .._protocol.retry import RetryPolicy
@@ -19,11 +20,19 @@ from .._running.steps import Flow
 from .._running.task import Task
 from .ledger import SavedFile
 
-#: The prefix of a row folder being filled; one left by a crash is removed when a job starts.
+#: The prefix of a row folder being filled; one a dead runner left is removed when a job
+#: starts and when it ends.
 PARTIAL = ".partial-"
+#: What follows the prefix: the tag of the runner filling the folder, then a dot.
+_RUNNER = re.compile(r"([0-9a-z]{1,16})\.")
 _UNSAFE = re.compile(r"[^\w.\-]")
 #: A text answer with no files is saved as this file.
 TEXT_FILE = "answer.txt"
+
+
+def runner_tag(runner: str) -> str:
+    """The part of a runner's name (`host:pid:id`) that names it alone: its id."""
+    return runner.rsplit(":", 1)[-1]
 
 
 def row_name(key: str) -> str:
@@ -39,24 +48,33 @@ def row_folder(out_dir: Path, key: str) -> Path:
     return out_dir / row_name(key)
 
 
-def discard_partials(out_dir: Path, older_than: float = 0.0) -> None:
-    """Folders a killed runner was filling, at least `older_than` seconds old (0: all, when
-    no other runner can be writing here)."""
+def discard_partials(out_dir: Path, dead: Callable[[str], bool]) -> None:
+    """Folders a runner was filling when it died: each is named after its runner (see
+    `save_outputs`), and `dead` says whether that runner is gone; one of an older layout,
+    named after none, goes once it is an hour old."""
     if not out_dir.is_dir():
         return
-    before = time.time() - older_than
     for entry in out_dir.iterdir():
-        if entry.name.startswith(PARTIAL) and entry.is_dir():
-            with contextlib.suppress(OSError):
-                if older_than and entry.stat().st_mtime > before:
-                    continue
-                shutil.rmtree(entry, ignore_errors=True)
+        if not (entry.name.startswith(PARTIAL) and entry.is_dir()):
+            continue
+        runner = _RUNNER.match(entry.name[len(PARTIAL) :])
+        with contextlib.suppress(OSError):
+            if runner is not None and not dead(runner.group(1)):
+                continue
+            if runner is None and entry.stat().st_mtime > time.time() - 3600.0:
+                continue
+            shutil.rmtree(entry, ignore_errors=True)
 
 
-def save_outputs(task: Task, folder: Path, retry: RetryPolicy) -> Flow[tuple[SavedFile, ...]]:
-    """Every output file of the task (or its text answer) into `folder`, whole."""
+def save_outputs(
+    task: Task, folder: Path, retry: RetryPolicy, runner: str = "local"
+) -> Flow[tuple[SavedFile, ...]]:
+    """Every output file of the task (or its text answer) into `folder`, whole; the folder
+    it is filled in first is named after the `runner` filling it (see `runner_tag`), so
+    that one a dead runner left is known for what it is."""
     folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{PARTIAL}{folder.name}-", dir=folder.parent))
+    prefix = f"{PARTIAL}{runner_tag(runner)}.{folder.name}-"
+    staging = Path(tempfile.mkdtemp(prefix=prefix, dir=folder.parent))
     try:
         staging.chmod(0o755)
         for output, target in target_paths(task.outputs, staging):
@@ -66,7 +84,7 @@ def save_outputs(task: Task, folder: Path, retry: RetryPolicy) -> Flow[tuple[Sav
             (staging / TEXT_FILE).write_text(task.text, encoding="utf-8")
             (staging / TEXT_FILE).chmod(0o644)
         saved = tuple(_described(path, folder) for path in sorted(staging.iterdir()))
-        _swap_in(staging, folder)
+        _swap_in(staging, folder, prefix)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -81,9 +99,9 @@ def _described(path: Path, folder: Path) -> SavedFile:
     return SavedFile(str(folder / path.name), digest.hexdigest(), path.stat().st_size)
 
 
-def _swap_in(staging: Path, folder: Path) -> None:
+def _swap_in(staging: Path, folder: Path, prefix: str) -> None:
     if folder.exists():  # saved by a run that was killed before the ledger knew it
-        old = Path(tempfile.mkdtemp(prefix=f"{PARTIAL}{folder.name}-old-", dir=folder.parent))
+        old = Path(tempfile.mkdtemp(prefix=f"{prefix}old-", dir=folder.parent))
         old.rmdir()
         os.replace(folder, old)
         os.replace(staging, folder)

@@ -16,6 +16,7 @@ import re
 import shutil
 import tempfile
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,16 +48,19 @@ class OutputStore(abc.ABC):
         """Where the row's files go (for messages)."""
 
     @abc.abstractmethod
-    def save(self, task: Task, key: str, retry: RetryPolicy) -> Flow[tuple[SavedFile, ...]]:
-        """Every output file of the row's task (or its text answer), saved whole."""
+    def save(
+        self, task: Task, key: str, retry: RetryPolicy, runner: str
+    ) -> Flow[tuple[SavedFile, ...]]:
+        """Every output file of the row's task (or its text answer), saved whole by
+        `runner` (the name its leases carry)."""
 
     @abc.abstractmethod
     def read(self, path: str) -> bytes:
         """A saved file's contents (`SavedFile.path`)."""
 
     @abc.abstractmethod
-    def discard_partials(self, older_than: float) -> None:
-        """What a killed runner left half-saved, at least `older_than` seconds old."""
+    def discard_partials(self, dead: Callable[[str], bool]) -> None:
+        """What runners left half-saved when they died (`dead` says, of a runner's tag)."""
 
 
 class FolderStore(OutputStore):
@@ -69,14 +73,16 @@ class FolderStore(OutputStore):
     def place(self, key: str) -> str:
         return str(row_folder(self.folder, key))
 
-    def save(self, task: Task, key: str, retry: RetryPolicy) -> Flow[tuple[SavedFile, ...]]:
-        return (yield from save_outputs(task, row_folder(self.folder, key), retry))
+    def save(
+        self, task: Task, key: str, retry: RetryPolicy, runner: str
+    ) -> Flow[tuple[SavedFile, ...]]:
+        return (yield from save_outputs(task, row_folder(self.folder, key), retry, runner))
 
     def read(self, path: str) -> bytes:
         return Path(path).read_bytes()
 
-    def discard_partials(self, older_than: float) -> None:
-        discard_partials(self.folder, older_than)
+    def discard_partials(self, dead: Callable[[str], bool]) -> None:
+        discard_partials(self.folder, dead)
 
 
 class FileSystemStore(OutputStore):
@@ -90,7 +96,9 @@ class FileSystemStore(OutputStore):
     def place(self, key: str) -> str:
         return f"{self.shown}/{row_name(key)}"
 
-    def save(self, task: Task, key: str, retry: RetryPolicy) -> Flow[tuple[SavedFile, ...]]:
+    def save(
+        self, task: Task, key: str, retry: RetryPolicy, runner: str
+    ) -> Flow[tuple[SavedFile, ...]]:
         staging = Path(tempfile.mkdtemp(prefix="wiro-outputs-"))
         try:
             local = yield from save_outputs(task, staging / row_name(key), retry)
@@ -109,7 +117,7 @@ class FileSystemStore(OutputStore):
         self.filesystem.move(partial, final)
         return SavedFile(f"{self.shown}/{row}/{source.name}", saved.sha256, saved.size)
 
-    def discard_partials(self, older_than: float) -> None:
+    def discard_partials(self, dead: Callable[[str], bool]) -> None:
         """Nothing: a file a killed runner left half-written keeps its partial name, and
         is written over when its row is saved again (its row is not done until then)."""
 
