@@ -278,7 +278,7 @@ def test_a_job_finds_the_accounts_concurrency_instead_of_assuming_it(
     assert summary.counts["succeeded"] == 12
     made = len(emulator.state.tasks)
     refused = emulator.runs_received() - made
-    assert made == 12 and 1 <= refused <= 4, refused  # it met the limit, and kept under it
+    assert made == 12 and 1 <= refused <= 5, refused  # it met the limit, and kept under it
 
 
 def test_outputs_that_cannot_be_saved_stop_the_job_and_cost_nothing_on_resume(
