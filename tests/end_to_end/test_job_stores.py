@@ -99,24 +99,37 @@ def test_outputs_go_under_a_path_on_a_filesystem_given(
         assert (root / path).read_bytes() == contents[0]
 
 
-class _FullDisk(DirFileSystem):  # type: ignore[misc,valid-type]
-    """A filesystem whose every write fails as a full disk does."""
+class _Failing(DirFileSystem):  # type: ignore[misc,valid-type]
+    """A filesystem whose every write fails: as a full disk does (`OSError`), or with an
+    error of its own, as an object store's client may raise."""
+
+    def __init__(self, error: Exception, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.error = error
 
     def open(self, path: str, mode: str = "rb", *args: Any, **kwargs: Any) -> Any:
         if "w" in mode:
-            raise OSError(errno.ENOSPC, "No space left on device")
+            raise self.error
         return super().open(path, mode, *args, **kwargs)
 
 
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), "No space left on device"),
+        (RuntimeError("AccessDenied: the bucket refuses"), "RuntimeError: AccessDenied"),
+    ],
+)
 def test_a_store_that_fails_stops_the_job_and_a_resumed_run_sends_nothing_again(
-    emulator: Emulator, tmp_path: Path
+    emulator: Emulator, tmp_path: Path, error: Exception, said: str
 ) -> None:
     root = tmp_path / "bucket"
     root.mkdir()
     ledger = tmp_path / "j.wirojob"
+    failing = _Failing(error, path=str(root))
     with _client(emulator) as client, Job[Any](client, ledger, out_dir="out",
-                                          filesystem=_FullDisk(path=str(root))) as job:  # fmt: skip
-        with pytest.raises(OutputSaveError, match=r"into out/.*No space left on device"):
+                                          filesystem=failing) as job:  # fmt: skip
+        with pytest.raises(OutputSaveError, match=rf"into out/.*{said}"):
             job.run(rows(emulator.origin, 1), concurrency=1)
         assert job.summary().counts["submitted"] == 1  # billed, kept, not lost
     given = DirFileSystem(path=str(root))

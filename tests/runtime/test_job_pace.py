@@ -10,8 +10,18 @@ import json
 import time
 from pathlib import Path
 
+import pytest
+
 from wiro_runtime._jobs.locate import open_ledger
-from wiro_runtime._jobs.pace import SETTING, STALE_SECONDS, START, Pace, SharedPace
+from wiro_runtime._jobs.pace import (
+    PROBE,
+    SETTING,
+    STALE_SECONDS,
+    START,
+    Pace,
+    SharedPace,
+    Window,
+)
 
 
 def no_rest(refusals: int) -> float:
@@ -47,6 +57,20 @@ def test_a_crowd_of_refusals_halves_it_once() -> None:
     small = Pace(cap=1)
     small.busy(time.time(), no_rest)
     assert small.limit == 1  # never below one
+
+
+def test_a_refused_size_is_come_back_to_slowly_then_passed_as_before() -> None:
+    """The step that would reach the size last refused is taken in eighths; once there,
+    and past it, each window adds one again."""
+    near = Window(size=2.9, refused_at=3.0)
+    assert near.grown(16, 0.0).size == pytest.approx(2.9 + 1 / 2.9 / PROBE)
+    steps, window = 0, near
+    while window.limit(16, 0.0) < 3:
+        window, steps = window.grown(16, 0.0), steps + 1
+    assert steps > 1  # one step would have done it
+    assert Window(size=3.0, refused_at=3.0).grown(16, 0.0).size == pytest.approx(3 + 1 / 3)
+    assert Window(size=3.9, refused_at=3.0).grown(16, 0.0).size == pytest.approx(3.9 + 1 / 3.9)
+    assert Window(size=1.5).grown(16, 0.0).size == pytest.approx(1.5 + 1 / 1.5)  # none refused
 
 
 def test_after_a_refusal_nothing_new_is_sent_for_a_rest_longer_with_each_crowd() -> None:

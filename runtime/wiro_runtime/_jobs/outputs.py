@@ -67,7 +67,7 @@ def discard_partials(out_dir: Path, dead: Callable[[str], bool]) -> None:
 
 
 def save_outputs(
-    task: Task, folder: Path, retry: RetryPolicy, runner: str = "local"
+    task: Task, folder: Path, retry: RetryPolicy, runner: str
 ) -> Flow[tuple[SavedFile, ...]]:
     """Every output file of the task (or its text answer) into `folder`, whole; the folder
     it is filled in first is named after the `runner` filling it (see `runner_tag`), so

@@ -23,7 +23,7 @@ from typing import Protocol
 
 #: Where a job starts, below its cap: a few, so a small account is not hammered at once.
 START = 4
-#: How much slower a pace grows back to a size that was refused.
+#: In how many parts a pace takes the step back to the size last refused.
 PROBE = 8
 #: A shared window left unchanged this long is forgotten (the account's balance, and so its
 #: limit, may have moved since): the next runner starts again from `START`.
@@ -50,10 +50,11 @@ class Window:
         return 0 if now < self.rest_until else min(cap, int(self.size))
 
     def grown(self, cap: int, now: float) -> Window:
-        """One Run accepted: a window of them adds one, but a size that was refused is
-        come back to slowly (the account's limit rarely moves; probing it costs a refusal)."""
+        """One Run accepted: a window of them adds one, but the step that would reach the
+        size last refused is taken in eighths (the account's limit rarely moves; probing it
+        costs a refusal); once there, growth is as before."""
         step = 1 / self.size
-        if self.refused_at and int(self.size + step) >= int(self.refused_at):
+        if int(self.size) < int(self.refused_at) <= int(self.size + step):
             step /= PROBE
         size = min(float(cap), self.size + step)
         return Window(size, self.refused_at, self.halved_at, self.rest_until, now)

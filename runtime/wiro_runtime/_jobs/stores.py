@@ -99,22 +99,29 @@ class FileSystemStore(OutputStore):
     def save(
         self, task: Task, key: str, retry: RetryPolicy, runner: str
     ) -> Flow[tuple[SavedFile, ...]]:
-        staging = Path(tempfile.mkdtemp(prefix="wiro-outputs-"))
+        staging, row = Path(tempfile.mkdtemp(prefix="wiro-outputs-")), row_name(key)
         try:
-            local = yield from save_outputs(task, staging / row_name(key), retry)
-            return tuple(self._put(Path(saved.path), saved, row_name(key)) for saved in local)
+            local = yield from save_outputs(task, staging / row, retry, runner)
+            return tuple(self._put(Path(saved.path), saved, row) for saved in local)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
     def _put(self, source: Path, saved: SavedFile, row: str) -> SavedFile:
         """One file written under a partial name, then moved to its own (a single step
-        on a local disk; on object stores a write is whole when it closes)."""
+        on a local disk; on object stores a write is whole when it closes). Whatever the
+        filesystem raises is an `OSError` here: the store failed, so the job stops with
+        the row kept, as for a full disk."""
         folder = f"{self.base}/{row}"
-        self.filesystem.create_dir(folder, recursive=True)
         partial, final = f"{folder}/{PARTIAL}{source.name}", f"{folder}/{source.name}"
-        with source.open("rb") as reader, self.filesystem.open_output_stream(partial) as out:
-            shutil.copyfileobj(reader, out, 1 << 20)
-        self.filesystem.move(partial, final)
+        try:
+            self.filesystem.create_dir(folder, recursive=True)
+            with source.open("rb") as reader, self.filesystem.open_output_stream(partial) as out:
+                shutil.copyfileobj(reader, out, 1 << 20)
+            self.filesystem.move(partial, final)
+        except OSError:
+            raise
+        except Exception as exc:  # a filesystem's own error (a bucket refusing, say)
+            raise OSError(f"{type(exc).__name__}: {exc}") from exc
         return SavedFile(f"{self.shown}/{row}/{source.name}", saved.sha256, saved.size)
 
     def discard_partials(self, dead: Callable[[str], bool]) -> None:
